@@ -1,0 +1,40 @@
+"""Shapes and numbers of a decoder-only LLM's output layer (LM head + softmax)."""
+
+import numpy as np
+
+from compute._common import arr, jsonable, softmax
+
+
+def output_layer(vocab: int, hidden_size: int, seq_len: int, last_logits: list[float],
+                 tokens: list[str] | None = None) -> dict:
+    """LM head shapes and the next-token probabilities; the softmax is over the shown candidate logits only.
+
+    A real LM head produces `vocab` logits per position; a diagram shows a few candidates. `probs` is the
+    exact softmax over the logits given in `last_logits` (i.e. the distribution renormalised over those
+    candidates), so the printed probabilities are consistent with the printed logits.
+
+    Returns:
+        hidden_shape: [seq_len, hidden_size], the last decoder layer's hidden states.
+        weight_shape: [hidden_size, vocab], the LM head projection.
+        logits_shape: [seq_len, vocab], logits for every position.
+        last_logits: the shown last-position logits, as given.
+        probs: softmax over the shown candidate logits.
+        argmax: index of the largest logit (first on ties), the greedy choice.
+        argmax_token: tokens[argmax] when tokens are given, else "".
+        order: candidate indices by descending probability (stable).
+    """
+    for name, v in (("vocab", vocab), ("hidden_size", hidden_size), ("seq_len", seq_len)):
+        if v < 1:
+            raise ValueError(f"{name} must be >= 1, got {v}")
+    z = arr(last_logits, "last_logits", ndim=1)
+    if not 1 <= z.size <= vocab:
+        raise ValueError(f"last_logits must have 1..vocab ({vocab}) values, got {z.size}")
+    if tokens is not None and len(tokens) != z.size:
+        raise ValueError(f"tokens must have one entry per logit ({z.size}), got {len(tokens)}")
+    probs = softmax(z)
+    i = int(np.argmax(z))
+    return jsonable({
+        "hidden_shape": [seq_len, hidden_size], "weight_shape": [hidden_size, vocab],
+        "logits_shape": [seq_len, vocab], "last_logits": z, "probs": probs, "argmax": i,
+        "argmax_token": tokens[i] if tokens is not None else "", "order": np.argsort(-probs, kind="stable"),
+    })

@@ -1,0 +1,30 @@
+"""Output formats. Each backend turns a Scene (and, for PNG, its SVG) into file bytes."""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+
+from ..scene import Scene
+
+# format -> (module, function, file extension); modules import lazily (PPTX and PNG pull big libraries)
+FORMATS: dict[str, tuple[str, str, str]] = {
+    "svg": ("renderer.backends.svg", "draw_svg", "svg"),
+    "png": ("renderer.backends.png", "draw_png", "png"),
+    "pptx": ("renderer.backends.pptx", "draw_pptx", "pptx"),
+}
+
+
+def available() -> list[str]:
+    """Formats whose backend module exists."""
+    out = []
+    for fmt, (mod, _fn, _ext) in FORMATS.items():
+        if importlib.util.find_spec(mod) is not None:
+            out.append(fmt)
+    return out
+
+
+def drawer(fmt: str) -> Callable[[Scene], bytes]:
+    """The draw function of a format."""
+    mod, fn, _ext = FORMATS[fmt]
+    return getattr(importlib.import_module(mod), fn)

@@ -1,0 +1,116 @@
+"""SVG backend: translates a Scene into SVG with svgwrite; same scene → byte-identical output."""
+
+from __future__ import annotations
+
+import json
+
+import svgwrite
+
+from ..scene import Ellipse, Group, Line, Path, Polygon, Prim, Rect, Scene, Style, Text
+
+
+def _n(v: float) -> str:
+    """Numbers written with at most 2 decimals, no trailing zeros (stable and compact)."""
+    s = f"{v:.2f}".rstrip("0").rstrip(".")
+    return "0" if s in ("-0", "") else s
+
+
+def _paint(style: Style) -> dict:
+    a: dict = {"fill": style.fill or "none"}
+    if style.stroke:
+        a["stroke"] = style.stroke
+        a["stroke_width"] = _n(style.stroke_width)
+        if style.dash:
+            a["stroke_dasharray"] = " ".join(_n(d) for d in style.dash)
+    if style.opacity < 1:
+        a["opacity"] = _n(style.opacity)
+    return a
+
+
+def _ident(p: Prim) -> dict:
+    a = {}
+    if p.meta.role:
+        a["data_role"] = p.meta.role
+    if p.meta.id and isinstance(p, Group):
+        a["data_id"] = p.meta.id
+    return a
+
+
+class _Writer:
+    def __init__(self, scene: Scene):
+        self.scene = scene
+        self.dwg = svgwrite.Drawing(size=(_n(scene.width), _n(scene.height)), debug=False, profile="full")
+        self.dwg.attribs["viewBox"] = f"0 0 {_n(scene.width)} {_n(scene.height)}"
+        self.markers: dict[str, str] = {}
+
+    def marker(self, color: str) -> str:
+        if color not in self.markers:
+            mid = f"arrow-{len(self.markers)}"
+            m = self.dwg.marker(id=mid, insert=(9, 5), size=(10, 10), orient="auto-start-reverse",
+                                markerUnits="userSpaceOnUse")
+            m.add(self.dwg.path(d="M0,1 L10,5 L0,9 z", fill=color))
+            self.dwg.defs.add(m)
+            self.markers[color] = mid
+        return f"url(#{self.markers[color]})"
+
+    def elem(self, p: Prim):
+        d = self.dwg
+        if isinstance(p, Rect):
+            kw = {"rx": _n(p.rx), "ry": _n(p.rx)} if p.rx else {}
+            return d.rect((_n(p.x), _n(p.y)), (_n(p.w), _n(p.h)), **kw, **_paint(p.style), **_ident(p))
+        if isinstance(p, Ellipse):
+            return d.ellipse((_n(p.cx), _n(p.cy)), (_n(p.rx), _n(p.ry)), **_paint(p.style), **_ident(p))
+        if isinstance(p, Polygon):
+            return d.polygon([(_n(x), _n(y)) for x, y in p.points], **_paint(p.style), **_ident(p))
+        if isinstance(p, Path):
+            cmds = " ".join(c[0] + ",".join(_n(v) for v in c[1:]) for c in p.cmds)
+            return d.path(d=cmds, **_paint(p.style), **_ident(p))
+        if isinstance(p, Line):
+            cmds = " ".join(("M" if i == 0 else "L") + f"{_n(x)},{_n(y)}" for i, (x, y) in enumerate(p.points))
+            el = d.path(d=cmds, **_paint(Style(stroke=p.style.stroke, stroke_width=p.style.stroke_width,
+                                                dash=p.style.dash, opacity=p.style.opacity)), **_ident(p))
+            if p.arrow_end:
+                el.attribs["marker-end"] = self.marker(p.style.stroke or "#000000")
+            if p.arrow_start:
+                el.attribs["marker-start"] = self.marker(p.style.stroke or "#000000")
+            return el
+        if isinstance(p, Text):
+            kw = {"font_size": _n(p.size), "fill": p.fill}
+            if p.weight != 400:
+                kw["font_weight"] = str(p.weight)
+            if p.anchor != "start":
+                kw["text_anchor"] = p.anchor
+            if p.italic:
+                kw["font_style"] = "italic"
+            return d.text(p.text, insert=(_n(p.x), _n(p.y)), **kw)
+        if isinstance(p, Group):
+            g = d.g(**_ident(p))
+            for c in p.children:
+                g.add(self.elem(c))
+            return g
+        raise TypeError(type(p).__name__)
+
+    def write(self) -> bytes:
+        s = self.scene
+        d = self.dwg
+        d.attribs["font-family"] = ", ".join(f"'{f}'" if " " in f else f for f in ("Noto Sans CJK SC", "sans-serif"))
+        d.attribs["role"] = "img"
+        d.attribs["aria-labelledby"] = "title desc"
+        d.add(d.rect((0, 0), (_n(s.width), _n(s.height)), fill=s.background))
+        for p in s.items:
+            d.add(self.elem(p))
+        text = d.tostring()
+        md = json.dumps(s.metadata, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+        head = (f'<title id="title">{_esc(s.title)}</title><desc id="desc">{_esc(s.desc)}</desc>'
+                f'<metadata id="vizspec">{_esc(md)}</metadata>')
+        text = text.replace("<defs>", head + "<defs>", 1)
+        return ('<?xml version="1.0" encoding="utf-8"?>\n' + text + "\n").encode()
+
+
+def _esc(t: str) -> str:
+    return t.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def draw_svg(scene: Scene) -> bytes:
+    """The scene as an SVG document (UTF-8 bytes)."""
+    return _Writer(scene).write()

@@ -1,0 +1,175 @@
+"""Bind a spec: run its compute calls (through the registry, cached on disk) and fill placeholders."""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import math
+import os
+import signal
+import threading
+import typing
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pydantic
+
+from compute import registry
+
+from .expr import ExprError, render_template
+from .spec.errors import Problem, SpecError
+from .spec.loader import Spec, _pydantic_problem
+from .spec.models import Diagram
+
+COMPUTE_SECONDS = 20.0
+MAX_RESULT_BYTES = 5_000_000
+
+
+@dataclass
+class BoundSpec:
+    """A spec whose numbers are values: compute results, their provenance, the filled-in diagram."""
+
+    spec: Spec
+    diagram: Diagram
+    results: dict[str, Any]
+    provenance: dict[str, dict]
+    data: dict = field(repr=False, default_factory=dict)
+
+
+def cache_dir() -> Path:
+    """Where compute results are cached (VIZSPEC_CACHE, else .cache/vizspec under the working dir)."""
+    return Path(os.environ.get("VIZSPEC_CACHE", ".cache/vizspec"))
+
+
+def bind(spec: Spec, use_cache: bool = True) -> BoundSpec:
+    """Run compute calls in order, then fill every placeholder outside `compute:`."""
+    results: dict[str, Any] = {}
+    provenance: dict[str, dict] = {}
+    problems: list[Problem] = []
+    raw = spec.doc.data
+    for name, call in spec.diagram.compute.items():
+        base = ("compute", name)
+        try:
+            args = _fill(raw["compute"][name].get("args", {}), results, base + ("args",), spec, set())
+            args = _coerce(call.fn, args)
+            src = registry.source_hash(call.fn)
+            results[name] = call_cached(call.fn, args, src, use_cache)
+            provenance[name] = {"fn": call.fn, "args": args, "source": src}
+        except SpecError as e:
+            problems += e.problems
+            break
+        except ComputeError as e:
+            problems.append(spec.doc.problem(base + ("fn",), f"{call.fn}: {e}"))
+            break
+    if problems:
+        raise SpecError(problems)
+    used: set[str] = set()
+    data = {k: (v if k == "compute" else _fill(v, results, (k,), spec, used)) for k, v in raw.items()}
+    try:
+        diagram = Diagram.model_validate(data)
+    except pydantic.ValidationError as e:
+        raise SpecError([_pydantic_problem(spec.doc, err) for err in e.errors()]) from None
+    return BoundSpec(spec, diagram, results, provenance, data)
+
+
+def _fill(value: Any, names: dict, path: tuple, spec: Spec, used: set[str]) -> Any:
+    """Fill placeholders in strings, recursively; errors are located at the string's path."""
+    if isinstance(value, str):
+        if "{{" not in value:
+            return value
+        try:
+            return render_template(value, names, used)
+        except ExprError as e:
+            raise SpecError([spec.doc.problem(path, f"placeholder: {e}")]) from None
+        except RecursionError:
+            raise SpecError([spec.doc.problem(path, "placeholder nested too deeply")]) from None
+    if isinstance(value, list):
+        return [_fill(v, names, path + (i,), spec, used) for i, v in enumerate(value)]
+    if isinstance(value, dict):
+        return {k: _fill(v, names, path + (k,), spec, used) for k, v in value.items()}
+    return value
+
+
+class ComputeError(Exception):
+    """A compute call that failed, timed out or returned something unprintable."""
+
+
+def _coerce(fn: str, args: dict[str, Any]) -> dict[str, Any]:
+    """Validate arguments against the function's annotations (after placeholders are filled)."""
+    hints = typing.get_type_hints(registry.get(fn))
+    out = {}
+    for k, v in args.items():
+        if k in hints:
+            try:
+                v = pydantic.TypeAdapter(hints[k]).validate_python(v)
+            except pydantic.ValidationError as e:
+                raise ComputeError(f"argument '{k}': {e.errors()[0]['msg']}") from None
+        out[k] = v
+    return out
+
+
+@contextlib.contextmanager
+def _time_limit(seconds: float):
+    """Interrupt the block after `seconds` (only where signals work: the main thread)."""
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
+        yield
+        return
+
+    def _raise(_sig, _frame):
+        raise ComputeError(f"took longer than {seconds:g} s (limit)")
+
+    old = signal.signal(signal.SIGALRM, _raise)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, old)
+
+
+def call_cached(fn: str, args: dict[str, Any], source: str, use_cache: bool = True) -> Any:
+    """Call a registered function, memoised on disk by (function, arguments, source hash)."""
+    key_text = json.dumps([fn, args, source], sort_keys=True, default=str, ensure_ascii=False)
+    key = hashlib.sha256(key_text.encode()).hexdigest()
+    path = cache_dir() / "compute" / key[:2] / f"{key}.json"
+    if use_cache and path.is_file():
+        try:
+            return json.loads(path.read_text())
+        except (OSError, ValueError):
+            pass  # a corrupt entry is recomputed
+    try:
+        with _time_limit(COMPUTE_SECONDS):
+            result = registry.get(fn)(**args)
+    except ComputeError:
+        raise
+    except Exception as e:  # the function rejected its input: report, do not crash the build
+        raise ComputeError(f"{type(e).__name__}: {e}") from None
+    text = json.dumps(result, sort_keys=True, ensure_ascii=False, allow_nan=True)
+    if len(text) > MAX_RESULT_BYTES:
+        raise ComputeError(f"result too large ({len(text)} bytes, limit {MAX_RESULT_BYTES})")
+    bad = _non_finite(result)
+    if bad:
+        raise ComputeError(f"result has a NaN or infinite value at {bad} (expected finite numbers)")
+    result = json.loads(text)
+    if use_cache:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(text)
+        os.replace(tmp, path)
+    return result
+
+
+def _non_finite(v: Any, where: str = "result") -> str | None:
+    if isinstance(v, float) and not math.isfinite(v):
+        return where
+    if isinstance(v, list):
+        for i, x in enumerate(v):
+            if (w := _non_finite(x, f"{where}[{i}]")):
+                return w
+    if isinstance(v, dict):
+        for k, x in v.items():
+            if (w := _non_finite(x, f"{where}.{k}")):
+                return w
+    return None

@@ -1,0 +1,290 @@
+"""The placeholder language: a tiny, sandboxed expression evaluator over compute results.
+
+`{{ dist.probs[0] | fmt('.2f') }}` is parsed with Python's `ast` and evaluated by walking the tree:
+only names of compute results, key/index access, arithmetic, comparisons, list literals and the
+filters below exist. There is no attribute access on objects (`a.b` is a key lookup in a mapping),
+no calls other than filters, no dunder names, no builtins, so nothing outside the data is reachable.
+"""
+
+from __future__ import annotations
+
+import ast
+import math
+import operator
+import re
+from collections.abc import Callable
+from typing import Any
+
+PLACEHOLDER = re.compile(r"\{\{(.*?)\}\}", re.S)
+MAX_EXPR = 500
+MAX_POWER = 64
+MAX_SEQ = 100_000
+
+
+class ExprError(Exception):
+    """A placeholder that cannot be evaluated; the message says what and what was expected."""
+
+
+def _num(x: Any) -> bool:
+    return isinstance(x, int | float) and not isinstance(x, bool)
+
+
+def _map(fn: Callable[[Any], Any], v: Any) -> Any:
+    return [_map(fn, x) for x in v] if isinstance(v, list) else fn(v)
+
+
+def _fmt(v: Any, spec: str = ".3g") -> Any:
+    if not isinstance(spec, str) or len(spec) > 12 or not re.fullmatch(r"[<>^+\- #0-9,._a-zA-Z%]*", spec):
+        raise ExprError(f"fmt: bad format {spec!r} (expected a format spec such as '.3f')")
+
+    def one(x: Any) -> str:
+        if isinstance(x, float) and not math.isfinite(x):
+            raise ExprError("value is NaN or infinite (expected a finite number)")
+        try:
+            return format(x, spec)
+        except (ValueError, TypeError) as e:
+            raise ExprError(f"fmt({spec!r}) cannot format {type(x).__name__}: {e}") from None
+
+    return _map(one, v)
+
+
+def _percent(v: Any, digits: int = 0) -> Any:
+    return _map(lambda x: f"{_check_num(x) * 100:.{int(digits)}f}%", v)
+
+
+def _check_num(x: Any) -> float:
+    if not _num(x):
+        raise ExprError(f"expected a number, got {type(x).__name__}")
+    return x
+
+
+def _length(v: Any) -> int:
+    if isinstance(v, list | dict | str):
+        return len(v)
+    raise ExprError(f"length of a {type(v).__name__} (expected a list, mapping or string)")
+
+
+def _count(v: Any, item: Any = True) -> int:
+    return sum(1 for x in _seq(v) if x == item)
+
+
+def _seq(v: Any) -> list:
+    if not isinstance(v, list):
+        raise ExprError(f"expected a list, got {type(v).__name__}")
+    return v
+
+
+def _join(v: Any, sep: str = ", ") -> str:
+    return str(sep).join(to_text(x) for x in _seq(v))
+
+
+def _select(v: Any, mask: Any) -> list:
+    return [x for x, m in zip(_seq(v), _seq(mask), strict=False) if m]
+
+
+FILTERS: dict[str, Callable[..., Any]] = {
+    "fmt": _fmt,
+    "percent": _percent,
+    "round": lambda v, n=0: _map(lambda x: round(_check_num(x), int(n)) if n else int(round(_check_num(x))), v),
+    "length": _length,
+    "count": _count,
+    "sum": lambda v: sum(_check_num(x) for x in _seq(v)),
+    "max": lambda v: max(_seq(v)),
+    "min": lambda v: min(_seq(v)),
+    "argmax": lambda v: max(range(len(_seq(v))), key=lambda i: v[i]),
+    "first": lambda v: _seq(v)[0],
+    "last": lambda v: _seq(v)[-1],
+    "abs": lambda v: _map(lambda x: abs(_check_num(x)), v),
+    "join": _join,
+    "select": _select,
+    "reverse": lambda v: list(reversed(_seq(v))),
+    "string": lambda v: to_text(v),
+}
+
+_BIN = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul, ast.Div: operator.truediv,
+        ast.FloorDiv: operator.floordiv, ast.Mod: operator.mod, ast.Pow: operator.pow}
+_CMP = {ast.Eq: operator.eq, ast.NotEq: operator.ne, ast.Lt: operator.lt, ast.LtE: operator.le,
+        ast.Gt: operator.gt, ast.GtE: operator.ge}
+
+
+def evaluate(source: str, names: dict[str, Any]) -> Any:
+    """Evaluate one placeholder expression against the named compute results."""
+    source = source.strip()
+    if len(source) > MAX_EXPR:
+        raise ExprError(f"expression too long ({len(source)} characters, limit {MAX_EXPR})")
+    try:
+        tree = ast.parse(source, mode="eval")
+    except SyntaxError as e:
+        raise ExprError(f"cannot parse '{source}': {e.msg} (expected e.g. name.key[0] | fmt('.2f'))") from None
+    return _Eval(names).visit(tree.body)
+
+
+class _Eval:
+    def __init__(self, names: dict[str, Any]):
+        self.names = names
+
+    def visit(self, node: ast.AST) -> Any:
+        method = getattr(self, "v_" + type(node).__name__, None)
+        if method is None:
+            raise ExprError(f"'{ast.unparse(node)}' is not allowed in a placeholder "
+                            "(expected names, .key, [index], arithmetic, comparisons and | filters)")
+        return method(node)
+
+    def v_Constant(self, n: ast.Constant) -> Any:
+        if isinstance(n.value, int | float | str | bool | type(None)):
+            return n.value
+        raise ExprError(f"constant {n.value!r} is not allowed")
+
+    def v_Name(self, n: ast.Name) -> Any:
+        if n.id.startswith("_"):
+            raise ExprError(f"name '{n.id}' is not allowed (names starting with _ are private)")
+        if n.id in ("true", "True"):
+            return True
+        if n.id in ("false", "False"):
+            return False
+        if n.id not in self.names:
+            known = ", ".join(sorted(self.names)) or "none: add a compute: section"
+            raise ExprError(f"unknown name '{n.id}' (expected a compute result: {known})")
+        return self.names[n.id]
+
+    def v_Attribute(self, n: ast.Attribute) -> Any:
+        if n.attr.startswith("_"):
+            raise ExprError(f"access to '{n.attr}' is not allowed (names starting with _ are private)")
+        base = self.visit(n.value)
+        if not isinstance(base, dict):
+            raise ExprError(f"'{ast.unparse(n.value)}' is a {type(base).__name__}, it has no key '{n.attr}'")
+        if n.attr not in base:
+            raise ExprError(f"'{ast.unparse(n.value)}' has no key '{n.attr}' (expected one of: "
+                            f"{', '.join(sorted(map(str, base)))})")
+        return base[n.attr]
+
+    def v_Subscript(self, n: ast.Subscript) -> Any:
+        base = self.visit(n.value)
+        if isinstance(n.slice, ast.Slice):
+            if not isinstance(base, list):
+                raise ExprError(f"cannot slice a {type(base).__name__} (expected a list)")
+            parts = [None if p is None else self.visit(p) for p in (n.slice.lower, n.slice.upper, n.slice.step)]
+            if not all(p is None or isinstance(p, int) for p in parts) or parts[2] == 0:
+                raise ExprError("slice bounds must be whole numbers")
+            return base[slice(*parts)]
+        key = self.visit(n.slice)
+        if isinstance(base, list) and isinstance(key, int) and not isinstance(key, bool):
+            if not -len(base) <= key < len(base):
+                raise ExprError(f"index {key} out of range (list has {len(base)} items)")
+            return base[key]
+        if isinstance(base, dict) and isinstance(key, str) and not key.startswith("_"):
+            if key not in base:
+                raise ExprError(f"no key '{key}' (expected one of: {', '.join(sorted(map(str, base)))})")
+            return base[key]
+        raise ExprError(f"cannot index a {type(base).__name__} with {type(key).__name__}")
+
+    def v_List(self, n: ast.List) -> list:
+        return [self.visit(e) for e in n.elts]
+
+    v_Tuple = v_List
+
+    def v_UnaryOp(self, n: ast.UnaryOp) -> Any:
+        v = self.visit(n.operand)
+        if isinstance(n.op, ast.Not):
+            return not v
+        _check_num(v)
+        return -v if isinstance(n.op, ast.USub) else +v
+
+    def v_BoolOp(self, n: ast.BoolOp) -> Any:
+        vals = [self.visit(v) for v in n.values]
+        return all(vals) if isinstance(n.op, ast.And) else any(vals)
+
+    def v_Compare(self, n: ast.Compare) -> bool:
+        left = self.visit(n.left)
+        for op, comp in zip(n.ops, n.comparators, strict=True):
+            right = self.visit(comp)
+            if type(op) not in _CMP:
+                raise ExprError("only ==, !=, <, <=, >, >= comparisons are allowed")
+            try:
+                if not _CMP[type(op)](left, right):
+                    return False
+            except TypeError:
+                raise ExprError(f"cannot compare {type(left).__name__} with {type(right).__name__}") from None
+            left = right
+        return True
+
+    def v_BinOp(self, n: ast.BinOp) -> Any:
+        if isinstance(n.op, ast.BitOr):
+            return self._filter(self.visit(n.left), n.right)
+        left, right = self.visit(n.left), self.visit(n.right)
+        if isinstance(n.op, ast.Add) and isinstance(left, str) and isinstance(right, str):
+            return left + right
+        if type(n.op) not in _BIN:
+            raise ExprError("only + - * / // % ** and | filters are allowed")
+        _check_num(left)
+        _check_num(right)
+        if isinstance(n.op, ast.Pow) and abs(right) > MAX_POWER:
+            raise ExprError(f"exponent {right} too large (limit {MAX_POWER})")
+        try:
+            result = _BIN[type(n.op)](left, right)
+        except (ZeroDivisionError, OverflowError) as e:
+            raise ExprError(f"arithmetic error: {e}") from None
+        if isinstance(result, complex):
+            raise ExprError("result is not a real number")
+        return result
+
+    def v_Call(self, n: ast.Call) -> Any:
+        raise ExprError(f"calls are not allowed: '{ast.unparse(n)}' (use a filter: value | {ast.unparse(n.func)}(…))")
+
+    def _filter(self, value: Any, node: ast.AST) -> Any:
+        if isinstance(node, ast.Name):
+            name, args = node.id, []
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and not node.keywords:
+            name, args = node.func.id, [self.visit(a) for a in node.args]
+        else:
+            raise ExprError(f"'{ast.unparse(node)}' is not a filter (expected e.g. fmt('.2f'), percent, length)")
+        if name not in FILTERS:
+            raise ExprError(f"unknown filter '{name}' (expected one of: {', '.join(sorted(FILTERS))})")
+        try:
+            return FILTERS[name](value, *args)
+        except ExprError:
+            raise
+        except (TypeError, ValueError, IndexError) as e:
+            raise ExprError(f"filter {name}: {e}") from None
+
+
+def to_text(v: Any) -> str:
+    """How a value reads inside text: 4 significant digits for floats, lists joined by commas."""
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, float):
+        if not math.isfinite(v):
+            raise ExprError("value is NaN or infinite (expected a finite number)")
+        return format(v, ".4g")
+    if isinstance(v, list):
+        return ", ".join(to_text(x) for x in v)
+    if v is None:
+        return ""
+    return str(v)
+
+
+def render_template(text: str, names: dict[str, Any], used: set[str] | None = None) -> Any:
+    """Fill every {{ }} in `text`; a string that is exactly one placeholder yields the raw value."""
+    matches = list(PLACEHOLDER.finditer(text))
+    if not matches:
+        if "{{" in text:
+            raise ExprError("unclosed '{{' (expected '{{ expression }}')")
+        return text
+    if used is not None:
+        for m in matches:
+            used.update(_names_in(m.group(1)))
+    if len(matches) == 1 and matches[0].span() == (0, len(text)):
+        return evaluate(matches[0].group(1), names)
+    return PLACEHOLDER.sub(lambda m: to_text(evaluate(m.group(1), names)), text)
+
+
+def _names_in(source: str) -> set[str]:
+    try:
+        tree = ast.parse(source.strip(), mode="eval")
+    except SyntaxError:
+        return set()
+    filters = {n.func.id if isinstance(n, ast.Call) else n.id
+               for b in ast.walk(tree) if isinstance(b, ast.BinOp) and isinstance(b.op, ast.BitOr)
+               for n in [b.right] if isinstance(n, ast.Name | ast.Call)
+               if isinstance(n, ast.Name) or isinstance(n.func, ast.Name)}
+    return {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)} - filters

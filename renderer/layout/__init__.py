@@ -1,0 +1,104 @@
+"""Layout: a bound spec → a backend-neutral Scene (body, edges, frame with title tab and credit)."""
+
+from __future__ import annotations
+
+from .. import __version__
+from ..bind import BoundSpec
+from ..scene import Meta, Polygon, Rect, Scene, Style, Text
+from ..spec.errors import SpecError
+from ..theme import Theme, UnknownRole
+from . import flow  # noqa: F401  (registers the basic kinds)
+from .base import Block, Ctx, layout_element
+from .edges import draw_edge
+from .text import Metrics
+
+LANGS = ("en", "zh")
+
+
+_METRICS: dict[str, Metrics] = {}
+
+
+def metrics_for(theme: Theme) -> Metrics:
+    """One Metrics (font faces + measurement cache) per theme and process."""
+    if theme.digest not in _METRICS:
+        _METRICS[theme.digest] = Metrics(theme)
+    return _METRICS[theme.digest]
+
+
+def layout(bound: BoundSpec, theme: Theme, lang: str = "en") -> Scene:
+    """Place every element of the diagram and draw it as scene primitives."""
+    ctx = Ctx(theme, metrics_for(theme), lang, bound.spec.doc)
+    d = bound.diagram
+    try:
+        body = layout_element(d.body, ("body",), ctx)
+        edges = []
+        for i, e in enumerate(d.edges):
+            edges += draw_edge(e, body.anchors[e.from_], body.anchors[e.to], ctx, ctx.src(("edges", i)), i)
+    except UnknownRole as e:
+        role = e.args[0]
+        raise SpecError([bound.spec.doc.problem(_find_role(bound.spec.doc.data, role),
+                                                f"unknown colour role '{role}' (expected one of: "
+                                                f"{', '.join(theme.roles())})")]) from None
+    body.items += edges
+    return frame(body, ctx, bound)
+
+
+def _find_role(data, role: str, path: tuple = ()) -> tuple:
+    """Path of the first value equal to `role` (to locate an unknown-role error)."""
+    if isinstance(data, dict):
+        for k, v in data.items():
+            if v == role and k in ("role", "outline", "text_role"):
+                return path + (k,)
+            found = _find_role(v, role, path + (k,))
+            if found:
+                return found
+    if isinstance(data, list):
+        for i, v in enumerate(data):
+            found = _find_role(v, role, path + (i,))
+            if found:
+                return found
+    return ()
+
+
+def frame(body: Block, ctx: Ctx, bound: BoundSpec) -> Scene:
+    """Put the body in the rounded frame with the title tab (bottom-left) and the credit line."""
+    d = bound.diagram
+    m = ctx.sp("frame_margin")
+    cm = ctx.sp("canvas_margin")
+    title = ctx.text_lines(ctx.t(d.title), ctx.size("title"), None, 700, "title", "start",
+                           meta=Meta("title", "title", ctx.src(("title",)), "title"))
+    credit = ctx.text_lines(ctx.theme.credit[ctx.lang], ctx.size("credit"), None, 400, "credit", "end",
+                            meta=Meta("credit", "credit", None, "credit"))
+    tab_h = title.h + 10
+    slant = tab_h * 0.35
+    tab_w = title.w + 2 * 16 + slant
+    fw = max(body.w + 2 * m, tab_w + credit.w + 3 * m)
+    fh = body.h + 2 * m
+    x0, y0 = cm, cm
+    out = Block(fw + 2 * cm, fh + tab_h / 2 + 2 * cm + 4)
+    out.items.append(Rect(x0, y0, fw, fh, ctx.theme.stroke["frame_radius"],
+                          Style(stroke=ctx.color("frame"), stroke_width=ctx.theme.stroke["frame"]),
+                          Meta("frame", "frame", None, "frame")))
+    out.add(body, x0 + (fw - body.w) / 2, y0 + m)
+    ty = y0 + fh - tab_h / 2
+    tx = x0 + m * 0.6
+    out.items.append(Polygon(((tx + slant, ty), (tx + tab_w, ty), (tx + tab_w - slant, ty + tab_h), (tx, ty + tab_h)),
+                             Style(fill=ctx.color("tab")), Meta("title-tab", "tab", None, "tab")))
+    out.add(title, tx + (tab_w - title.w) / 2, ty + 5)
+    cy = ty + 5 + (title.h - credit.h) / 2 + 2
+    cx = x0 + fw - m * 0.6 - credit.w
+    out.items.append(Rect(cx - 6, cy, credit.w + 12, credit.h, 0, Style(fill=ctx.color("white")),
+                          Meta("credit-bg", "white", None, "credit")))
+    out.add(credit, cx, cy)
+    alt = ctx.t(d.caption) if d.caption else ctx.t(d.title)
+    meta = {
+        "id": d.id,
+        "chapter": d.chapter,
+        "tool": f"vizspec {__version__}",
+        "lang": ctx.lang,
+        "computed": {name: {**prov, "result": bound.results[name]} for name, prov in bound.provenance.items()},
+    }
+    return Scene(round(out.w, 2), round(out.h, 2), out.items, ctx.t(d.title), alt, ctx.lang, metadata=meta)
+
+
+__all__ = ["layout", "LANGS", "Text"]

@@ -1,0 +1,143 @@
+"""Layout building blocks: a Block is a laid-out element in local coordinates; kinds register here."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..scene import Meta, Prim, Text, shift
+from ..spec.models import Element, I18n
+from ..spec.yamlpos import Located
+from ..theme import Theme
+from .text import Metrics
+
+
+@dataclass(frozen=True)
+class Anchor:
+    """Where an element with an id sits, for edges to attach to."""
+
+    x: float
+    y: float
+    w: float
+    h: float
+    shape: str = "rect"  # rect | ellipse
+    src: str | None = None
+
+    @property
+    def cx(self) -> float:
+        return self.x + self.w / 2
+
+    @property
+    def cy(self) -> float:
+        return self.y + self.h / 2
+
+    def moved(self, dx: float, dy: float) -> Anchor:
+        return Anchor(self.x + dx, self.y + dy, self.w, self.h, self.shape, self.src)
+
+
+@dataclass
+class Block:
+    """A laid-out element: size, primitives and anchors, all relative to its top-left corner."""
+
+    w: float
+    h: float
+    items: list[Prim] = field(default_factory=list)
+    anchors: dict[str, Anchor] = field(default_factory=dict)
+    obstacles: list[Anchor] = field(default_factory=list)  # boxes edges should not cross
+
+    def moved(self, dx: float, dy: float) -> Block:
+        """The same block shifted by (dx, dy)."""
+        return Block(self.w, self.h, [shift(p, dx, dy) for p in self.items],
+                     {k: a.moved(dx, dy) for k, a in self.anchors.items()},
+                     [a.moved(dx, dy) for a in self.obstacles])
+
+    def add(self, other: Block, dx: float, dy: float) -> None:
+        """Place `other` at (dx, dy) inside this block."""
+        m = other.moved(dx, dy)
+        self.items += m.items
+        self.anchors.update(m.anchors)
+        self.obstacles += m.obstacles
+
+
+@dataclass
+class Ctx:
+    """Everything a layout function needs: theme, metrics, language, and where the spec came from."""
+
+    theme: Theme
+    metrics: Metrics
+    lang: str
+    doc: Located | None = None
+
+    def t(self, text: str | I18n | None) -> str:
+        """The text in the current language."""
+        if text is None:
+            return ""
+        if isinstance(text, I18n):
+            return getattr(text, self.lang)
+        return str(text)
+
+    def src(self, path: tuple) -> str | None:
+        """`file:line:col` of a spec path."""
+        if self.doc is None:
+            return None
+        line, col = self.doc.where(path)
+        return f"{self.doc.file}:{line}:{col}"
+
+    def size(self, name: str) -> float:
+        return float(self.theme.sizes[name])
+
+    def sp(self, name: str) -> float:
+        return float(self.theme.spacing[name])
+
+    def color(self, role: str) -> str:
+        return self.theme.color(role)
+
+    def text_lines(self, text: str, size: float, max_width: float | None, weight: int = 400,
+                   role: str = "text", align: str = "center", width: float | None = None,
+                   meta: Meta = Meta(), mono: bool = False) -> Block:
+        """A block of wrapped text lines; `width` (if given) is the box the lines are aligned in."""
+        lines = self.metrics.wrap(text, size, max_width, weight, mono)
+        widths = [self.metrics.width(s, size, weight, mono) for s in lines]
+        lh = size * self.sp("line_height")
+        w = max([width or 0.0, *widths])
+        fam = tuple(self.theme.fonts["mono" if mono else "sans"])
+        items: list[Prim] = []
+        for i, (s, sw) in enumerate(zip(lines, widths, strict=True)):
+            y = i * lh + (lh - size) / 2 + size * 0.88
+            x = {"start": 0.0, "center": w / 2, "end": w}[align]
+            anchor = {"start": "start", "center": "middle", "end": "end"}[align]
+            items.append(Text(x, y, s, size, self.color(role), weight, anchor, fam, width=sw, meta=meta))
+        return Block(w, lh * len(lines), items)
+
+
+LayoutFn = Callable[[Any, tuple, Ctx, float, float], Block]
+KINDS: dict[str, LayoutFn] = {}
+
+
+def register(kind: str) -> Callable[[LayoutFn], LayoutFn]:
+    """Register the layout function of an element kind: fn(content, path, ctx, min_w, min_h) -> Block."""
+
+    def deco(fn: LayoutFn) -> LayoutFn:
+        KINDS[kind] = fn
+        return fn
+
+    return deco
+
+
+def layout_element(el: Element, path: tuple, ctx: Ctx, min_w: float = 0.0, min_h: float = 0.0) -> Block:
+    """Lay out any element; `path` is the spec path of the element mapping."""
+    kind = el.kind
+    return KINDS[kind](el.content, content_path(el, path), ctx, min_w, min_h)
+
+
+def content_path(el: Element, path: tuple) -> tuple:
+    """Spec path of an element's content (the value under its kind key)."""
+    return path + (el.kind,)
+
+
+def child_path(ctx: Ctx, container_path: tuple, i: int) -> tuple:
+    """Spec path of a container's i-th child, for both `row: [..]` and `row: {items: [..]}` forms."""
+    if ctx.doc is not None and container_path + (i,) in ctx.doc.pos:
+        return container_path + (i,)
+    return container_path + ("items", i)

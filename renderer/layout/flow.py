@@ -1,0 +1,179 @@
+"""Layout of the basic kinds: box, text, note, spacer and the containers row, column, grid, panel."""
+
+from __future__ import annotations
+
+from ..scene import Ellipse, Group, Meta, Rect, Style
+from ..spec.models import Box, Container, Grid, Panel, Spacer, TextEl
+from .base import Anchor, Block, Ctx, child_path, layout_element, register
+
+
+@register("box")
+def layout_box(b: Box, path: tuple, ctx: Ctx, min_w: float = 0, min_h: float = 0) -> Block:
+    """A shape sized to its wrapped text (or larger: its width/height, or the container's stretch)."""
+    pad = ctx.sp("padding")
+    meta = Meta(b.id, b.role, ctx.src(path), "box")
+    max_w = b.max_width or ctx.sp("box_max_width")
+    if b.width:
+        max_w = max(max_w, b.width - 2 * pad)
+    text_role = b.text_role or "text"
+    main = ctx.text_lines(ctx.t(b.text), ctx.size("body"), max_w, 700 if b.bold else 400, text_role,
+                          meta=Meta(b.id, text_role, ctx.src(path + ("text",)), "box-text"))
+    parts = [main]
+    if b.sub is not None:
+        parts.append(ctx.text_lines(ctx.t(b.sub), ctx.size("small"), max_w, 400, "text-soft",
+                                    meta=Meta(b.id, "text-soft", ctx.src(path + ("sub",)), "box-text")))
+    tw = max(p.w for p in parts)
+    th = sum(p.h for p in parts) + 2 * (len(parts) - 1)
+    extra = 1.0
+    if b.shape == "ellipse":
+        extra = 1.42  # text rectangle inscribed in the ellipse
+    vpad = pad * 0.6
+    w = max(tw * extra + 2 * pad, b.width or 0, min_w, ctx.size("body") * 2)
+    h = max(th * extra + 2 * vpad, b.height or 0, min_h, ctx.size("body") * 1.3 + 2 * vpad)
+    if b.shape == "pill":
+        w = max(w, tw + h)
+    style = Style(fill=ctx.color(b.role), stroke=ctx.color(b.outline) if b.outline else None,
+                  stroke_width=ctx.theme.stroke["width"], dash=(4, 3) if b.dashed else None)
+    if b.dashed and not b.outline:
+        style = Style(fill=style.fill, stroke=ctx.color("text-soft"), stroke_width=style.stroke_width, dash=(4, 3))
+    if b.shape == "ellipse":
+        shape = Ellipse(w / 2, h / 2, w / 2, h / 2, style, meta)
+    else:
+        rx = {"round": ctx.theme.stroke["radius"], "rect": 0.0, "pill": h / 2}[b.shape]
+        shape = Rect(0, 0, w, h, rx, style, meta)
+    out = Block(w, h, [])
+    children = []
+    y = (h - th) / 2
+    for p in parts:
+        m = p.moved((w - p.w) / 2, y)
+        children += m.items
+        y += p.h + 2
+    out.items = [Group((shape, *children), meta)]
+    anchor = Anchor(0, 0, w, h, "ellipse" if b.shape == "ellipse" else "rect", meta.src)
+    if b.id:
+        out.anchors[b.id] = anchor
+    out.obstacles.append(anchor)
+    return out
+
+
+def _text_block(t: TextEl, path: tuple, ctx: Ctx, kind: str, min_w: float) -> Block:
+    max_w = t.max_width or ctx.sp("text_max_width")
+    meta = Meta(t.id, t.role, ctx.src(path), kind)
+    block = ctx.text_lines(ctx.t(t.text), ctx.size(t.size), max_w, 700 if t.bold else 400, t.role,
+                           t.align, width=min_w or None, meta=meta)
+    if t.id:
+        block.anchors[t.id] = Anchor(0, 0, block.w, block.h, "rect", meta.src)
+    return block
+
+
+@register("text")
+def layout_text(t: TextEl, path: tuple, ctx: Ctx, min_w: float = 0, min_h: float = 0) -> Block:
+    """Free text, wrapped at its max width."""
+    return _text_block(t, path, ctx, "text", min_w)
+
+
+@register("note")
+def layout_note(t: TextEl, path: tuple, ctx: Ctx, min_w: float = 0, min_h: float = 0) -> Block:
+    """A small remark."""
+    return _text_block(t, path, ctx, "note", min_w)
+
+
+@register("spacer")
+def layout_spacer(s: Spacer, path: tuple, ctx: Ctx, min_w: float = 0, min_h: float = 0) -> Block:
+    """Empty space."""
+    return Block(max(s.width, min_w), max(s.height, min_h))
+
+
+def _children(c: Container, path: tuple, ctx: Ctx, min_w: float = 0, min_h: float = 0) -> list[Block]:
+    return [layout_element(el, child_path(ctx, path, i), ctx, min_w, min_h) for i, el in enumerate(c.items)]
+
+
+def _stack(c: Container, path: tuple, ctx: Ctx, horizontal: bool, min_w: float, min_h: float) -> Block:
+    gap = ctx.sp("gap") if c.gap is None else c.gap
+    kids = _children(c, path, ctx)
+    if c.align == "stretch" and kids:
+        if horizontal:
+            kids = _children(c, path, ctx, 0, max(max(k.h for k in kids), min_h))
+        else:
+            kids = [layout_element(el, child_path(ctx, path, i), ctx, max(max(k.w for k in kids), min_w), 0)
+                    for i, el in enumerate(c.items)]
+    main = sum(k.w if horizontal else k.h for k in kids) + gap * max(len(kids) - 1, 0)
+    cross = max([0.0] + [k.h if horizontal else k.w for k in kids])
+    cross = max(cross, min_h if horizontal else min_w)
+    out = Block(max(main, min_w) if horizontal else cross, cross if horizontal else max(main, min_h))
+    pos = ((min_w if horizontal else min_h) - main) / 2 if (min_w if horizontal else min_h) > main else 0.0
+    for k in kids:
+        size = k.h if horizontal else k.w
+        off = {"start": 0.0, "center": (cross - size) / 2, "end": cross - size, "stretch": (cross - size) / 2}[c.align]
+        out.add(k, pos if horizontal else off, off if horizontal else pos)
+        pos += (k.w if horizontal else k.h) + gap
+    if c.id:
+        out.anchors[c.id] = Anchor(0, 0, out.w, out.h, "rect", ctx.src(path))
+    return out
+
+
+@register("row")
+def layout_row(c: Container, path: tuple, ctx: Ctx, min_w: float = 0, min_h: float = 0) -> Block:
+    """Children left to right."""
+    return _stack(c, path, ctx, True, min_w, min_h)
+
+
+@register("column")
+def layout_column(c: Container, path: tuple, ctx: Ctx, min_w: float = 0, min_h: float = 0) -> Block:
+    """Children top to bottom."""
+    return _stack(c, path, ctx, False, min_w, min_h)
+
+
+@register("grid")
+def layout_grid(g: Grid, path: tuple, ctx: Ctx, min_w: float = 0, min_h: float = 0) -> Block:
+    """Children in cells; column widths and row heights fit the largest child."""
+    gap = ctx.sp("gap") if g.gap is None else g.gap
+    kids = _children(g, path, ctx)
+    n = g.columns
+    rows = [kids[i:i + n] for i in range(0, len(kids), n)]
+    col_w = [max(r[j].w for r in rows if j < len(r)) for j in range(min(n, len(kids)))]
+    row_h = [max(k.h for k in r) for r in rows]
+    if g.align == "stretch":
+        kids = [layout_element(el, child_path(ctx, path, i), ctx, col_w[i % n], row_h[i // n])
+                for i, el in enumerate(g.items)]
+        rows = [kids[i:i + n] for i in range(0, len(kids), n)]
+    w = sum(col_w) + gap * (len(col_w) - 1)
+    h = sum(row_h) + gap * (len(row_h) - 1)
+    out = Block(max(w, min_w), max(h, min_h))
+    y = 0.0
+    for r, rh in zip(rows, row_h, strict=True):
+        x = 0.0
+        for j, k in enumerate(r):
+            out.add(k, x + (col_w[j] - k.w) / 2, y + (rh - k.h) / 2)
+            x += col_w[j] + gap
+        y += rh + gap
+    if g.id:
+        out.anchors[g.id] = Anchor(0, 0, out.w, out.h, "rect", ctx.src(path))
+    return out
+
+
+@register("panel")
+def layout_panel(p: Panel, path: tuple, ctx: Ctx, min_w: float = 0, min_h: float = 0) -> Block:
+    """A tinted rounded group with an optional title above its children."""
+    pad = ctx.sp("panel_padding")
+    meta = Meta(p.id, p.role, ctx.src(path), "panel")
+    title = None
+    if p.title is not None:
+        title = ctx.text_lines(ctx.t(p.title), ctx.size("heading"), ctx.sp("text_max_width"), 700,
+                               "text-soft", "start", meta=Meta(p.id, "text-soft", ctx.src(path + ("title",)),
+                                                                "panel-title"))
+    th = title.h + pad * 0.5 if title else 0.0
+    inner = _stack(p, path, ctx, p.direction == "row", max(min_w - 2 * pad, 0), max(min_h - 2 * pad - th, 0))
+    inner.anchors.pop(p.id, None) if p.id else None
+    w = max(inner.w, title.w if title else 0) + 2 * pad
+    h = inner.h + th + 2 * pad
+    w, h = max(w, min_w), max(h, min_h)
+    style = Style(fill=ctx.color(p.role), stroke=ctx.color("frame") if p.dashed else None,
+                  stroke_width=ctx.theme.stroke["width"], dash=(4, 3) if p.dashed else None)
+    out = Block(w, h, [Rect(0, 0, w, h, ctx.theme.stroke["radius"], style, meta)])
+    if title:
+        out.add(title, pad, pad)
+    out.add(inner, (w - inner.w) / 2, pad + th)
+    if p.id:
+        out.anchors[p.id] = Anchor(0, 0, w, h, "rect", meta.src)
+    return out

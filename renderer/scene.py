@@ -1,0 +1,191 @@
+"""The backend-neutral scene: absolute-coordinate drawing primitives that every backend translates.
+
+Coordinates are CSS px (96 per inch), origin top-left, y down. Colours are resolved hex strings
+("#RRGGBB") or None for "no paint"; `role` keeps the theme role a colour came from (for the
+checker and for naming PPTX shapes), `id` the spec element id the primitive belongs to, and `src`
+the spec location ("file:line:col") of that element, so layout defects can be reported where they
+were written.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Literal
+
+
+@dataclass(frozen=True)
+class Style:
+    """Paint of a shape: fill, stroke, dash pattern, opacity."""
+
+    fill: str | None = None
+    stroke: str | None = None
+    stroke_width: float = 1.0
+    dash: tuple[float, ...] | None = None
+    opacity: float = 1.0
+
+
+@dataclass(frozen=True)
+class Meta:
+    """Where a primitive comes from: element id, theme role, spec location."""
+
+    id: str | None = None
+    role: str | None = None
+    src: str | None = None
+    kind: str | None = None  # element kind that produced it (box, text, edge, frame, chart, ...)
+
+
+@dataclass(frozen=True)
+class Rect:
+    x: float
+    y: float
+    w: float
+    h: float
+    rx: float = 0.0
+    style: Style = Style()
+    meta: Meta = Meta()
+
+
+@dataclass(frozen=True)
+class Ellipse:
+    cx: float
+    cy: float
+    rx: float
+    ry: float
+    style: Style = Style()
+    meta: Meta = Meta()
+
+
+@dataclass(frozen=True)
+class Polygon:
+    points: tuple[tuple[float, float], ...]
+    style: Style = Style()
+    meta: Meta = Meta()
+
+
+PathCmd = tuple  # ("M", x, y) | ("L", x, y) | ("C", x1, y1, x2, y2, x, y) | ("Z",)
+
+
+@dataclass(frozen=True)
+class Path:
+    """A free path of M/L/C/Z commands (curves, chart lines, areas, glyph outlines)."""
+
+    cmds: tuple[PathCmd, ...]
+    style: Style = Style()
+    meta: Meta = Meta()
+
+
+@dataclass(frozen=True)
+class Line:
+    """A polyline; arrow heads at either end are drawn by the backend (markers / line ends)."""
+
+    points: tuple[tuple[float, float], ...]
+    style: Style = Style(stroke="#000000")
+    arrow_start: bool = False
+    arrow_end: bool = False
+    meta: Meta = Meta()
+
+
+@dataclass(frozen=True)
+class Text:
+    """One line of text; (x, y) is the anchor point on the baseline."""
+
+    x: float
+    y: float
+    text: str
+    size: float
+    fill: str = "#000000"
+    weight: int = 400
+    anchor: Literal["start", "middle", "end"] = "start"
+    family: tuple[str, ...] = ("Noto Sans CJK SC",)
+    italic: bool = False
+    width: float = 0.0  # measured advance width in px (for checks and for PPTX text boxes)
+    meta: Meta = Meta()
+
+    @property
+    def left(self) -> float:
+        """Left edge of the measured run."""
+        return self.x - {"start": 0.0, "middle": self.width / 2, "end": self.width}[self.anchor]
+
+
+@dataclass(frozen=True)
+class Group:
+    """A named group of primitives (an element); carries no transform: children are absolute."""
+
+    children: tuple[Prim, ...]
+    meta: Meta = Meta()
+
+
+Prim = Rect | Ellipse | Polygon | Path | Line | Text | Group
+
+
+@dataclass
+class Scene:
+    """A whole diagram: size, background, primitives in paint order, and its metadata."""
+
+    width: float
+    height: float
+    items: list[Prim]
+    title: str = ""
+    desc: str = ""
+    lang: str = "en"
+    background: str = "#FFFFFF"
+    metadata: dict = field(default_factory=dict)
+
+
+def shift(p: Prim, dx: float, dy: float) -> Prim:
+    """Return the primitive moved by (dx, dy)."""
+    if dx == 0 and dy == 0:
+        return p
+    if isinstance(p, Rect):
+        return replace(p, x=p.x + dx, y=p.y + dy)
+    if isinstance(p, Ellipse):
+        return replace(p, cx=p.cx + dx, cy=p.cy + dy)
+    if isinstance(p, Polygon):
+        return replace(p, points=tuple((x + dx, y + dy) for x, y in p.points))
+    if isinstance(p, Line):
+        return replace(p, points=tuple((x + dx, y + dy) for x, y in p.points))
+    if isinstance(p, Text):
+        return replace(p, x=p.x + dx, y=p.y + dy)
+    if isinstance(p, Path):
+        return replace(p, cmds=tuple(_shift_cmd(c, dx, dy) for c in p.cmds))
+    if isinstance(p, Group):
+        return replace(p, children=tuple(shift(c, dx, dy) for c in p.children))
+    raise TypeError(f"unknown primitive {type(p).__name__}")
+
+
+def _shift_cmd(c: PathCmd, dx: float, dy: float) -> PathCmd:
+    op, *xy = c
+    return (op, *[v + (dx if i % 2 == 0 else dy) for i, v in enumerate(xy)])
+
+
+def walk(items: list[Prim] | tuple[Prim, ...]):
+    """Yield every primitive, depth first, groups before their children."""
+    for p in items:
+        yield p
+        if isinstance(p, Group):
+            yield from walk(p.children)
+
+
+def bbox(p: Prim) -> tuple[float, float, float, float]:
+    """Bounding box (x0, y0, x1, y1) of a primitive; text uses its measured width and size."""
+    if isinstance(p, Rect):
+        return (p.x, p.y, p.x + p.w, p.y + p.h)
+    if isinstance(p, Ellipse):
+        return (p.cx - p.rx, p.cy - p.ry, p.cx + p.rx, p.cy + p.ry)
+    if isinstance(p, Polygon | Line):
+        xs = [x for x, _ in p.points]
+        ys = [y for _, y in p.points]
+        return (min(xs), min(ys), max(xs), max(ys))
+    if isinstance(p, Text):
+        return (p.left, p.y - p.size * 0.88, p.left + p.width, p.y + p.size * 0.24)
+    if isinstance(p, Path):
+        xs = [v for c in p.cmds for i, v in enumerate(c[1:]) if i % 2 == 0]
+        ys = [v for c in p.cmds for i, v in enumerate(c[1:]) if i % 2 == 1]
+        return (min(xs), min(ys), max(xs), max(ys)) if xs else (0, 0, 0, 0)
+    if isinstance(p, Group):
+        boxes = [bbox(c) for c in p.children]
+        if not boxes:
+            return (0, 0, 0, 0)
+        return (min(b[0] for b in boxes), min(b[1] for b in boxes),
+                max(b[2] for b in boxes), max(b[3] for b in boxes))
+    raise TypeError(f"unknown primitive {type(p).__name__}")

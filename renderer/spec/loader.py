@@ -1,0 +1,218 @@
+"""Load a spec file: safe YAML → JSON Schema → pydantic → cross-reference checks; errors are located."""
+
+from __future__ import annotations
+
+import inspect
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pydantic
+
+from compute import registry
+
+from .errors import Problem, SpecError
+from .models import Diagram
+from .schema import schema_problems
+from .yamlpos import Located, load_yaml
+
+CONTAINERS = ("row", "column", "grid", "panel")
+
+
+@dataclass
+class Spec:
+    """A validated spec and where it came from."""
+
+    diagram: Diagram
+    doc: Located
+    path: Path
+
+    @property
+    def file(self) -> str:
+        """The file name used in messages."""
+        return self.doc.file
+
+
+def display_path(path: Path) -> str:
+    """The path as the user should see it: relative to the working directory when inside it."""
+    try:
+        return os.path.relpath(path) if not os.path.relpath(path).startswith("..") else str(path)
+    except ValueError:
+        return str(path)
+
+
+def load(path: str | Path) -> Spec:
+    """Load and validate one spec; raises SpecError with every problem found."""
+    path = Path(path)
+    file = display_path(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as e:
+        raise SpecError([Problem(file, 1, 1, f"cannot read file: {e.strerror}")]) from None
+    doc = load_yaml(file, raw)
+    if not isinstance(doc.data, dict):
+        raise SpecError([doc.problem((), "a spec is a mapping (expected keys id, chapter, title, body)")])
+    problems = schema_problems(doc)
+    if problems:
+        raise SpecError(problems)
+    try:
+        diagram = Diagram.model_validate(doc.data)
+    except pydantic.ValidationError as e:
+        raise SpecError([_pydantic_problem(doc, err) for err in e.errors()]) from None
+    problems = check_references(doc) + check_compute(doc, diagram)
+    if problems:
+        raise SpecError(problems)
+    return Spec(diagram, doc, path)
+
+
+def _pydantic_problem(doc: Located, err: dict) -> Problem:
+    """Locate a pydantic error: follow its loc through the data, skipping union-branch names."""
+    path: list[str | int] = []
+    node: Any = doc.data
+    for part in err["loc"]:
+        if isinstance(node, dict) and part in node:
+            node = node[part]
+            path.append(part)
+        elif isinstance(node, list) and isinstance(part, int) and part < len(node):
+            node = node[part]
+            path.append(part)
+    msg = err["msg"].removeprefix("Value error, ")
+    return doc.problem(tuple(path), msg)
+
+
+def walk_elements(data: Any, path: tuple = ()) -> Iterator[tuple[str, Any, tuple]]:
+    """Yield (kind, content, path-to-content) for every element in raw spec data, depth first."""
+    if not isinstance(data, dict) or len(data) != 1:
+        return
+    kind, content = next(iter(data.items()))
+    here = path + (kind,)
+    yield kind, content, here
+    if kind in CONTAINERS:
+        items, ipath = (content, here) if isinstance(content, list) else (
+            (content.get("items", []), here + ("items",)) if isinstance(content, dict) else ([], here))
+        for i, child in enumerate(items if isinstance(items, list) else []):
+            yield from walk_elements(child, ipath + (i,))
+    for key in ("elements",):  # containers of other element kinds may nest elements here
+        if isinstance(content, dict) and isinstance(content.get(key), list):
+            for i, child in enumerate(content[key]):
+                yield from walk_elements(child, here + (key, i))
+
+
+def element_ids(data: dict) -> dict[str, tuple]:
+    """Element id -> path of its `id` value (first occurrence)."""
+    ids: dict[str, tuple] = {}
+    for _kind, content, path in walk_elements(data.get("body"), ("body",)):
+        if isinstance(content, dict) and isinstance(content.get("id"), str):
+            ids.setdefault(content["id"], path + ("id",))
+    return ids
+
+
+def check_references(doc: Located) -> list[Problem]:
+    """Duplicate element ids, and edges naming ids that do not exist."""
+    problems, seen = [], {}
+    for _kind, content, path in walk_elements(doc.data.get("body"), ("body",)):
+        if isinstance(content, dict) and isinstance(content.get("id"), str):
+            eid = content["id"]
+            if eid in seen:
+                line, col = doc.where(seen[eid])
+                problems.append(doc.problem(path + ("id",),
+                                            f"duplicate element id '{eid}' (first defined at line {line}:{col}; "
+                                            "expected unique ids)"))
+            else:
+                seen[eid] = path + ("id",)
+    for i, edge in enumerate(doc.data.get("edges", [])):
+        for end in ("from", "to"):
+            if edge.get(end) not in seen:
+                known = ", ".join(sorted(seen)) or "none defined"
+                problems.append(doc.problem(("edges", i, end),
+                                            f"edge {end} unknown element id '{edge.get(end)}' (expected one of: {known})"))
+    return problems
+
+
+def check_compute(doc: Located, diagram: Diagram) -> list[Problem]:
+    """Each compute call names a registered function with arguments that fit its signature."""
+    problems = []
+    for name, call in diagram.compute.items():
+        base = ("compute", name)
+        if not name.isidentifier():
+            problems.append(doc.problem(base, f"compute name '{name}' must be an identifier "
+                                              "(expected letters, digits, _)", key=True))
+        if call.fn not in registry.FUNCTIONS:
+            near = [n for n in registry.names() if n.split(".")[0] == call.fn.split(".")[0]][:8]
+            hint = f" (expected a registered function, e.g. {', '.join(near)})" if near else \
+                " (expected a registered function; `vizspec functions` lists them)"
+            problems.append(doc.problem(base + ("fn",), f"unknown compute function '{call.fn}'{hint}"))
+            continue
+        problems += check_args(doc, base, call.fn, call.args)
+    return problems
+
+
+def check_args(doc: Located, base: tuple, fn: str, args: dict[str, Any]) -> list[Problem]:
+    """Argument names and types against the registered function's signature."""
+    problems = []
+    sig = inspect.signature(registry.get(fn))
+    hints = _hints(fn)
+    params = {n: p for n, p in sig.parameters.items() if p.kind in (p.KEYWORD_ONLY, p.POSITIONAL_OR_KEYWORD)}
+    for arg, value in args.items():
+        if arg not in params:
+            problems.append(doc.problem(base + ("args", arg), f"{fn} has no argument '{arg}' "
+                                        f"(expected: {', '.join(params)})", key=True))
+            continue
+        if _has_placeholder(value) or arg not in hints:
+            continue
+        try:
+            pydantic.TypeAdapter(hints[arg]).validate_python(value, strict=False)
+        except pydantic.ValidationError as e:
+            first = e.errors()[0]
+            problems.append(doc.problem(base + ("args", arg) + tuple(first["loc"]),
+                                        f"argument '{arg}' of {fn}: {first['msg']} "
+                                        f"(expected {_type_name(hints[arg])})"))
+    missing = [n for n, p in params.items() if p.default is p.empty and n not in args]
+    if missing:
+        problems.append(doc.problem(base + ("args",) if "args" in doc.data["compute"][base[1]] else base,
+                                    f"{fn} needs argument '{missing[0]}' (expected: {', '.join(params)})"))
+    return problems
+
+
+def _hints(fn: str) -> dict[str, Any]:
+    import typing
+
+    try:
+        return typing.get_type_hints(registry.get(fn))
+    except Exception:  # unresolvable annotations: names are still checked
+        return {}
+
+
+def _type_name(t: Any) -> str:
+    return getattr(t, "__name__", None) or str(t).replace("typing.", "")
+
+
+def _has_placeholder(value: Any) -> bool:
+    if isinstance(value, str):
+        return "{{" in value
+    if isinstance(value, list):
+        return any(_has_placeholder(v) for v in value)
+    if isinstance(value, dict):
+        return any(_has_placeholder(v) for v in value.values())
+    return False
+
+
+def load_all(paths: list[Path]) -> tuple[list[Spec], list[Problem]]:
+    """Load many specs; also reports diagram ids used by more than one file."""
+    specs, problems, ids = [], [], {}
+    for p in paths:
+        try:
+            spec = load(p)
+        except SpecError as e:
+            problems += e.problems
+            continue
+        did = spec.diagram.id
+        if did in ids:
+            problems.append(spec.doc.problem(("id",), f"duplicate diagram id '{did}' (also used by {ids[did]}; "
+                                                      "expected ids unique across specs)"))
+            continue
+        ids[did] = spec.file
+        specs.append(spec)
+    return specs, problems

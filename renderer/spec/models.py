@@ -1,0 +1,198 @@
+"""Pydantic models of a diagram spec: metadata, compute calls, the element tree and edges.
+
+An element is a one-key mapping whose key names its kind (`box: …`, `row: […]`); containers hold
+elements. The JSON Schema written by `vizspec schema` is generated from these models.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
+ELEMENT_ID_PATTERN = r"^[A-Za-z_][A-Za-z0-9_-]*$"
+
+Role = Annotated[str, Field(pattern=r"^[a-z][a-z-]*$", description="A palette role from templates/theme.yaml.")]
+
+
+class Strict(BaseModel):
+    """Base: unknown keys are errors."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+
+class I18n(Strict):
+    """Text in both languages."""
+
+    en: str = Field(description="English text.")
+    zh: str = Field(description="Chinese text.")
+
+
+LocalText = Annotated[
+    str | I18n,
+    Field(description="A string (same in every language) or {en: …, zh: …}. May hold {{ placeholders }}."),
+]
+
+
+class ComputeCall(Strict):
+    """One call of a registered compute function; its result is named by the key in `compute:`."""
+
+    fn: str = Field(description="Registry name, e.g. sampling.softmax (see `vizspec functions`).")
+    args: dict[str, Any] = Field(default_factory=dict, description="Keyword arguments of the function.")
+
+
+Align = Literal["start", "center", "end", "stretch"]
+TextSize = Literal["small", "body", "heading", "title"]
+
+
+class Box(Strict):
+    """A labelled shape: a model, a step, a concept."""
+
+    id: str | None = Field(None, pattern=ELEMENT_ID_PATTERN, description="Element id, for edges.")
+    text: LocalText = Field(description="Main label; wraps to the box's maximum width.")
+    sub: LocalText | None = Field(None, description="Smaller second line(s) under the label.")
+    role: Role = Field("model", description="Fill colour role.")
+    shape: Literal["round", "rect", "ellipse", "pill"] = "round"
+    width: float | None = Field(None, gt=0, le=2000, description="Minimum width in px.")
+    height: float | None = Field(None, gt=0, le=2000, description="Minimum height in px.")
+    max_width: float | None = Field(None, gt=0, le=2000, description="Wrap text beyond this width (px).")
+    bold: bool = False
+    dashed: bool = False
+    outline: Role | None = Field(None, description="Stroke colour role (default: no outline).")
+    text_role: Role | None = Field(None, description="Text colour role (default: text).")
+
+
+class TextEl(Strict):
+    """Free text: a label, a caption, a formula-like line."""
+
+    id: str | None = Field(None, pattern=ELEMENT_ID_PATTERN)
+    text: LocalText
+    size: TextSize = "body"
+    role: Role = Field("text", description="Text colour role.")
+    bold: bool = False
+    align: Literal["start", "center", "end"] = "center"
+    max_width: float | None = Field(None, gt=0, le=2000)
+
+
+class Note(TextEl):
+    """A secondary remark, smaller and in the credit/muted colour."""
+
+    size: TextSize = "small"
+    role: Role = "text-soft"
+
+
+class Container(Strict):
+    """Shared fields of row/column/grid/panel."""
+
+    id: str | None = Field(None, pattern=ELEMENT_ID_PATTERN)
+    items: list[Element] = Field(description="Child elements, in order.")
+    gap: float | None = Field(None, ge=0, le=400, description="Space between children (px); theme default.")
+    align: Align = Field("center", description="Cross-axis alignment of children.")
+
+
+class Row(Container):
+    """Children side by side, left to right."""
+
+
+class Column(Container):
+    """Children stacked top to bottom."""
+
+
+class Grid(Container):
+    """Children in a grid, filled row by row."""
+
+    columns: int = Field(ge=1, le=50, description="Number of columns.")
+
+
+class Panel(Container):
+    """A titled, tinted group of children."""
+
+    title: LocalText | None = None
+    direction: Literal["row", "column"] = "column"
+    role: Role = Field("panel", description="Background role.")
+    dashed: bool = False
+
+
+class Spacer(Strict):
+    """Empty space."""
+
+    width: float = Field(0, ge=0, le=2000)
+    height: float = Field(0, ge=0, le=2000)
+
+
+ELEMENT_KINDS = ("row", "column", "grid", "panel", "box", "text", "note", "spacer")
+
+
+class Element(Strict):
+    """Exactly one of the kinds below."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"minProperties": 1, "maxProperties": 1},
+    )
+
+    row: list[Element] | Row | None = Field(None, description="Children left to right (list or {items: …}).")
+    column: list[Element] | Column | None = Field(None, description="Children top to bottom.")
+    grid: Grid | None = None
+    panel: Panel | None = None
+    box: LocalText | Box | None = Field(None, description="A labelled box (a string is its label).")
+    text: LocalText | TextEl | None = None
+    note: LocalText | Note | None = None
+    spacer: Spacer | None = None
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> Element:
+        set_ = [k for k in ELEMENT_KINDS if getattr(self, k) is not None]
+        if len(set_) != 1:
+            raise ValueError(f"an element has exactly one kind (expected one of: {', '.join(ELEMENT_KINDS)})")
+        return self
+
+    @property
+    def kind(self) -> str:
+        """The element's kind name."""
+        return next(k for k in ELEMENT_KINDS if getattr(self, k) is not None)
+
+    @property
+    def content(self) -> Any:
+        """The kind's model, with shorthands (a list, a string) expanded."""
+        k = self.kind
+        v = getattr(self, k)
+        if k in ("row", "column") and isinstance(v, list):
+            return (Row if k == "row" else Column)(items=v)
+        if k == "box" and not isinstance(v, Box):
+            return Box(text=v)
+        if k in ("text", "note") and isinstance(v, str | I18n):
+            return (TextEl if k == "text" else Note)(text=v)
+        return v
+
+
+class Edge(Strict):
+    """An arrow between two elements (by id)."""
+
+    from_: str = Field(alias="from", description="Element id the edge starts at.")
+    to: str = Field(description="Element id the edge ends at.")
+    label: LocalText | None = None
+    dashed: bool = False
+    head: Literal["end", "start", "both", "none"] = "end"
+    route: Literal["auto", "straight", "orthogonal"] = "auto"
+    from_side: Literal["auto", "top", "bottom", "left", "right"] = "auto"
+    to_side: Literal["auto", "top", "bottom", "left", "right"] = "auto"
+    role: Role = Field("arrow", description="Line colour role.")
+
+
+class Diagram(Strict):
+    """One diagram."""
+
+    id: str = Field(pattern=ID_PATTERN, description="Unique kebab-case id; the output file name.")
+    chapter: str = Field(pattern=ID_PATTERN, description="Chapter id (the folder under specs/).")
+    order: int | None = Field(None, ge=0, description="Position in the chapter (catalogue order).")
+    catalog: int | None = Field(None, ge=1, description="Row number in the original collection's catalogue.")
+    title: LocalText
+    caption: LocalText | None = Field(None, description="What the diagram explains (alt text, speaker notes).")
+    tags: list[str] = Field(default_factory=list)
+    compute: dict[str, ComputeCall] = Field(
+        default_factory=dict, description="Named compute calls; results are used as {{ name.key }}."
+    )
+    body: Element
+    edges: list[Edge] = Field(default_factory=list)

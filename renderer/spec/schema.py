@@ -1,0 +1,145 @@
+"""The JSON Schema of a spec, generated from the pydantic models, and located schema errors."""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from typing import Any
+
+import jsonschema
+from pydantic.json_schema import GenerateJsonSchema
+
+from .errors import Problem
+from .models import Diagram
+from .yamlpos import Located
+
+SCHEMA_ID = "https://vizspec.dev/schema/diagram.schema.json"
+
+
+class _NoNull(GenerateJsonSchema):
+    """Optional fields are simply not written: drop the `null` branch pydantic adds for `X | None`."""
+
+    def nullable_schema(self, schema: Any) -> Any:
+        return self.generate_inner(schema["schema"])
+
+    def default_schema(self, schema: Any) -> Any:
+        out = super().default_schema(schema)
+        if out.get("default", 0) is None:
+            out.pop("default")
+        return out
+
+
+@cache
+def diagram_schema() -> dict:
+    """The JSON Schema of a diagram spec."""
+    schema = Diagram.model_json_schema(by_alias=True, schema_generator=_NoNull)
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": SCHEMA_ID, **schema}
+
+
+def schema_text() -> str:
+    """The schema as written to schema/diagram.schema.json."""
+    return json.dumps(diagram_schema(), indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+
+
+@cache
+def _validator() -> jsonschema.Draft202012Validator:
+    return jsonschema.Draft202012Validator(diagram_schema())
+
+
+def _weight(err: jsonschema.ValidationError) -> int:
+    """Number of leaf errors under an error (anyOf/oneOf count their best branch)."""
+    if err.validator in ("anyOf", "oneOf") and err.context:
+        return sum(_weight(e) for e in _best_branch(err))
+    return 1
+
+
+def _best_branch(err: jsonschema.ValidationError) -> list[jsonschema.ValidationError]:
+    """For anyOf/oneOf, the errors of the branch that fits best: right type, fewest errors."""
+    branches: dict[int, list] = {}
+    for sub in err.context or []:
+        branches.setdefault(sub.schema_path[0], []).append(sub)
+    fitting = [b for b in branches.values() if not any(_wrong_type(e) for e in b)]
+    if not fitting:
+        return []
+    return min(fitting, key=lambda b: sum(_weight(e) for e in b))
+
+
+def _wrong_type(err: jsonschema.ValidationError) -> bool:
+    """A type mismatch of the instance itself (not of something inside it)."""
+    if err.validator == "type" and not err.relative_path:
+        return True
+    return err.validator in ("anyOf", "oneOf") and not err.relative_path and not _best_branch(err)
+
+
+def _leaves(err: jsonschema.ValidationError) -> list[jsonschema.ValidationError]:
+    """The specific errors behind an error, descending into the best-fitting union branch."""
+    if err.validator in ("anyOf", "oneOf") and err.context:
+        branch = _best_branch(err)
+        if branch:
+            return [leaf for e in branch for leaf in _leaves(e)]
+    return [err]
+
+
+def _expected_types(err: jsonschema.ValidationError) -> str:
+    kinds = []
+    for sub in err.context or []:
+        if sub.validator == "type":
+            t = sub.validator_value
+            kinds += t if isinstance(t, list) else [t]
+    return " or ".join(dict.fromkeys(kinds)) or "another form"
+
+
+def _describe(err: jsonschema.ValidationError) -> tuple[str, bool]:
+    """(message, points-at-key) for a leaf schema error."""
+    v, val = err.validator, err.validator_value
+    inst = err.instance
+    if v == "additionalProperties":
+        allowed = sorted(err.schema.get("properties", {}))
+        extra = sorted(set(inst) - set(allowed))
+        return f"unknown key '{extra[0]}' (expected one of: {', '.join(allowed)})", True
+    if v == "required":
+        missing = [k for k in val if k not in inst]
+        return f"missing key '{missing[0]}' (expected keys: {', '.join(val)})", False
+    if v == "type":
+        return f"wrong type: {_tname(inst)} {_short(inst)} (expected {val if isinstance(val, str) else ' or '.join(val)})", False
+    if v in ("anyOf", "oneOf"):
+        return f"wrong type: {_tname(inst)} {_short(inst)} (expected {_expected_types(err)})", False
+    if v == "enum":
+        return f"{_short(inst)} is not allowed (expected one of: {', '.join(map(str, val))})", False
+    if v == "const":
+        return f"{_short(inst)} is not allowed (expected {val!r})", False
+    if v == "pattern":
+        return f"{_short(inst)} has the wrong form (expected to match {val})", False
+    if v in ("minProperties", "maxProperties") and "properties" in err.schema:
+        kinds = ", ".join(err.schema["properties"])
+        return f"an element has exactly one kind key, found {len(inst)} (expected one of: {kinds})", False
+    if v in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
+        rel = {"minimum": "≥", "maximum": "≤", "exclusiveMinimum": ">", "exclusiveMaximum": "<"}[v]
+        return f"{inst} is out of range (expected {rel} {val})", False
+    if v in ("minItems", "maxItems", "minLength", "maxLength"):
+        return f"{err.message} (expected {v} {val})", False
+    return f"{err.message}", False
+
+
+def _tname(x: Any) -> str:
+    return {dict: "mapping", list: "list", str: "string", bool: "boolean", int: "number",
+            float: "number", type(None): "null"}.get(type(x), type(x).__name__)
+
+
+def _short(x: Any) -> str:
+    s = json.dumps(x, ensure_ascii=False, default=str)
+    return s if len(s) <= 40 else s[:37] + "…"
+
+
+def schema_problems(doc: Located) -> list[Problem]:
+    """Every JSON Schema violation of the document, located and explained."""
+    out = []
+    for err in _validator().iter_errors(doc.data):
+        for leaf in _leaves(err):
+            msg, at_key = _describe(leaf)
+            path = tuple(leaf.absolute_path)
+            if at_key:
+                extra = sorted(set(leaf.instance) - set(leaf.schema.get("properties", {})))
+                path = path + (extra[0],)
+            out.append(doc.problem(path, msg, key=at_key))
+    return sorted(set(out))

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Set up a fresh machine: Debian packages the renderer needs, a venv, torch (pinned, CPU wheel) first, then the rest.
+# Usage: scripts/setup.sh [--test]   (--test also installs the test extras and the office/browser tools tests use)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+VENV=${VENV:-.venv}
+want_test=0; [ "${1:-}" = "--test" ] && want_test=1
+
+debs=(graphviz fonts-noto-cjk)
+[ $want_test = 1 ] && debs+=(libreoffice-impress poppler-utils chromium)
+missing=()
+for p in "${debs[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "setup: installing Debian packages: ${missing[*]}"
+  SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+stamp="$VENV/.vizspec-installed"
+[ $want_test = 1 ] && stamp="$VENV/.vizspec-installed-test"
+if [ -f "$stamp" ] && [ "$stamp" -nt pyproject.toml ]; then exit 0; fi
+[ -x "$VENV/bin/python" ] || python3 -m venv "$VENV"
+"$VENV/bin/python" -m pip install -q --upgrade pip >/dev/null
+# torch first and alone: the CPU wheel on disk; any looser request would pull a multi-GB CUDA build.
+"$VENV/bin/python" -m pip install -q "torch==2.13.0"
+if [ $want_test = 1 ]; then
+  "$VENV/bin/python" -m pip install -q -e ".[test]"
+else
+  "$VENV/bin/python" -m pip install -q -e .
+fi
+touch "$stamp"
