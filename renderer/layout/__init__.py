@@ -7,7 +7,7 @@ from ..bind import BoundSpec
 from ..scene import Meta, Polygon, Rect, Scene, Style, Text
 from ..spec.errors import SpecError
 from ..theme import Theme, UnknownRole
-from . import flow  # noqa: F401  (registers the basic kinds)
+from . import chart, code, flow, graph, icon, math, table, tensor, timeline, tree  # noqa: F401 (register kinds)
 from .base import Block, Ctx, layout_element
 from .edges import draw_edge
 from .text import Metrics

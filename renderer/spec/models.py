@@ -8,31 +8,20 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import ConfigDict, Field, model_validator
 
-ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
-ELEMENT_ID_PATTERN = r"^[A-Za-z_][A-Za-z0-9_-]*$"
+from .elements.chart import Chart
+from .elements.code import Code
+from .elements.graph import Graph
+from .elements.icon import Icon
+from .elements.math import Math
+from .elements.table import Table
+from .elements.tensor import Tensor
+from .elements.timeline import Timeline
+from .elements.tree import Tree
+from .models_base import ELEMENT_ID_PATTERN, ID_PATTERN, I18n, LocalText, Role, Strict
 
-Role = Annotated[str, Field(pattern=r"^[a-z][a-z-]*$", description="A palette role from templates/theme.yaml.")]
-
-
-class Strict(BaseModel):
-    """Base: unknown keys are errors."""
-
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
-
-
-class I18n(Strict):
-    """Text in both languages."""
-
-    en: str = Field(description="English text.")
-    zh: str = Field(description="Chinese text.")
-
-
-LocalText = Annotated[
-    str | I18n,
-    Field(description="A string (same in every language) or {en: …, zh: …}. May hold {{ placeholders }}."),
-]
+__all__ = ["I18n", "LocalText", "Role", "Strict", "ID_PATTERN"]
 
 
 class ComputeCall(Strict):
@@ -121,7 +110,16 @@ class Spacer(Strict):
     height: float = Field(0, ge=0, le=2000)
 
 
-ELEMENT_KINDS = ("row", "column", "grid", "panel", "box", "text", "note", "spacer")
+class Use(Strict):
+    """A shared component from templates/components/, with parameters."""
+
+    component: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$", description="File name in templates/components/.")
+    id: str | None = Field(None, pattern=ELEMENT_ID_PATTERN, description="Prefix for the component's ids.")
+    args: dict[str, Any] = Field(default_factory=dict, description="Values for the component's params.")
+
+
+ELEMENT_KINDS = ("row", "column", "grid", "panel", "box", "text", "note", "spacer", "chart", "tensor", "tree",
+                 "table", "timeline", "graph", "math", "code", "icon", "use")
 
 
 class Element(Strict):
@@ -140,6 +138,16 @@ class Element(Strict):
     text: LocalText | TextEl | None = None
     note: LocalText | Note | None = None
     spacer: Spacer | None = None
+    chart: Chart | None = Field(None, description="Bar, line, area or heat-map chart with axes.")
+    tensor: Tensor | None = Field(None, description="A matrix or vector of cells.")
+    tree: Tree | None = Field(None, description="A tree with tidy layout.")
+    table: Table | None = Field(None, description="A table with header, roles and merged cells.")
+    timeline: Timeline | None = Field(None, description="Lanes and steps with markers.")
+    graph: Graph | None = Field(None, description="Nodes and edges laid out by Graphviz dot.")
+    math: Math | None = Field(None, description="A LaTeX formula drawn as vector paths.")
+    code: Code | None = Field(None, description="Syntax-highlighted code.")
+    icon: Icon | None = Field(None, description="A built-in pictogram.")
+    use: Use | None = Field(None, description="A shared component from templates/components/.")
 
     @model_validator(mode="after")
     def _exactly_one(self) -> Element:

@@ -1,0 +1,13 @@
+"""Spec model of the `code` element kind."""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from ..models_base import ELEMENT_ID_PATTERN, Strict
+
+
+class Code(Strict):
+    """TODO: the code element (issue 4)."""
+
+    id: str | None = Field(None, pattern=ELEMENT_ID_PATTERN, description="Element id, for edges.")

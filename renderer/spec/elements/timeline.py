@@ -1,0 +1,13 @@
+"""Spec model of the `timeline` element kind."""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from ..models_base import ELEMENT_ID_PATTERN, Strict
+
+
+class Timeline(Strict):
+    """TODO: the timeline element (issue 4)."""
+
+    id: str | None = Field(None, pattern=ELEMENT_ID_PATTERN, description="Element id, for edges.")

@@ -1,0 +1,31 @@
+"""Shared pieces of the spec models: strict base, bilingual text, roles, id patterns."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field
+
+ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
+ELEMENT_ID_PATTERN = r"^[A-Za-z_][A-Za-z0-9_-]*$"
+
+Role = Annotated[str, Field(pattern=r"^[a-z][a-z-]*$", description="A palette role from templates/theme.yaml.")]
+
+
+class Strict(BaseModel):
+    """Base: unknown keys are errors."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+
+class I18n(Strict):
+    """Text in both languages."""
+
+    en: str = Field(description="English text.")
+    zh: str = Field(description="Chinese text.")
+
+
+LocalText = Annotated[
+    str | I18n,
+    Field(description="A string (same in every language) or {en: …, zh: …}. May hold {{ placeholders }}."),
+]
