@@ -1,6 +1,8 @@
 """GRPO's group-relative advantages (DeepSeekMath; TRL GRPOTrainer with scale_rewards="group")."""
 
 
+import numpy as np
+
 from compute._common import arr, jsonable
 
 
@@ -18,5 +20,7 @@ def advantages(rewards: list[float], eps: float = 1e-4) -> dict:
     r = arr(rewards, "rewards", ndim=1)
     if r.size < 2:
         raise ValueError("a group needs at least 2 rewards")
+    if np.all(r == r[0]):  # exact zeros instead of float noise from the mean
+        return jsonable({"advantages": np.zeros(r.size), "mean": r[0], "std": 0.0})
     mean, std = r.mean(), r.std(ddof=1)
     return jsonable({"advantages": (r - mean) / (std + eps), "mean": mean, "std": std})

@@ -38,3 +38,32 @@ def output_layer(vocab: int, hidden_size: int, seq_len: int, last_logits: list[f
         "logits_shape": [seq_len, vocab], "last_logits": z, "probs": probs, "argmax": i,
         "argmax_token": tokens[i] if tokens is not None else "", "order": np.argsort(-probs, kind="stable"),
     })
+
+
+def param_count(vocab: int, hidden_size: int, layers: int, heads: int, kv_heads: int, intermediate_size: int,
+                head_dim: int | None = None, tied_embeddings: bool = False, qkv_bias: bool = False) -> dict:
+    """Parameter count of a Llama/Qwen-style decoder (GQA attention, SwiGLU MLP, RMSNorm, no other biases).
+
+    Qwen2.5-0.5B (vocab 151936, hidden 896, 24 layers, 14 heads, 2 KV heads, MLP 4864, tied, qkv_bias)
+    gives 494,032,768.
+
+    Returns:
+        total: all parameters.
+        embedding: vocab × hidden.
+        lm_head: hidden × vocab (0 when tied to the embedding).
+        per_layer: parameters of one decoder layer.
+        attention: per layer, q/k/v/o projections (+ q/k/v biases).
+        mlp: per layer, gate/up/down projections (3·hidden·intermediate).
+        norms: per layer, the two RMSNorm weights (2·hidden); the final norm adds hidden once.
+    """
+    hd = head_dim or hidden_size // heads
+    attn = hidden_size * heads * hd * 2 + hidden_size * kv_heads * hd * 2
+    if qkv_bias:
+        attn += heads * hd + 2 * kv_heads * hd
+    mlp = 3 * hidden_size * intermediate_size
+    per_layer = attn + mlp + 2 * hidden_size
+    emb = vocab * hidden_size
+    head = 0 if tied_embeddings else emb
+    total = emb + layers * per_layer + hidden_size + head
+    return jsonable({"total": total, "embedding": emb, "lm_head": head,
+                     "per_layer": per_layer, "attention": attn, "mlp": mlp, "norms": 2 * hidden_size})

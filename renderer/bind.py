@@ -23,6 +23,8 @@ from .spec.errors import Problem, SpecError
 from .spec.loader import Spec, _pydantic_problem
 from .spec.models import Diagram
 
+LANGS = ("en", "zh")
+
 COMPUTE_SECONDS = 20.0
 MAX_RESULT_BYTES = 5_000_000
 
@@ -32,10 +34,14 @@ class BoundSpec:
     """A spec whose numbers are values: compute results, their provenance, the filled-in diagram."""
 
     spec: Spec
-    diagram: Diagram
+    diagram: Diagram  # filled for the first language (metadata, ids, edges are the same in all)
     results: dict[str, Any]
     provenance: dict[str, dict]
-    data: dict = field(repr=False, default_factory=dict)
+    diagrams: dict[str, Diagram] = field(default_factory=dict)  # language -> filled diagram
+
+    def for_lang(self, lang: str) -> Diagram:
+        """The diagram with placeholders filled for one language."""
+        return self.diagrams.get(lang, self.diagram)
 
 
 def cache_dir() -> Path:
@@ -49,10 +55,12 @@ def bind(spec: Spec, use_cache: bool = True) -> BoundSpec:
     provenance: dict[str, dict] = {}
     problems: list[Problem] = []
     raw = spec.doc.data
+    variables = raw.get("vars") or {}
     for name, call in spec.diagram.compute.items():
         base = ("compute", name)
         try:
-            args = _fill(raw["compute"][name].get("args", {}), results, base + ("args",), spec, set())
+            args = _fill(raw["compute"][name].get("args", {}), {**results, "vars": variables},
+                         base + ("args",), spec, set())
             args = _coerce(call.fn, args)
             src = registry.source_hash(call.fn)
             results[name] = call_cached(call.fn, args, src, use_cache)
@@ -65,17 +73,30 @@ def bind(spec: Spec, use_cache: bool = True) -> BoundSpec:
             break
     if problems:
         raise SpecError(problems)
-    used: set[str] = set()
-    data = {k: (v if k == "compute" else _fill(v, results, (k,), spec, used)) for k, v in raw.items()}
-    try:
-        diagram = Diagram.model_validate(data)
-    except pydantic.ValidationError as e:
-        raise SpecError([_pydantic_problem(spec.doc, err) for err in e.errors()]) from None
-    return BoundSpec(spec, diagram, results, provenance, data)
+    diagrams = {}
+    for lang in LANGS:
+        names = {**results, "vars": {k: _pick(v, lang) for k, v in variables.items()}}
+        data = {k: (v if k in ("compute", "vars") else _fill(v, names, (k,), spec, set(), lang))
+                for k, v in raw.items()}
+        try:
+            diagrams[lang] = Diagram.model_validate(data)
+        except pydantic.ValidationError as e:
+            raise SpecError([_pydantic_problem(spec.doc, err) for err in e.errors()]) from None
+    return BoundSpec(spec, diagrams[LANGS[0]], results, provenance, diagrams)
 
 
-def _fill(value: Any, names: dict, path: tuple, spec: Spec, used: set[str]) -> Any:
-    """Fill placeholders in strings, recursively; errors are located at the string's path."""
+def _pick(value: Any, lang: str) -> Any:
+    """A {en: …, zh: …} value in one language; anything else as it is."""
+    if isinstance(value, dict) and set(value) == set(LANGS):
+        return value[lang]
+    return value
+
+
+def _fill(value: Any, names: dict, path: tuple, spec: Spec, used: set[str], lang: str | None = None) -> Any:
+    """Fill placeholders in strings, recursively; errors are located at the string's path.
+
+    Inside a {en: …, zh: …} mapping only the branch of `lang` is filled (the other is never shown).
+    """
     if isinstance(value, str):
         if "{{" not in value:
             return value
@@ -86,9 +107,12 @@ def _fill(value: Any, names: dict, path: tuple, spec: Spec, used: set[str]) -> A
         except RecursionError:
             raise SpecError([spec.doc.problem(path, "placeholder nested too deeply")]) from None
     if isinstance(value, list):
-        return [_fill(v, names, path + (i,), spec, used) for i, v in enumerate(value)]
+        return [_fill(v, names, path + (i,), spec, used, lang) for i, v in enumerate(value)]
     if isinstance(value, dict):
-        return {k: _fill(v, names, path + (k,), spec, used) for k, v in value.items()}
+        if lang and set(value) == set(LANGS):
+            return {k: (_fill(v, names, path + (k,), spec, used, lang) if k == lang else v)
+                    for k, v in value.items()}
+        return {k: _fill(v, names, path + (k,), spec, used, lang) for k, v in value.items()}
     return value
 
 

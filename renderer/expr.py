@@ -190,6 +190,9 @@ class _Eval:
         _check_num(v)
         return -v if isinstance(n.op, ast.USub) else +v
 
+    def v_IfExp(self, n: ast.IfExp) -> Any:
+        return self.visit(n.body) if self.visit(n.test) else self.visit(n.orelse)
+
     def v_BoolOp(self, n: ast.BoolOp) -> Any:
         vals = [self.visit(v) for v in n.values]
         return all(vals) if isinstance(n.op, ast.And) else any(vals)

@@ -94,6 +94,7 @@ class _Writer:
         s = self.scene
         d = self.dwg
         d.attribs["font-family"] = ", ".join(f"'{f}'" if " " in f else f for f in ("Noto Sans CJK SC", "sans-serif"))
+        d.attribs["xml:space"] = "preserve"  # text runs keep their leading/trailing spaces, as measured
         d.attribs["role"] = "img"
         d.attribs["aria-labelledby"] = "title desc"
         d.add(d.rect((0, 0), (_n(s.width), _n(s.height)), fill=s.background))

@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 from .. import __version__
-from ..bind import BoundSpec
-from ..scene import Meta, Polygon, Rect, Scene, Style, Text
+from ..bind import LANGS, BoundSpec
+from ..scene import Meta, Polygon, Rect, Scene, Style, Text, bbox
 from ..spec.errors import SpecError
 from ..theme import Theme, UnknownRole
 from . import chart, code, flow, graph, icon, math, table, tensor, timeline, tree  # noqa: F401 (register kinds)
 from .base import Block, Ctx, layout_element
 from .edges import draw_edge
 from .text import Metrics
-
-LANGS = ("en", "zh")
-
 
 _METRICS: dict[str, Metrics] = {}
 
@@ -28,19 +25,33 @@ def metrics_for(theme: Theme) -> Metrics:
 def layout(bound: BoundSpec, theme: Theme, lang: str = "en") -> Scene:
     """Place every element of the diagram and draw it as scene primitives."""
     ctx = Ctx(theme, metrics_for(theme), lang, bound.spec.doc)
-    d = bound.diagram
+    d = bound.for_lang(lang)
     try:
         body = layout_element(d.body, ("body",), ctx)
         edges = []
         for i, e in enumerate(d.edges):
-            edges += draw_edge(e, body.anchors[e.from_], body.anchors[e.to], ctx, ctx.src(("edges", i)), i)
+            edges += draw_edge(e, body.anchors[e.from_], body.anchors[e.to], ctx, ctx.src(("edges", i)), i,
+                               body.obstacles)
     except UnknownRole as e:
         role = e.args[0]
         raise SpecError([bound.spec.doc.problem(_find_role(bound.spec.doc.data, role),
                                                 f"unknown colour role '{role}' (expected one of: "
                                                 f"{', '.join(theme.roles())})")]) from None
     body.items += edges
-    return frame(body, ctx, bound)
+    return frame(_fit(body), ctx, bound)
+
+
+def _fit(block: Block) -> Block:
+    """Grow the block to everything drawn (edges may loop outside their elements' area)."""
+    x0, y0, x1, y1 = 0.0, 0.0, block.w, block.h
+    for p in block.items:
+        bx0, by0, bx1, by1 = bbox(p)
+        x0, y0, x1, y1 = min(x0, bx0), min(y0, by0), max(x1, bx1), max(y1, by1)
+    if (x0, y0, x1, y1) == (0.0, 0.0, block.w, block.h):
+        return block
+    out = Block(x1 - x0, y1 - y0)
+    out.add(block, -x0, -y0)
+    return out
 
 
 def _find_role(data, role: str, path: tuple = ()) -> tuple:
@@ -62,7 +73,7 @@ def _find_role(data, role: str, path: tuple = ()) -> tuple:
 
 def frame(body: Block, ctx: Ctx, bound: BoundSpec) -> Scene:
     """Put the body in the rounded frame with the title tab (bottom-left) and the credit line."""
-    d = bound.diagram
+    d = bound.for_lang(ctx.lang)
     m = ctx.sp("frame_margin")
     cm = ctx.sp("canvas_margin")
     title = ctx.text_lines(ctx.t(d.title), ctx.size("title"), None, 700, "title", "start",
@@ -73,7 +84,7 @@ def frame(body: Block, ctx: Ctx, bound: BoundSpec) -> Scene:
     slant = tab_h * 0.35
     tab_w = title.w + 2 * 16 + slant
     fw = max(body.w + 2 * m, tab_w + credit.w + 3 * m)
-    fh = body.h + 2 * m
+    fh = body.h + 2 * m + tab_h / 2  # the title tab straddles the bottom edge
     x0, y0 = cm, cm
     out = Block(fw + 2 * cm, fh + tab_h / 2 + 2 * cm + 4)
     out.items.append(Rect(x0, y0, fw, fh, ctx.theme.stroke["frame_radius"],

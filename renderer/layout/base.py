@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -81,8 +82,8 @@ class Ctx:
         """`file:line:col` of a spec path."""
         if self.doc is None:
             return None
-        line, col = self.doc.where(path)
-        return f"{self.doc.file}:{line}:{col}"
+        file, line, col = self.doc.locate(path)
+        return f"{file}:{line}:{col}"
 
     def size(self, name: str) -> float:
         return float(self.theme.sizes[name])
@@ -95,20 +96,56 @@ class Ctx:
 
     def text_lines(self, text: str, size: float, max_width: float | None, weight: int = 400,
                    role: str = "text", align: str = "center", width: float | None = None,
-                   meta: Meta = Meta(), mono: bool = False) -> Block:
+                   meta: Meta | None = None, mono: bool = False) -> Block:
         """A block of wrapped text lines; `width` (if given) is the box the lines are aligned in."""
+        meta = meta or Meta()
         lines = self.metrics.wrap(text, size, max_width, weight, mono)
-        widths = [self.metrics.width(s, size, weight, mono) for s in lines]
+        runs = [split_scripts(s) for s in lines]
+        widths = [sum(self.metrics.width(t, size * SCRIPT_SCALE if k else size, weight, mono) for t, k in r)
+                  for r in runs]
         lh = size * self.sp("line_height")
         w = max([width or 0.0, *widths])
         fam = tuple(self.theme.fonts["mono" if mono else "sans"])
         items: list[Prim] = []
-        for i, (s, sw) in enumerate(zip(lines, widths, strict=True)):
+        for i, (r, sw) in enumerate(zip(runs, widths, strict=True)):
             y = i * lh + (lh - size) / 2 + size * 0.88
-            x = {"start": 0.0, "center": w / 2, "end": w}[align]
-            anchor = {"start": "start", "center": "middle", "end": "end"}[align]
-            items.append(Text(x, y, s, size, self.color(role), weight, anchor, fam, width=sw, meta=meta))
+            if len(r) == 1 and not r[0][1]:
+                x = {"start": 0.0, "center": w / 2, "end": w}[align]
+                anchor = {"start": "start", "center": "middle", "end": "end"}[align]
+                items.append(Text(x, y, r[0][0], size, self.color(role), weight, anchor, fam, width=sw, meta=meta))
+                continue
+            x = {"start": 0.0, "center": (w - sw) / 2, "end": w - sw}[align]
+            for t, k in r:  # sub/superscript runs: smaller, shifted, drawn one after another
+                fs = size * SCRIPT_SCALE if k else size
+                dy = {"": 0.0, "_": size * 0.22, "^": -size * 0.38}[k]
+                tw = self.metrics.width(t, fs, weight, mono)
+                items.append(Text(x, y + dy, t, fs, self.color(role), weight, "start", fam, width=tw, meta=meta))
+                x += tw
         return Block(w, lh * len(lines), items)
+
+
+SCRIPT_SCALE = 0.72
+_SCRIPT = re.compile(r"([_^])\{([^{}]*)\}")
+
+
+def split_scripts(line: str) -> list[tuple[str, str]]:
+    """Split `G_{t+1}` / `x^{2}` markup into (text, "" | "_" | "^") runs."""
+    out: list[tuple[str, str]] = []
+    pos = 0
+    for m in _SCRIPT.finditer(line):
+        if m.start() > pos:
+            out.append((line[pos:m.start()], ""))
+        if m.group(2):
+            out.append((m.group(2), m.group(1)))
+        pos = m.end()
+    if pos < len(line) or not out:
+        out.append((line[pos:], ""))
+    return out
+
+
+def plain(text: str) -> str:
+    """Text with sub/superscript markup removed (for alt text and search)."""
+    return _SCRIPT.sub(lambda m: m.group(2), text)
 
 
 LayoutFn = Callable[[Any, tuple, Ctx, float, float], Block]
@@ -138,6 +175,15 @@ def content_path(el: Element, path: tuple) -> tuple:
 
 def child_path(ctx: Ctx, container_path: tuple, i: int) -> tuple:
     """Spec path of a container's i-th child, for both `row: [..]` and `row: {items: [..]}` forms."""
-    if ctx.doc is not None and container_path + (i,) in ctx.doc.pos:
+    if isinstance(ctx.doc, Located) and _written(ctx.doc, container_path + (i,)):
         return container_path + (i,)
     return container_path + ("items", i)
+
+
+def _written(doc: Located, path: tuple) -> bool:
+    """Whether a path exists as written (in the spec or in the component it was expanded from)."""
+    for n in range(len(path), 0, -1):
+        if path[:n] in doc.sub:
+            comp, cpath = doc.sub[path[:n]]
+            return _written(comp, cpath + path[n:])
+    return path in doc.pos

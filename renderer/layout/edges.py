@@ -56,18 +56,89 @@ def _clip_to_border(a: Anchor, toward: Pt) -> Pt:
     return (cx + dx * t, cy + dy * t)
 
 
-def route(a: Anchor, b: Anchor, e: Edge) -> list[Pt]:
-    """Points of the edge from a to b, starting and ending on their borders."""
+def route(a: Anchor, b: Anchor, e: Edge, obstacles: list[Anchor] = ()) -> list[Pt]:
+    """The edge's points from a's border to b's: the candidate route crossing fewest other boxes.
+
+    Candidates are the preferred sides (from the relative position, or as the spec fixes them) and
+    every other pair of sides; a route's cost is 10 000 per box it crosses plus its length, with a small
+    bonus for the preferred route, so a clean direct route wins and a crossing one is avoided.
+    """
+    others = [o for o in obstacles if not (_same(o, a) or _same(o, b) or _inside(a, o) or _inside(b, o))]
+    first = _route(a, b, e, e.from_side, e.to_side)
+    if e.route == "straight" or not others or _crossings(first, others) == 0:
+        return first
+    sides = ("top", "bottom", "left", "right")
+    best, best_cost = first, _cost(first, others) - 50
+    for sa in ([e.from_side] if e.from_side != "auto" else sides):
+        for sb in ([e.to_side] if e.to_side != "auto" else sides):
+            pts = _route(a, b, e, sa, sb)
+            if _enters_wrong_way(pts, a, b):
+                continue
+            c = _cost(pts, others)
+            if c < best_cost:
+                best, best_cost = pts, c
+    return best
+
+
+def _same(o: Anchor, a: Anchor) -> bool:
+    return abs(o.x - a.x) < 0.01 and abs(o.y - a.y) < 0.01 and abs(o.w - a.w) < 0.01 and abs(o.h - a.h) < 0.01
+
+
+def _inside(inner: Anchor, outer: Anchor) -> bool:
+    """`inner` lies within `outer` (a container with an id); such boxes are not obstacles to it."""
+    return (outer.x <= inner.x and outer.y <= inner.y and inner.x + inner.w <= outer.x + outer.w
+            and inner.y + inner.h <= outer.y + outer.h)
+
+
+def _cost(pts: list[Pt], others: list[Anchor]) -> float:
+    length = sum(math.dist(pts[i], pts[i + 1]) for i in range(len(pts) - 1))
+    return 10_000 * _crossings(pts, others) + length + 30 * (len(pts) - 2)
+
+
+def _crossings(pts: list[Pt], others: list[Anchor]) -> int:
+    return sum(1 for o in others if any(segment_hits(pts[i], pts[i + 1], o, 1.0) for i in range(len(pts) - 1)))
+
+
+def _enters_wrong_way(pts: list[Pt], a: Anchor, b: Anchor) -> bool:
+    """A route whose first/last segment runs back through its own box."""
+    return segment_hits(pts[0], pts[1], a, 1.5, strict=True) or segment_hits(pts[-2], pts[-1], b, 1.5, strict=True)
+
+
+def segment_hits(p: Pt, q: Pt, r: Anchor, inset: float = 1.0, strict: bool = False) -> bool:
+    """Whether segment p–q passes through the interior of rectangle r shrunk by `inset` (Liang–Barsky)."""
+    x0, y0, x1, y1 = r.x + inset, r.y + inset, r.x + r.w - inset, r.y + r.h - inset
+    if x1 <= x0 or y1 <= y0:
+        return False
+    dx, dy = q[0] - p[0], q[1] - p[1]
+    t0, t1 = 0.0, 1.0
+    for pp, qq in ((-dx, p[0] - x0), (dx, x1 - p[0]), (-dy, p[1] - y0), (dy, y1 - p[1])):
+        if pp == 0:
+            if qq < 0:
+                return False
+            continue
+        t = qq / pp
+        if pp < 0:
+            t0 = max(t0, t)
+        else:
+            t1 = min(t1, t)
+        if t0 > t1:
+            return False
+    return t1 - t0 > (1e-3 if not strict else 0.05)
+
+
+def _route(a: Anchor, b: Anchor, e: Edge, from_side: str, to_side: str) -> list[Pt]:
+    """One candidate route for fixed sides ('auto' picks from the relative position)."""
     if e.route == "straight":
         p0 = _clip_to_border(a, (b.cx, b.cy))
         return [p0, _clip_to_border(b, (a.cx, a.cy))]
     sa, sb = _auto_sides(a, b)
-    sa = sa if e.from_side == "auto" else e.from_side
-    sb = sb if e.to_side == "auto" else e.to_side
+    sa = sa if from_side == "auto" else from_side
+    sb = sb if to_side == "auto" else to_side
+    fixed = from_side != "auto" or to_side != "auto"
     vert_a, vert_b = sa in ("top", "bottom"), sb in ("top", "bottom")
     if vert_a and vert_b:
         lo, hi = max(a.x, b.x), min(a.x + a.w, b.x + b.w)
-        if hi - lo > 8 and e.from_side == "auto" and e.to_side == "auto":
+        if hi - lo > 8 and not fixed:
             x = (lo + hi) / 2  # overlapping spans: one straight vertical segment
             return [_port(a, sa, x), _port(b, sb, x)]
         p0, p1 = _port(a, sa), _port(b, sb)
@@ -78,7 +149,7 @@ def route(a: Anchor, b: Anchor, e: Edge) -> list[Pt]:
         return _dedupe([p0, (p0[0], y), (p1[0], y), p1])
     if not vert_a and not vert_b:
         lo, hi = max(a.y, b.y), min(a.y + a.h, b.y + b.h)
-        if hi - lo > 8 and e.from_side == "auto" and e.to_side == "auto":
+        if hi - lo > 8 and not fixed:
             y = (lo + hi) / 2
             return [_port(a, sa, y), _port(b, sb, y)]
         p0, p1 = _port(a, sa), _port(b, sb)
@@ -100,9 +171,10 @@ def _dedupe(pts: list[Pt]) -> list[Pt]:
     return out
 
 
-def draw_edge(e: Edge, a: Anchor, b: Anchor, ctx: Ctx, src: str | None, index: int) -> list[Prim]:
+def draw_edge(e: Edge, a: Anchor, b: Anchor, ctx: Ctx, src: str | None, index: int,
+              obstacles: list[Anchor] = ()) -> list[Prim]:
     """The line (with heads) and its label on a white backing, centred on the longest segment."""
-    pts = route(a, b, e)
+    pts = route(a, b, e, list(obstacles))
     meta = Meta(f"edge-{index}", e.role, src, "edge")
     style = Style(stroke=ctx.color(e.role), stroke_width=ctx.theme.stroke["edge"], dash=(5, 4) if e.dashed else None)
     out: list[Prim] = [Line(tuple(pts), style, e.head in ("start", "both"), e.head in ("end", "both"), meta)]

@@ -64,7 +64,12 @@ class Metrics:
         return sum(p.x_advance for p in buf.glyph_positions) / upem
 
     def width(self, text: str, size: float, weight: int = 400, mono: bool = False) -> float:
-        """Advance width of one line in px."""
+        """Advance width of one line in px (sub/superscript markup `_{…}`/`^{…}` measured as drawn)."""
+        if "{" in text and ("_{" in text or "^{" in text):
+            from .base import SCRIPT_SCALE, split_scripts
+
+            return sum(self._advance(t, weight >= 600, mono) * (size * SCRIPT_SCALE if k else size)
+                       for t, k in split_scripts(text))
         return self._advance(text, weight >= 600, mono) * size
 
     def wrap(self, text: str, size: float, max_width: float | None, weight: int = 400,

@@ -13,6 +13,7 @@ import pydantic
 
 from compute import registry
 
+from .components import expand as expand_components
 from .errors import Problem, SpecError
 from .models import Diagram
 from .schema import schema_problems
@@ -54,6 +55,7 @@ def load(path: str | Path) -> Spec:
     doc = load_yaml(file, raw)
     if not isinstance(doc.data, dict):
         raise SpecError([doc.problem((), "a spec is a mapping (expected keys id, chapter, title, body)")])
+    expand_components(doc)
     problems = schema_problems(doc)
     if problems:
         raise SpecError(problems)
@@ -116,9 +118,9 @@ def check_references(doc: Located) -> list[Problem]:
         if isinstance(content, dict) and isinstance(content.get("id"), str):
             eid = content["id"]
             if eid in seen:
-                line, col = doc.where(seen[eid])
+                file, line, col = doc.locate(seen[eid])
                 problems.append(doc.problem(path + ("id",),
-                                            f"duplicate element id '{eid}' (first defined at line {line}:{col}; "
+                                            f"duplicate element id '{eid}' (first defined at {file}:{line}:{col}; "
                                             "expected unique ids)"))
             else:
                 seen[eid] = path + ("id",)
@@ -126,8 +128,8 @@ def check_references(doc: Located) -> list[Problem]:
         for end in ("from", "to"):
             if edge.get(end) not in seen:
                 known = ", ".join(sorted(seen)) or "none defined"
-                problems.append(doc.problem(("edges", i, end),
-                                            f"edge {end} unknown element id '{edge.get(end)}' (expected one of: {known})"))
+                problems.append(doc.problem(("edges", i, end), f"edge {end} unknown element id "
+                                            f"'{edge.get(end)}' (expected one of: {known})"))
     return problems
 
 

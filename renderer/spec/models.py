@@ -6,7 +6,7 @@ elements. The JSON Schema written by `vizspec schema` is generated from these mo
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
 from pydantic import ConfigDict, Field, model_validator
 
@@ -199,6 +199,11 @@ class Diagram(Strict):
     title: LocalText
     caption: LocalText | None = Field(None, description="What the diagram explains (alt text, speaker notes).")
     tags: list[str] = Field(default_factory=list)
+    vars: dict[str, Any] = Field(
+        default_factory=dict,
+        description="Named literal inputs used by placeholders as {{ vars.name }}; a value {en: …, zh: …} "
+        "is picked per language (token lists, labels).",
+    )
     compute: dict[str, ComputeCall] = Field(
         default_factory=dict, description="Named compute calls; results are used as {{ name.key }}."
     )

@@ -7,9 +7,10 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
-ELEMENT_ID_PATTERN = r"^[A-Za-z_][A-Za-z0-9_-]*$"
+ELEMENT_ID_PATTERN = r"^[A-Za-z_][A-Za-z0-9_-]*(\.[A-Za-z_][A-Za-z0-9_-]*)*$"
 
-Role = Annotated[str, Field(pattern=r"^[a-z][a-z-]*$", description="A palette role from templates/theme.yaml.")]
+Role = Annotated[str, Field(pattern=r"^([a-z][a-z-]*|\{\{.*\}\})$",
+                            description="A palette role from templates/theme.yaml (or a placeholder giving one).")]
 
 
 class Strict(BaseModel):

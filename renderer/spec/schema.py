@@ -101,7 +101,8 @@ def _describe(err: jsonschema.ValidationError) -> tuple[str, bool]:
         missing = [k for k in val if k not in inst]
         return f"missing key '{missing[0]}' (expected keys: {', '.join(val)})", False
     if v == "type":
-        return f"wrong type: {_tname(inst)} {_short(inst)} (expected {val if isinstance(val, str) else ' or '.join(val)})", False
+        want = val if isinstance(val, str) else " or ".join(val)
+        return f"wrong type: {_tname(inst)} {_short(inst)} (expected {want})", False
     if v in ("anyOf", "oneOf"):
         return f"wrong type: {_tname(inst)} {_short(inst)} (expected {_expected_types(err)})", False
     if v == "enum":

@@ -25,8 +25,20 @@ class Located:
     pos: dict[Path, tuple[int, int]] = field(default_factory=dict)
     keypos: dict[Path, tuple[int, int]] = field(default_factory=dict)
 
+    # spec path prefix -> (component document, path of the expanded body in it): see components.expand
+    sub: dict[Path, tuple[Located, Path]] = field(default_factory=dict)
+
+    def locate(self, path: Path, key: bool = False) -> tuple[str, int, int]:
+        """(file, line, col) of the value at `path`, following expanded components into their files."""
+        p = tuple(path)
+        for n in range(len(p), 0, -1):
+            if p[:n] in self.sub:
+                comp, cpath = self.sub[p[:n]]
+                return comp.locate(cpath + p[n:], key)
+        return (self.file, *self.where(p, key))
+
     def where(self, path: Path, key: bool = False) -> tuple[int, int]:
-        """Line and column (1-based) of the value at `path`, or of its nearest written ancestor."""
+        """Line and column (1-based) of the value at `path` in this file, or of its nearest ancestor."""
         if key and tuple(path) in self.keypos:
             return self.keypos[tuple(path)]
         p = tuple(path)
@@ -36,8 +48,7 @@ class Located:
 
     def problem(self, path: Path, message: str, key: bool = False) -> Problem:
         """A problem located at `path`."""
-        line, col = self.where(path, key)
-        return Problem(self.file, line, col, message)
+        return Problem(*self.locate(path, key), message)
 
 
 def _mark(node: yaml.Node) -> tuple[int, int]:

@@ -8,10 +8,10 @@ from compute import grpo
 
 def test_advantages_verified_trl_numbers():
     # compute-references.md §4: rewards [1,0,0,1] and [1,1,1,0] with G = 4
-    assert grpo.advantages(rewards=[1, 0, 0, 1])["advantages"] == pytest.approx([0.8659, -0.8659, -0.8659, 0.8659],
-                                                                                 abs=1e-4)
-    assert grpo.advantages(rewards=[1, 1, 1, 0])["advantages"] == pytest.approx([0.4999, 0.4999, 0.4999, -1.4997],
-                                                                                 abs=1e-4)
+    a = grpo.advantages(rewards=[1, 0, 0, 1])["advantages"]
+    assert a == pytest.approx([0.8659, -0.8659, -0.8659, 0.8659], abs=1e-4)
+    b = grpo.advantages(rewards=[1, 1, 1, 0])["advantages"]
+    assert b == pytest.approx([0.4999, 0.4999, 0.4999, -1.4997], abs=1e-4)
 
 
 def test_all_equal_rewards_give_zero_advantage():

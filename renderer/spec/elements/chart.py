@@ -1,13 +1,169 @@
-"""Spec model of the `chart` element kind."""
+"""Spec model of the `chart` element kind: bar, line, area and heat-map charts with axes.
+
+Data fields hold numbers bound from compute results. The raw spec holds either the numbers or a
+`{{ placeholder }}` string; binding replaces the placeholder before the final validation, so each
+data field is typed `list[...] | str` and layout rejects a string that survived binding.
+"""
 
 from __future__ import annotations
 
-from pydantic import Field
+from typing import Annotated, Literal
 
-from ..models_base import ELEMENT_ID_PATTERN, Strict
+from pydantic import Field, model_validator
+
+from ..models_base import ELEMENT_ID_PATTERN, LocalText, Role, Strict
+
+MAX_POINTS = 5000  # points per series
+MAX_SERIES = 24
+MAX_CELLS_SIDE = 256  # heat-map rows / columns
+FORMAT_PATTERN = r"^[<>^+\- #0-9,._a-zA-Z%]{0,12}$"
+
+Placeholder = Annotated[str, Field(max_length=500, description="A {{ placeholder }} bound to compute results.")]
+Numbers = Annotated[list[float], Field(max_length=MAX_POINTS)] | Placeholder
+Number = float | Placeholder
+Format = Annotated[str, Field(pattern=FORMAT_PATTERN, description="Python format spec, e.g. '.2f', '.0%', ',d'.")]
+
+
+class Axis(Strict):
+    """One axis: a category axis (labels) or a numeric axis (nice 1-2-5 ticks)."""
+
+    title: LocalText | None = Field(None, description="Axis title (written under the x axis, above the y axis).")
+    categories: Annotated[list[LocalText | float], Field(max_length=MAX_POINTS)] | Placeholder | None = Field(
+        None, description="Category labels (e.g. tokens): makes this a category axis, one slot per label.")
+    min: Number | None = Field(None, description="Lower end of a numeric axis (default: from the data, nice).")
+    max: Number | None = Field(None, description="Upper end of a numeric axis (default: from the data, nice).")
+    ticks: Numbers | None = Field(None, description="Explicit tick values (default: nice 1-2-5 ticks).")
+    tick_labels: list[LocalText] | None = Field(
+        None, description="Labels of the explicit `ticks`, one each (e.g. ['0', '1−ε', '1', '1+ε']).")
+    format: Format | None = Field(None, description="Format of numeric tick labels (default: decimals of the step).")
+    grid: bool | None = Field(None, description="Grid lines at the ticks (default: on for the value axis).")
+
+    @model_validator(mode="after")
+    def _labels(self) -> Axis:
+        if self.tick_labels is not None and (not isinstance(self.ticks, list) or
+                                             len(self.tick_labels) != len(self.ticks)):
+            raise ValueError("tick_labels needs `ticks` with the same number of values")
+        return self
+
+
+class Series(Strict):
+    """One data series: bars, a line or a filled area."""
+
+    name: LocalText | None = Field(None, description="Legend entry (series without a name are not in the legend).")
+    values: Numbers = Field(description="The y values (bar heights / line points), literal or a placeholder.")
+    x: Numbers | None = Field(
+        None, description="Numeric x of each value (line/area); default: the category slots or 0, 1, 2, …")
+    role: Role | None = Field(None, description="Colour role (default: bars `model`, lines a palette cycle).")
+    highlight: Annotated[list[bool], Field(max_length=MAX_POINTS)] | Placeholder | None = Field(
+        None, description="One boolean per bar: true bars use `highlight_role`, false bars `dim_role` "
+                          "(e.g. \"{{ dist.kept }}\").")
+    highlight_role: Role = Field("kept", description="Fill of highlighted (true) bars.")
+    dim_role: Role = Field("removed", description="Fill of the other (false) bars.")
+    roles: Annotated[list[Role], Field(max_length=MAX_POINTS)] | Placeholder | None = Field(
+        None, description="Fill role of each bar, one per value (overrides `role` and `highlight`).")
+    labels: Format | None = Field(
+        None, description="Write each value at its bar or point with this format (e.g. '.2f', '.0%').")
+    marker: Literal["circle", "square", "diamond", "none"] | None = Field(
+        None, description="Point marker of a line (default: circle for up to 30 points, else none).")
+    dashed: bool = Field(False, description="Dashed line.")
+    width: float = Field(2.0, gt=0, le=10, description="Line width in px.")
+
+
+class Region(Strict):
+    """A shaded band between two x values (or two y values) of the plot."""
+
+    x: Annotated[list[Number], Field(min_length=2, max_length=2)] | None = Field(
+        None, description="[from, to] on the x axis (numbers, or category labels' indices).")
+    y: Annotated[list[Number], Field(min_length=2, max_length=2)] | None = Field(
+        None, description="[from, to] on the y axis.")
+    role: Role = Field("kept-bg", description="Fill role of the band.")
+    label: LocalText | None = Field(None, description="Text written at the top of the band.")
+
+    @model_validator(mode="after")
+    def _one_axis(self) -> Region:
+        if (self.x is None) == (self.y is None):
+            raise ValueError("a region has exactly one of x: [from, to] or y: [from, to]")
+        return self
+
+
+class RefLine(Strict):
+    """A reference line across the plot at one x (vertical) or one y (horizontal), with a label."""
+
+    x: Number | None = Field(None, description="Vertical line at this x.")
+    y: Number | None = Field(None, description="Horizontal line at this y.")
+    label: LocalText | None = Field(None, description="Label: above a vertical line, right of a horizontal one.")
+    role: Role = Field("text-soft", description="Line and label colour role.")
+    dashed: bool = Field(True, description="Dashed line.")
+
+    @model_validator(mode="after")
+    def _one_axis(self) -> RefLine:
+        if (self.x is None) == (self.y is None):
+            raise ValueError("a reference line has exactly one of x or y")
+        return self
+
+
+class Annotation(Strict):
+    """A note with an arrow pointing at a data point."""
+
+    text: LocalText = Field(description="The note.")
+    x: Number | None = Field(None, description="x of the point (a number; on a category axis the slot index).")
+    y: Number | None = Field(None, description="y of the point.")
+    series: int | None = Field(None, ge=0, description="Point at a series' value: the series index …")
+    index: int | None = Field(None, ge=0, description="… and the value's index in it.")
+    dx: float | None = Field(None, ge=-600, le=600, description="Label offset from the point in px (default: "
+                                                                "placed automatically where nothing is drawn).")
+    dy: float | None = Field(None, ge=-600, le=600, description="Vertical label offset in px (down is positive).")
+    role: Role = Field("emphasis", description="Colour role of the note and its arrow.")
+
+    @model_validator(mode="after")
+    def _point(self) -> Annotation:
+        by_xy = self.x is not None and self.y is not None
+        by_index = self.series is not None and self.index is not None
+        if by_xy == by_index:
+            raise ValueError("an annotation points either at x and y, or at series and index")
+        return self
+
+
+class ColorScale(Strict):
+    """How heat-map values map to colours: equal-width bins over [min, max], one colour step each."""
+
+    min: Number | None = Field(None, description="Value of the lowest colour (default: the data minimum).")
+    max: Number | None = Field(None, description="Value of the highest colour (default: the data maximum).")
+    colors: list[Role] | None = Field(
+        None, min_length=2, max_length=12, description="Palette roles low → high (default: the theme's `scale`).")
+    legend: bool = Field(True, description="Draw the colour key beside the map.")
+    format: Format | None = Field(None, description="Format of the key's numbers (default: 3 significant digits).")
 
 
 class Chart(Strict):
-    """TODO: the chart element (issue 4)."""
+    """A chart: bars, lines, areas or a heat map, with axes, legend, reference lines and annotations."""
 
     id: str | None = Field(None, pattern=ELEMENT_ID_PATTERN, description="Element id, for edges.")
+    kind: Literal["bar", "line", "area", "heatmap"] = Field(description="Chart type.")
+    title: LocalText | None = Field(None, description="Title above the chart.")
+    width: float | None = Field(None, gt=0, le=2000, description="Plot area width in px (grows to fit labels).")
+    height: float | None = Field(None, gt=0, le=2000, description="Plot area height in px (grows to fit labels).")
+    horizontal: bool = Field(False, description="Bars grow to the right: categories (x) on the left, values below.")
+    x: Axis = Field(default_factory=Axis, description="The x axis (categories or numbers; heat map: columns).")
+    y: Axis = Field(default_factory=Axis, description="The y axis (the values; heat map: rows).")
+    series: Annotated[list[Series], Field(max_length=MAX_SERIES)] = Field(
+        default_factory=list, description="Data series (bar, line, area); several bars per slot are grouped.")
+    stacked: bool = Field(False, description="Area charts: stack the series on top of each other.")
+    matrix: Annotated[list[list[float | None]], Field(max_length=MAX_CELLS_SIDE)] | Placeholder | None = Field(
+        None, description="Heat map: rows of values (top row first); null leaves a cell blank.")
+    cell_values: Format | None = Field(None, description="Heat map: write each value in its cell with this format.")
+    cell: float | None = Field(None, gt=0, le=200, description="Heat map: minimum cell size in px.")
+    scale: ColorScale = Field(default_factory=ColorScale, description="Heat map: the colour scale.")
+    regions: list[Region] = Field(default_factory=list, description="Shaded bands (e.g. the clip range).")
+    refs: list[RefLine] = Field(default_factory=list, description="Reference lines (e.g. 1−ε, 1, 1+ε).")
+    annotations: list[Annotation] = Field(default_factory=list, description="Notes with arrows to data points.")
+    legend: Literal["top", "bottom", "right", "none"] = Field(
+        "top", description="Where the legend of named series goes.")
+
+    @model_validator(mode="after")
+    def _data(self) -> Chart:
+        if self.kind == "heatmap" and self.matrix is None:
+            raise ValueError("a heatmap chart needs `matrix` (rows of values)")
+        if self.kind != "heatmap" and not self.series:
+            raise ValueError(f"a {self.kind} chart needs `series` (at least one, with `values`)")
+        return self

@@ -1,13 +1,83 @@
-"""Spec model of the `tensor` element kind."""
+"""Spec model of the `tensor` element kind: a matrix or vector of cells with values or colours.
+
+Data fields (values, roles, mask, headers) may be literal or a `{{ placeholder }}` string that binding
+replaces with compute results; layout rejects a placeholder string that survived binding.
+"""
 
 from __future__ import annotations
 
-from pydantic import Field
+from typing import Annotated, Literal
 
-from ..models_base import ELEMENT_ID_PATTERN, Strict
+from pydantic import Field, model_validator
+
+from ..models_base import ELEMENT_ID_PATTERN, LocalText, Role, Strict
+from .chart import ColorScale, Format, Placeholder
+
+MAX_SIDE = 4096  # rows / columns of the data (only `show_rows` × `show_cols` cells are drawn)
+MAX_SHOWN = 64
+
+Cell = float | str | None
+Matrix = Annotated[list[Annotated[list[Cell], Field(max_length=MAX_SIDE)] | Cell], Field(max_length=MAX_SIDE)]
+Labels = Annotated[list[LocalText | float], Field(max_length=MAX_SIDE)] | Placeholder
+
+
+class Group(Strict):
+    """A run of consecutive rows or columns drawn as one group (e.g. the query heads sharing a KV head)."""
+
+    size: int = Field(ge=1, le=MAX_SIDE, description="Number of rows/columns in the group.")
+    label: LocalText | None = Field(None, description="Label written beside (rows) or above (columns) the group.")
+    role: Role | None = Field(None, description="Fill role of the group's cells (unless a cell has its own).")
 
 
 class Tensor(Strict):
-    """TODO: the tensor element (issue 4)."""
+    """A matrix or vector of cells: values or colours, headers, shape label, ellipses, masks and groups."""
 
     id: str | None = Field(None, pattern=ELEMENT_ID_PATTERN, description="Element id, for edges.")
+    title: LocalText | None = Field(None, description="Name written above the tensor (e.g. 'Q', 'attention mask').")
+    values: Matrix | Placeholder | None = Field(
+        None, description="Cell values: a list (vector) or rows of lists (matrix); numbers are formatted with "
+                          "`format`, strings are written as they are, null leaves a cell empty.")
+    shape: Annotated[list[int], Field(min_length=1, max_length=2)] | None = Field(
+        None, description="The real shape, e.g. [3, 896] (default: the shape of `values`). Cells beyond the "
+                          "given values are drawn empty; large shapes are elided with `…`.")
+    orientation: Literal["row", "column"] = Field(
+        "row", description="How a vector (1-D values or shape) is drawn: as a row or as a column.")
+    format: Format = Field(".3g", description="Format of numeric values.")
+    role: Role = Field("panel", description="Fill role of every cell (unless roles, scale or a group set one).")
+    roles: Annotated[list[list[Role | None] | Role | None], Field(max_length=MAX_SIDE)] | Placeholder | None = Field(
+        None, description="Fill role per cell, same shape as the values (null: the default fill).")
+    color_by_value: bool = Field(
+        False, description="Colour numeric cells by value with `scale` (the theme's heat-map scale).")
+    scale: ColorScale = Field(default_factory=lambda: ColorScale(legend=False),
+                              description="Colour scale used when `color_by_value` is on.")
+    show_rows: int = Field(8, ge=3, le=MAX_SHOWN, description="At most this many row slots; more rows are elided "
+                                                               "with a `…` row (the last `tail` rows stay).")
+    show_cols: int = Field(10, ge=3, le=MAX_SHOWN, description="At most this many column slots (as show_rows).")
+    tail: int = Field(1, ge=0, le=8, description="Rows/columns kept after an ellipsis.")
+    row_headers: Labels | None = Field(None, description="A label left of each row (tokens, positions).")
+    col_headers: Labels | None = Field(None, description="A label above each column (tokens, positions).")
+    row_title: LocalText | None = Field(None, description="Title of the row headers, written above them.")
+    shape_label: bool | LocalText = Field(
+        True, description="Write the shape under the tensor (true: from `shape`, e.g. '3×896'; or your own text).")
+    highlight: list[Annotated[list[int | None], Field(min_length=2, max_length=2)]] = Field(
+        default_factory=list, description="Cells outlined in `highlight_role`: [row, col] in real indices; "
+                                          "[row, null] outlines a whole row, [null, col] a column.")
+    highlight_role: Role = Field("emphasis", description="Outline colour of highlighted cells.")
+    mask: Literal["causal"] | Annotated[list[list[bool]], Field(max_length=MAX_SIDE)] | Placeholder | None = Field(
+        None, description="Masked cells: 'causal' (keys after the query), or rows of booleans (true = visible).")
+    blocks: Annotated[list[int], Field(max_length=MAX_SIDE)] | Placeholder | None = Field(
+        None, description="Block-diagonal structure: sizes of the diagonal blocks (the packed sequences); cells "
+                          "outside them are masked and each block is outlined.")
+    masked_text: LocalText | None = Field(
+        None, description="Text of masked cells (default: '−∞' when the tensor shows values, else empty).")
+    masked_role: Role = Field("light", description="Fill role of masked cells.")
+    row_groups: list[Group] = Field(default_factory=list, description="Row groups, top to bottom, with separators.")
+    col_groups: list[Group] = Field(
+        default_factory=list, description="Column groups, left to right, with separators (e.g. attention heads).")
+    cell: float | None = Field(None, gt=0, le=400, description="Minimum cell width and height in px.")
+
+    @model_validator(mode="after")
+    def _something(self) -> Tensor:
+        if self.values is None and self.shape is None:
+            raise ValueError("a tensor needs `values` or `shape`")
+        return self

@@ -1,13 +1,123 @@
-"""Spec model of the `tree` element kind."""
+"""Spec model of the `tree` element kind: beam search, MCTS, taxonomies (tidy layout, highlighted path)."""
 
 from __future__ import annotations
 
-from pydantic import Field
+from typing import Literal
 
-from ..models_base import ELEMENT_ID_PATTERN, Strict
+from pydantic import Field, model_validator
+
+from ..models_base import ELEMENT_ID_PATTERN, LocalText, Role, Strict
+
+MAX_TREE_NODES = 400
+
+Label = LocalText | float
+PathSpec = list[str] | list[list[str]] | str
+
+
+class TreeNode(Strict):
+    """One node: a label, an optional value line, the label of the edge from its parent, its children."""
+
+    id: str | None = Field(None, pattern=r"^[A-Za-z_][A-Za-z0-9_-]*$",
+                           description="Node id: names the node in `highlight`/`pruned` paths and registers "
+                                       "the anchor `<tree id>.<node id>` (or `<node id>` in a tree without id) "
+                                       "for diagram edges.")
+    label: Label = Field(description="Text in the node (a token, a state, a category); numbers use `format`.")
+    value: Label | None = Field(None, description="Smaller second line under the label (a score, Q/N, a "
+                                                  "probability).")
+    edge: Label | None = Field(None, description="Label of the edge from the parent (e.g. the probability "
+                                                 "of this token).")
+    role: Role | None = Field(None, description="Fill role of this node (default: the tree's `node_role`; "
+                                                "kept nodes `kept-bg`, pruned nodes `light`).")
+    kept: bool = Field(False, description="On the highlighted path: node and the edge from its parent are "
+                                          "drawn in the `kept` style.")
+    pruned: bool = Field(False, description="A pruned branch: this node, its subtree and their edges are greyed "
+                                            "(`removed` role).")
+    children: list[TreeNode] | str = Field(default_factory=list,
+                                           description="Child nodes, left to right (top to bottom when the tree "
+                                                       "grows right). May be one {{ placeholder }} bound to a list.")
+
+
+class TokenNode(Strict):
+    """One entry of a next-token table (the input format of decoding.greedy / decoding.beam_search)."""
+
+    p: float = Field(ge=0, le=1, description="Conditional probability of the token given its prefix.")
+    next: dict[str, TokenNode] | None = Field(None, description="Continuations: token -> entry.")
+
+
+class TreeItem(Strict):
+    """One tree: its root (or a next-token table), highlighted path(s), pruned branches, caption."""
+
+    id: str | None = Field(None, pattern=r"^[A-Za-z_][A-Za-z0-9_-]*$",
+                           description="Id of this tree in a `trees:` list; qualifies its node anchors as "
+                                       "`<tree id>.<this id>.<node id>`.")
+    root: TreeNode | str | None = Field(None, description="The root node with nested `children`; or one "
+                                                          "{{ placeholder }} bound to such a mapping.")
+    tokens: dict[str, TokenNode] | str | None = Field(
+        None, description="Alternative to `root`: a next-token table {token: {p, next}} (the `tree` argument of "
+                          "decoding.greedy/beam_search); tokens become nodes, p the edge labels.")
+    prompt: LocalText | None = Field(None, description="Root label when the tree comes from `tokens` "
+                                                       "(default: an empty-looking start node '▪').")
+    highlight: PathSpec | None = Field(
+        None, description="Highlighted path(s) from the root: a list of child labels or node ids taken at each "
+                          "step (e.g. {{ greedy.path }}), or a list of such lists (one per kept beam). The root "
+                          "and every node on a path are drawn in the `kept` style.")
+    pruned: PathSpec | None = Field(None, description="Path(s) (as in `highlight`) to subtrees drawn greyed "
+                                                      "(`removed` role).")
+    dim_rest: bool = Field(False, description="Grey every node that is not on a highlighted path (pruned "
+                                              "beams, unexplored branches).")
+    caption: LocalText | None = Field(None, description="Caption under the tree (e.g. '1. Selection').")
+
+    @model_validator(mode="after")
+    def _one_source(self) -> TreeItem:
+        if (self.root is None) == (self.tokens is None):
+            raise ValueError("a tree has exactly one of `root` (nested nodes) or `tokens` (a next-token table)")
+        return self
 
 
 class Tree(Strict):
-    """TODO: the tree element (issue 4)."""
+    """A tree with tidy layout (parents centred over their children), or several trees side by side."""
 
-    id: str | None = Field(None, pattern=ELEMENT_ID_PATTERN, description="Element id, for edges.")
+    id: str | None = Field(None, pattern=ELEMENT_ID_PATTERN, description="Element id, for edges; node anchors "
+                                                                        "are `<id>.<node id>`.")
+    root: TreeNode | str | None = Field(None, description="The root node (one tree); see `trees` for several.")
+    tokens: dict[str, TokenNode] | str | None = Field(
+        None, description="Alternative to `root`: a next-token table {token: {p, next}} (as decoding.* takes).")
+    prompt: LocalText | None = Field(None, description="Root label when the tree comes from `tokens`.")
+    highlight: PathSpec | None = Field(None, description="Highlighted path(s) from the root, by child label or "
+                                                         "node id (see TreeItem.highlight).")
+    pruned: PathSpec | None = Field(None, description="Path(s) to subtrees drawn greyed.")
+    dim_rest: bool = Field(False, description="Grey every node not on a highlighted path.")
+    caption: LocalText | None = Field(None, description="Caption under the tree.")
+    trees: list[TreeItem] | None = Field(None, max_length=12,
+                                         description="Several trees side by side, each with an optional caption "
+                                                     "(e.g. the four MCTS steps); replaces root/tokens.")
+    direction: Literal["down", "right"] = Field("down", description="Growth direction: top-down or left-to-right.")
+    node_role: Role = Field("panel", description="Default fill role of nodes.")
+    node_shape: Literal["round", "rect", "circle", "pill"] = Field("round", description="Shape of every node.")
+    format: str = Field(".3g", pattern=r"^[<>^+\- #0-9,._a-zA-Z%]{0,12}$",
+                        description="Python format spec for numeric labels, values and edge labels.")
+    level_gap: float | None = Field(None, ge=8, le=400, description="Distance between levels (px); default fits "
+                                                                     "the edge labels.")
+    sibling_gap: float | None = Field(None, ge=2, le=400, description="Minimum space between neighbouring "
+                                                                       "subtrees (px); theme gap by default.")
+    tree_gap: float | None = Field(None, ge=0, le=400, description="Space between trees of `trees` (px).")
+
+    @model_validator(mode="after")
+    def _one_source(self) -> Tree:
+        n = sum(x is not None for x in (self.root, self.tokens, self.trees))
+        if n != 1:
+            raise ValueError("a tree has exactly one of `root` (nested nodes), `tokens` (a next-token table) or "
+                             "`trees` (several trees side by side)")
+        if self.trees is not None and any(x is not None for x in (self.highlight, self.pruned, self.caption,
+                                                                    self.prompt)):
+            raise ValueError("with `trees:`, put highlight/pruned/caption/prompt on each tree of the list")
+        return self
+
+    def items(self) -> list[tuple[TreeItem, tuple]]:
+        """The trees to draw with their spec sub-path (one, or the `trees` list)."""
+        if self.trees is not None:
+            return [(t, ("trees", i)) for i, t in enumerate(self.trees)]
+        one = TreeItem.model_construct(id=None, root=self.root, tokens=self.tokens, prompt=self.prompt,
+                                       highlight=self.highlight, pruned=self.pruned, dim_rest=self.dim_rest,
+                                       caption=self.caption)
+        return [(one, ())]

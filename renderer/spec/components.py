@@ -1,0 +1,146 @@
+"""Shared components: `use: {component: NAME, id: X, args: {…}}` expands templates/components/NAME.yaml.
+
+A component file has `params:` (name → default; `null` means required) and `body:` (one element).
+Inside the body, `{{ params.NAME }}` is replaced by the argument: the raw value where the whole
+string is that placeholder, text otherwise; every other placeholder is left for binding. Element ids
+inside get the prefix `X.` when the `use` has an id, so one component can be used twice. Expansion
+happens right after YAML loading, so schema errors inside a component point at the component file.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from .errors import Problem, SpecError
+from .yamlpos import Located, load_yaml
+
+COMPONENTS_DIR = Path(__file__).resolve().parents[2] / "templates" / "components"
+NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+MAX_DEPTH = 8
+PARAM = re.compile(r"\{\{\s*params\.([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
+
+
+def component_path(name: Any, root: Path = COMPONENTS_DIR) -> Path:
+    """The file of a component, refusing anything that would leave templates/components/."""
+    if not isinstance(name, str) or not NAME.fullmatch(name):
+        raise ValueError(f"component name {name!r} is not allowed (expected a kebab-case file name in "
+                         "templates/components/, no folders or '..')")
+    path = root / f"{name}.yaml"
+    if not path.is_file():
+        known = ", ".join(sorted(p.stem for p in root.glob("*.yaml"))) or "none"
+        raise ValueError(f"unknown component '{name}' (expected one of: {known})")
+    if not path.resolve().is_relative_to(root.resolve()):
+        raise ValueError(f"component '{name}' points outside templates/components/ (symlinks out are refused)")
+    return path
+
+
+def expand(doc: Located, root: Path = COMPONENTS_DIR) -> None:
+    """Replace every `use:` element in doc.data by its component body, in place."""
+    if isinstance(doc.data, dict) and "body" in doc.data:
+        doc.data["body"] = _expand(doc, doc, doc.data["body"], ("body",), ("body",), root, ())
+
+
+def _expand(top: Located, here: Located, node: Any, path: tuple, here_path: tuple, root: Path,
+            stack: tuple[str, ...]) -> Any:
+    """Expand uses below `node`; `path` is the node's path in the top document."""
+    if isinstance(node, list):
+        return [_expand(top, here, v, path + (i,), here_path + (i,), root, stack) for i, v in enumerate(node)]
+    if not isinstance(node, dict):
+        return node
+    if set(node) == {"use"} and isinstance(node["use"], dict):
+        return _use(top, here, node["use"], path, here_path, root, stack)
+    return {k: _expand(top, here, v, path + (k,), here_path + (k,), root, stack) for k, v in node.items()}
+
+
+def _use(top: Located, here: Located, use: dict, path: tuple, here_path: tuple, root: Path,
+         stack: tuple[str, ...]) -> Any:
+    name = use.get("component")
+    upath = here_path + ("use",)
+    try:
+        file = component_path(name, root)
+    except ValueError as e:
+        raise SpecError([here.problem(upath + ("component",), str(e))]) from None
+    if name in stack or len(stack) >= MAX_DEPTH:
+        chain = " → ".join((*stack, name))
+        raise SpecError([here.problem(upath + ("component",),
+                                      f"components used in a cycle or nested too deeply: {chain} "
+                                      f"(expected at most {MAX_DEPTH} levels, no cycles)")])
+    comp = load_yaml(_display(file), file.read_bytes())
+    if not isinstance(comp.data, dict) or "body" not in comp.data:
+        raise SpecError([comp.problem((), "a component file has `params:` and `body:` (expected a mapping "
+                                          "with a body element)")])
+    extra = set(comp.data) - {"params", "body", "description"}
+    if extra:
+        key = sorted(extra)[0]
+        raise SpecError([comp.problem((key,), f"unknown key '{key}' (expected params, body, description)", True)])
+    params = comp.data.get("params") or {}
+    args = use.get("args") or {}
+    if not isinstance(params, dict) or not isinstance(args, dict):
+        raise SpecError([here.problem(upath, "params and args are mappings")])
+    unknown = sorted(set(args) - set(params))
+    if unknown:
+        raise SpecError([here.problem(upath + ("args", unknown[0]),
+                                      f"component '{name}' has no parameter '{unknown[0]}' "
+                                      f"(expected: {', '.join(params) or 'none'})", key=True)])
+    values = {**params, **args}
+    missing = [k for k, v in values.items() if v is None]
+    if missing:
+        raise SpecError([here.problem(upath, f"component '{name}' needs argument '{missing[0]}' "
+                                             f"(expected args: {', '.join(params)})")])
+    bad = set(use) - {"component", "id", "args"}
+    if bad:
+        k = sorted(bad)[0]
+        raise SpecError([here.problem(upath + (k,), f"unknown key '{k}' (expected component, id, args)", True)])
+    body = _substitute(comp.data["body"], values, use.get("id"), comp, ("body",))
+    top.sub[path] = (comp, ("body",))
+    return _expand(top, comp, body, path, ("body",), root, (*stack, name))
+
+
+def _substitute(node: Any, values: dict, prefix: Any, comp: Located, cpath: tuple) -> Any:
+    if isinstance(node, str):
+        whole = PARAM.fullmatch(node.strip())
+        if whole:
+            return _value(whole.group(1), values, comp, cpath)
+        return PARAM.sub(lambda m: str(_value(m.group(1), values, comp, cpath)), node)
+    if isinstance(node, list):
+        return [_substitute(v, values, prefix, comp, cpath + (i,)) for i, v in enumerate(node)]
+    if isinstance(node, dict):
+        out = {k: _substitute(v, values, prefix, comp, cpath + (k,)) for k, v in node.items()}
+        if isinstance(prefix, str) and prefix:
+            for key in ("id", "from", "to"):
+                if isinstance(out.get(key), str) and key in node and not PARAM.search(str(node[key])):
+                    out[key] = f"{prefix}.{out[key]}"
+        return out
+    return node
+
+
+def _value(name: str, values: dict, comp: Located, cpath: tuple) -> Any:
+    if name not in values:
+        raise SpecError([comp.problem(cpath, f"unknown parameter '{name}' (expected one of: "
+                                             f"{', '.join(values) or 'none'})")])
+    return values[name]
+
+
+def _display(path: Path) -> str:
+    from .loader import display_path
+
+    return display_path(path)
+
+
+def components_used(data: Any) -> set[str]:
+    """Names of components a raw spec uses (directly; see `expand` for the recursion)."""
+    out: set[str] = set()
+    if isinstance(data, dict):
+        if set(data) == {"use"} and isinstance(data["use"], dict) and isinstance(data["use"].get("component"), str):
+            out.add(data["use"]["component"])
+        for v in data.values():
+            out |= components_used(v)
+    elif isinstance(data, list):
+        for v in data:
+            out |= components_used(v)
+    return out
+
+
+__all__ = ["expand", "component_path", "components_used", "Problem"]

@@ -1,0 +1,65 @@
+import pytest
+
+from compute import attention, llm
+
+
+def test_head_groups_gqa_mha_mqa():
+    g = attention.head_groups(n_heads=8, n_kv_heads=2)
+    assert g["kind"] == "GQA" and g["kv_head"] == [0, 0, 0, 0, 1, 1, 1, 1]
+    assert g["groups"] == [[0, 1, 2, 3], [4, 5, 6, 7]]
+    assert attention.head_groups(n_heads=4, n_kv_heads=4)["kind"] == "MHA"
+    assert attention.head_groups(n_heads=4, n_kv_heads=1)["kv_head"] == [0, 0, 0, 0]
+    with pytest.raises(ValueError):
+        attention.head_groups(n_heads=6, n_kv_heads=4)
+
+
+def test_head_groups_match_transformers_repeat_kv():
+    torch = pytest.importorskip("torch")
+    from transformers.models.llama.modeling_llama import repeat_kv
+
+    kv = torch.arange(3, dtype=torch.float32).reshape(1, 3, 1, 1)  # KV head k holds the value k
+    expanded = repeat_kv(kv, 4)[0, :, 0, 0].long().tolist()
+    assert attention.head_groups(n_heads=12, n_kv_heads=3)["kv_head"] == expanded
+
+
+def test_kv_cache_bytes_hand_worked():
+    # Llama-2-7B-like: 32 layers, 32 heads, head_dim 128, 4096 tokens, fp16: 2·32·32·128·4096·2 = 2 GiB
+    out = attention.kv_cache_bytes(layers=32, heads=32, kv_heads=8, head_dim=128, seq_len=4096)
+    assert out["mha_bytes"] == 2 * 1024 ** 3
+    assert out["bytes"] == out["gqa_bytes"] == 2 * 1024 ** 3 // 4
+    assert out["mqa_bytes"] == 2 * 1024 ** 3 // 32
+    assert out["per_token_bytes"] == 2 * 32 * 8 * 128 * 2
+    assert attention.kv_cache_bytes(layers=1, heads=1, kv_heads=1, head_dim=1, seq_len=1, dtype="int4")[
+        "bytes"] == 1
+
+
+def test_kv_cache_bytes_match_a_dynamic_cache(tiny_llama):
+    import torch
+    with torch.no_grad():
+        out = tiny_llama(torch.tensor([list(range(1, 11))]), use_cache=True)
+    cache = out.past_key_values
+    total = sum(t.numel() * t.element_size() for layer in cache.layers for t in (layer.keys, layer.values))
+    cfg = tiny_llama.config
+    ours = attention.kv_cache_bytes(layers=cfg.num_hidden_layers, heads=cfg.num_attention_heads,
+                                    kv_heads=cfg.num_key_value_heads, head_dim=cfg.hidden_size // 4,
+                                    seq_len=10, dtype="fp32")
+    assert ours["bytes"] == total == 2560
+
+
+def test_causal_mask():
+    out = attention.causal_mask(seq_len=3)
+    assert out["mask"] == [[0.0, -1e9, -1e9], [0.0, 0.0, -1e9], [0.0, 0.0, 0.0]]
+
+
+def test_param_count_qwen25_05b():
+    out = llm.param_count(vocab=151936, hidden_size=896, layers=24, heads=14, kv_heads=2,
+                          intermediate_size=4864, tied_embeddings=True, qkv_bias=True)
+    assert out["total"] == 494_032_768  # published size of Qwen2.5-0.5B
+
+
+def test_param_count_matches_num_parameters(tiny_llama):
+    cfg = tiny_llama.config
+    out = llm.param_count(vocab=cfg.vocab_size, hidden_size=cfg.hidden_size, layers=cfg.num_hidden_layers,
+                          heads=cfg.num_attention_heads, kv_heads=cfg.num_key_value_heads,
+                          intermediate_size=cfg.intermediate_size, tied_embeddings=cfg.tie_word_embeddings)
+    assert out["total"] == tiny_llama.num_parameters()

@@ -1,0 +1,83 @@
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from compute import quant
+
+
+def _rows(**kw):
+    return {r["name"]: r for r in quant.float_formats(**kw)["formats"]}
+
+
+def test_layouts_match_the_original_table():
+    rows = _rows()
+    layout = {n: (r["sign"], r["exponent"], r["mantissa"]) for n, r in rows.items() if r["kind"] == "float"}
+    assert layout == {"FP64": (1, 11, 52), "FP32": (1, 8, 23), "TF32": (1, 8, 10), "BF16": (1, 8, 7),
+                      "FP16": (1, 5, 10)}
+    assert (rows["INT8"]["min"], rows["INT8"]["max"]) == (-128, 127)
+    assert (rows["INT4"]["min"], rows["INT4"]["max"]) == (-8, 7)
+    assert (rows["UINT8"]["min"], rows["UINT8"]["max"], rows["UINT8"]["sign"]) == (0, 255, 0)
+    assert rows["INT64"]["max"] == 2 ** 63 - 1
+    assert rows["FP16"]["max"] == 65504.0
+
+
+def test_float_ranges_match_torch_finfo():
+    torch = pytest.importorskip("torch")
+    rows = _rows(include_fp8=True)
+    pairs = {"FP64": torch.float64, "FP32": torch.float32, "BF16": torch.bfloat16, "FP16": torch.float16,
+             "FP8 E4M3": torch.float8_e4m3fn, "FP8 E5M2": torch.float8_e5m2}
+    for name, dt in pairs.items():
+        fi = torch.finfo(dt)
+        r = rows[name]
+        assert (r["bits"], r["max"], r["eps"], r["min_normal"], r["min"]) == \
+            (fi.bits, fi.max, fi.eps, fi.tiny, fi.min), name
+        assert r["min_subnormal"] == fi.smallest_normal * fi.eps, name
+    ints = {"INT64": torch.int64, "INT32": torch.int32, "INT8": torch.int8, "UINT8": torch.uint8}
+    for name, dt in ints.items():
+        ii = torch.iinfo(dt)
+        assert (rows[name]["min"], rows[name]["max"], rows[name]["bits"]) == (ii.min, ii.max, ii.bits)
+
+
+def test_absmax_int8_hand_worked():
+    out = quant.absmax_int8(values=[1.2, -0.5, -4.3, 1.2, -3.1, 0.8, 2.4, 5.4])
+    assert out["scale"] == pytest.approx(127 / 5.4)
+    assert out["quantised"] == [28, -12, -101, 28, -73, 19, 56, 127]
+    assert out["max_error"] <= 0.5 / out["scale"] + 1e-12
+    assert quant.absmax_int8(values=[0.0, 0.0])["quantised"] == [0, 0]
+
+
+@given(st.lists(st.floats(-1e3, 1e3), min_size=1, max_size=20), st.integers(2, 8))
+def test_absmax_error_is_at_most_half_a_step(values, bits):
+    out = quant.absmax_int8(values=values, bits=bits)
+    assert max(map(abs, out["quantised"])) <= 2 ** (bits - 1) - 1
+    assert out["max_error"] <= 0.5 / out["scale"] * (1 + 1e-9)
+
+
+@pytest.mark.filterwarnings("ignore:torch.quantize_per_tensor:UserWarning")
+def test_affine_matches_torch_ao_observer():
+    torch = pytest.importorskip("torch")
+    from torch.ao.quantization.observer import MinMaxObserver
+
+    rng = np.random.default_rng(0)
+    for lo, hi in ((-1.0, 3.0), (0.5, 2.0), (-4.0, -1.0)):
+        x = rng.uniform(lo, hi, 50).astype(np.float32)
+        obs = MinMaxObserver(dtype=torch.quint8, qscheme=torch.per_tensor_affine)
+        t = torch.from_numpy(x)
+        obs(t)
+        scale, zp = obs.calculate_qparams()
+        q = torch.quantize_per_tensor(t, float(scale), int(zp), torch.quint8).int_repr().tolist()
+        ours = quant.affine(values=x.astype(np.float64).tolist())
+        assert ours["zero_point"] == int(zp)
+        assert ours["scale"] == pytest.approx(float(scale), rel=1e-6)
+        assert ours["quantised"] == q
+
+
+def test_cast_matches_torch_rounding():
+    torch = pytest.importorskip("torch")
+    vals = [1.0, 0.1, 3.14159265, 1 / 3, 1000.7, -2.5e-3, 65504.0, 1 + 2 ** -8, 1 + 3 * 2 ** -9]
+    for name, dt in (("bf16", torch.bfloat16), ("fp16", torch.float16), ("fp32", torch.float32)):
+        ref = torch.tensor(vals, dtype=torch.float64).to(dt).double().tolist()
+        assert quant.cast(values=vals, dtype=name)["rounded"] == ref, name
+    with pytest.raises(ValueError, match="overflows"):
+        quant.cast(values=[1e6], dtype="fp16")
