@@ -22,8 +22,9 @@ MAX_DEPTH = 8
 PARAM = re.compile(r"\{\{\s*params\.([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
 
 
-def component_path(name: Any, root: Path = COMPONENTS_DIR) -> Path:
+def component_path(name: Any, root: Path | None = None) -> Path:
     """The file of a component, refusing anything that would leave templates/components/."""
+    root = root or COMPONENTS_DIR
     if not isinstance(name, str) or not NAME.fullmatch(name):
         raise ValueError(f"component name {name!r} is not allowed (expected a kebab-case file name in "
                          "templates/components/, no folders or '..')")
@@ -36,8 +37,9 @@ def component_path(name: Any, root: Path = COMPONENTS_DIR) -> Path:
     return path
 
 
-def expand(doc: Located, root: Path = COMPONENTS_DIR) -> None:
+def expand(doc: Located, root: Path | None = None) -> None:
     """Replace every `use:` element in doc.data by its component body, in place."""
+    root = root or COMPONENTS_DIR
     if isinstance(doc.data, dict) and "body" in doc.data:
         doc.data["body"] = _expand(doc, doc, doc.data["body"], ("body",), ("body",), root, ())
 

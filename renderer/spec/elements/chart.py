@@ -24,10 +24,10 @@ Number = float | Placeholder
 Format = Annotated[str, Field(pattern=FORMAT_PATTERN, description="Python format spec, e.g. '.2f', '.0%', ',d'.")]
 
 
-class Axis(Strict):
+class ChartAxis(Strict):
     """One axis: a category axis (labels) or a numeric axis (nice 1-2-5 ticks)."""
 
-    title: LocalText | None = Field(None, description="Axis title (written under the x axis, above the y axis).")
+    title: LocalText | None = Field(None, description="ChartAxis title (written under the x axis, above the y axis).")
     categories: Annotated[list[LocalText | float], Field(max_length=MAX_POINTS)] | Placeholder | None = Field(
         None, description="Category labels (e.g. tokens): makes this a category axis, one slot per label.")
     min: Number | None = Field(None, description="Lower end of a numeric axis (default: from the data, nice).")
@@ -39,14 +39,14 @@ class Axis(Strict):
     grid: bool | None = Field(None, description="Grid lines at the ticks (default: on for the value axis).")
 
     @model_validator(mode="after")
-    def _labels(self) -> Axis:
-        if self.tick_labels is not None and (not isinstance(self.ticks, list) or
-                                             len(self.tick_labels) != len(self.ticks)):
+    def _labels(self) -> ChartAxis:
+        if self.tick_labels is not None and (self.ticks is None or
+                                             isinstance(self.ticks, list) and len(self.tick_labels) != len(self.ticks)):
             raise ValueError("tick_labels needs `ticks` with the same number of values")
         return self
 
 
-class Series(Strict):
+class ChartSeries(Strict):
     """One data series: bars, a line or a filled area."""
 
     name: LocalText | None = Field(None, description="Legend entry (series without a name are not in the legend).")
@@ -69,7 +69,7 @@ class Series(Strict):
     width: float = Field(2.0, gt=0, le=10, description="Line width in px.")
 
 
-class Region(Strict):
+class ChartRegion(Strict):
     """A shaded band between two x values (or two y values) of the plot."""
 
     x: Annotated[list[Number], Field(min_length=2, max_length=2)] | None = Field(
@@ -80,13 +80,13 @@ class Region(Strict):
     label: LocalText | None = Field(None, description="Text written at the top of the band.")
 
     @model_validator(mode="after")
-    def _one_axis(self) -> Region:
+    def _one_axis(self) -> ChartRegion:
         if (self.x is None) == (self.y is None):
             raise ValueError("a region has exactly one of x: [from, to] or y: [from, to]")
         return self
 
 
-class RefLine(Strict):
+class ChartRef(Strict):
     """A reference line across the plot at one x (vertical) or one y (horizontal), with a label."""
 
     x: Number | None = Field(None, description="Vertical line at this x.")
@@ -96,13 +96,13 @@ class RefLine(Strict):
     dashed: bool = Field(True, description="Dashed line.")
 
     @model_validator(mode="after")
-    def _one_axis(self) -> RefLine:
+    def _one_axis(self) -> ChartRef:
         if (self.x is None) == (self.y is None):
             raise ValueError("a reference line has exactly one of x or y")
         return self
 
 
-class Annotation(Strict):
+class ChartAnnotation(Strict):
     """A note with an arrow pointing at a data point."""
 
     text: LocalText = Field(description="The note.")
@@ -116,7 +116,7 @@ class Annotation(Strict):
     role: Role = Field("emphasis", description="Colour role of the note and its arrow.")
 
     @model_validator(mode="after")
-    def _point(self) -> Annotation:
+    def _point(self) -> ChartAnnotation:
         by_xy = self.x is not None and self.y is not None
         by_index = self.series is not None and self.index is not None
         if by_xy == by_index:
@@ -144,9 +144,9 @@ class Chart(Strict):
     width: float | None = Field(None, gt=0, le=2000, description="Plot area width in px (grows to fit labels).")
     height: float | None = Field(None, gt=0, le=2000, description="Plot area height in px (grows to fit labels).")
     horizontal: bool = Field(False, description="Bars grow to the right: categories (x) on the left, values below.")
-    x: Axis = Field(default_factory=Axis, description="The x axis (categories or numbers; heat map: columns).")
-    y: Axis = Field(default_factory=Axis, description="The y axis (the values; heat map: rows).")
-    series: Annotated[list[Series], Field(max_length=MAX_SERIES)] = Field(
+    x: ChartAxis = Field(default_factory=ChartAxis, description="The x axis (categories or numbers; heat map: columns).")
+    y: ChartAxis = Field(default_factory=ChartAxis, description="The y axis (the values; heat map: rows).")
+    series: Annotated[list[ChartSeries], Field(max_length=MAX_SERIES)] = Field(
         default_factory=list, description="Data series (bar, line, area); several bars per slot are grouped.")
     stacked: bool = Field(False, description="Area charts: stack the series on top of each other.")
     matrix: Annotated[list[list[float | None]], Field(max_length=MAX_CELLS_SIDE)] | Placeholder | None = Field(
@@ -154,9 +154,9 @@ class Chart(Strict):
     cell_values: Format | None = Field(None, description="Heat map: write each value in its cell with this format.")
     cell: float | None = Field(None, gt=0, le=200, description="Heat map: minimum cell size in px.")
     scale: ColorScale = Field(default_factory=ColorScale, description="Heat map: the colour scale.")
-    regions: list[Region] = Field(default_factory=list, description="Shaded bands (e.g. the clip range).")
-    refs: list[RefLine] = Field(default_factory=list, description="Reference lines (e.g. 1−ε, 1, 1+ε).")
-    annotations: list[Annotation] = Field(default_factory=list, description="Notes with arrows to data points.")
+    regions: list[ChartRegion] = Field(default_factory=list, description="Shaded bands (e.g. the clip range).")
+    refs: list[ChartRef] = Field(default_factory=list, description="Reference lines (e.g. 1−ε, 1, 1+ε).")
+    annotations: list[ChartAnnotation] = Field(default_factory=list, description="Notes with arrows to data points.")
     legend: Literal["top", "bottom", "right", "none"] = Field(
         "top", description="Where the legend of named series goes.")
 

@@ -21,7 +21,7 @@ Matrix = Annotated[list[Annotated[list[Cell], Field(max_length=MAX_SIDE)] | Cell
 Labels = Annotated[list[LocalText | float], Field(max_length=MAX_SIDE)] | Placeholder
 
 
-class Group(Strict):
+class TensorGroup(Strict):
     """A run of consecutive rows or columns drawn as one group (e.g. the query heads sharing a KV head)."""
 
     size: int = Field(ge=1, le=MAX_SIDE, description="Number of rows/columns in the group.")
@@ -71,8 +71,8 @@ class Tensor(Strict):
     masked_text: LocalText | None = Field(
         None, description="Text of masked cells (default: '−∞' when the tensor shows values, else empty).")
     masked_role: Role = Field("light", description="Fill role of masked cells.")
-    row_groups: list[Group] = Field(default_factory=list, description="Row groups, top to bottom, with separators.")
-    col_groups: list[Group] = Field(
+    row_groups: list[TensorGroup] = Field(default_factory=list, description="Row groups, top to bottom, with separators.")
+    col_groups: list[TensorGroup] = Field(
         default_factory=list, description="Column groups, left to right, with separators (e.g. attention heads).")
     cell: float | None = Field(None, gt=0, le=400, description="Minimum cell width and height in px.")
 

@@ -1,13 +1,83 @@
-"""Spec model of the `timeline` element kind."""
+"""Spec model of the `timeline` element kind: lanes of steps, spans and labelled point markers."""
 
 from __future__ import annotations
 
-from pydantic import Field
+from typing import Annotated, Literal
 
-from ..models_base import ELEMENT_ID_PATTERN, Strict
+from pydantic import Field, model_validator
+
+from ..models_base import ELEMENT_ID_PATTERN, LocalText, Role, Strict
+from .chart import Format, Number, Numbers
+
+MAX_ITEMS = 200
+MAX_LANES = 30
+
+
+class TimelineItem(Strict):
+    """One thing on a lane: a point event (`at`), a span (`start`–`end`), or the next step in sequence."""
+
+    label: LocalText = Field(description="Text of the step/span (inside its box) or of the event (beside it).")
+    sub: LocalText | None = Field(None, description="Smaller second line (e.g. a date or a detail).")
+    at: Number | None = Field(None, description="Time of a point event: drawn as a marker with its label.")
+    start: Number | None = Field(None, description="Start of a span (with `end` or `length`).")
+    end: Number | None = Field(None, description="End of a span.")
+    length: float | None = Field(
+        None, gt=0, le=1e6, description="Duration; an item without `at`/`start` follows the previous one "
+                                        "(length 1 by default).")
+    role: Role | None = Field(None, description="Fill role (default: the lane's).")
+    text_role: Role | None = Field(None, description="Text colour role.")
+    marker: Literal["circle", "diamond", "square"] = Field("circle", description="Marker shape of a point event.")
+    dashed: bool = Field(False, description="Dashed outline (e.g. a recomputed step).")
+
+    @model_validator(mode="after")
+    def _timing(self) -> TimelineItem:
+        if self.at is not None and (self.start is not None or self.end is not None or self.length is not None):
+            raise ValueError("a point event (`at`) has no start, end or length")
+        if self.end is not None and self.start is None:
+            raise ValueError("`end` needs `start`")
+        if self.end is not None and self.length is not None:
+            raise ValueError("give `end` or `length`, not both")
+        return self
+
+
+class TimelineLane(Strict):
+    """A horizontal lane of items, with its name on the left."""
+
+    name: LocalText | None = Field(None, description="Lane name, written left of the lane.")
+    role: Role = Field("model", description="Default fill role of the lane's items.")
+    items: Annotated[list[TimelineItem], Field(max_length=MAX_ITEMS)] = Field(description="The lane's items.")
+    arrows: bool | None = Field(None, description="Arrows between consecutive items (default: the timeline's).")
+    line: bool | None = Field(None, description="Draw the lane's base line (default: when it has point events).")
+
+
+class TimeAxis(Strict):
+    """The shared time axis under the lanes."""
+
+    title: LocalText | None = Field(None, description="Axis title (e.g. 'year', 'time step').")
+    ticks: Numbers | None = Field(None, description="Explicit tick values (default: nice 1-2-5 ticks).")
+    tick_labels: list[LocalText] | None = Field(None, description="Labels of the explicit ticks, one each.")
+    format: Format | None = Field(None, description="Format of tick labels (default: decimals of the step).")
+    min: Number | None = Field(None, description="Start of the axis (default: the earliest item).")
+    max: Number | None = Field(None, description="End of the axis (default: the latest item).")
+
+    @model_validator(mode="after")
+    def _labels(self) -> TimeAxis:
+        if self.tick_labels is not None and (self.ticks is None or
+                                             isinstance(self.ticks, list) and len(self.tick_labels) != len(self.ticks)):
+            raise ValueError("tick_labels needs `ticks` with the same number of values")
+        return self
 
 
 class Timeline(Strict):
-    """TODO: the timeline element (issue 4)."""
+    """Lanes of steps on a shared time axis: history, schedules (gradient accumulation, checkpointing)."""
 
     id: str | None = Field(None, pattern=ELEMENT_ID_PATTERN, description="Element id, for edges.")
+    title: LocalText | None = Field(None, description="Title above the timeline.")
+    lanes: Annotated[list[TimelineLane], Field(min_length=1, max_length=MAX_LANES)] = Field(
+        description="Lanes, top to bottom.")
+    axis: TimeAxis | None = Field(None, description="Draw a time axis under the lanes (e.g. years).")
+    arrows: bool = Field(False, description="Arrows between consecutive items of each lane.")
+    unit: float | None = Field(None, gt=0, le=2000, description="Px per time unit (minimum; grows so labels fit).")
+    width: float | None = Field(None, gt=0, le=3000, description="Minimum width of the time range in px.")
+    label_width: float = Field(150, gt=0, le=1000, description="Event labels wrap beyond this width (px).")
+    gap: float | None = Field(None, ge=0, le=200, description="Space between lanes in px (theme default).")

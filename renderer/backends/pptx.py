@@ -1,0 +1,415 @@
+"""PPTX backend: every scene primitive as a native, editable PowerPoint shape (python-pptx).
+
+Boxes are rounded rectangles or ellipses, polygons and paths are freeforms (custom geometry with
+real Bézier segments), lines are connectors or open freeforms with native arrow heads, text runs are
+text boxes placed so that their baseline and anchor match the SVG. Element groups become PowerPoint
+groups named after the element id, so a box moves with its label. Speaker notes hold the caption and
+every computed value with its source. Output is deterministic (fixed core properties and zip times).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import re
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
+
+from lxml import etree
+from pptx import Presentation
+from pptx.enum.shapes import MSO_CONNECTOR, MSO_SHAPE
+from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
+from pptx.oxml.ns import qn
+from pptx.util import Emu
+
+from .. import __version__
+from ..scene import Ellipse, Group, Line, Path, Polygon, Prim, Rect, Scene, Style, Text
+
+EMU_PER_PX = 9525  # 914400 EMU per inch / 96 px per inch
+PT_PER_PX = 0.75
+SLIDE_MIN_PX = 96.0  # PowerPoint accepts slide sides from 1 in ...
+SLIDE_MAX_PX = 5376.0  # ... to 56 in
+FIXED_TIME = dt.datetime(2025, 1, 1, 0, 0, 0)
+ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+_CJK = re.compile(r"[\u2E80-\u9FFF\uF900-\uFAFF\uFF00-\uFFEF\u3000-\u303F]")
+
+# Element kinds that a backend may draw natively instead of as primitives (e.g. "table" → a PowerPoint
+# table, "chart" → a PowerPoint chart). A handler gets the writer and the element's Group and returns
+# True when it drew the element; otherwise the Group's primitives are drawn as shapes.
+NativeHandler = Callable[["SlideWriter", Group], bool]
+NATIVE: dict[str, NativeHandler] = {}
+
+
+@dataclass(frozen=True)
+class Fit:
+    """Maps scene px to slide EMU: slide = (scene * scale + offset) px, then × EMU_PER_PX."""
+
+    scale: float = 1.0
+    dx: float = 0.0
+    dy: float = 0.0
+
+    def x(self, v: float) -> int:
+        return round((v * self.scale + self.dx) * EMU_PER_PX)
+
+    def y(self, v: float) -> int:
+        return round((v * self.scale + self.dy) * EMU_PER_PX)
+
+    def len(self, v: float) -> int:
+        return round(v * self.scale * EMU_PER_PX)
+
+
+@cache
+def _font_extents() -> tuple[float, float]:
+    """Ascent and descent of the theme font in em: where an office app puts the first baseline."""
+    try:
+        import uharfbuzz as hb
+
+        from ..layout.text import _face, font_file
+        from ..theme import load_theme
+
+        theme = load_theme()
+        font, upem = _face(str(font_file(theme, 400)), theme.fonts["sans"][0])
+        ext = font.get_font_extents("ltr")
+        del hb
+        return ext.ascender / upem, -ext.descender / upem
+    except Exception:  # no font file: Noto Sans CJK's hhea values
+        return 1.16, 0.288
+
+
+def _el(tag: str, **attrs) -> etree._Element:
+    e = etree.Element(qn(tag))
+    for k, v in attrs.items():
+        e.set(k, str(v))
+    return e
+
+
+def _sub(parent: etree._Element, tag: str, **attrs) -> etree._Element:
+    e = _el(tag, **attrs)
+    parent.append(e)
+    return e
+
+
+def _color(parent: etree._Element, hex_: str, opacity: float = 1.0) -> None:
+    fill = _sub(parent, "a:solidFill")
+    clr = _sub(fill, "a:srgbClr", val=hex_.lstrip("#").upper())
+    if opacity < 1:
+        _sub(clr, "a:alpha", val=round(opacity * 100000))
+
+
+def shape_name(p: Prim) -> str:
+    """A shape's name: element id (or kind), kind and theme role, e.g. `hidden box [panel]`."""
+    m = p.meta
+    parts = [m.id or m.kind or type(p).__name__.lower()]
+    if m.kind and m.kind != parts[0]:
+        parts.append(m.kind)
+    if m.role:
+        parts.append(f"[{m.role}]")
+    return " ".join(parts)
+
+
+class SlideWriter:
+    """Adds scene primitives to a slide's shape tree as native shapes."""
+
+    def __init__(self, slide, fit: Fit = Fit(), lang: str = "en"):
+        self.slide = slide
+        self.fit = fit
+        self.lang = lang
+        self.ascent, self.descent = _font_extents()
+
+    # --- paint ---------------------------------------------------------------------------------
+    def _paint(self, shape, style: Style, fill: bool = True, head: bool = False, tail: bool = False) -> None:
+        """Replace a shape's paint with the style's: fill, outline, dashes, arrow ends, no effects."""
+        el = shape._element
+        style_el = el.find(qn("p:style"))
+        if style_el is not None:  # python-pptx's theme references (accent colours, effect style)
+            el.remove(style_el)
+        spPr = el.spPr
+        for child in list(spPr):
+            if child.tag not in (qn("a:xfrm"), qn("a:prstGeom"), qn("a:custGeom")):
+                spPr.remove(child)
+        if fill and style.fill:
+            _color(spPr, style.fill, style.opacity)
+        else:
+            _sub(spPr, "a:noFill")
+        ln = _sub(spPr, "a:ln", w=self.fit.len(style.stroke_width), cap="flat")
+        if style.stroke:
+            _color(ln, style.stroke, style.opacity)
+            if style.dash:
+                cust = _sub(ln, "a:custDash")
+                dashes = list(style.dash) * (2 if len(style.dash) % 2 else 1)
+                sw = max(style.stroke_width, 1e-6)
+                for d, s in zip(dashes[::2], dashes[1::2], strict=True):
+                    _sub(cust, "a:ds", d=round(d / sw * 100000), sp=round(s / sw * 100000))
+            else:
+                _sub(ln, "a:prstDash", val="solid")
+            _sub(ln, "a:miter", lim=800000)
+            if head:
+                _sub(ln, "a:headEnd", type="triangle", w="med", len="med")
+            if tail:
+                _sub(ln, "a:tailEnd", type="triangle", w="med", len="med")
+        else:
+            ln.insert(0, _el("a:noFill"))
+        _sub(spPr, "a:effectLst")  # no shadow, glow or reflection
+
+    def _name(self, shape, p: Prim) -> None:
+        shape.name = shape_name(p)
+
+    # --- primitives ----------------------------------------------------------------------------
+    def draw(self, shapes, p: Prim) -> None:
+        """Add one primitive (a Group recursively) to `shapes` (a slide's or a group's shape tree)."""
+        f = self.fit
+        if isinstance(p, Group):
+            handler = NATIVE.get(p.meta.kind or "")
+            if handler is not None and handler(self, p):
+                return
+            kids = [c for c in p.children]
+            if not kids:
+                return
+            if len(kids) == 1:
+                self.draw(shapes, kids[0])
+                return
+            grp = shapes.add_group_shape()
+            self._name(grp, p)
+            for c in kids:
+                self.draw(grp.shapes, c)
+            return
+        if isinstance(p, Rect):
+            kind = MSO_SHAPE.ROUNDED_RECTANGLE if p.rx > 0 else MSO_SHAPE.RECTANGLE
+            sh = shapes.add_shape(kind, Emu(f.x(p.x)), Emu(f.y(p.y)), Emu(max(f.len(p.w), 1)),
+                                  Emu(max(f.len(p.h), 1)))
+            if p.rx > 0:
+                sh.adjustments[0] = min(0.5, p.rx / max(min(p.w, p.h), 1e-6))
+            self._strip_text(sh)
+        elif isinstance(p, Ellipse):
+            sh = shapes.add_shape(MSO_SHAPE.OVAL, Emu(f.x(p.cx - p.rx)), Emu(f.y(p.cy - p.ry)),
+                                  Emu(max(f.len(2 * p.rx), 1)), Emu(max(f.len(2 * p.ry), 1)))
+            self._strip_text(sh)
+        elif isinstance(p, Polygon):
+            cmds = [("M", *p.points[0]), *[("L", *pt) for pt in p.points[1:]], ("Z",)]
+            sh = self._freeform(shapes, cmds)
+        elif isinstance(p, Path):
+            sh = self._freeform(shapes, list(p.cmds))
+        elif isinstance(p, Line):
+            self._line(shapes, p)
+            return
+        elif isinstance(p, Text):
+            self._text(shapes, p)
+            return
+        else:
+            raise TypeError(f"unknown primitive {type(p).__name__}")
+        self._paint(sh, p.style)
+        self._name(sh, p)
+
+    @staticmethod
+    def _strip_text(sh) -> None:
+        """Autoshapes come with an empty centred text body; keep it empty and inset-free."""
+        bp = sh._element.txBody.find(qn("a:bodyPr"))
+        for k in ("lIns", "tIns", "rIns", "bIns"):
+            bp.set(k, "0")
+
+    def _freeform(self, shapes, cmds: list[tuple], closed_fill: bool = True):
+        """A custom-geometry shape from M/L/C/Q/Z commands (Béziers kept as Béziers)."""
+        f = self.fit
+        pts = [(c[i], c[i + 1]) for c in cmds for i in range(1, len(c) - 1, 2)]
+        if not pts:
+            raise ValueError("empty path")
+        x0, y0 = min(x for x, _ in pts), min(y for _, y in pts)
+        x1, y1 = max(x for x, _ in pts), max(y for _, y in pts)
+        ox, oy = f.x(x0), f.y(y0)
+        w, h = max(f.x(x1) - ox, 1), max(f.y(y1) - oy, 1)
+        sh = shapes.add_shape(MSO_SHAPE.RECTANGLE, Emu(ox), Emu(oy), Emu(w), Emu(h))
+        spPr = sh._element.spPr
+        prst = spPr.find(qn("a:prstGeom"))
+        geom = _el("a:custGeom")
+        for t in ("a:avLst", "a:gdLst", "a:ahLst", "a:cxnLst"):
+            _sub(geom, t)
+        _sub(geom, "a:rect", l="l", t="t", r="r", b="b")
+        path = _sub(_sub(geom, "a:pathLst"), "a:path", w=w, h=h)
+        if not closed_fill:
+            path.set("fill", "none")
+
+        def pt(parent, x, y):
+            _sub(parent, "a:pt", x=f.x(x) - ox, y=f.y(y) - oy)
+
+        for c in cmds:
+            op = c[0].upper()
+            if op == "M":
+                pt(_sub(path, "a:moveTo"), c[1], c[2])
+            elif op == "L":
+                pt(_sub(path, "a:lnTo"), c[1], c[2])
+            elif op == "C":
+                cb = _sub(path, "a:cubicBezTo")
+                for i in (1, 3, 5):
+                    pt(cb, c[i], c[i + 1])
+            elif op == "Q":
+                qb = _sub(path, "a:quadBezTo")
+                for i in (1, 3):
+                    pt(qb, c[i], c[i + 1])
+            elif op == "Z":
+                _sub(path, "a:close")
+            else:
+                raise ValueError(f"unsupported path command {c[0]!r}")
+        prst.addprevious(geom)
+        spPr.remove(prst)
+        self._strip_text(sh)
+        return sh
+
+    def _line(self, shapes, p: Line) -> None:
+        """A two-point line is a straight connector; a polyline an open freeform; arrow heads native."""
+        f = self.fit
+        style = Style(stroke=p.style.stroke or "#000000", stroke_width=p.style.stroke_width,
+                      dash=p.style.dash, opacity=p.style.opacity)
+        if len(p.points) == 2:
+            (xa, ya), (xb, yb) = p.points
+            sh = shapes.add_connector(MSO_CONNECTOR.STRAIGHT, Emu(f.x(xa)), Emu(f.y(ya)),
+                                      Emu(f.x(xb)), Emu(f.y(yb)))
+        else:
+            cmds = [("M", *p.points[0]), *[("L", *pt) for pt in p.points[1:]]]
+            sh = self._freeform(shapes, cmds, closed_fill=False)
+        self._paint(sh, style, fill=False, head=p.arrow_start, tail=p.arrow_end)
+        self._name(sh, p)
+
+    def _text(self, shapes, t: Text) -> None:
+        """A text box whose first baseline sits at t.y and whose anchor point is t.x, as in SVG."""
+        f = self.fit
+        size = t.size * f.scale
+        w = (t.width if t.width > 0 else t.size * len(t.text)) * f.scale
+        w += 2 * size  # slack: office apps measure the same font, but never clip or wrap a hair short
+        x = t.x * f.scale + f.dx
+        left = {"start": x, "middle": x - w / 2, "end": x - w}[t.anchor]
+        top = t.y * f.scale + f.dy - self.ascent * size
+        h = (self.ascent + self.descent) * size
+        sh = shapes.add_textbox(Emu(round(left * EMU_PER_PX)), Emu(round(top * EMU_PER_PX)),
+                                Emu(round(w * EMU_PER_PX)), Emu(round(h * EMU_PER_PX)))
+        tf = sh.text_frame
+        tf.word_wrap = False
+        tf.auto_size = MSO_AUTO_SIZE.NONE
+        tf.margin_left = tf.margin_right = tf.margin_top = tf.margin_bottom = Emu(0)
+        tf.vertical_anchor = MSO_ANCHOR.TOP
+        para = tf.paragraphs[0]
+        para.alignment = {"start": PP_ALIGN.LEFT, "middle": PP_ALIGN.CENTER, "end": PP_ALIGN.RIGHT}[t.anchor]
+        pPr = para._p.get_or_add_pPr()
+        _sub(_sub(pPr, "a:lnSpc"), "a:spcPct", val=100000)
+        _sub(_sub(pPr, "a:spcBef"), "a:spcPts", val=0)
+        run = para.add_run()
+        run.text = t.text
+        font = run.font
+        font.size = Emu(round(size * PT_PER_PX * 12700))
+        font.bold = t.weight >= 600
+        font.italic = t.italic
+        font.color.rgb = _rgb(t.fill)
+        rPr = run._r.get_or_add_rPr()
+        rPr.set("lang", "zh-CN" if self.lang == "zh" or _CJK.search(t.text) else "en-US")
+        rPr.set("dirty", "0")
+        family = t.family[0] if t.family else "Noto Sans CJK SC"
+        for tag in ("a:latin", "a:ea", "a:cs"):
+            rPr.append(_el(tag, typeface=family))
+        end = para._p.get_or_add_endParaRPr()
+        end.set("sz", str(round(size * PT_PER_PX * 100)))
+        sh.name = shape_name(t)
+
+    def draw_scene(self, scene: Scene) -> None:
+        """Every item of the scene, in paint order, on the slide."""
+        for p in scene.items:
+            self.draw(self.slide.shapes, p)
+
+
+def _rgb(hex_: str):
+    from pptx.dml.color import RGBColor
+
+    return RGBColor.from_string(hex_.lstrip("#").upper()[:6])
+
+
+# --- presentations -------------------------------------------------------------------------------
+
+def new_presentation(width_px: float, height_px: float, title: str = "", lang: str = "en"):
+    """An empty presentation with the given slide size (clamped to PowerPoint's limits)."""
+    prs = Presentation()
+    prs.slide_width = Emu(round(min(max(width_px, SLIDE_MIN_PX), SLIDE_MAX_PX) * EMU_PER_PX))
+    prs.slide_height = Emu(round(min(max(height_px, SLIDE_MIN_PX), SLIDE_MAX_PX) * EMU_PER_PX))
+    cp = prs.core_properties
+    cp.title = title
+    cp.author = "vizspec"
+    cp.last_modified_by = f"vizspec {__version__}"
+    cp.created = cp.modified = FIXED_TIME
+    cp.last_printed = FIXED_TIME
+    cp.revision = 1
+    cp.language = "zh-CN" if lang == "zh" else "en-US"
+    return prs
+
+
+def slide_px(prs) -> tuple[float, float]:
+    """The slide size in px."""
+    return prs.slide_width / EMU_PER_PX, prs.slide_height / EMU_PER_PX
+
+
+def fit_into(scene: Scene, box: tuple[float, float, float, float], max_scale: float = 1.0) -> Fit:
+    """Scale (at most max_scale) and centre the scene in box (x, y, w, h) px."""
+    x, y, w, h = box
+    s = min(w / scene.width, h / scene.height, max_scale)
+    return Fit(s, x + (w - scene.width * s) / 2, y + (h - scene.height * s) / 2)
+
+
+def notes_text(scene: Scene) -> str:
+    """Speaker notes: title, caption, and every computed value with its function, arguments and source."""
+    md = scene.metadata or {}
+    lines = [scene.title, "", scene.desc] if scene.desc and scene.desc != scene.title else [scene.title]
+    computed = md.get("computed") or {}
+    if computed:
+        lines += ["", "Computed values (vizspec compute/):" if scene.lang != "zh" else "计算得到的数值（vizspec compute/）："]
+        for name, prov in computed.items():
+            args = ", ".join(f"{k}={_js(v)}" for k, v in (prov.get("args") or {}).items())
+            src = f"  [source {prov['source']}]" if prov.get("source") else ""
+            lines.append(f"{name} = {prov.get('fn')}({args}){src}")
+            result = prov.get("result")
+            if isinstance(result, dict):
+                for k, v in result.items():
+                    lines.append(f"    {name}.{k} = {_js(v)}")
+            else:
+                lines.append(f"    {name} = {_js(result)}")
+    ident = " · ".join(str(md[k]) for k in ("id", "chapter", "tool") if md.get(k))
+    if ident:
+        lines += ["", ident]
+    return "\n".join(lines)
+
+
+def _js(v) -> str:
+    text = json.dumps(v, ensure_ascii=False)
+    return text if len(text) <= 600 else text[:597] + "…"
+
+
+def add_scene_slide(prs, scene: Scene, fit: Fit | None = None, notes: bool = True):
+    """Append a blank slide showing the scene (at `fit`, by default 1:1 at the top-left)."""
+    slide = prs.slides.add_slide(prs.slide_layouts[6])  # the default template's "Blank" layout
+    bg = slide.background.fill
+    bg.solid()
+    bg.fore_color.rgb = _rgb(scene.background or "#FFFFFF")
+    SlideWriter(slide, fit or Fit(), scene.lang).draw_scene(scene)
+    if notes and (scene.desc or scene.metadata):
+        slide.notes_slide.notes_text_frame.text = notes_text(scene)
+    return slide
+
+
+def save(prs) -> bytes:
+    """The presentation as bytes, with fixed zip timestamps so equal input gives equal bytes."""
+    raw = io.BytesIO()
+    prs.save(raw)
+    out = io.BytesIO()
+    with zipfile.ZipFile(raw) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            zi = zipfile.ZipInfo(info.filename, date_time=ZIP_TIME)
+            zi.compress_type = zipfile.ZIP_DEFLATED
+            zi.external_attr = 0o644 << 16
+            zout.writestr(zi, zin.read(info.filename))
+    return out.getvalue()
+
+
+def draw_pptx(scene: Scene) -> bytes:
+    """The scene as a one-slide presentation, the slide sized to the diagram."""
+    scale = min(1.0, SLIDE_MAX_PX / scene.width, SLIDE_MAX_PX / scene.height)
+    prs = new_presentation(scene.width * scale, scene.height * scale, scene.title, scene.lang)
+    add_scene_slide(prs, scene, Fit(scale))
+    return save(prs)

@@ -1,0 +1,92 @@
+"""Data helpers shared by chart, tensor, table and timeline layout: bound-data checks, number text, colour scale."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from ..spec.errors import Problem, SpecError
+from ..spec.models_base import I18n
+from .base import Ctx
+
+MINUS = "\u2212"
+
+
+def fail(ctx: Ctx, path: tuple, message: str) -> SpecError:
+    """A located error for a layout-time data problem."""
+    if ctx.doc is None:
+        return SpecError([Problem("<spec>", 1, 1, message)])
+    return SpecError([ctx.doc.problem(path, message)])
+
+
+def bound(value: Any, ctx: Ctx, path: tuple, what: str, expected: str = "a list") -> Any:
+    """The value, or a located error when a `{{ placeholder }}` string survived binding (wrong shape)."""
+    if isinstance(value, str):
+        shown = value if len(value) <= 60 else value[:57] + "…"
+        raise fail(ctx, path, f"{what}: expected {expected}, got the text '{shown}' (a placeholder must "
+                              "stand alone and give the data, e.g. \"{{ dist.probs }}\")")
+    return value
+
+
+def numbers(value: Any, ctx: Ctx, path: tuple, what: str) -> list[float]:
+    """A bound list of numbers."""
+    v = bound(value, ctx, path, what)
+    return [float(x) for x in v]
+
+
+def number(value: Any, ctx: Ctx, path: tuple, what: str) -> float:
+    """A bound single number."""
+    return float(bound(value, ctx, path, what, "a number"))
+
+
+def fmt_num(v: float, spec: str | None = None) -> str:
+    """A number as text with the given format spec (default: 3 significant digits); a real minus sign."""
+    if isinstance(v, float) and math.isinf(v):
+        return ("" if v > 0 else MINUS) + "∞"
+    if isinstance(v, float) and math.isnan(v):
+        return "NaN"
+    if spec is None:
+        spec = "d" if float(v).is_integer() and abs(v) < 1e15 else ".3g"
+    try:
+        s = format(int(v) if spec.endswith("d") and float(v).is_integer() else v, spec)
+    except (ValueError, TypeError):
+        s = format(v, ".3g")
+    if s.startswith("-") and not any(ch.isdigit() and ch != "0" for ch in s):
+        s = s[1:]  # no "−0.00"
+    return s.replace("-", MINUS)
+
+
+def text_of(value: Any, ctx: Ctx, spec: str | None = None) -> str:
+    """Cell/label text of a value: localised text, a formatted number, or empty for None."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, int | float):
+        return fmt_num(value, spec)
+    if isinstance(value, I18n):
+        return ctx.t(value)
+    return str(value)
+
+
+def scale_colors(ctx: Ctx, roles: list[str] | None) -> list[tuple[str, str]]:
+    """(role, colour) steps of a colour scale, low → high: the given roles or the theme's `scale` list."""
+    if roles:
+        return [(r, ctx.color(r)) for r in roles]
+    steps = ctx.theme.palette.get("scale")
+    if not isinstance(steps, list) or len(steps) < 2:
+        raise SpecError([Problem("templates/theme.yaml", 1, 1, "palette.scale must list at least 2 colours")])
+    return [(f"scale-{i}", c) for i, c in enumerate(steps)]
+
+
+def bin_index(v: float, lo: float, hi: float, n: int) -> int:
+    """Which of n equal-width bins over [lo, hi] holds v (values outside are clamped)."""
+    if hi <= lo:
+        return n - 1 if v > lo else 0
+    return max(0, min(n - 1, int(math.floor((v - lo) / (hi - lo) * n))))
+
+
+def finite(values: list[Any]) -> list[float]:
+    """The finite numbers among values."""
+    return [float(v) for v in values if isinstance(v, int | float) and not isinstance(v, bool)
+            and math.isfinite(v)]

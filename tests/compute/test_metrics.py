@@ -1,0 +1,52 @@
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from compute import metrics
+
+Y = [1, 0, 1, 1, 0, 0, 1, 0, 1, 0]
+S = [0.9, 0.8, 0.7, 0.6, 0.55, 0.5, 0.4, 0.3, 0.2, 0.1]
+
+
+def test_confusion_counts_hand_worked():
+    out = metrics.classification(y_true=Y, y_score=S, threshold=0.5)
+    # predicted positive: .9 .8 .7 .6 .55 .5 -> tp 3, fp 3; negatives: .4 .3 .2 .1 -> fn 2, tn 2
+    assert (out["tp"], out["fp"], out["fn"], out["tn"]) == (3, 3, 2, 2)
+    assert out["precision"] == 0.5 and out["recall"] == 0.6
+    assert out["f1"] == pytest.approx(2 * 0.5 * 0.6 / 1.1)
+    assert out["accuracy"] == 0.5
+
+
+def _check_against_sklearn(y, s, thr):
+    sk = pytest.importorskip("sklearn.metrics")
+    out = metrics.classification(y_true=y, y_score=s, threshold=thr)
+    pred = [int(v >= thr) for v in s]
+    kw = dict(zero_division=0)
+    assert out["precision"] == pytest.approx(sk.precision_score(y, pred, **kw))
+    assert out["recall"] == pytest.approx(sk.recall_score(y, pred, **kw))
+    assert out["f1"] == pytest.approx(sk.f1_score(y, pred, **kw))
+    assert out["accuracy"] == pytest.approx(sk.accuracy_score(y, pred))
+    assert out["auc"] == pytest.approx(sk.roc_auc_score(y, s))
+    assert out["average_precision"] == pytest.approx(sk.average_precision_score(y, s))
+    fpr, tpr, _ = sk.roc_curve(y, s, drop_intermediate=False)
+    assert np.allclose(out["roc"]["fpr"], fpr) and np.allclose(out["roc"]["tpr"], tpr)
+    p, r, _ = sk.precision_recall_curve(y, s)
+    assert np.allclose(out["pr"]["precision"], p[::-1]) and np.allclose(out["pr"]["recall"], r[::-1])
+
+
+def test_matches_sklearn_on_the_example():
+    _check_against_sklearn(Y, S, 0.5)
+
+
+@given(st.lists(st.tuples(st.integers(0, 1), st.sampled_from([0.0, 0.1, 0.25, 0.5, 0.5, 0.75, 0.9, 1.0])),
+                min_size=2, max_size=30).filter(lambda xs: len({y for y, _ in xs}) == 2),
+       st.sampled_from([0.3, 0.5, 0.8]))
+def test_matches_sklearn_with_ties(pairs, thr):
+    y, s = zip(*pairs, strict=True)
+    _check_against_sklearn(list(y), list(s), thr)
+
+
+def test_zero_division_gives_zero():
+    out = metrics.classification(y_true=[0, 1], y_score=[0.1, 0.2], threshold=0.9)
+    assert out["precision"] == 0.0 and out["f1"] == 0.0
