@@ -2,7 +2,7 @@
 
 Conventions as scikit-learn: positive label 1, a score >= threshold predicts positive, undefined ratios
 (0/0) are 0 (zero_division="warn" behaviour), ROC AUC by the trapezoid rule (ties count ½), the PR curve
-stops where recall first reaches 1 and starts at (recall 0, precision 1).
+has one point per distinct score and starts at (recall 0, precision 1) (as precision_recall_curve).
 """
 
 import numpy as np
@@ -28,7 +28,7 @@ def classification(y_true: list[int], y_score: list[float], threshold: float = 0
         accuracy: (tp + tn) / n.
         fpr: fp / (fp + tn) at the threshold.
         roc: {fpr, tpr} points from (0, 0) to (1, 1), one per distinct score (descending).
-        pr: {recall, precision} points, from (0, 1) down the thresholds until recall reaches 1.
+        pr: {recall, precision} points, (0, 1) then one per distinct score (descending).
         auc: area under the ROC curve.
         average_precision: Σ (R_k − R_{k−1}) P_k over the PR points (sklearn's AP).
     """
@@ -51,10 +51,7 @@ def classification(y_true: list[int], y_score: list[float], threshold: float = 0
     tps = np.array([(y & (s >= t)).sum() for t in thresholds], dtype=float)
     fps = np.array([(~y & (s >= t)).sum() for t in thresholds], dtype=float)
     tpr, fpr_curve = np.r_[0.0, tps / P], np.r_[0.0, fps / N]
-    last = int(np.searchsorted(tps, P))  # first threshold with full recall
-    prec = tps[:last + 1] / (tps[:last + 1] + fps[:last + 1])
-    rec = tps[:last + 1] / P
-    pr_rec, pr_prec = np.r_[0.0, rec], np.r_[1.0, prec]
+    pr_rec, pr_prec = np.r_[0.0, tps / P], np.r_[1.0, tps / (tps + fps)]
     return jsonable({
         "tp": tp, "fp": fp, "fn": fn, "tn": tn, "precision": precision, "recall": recall, "f1": f1,
         "accuracy": (tp + tn) / y.size, "fpr": _div(fp, fp + tn),

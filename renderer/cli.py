@@ -93,6 +93,23 @@ def cmd_render(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
+def cmd_check(args: argparse.Namespace) -> int:
+    from .check import check_spec
+
+    langs = LANGS if args.lang == "all" else (args.lang,)
+    bad = 0
+    for path in _spec_paths(args.targets):
+        try:
+            problems = check_spec(path, langs)
+        except SpecError as e:
+            problems = e.problems
+        for p in problems:
+            print(p, file=sys.stderr)
+        bad += bool(problems)
+    print(f"{bad} spec(s) with layout defects or errors", file=sys.stderr)
+    return 1 if bad else 0
+
+
 def cmd_schema(args: argparse.Namespace) -> int:
     from .spec.schema import schema_text
 
@@ -176,6 +193,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--jobs", type=int, default=None, help="worker processes (default: one per core)")
     p.add_argument("--no-cache", action="store_true", help="ignore and do not write caches")
     p.set_defaults(fn=cmd_render)
+
+    p = sub.add_parser("check", help="report layout defects: overflowing text, overlaps, edges crossing boxes, "
+                                     "elements outside the frame, colours not in the theme, missing glyphs")
+    p.add_argument("targets", nargs="*", default=["all"], help="'all', diagram ids, spec files or folders")
+    p.add_argument("--lang", choices=[*LANGS, "all"], default="all")
+    p.set_defaults(fn=cmd_check)
 
     p = sub.add_parser("schema", help="write schema/diagram.schema.json from the models")
     p.add_argument("--out", type=Path, default=ROOT / "schema" / "diagram.schema.json")

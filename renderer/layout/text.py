@@ -63,6 +63,11 @@ class Metrics:
         hb.shape(font, buf, {"kern": True, "liga": True})
         return sum(p.x_advance for p in buf.glyph_positions) / upem
 
+    def has_glyph(self, ch: str) -> bool:
+        """Whether the regular face can draw the character."""
+        font, _ = self._fonts[400]
+        return font.get_nominal_glyph(ord(ch)) is not None
+
     def width(self, text: str, size: float, weight: int = 400, mono: bool = False) -> float:
         """Advance width of one line in px (sub/superscript markup `_{…}`/`^{…}` measured as drawn)."""
         if "{" in text and ("_{" in text or "^{" in text):

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import math
+import re
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -9,9 +12,11 @@ import yaml
 
 from .errors import Problem, SpecError
 
-MAX_BYTES = 1_000_000
-MAX_NODES = 50_000
-MAX_DEPTH = 64
+MAX_BYTES = 1_000_000  # max_file_bytes: a spec file
+MAX_NODES = 50_000  # max_yaml_nodes: values in the document, counted again for every alias use
+MAX_DEPTH = 64  # max_depth: nesting of mappings and lists
+MAX_INT = 2**53  # max_int: larger integers lose precision as floats (and in JSON)
+MAX_NUMBER_CHARS = 40  # max_number_chars: digits of an integer literal (before converting it)
 
 Path = tuple[str | int, ...]
 
@@ -51,63 +56,186 @@ class Located:
         return Problem(*self.locate(path, key), message)
 
 
-def _mark(node: yaml.Node) -> tuple[int, int]:
+def _mark(node: yaml.Node | yaml.Event) -> tuple[int, int]:
     return node.start_mark.line + 1, node.start_mark.column + 1
 
 
-class _Builder:
-    """Turns a composed node graph into plain data, counting nodes so alias bombs stop early."""
+_CORE = "tag:yaml.org,2002:"
+_SCALAR_TAGS = {_CORE + t for t in ("str", "int", "float", "bool", "null", "value")}
+_MERGE = _CORE + "merge"
+# characters that XML 1.0 (so SVG and PPTX) can hold: tab, newline, CR and the ranges below
+_NOT_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
-    def __init__(self, loader: yaml.SafeLoader, located: Located):
+
+def _tag_name(tag: str) -> str:
+    return "!!" + tag[len(_CORE):] if tag.startswith(_CORE) else tag
+
+
+def char_name(ch: str) -> str:
+    """`U+200B ZERO WIDTH SPACE`: how messages name a character the user may not be able to see."""
+    name = unicodedata.name(ch, "") or ("a control character" if unicodedata.category(ch) == "Cc" else
+                                        "an unassigned or private character")
+    return f"U+{ord(ch):04X} {name}"
+
+
+def _short(text: str, n: int = 30) -> str:
+    """A scalar as it may be quoted in a message: short, with unprintable characters escaped."""
+    s = text if len(text) <= n else text[: n - 1] + "…"
+    return "".join(c if c.isprintable() else f"\\u{ord(c):04x}" for c in s)
+
+
+class _Loader(yaml.SafeLoader):
+    """The safe loader, composing with a nesting-depth and node-count check before any alias is expanded."""
+
+    def __init__(self, text: str, file: str):
+        super().__init__(text)
+        self.file = file
+        self.depth = 0
+        self.nodes = 0
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            return super().compose_node(parent, index)  # the anchored node again: counted when built
+        event = self.peek_event()
+        self.nodes += 1
+        if self.nodes > MAX_NODES:
+            raise SpecError([Problem(self.file, *_mark(event), f"too many YAML nodes: more than {MAX_NODES} "
+                                                               f"(limit max_yaml_nodes = {MAX_NODES})")])
+        self.depth += 1
+        try:
+            if self.depth > MAX_DEPTH:
+                raise SpecError([Problem(self.file, *_mark(event), f"nesting too deep: more than {MAX_DEPTH} "
+                                                                   f"levels (limit max_depth = {MAX_DEPTH})")])
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
+
+
+class _Builder:
+    """Turns a composed node graph into plain JSON-like data, expanding aliases and merge keys with a budget."""
+
+    def __init__(self, loader: _Loader, located: Located):
         self.loader = loader
         self.loc = located
         self.count = 0
+        self.active: set[int] = set()  # nodes being built: meeting one again is a recursive alias
+
+    def fail(self, node: yaml.Node, message: str) -> SpecError:
+        return SpecError([Problem(self.loc.file, *_mark(node), message)])
 
     def build(self, node: yaml.Node, path: Path, depth: int) -> Any:
         self.count += 1
         if self.count > MAX_NODES:
-            raise SpecError([self.loc.problem(path, f"too many YAML nodes (limit {MAX_NODES}; "
-                                                    "aliases are expanded and count too)")])
+            raise self.fail(node, f"too many YAML nodes: more than {MAX_NODES} once aliases are expanded "
+                                  f"(limit max_yaml_nodes = {MAX_NODES})")
         if depth > MAX_DEPTH:
-            raise SpecError([Problem(self.loc.file, *_mark(node),
-                                     f"nesting too deep (limit {MAX_DEPTH} levels)")])
+            raise self.fail(node, f"nesting too deep: more than {MAX_DEPTH} levels once aliases are expanded "
+                                  f"(limit max_depth = {MAX_DEPTH})")
+        if id(node) in self.active:
+            raise self.fail(node, "recursive alias: an anchor is used inside itself (expected a tree, not a cycle)")
         self.loc.pos.setdefault(path, _mark(node))
-        if isinstance(node, yaml.MappingNode):
-            self.loader.flatten_mapping(node)
-            out: dict[str, Any] = {}
-            for knode, vnode in node.value:
-                if not isinstance(knode, yaml.ScalarNode):
-                    raise SpecError([Problem(self.loc.file, *_mark(knode), "mapping keys must be plain strings")])
-                key = self.loader.construct_object(knode)
-                if not isinstance(key, str):
-                    key = str(key)
-                if key in out:
-                    raise SpecError([Problem(self.loc.file, *_mark(knode),
-                                             f"duplicate key '{key}' (expected each key once per mapping)")])
-                self.loc.keypos.setdefault(path + (key,), _mark(knode))
-                out[key] = self.build(vnode, path + (key,), depth + 1)
-            return out
-        if isinstance(node, yaml.SequenceNode):
-            return [self.build(v, path + (i,), depth + 1) for i, v in enumerate(node.value)]
-        value = self.loader.construct_object(node)
-        if not isinstance(value, str | int | float | bool | type(None)):
-            value = str(value)  # timestamps, binary: keep as text; the schema decides
+        if isinstance(node, yaml.ScalarNode):
+            return self.scalar(node)
+        want = _CORE + ("map" if isinstance(node, yaml.MappingNode) else "seq")
+        if node.tag != want:
+            raise self.fail(node, self.bad_tag(node.tag))
+        self.active.add(id(node))
+        try:
+            if isinstance(node, yaml.SequenceNode):
+                return [self.build(v, path + (i,), depth + 1) for i, v in enumerate(node.value)]
+            return self.mapping(node, path, depth)
+        finally:
+            self.active.discard(id(node))
+
+    def mapping(self, node: yaml.MappingNode, path: Path, depth: int) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        merges: list[yaml.Node] = []
+        for knode, vnode in node.value:
+            if knode.tag == _MERGE:
+                merges.append(vnode)
+                continue
+            if not isinstance(knode, yaml.ScalarNode):
+                raise self.fail(knode, "mapping keys must be plain strings (expected `key: value`)")
+            key = knode.value  # as written: `on:` is the key "on", not True
+            bad = _NOT_XML.search(key)
+            if bad:
+                raise self.fail(knode, f"key contains {char_name(bad.group())} (expected printable text)")
+            if key in out:
+                raise self.fail(knode, f"duplicate key '{_short(key)}' (expected each key once per mapping)")
+            self.loc.keypos.setdefault(path + (key,), _mark(knode))
+            out[key] = self.build(vnode, path + (key,), depth + 1)
+        # `<<: *base` (or a list of them): keys written here win, then earlier sources over later ones
+        for vnode in merges:
+            sources = vnode.value if isinstance(vnode, yaml.SequenceNode) else [vnode]
+            for src in sources:
+                if not isinstance(src, yaml.MappingNode):
+                    raise self.fail(src, "`<<` merges mappings (expected `<<: *anchor` of a mapping, or a list "
+                                         "of them)")
+                for k, v in self.build(src, path, depth).items():
+                    out.setdefault(k, v)
+        return out
+
+    def scalar(self, node: yaml.ScalarNode) -> Any:
+        tag, text = node.tag, node.value
+        if tag == _CORE + "timestamp":
+            return self.fail_raise(node, f"{_short(text)} is read by YAML as a date (expected a string: write "
+                                         f"it in quotes, \"{_short(text)}\")")
+        if tag not in _SCALAR_TAGS:
+            return self.fail_raise(node, self.bad_tag(tag))
+        if tag in (_CORE + "str", _CORE + "value"):
+            bad = _NOT_XML.search(text)
+            if bad:
+                return self.fail_raise(node, f"text contains {char_name(bad.group())}, which cannot be drawn "
+                                             "or written to SVG (expected printable text)")
+            return text
+        if tag == _CORE + "int" and len(text) > MAX_NUMBER_CHARS:
+            return self.fail_raise(node, f"number {_short(text)} is {len(text)} characters long "
+                                         f"(limit max_number_chars = {MAX_NUMBER_CHARS})")
+        try:
+            value = self.loader.construct_object(node)
+        except (ValueError, OverflowError, ArithmeticError):
+            return self.fail_raise(node, f"cannot read {_short(text)} as a {tag[len(_CORE):]} (expected a "
+                                         "plain number, true/false or null)")
+        if isinstance(value, float) and not math.isfinite(value):
+            return self.fail_raise(node, f"{_short(text)} is not a finite number (expected a finite number: "
+                                         "NaN and infinity cannot be computed with or drawn)")
+        if isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_INT:
+            return self.fail_raise(node, f"integer {_short(text)} is out of range (limit max_int = {MAX_INT})")
         return value
+
+    def fail_raise(self, node: yaml.Node, message: str) -> Any:
+        raise self.fail(node, message)
+
+    @staticmethod
+    def bad_tag(tag: str) -> str:
+        return (f"YAML tag '{_short(_tag_name(tag), 60)}' is not allowed (expected plain YAML: strings, numbers, "
+                "true/false, null, lists and mappings)")
 
 
 def load_yaml(file: str, raw: bytes) -> Located:
     """Parse `raw` safely into a Located document; every failure is a located SpecError."""
     if len(raw) > MAX_BYTES:
-        raise SpecError([Problem(file, 1, 1, f"file too large: {len(raw)} bytes (limit {MAX_BYTES})")])
+        raise SpecError([Problem(file, 1, 1, f"file too large: {len(raw)} bytes "
+                                             f"(limit max_file_bytes = {MAX_BYTES})")])
+    if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        raise SpecError([Problem(file, 1, 1, "file is UTF-16 text (expected UTF-8: save it as UTF-8)")])
     if b"\x00" in raw:
-        raise SpecError([Problem(file, 1, 1, "binary file (contains NUL bytes); expected a UTF-8 YAML text")])
+        line = raw[: raw.index(b"\x00")].count(b"\n") + 1
+        raise SpecError([Problem(file, line, 1, "binary file: contains NUL bytes (expected UTF-8 YAML text)")])
     try:
-        text = raw.decode("utf-8")
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as e:
         line = raw[: e.start].count(b"\n") + 1
-        raise SpecError([Problem(file, line, 1, "not valid UTF-8 text (expected a UTF-8 YAML file)")]) from None
+        col = len(raw[raw.rfind(b"\n", 0, e.start) + 1: e.start].decode("utf-8", "replace")) + 1
+        raise SpecError([Problem(file, line, col, "not valid UTF-8 text (expected a UTF-8 YAML file)")]) from None
+    bad = _NOT_XML.search(text) or re.search("[\x80-\x84\x86-\x9f]", text)
+    if bad:
+        pos = bad.start()
+        line, col = text.count("\n", 0, pos) + 1, pos - text.rfind("\n", 0, pos)
+        raise SpecError([Problem(file, line, col, f"the file contains {char_name(bad.group())} (expected "
+                                                  "printable UTF-8 text; remove it)")])
     located = Located(file, None)
-    loader = yaml.SafeLoader(text)
+    loader = _Loader(text, file)
     try:
         node = loader.get_single_node()
         if node is None:
@@ -121,8 +249,8 @@ def load_yaml(file: str, raw: bytes) -> Located:
         raise SpecError([Problem(file, line, col, f"YAML syntax: {what}")]) from None
     except yaml.YAMLError as e:
         raise SpecError([Problem(file, 1, 1, f"YAML: {e}")]) from None
-    except RecursionError:
-        raise SpecError([Problem(file, 1, 1, f"nesting too deep (limit {MAX_DEPTH} levels)")]) from None
+    except RecursionError:  # not reachable with the depth checks above; kept as a last guard
+        raise SpecError([Problem(file, 1, 1, f"nesting too deep (limit max_depth = {MAX_DEPTH})")]) from None
     finally:
         loader.dispose()
     return located

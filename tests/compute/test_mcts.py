@@ -56,14 +56,18 @@ def test_run_backup_from_given_statistics():
     nodes = {"S1": {"children": ["S2-1", "S2-2"], "visits": 9, "total_value": 50.0},
              "S2-1": {"children": ["S3-1", "S3-2"], "visits": 3, "total_value": 20.0},
              "S2-2": {"visits": 6, "total_value": 30.0, "value": 5.0},
-             "S3-1": {"visits": 1, "total_value": 10.0, "value": 10.0},
-             "S3-2": {"visits": 2, "total_value": 10.0, "children": ["S4-1"]},
+             "S3-1": {"visits": 1, "total_value": 10.0, "children": ["S4-1"]},
+             "S3-2": {"visits": 1, "total_value": 0.0, "value": 0.0},
              "S4-1": {"value": 20.0}}
-    out = mcts.run(nodes=nodes, root="S1", simulations=1, rule="uct", c_puct=100.0)
+    out = mcts.run(nodes=nodes, root="S1", simulations=1, rule="uct", c_puct=1.0)
     it = out["iterations"][0]
-    assert it["path"] == ["S1", "S2-1", "S3-2", "S4-1"] and it["rollout_value"] == 20.0
+    # UCT at S1: S2-1 20/3 + sqrt(ln 9/3) = 7.52 > S2-2 30/6 + sqrt(ln 9/6) = 5.61; at S2-1: S3-1 (Q 10) wins
+    assert it["path"] == ["S1", "S2-1", "S3-1", "S4-1"] and it["expanded"] == "S4-1"
+    assert it["rollout_value"] == 20.0
     assert out["final"]["S1"] == {"N": 10, "W": 70.0, "Q": 7.0}
-    assert out["final"]["S2-1"]["W"] == 40.0 and out["final"]["S2-1"]["N"] == 4
+    assert (out["final"]["S2-1"]["W"], out["final"]["S2-1"]["N"]) == (40.0, 4)
+    assert (out["final"]["S3-1"]["W"], out["final"]["S3-1"]["N"]) == (30.0, 2)
+    assert (out["final"]["S4-1"]["W"], out["final"]["S4-1"]["N"]) == (20.0, 1)
 
 
 def test_run_is_deterministic_given_seed_and_conserves_visits():

@@ -59,7 +59,8 @@ def test_unknown_element_kind(write_spec):
 
 
 def test_all_errors_of_a_file_are_reported_together(write_spec):
-    out = problems(write_spec(HEAD + "body:\n  column:\n    - box: {text: A, fill: x}\n    - text: {text: B, size: huge}\n"))
+    out = problems(write_spec(HEAD + "body:\n  column:\n    - box: {text: A, fill: x}\n"
+                              "    - text: {text: B, size: huge}\n"))
     assert [o.split(":")[0] for o in out] == ["6", "7"]
 
 

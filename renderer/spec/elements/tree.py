@@ -101,6 +101,7 @@ class Tree(Strict):
     sibling_gap: float | None = Field(None, ge=2, le=400, description="Minimum space between neighbouring "
                                                                        "subtrees (px); theme gap by default.")
     tree_gap: float | None = Field(None, ge=0, le=400, description="Space between trees of `trees` (px).")
+    arrows: bool = Field(False, description="Arrow heads on the edges (parent → child).")
 
     @model_validator(mode="after")
     def _one_source(self) -> Tree:

@@ -1,0 +1,181 @@
+"""Layout defects of a rendered scene, each reported at the spec location of the element causing it.
+
+Checks: text overflowing its box, overlapping boxes, overlapping text runs, edges crossing boxes they
+do not connect, anything outside the frame, colours that are not the theme's, characters the font
+cannot draw.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from itertools import combinations
+
+from .layout.base import Anchor
+from .layout.edges import segment_hits
+from .scene import Ellipse, Group, Line, Path, Polygon, Prim, Rect, Scene, Text, bbox, walk
+from .spec.errors import Problem
+from .theme import Theme
+
+TOL = 1.0
+
+
+def _loc(src: str | None, fallback: str) -> tuple[str, int, int]:
+    if not src:
+        return (fallback, 1, 1)
+    file, line, col = src.rsplit(":", 2)
+    return (file, int(line), int(col))
+
+
+def _problem(src: str | None, fallback: str, message: str) -> Problem:
+    return Problem(*_loc(src, fallback), message, "defect")
+
+
+def _area(a: tuple, b: tuple) -> float:
+    w = min(a[2], b[2]) - max(a[0], b[0])
+    h = min(a[3], b[3]) - max(a[1], b[1])
+    return w * h if w > 0 and h > 0 else 0.0
+
+
+def _contains(outer: tuple, inner: tuple, tol: float = TOL) -> bool:
+    return (outer[0] - tol <= inner[0] and outer[1] - tol <= inner[1]
+            and inner[2] <= outer[2] + tol and inner[3] <= outer[3] + tol)
+
+
+def _boxes(scene: Scene) -> list[tuple[Group, Prim]]:
+    """(group, shape) of every box-like element: a group whose first child is its shape."""
+    return [(g, g.children[0]) for g in walk(scene.items)
+            if isinstance(g, Group) and g.meta.kind in ("box", "node") and g.children
+            and isinstance(g.children[0], Rect | Ellipse | Polygon)]
+
+
+def check_scene(scene: Scene, theme: Theme, file: str = "?", covered: Callable[[str], bool] | None = None
+                ) -> list[Problem]:
+    """Every layout defect of the scene, located at the elements' spec positions."""
+    out: list[Problem] = []
+    boxes = _boxes(scene)
+    out += _text_overflow(boxes, file)
+    out += _overlapping_boxes(boxes, file)
+    out += _overlapping_text(scene, file)
+    out += _edges_crossing(scene, boxes, file)
+    out += _outside_frame(scene, file)
+    out += _foreign_colours(scene, theme, file)
+    if covered is not None:
+        out += _missing_glyphs(scene, covered, file)
+    return sorted(set(out))
+
+
+def _text_overflow(boxes, file) -> list[Problem]:
+    out = []
+    for g, shape in boxes:
+        sb = bbox(shape)
+        for t in g.children[1:]:
+            if isinstance(t, Text) and not _contains(sb, bbox(t)):
+                size = f"{sb[2] - sb[0]:.0f}×{sb[3] - sb[1]:.0f}"
+                out.append(_problem(t.meta.src or g.meta.src, file, f"text '{t.text}' overflows its box (box {size} px)"))
+    return out
+
+
+def _overlapping_boxes(boxes, file) -> list[Problem]:
+    out = []
+    for (g1, s1), (g2, s2) in combinations(boxes, 2):
+        b1, b2 = bbox(s1), bbox(s2)
+        if _area(b1, b2) > 4 and not _contains(b1, b2) and not _contains(b2, b1):
+            name = g2.meta.id or "a box"
+            out.append(_problem(g1.meta.src, file, f"box '{g1.meta.id or '?'}' overlaps {name}"))
+    return out
+
+
+def _overlapping_text(scene: Scene, file) -> list[Problem]:
+    texts = [t for t in walk(scene.items) if isinstance(t, Text) and t.text.strip()]
+    out = []
+    for a, b in combinations(texts, 2):
+        ba, bb = bbox(a), bbox(b)
+        if _area(ba, bb) > 0.15 * min((ba[2] - ba[0]) * (ba[3] - ba[1]), (bb[2] - bb[0]) * (bb[3] - bb[1])):
+            out.append(_problem(b.meta.src or a.meta.src, file, f"text '{b.text}' overlaps text '{a.text}'"))
+    return out
+
+
+def _edges_crossing(scene: Scene, boxes, file) -> list[Problem]:
+    out = []
+    anchors = [(g, Anchor(*_xywh(bbox(s)))) for g, s in boxes]
+    for line in (p for p in walk(scene.items) if isinstance(p, Line) and p.meta.kind == "edge"):
+        for g, a in anchors:
+            ends = [line.points[0], line.points[-1]]
+            if any(_touches(pt, a) for pt in ends):
+                continue
+            if any(segment_hits(line.points[i], line.points[i + 1], a, 2.0) for i in range(len(line.points) - 1)):
+                out.append(_problem(line.meta.src, file, f"edge crosses box '{g.meta.id or '?'}'"))
+    return out
+
+
+def _xywh(b: tuple) -> tuple[float, float, float, float]:
+    return (b[0], b[1], b[2] - b[0], b[3] - b[1])
+
+
+def _touches(pt, a: Anchor) -> bool:
+    return a.x - 2 <= pt[0] <= a.x + a.w + 2 and a.y - 2 <= pt[1] <= a.y + a.h + 2
+
+
+def _outside_frame(scene: Scene, file) -> list[Problem]:
+    frame = next((p for p in scene.items if isinstance(p, Rect) and p.meta.kind == "frame"), None)
+    if frame is None:
+        return []
+    fb = bbox(frame)
+    out = []
+    for p in scene.items:
+        if p.meta.kind in ("frame", "tab", "title", "credit"):
+            continue
+        if not _contains(fb, bbox(p), 2.0):
+            out.append(_problem(p.meta.src, file, f"{p.meta.kind or 'element'} '{p.meta.id or ''}' lies outside "
+                                                  "the frame"))
+    return out
+
+
+def check_spec(path, langs=("en", "zh")) -> list[Problem]:
+    """Load, bind and lay out a spec in each language, and check every scene."""
+    from .bind import bind
+    from .layout import layout, metrics_for
+    from .spec.loader import load
+    from .theme import load_theme
+
+    theme = load_theme()
+    spec = load(path)
+    bound = bind(spec)
+    metrics = metrics_for(theme)
+    out: list[Problem] = []
+    for lang in langs:
+        scene = layout(bound, theme, lang)
+        out += [Problem(p.file, p.line, p.col, f"[{lang}] {p.message}", p.severity)
+                for p in check_scene(scene, theme, spec.file, metrics.has_glyph)]
+    return sorted(set(out))
+
+
+def _colours(p: Prim) -> list[str]:
+    if isinstance(p, Text):
+        return [p.fill]
+    style = getattr(p, "style", None)
+    return [c for c in (style.fill, style.stroke) if c] if style else []
+
+
+def _foreign_colours(scene: Scene, theme: Theme, file) -> list[Problem]:
+    allowed = theme.colors() | {scene.background.upper()}
+    out = []
+    for p in walk(scene.items):
+        for c in _colours(p):
+            if c.upper() not in allowed:
+                out.append(_problem(p.meta.src, file, f"colour {c} is not a theme colour (expected a palette role)"))
+    return out
+
+
+def _missing_glyphs(scene: Scene, covered: Callable[[str], bool], file) -> list[Problem]:
+    out = []
+    for t in walk(scene.items):
+        if isinstance(t, Text):
+            missing = sorted({ch for ch in t.text if not ch.isspace() and not covered(ch)})
+            if missing:
+                out.append(_problem(t.meta.src, file, f"character(s) {''.join(missing)!r} not in the font "
+                                                      f"(they would be drawn by a fallback font or as boxes)"))
+    return out
+
+
+__all__ = ["check_scene", "check_spec", "Path"]

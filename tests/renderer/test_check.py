@@ -1,0 +1,74 @@
+"""The layout checker finds each class of defect and locates it at the element that causes it."""
+
+from __future__ import annotations
+
+from renderer.check import check_scene, check_spec
+from renderer.layout import metrics_for
+from renderer.scene import Group, Meta, Rect, Scene, Style, Text
+from renderer.theme import load_theme
+
+HEAD = "id: t\nchapter: test\ntitle: {en: T, zh: T}\n"
+THEME = load_theme()
+
+
+def frame(w=400, h=300) -> Rect:
+    return Rect(0, 0, w, h, 0, Style(stroke="#BFBFBF"), Meta("frame", "frame", None, "frame"))
+
+
+def box(id_, x, y, w, h, text="", src="s.yaml:3:5", fill="#71CCF5") -> Group:
+    shape = Rect(x, y, w, h, 8, Style(fill=fill), Meta(id_, "model", src, "box"))
+    kids = [shape]
+    if text:
+        width = metrics_for(THEME).width(text, 15)
+        kids.append(Text(x + w / 2, y + h / 2 + 5, text, 15, "#000000", 400, "middle", width=width,
+                         meta=Meta(id_, "text", src, "box-text")))
+    return Group(tuple(kids), Meta(id_, "model", src, "box"))
+
+
+def messages(items) -> list[str]:
+    return [f"{p.line}:{p.col}: {p.message}" for p in check_scene(Scene(400, 300, [frame(), *items]), THEME, "s.yaml")]
+
+
+def test_clean_scene_has_no_defects():
+    assert messages([box("a", 10, 10, 120, 40, "fits"), box("b", 200, 10, 120, 40, "fits too")]) == []
+
+
+def test_text_overflowing_its_box():
+    out = messages([box("a", 170, 10, 60, 40, "a label far too long for this box", src="s.yaml:7:9")])
+    assert out == ["7:9: text 'a label far too long for this box' overflows its box (box 60×40 px)"]
+
+
+def test_overlapping_boxes():
+    out = messages([box("a", 10, 10, 120, 40, src="s.yaml:4:5"), box("b", 100, 20, 120, 40, src="s.yaml:5:5")])
+    assert out == ["4:5: box 'a' overlaps b"]
+
+
+def test_element_outside_the_frame():
+    out = messages([box("a", 350, 10, 120, 40, src="s.yaml:9:3")])
+    assert out == ["9:3: box 'a' lies outside the frame"]
+
+
+def test_colour_not_from_the_theme():
+    out = messages([box("a", 10, 10, 120, 40, src="s.yaml:2:2", fill="#123456")])
+    assert out == ["2:2: colour #123456 is not a theme colour (expected a palette role)"]
+
+
+def test_edge_crossing_a_box_is_located_at_the_edge(write_spec):
+    path = write_spec(HEAD + "body:\n  row: [{box: {id: a, text: A}}, {box: {id: b, text: B}},"
+                             " {box: {id: c, text: C}}]\n"
+                             "edges:\n  - {from: a, to: c, route: straight}\n")
+    out = [f"{p.line}:{p.col}: {p.message}" for p in check_spec(path, ("en",))]
+    assert out == ["7:5: [en] edge crosses box 'b'"]
+
+
+def test_edge_routed_around_is_clean(write_spec):
+    path = write_spec(HEAD + "body:\n  row: [{box: {id: a, text: A}}, {box: {id: b, text: B}},"
+                             " {box: {id: c, text: C}}]\n"
+                             "edges:\n  - {from: a, to: c}\n")
+    assert check_spec(path, ("en",)) == []
+
+
+def test_character_missing_from_the_font(write_spec):
+    path = write_spec(HEAD + "body:\n  box: {text: \"G₀ = 14\"}\n")
+    out = [f"{p.line}:{p.col}: {p.message}" for p in check_spec(path, ("en",))]
+    assert out == ["5:15: [en] character(s) '₀' not in the font (they would be drawn by a fallback font or as boxes)"]
