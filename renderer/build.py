@@ -1,37 +1,55 @@
-"""Rendering many specs: output paths, the content-hash render cache, atomic writes, a process pool."""
+"""Rendering many specs: output paths, the content-hash render cache, atomic writes, a process pool.
+
+`build()` is `render all`: the parent process hashes every spec with what it depends on (components,
+compute sources, theme, fonts, renderer code) and compares with the stamps of the last build in
+`<out>/.vizspec-build.json`; only stale diagrams go to worker processes. Nothing heavy (pydantic,
+layout, backends, compute modules, torch) is imported here, so an unchanged tree is checked fast.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import json
+import multiprocessing
 import os
+import re
 import tempfile
 import time
-from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
-from functools import cache
+from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any
+
+import yaml
 
 from . import __version__
-from .backends import FORMATS, drawer
-from .bind import bind, cache_dir
-from .layout import LANGS, layout
-from .layout.text import font_file
-from .spec.errors import Problem, SpecError
-from .spec.loader import Spec, load
-from .theme import ROOT, load_theme
+from .backends import FORMATS
+from .theme import ROOT, THEME_FILE
 
 SPECS_DIR = ROOT / "specs"
+COMPONENTS_DIR = ROOT / "templates" / "components"
+RENDERER_DIR = ROOT / "renderer"
+LANGS = ("en", "zh")  # the same as renderer.bind.LANGS (not imported: that module pulls in pydantic)
+STAMPS_FILE = ".vizspec-build.json"
+STAMPS_VERSION = 1
+_NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def find_specs(root: Path = SPECS_DIR) -> list[Path]:
     """Every spec file under specs/, in chapter/file order."""
-    return sorted(p for p in root.rglob("*.yaml") if p.is_file())
+    return sorted(p for p in Path(root).rglob("*.yaml") if p.is_file())
 
 
 def output_path(out: Path, fmt: str, lang: str, diagram_id: str) -> Path:
     """Where one rendering goes: build/<fmt>/<lang>/<id>.<ext>."""
-    return out / fmt / lang / f"{diagram_id}.{FORMATS[fmt][2]}"
+    return Path(out) / fmt / lang / f"{diagram_id}.{FORMATS[fmt][2]}"
+
+
+def output_rel(fmt: str, lang: str, diagram_id: str) -> str:
+    """The output path relative to the output folder, as stored in stamps and linked from the gallery."""
+    return f"{fmt}/{lang}/{diagram_id}.{FORMATS[fmt][2]}"
 
 
 def write_atomic(path: Path, data: bytes) -> None:
@@ -41,39 +59,157 @@ def write_atomic(path: Path, data: bytes) -> None:
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)
+        os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
 
 
-@cache
-def _tree_hash(folder: str) -> str:
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def _sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+# ---------------------------------------------------------------------------------------------------------
+# What a diagram depends on
+
+
+def tree_hash(folder: Path, pattern: str = "*.py") -> str:
+    """Hash of every matching file's name and bytes under a folder."""
     h = hashlib.sha256()
-    for p in sorted(Path(folder).rglob("*.py")):
+    for p in sorted(Path(folder).rglob(pattern)):
+        if "__pycache__" in p.parts:
+            continue
         h.update(p.relative_to(folder).as_posix().encode())
         h.update(p.read_bytes())
     return h.hexdigest()[:16]
 
 
-@cache
+def font_signature(theme: dict) -> list:
+    """Name, size and mtime of the theme's font files (first hit per weight, as layout finds them)."""
+    files = (theme.get("fonts") or {}).get("files") or {}
+    sig = []
+    for weight in ("regular", "bold"):
+        name = files.get(weight)
+        for d in files.get("dirs") or []:
+            p = Path(d) / str(name)
+            if p.is_file():
+                st = p.stat()
+                sig.append([str(p), st.st_size, int(st.st_mtime)])
+                break
+        else:
+            sig.append([str(name), None, None])
+    return sig
+
+
 def environment_key() -> str:
     """What every rendering depends on besides its spec: renderer code, theme, fonts, tool version."""
-    theme = load_theme()
-    fonts = [font_file(theme, w) for w in (400, 700)]
-    font_sig = [(str(f), f.stat().st_size, int(f.stat().st_mtime)) for f in fonts]
-    return hashlib.sha256(json.dumps([__version__, _tree_hash(str(ROOT / "renderer")), theme.digest,
-                                      font_sig]).encode()).hexdigest()[:16]
+    raw = THEME_FILE.read_bytes()
+    try:
+        theme = yaml.load(raw, Loader=_Loader) or {}
+    except yaml.YAMLError:
+        theme = {}
+    parts = [__version__, tree_hash(RENDERER_DIR), _sha(raw)[:16], font_signature(theme)]
+    return _sha(json.dumps(parts).encode())[:16]
 
 
-def spec_key(spec: Spec, formats: tuple[str, ...], langs: tuple[str, ...]) -> str:
-    """Content hash of everything one diagram's outputs depend on."""
-    from compute import registry
+def scan_deps(data: Any) -> tuple[set[str], set[str]]:
+    """Component names (`component:` values) and compute functions (`fn:`, `source:`) named in raw spec data."""
+    comps: set[str] = set()
+    fns: set[str] = set()
+    stack = [data]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            for k, v in node.items():
+                if isinstance(v, str):
+                    if k == "component":
+                        comps.add(v)
+                    elif k in ("fn", "source"):
+                        fns.add(v)
+                else:
+                    stack.append(v)
+        elif isinstance(node, list):
+            stack.extend(node)
+    return comps, fns
 
-    fns = sorted({c.fn for c in spec.diagram.compute.values()})
-    parts = [environment_key(), spec.path.read_bytes().decode("utf-8", "replace"),
-             [(f, registry.source_hash(f)) for f in fns], list(formats), list(langs)]
-    return hashlib.sha256(json.dumps(parts, ensure_ascii=False).encode()).hexdigest()
+
+class DepHasher:
+    """Digests of components (with the components they use, recursively) and compute sources, memoised."""
+
+    def __init__(self, components_dir: Path | None = None) -> None:
+        self.components_dir = Path(components_dir or COMPONENTS_DIR)
+        self._comp: dict[str, tuple[str, set[str]]] = {}
+        self._fn: dict[str, str] = {}
+
+    def component(self, name: str) -> tuple[str, set[str]]:
+        """(digest, components it uses) of one component file."""
+        if name not in self._comp:
+            if not _NAME.fullmatch(name):
+                self._comp[name] = ("invalid", set())
+            else:
+                try:
+                    raw = (self.components_dir / f"{name}.yaml").read_bytes()
+                except OSError:
+                    self._comp[name] = ("missing", set())
+                else:
+                    try:
+                        used = scan_deps(yaml.load(raw, Loader=_Loader))[0]
+                    except yaml.YAMLError:
+                        used = set()
+                    self._comp[name] = (_sha(raw)[:16], used)
+        return self._comp[name]
+
+    def components(self, names: Iterable[str]) -> dict[str, str]:
+        """Digest of every component reachable from `names`."""
+        out: dict[str, str] = {}
+        todo = list(names)
+        while todo:
+            n = todo.pop()
+            if n in out:
+                continue
+            digest, used = self.component(n)
+            out[n] = digest
+            todo += sorted(used - set(out))
+        return dict(sorted(out.items()))
+
+    def function(self, name: str) -> str:
+        """Source hash of a registered compute function ('unknown' for names outside the registry)."""
+        if name not in self._fn:
+            from compute import registry
+
+            self._fn[name] = registry.source_hash(name) if name in registry.FUNCTIONS else "unknown"
+        return self._fn[name]
+
+    def functions(self, names: Iterable[str]) -> dict[str, str]:
+        """Source hash of each function."""
+        return {n: self.function(n) for n in sorted(names)}
+
+
+def target_key(env: str, spec_sha: str, comps: dict[str, str], fns: dict[str, str], fmt: str, lang: str) -> str:
+    """Content hash of everything one output file depends on."""
+    parts = [env, spec_sha, sorted(comps.items()), sorted(fns.items()), fmt, lang]
+    return _sha(json.dumps(parts).encode())[:32]
+
+
+def spec_deps(path: Path, components_dir: Path | None = None) -> tuple[set[str], set[str]]:
+    """(components incl. nested ones, compute functions) a spec file uses; empty when it is not YAML."""
+    try:
+        data = yaml.load(Path(path).read_bytes(), Loader=_Loader)
+    except (OSError, yaml.YAMLError):
+        return set(), set()
+    comps, fns = scan_deps(data)
+    return set(DepHasher(components_dir).components(comps)), fns
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Rendering one spec (in a worker process)
 
 
 @dataclass
@@ -87,32 +223,53 @@ class Result:
     problems: list[str] = field(default_factory=list)
     seconds: float = 0.0
     stages: dict[str, float] = field(default_factory=dict)
+    meta: dict[str, Any] = field(default_factory=dict)  # chapter, order, title/caption per language, tags
+    sha: str | None = None  # hash of the spec bytes that were rendered
 
 
-def render_spec(path: Path, out: Path, formats: tuple[str, ...], langs: tuple[str, ...],
+def _local(value: Any, lang: str) -> str | None:
+    if value is None or isinstance(value, str):
+        return value
+    return getattr(value, lang, None)
+
+
+def diagram_meta(bound: Any) -> dict[str, Any]:
+    """What the gallery shows of a diagram: chapter, order, tags, title and caption in each language."""
+    d = bound.diagram
+    return {"id": d.id, "chapter": d.chapter, "order": d.order, "tags": list(d.tags),
+            "title": {lang: _local(bound.for_lang(lang).title, lang) for lang in LANGS},
+            "caption": {lang: _local(bound.for_lang(lang).caption, lang) for lang in LANGS},
+            "computed": sorted(bound.provenance)}
+
+
+def render_spec(path: Path, out: Path, formats: tuple[str, ...], langs: tuple[str, ...] = LANGS,
                 use_cache: bool = True) -> Result:
-    """Load, bind, lay out and draw one spec in every language and format; never raises for bad input."""
+    """Load, bind, lay out and draw one spec in every language and format; never raises for bad input.
+
+    Always renders (the build decides what is stale); `use_cache` is the compute-result cache of bind.
+    """
+    from .backends import drawer
+    from .bind import bind
+    from .layout import layout
+    from .spec.errors import Problem, SpecError
+    from .spec.loader import load
+    from .theme import load_theme
+
     t0 = time.perf_counter()
     res = Result(str(path))
     try:
+        try:
+            res.sha = _sha(Path(path).read_bytes())
+        except OSError:
+            pass
         t = time.perf_counter()
         spec = load(path)
         res.stages["load"] = time.perf_counter() - t
         res.id = spec.diagram.id
-        key = spec_key(spec, formats, langs)
-        stamp = cache_dir() / "render" / f"{spec.diagram.id}.json"
-        targets = [output_path(out, f, lang, spec.diagram.id) for lang in langs for f in formats]
-        if use_cache and stamp.is_file() and all(p.is_file() for p in targets):
-            try:
-                if json.loads(stamp.read_text()).get(key) == str(out.resolve()):
-                    res.status, res.outputs = "cached", [str(p) for p in targets]
-                    res.seconds = time.perf_counter() - t0
-                    return res
-            except (OSError, ValueError):
-                pass
         t = time.perf_counter()
         bound = bind(spec, use_cache=use_cache)
         res.stages["bind"] = time.perf_counter() - t
+        res.meta = diagram_meta(bound)
         for lang in langs:
             t = time.perf_counter()
             scene = layout(bound, load_theme(), lang)
@@ -124,8 +281,6 @@ def render_spec(path: Path, out: Path, formats: tuple[str, ...], langs: tuple[st
                 write_atomic(target, data)
                 res.outputs.append(str(target))
                 res.stages[fmt] = res.stages.get(fmt, 0) + time.perf_counter() - t
-        if use_cache:
-            write_atomic(stamp, json.dumps({key: str(out.resolve())}).encode())
     except SpecError as e:
         res.status, res.problems = "failed", [str(p) for p in e.problems]
     except Exception as e:  # a bug, not bad input: still never stop the other diagrams
@@ -136,25 +291,260 @@ def render_spec(path: Path, out: Path, formats: tuple[str, ...], langs: tuple[st
     return res
 
 
+# ---------------------------------------------------------------------------------------------------------
+# Stamps: what the last build wrote into an output folder, and from which inputs
+
+
+def stamps_path(out: Path) -> Path:
+    """The stamp file of an output folder."""
+    return Path(out) / STAMPS_FILE
+
+
+def load_stamps(out: Path) -> dict[str, dict]:
+    """Spec path -> stamp entry of the last build into `out` (empty when missing or unreadable)."""
+    try:
+        data = json.loads(stamps_path(out).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(data, dict) or data.get("version") != STAMPS_VERSION:
+        return {}
+    specs = data.get("specs")
+    return specs if isinstance(specs, dict) else {}
+
+
+def save_stamps(out: Path, entries: dict[str, dict]) -> None:
+    """Write the stamp file (sorted, so it does not depend on the order diagrams finished in)."""
+    data = {"version": STAMPS_VERSION, "specs": dict(sorted(entries.items()))}
+    write_atomic(stamps_path(out), json.dumps(data, indent=1, sort_keys=True, ensure_ascii=False).encode())
+
+
+def _spec_key(path: Path) -> str:
+    return str(Path(path).resolve())
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Building many specs
+
+
+@dataclass
+class Job:
+    """One stale diagram: which outputs to redo and the keys to stamp them with."""
+
+    index: int
+    path: Path
+    sha: str
+    id: str | None
+    components: list[str]
+    fns: list[str]
+    keys: dict[str, str]  # output (relative to out) -> key
+    formats: tuple[str, ...]
+    langs: tuple[str, ...]
+
+
+@dataclass
+class Report:
+    """A finished build: one result per spec in input order, and the wall time."""
+
+    results: list[Result]
+    seconds: float
+    out: Path
+    planned_seconds: float = 0.0
+
+    def count(self, status: str) -> int:
+        """How many results have a status."""
+        return sum(r.status == status for r in self.results)
+
+    @property
+    def failed(self) -> list[Result]:
+        """The results that failed."""
+        return [r for r in self.results if r.status == "failed"]
+
+    def to_json(self) -> dict:
+        """A JSON-able summary (for --report and the benchmark)."""
+        stages: dict[str, float] = {}
+        for r in self.results:
+            for k, v in r.stages.items():
+                stages[k] = stages.get(k, 0.0) + v
+        return {"seconds": self.seconds, "plan_seconds": self.planned_seconds,
+                "rendered": self.count("rendered"), "cached": self.count("cached"),
+                "failed": self.count("failed"), "stages": stages,
+                "results": [asdict(r) for r in self.results]}
+
+
+def plan(paths: list[Path], out: Path, formats: tuple[str, ...], langs: tuple[str, ...],
+         stamps: dict[str, dict], use_cache: bool = True,
+         hasher: DepHasher | None = None) -> tuple[list[Job], dict[int, Result]]:
+    """Split specs into stale jobs and finished results (cached, or failed before rendering)."""
+    hasher = hasher or DepHasher()
+    env = environment_key()
+    jobs: list[Job] = []
+    done: dict[int, Result] = {}
+    ids: dict[str, str] = {}
+    for i, path in enumerate(paths):
+        path = Path(path)
+        try:
+            raw = path.read_bytes()
+        except OSError as e:
+            done[i] = Result(str(path), status="failed",
+                             problems=[f"{path}:1:1: error: cannot read file: {e.strerror}"])
+            continue
+        sha = _sha(raw)
+        st = stamps.get(_spec_key(path))
+        if st and st.get("sha") == sha and "components" in st:
+            comps, fns, did = set(st["components"]), set(st["fns"]), st.get("id")
+        else:
+            try:
+                data = yaml.load(raw, Loader=_Loader)
+            except yaml.YAMLError:
+                data = None
+            comps, fns = scan_deps(data)
+            did = data.get("id") if isinstance(data, dict) and isinstance(data.get("id"), str) else None
+            if did is not None and not _NAME.fullmatch(did):
+                did = None  # an invalid id fails in load, with its location
+        if did is not None:
+            if did in ids:
+                done[i] = Result(str(path), did, "failed", problems=[
+                    f"{path}:1:1: error: duplicate diagram id '{did}' (also used by {ids[did]}; "
+                    "expected ids unique across specs)"])
+                continue
+            ids[did] = str(path)
+        comp_digests = hasher.components(comps)
+        fn_digests = hasher.functions(fns)
+        keys = {}
+        stale: list[tuple[str, str]] = []
+        for lang in langs:
+            for fmt in formats:
+                if did is None:
+                    stale.append((lang, fmt))
+                    continue
+                rel = output_rel(fmt, lang, did)
+                keys[rel] = target_key(env, sha, comp_digests, fn_digests, fmt, lang)
+                old = (st or {}).get("targets", {}).get(rel) or {}
+                if not (use_cache and old.get("key") == keys[rel] and _size(out / rel) == old.get("size")):
+                    stale.append((lang, fmt))
+        if not stale:
+            done[i] = Result(str(path), did, "cached", [str(out / rel) for rel in keys],
+                             meta=st.get("meta") or {}, sha=sha)
+            continue
+        jobs.append(Job(i, path, sha, did, sorted(comps), sorted(fns), keys,
+                        tuple(f for f in formats if any(s[1] == f for s in stale)),
+                        tuple(lang for lang in langs if any(s[0] == lang for s in stale))))
+    return jobs, done
+
+
+def _size(path: Path) -> int | None:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return None
+
+
+def _record(entries: dict[str, dict], job: Job, res: Result, out: Path) -> None:
+    """Update the stamp entry of a rendered (or failed) job."""
+    key = _spec_key(job.path)
+    old = entries.get(key) or {}
+    if res.status == "failed":
+        entries[key] = {"sha": job.sha, "components": job.components, "fns": job.fns, "id": job.id,
+                        "meta": old.get("meta") or {}, "targets": {}, "problems": res.problems}
+        return
+    if res.sha != job.sha or res.id != job.id:  # the file changed while it rendered: stamp nothing
+        entries.pop(key, None)
+        return
+    targets = dict(old.get("targets") or {}) if old.get("id") == job.id else {}
+    for rel, k in job.keys.items():
+        fmt, lang = rel.split("/")[:2]
+        if fmt in job.formats and lang in job.langs:
+            targets[rel] = {"key": k, "size": _size(out / rel)}
+    entries[key] = {"sha": job.sha, "components": job.components, "fns": job.fns, "id": job.id,
+                    "meta": res.meta, "targets": dict(sorted(targets.items()))}
+
+
+def _prune(entries: dict[str, dict], out: Path) -> None:
+    """Forget specs whose file is gone, and delete the outputs that only they claimed."""
+    gone = [k for k in entries if not Path(k).is_file()]
+    if not gone:
+        return
+    live = {rel for k, e in entries.items() if k not in gone for rel in (e.get("targets") or {})}
+    for k in gone:
+        for rel in (entries[k].get("targets") or {}):
+            if rel not in live:
+                (out / rel).unlink(missing_ok=True)
+        del entries[k]
+
+
+def default_jobs() -> int:
+    """Worker processes: one per core this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
+def build(paths: list[Path], out: Path, formats: tuple[str, ...], langs: tuple[str, ...] = LANGS, *,
+          use_cache: bool = True, jobs: int | None = None, on_result: Callable[[Result], None] | None = None,
+          on_plan: Callable[[int, int], None] | None = None, gallery: bool = True, fresh: bool = False,
+          components_dir: Path | None = None) -> Report:
+    """Render what is stale among `paths` into `out`, stamp it, and rewrite the gallery.
+
+    `jobs` worker processes (default: one per core); one stale diagram renders in this process unless
+    `fresh` (then always in a new `spawn` process: the watcher wants today's compute code, not an old import).
+    `on_plan(total, stale)` is called once the stale set is known, `on_result` once per spec.
+    """
+    t0 = time.perf_counter()
+    out = Path(out)
+    entries = load_stamps(out)
+    todo, done = plan(paths, out, formats, langs, entries, use_cache, DepHasher(components_dir))
+    planned = time.perf_counter() - t0
+    if on_plan:
+        on_plan(len(paths), len(todo))
+    if on_result:
+        for i in sorted(done):
+            on_result(done[i])
+    try:
+        for job, res in _run(todo, out, use_cache, jobs or default_jobs(), fresh):
+            done[job.index] = res
+            _record(entries, job, res, out)
+            if on_result:
+                on_result(res)
+    finally:
+        if todo or any(r.status == "failed" for r in done.values()) or not stamps_path(out).is_file():
+            _prune(entries, out)
+            out.mkdir(parents=True, exist_ok=True)
+            save_stamps(out, entries)
+    if gallery and (todo or not (out / "index.html").is_file() or _prune_needed(entries)):
+        from .gallery import write_gallery
+
+        write_gallery(out, entries)
+    return Report([done[i] for i in range(len(paths))], time.perf_counter() - t0, out, planned)
+
+
+def _prune_needed(entries: dict[str, dict]) -> bool:
+    return any(not Path(k).is_file() for k in entries)
+
+
+def _run(todo: list[Job], out: Path, use_cache: bool, jobs: int, fresh: bool):
+    """Yield (job, result) as they finish: in this process, or in a pool of `jobs` processes."""
+    if not todo:
+        return
+    if not fresh and (jobs <= 1 or len(todo) == 1):
+        for job in todo:
+            yield job, render_spec(job.path, out, job.formats, job.langs, use_cache)
+        return
+    ctx = multiprocessing.get_context("spawn" if fresh else None)
+    with ProcessPoolExecutor(max_workers=max(1, min(jobs, len(todo))), mp_context=ctx) as pool:
+        futures = {pool.submit(render_spec, job.path, out, job.formats, job.langs, use_cache): job
+                   for job in todo}
+        for fut in as_completed(futures):
+            job = futures[fut]
+            try:
+                res = fut.result()
+            except Exception as e:  # a worker died (out of memory, killed): report it on its spec
+                res = Result(str(job.path), job.id, "failed",
+                             problems=[f"{job.path}:1:1: error: worker process failed: {type(e).__name__}: {e}"])
+            yield job, res
+
+
 def render_many(paths: list[Path], out: Path, formats: tuple[str, ...], langs: tuple[str, ...] = LANGS,
                 use_cache: bool = True, jobs: int | None = None, on_result=None) -> list[Result]:
-    """Render specs in a process pool (serially for one job); results come back in input order."""
-    jobs = jobs or os.cpu_count() or 1
-    results: dict[str, Result] = {}
-    if jobs <= 1 or len(paths) <= 1:
-        for p in paths:
-            r = render_spec(p, out, formats, langs, use_cache)
-            results[str(p)] = r
-            if on_result:
-                on_result(r)
-    else:
-        with ProcessPoolExecutor(max_workers=min(jobs, len(paths))) as pool:
-            futures = {pool.submit(render_spec, p, out, formats, langs, use_cache): p for p in paths}
-            from concurrent.futures import as_completed
-
-            for fut in as_completed(futures):
-                r = fut.result()
-                results[str(futures[fut])] = r
-                if on_result:
-                    on_result(r)
-    return [results[str(p)] for p in paths]
+    """Render specs incrementally in a process pool; results come back in input order."""
+    return build(paths, out, formats, langs, use_cache=use_cache, jobs=jobs, on_result=on_result).results

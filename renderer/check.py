@@ -71,7 +71,8 @@ def _text_overflow(boxes, file) -> list[Problem]:
         for t in g.children[1:]:
             if isinstance(t, Text) and not _contains(sb, bbox(t)):
                 size = f"{sb[2] - sb[0]:.0f}×{sb[3] - sb[1]:.0f}"
-                out.append(_problem(t.meta.src or g.meta.src, file, f"text '{t.text}' overflows its box (box {size} px)"))
+                msg = f"text '{t.text}' overflows its box (box {size} px)"
+                out.append(_problem(t.meta.src or g.meta.src, file, msg))
     return out
 
 
