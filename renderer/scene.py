@@ -130,6 +130,7 @@ class Scene:
     lang: str = "en"
     background: str = "#FFFFFF"
     metadata: dict = field(default_factory=dict)
+    family: tuple[str, ...] = ("Noto Sans CJK SC", "sans-serif")  # default font list of the text
 
 
 def shift(p: Prim, dx: float, dy: float) -> Prim:

@@ -82,6 +82,8 @@ class _Writer:
                 kw["text_anchor"] = p.anchor
             if p.italic:
                 kw["font_style"] = "italic"
+            if p.family and p.family[0] != self.scene.family[0]:
+                kw["font_family"] = _families(p.family)
             return d.text(p.text, insert=(_n(p.x), _n(p.y)), **kw)
         if isinstance(p, Group):
             g = d.g(**_ident(p))
@@ -93,7 +95,7 @@ class _Writer:
     def write(self) -> bytes:
         s = self.scene
         d = self.dwg
-        d.attribs["font-family"] = ", ".join(f"'{f}'" if " " in f else f for f in ("Noto Sans CJK SC", "sans-serif"))
+        d.attribs["font-family"] = _families(s.family)
         d.attribs["xml:space"] = "preserve"  # text runs keep their leading/trailing spaces, as measured
         d.attribs["role"] = "img"
         d.attribs["aria-labelledby"] = "title desc"
@@ -106,6 +108,10 @@ class _Writer:
                 f'<metadata id="vizspec">{_esc(md)}</metadata>')
         text = text.replace("<defs>", head + "<defs>", 1)
         return ('<?xml version="1.0" encoding="utf-8"?>\n' + text + "\n").encode()
+
+
+def _families(names: tuple[str, ...]) -> str:
+    return ", ".join(f"'{f}'" if " " in f else f for f in names)
 
 
 def _esc(t: str) -> str:

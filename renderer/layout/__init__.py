@@ -8,7 +8,7 @@ from ..scene import Meta, Polygon, Rect, Scene, Style, Text, bbox
 from ..spec.errors import SpecError
 from ..theme import Theme, UnknownRole
 from . import chart, code, flow, graph, icon, math, table, tensor, timeline, tree  # noqa: F401 (register kinds)
-from .base import Block, Ctx, layout_element
+from .base import Block, Ctx, layout_element, plain
 from .edges import draw_edge
 from .text import Metrics
 
@@ -109,7 +109,8 @@ def frame(body: Block, ctx: Ctx, bound: BoundSpec) -> Scene:
         "lang": ctx.lang,
         "computed": {name: {**prov, "result": bound.results[name]} for name, prov in bound.provenance.items()},
     }
-    return Scene(round(out.w, 2), round(out.h, 2), out.items, ctx.t(d.title), alt, ctx.lang, metadata=meta)
+    return Scene(round(out.w, 2), round(out.h, 2), out.items, plain(ctx.t(d.title)), plain(alt), ctx.lang,
+                 metadata=meta, family=tuple(ctx.theme.fonts["sans"]))
 
 
 __all__ = ["layout", "LANGS", "Text"]
