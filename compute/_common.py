@@ -75,9 +75,3 @@ def positive(value: float, name: str) -> float:
         raise ValueError(f"{name} must be > 0, got {value}")
     return float(value)
 
-
-def probability(value: float, name: str, *, open_low: bool = False) -> float:
-    """The value, or a ValueError saying it must lie in [0, 1] (or (0, 1])."""
-    if not (0 < value <= 1 if open_low else 0 <= value <= 1):
-        raise ValueError(f"{name} must be in {'(0, 1]' if open_low else '[0, 1]'}, got {value}")
-    return float(value)

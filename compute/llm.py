@@ -1,5 +1,7 @@
 """Shapes and numbers of a decoder-only LLM's output layer (LM head + softmax)."""
 
+import math
+
 import numpy as np
 
 from compute._common import arr, jsonable, softmax
@@ -67,3 +69,42 @@ def param_count(vocab: int, hidden_size: int, layers: int, heads: int, kv_heads:
     total = emb + layers * per_layer + hidden_size + head
     return jsonable({"total": total, "embedding": emb, "lm_head": head,
                      "per_layer": per_layer, "attention": attn, "mlp": mlp, "norms": 2 * hidden_size})
+
+
+def _silu(z: np.ndarray) -> np.ndarray:
+    return z / (1.0 + np.exp(-z))
+
+
+def activations(x: list[float]) -> dict:
+    """Activation curves on the given points: ReLU, sigmoid, SiLU/Swish x·σ(x), GELU (exact, erf).
+
+    Returns:
+        x: the points, as given.
+        relu: max(0, x).
+        sigmoid: 1 / (1 + e^−x).
+        silu: x·σ(x), the gate of SwiGLU.
+        gelu: x·Φ(x) with the normal CDF Φ (erf form, torch's default).
+    """
+    z = arr(x, "x", ndim=1)
+    erf = np.vectorize(math.erf)
+    return jsonable({"x": z, "relu": np.maximum(z, 0.0), "sigmoid": 1.0 / (1.0 + np.exp(-z)), "silu": _silu(z),
+                     "gelu": 0.5 * z * (1.0 + erf(z / math.sqrt(2.0))) if z.size else z})
+
+
+def swiglu(x: list[float], w_gate: list[list[float]], w_up: list[list[float]],
+           w_down: list[list[float]]) -> dict:
+    """SwiGLU MLP of Llama: down(silu(gate(x)) ⊙ up(x)), no biases; weights as torch Linear (out × in).
+
+    Returns:
+        gate: W_gate·x.
+        up: W_up·x.
+        hidden: silu(gate) ⊙ up.
+        output: W_down·hidden.
+    """
+    v = arr(x, "x", ndim=1)
+    g, u, d = arr(w_gate, "w_gate", 2), arr(w_up, "w_up", 2), arr(w_down, "w_down", 2)
+    if g.shape != u.shape or g.shape[1] != v.size or d.shape[1] != g.shape[0]:
+        raise ValueError("shapes must be w_gate, w_up: inter × d, w_down: d_out × inter, x: d")
+    gate, up = g @ v, u @ v
+    hidden = _silu(gate) * up
+    return jsonable({"gate": gate, "up": up, "hidden": hidden, "output": d @ hidden})

@@ -110,6 +110,25 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 1 if bad else 0
 
 
+def cmd_slides(args: argparse.Namespace) -> int:
+    from .build import find_specs
+    from .slides import build_decks
+
+    langs = LANGS if args.lang == "all" else (args.lang,)
+    t0 = time.perf_counter()
+    res = build_decks(find_specs(), args.out, langs, chapter=args.chapter, jobs=args.jobs,
+                      on_write=lambda p: print(f"wrote {p}", file=sys.stderr))
+    for p in res.problems:
+        print(p, file=sys.stderr)
+    if args.chapter and not res.diagrams:
+        print(f"vizspec: no diagrams in chapter '{args.chapter}' (expected a chapter id from `vizspec list`)",
+              file=sys.stderr)
+        return 1
+    print(f"{len(res.written)} decks, {res.diagrams} diagrams, {len(res.problems)} problems "
+          f"in {time.perf_counter() - t0:.2f} s → {args.out}", file=sys.stderr)
+    return 1 if res.problems else 0
+
+
 def cmd_schema(args: argparse.Namespace) -> int:
     from .spec.schema import schema_text
 
@@ -199,6 +218,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("targets", nargs="*", default=["all"], help="'all', diagram ids, spec files or folders")
     p.add_argument("--lang", choices=[*LANGS, "all"], default="all")
     p.set_defaults(fn=cmd_check)
+
+    p = sub.add_parser("slides", help="write slide decks: one per chapter and all.pptx, native shapes")
+    p.add_argument("--chapter", help="only this chapter's deck (default: every chapter and all.pptx)")
+    p.add_argument("--lang", choices=[*LANGS, "all"], default="all")
+    p.add_argument("--out", type=Path, default=DEFAULT_OUT / "pptx",
+                   help="output folder (default: build/pptx; decks go to <out>/<lang>/<chapter>.pptx)")
+    p.add_argument("--jobs", type=int, default=None, help="worker processes (default: one per core)")
+    p.set_defaults(fn=cmd_slides)
 
     p = sub.add_parser("schema", help="write schema/diagram.schema.json from the models")
     p.add_argument("--out", type=Path, default=ROOT / "schema" / "diagram.schema.json")

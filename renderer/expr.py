@@ -9,6 +9,7 @@ no calls other than filters, no dunder names, no builtins, so nothing outside th
 from __future__ import annotations
 
 import ast
+import inspect
 import math
 import operator
 import re
@@ -16,9 +17,12 @@ from collections.abc import Callable
 from typing import Any
 
 PLACEHOLDER = re.compile(r"\{\{(.*?)\}\}", re.S)
-MAX_EXPR = 500
-MAX_POWER = 64
-MAX_SEQ = 100_000
+MAX_EXPR = 500  # characters in one placeholder
+MAX_POWER = 64  # largest exponent of **
+MAX_NESTING = 50  # levels of nested operations, brackets and filters in one placeholder
+MAX_INT_BITS = 128  # whole numbers beyond ±2**128 are refused (they cost time and memory, and never fit a label)
+MAX_TEXT = 100_000  # characters of text one placeholder may produce
+MAX_FORMAT_NUMBER = 50  # widths and precisions in fmt specs, digits of percent, round
 
 
 class ExprError(Exception):
@@ -36,6 +40,8 @@ def _map(fn: Callable[[Any], Any], v: Any) -> Any:
 def _fmt(v: Any, spec: str = ".3g") -> Any:
     if not isinstance(spec, str) or len(spec) > 12 or not re.fullmatch(r"[<>^+\- #0-9,._a-zA-Z%]*", spec):
         raise ExprError(f"fmt: bad format {spec!r} (expected a format spec such as '.3f')")
+    if any(int(d) > MAX_FORMAT_NUMBER for d in re.findall(r"\d+", spec)):
+        raise ExprError(f"fmt: width or precision in {spec!r} too large (limit {MAX_FORMAT_NUMBER})")
 
     def one(x: Any) -> str:
         if isinstance(x, float) and not math.isfinite(x):
@@ -48,8 +54,26 @@ def _fmt(v: Any, spec: str = ".3g") -> Any:
     return _map(one, v)
 
 
+def _small_int(n: Any, what: str, low: int, high: int) -> int:
+    if not isinstance(n, int) or isinstance(n, bool) or not low <= n <= high:
+        raise ExprError(f"{what} must be a whole number from {low} to {high}, got {n!r}")
+    return n
+
+
 def _percent(v: Any, digits: int = 0) -> Any:
-    return _map(lambda x: f"{_check_num(x) * 100:.{int(digits)}f}%", v)
+    digits = _small_int(digits, "percent: digits", 0, 20)
+    return _map(lambda x: f"{_finite(_check_num(x)) * 100:.{digits}f}%", v)
+
+
+def _round(v: Any, n: int = 0) -> Any:
+    n = _small_int(n, "round: digits", -20, 20)
+    return _map(lambda x: round(_finite(_check_num(x)), n) if n else int(round(_finite(_check_num(x)))), v)
+
+
+def _finite(x: Any) -> Any:
+    if isinstance(x, float) and not math.isfinite(x):
+        raise ExprError("value is NaN or infinite (expected a finite number)")
+    return x
 
 
 def _check_num(x: Any) -> float:
@@ -75,7 +99,15 @@ def _seq(v: Any) -> list:
 
 
 def _join(v: Any, sep: str = ", ") -> str:
-    return str(sep).join(to_text(x) for x in _seq(v))
+    if not isinstance(sep, str):
+        raise ExprError(f"join: separator must be text, got {type(sep).__name__}")
+    parts, size = [], 0
+    for x in _seq(v):
+        parts.append(to_text(x))
+        size += len(parts[-1]) + len(sep)
+        if size > MAX_TEXT:
+            raise ExprError(f"join: text too long (limit {MAX_TEXT} characters)")
+    return sep.join(parts)
 
 
 def _select(v: Any, mask: Any) -> list:
@@ -85,7 +117,7 @@ def _select(v: Any, mask: Any) -> list:
 FILTERS: dict[str, Callable[..., Any]] = {
     "fmt": _fmt,
     "percent": _percent,
-    "round": lambda v, n=0: _map(lambda x: round(_check_num(x), int(n)) if n else int(round(_check_num(x))), v),
+    "round": _round,
     "length": _length,
     "count": _count,
     "sum": lambda v: sum(_check_num(x) for x in _seq(v)),
@@ -107,33 +139,73 @@ _CMP = {ast.Eq: operator.eq, ast.NotEq: operator.ne, ast.Lt: operator.lt, ast.Lt
         ast.Gt: operator.gt, ast.GtE: operator.ge}
 
 
+# what users are told when they write Python the placeholder language does not have
+_FORBIDDEN = {
+    "Lambda": "lambda functions", "ListComp": "comprehensions", "SetComp": "comprehensions",
+    "DictComp": "comprehensions", "GeneratorExp": "comprehensions", "NamedExpr": "assignments (:=)",
+    "JoinedStr": "f-strings", "FormattedValue": "f-strings", "Dict": "mapping literals {…}",
+    "Set": "set literals {…}", "Starred": "* unpackings", "Await": "await expressions", "Yield": "yield expressions",
+    "YieldFrom": "yield expressions", "Slice": "slices outside [ ]",
+}
+
+
+def _parse(source: str) -> ast.expr:
+    try:
+        return ast.parse(source, mode="eval").body
+    except SyntaxError as e:
+        msg = e.msg if isinstance(e.msg, str) else "invalid syntax"
+        raise ExprError(f"cannot parse '{_clip(source)}': {msg} (expected e.g. name.key[0] | fmt('.2f'))") from None
+    except (ValueError, RecursionError, MemoryError):  # NUL characters, absurd nesting
+        raise ExprError(f"cannot parse '{_clip(source)}' (expected e.g. name.key[0] | fmt('.2f'))") from None
+
+
+def _clip(source: str, n: int = 60) -> str:
+    s = source if len(source) <= n else source[: n - 1] + "…"
+    return "".join(c if c.isprintable() else f"\\u{ord(c):04x}" for c in s)
+
+
 def evaluate(source: str, names: dict[str, Any]) -> Any:
     """Evaluate one placeholder expression against the named compute results."""
     source = source.strip()
     if len(source) > MAX_EXPR:
         raise ExprError(f"expression too long ({len(source)} characters, limit {MAX_EXPR})")
-    try:
-        tree = ast.parse(source, mode="eval")
-    except SyntaxError as e:
-        raise ExprError(f"cannot parse '{source}': {e.msg} (expected e.g. name.key[0] | fmt('.2f'))") from None
-    return _Eval(names).visit(tree.body)
+    result = _Eval(names).visit(_parse(source))
+    return _finite(result)
+
+
+def _int_ok(x: Any) -> Any:
+    if isinstance(x, int) and not isinstance(x, bool) and x.bit_length() > MAX_INT_BITS:
+        raise ExprError(f"number too large (limit ±2**{MAX_INT_BITS})")
+    return x
 
 
 class _Eval:
     def __init__(self, names: dict[str, Any]):
         self.names = names
+        self.depth = 0
 
     def visit(self, node: ast.AST) -> Any:
-        method = getattr(self, "v_" + type(node).__name__, None)
+        kind = type(node).__name__
+        method = getattr(self, "v_" + kind, None)
         if method is None:
-            raise ExprError(f"'{ast.unparse(node)}' is not allowed in a placeholder "
+            what = _FORBIDDEN.get(kind)
+            if what:
+                raise ExprError(f"{what} are not allowed in a placeholder "
+                                "(expected names, .key, [index], arithmetic, comparisons and | filters)")
+            raise ExprError(f"'{_clip(ast.unparse(node))}' is not allowed in a placeholder "
                             "(expected names, .key, [index], arithmetic, comparisons and | filters)")
-        return method(node)
+        self.depth += 1
+        try:
+            if self.depth > MAX_NESTING:
+                raise ExprError(f"expression nested too deeply (limit {MAX_NESTING} levels)")
+            return method(node)
+        finally:
+            self.depth -= 1
 
     def v_Constant(self, n: ast.Constant) -> Any:
         if isinstance(n.value, int | float | str | bool | type(None)):
-            return n.value
-        raise ExprError(f"constant {n.value!r} is not allowed")
+            return _int_ok(n.value)
+        raise ExprError(f"constant {_clip(repr(n.value))} is not allowed (expected a number or a 'string')")
 
     def v_Name(self, n: ast.Name) -> Any:
         if n.id.startswith("_"):
@@ -165,7 +237,7 @@ class _Eval:
                 raise ExprError(f"cannot slice a {type(base).__name__} (expected a list)")
             parts = [None if p is None else self.visit(p) for p in (n.slice.lower, n.slice.upper, n.slice.step)]
             if not all(p is None or isinstance(p, int) for p in parts) or parts[2] == 0:
-                raise ExprError("slice bounds must be whole numbers")
+                raise ExprError("slice bounds must be whole numbers and the step not 0")
             return base[slice(*parts)]
         key = self.visit(n.slice)
         if isinstance(base, list) and isinstance(key, int) and not isinstance(key, bool):
@@ -187,6 +259,8 @@ class _Eval:
         v = self.visit(n.operand)
         if isinstance(n.op, ast.Not):
             return not v
+        if isinstance(n.op, ast.Invert):
+            raise ExprError("~ is not allowed (expected + - * / // % ** and | filters)")
         _check_num(v)
         return -v if isinstance(n.op, ast.USub) else +v
 
@@ -216,23 +290,30 @@ class _Eval:
             return self._filter(self.visit(n.left), n.right)
         left, right = self.visit(n.left), self.visit(n.right)
         if isinstance(n.op, ast.Add) and isinstance(left, str) and isinstance(right, str):
+            if len(left) + len(right) > MAX_TEXT:
+                raise ExprError(f"text too long (limit {MAX_TEXT} characters)")
             return left + right
         if type(n.op) not in _BIN:
             raise ExprError("only + - * / // % ** and | filters are allowed")
         _check_num(left)
         _check_num(right)
-        if isinstance(n.op, ast.Pow) and abs(right) > MAX_POWER:
-            raise ExprError(f"exponent {right} too large (limit {MAX_POWER})")
+        if isinstance(n.op, ast.Pow):
+            if abs(right) > MAX_POWER:
+                raise ExprError(f"exponent {_clip(str(right))} too large (limit {MAX_POWER})")
+            if isinstance(left, int) and isinstance(right, int) and left.bit_length() * right > MAX_INT_BITS:
+                raise ExprError(f"number too large (limit ±2**{MAX_INT_BITS})")
         try:
             result = _BIN[type(n.op)](left, right)
-        except (ZeroDivisionError, OverflowError) as e:
+        except (ZeroDivisionError, OverflowError, ValueError) as e:
             raise ExprError(f"arithmetic error: {e}") from None
         if isinstance(result, complex):
             raise ExprError("result is not a real number")
-        return result
+        return _finite(_int_ok(result))
 
     def v_Call(self, n: ast.Call) -> Any:
-        raise ExprError(f"calls are not allowed: '{ast.unparse(n)}' (use a filter: value | {ast.unparse(n.func)}(…))")
+        fn = n.func.id if isinstance(n.func, ast.Name) else None
+        hint = f"value | {fn}(…)" if fn in FILTERS else "a filter after |, e.g. value | fmt('.2f')"
+        raise ExprError(f"calls are not allowed: '{_clip(ast.unparse(n))}' (expected {hint})")
 
     def _filter(self, value: Any, node: ast.AST) -> Any:
         if isinstance(node, ast.Name):
@@ -244,11 +325,15 @@ class _Eval:
         if name not in FILTERS:
             raise ExprError(f"unknown filter '{name}' (expected one of: {', '.join(sorted(FILTERS))})")
         try:
+            inspect.signature(FILTERS[name]).bind(value, *args)
+        except TypeError:
+            raise ExprError(f"filter {name}: wrong number of arguments ({len(args)} given)") from None
+        try:
             return FILTERS[name](value, *args)
         except ExprError:
             raise
-        except (TypeError, ValueError, IndexError) as e:
-            raise ExprError(f"filter {name}: {e}") from None
+        except (TypeError, ValueError, IndexError, KeyError, ArithmeticError) as e:
+            raise ExprError(f"filter {name}: {_clip(str(e), 120)}") from None
 
 
 def to_text(v: Any) -> str:
@@ -260,10 +345,13 @@ def to_text(v: Any) -> str:
             raise ExprError("value is NaN or infinite (expected a finite number)")
         return format(v, ".4g")
     if isinstance(v, list):
-        return ", ".join(to_text(x) for x in v)
+        return _join(v, ", ")
     if v is None:
         return ""
-    return str(v)
+    text = str(_int_ok(v))
+    if len(text) > MAX_TEXT:
+        raise ExprError(f"text too long (limit {MAX_TEXT} characters)")
+    return text
 
 
 def render_template(text: str, names: dict[str, Any], used: set[str] | None = None) -> Any:
@@ -276,15 +364,20 @@ def render_template(text: str, names: dict[str, Any], used: set[str] | None = No
     if used is not None:
         for m in matches:
             used.update(_names_in(m.group(1)))
+    if "{{" in PLACEHOLDER.sub("", text):
+        raise ExprError("unclosed '{{' (expected '{{ expression }}')")
     if len(matches) == 1 and matches[0].span() == (0, len(text)):
         return evaluate(matches[0].group(1), names)
-    return PLACEHOLDER.sub(lambda m: to_text(evaluate(m.group(1), names)), text)
+    out = PLACEHOLDER.sub(lambda m: to_text(evaluate(m.group(1), names)), text)
+    if len(out) > MAX_TEXT:
+        raise ExprError(f"text too long (limit {MAX_TEXT} characters)")
+    return out
 
 
 def _names_in(source: str) -> set[str]:
     try:
         tree = ast.parse(source.strip(), mode="eval")
-    except SyntaxError:
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
         return set()
     filters = {n.func.id if isinstance(n, ast.Call) else n.id
                for b in ast.walk(tree) if isinstance(b, ast.BinOp) and isinstance(b.op, ast.BitOr)

@@ -1,15 +1,721 @@
-"""Layout of the `chart` element kind."""
+"""Layout of the `chart` element kind: bar, line, area (cartesian axes) and heat map.
+
+Everything is drawn in plot coordinates (plot area at (0, 0)–(W, H), y down) on a Canvas; labels,
+legend and titles are then placed around what is already drawn, and the result is normalised.
+Text sizes are measured, and the plot grows so category labels, bar values and keys fit.
+"""
 
 from __future__ import annotations
 
-from ..spec.elements.chart import Chart
+import math
+from dataclasses import dataclass, field
+
+from ..scene import Ellipse, Group, Line, Meta, Path, Polygon, Prim, Rect, Style, Text, bbox, shift
+from ..spec.elements.chart import Chart, ChartAxis, ChartSeries
 from .base import Anchor, Block, Ctx, register
+from .chart_axes import (
+    Band,
+    Box,
+    Linear,
+    border_point,
+    fit_ticks,
+    nice_ticks,
+    overlap_area,
+    segment_hits_box,
+    spread,
+    stack_levels,
+    thin_step,
+    tick_labels,
+)
+from .chart_canvas import Canvas
+from .chart_data import bin_index, bound, fail, finite, fmt_num, number, numbers, scale_colors, text_of
+
+SERIES_ROLES = ("accent", "warm", "thought", "emphasis", "title", "kept", "module")
+DEFAULT_W = 340.0
+DEFAULT_H = 200.0
+MAX_PLOT = 1600.0  # beyond this many px of categories, labels are thinned instead of the plot growing
+TICK = 4.0  # tick mark length
+LABEL_GAP = 4.0  # between a tick mark / bar end and its label
+BAR_FILL = 0.72  # share of a category slot covered by its bars
+
+
+@dataclass
+class _S:
+    """One bound series."""
+
+    i: int
+    model: ChartSeries
+    ys: list[float]
+    xs: list[float]
+    role: str
+    name: str
+    bar_roles: list[str] = field(default_factory=list)
 
 
 @register("chart")
 def layout_chart(el: Chart, path: tuple, ctx: Ctx, min_w: float = 0, min_h: float = 0) -> Block:
-    """TODO (issue 4)."""
-    out = Block(max(min_w, 10), max(min_h, 10))
+    """A chart with axes, sized so every label is measured and fits."""
+    c = Canvas(ctx)
+    legend: list[tuple[str, str, str, int]] = []  # (name, role, shape, series index)
+    if el.kind == "heatmap":
+        _heatmap(el, path, ctx, c)
+    else:
+        legend = _cartesian(el, path, ctx, c)
+    if legend and el.legend != "none":
+        _legend(el, path, ctx, c, legend)
+    if el.title is not None:
+        x0, y0, x1, _ = c.box()
+        tb = ctx.text_lines(ctx.t(el.title), ctx.size("body"), max(x1 - x0, 200), 700, "text",
+                            meta=Meta(el.id, "text", ctx.src(path + ("title",)), "chart-title"))
+        c.place(tb, (x0 + x1 - tb.w) / 2, y0 - tb.h - ctx.sp("gap") / 2)
+    out = c.block(min_w, min_h, Meta(el.id, None, ctx.src(path), "chart"))
     if el.id:
         out.anchors[el.id] = Anchor(0, 0, out.w, out.h, "rect", ctx.src(path))
     return out
+
+
+# ---------------------------------------------------------------- cartesian (bar, line, area)
+
+def _series(el: Chart, path: tuple, ctx: Ctx) -> list[_S]:
+    out = []
+    cycle = 0
+    for i, s in enumerate(el.series):
+        sp = path + ("series", i)
+        ys = numbers(s.values, ctx, sp + ("values",), "series values")
+        xs = numbers(s.x, ctx, sp + ("x",), "series x") if s.x is not None else [float(k) for k in range(len(ys))]
+        if len(xs) != len(ys):
+            raise fail(ctx, sp + ("x",), f"series x has {len(xs)} values but `values` has {len(ys)} "
+                                         "(expected one x per value)")
+        if not all(math.isfinite(v) for v in ys + xs):
+            raise fail(ctx, sp + ("values",), "series values must be finite numbers (no NaN or infinity)")
+        if s.role:
+            role = s.role
+        elif el.kind == "bar" and len(el.series) == 1:
+            role = "model"
+        else:
+            role = SERIES_ROLES[cycle % len(SERIES_ROLES)]
+            cycle += 1
+        item = _S(i, s, ys, xs, role, ctx.t(s.name) if s.name is not None else "")
+        if el.kind == "bar":
+            item.bar_roles = _bar_roles(s, ys, role, ctx, sp)
+        out.append(item)
+    return out
+
+
+def _bar_roles(s: ChartSeries, ys: list[float], role: str, ctx: Ctx, sp: tuple) -> list[str]:
+    if s.roles is not None:
+        roles = bound(s.roles, ctx, sp + ("roles",), "series roles")
+        if len(roles) != len(ys):
+            raise fail(ctx, sp + ("roles",), f"series roles has {len(roles)} entries for {len(ys)} values "
+                                             "(expected one role per value)")
+        return list(roles)
+    if s.highlight is not None:
+        hl = bound(s.highlight, ctx, sp + ("highlight",), "series highlight")
+        if len(hl) != len(ys):
+            raise fail(ctx, sp + ("highlight",), f"series highlight has {len(hl)} entries for {len(ys)} values "
+                                                 "(expected one true/false per value)")
+        return [s.highlight_role if h else s.dim_role for h in hl]
+    return [role] * len(ys)
+
+
+def _categories(axis: ChartAxis, ctx: Ctx, apath: tuple) -> list[str] | None:
+    if axis.categories is None:
+        return None
+    cats = bound(axis.categories, ctx, apath + ("categories",), "axis categories")
+    return [text_of(v, ctx) for v in cats]
+
+
+def _opt(v: float | str | None, ctx: Ctx, p: tuple, what: str) -> float | None:
+    return None if v is None else number(v, ctx, p, what)
+
+
+def _axis_ticks(axis: ChartAxis, apath: tuple, ctx: Ctx, lo: float, hi: float, length: float,
+                label_len, horizontal: bool) -> tuple[list[float], list[str], float, float]:
+    """Ticks, their labels and the domain of a numeric axis (explicit ticks, fixed ends or nice ticks)."""
+    amin = _opt(axis.min, ctx, apath + ("min",), "axis min")
+    amax = _opt(axis.max, ctx, apath + ("max",), "axis max")
+    if axis.ticks is not None:
+        ticks = numbers(axis.ticks, ctx, apath + ("ticks",), "axis ticks")
+        labels = ([ctx.t(t) for t in axis.tick_labels] if axis.tick_labels is not None
+                  else tick_labels(ticks, axis.format))
+        d0 = amin if amin is not None else min([lo, *ticks])
+        d1 = amax if amax is not None else max([hi, *ticks])
+        keep = [(t, s) for t, s in zip(ticks, labels, strict=True) if d0 - 1e-12 <= t <= d1 + 1e-12]
+        return [t for t, _ in keep], [s for _, s in keep], d0, d1
+    lo = amin if amin is not None else lo
+    hi = amax if amax is not None else hi
+    if hi < lo:
+        raise fail(ctx, apath, f"axis min {lo:g} is above its max {hi:g}")
+    fixed = amin is not None and amax is not None
+
+    def measure(ts: list[float]) -> float:
+        return label_len(tick_labels(ts, axis.format))
+
+    ticks = fit_ticks(lo, hi, length, measure, fixed_ends=fixed)
+    d0 = amin if amin is not None else ticks[0]
+    d1 = amax if amax is not None else ticks[-1]
+    ticks = [t for t in ticks if d0 - 1e-12 <= t <= d1 + 1e-12]
+    return ticks, tick_labels(ticks, axis.format), d0, d1
+
+
+def _cartesian(el: Chart, path: tuple, ctx: Ctx, c: Canvas) -> list[tuple[str, str, str, int]]:
+    fs = ctx.size("small")
+    lh = fs * ctx.sp("line_height")
+    series = _series(el, path, ctx)
+    bar = el.kind == "bar"
+    horiz = bar and el.horizontal
+    cat_axis, val_axis = el.x, el.y
+    cpath, vpath = path + ("x",), path + ("y",)
+    cats = _categories(cat_axis, ctx, cpath)
+    npts = max(len(s.ys) for s in series)
+    if bar and cats is None:
+        cats = [str(k) for k in range(npts)]
+    if bar and cats is not None and npts > len(cats):
+        raise fail(ctx, path + ("series",), f"a series has {npts} values but the x axis has {len(cats)} "
+                                            "categories (expected at most one value per category)")
+    ns = len(series)
+
+    # value labels (bar values / point values), measured up front: they size the bars
+    vlabels = {s.i: [fmt_num(v, s.model.labels) for v in s.ys] if s.model.labels else [] for s in series}
+    vl_w = max([ctx.metrics.width(t, fs) for ts in vlabels.values() for t in ts] or [0.0])
+
+    # value range (stacked areas add up)
+    stacks = _stacked(series) if el.kind == "area" and el.stacked else None
+    vals = [v for s in series for v in s.ys] + ([v for st in stacks for v in st] if stacks else [])
+    if bar or el.kind == "area":
+        vals.append(0.0)
+    vals += [number(r.y, ctx, path + ("refs", k, "y"), "ref y") for k, r in enumerate(el.refs) if r.y is not None]
+    for k, g in enumerate(el.regions):
+        if g.y is not None:
+            vals += [number(v, ctx, path + ("regions", k, "y", j), "region y") for j, v in enumerate(g.y)]
+    lo, hi = min(vals), max(vals)
+
+    # plot size from measured labels
+    cat_w = [ctx.metrics.width(t, fs) for t in cats] if cats else []
+    thin = 1
+    if horiz:
+        slot = max(lh + 4, ns * max(lh * 0.9, 8) / BAR_FILL)
+        H = max(el.height or 0.0, len(cats) * slot)
+        W = el.width or DEFAULT_W
+    else:
+        W = el.width or DEFAULT_W
+        H = el.height or DEFAULT_H
+        if cats:
+            need = max(cat_w) + 10
+            if bar:
+                need = max(need, ns * (vl_w + 3) / BAR_FILL, 12.0)
+            n = len(cats)
+            if n * need > max(W, MAX_PLOT):
+                W = max(W, min(n * need, MAX_PLOT))
+                thin = thin_step(n, W / n, need)
+            else:
+                W = max(W, n * need)
+
+    # value axis
+    if horiz:
+        vt, vtl, v0, v1 = _axis_ticks(val_axis, vpath, ctx, lo, hi, W,
+                                      lambda ls: max(ctx.metrics.width(s, fs) for s in ls), True)
+        vmap = Linear(v0, v1, 0, W)
+    else:
+        vt, vtl, v0, v1 = _axis_ticks(val_axis, vpath, ctx, lo, hi, H, lambda ls: lh, False)
+        vmap = Linear(v0, v1, H, 0)
+
+    # category / x axis
+    xnum: Linear | None = None
+    band: Band | None = None
+    if cats is not None:
+        band = Band(len(cats), 0, H) if horiz else Band(len(cats), 0, W)
+        xmap = band
+    else:
+        xs = [x for s in series for x in s.xs]
+        xs += [number(r.x, ctx, path + ("refs", k, "x"), "ref x") for k, r in enumerate(el.refs) if r.x is not None]
+        for k, g in enumerate(el.regions):
+            if g.x is not None:
+                xs += [number(v, ctx, path + ("regions", k, "x", j), "region x") for j, v in enumerate(g.x)]
+        xt, xtl, x0, x1 = _axis_ticks(cat_axis, cpath, ctx, min(xs), max(xs), W,
+                                      lambda ls: max(ctx.metrics.width(s, fs) for s in ls), True)
+        xnum = Linear(x0, x1, 0, W)
+        xmap = xnum
+
+    def P(x: float, y: float) -> tuple[float, float]:
+        """Plot pixel of a data point (x = slot index or number, y = value)."""
+        return (vmap(y), xmap(x)) if horiz else (xmap(x), vmap(y))
+
+    # regions behind everything
+    top_labels: list[tuple[float, str, str, tuple]] = []  # (x centre, text, role, src path)
+    side_labels: list[tuple[float, str, str, tuple]] = []  # (y centre, text, role, src path)
+    for k, g in enumerate(el.regions):
+        gp = path + ("regions", k)
+        meta = Meta(el.id, g.role, ctx.src(gp), "chart-region")
+        if g.x is not None:
+            a, b = (number(v, ctx, gp + ("x", j), "region x") for j, v in enumerate(g.x))
+            pa, pb = sorted((P(a, v0)[1 if horiz else 0], P(b, v0)[1 if horiz else 0]))
+            r = Rect(0, pa, W, pb - pa) if horiz else Rect(pa, 0, pb - pa, H)
+        else:
+            a, b = (number(v, ctx, gp + ("y", j), "region y") for j, v in enumerate(g.y))
+            pa, pb = sorted((vmap(a), vmap(b)))
+            r = Rect(pa, 0, pb - pa, H) if horiz else Rect(0, pa, W, pb - pa)
+        c.add(Rect(r.x, r.y, r.w, r.h, 0, Style(fill=ctx.color(g.role)), meta))
+        if g.label is not None:
+            lrole = "text-soft"
+            if (g.x is not None) != horiz:
+                top_labels.append((r.x + r.w / 2, ctx.t(g.label), lrole, gp + ("label",)))
+            else:
+                side_labels.append((r.y + r.h / 2, ctx.t(g.label), lrole, gp + ("label",)))
+
+    # grid lines and axes
+    grid_role = "grid"
+    axis_role = "text-soft"
+    amp = ctx.src(vpath)
+    vgrid = val_axis.grid is not False
+    for t in vt:
+        p = vmap(t)
+        gmeta = Meta(el.id, grid_role, amp, "chart-grid")
+        if vgrid and abs(p - (0 if horiz else H)) > 0.5:
+            c.add(Line(((p, 0), (p, H)) if horiz else ((0, p), (W, p)), Style(stroke=ctx.color(grid_role),
+                                                                               stroke_width=0.8), meta=gmeta))
+    if xnum is not None and cat_axis.grid:
+        for t in xt:
+            p = xnum(t)
+            c.add(Line(((p, 0), (p, H)), Style(stroke=ctx.color(grid_role), stroke_width=0.8),
+                       meta=Meta(el.id, grid_role, ctx.src(cpath), "chart-grid")))
+
+    # data
+    obstacles: list[Box] = []
+    polylines: list[list[tuple[float, float]]] = []
+    if bar:
+        obstacles += _bars(el, path, ctx, c, series, band, vmap, horiz, vlabels, v0, v1)
+    else:
+        polylines, obs = _lines(el, path, ctx, c, series, xmap, vmap, stacks, vlabels, v0)
+        obstacles += obs
+
+    # reference lines
+    for k, r in enumerate(el.refs):
+        rp = path + ("refs", k)
+        style = Style(stroke=ctx.color(r.role), stroke_width=1.2, dash=(5, 3) if r.dashed else None)
+        meta = Meta(el.id, r.role, ctx.src(rp), "chart-ref")
+        if r.x is not None:
+            p = P(number(r.x, ctx, rp + ("x",), "ref x"), v0)[1 if horiz else 0]
+            if horiz:
+                c.add(Line(((0, p), (W, p)), style, meta=meta))
+                if r.label is not None:
+                    side_labels.append((p, ctx.t(r.label), r.role, rp + ("label",)))
+            else:
+                c.add(Line(((p, 0), (p, H)), style, meta=meta))
+                if r.label is not None:
+                    top_labels.append((p, ctx.t(r.label), r.role, rp + ("label",)))
+        else:
+            p = vmap(number(r.y, ctx, rp + ("y",), "ref y"))
+            if horiz:
+                c.add(Line(((p, 0), (p, H)), style, meta=meta))
+                if r.label is not None:
+                    top_labels.append((p, ctx.t(r.label), r.role, rp + ("label",)))
+            else:
+                c.add(Line(((0, p), (W, p)), style, meta=meta))
+                if r.label is not None:
+                    side_labels.append((p, ctx.t(r.label), r.role, rp + ("label",)))
+
+    # axis lines, ticks, tick labels
+    ameta = Meta(el.id, axis_role, ctx.src(path), "chart-axis")
+    astyle = Style(stroke=ctx.color(axis_role), stroke_width=1.0)
+    c.add(Line(((0, H), (W, H)), astyle, meta=ameta), Line(((0, 0), (0, H)), astyle, meta=ameta))
+    tmeta_v = Meta(el.id, axis_role, amp, "chart-tick")
+    for t, s in zip(vt, vtl, strict=True):
+        p = vmap(t)
+        if horiz:
+            c.add(Line(((p, H), (p, H + TICK)), astyle, meta=tmeta_v))
+            c.text(s, p, H + TICK + LABEL_GAP / 2, fs, axis_role, "middle", "top", meta=tmeta_v)
+        else:
+            c.add(Line(((-TICK, p), (0, p)), astyle, meta=tmeta_v))
+            c.text(s, -TICK - LABEL_GAP / 2, p, fs, axis_role, "end", "middle", meta=tmeta_v)
+    tmeta_c = Meta(el.id, axis_role, ctx.src(cpath), "chart-tick")
+    if band is not None:
+        for k, s in enumerate(cats or []):
+            if k % thin:
+                continue
+            p = band.center(k)
+            if horiz:
+                c.text(s, -TICK - LABEL_GAP / 2, p, fs, "text", "end", "middle", meta=tmeta_c)
+            else:
+                c.text(s, p, H + LABEL_GAP, fs, "text", "middle", "top", meta=tmeta_c)
+    else:
+        for t, s in zip(xt, xtl, strict=True):
+            p = xnum(t)
+            c.add(Line(((p, H), (p, H + TICK)), astyle, meta=tmeta_c))
+            c.text(s, p, H + TICK + LABEL_GAP / 2, fs, axis_role, "middle", "top", meta=tmeta_c)
+
+    # labels of vertical refs / x regions above the plot, of horizontal ones right of it
+    _top_labels(el, ctx, c, top_labels, W)
+    _side_labels(el, ctx, c, side_labels, W, H)
+
+    # annotations avoid everything drawn so far
+    _annotations(el, path, ctx, c, series, P, obstacles, polylines, horiz, band)
+
+    # axis titles: the horizontal axis's under its labels, the vertical axis's above the plot
+    h_axis, h_path = (val_axis, vpath) if horiz else (cat_axis, cpath)
+    v_axis, v_path = (cat_axis, cpath) if horiz else (val_axis, vpath)
+    ts = ctx.size("note")
+    if h_axis.title is not None:
+        below = [bbox(p)[3] for p in c.items if bbox(p)[1] >= H - 0.5]
+        tb = ctx.text_lines(ctx.t(h_axis.title), ts, max(W, 120), 400, "text",
+                            meta=Meta(el.id, "text", ctx.src(h_path + ("title",)), "chart-axis-title"))
+        c.place(tb, (W - tb.w) / 2, max(below, default=H) + LABEL_GAP)
+    if v_axis.title is not None:
+        left = min([bbox(p)[0] for p in c.items if isinstance(p, Text) and bbox(p)[2] <= 0.5] or [0.0])
+        top = c.box()[1]
+        tb = ctx.text_lines(ctx.t(v_axis.title), ts, max(W, 120), 400, "text", "start",
+                            meta=Meta(el.id, "text", ctx.src(v_path + ("title",)), "chart-axis-title"))
+        c.place(tb, left, top - tb.h - LABEL_GAP)
+    return [(s.name, s.role, "bar" if bar else el.kind, s.i) for s in series if s.name]
+
+
+def _stacked(series: list[_S]) -> list[list[float]]:
+    """Cumulative tops of stacked series (same length as each series)."""
+    acc: list[float] = []
+    out = []
+    for s in series:
+        top = [v + (acc[k] if k < len(acc) else 0.0) for k, v in enumerate(s.ys)]
+        out.append(top)
+        acc = [top[k] if k < len(top) else acc[k] for k in range(max(len(acc), len(top)))]
+    return out
+
+
+def _bars(el: Chart, path: tuple, ctx: Ctx, c: Canvas, series: list[_S], band: Band, vmap: Linear,
+          horiz: bool, vlabels: dict[int, list[str]], v0: float, v1: float) -> list[Box]:
+    fs = ctx.size("small")
+    ns = len(series)
+    inner = band.width * BAR_FILL
+    bw = inner / ns
+    base = vmap(min(max(0.0, v0), v1))
+    obstacles: list[Box] = []
+    for j, s in enumerate(series):
+        sp = path + ("series", s.i)
+        for k, v in enumerate(s.ys):
+            c0 = band.center(k) - inner / 2 + j * bw
+            p = vmap(v)
+            role = s.bar_roles[k]
+            meta = Meta(el.id, role, ctx.src(sp + ("values", k)), "chart-bar")
+            if horiz:
+                r = Rect(min(base, p), c0, abs(p - base), bw, 0, Style(fill=ctx.color(role)), meta)
+            else:
+                r = Rect(c0, min(base, p), bw, abs(p - base), 0, Style(fill=ctx.color(role)), meta)
+            c.add(r)
+            obstacles.append(bbox(r))
+            if vlabels[s.i]:
+                lm = Meta(el.id, "text", ctx.src(sp + ("labels",)), "chart-value")
+                s_ = vlabels[s.i][k]
+                if horiz:
+                    t = c.text(s_, p + LABEL_GAP if v >= 0 else p - LABEL_GAP, c0 + bw / 2, fs, "text",
+                               "start" if v >= 0 else "end", "middle", meta=lm)
+                else:
+                    t = c.text(s_, c0 + bw / 2, p - LABEL_GAP / 2 if v >= 0 else p + LABEL_GAP / 2, fs, "text",
+                               "middle", "bottom" if v >= 0 else "top", meta=lm)
+                obstacles.append(bbox(t))
+    return obstacles
+
+
+def _marker(kind: str, x: float, y: float, r: float, color: str, meta: Meta) -> Prim:
+    st = Style(fill=color, stroke="#FFFFFF", stroke_width=1.0)
+    if kind == "square":
+        return Rect(x - r, y - r, 2 * r, 2 * r, 0, st, meta)
+    if kind == "diamond":
+        d = r * 1.3
+        return Polygon(((x, y - d), (x + d, y), (x, y + d), (x - d, y)), st, meta)
+    return Ellipse(x, y, r, r, st, meta)
+
+
+def _lines(el: Chart, path: tuple, ctx: Ctx, c: Canvas, series: list[_S], xmap, vmap: Linear,
+           stacks: list[list[float]] | None, vlabels: dict[int, list[str]], v0: float
+           ) -> tuple[list[list[tuple[float, float]]], list[Box]]:
+    fs = ctx.size("small")
+    polylines = []
+    obstacles: list[Box] = []
+    prev_top: list[tuple[float, float]] | None = None
+    for j, s in enumerate(series):
+        sp = path + ("series", s.i)
+        color = ctx.color(s.role)
+        ys = stacks[j] if stacks else s.ys
+        pts = [(xmap(x), vmap(y)) for x, y in zip(s.xs, ys, strict=True)]
+        meta = Meta(el.id, s.role, ctx.src(sp), f"chart-{el.kind}")
+        if el.kind == "area" and pts:
+            if stacks and prev_top is not None:
+                lower = list(reversed(prev_top))
+            else:
+                b = vmap(max(0.0, v0))
+                lower = [(pts[-1][0], b), (pts[0][0], b)]
+            cmds = [("M", *pts[0])] + [("L", *p) for p in pts[1:]] + [("L", *p) for p in lower] + [("Z",)]
+            c.add(Path(tuple(cmds), Style(fill=color, opacity=0.35), meta))
+            prev_top = pts
+        c.add(Line(tuple(pts), Style(stroke=color, stroke_width=s.model.width,
+                                     dash=(6, 4) if s.model.dashed else None), meta=meta))
+        polylines.append(pts)
+        marker = s.model.marker or ("circle" if len(pts) <= 30 and el.kind == "line" else "none")
+        if marker != "none":
+            r = max(2.5, s.model.width * 1.6)
+            for p in pts:
+                m = _marker(marker, p[0], p[1], r, color, Meta(el.id, s.role, ctx.src(sp), "chart-marker"))
+                c.add(m)
+                obstacles.append(bbox(m))
+        for k, t in enumerate(vlabels[s.i]):
+            x, y = pts[k]
+            tx = c.text(t, x, y - LABEL_GAP - 2, fs, s.role if s.role != "kept-bg" else "text", "middle", "bottom",
+                        meta=Meta(el.id, s.role, ctx.src(sp + ("labels",)), "chart-value"))
+            obstacles.append(bbox(tx))
+    return polylines, obstacles
+
+
+def _top_labels(el: Chart, ctx: Ctx, c: Canvas, labels: list[tuple[float, str, str, tuple]], W: float) -> None:
+    """Labels of vertical reference lines / x regions above the plot, stacked so they never overlap."""
+    if not labels:
+        return
+    fs = ctx.size("small")
+    lh = fs * ctx.sp("line_height")
+    labels = sorted(labels, key=lambda t: t[0])
+    widths = [ctx.metrics.width(t[1], fs) for t in labels]
+    spans = [(x - w / 2, x + w / 2) for (x, *_), w in zip(labels, widths, strict=True)]
+    levels = stack_levels(spans, 6)
+    inside = [bbox(p)[1] for p in c.items if bbox(p)[0] < W and bbox(p)[2] > 0]
+    base = min([0.0, *inside]) - 3
+    for (x, s, role, sp), lvl in zip(labels, levels, strict=True):
+        c.text(s, x, base - lvl * lh, fs, role, "middle", "bottom", meta=Meta(el.id, role, ctx.src(sp), "chart-label"))
+
+
+def _side_labels(el: Chart, ctx: Ctx, c: Canvas, labels: list[tuple[float, str, str, tuple]], W: float,
+                 H: float) -> None:
+    """Labels of horizontal reference lines / y regions right of the plot, spread apart vertically."""
+    if not labels:
+        return
+    fs = ctx.size("small")
+    lh = fs * 1.15
+    right = max([W, *[bbox(p)[2] for p in c.items if bbox(p)[1] < H and bbox(p)[3] > 0]]) + 6
+    ys = spread([y for y, *_ in labels], [lh] * len(labels), -lh, H + lh)
+    for (_, s, role, sp), y in zip(labels, ys, strict=True):
+        c.text(s, right, y, fs, role, "start", "middle", meta=Meta(el.id, role, ctx.src(sp), "chart-label"))
+
+
+def _annotations(el: Chart, path: tuple, ctx: Ctx, c: Canvas, series: list[_S], P, obstacles: list[Box],
+                 polylines: list[list[tuple[float, float]]], horiz: bool, band: Band | None) -> None:
+    if not el.annotations:
+        return
+    x0, y0, x1, y1 = c.box()
+    W = max(x1, 1.0)
+    H = max(y1, 1.0)
+    taken = list(obstacles) + [bbox(p) for p in c.items if isinstance(p, Text)]
+    for k, a in enumerate(el.annotations):
+        ap = path + ("annotations", k)
+        if a.series is not None:
+            if a.series >= len(series) or a.index >= len(series[a.series].ys):
+                raise fail(ctx, ap, f"annotation points at series {a.series} index {a.index}, which does not exist")
+            s = series[a.series]
+            px, py = P(s.xs[a.index], s.ys[a.index])
+            if el.kind == "bar" and band is not None:
+                ns = len(series)
+                inner = band.width * BAR_FILL
+                off = -inner / 2 + (series.index(s) + 0.5) * inner / ns
+                if horiz:
+                    py += off
+                else:
+                    px += off
+        else:
+            px, py = P(number(a.x, ctx, ap + ("x",), "annotation x"), number(a.y, ctx, ap + ("y",), "annotation y"))
+        tb = ctx.text_lines(ctx.t(a.text), ctx.size("small"), 170, 400, a.role,
+                            meta=Meta(el.id, a.role, ctx.src(ap + ("text",)), "chart-annotation"))
+        w, h = tb.w, tb.h
+        if a.dx is not None or a.dy is not None:
+            dx, dy = a.dx or 0.0, a.dy or 0.0
+            box = (px + dx - w / 2, py + dy - h / 2, px + dx + w / 2, py + dy + h / 2)
+        else:
+            box = _place_note(px, py, w, h, taken, polylines, (min(x0, 0), min(y0, 0), W, H))
+        c.place(tb, box[0], box[1])
+        start = border_point((box[0] - 2, box[1] - 2, box[2] + 2, box[3] + 2), (px, py))
+        d = math.hypot(px - start[0], py - start[1])
+        if d > 8:
+            end = (px - (px - start[0]) / d * 4, py - (py - start[1]) / d * 4)
+            c.add(Line((start, end), Style(stroke=ctx.color(a.role), stroke_width=1.2), arrow_end=True,
+                       meta=Meta(el.id, a.role, ctx.src(ap), "chart-annotation-arrow")))
+        taken.append(box)
+
+
+def _place_note(px: float, py: float, w: float, h: float, taken: list[Box],
+                polylines: list[list[tuple[float, float]]], area: Box) -> Box:
+    """The candidate box around (px, py) that covers the least of what is drawn (lines count heavily)."""
+    best: tuple[float, int, Box] | None = None
+    order = 0
+    for d in (34.0, 52.0, 76.0, 104.0):
+        for ux, uy in ((1, -1), (-1, -1), (1, 1), (-1, 1), (0, -1), (0, 1), (1, 0), (-1, 0)):
+            bx = px + d * 0.8 if ux > 0 else px - d * 0.8 - w if ux < 0 else px - w / 2
+            by = py - d * 0.6 - h if uy < 0 else py + d * 0.6 if uy > 0 else py - h / 2
+            box = (bx, by, bx + w, by + h)
+            pad = (box[0] - 3, box[1] - 3, box[2] + 3, box[3] + 3)
+            score = sum(overlap_area(pad, t) for t in taken)
+            for pts in polylines:
+                score += sum(2000.0 for p, q in zip(pts, pts[1:], strict=False) if segment_hits_box(p, q, pad))
+            outside = (max(0.0, area[0] - box[0]) + max(0.0, box[2] - area[2])) * h + \
+                      (max(0.0, area[1] - box[1]) + max(0.0, box[3] - area[3])) * w
+            score += outside * 0.5 + d * 0.5
+            order += 1
+            if best is None or score < best[0]:
+                best = (score, order, box)
+    assert best is not None
+    return best[2]
+
+
+# ---------------------------------------------------------------- legend
+
+def _legend(el: Chart, path: tuple, ctx: Ctx, c: Canvas, entries: list[tuple[str, str, str, int]]) -> None:
+    fs = ctx.size("small")
+    lh = fs * ctx.sp("line_height")
+    sw = 18.0 if any(e[2] == "line" for e in entries) else 11.0
+    items: list[tuple[float, list[Prim]]] = []  # (width, prims at origin: top-left of the entry)
+    for name, role, shape, i in entries:
+        meta = Meta(el.id, role, ctx.src(path + ("series", i, "name")), "chart-legend")
+        color = ctx.color(role)
+        cy = lh / 2
+        prims: list[Prim] = []
+        if shape == "line":
+            s = el.series[i]
+            prims.append(Line(((0, cy), (sw, cy)), Style(stroke=color, stroke_width=s.width,
+                                                         dash=(6, 4) if s.dashed else None), meta=meta))
+            mk = s.marker or ("circle" if len(numbers(s.values, ctx, (), "values")) <= 30 else "none")
+            if mk != "none":
+                prims.append(_marker(mk, sw / 2, cy, max(2.5, s.width * 1.6), color, meta))
+        else:
+            prims.append(Rect(sw / 2 - 5.5, cy - 5.5, 11, 11, 0,
+                              Style(fill=color, opacity=0.35 if shape == "area" else 1.0,
+                                    stroke=color if shape == "area" else None), meta))
+        tw = ctx.metrics.width(name, fs)
+        prims.append(Text(sw + 5, cy + 0.32 * fs, name, fs, ctx.color("text"), 400, "start",
+                          tuple(ctx.theme.fonts["sans"]), width=tw, meta=meta))
+        items.append((sw + 5 + tw, prims))
+    x0, y0, x1, y1 = c.box()
+    gap = 14.0
+    if el.legend == "right":
+        y = y0
+        for _w, prims in items:
+            c.add(*[_moved(p, x1 + 16, y) for p in prims])
+            y += lh + 2
+        return
+    max_w = max(x1 - x0, 200.0)
+    rows: list[list[tuple[float, list[Prim]]]] = [[]]
+    rw = 0.0
+    for it in items:
+        if rows[-1] and rw + gap + it[0] > max_w:
+            rows.append([])
+            rw = 0.0
+        rw += (gap if rows[-1] else 0) + it[0]
+        rows[-1].append(it)
+    total_h = len(rows) * (lh + 2)
+    y = y0 - total_h - 8 if el.legend == "top" else y1 + 8
+    for row in rows:
+        width = sum(w for w, _ in row) + gap * (len(row) - 1)
+        x = (x0 + x1 - width) / 2
+        for w, prims in row:
+            c.add(*[_moved(p, x, y) for p in prims])
+            x += w + gap
+        y += lh + 2
+
+
+def _moved(p: Prim, dx: float, dy: float) -> Prim:
+    return shift(p, dx, dy)
+
+
+# ---------------------------------------------------------------- heat map
+
+def _heatmap(el: Chart, path: tuple, ctx: Ctx, c: Canvas) -> None:
+    mp = path + ("matrix",)
+    rows = bound(el.matrix, ctx, mp, "heat-map matrix")
+    if not rows or not any(rows):
+        raise fail(ctx, mp, "heat-map matrix is empty (expected rows of numbers)")
+    R = len(rows)
+    C = max(len(r) for r in rows)
+    fs = ctx.size("small")
+    lh = fs * ctx.sp("line_height")
+    vals = finite([v for r in rows for v in r])
+    lo = _opt(el.scale.min, ctx, path + ("scale", "min"), "scale min")
+    hi = _opt(el.scale.max, ctx, path + ("scale", "max"), "scale max")
+    lo = lo if lo is not None else (min(vals) if vals else 0.0)
+    hi = hi if hi is not None else (max(vals) if vals else 1.0)
+    steps = scale_colors(ctx, el.scale.colors)
+    n = len(steps)
+
+    texts = [[text_of(v, ctx, el.cell_values) if el.cell_values and v is not None else "" for v in r] for r in rows]
+    tw = max([ctx.metrics.width(t, fs) for r in texts for t in r] or [0.0])
+    cw = max(el.cell or 0.0, (el.width or 0.0) / C, tw + 8 if el.cell_values else 0.0, 4.0)
+    ch = max(el.cell or 0.0, (el.height or 0.0) / R, lh + 4 if el.cell_values else 0.0, 4.0)
+    if not el.cell_values and el.cell is None and el.width is None and el.height is None:
+        cw = ch = max(4.0, min(24.0, 420.0 / max(R, C)))
+    W, H = C * cw, R * ch
+
+    stroke = ctx.color("white") if min(cw, ch) >= 10 else None
+    for i, r in enumerate(rows):
+        for j in range(C):
+            v = r[j] if j < len(r) else None
+            cell_src = ctx.src(mp + (i, j))
+            if v is None:
+                continue
+            if isinstance(v, float) and not math.isfinite(v):
+                role = "light"
+            else:
+                role = steps[bin_index(v, lo, hi, n)][0]
+            color = ctx.color(role) if not role.startswith("scale-") else steps[int(role[6:])][1]
+            meta = Meta(el.id, role, cell_src, "chart-cell")
+            rect = Rect(j * cw, i * ch, cw, ch, 0, Style(fill=color, stroke=stroke, stroke_width=1.0), meta)
+            kids: list[Prim] = [rect]
+            if texts[i][j]:
+                t = texts[i][j]
+                kids.append(Text(j * cw + cw / 2, i * ch + ch / 2 + 0.32 * fs, t, fs, ctx.color("text"), 400,
+                                 "middle", tuple(ctx.theme.fonts["sans"]), width=ctx.metrics.width(t, fs),
+                                 meta=Meta(el.id, "text", cell_src, "chart-cell-text")))
+            c.add(Group(tuple(kids), meta))
+
+    # axis labels, thinned so they never collide
+    xcats = _categories(el.x, ctx, path + ("x",))
+    ycats = _categories(el.y, ctx, path + ("y",))
+    if xcats is not None and len(xcats) != C:
+        raise fail(ctx, path + ("x", "categories"), f"{len(xcats)} x categories for {C} columns (expected one each)")
+    if ycats is not None and len(ycats) != R:
+        raise fail(ctx, path + ("y", "categories"), f"{len(ycats)} y categories for {R} rows (expected one each)")
+    xl = xcats or [str(j) for j in range(C)]
+    yl = ycats or [str(i) for i in range(R)]
+    kx = thin_step(C, cw, max(ctx.metrics.width(s, fs) for s in xl) + 6)
+    ky = thin_step(R, ch, lh)
+    axis_role = "text-soft"
+    xm = Meta(el.id, axis_role, ctx.src(path + ("x",)), "chart-tick")
+    ym = Meta(el.id, axis_role, ctx.src(path + ("y",)), "chart-tick")
+    for j in range(0, C, kx):
+        c.text(xl[j], j * cw + cw / 2, H + LABEL_GAP, fs, "text" if xcats else axis_role, "middle", "top", meta=xm)
+    for i in range(0, R, ky):
+        c.text(yl[i], -LABEL_GAP - 2, i * ch + ch / 2, fs, "text" if ycats else axis_role, "end", "middle", meta=ym)
+
+    # colour key: one box per step, boundaries labelled, high at the top
+    if el.scale.legend:
+        kh = max(lh, 14.0)
+        kx0 = W + 18
+        ky0 = max(0.0, (H - n * kh) / 2)
+        km = Meta(el.id, None, ctx.src(path + ("scale",)), "chart-key")
+        for b, (role, color) in enumerate(steps):
+            y = ky0 + (n - 1 - b) * kh
+            c.add(Rect(kx0, y, 14, kh, 0, Style(fill=color, stroke=ctx.color("frame"), stroke_width=0.6),
+                       Meta(el.id, role, km.src, "chart-key")))
+        bounds = [lo + (hi - lo) * b / n for b in range(n + 1)]
+        labels = tick_labels(bounds, el.scale.format) if el.scale.format is None else \
+            [fmt_num(v, el.scale.format) for v in bounds]
+        if el.scale.format is None and len(set(labels)) < len(labels):
+            labels = [fmt_num(v, ".3g") for v in bounds]
+        for b, s in enumerate(labels):
+            c.text(s, kx0 + 14 + LABEL_GAP, ky0 + (n - b) * kh, fs, axis_role, "start", "middle", meta=km)
+
+    ts = ctx.size("note")
+    if el.x.title is not None:
+        below = max(bbox(p)[3] for p in c.items if bbox(p)[1] >= H - 0.5)
+        tb = ctx.text_lines(ctx.t(el.x.title), ts, max(W, 120), 400, "text",
+                            meta=Meta(el.id, "text", ctx.src(path + ("x", "title")), "chart-axis-title"))
+        c.place(tb, (W - tb.w) / 2, below + LABEL_GAP)
+    if el.y.title is not None:
+        left = min([bbox(p)[0] for p in c.items if bbox(p)[2] <= 0.5] or [0.0])
+        tb = ctx.text_lines(ctx.t(el.y.title), ts, max(W, 120), 400, "text", "start",
+                            meta=Meta(el.id, "text", ctx.src(path + ("y", "title")), "chart-axis-title"))
+        c.place(tb, left, c.box()[1] - tb.h - LABEL_GAP)
+
+
+__all__ = ["layout_chart", "nice_ticks"]

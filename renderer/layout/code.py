@@ -138,7 +138,7 @@ def layout_code(el: Code, path: tuple, ctx: Ctx, min_w: float = 0, min_h: float 
         items += title_block.moved(pad, pad * 0.6).items
     y0 = pad * 0.6 + head
     hl = set(el.highlight)
-    for k, ((num, line), row) in enumerate(zip(numbered, rows, strict=True)):
+    for k, ((num, _line), row) in enumerate(zip(numbered, rows, strict=True)):
         top = y0 + k * lh
         base = top + (lh - size) / 2 + size * 0.88
         if num in hl:

@@ -1,15 +1,386 @@
-"""Layout of the `tree` element kind."""
+"""Layout of the `tree` element kind: tidy placement, node boxes with values, labelled edges, kept/pruned styles."""
 
 from __future__ import annotations
 
-from ..spec.elements.tree import Tree
+import math
+from dataclasses import dataclass, field
+
+from ..scene import Ellipse, Group, Line, Meta, Prim, Rect, Style
+from ..spec.elements.tree import MAX_TREE_NODES, TokenNode, Tree, TreeItem, TreeNode
+from ..spec.errors import Problem, SpecError
+from ..spec.models_base import I18n
 from .base import Anchor, Block, Ctx, register
+from .tree_tidy import TidyNode, tidy
+
+ROOT_TOKEN = "<s>"
+
+
+def _fail(ctx: Ctx, path: tuple, msg: str) -> SpecError:
+    """A located spec error (unlocated when laid out without a document, as in tests)."""
+    if ctx.doc is None:
+        return SpecError([Problem("<spec>", 1, 1, msg)])
+    return SpecError([ctx.doc.problem(path, msg)])
+
+
+@dataclass
+class _N:
+    """A node during layout."""
+
+    label: str
+    names: tuple[str, ...]  # what a highlight path may call it: id, label (every language)
+    value: str | None
+    edge: str | None
+    role: str | None
+    kept: bool
+    pruned: bool
+    id: str | None
+    path: tuple
+    children: list[_N] = field(default_factory=list)
+    w: float = 0.0
+    h: float = 0.0
+    x: float = 0.0  # top-left, in the tree's block
+    y: float = 0.0
+    anchor: str | None = None
+
+
+def _text(v: object, fmt: str, ctx: Ctx) -> str:
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, int):
+        return str(v)
+    if isinstance(v, float):
+        return format(v, fmt)
+    return ctx.t(v)  # type: ignore[arg-type]
+
+
+def _names(v: object, nid: str | None, fmt: str) -> tuple[str, ...]:
+    out = [nid] if nid else []
+    if isinstance(v, I18n):
+        out += [v.en, v.zh]
+    elif isinstance(v, float):
+        out.append(format(v, fmt))
+    else:
+        out.append(str(v))
+    return tuple(out)
+
+
+def _from_node(n: TreeNode | str, path: tuple, ctx: Ctx, fmt: str, count: list[int]) -> _N:
+    if isinstance(n, str):
+        raise _fail(ctx, path, f"tree node is still the text {n[:60]!r} (expected a node mapping {{label, value, "
+                               "edge, children}}, or a {{ placeholder }} bound to one by a compute result)")
+    count[0] += 1
+    if count[0] > MAX_TREE_NODES:
+        raise _fail(ctx, path, f"tree has more than {MAX_TREE_NODES} nodes (limit)")
+    if isinstance(n.children, str):
+        raise _fail(ctx, path + ("children",), f"children are still the text {n.children[:60]!r} (expected a "
+                                               "list of nodes, or a {{ placeholder }} bound to one)")
+    out = _N(_text(n.label, fmt, ctx), _names(n.label, n.id, fmt),
+             None if n.value is None else _text(n.value, fmt, ctx),
+             None if n.edge is None else _text(n.edge, fmt, ctx), n.role, n.kept, n.pruned, n.id, path)
+    out.children = [_from_node(c, path + ("children", i), ctx, fmt, count) for i, c in enumerate(n.children)]
+    return out
+
+
+def _from_tokens(level: dict[str, TokenNode], path: tuple, fmt: str, count: list[int], ctx: Ctx) -> list[_N]:
+    out = []
+    for tok, entry in level.items():
+        count[0] += 1
+        if count[0] > MAX_TREE_NODES:
+            raise _fail(ctx, path, f"tree has more than {MAX_TREE_NODES} nodes (limit)")
+        here = path + (tok,)
+        n = _N(tok, (tok,), None, format(entry.p, fmt), None, False, False, None, here)
+        n.children = _from_tokens(entry.next or {}, here + ("next",), fmt, count, ctx)
+        out.append(n)
+    return out
+
+
+def _build(item: TreeItem, ipath: tuple, ctx: Ctx, fmt: str) -> _N:
+    """The item's node tree, with highlight/pruned/dim_rest applied."""
+    count = [0]
+    if item.root is not None:
+        root = _from_node(item.root, ipath + ("root",), ctx, fmt, count)
+    else:
+        if isinstance(item.tokens, str):
+            raise _fail(ctx, ipath + ("tokens",), f"tokens are still the text {item.tokens[:60]!r} (expected a "
+                                                  "next-token table {token: {p, next}}, or a placeholder bound to one)")
+        prompt = ctx.t(item.prompt) if item.prompt is not None else ROOT_TOKEN
+        root = _N(prompt, (prompt,), None, None, None, False, False, None, ipath + ("prompt",))
+        root.children = _from_tokens(item.tokens or {}, ipath + ("tokens",), fmt, count, ctx)
+    for p in _paths(item.highlight, ipath + ("highlight",), ctx):
+        root.kept = True
+        for n in _walk_path(root, p, ipath + ("highlight",), ctx):
+            n.kept = True
+    keep = {id(root)} if item.keep else set()
+    for p in _paths(item.keep, ipath + ("keep",), ctx):
+        keep |= {id(n) for n in _walk_path(root, p, ipath + ("keep",), ctx)}
+    for p in _paths(item.pruned, ipath + ("pruned",), ctx):
+        nodes = _walk_path(root, p, ipath + ("pruned",), ctx)
+        if nodes:
+            nodes[-1].pruned = True
+    _spread(root, item.dim_rest, False, keep)
+    return root
+
+
+def _paths(v: list | str | None, path: tuple, ctx: Ctx) -> list[list[str]]:
+    if v is None:
+        return []
+    if isinstance(v, str):
+        raise _fail(ctx, path, f"path is still the text {v[:60]!r} (expected a list of labels, or a placeholder "
+                               "bound to one)")
+    if v and all(isinstance(x, list) for x in v):
+        return [[str(s) for s in p] for p in v]
+    return [[str(s) for s in v]]
+
+
+def _walk_path(root: _N, p: list[str], path: tuple, ctx: Ctx) -> list[_N]:
+    """The nodes named by a path from the root (each step: a child's id or label)."""
+    out, here = [], root
+    for k, name in enumerate(p):
+        nxt = next((c for c in here.children if c.id == name), None) or \
+            next((c for c in here.children if name in c.names), None)
+        if nxt is None:
+            if k == 0 and name in root.names:
+                continue  # the path may start with the root itself
+            have = ", ".join(repr(c.label) for c in here.children) or "none: a leaf"
+            raise _fail(ctx, path, f"path step {name!r} is not a child of {here.label!r} (its children: {have})")
+        out.append(nxt)
+        here = nxt
+    return out
+
+
+def _spread(n: _N, dim_rest: bool, pruned: bool, keep: set[int]) -> None:
+    """Pruned is inherited by a subtree; dim_rest prunes what no highlight or keep path reaches."""
+    n.pruned = n.pruned or pruned or (dim_rest and not n.kept and id(n) not in keep)
+    for c in n.children:
+        _spread(c, dim_rest, n.pruned, keep)
+
+
+def _all(n: _N) -> list[_N]:
+    out, stack = [], [n]
+    while stack:
+        m = stack.pop()
+        out.append(m)
+        stack += reversed(m.children)
+    return out
+
+
+@dataclass
+class _Look:
+    """Resolved sizes and options shared by every node of the element."""
+
+    el: Tree
+    ctx: Ctx
+    src: str | None
+    pad: float
+    size: float
+    small: float
+    label_size: float
+
+
+def _node_roles(n: _N, el: Tree) -> tuple[str, str | None, str]:
+    """(fill role, outline role, text role) of a node."""
+    fill = n.role or ("kept-bg" if n.kept else "light" if n.pruned else el.node_role)
+    outline = "kept" if n.kept else "removed" if n.pruned else None
+    return fill, outline, "removed" if n.pruned else "text"
+
+
+def _measure(nodes: list[_N], look: _Look) -> dict[int, Block]:
+    """Text blocks of every node; sets node sizes (uniform height; uniform diameter for circles)."""
+    ctx, el = look.ctx, look.el
+    blocks: dict[int, Block] = {}
+    max_w = ctx.sp("box_max_width")
+    for n in nodes:
+        _, _, trole = _node_roles(n, el)
+        parts = [ctx.text_lines(n.label, look.size, max_w, 700 if n.kept else 400, trole,
+                                meta=Meta(n.anchor or el.id, trole, ctx.src(n.path), "tree-text"))]
+        if n.value is not None:
+            vrole = "removed" if n.pruned else "text-soft"
+            parts.append(ctx.text_lines(n.value, look.small, max_w, 400, vrole,
+                                        meta=Meta(n.anchor or el.id, vrole, ctx.src(n.path), "tree-value")))
+        tw = max(p.w for p in parts)
+        b = Block(tw, 0)
+        for p in parts:
+            b.add(p, (tw - p.w) / 2, b.h)
+            b.h += p.h
+        blocks[id(n)] = b
+    vpad = look.pad * 0.5
+    h = max(b.h for b in blocks.values()) + 2 * vpad
+    diam = max(math.hypot(b.w, b.h) for b in blocks.values()) + look.pad * 0.6
+    for n in nodes:
+        b = blocks[id(n)]
+        if el.node_shape == "circle":
+            n.w = n.h = max(diam, h)
+        elif el.node_shape == "pill":
+            n.w, n.h = max(b.w + h, h * 1.6), h
+        else:
+            n.w, n.h = max(b.w + 2 * look.pad, look.size * 2), h
+    return blocks
+
+
+def _place(root: _N, look: _Look) -> tuple[float, float]:
+    """Tidy positions of every node (sets x, y); returns the tree's size."""
+    ctx, el = look.ctx, look.el
+    down = el.direction == "down"
+    gap = el.sibling_gap if el.sibling_gap is not None else ctx.sp("gap")
+    lab_h = look.label_size * ctx.sp("line_height")
+
+    def label_w(n: _N) -> float:
+        return ctx.metrics.width(n.edge, look.label_size) + 6 if n.edge else 0.0
+
+    tnodes: dict[int, TidyNode] = {}
+
+    def conv(n: _N) -> TidyNode:
+        half = (n.w if down else n.h) / 2
+        if n.edge:  # room for the labels of neighbouring sibling edges (they meet at half the spacing)
+            half = max(half, (label_w(n) if down else lab_h) + 4 - gap / 2)
+        t = TidyNode(half, [conv(c) for c in n.children])
+        tnodes[id(n)] = t
+        return t
+
+    t = conv(root)
+    lo, _hi = tidy(t, gap)
+    nodes = _all(root)
+    depth: dict[int, int] = {id(root): 0}
+    for n in nodes:
+        for c in n.children:
+            depth[id(c)] = depth[id(n)] + 1
+    levels = max(depth.values()) + 1
+    extent = [0.0] * levels  # depth-axis size of each level
+    for n in nodes:
+        d = depth[id(n)]
+        extent[d] = max(extent[d], n.h if down else n.w)
+    has_labels = any(n.edge for n in nodes)
+    if el.level_gap is not None:
+        lg = el.level_gap
+    elif down:
+        lg = max(ctx.sp("gap") * 2.25, 2 * lab_h + 10 if has_labels else 0)
+    else:
+        lg = max(ctx.sp("gap") * 2.5, max((label_w(n) for n in nodes), default=0) + 28)
+    start = [0.0] * levels
+    for d in range(1, levels):
+        start[d] = start[d - 1] + extent[d - 1] + lg
+    # the breadth extent from the tidy contours misses nothing; shift so it starts at 0
+    bmin = min(min(tnodes[id(n)].pos - (n.w if down else n.h) / 2 for n in nodes), lo)
+    for n in nodes:
+        b = tnodes[id(n)].pos - bmin
+        d = depth[id(n)]
+        if down:
+            n.x, n.y = b - n.w / 2, start[d] + (extent[d] - n.h) / 2
+        else:
+            n.x, n.y = start[d], b - n.h / 2
+    w = max(n.x + n.w for n in nodes)
+    h = max(n.y + n.h for n in nodes)
+    return w, h
+
+
+def _draw(root: _N, look: _Look, blocks: dict[int, Block]) -> Block:
+    """Edges (normal, pruned, then kept on top), their labels, then the nodes."""
+    ctx, el = look.ctx, look.el
+    down = el.direction == "down"
+    out = Block(0, 0)
+    sw = ctx.theme.stroke["edge"]
+    edges: list[tuple[int, list[Prim]]] = []
+    for n in _all(root):
+        for c in n.children:
+            if down:
+                p0, p1 = (n.x + n.w / 2, n.y + n.h), (c.x + c.w / 2, c.y)
+            else:
+                p0, p1 = (n.x + n.w, n.y + n.h / 2), (c.x, c.y + c.h / 2)
+            if el.node_shape == "circle":
+                p0, p1 = _on_circle(n, p1), _on_circle(c, p0)
+            kept, pruned = n.kept and c.kept, c.pruned
+            role = "kept" if kept else "removed" if pruned else "arrow"
+            meta = Meta(el.id, role, ctx.src(c.path), "tree-edge")
+            style = Style(stroke=ctx.color(role), stroke_width=sw * (1.6 if kept else 1.0),
+                          dash=(4, 3) if pruned else None)
+            prims: list[Prim] = [Line((p0, p1), style, arrow_end=el.arrows, meta=meta)]
+            if c.edge:
+                lrole = "kept" if kept else "removed" if pruned else "text-soft"
+                lab = ctx.text_lines(c.edge, look.label_size, None, 700 if kept else 400, lrole,
+                                     meta=Meta(el.id, lrole, ctx.src(c.path + ("edge",)), "tree-edge-label"))
+                mx, my = (p0[0] + p1[0]) / 2, (p0[1] + p1[1]) / 2
+                bx, by = mx - lab.w / 2, my - lab.h / 2
+                prims.append(Rect(bx - 3, by, lab.w + 6, lab.h, 3, Style(fill=ctx.color("white")),
+                                  Meta(el.id, "white", ctx.src(c.path + ("edge",)), "tree-edge-label-bg")))
+                prims += lab.moved(bx, by).items
+            edges.append((2 if kept else 0 if pruned else 1, prims))
+    for _, prims in sorted(edges, key=lambda e: e[0]):
+        out.items += prims
+    for n in _all(root):
+        out.items.append(_node_prims(n, look, blocks[id(n)]))
+    return out
+
+
+def _on_circle(n: _N, toward: tuple[float, float]) -> tuple[float, float]:
+    cx, cy = n.x + n.w / 2, n.y + n.h / 2
+    d = math.hypot(toward[0] - cx, toward[1] - cy) or 1.0
+    r = n.w / 2
+    return (cx + (toward[0] - cx) * r / d, cy + (toward[1] - cy) * r / d)
+
+
+def _node_prims(n: _N, look: _Look, text: Block) -> Group:
+    ctx, el = look.ctx, look.el
+    fill, outline, _ = _node_roles(n, el)
+    meta = Meta(n.anchor or el.id, fill, ctx.src(n.path), "tree-node")
+    style = Style(fill=ctx.color(fill), stroke=ctx.color(outline) if outline else None,
+                  stroke_width=ctx.theme.stroke["width"] * (1.6 if n.kept else 1.0),
+                  dash=(4, 3) if n.pruned and not n.kept else None)
+    if el.node_shape == "circle":
+        shape: Prim = Ellipse(n.x + n.w / 2, n.y + n.h / 2, n.w / 2, n.h / 2, style, meta)
+    else:
+        rx = {"round": ctx.theme.stroke["radius"], "rect": 0.0, "pill": n.h / 2}[el.node_shape]
+        shape = Rect(n.x, n.y, n.w, n.h, min(rx, n.h / 2), style, meta)
+    t = text.moved(n.x + (n.w - text.w) / 2, n.y + (n.h - text.h) / 2)
+    return Group((shape, *t.items), meta)
+
+
+def _one(item: TreeItem, ipath: tuple, el: Tree, path: tuple, ctx: Ctx, look: _Look) -> tuple[Block, _N]:
+    root = _build(item, path + ipath, ctx, el.format)
+    prefix = ".".join(p for p in (el.id, item.id) if p)
+    for n in _all(root):
+        if n.id:
+            n.anchor = f"{prefix}.{n.id}" if prefix else n.id
+    blocks = _measure(_all(root), look)
+    w, h = _place(root, look)
+    b = _draw(root, look, blocks)
+    b.w, b.h = w, h
+    for n in _all(root):
+        a = Anchor(n.x, n.y, n.w, n.h, "ellipse" if el.node_shape == "circle" else "rect", ctx.src(n.path))
+        if n.anchor:
+            b.anchors[n.anchor] = a
+        b.obstacles.append(a)
+    return b, root
 
 
 @register("tree")
 def layout_tree(el: Tree, path: tuple, ctx: Ctx, min_w: float = 0, min_h: float = 0) -> Block:
-    """TODO (issue 4)."""
-    out = Block(max(min_w, 10), max(min_h, 10))
+    """One tree, or several side by side with captions underneath on a common line."""
+    look = _Look(el, ctx, ctx.src(path), ctx.sp("padding"), ctx.size("body"), ctx.size("small"),
+                 ctx.size("edge_label"))
+    parts = []
+    for item, ipath in el.items():
+        b, _ = _one(item, ipath, el, path, ctx, look)
+        cap = None
+        if item.caption is not None:
+            cpath = path + ipath + ("caption",)
+            cap = ctx.text_lines(ctx.t(item.caption), ctx.size("body"), max(b.w, 160), 700, "text-soft",
+                                 meta=Meta(el.id, "text-soft", ctx.src(cpath), "tree-caption"))
+        parts.append((b, cap))
+    gap = el.tree_gap if el.tree_gap is not None else ctx.sp("gap") * 3
+    body_h = max(b.h for b, _ in parts)
+    cap_gap = ctx.sp("gap")
+    cap_h = max((c.h for _, c in parts if c), default=0.0)
+    cols = [max(b.w, c.w if c else 0.0) for b, c in parts]
+    cw = sum(cols) + gap * (len(parts) - 1)
+    ch = body_h + (cap_gap + cap_h if cap_h else 0.0)
+    w, h = max(cw, min_w), max(ch, min_h)
+    out = Block(w, h)
+    x, y0 = (w - cw) / 2, (h - ch) / 2
+    for (b, cap), col in zip(parts, cols, strict=True):
+        out.add(b, x + (col - b.w) / 2, y0)
+        if cap:
+            out.add(cap, x + (col - cap.w) / 2, y0 + body_h + cap_gap)
+        x += col + gap
     if el.id:
-        out.anchors[el.id] = Anchor(0, 0, out.w, out.h, "rect", ctx.src(path))
+        out.anchors[el.id] = Anchor(0, 0, w, h, "rect", ctx.src(path))
     return out

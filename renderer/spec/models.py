@@ -127,6 +127,7 @@ class Element(Strict):
 
     model_config = ConfigDict(
         extra="forbid",
+        coerce_numbers_to_str=True,
         json_schema_extra={"minProperties": 1, "maxProperties": 1},
     )
 

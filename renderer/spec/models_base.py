@@ -16,7 +16,7 @@ Role = Annotated[str, Field(pattern=r"^([a-z][a-z-]*|\{\{.*\}\})$",
 class Strict(BaseModel):
     """Base: unknown keys are errors."""
 
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, coerce_numbers_to_str=True)
 
 
 class I18n(Strict):

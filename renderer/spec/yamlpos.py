@@ -73,8 +73,9 @@ def _tag_name(tag: str) -> str:
 
 def char_name(ch: str) -> str:
     """`U+200B ZERO WIDTH SPACE`: how messages name a character the user may not be able to see."""
-    name = unicodedata.name(ch, "") or ("a control character" if unicodedata.category(ch) == "Cc" else
-                                        "an unassigned or private character")
+    cat = unicodedata.category(ch)
+    name = unicodedata.name(ch, "") or {"Cc": "(a control character)", "Cs": "(a lone surrogate, not a character)",
+                                        "Co": "(a private-use character)"}.get(cat, "(an unassigned character)")
     return f"U+{ord(ch):04X} {name}"
 
 
@@ -92,9 +93,13 @@ class _Loader(yaml.SafeLoader):
         self.file = file
         self.depth = 0
         self.nodes = 0
+        self.alias_uses: dict[tuple[int, Any], tuple[int, int]] = {}  # (parent, index) -> where `*x` is
 
     def compose_node(self, parent: Any, index: Any) -> Any:
         if self.check_event(yaml.AliasEvent):
+            if parent is not None:
+                slot = index if isinstance(index, int) else id(index)
+                self.alias_uses[(id(parent), slot)] = _mark(self.peek_event())
             return super().compose_node(parent, index)  # the anchored node again: counted when built
         event = self.peek_event()
         self.nodes += 1
@@ -119,20 +124,33 @@ class _Builder:
         self.loc = located
         self.count = 0
         self.active: set[int] = set()  # nodes being built: meeting one again is a recursive alias
+        self.alias_at: tuple[int, int] | None = None  # the outermost `*alias` being expanded, if any
 
-    def fail(self, node: yaml.Node, message: str) -> SpecError:
-        return SpecError([Problem(self.loc.file, *_mark(node), message)])
+    def fail(self, node: yaml.Node, message: str, at: tuple[int, int] | None = None) -> SpecError:
+        return SpecError([Problem(self.loc.file, *(at or _mark(node)), message)])
 
-    def build(self, node: yaml.Node, path: Path, depth: int) -> Any:
+    def child(self, parent: yaml.Node, slot: Any, node: yaml.Node, path: Path, depth: int) -> Any:
+        """Build a child; remember where an alias use starts, so expansion errors point at the `*alias`."""
+        use = self.loader.alias_uses.get((id(parent), slot))
+        if use is None or self.alias_at is not None:
+            return self.build(node, path, depth, use)
+        self.alias_at = use
+        try:
+            return self.build(node, path, depth, use)
+        finally:
+            self.alias_at = None
+
+    def build(self, node: yaml.Node, path: Path, depth: int, use: tuple[int, int] | None = None) -> Any:
         self.count += 1
         if self.count > MAX_NODES:
             raise self.fail(node, f"too many YAML nodes: more than {MAX_NODES} once aliases are expanded "
-                                  f"(limit max_yaml_nodes = {MAX_NODES})")
+                                  f"(limit max_yaml_nodes = {MAX_NODES})", self.alias_at)
         if depth > MAX_DEPTH:
             raise self.fail(node, f"nesting too deep: more than {MAX_DEPTH} levels once aliases are expanded "
-                                  f"(limit max_depth = {MAX_DEPTH})")
+                                  f"(limit max_depth = {MAX_DEPTH})", self.alias_at)
         if id(node) in self.active:
-            raise self.fail(node, "recursive alias: an anchor is used inside itself (expected a tree, not a cycle)")
+            raise self.fail(node, "recursive alias: an anchor is used inside itself (expected a tree, not a "
+                                  "cycle)", use)
         self.loc.pos.setdefault(path, _mark(node))
         if isinstance(node, yaml.ScalarNode):
             return self.scalar(node)
@@ -142,17 +160,17 @@ class _Builder:
         self.active.add(id(node))
         try:
             if isinstance(node, yaml.SequenceNode):
-                return [self.build(v, path + (i,), depth + 1) for i, v in enumerate(node.value)]
+                return [self.child(node, i, v, path + (i,), depth + 1) for i, v in enumerate(node.value)]
             return self.mapping(node, path, depth)
         finally:
             self.active.discard(id(node))
 
     def mapping(self, node: yaml.MappingNode, path: Path, depth: int) -> dict[str, Any]:
         out: dict[str, Any] = {}
-        merges: list[yaml.Node] = []
+        merges: list[tuple[yaml.Node, yaml.Node]] = []
         for knode, vnode in node.value:
             if knode.tag == _MERGE:
-                merges.append(vnode)
+                merges.append((knode, vnode))
                 continue
             if not isinstance(knode, yaml.ScalarNode):
                 raise self.fail(knode, "mapping keys must be plain strings (expected `key: value`)")
@@ -163,15 +181,18 @@ class _Builder:
             if key in out:
                 raise self.fail(knode, f"duplicate key '{_short(key)}' (expected each key once per mapping)")
             self.loc.keypos.setdefault(path + (key,), _mark(knode))
-            out[key] = self.build(vnode, path + (key,), depth + 1)
+            out[key] = self.child(node, id(knode), vnode, path + (key,), depth + 1)
         # `<<: *base` (or a list of them): keys written here win, then earlier sources over later ones
-        for vnode in merges:
-            sources = vnode.value if isinstance(vnode, yaml.SequenceNode) else [vnode]
-            for src in sources:
+        for knode, vnode in merges:
+            if isinstance(vnode, yaml.SequenceNode):
+                sources = [(vnode, i, src) for i, src in enumerate(vnode.value)]
+            else:
+                sources = [(node, id(knode), vnode)]
+            for parent, slot, src in sources:
                 if not isinstance(src, yaml.MappingNode):
                     raise self.fail(src, "`<<` merges mappings (expected `<<: *anchor` of a mapping, or a list "
                                          "of them)")
-                for k, v in self.build(src, path, depth).items():
+                for k, v in self.child(parent, slot, src, path, depth).items():
                     out.setdefault(k, v)
         return out
 

@@ -40,3 +40,32 @@ def test_output_layer_matches_a_torch_lm_head():
     assert out["logits_shape"] == list(logits.shape)
     assert out["hidden_shape"] == list(h.shape)
     assert out["probs"] == pytest.approx(torch.softmax(shown, -1).tolist(), abs=1e-9)
+
+
+def test_activations_hand_values():
+    out = llm.activations(x=[-1.0, 0.0, 2.0])
+    assert out["relu"] == [0.0, 0.0, 2.0]
+    assert out["silu"] == pytest.approx([-1 / (1 + math.e), 0.0, 2 / (1 + math.exp(-2))])
+    assert out["gelu"][2] == pytest.approx(1.9544997, abs=1e-6)
+
+
+def test_activations_match_torch():
+    torch = pytest.importorskip("torch")
+    F = torch.nn.functional
+    x = torch.linspace(-6, 6, 25, dtype=torch.float64)
+    out = llm.activations(x=x.tolist())
+    for key, ref in (("relu", F.relu(x)), ("sigmoid", torch.sigmoid(x)), ("silu", F.silu(x)), ("gelu", F.gelu(x))):
+        assert out[key] == pytest.approx(ref.tolist(), abs=1e-12), key
+
+
+def test_swiglu_matches_llama_mlp():
+    torch = pytest.importorskip("torch")
+    from transformers import LlamaConfig
+    from transformers.models.llama.modeling_llama import LlamaMLP
+
+    torch.manual_seed(0)
+    mlp = LlamaMLP(LlamaConfig(hidden_size=8, intermediate_size=12)).double()
+    x = torch.randn(8, dtype=torch.float64)
+    out = llm.swiglu(x=x.tolist(), w_gate=mlp.gate_proj.weight.tolist(), w_up=mlp.up_proj.weight.tolist(),
+                     w_down=mlp.down_proj.weight.tolist())
+    assert out["output"] == pytest.approx(mlp(x[None])[0].tolist(), abs=1e-12)

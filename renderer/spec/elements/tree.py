@@ -61,10 +61,12 @@ class TreeItem(Strict):
         None, description="Highlighted path(s) from the root: a list of child labels or node ids taken at each "
                           "step (e.g. {{ greedy.path }}), or a list of such lists (one per kept beam). The root "
                           "and every node on a path are drawn in the `kept` style.")
+    keep: PathSpec | None = Field(None, description="Path(s) drawn in the normal style although `dim_rest` "
+                                                    "greys the rest (e.g. the beams that survived each step).")
     pruned: PathSpec | None = Field(None, description="Path(s) (as in `highlight`) to subtrees drawn greyed "
                                                       "(`removed` role).")
-    dim_rest: bool = Field(False, description="Grey every node that is not on a highlighted path (pruned "
-                                              "beams, unexplored branches).")
+    dim_rest: bool = Field(False, description="Grey every node that is not on a `highlight` or `keep` path "
+                                              "(pruned beams, unexplored branches).")
     caption: LocalText | None = Field(None, description="Caption under the tree (e.g. '1. Selection').")
 
     @model_validator(mode="after")
@@ -85,8 +87,9 @@ class Tree(Strict):
     prompt: LocalText | None = Field(None, description="Root label when the tree comes from `tokens`.")
     highlight: PathSpec | None = Field(None, description="Highlighted path(s) from the root, by child label or "
                                                          "node id (see TreeItem.highlight).")
+    keep: PathSpec | None = Field(None, description="Path(s) kept in the normal style by `dim_rest`.")
     pruned: PathSpec | None = Field(None, description="Path(s) to subtrees drawn greyed.")
-    dim_rest: bool = Field(False, description="Grey every node not on a highlighted path.")
+    dim_rest: bool = Field(False, description="Grey every node not on a `highlight` or `keep` path.")
     caption: LocalText | None = Field(None, description="Caption under the tree.")
     trees: list[TreeItem] | None = Field(None, max_length=12,
                                          description="Several trees side by side, each with an optional caption "
@@ -109,9 +112,9 @@ class Tree(Strict):
         if n != 1:
             raise ValueError("a tree has exactly one of `root` (nested nodes), `tokens` (a next-token table) or "
                              "`trees` (several trees side by side)")
-        if self.trees is not None and any(x is not None for x in (self.highlight, self.pruned, self.caption,
-                                                                    self.prompt)):
-            raise ValueError("with `trees:`, put highlight/pruned/caption/prompt on each tree of the list")
+        if self.trees is not None and any(x is not None for x in (self.highlight, self.keep, self.pruned,
+                                                                    self.caption, self.prompt)):
+            raise ValueError("with `trees:`, put highlight/keep/pruned/caption/prompt on each tree of the list")
         return self
 
     def items(self) -> list[tuple[TreeItem, tuple]]:
@@ -119,6 +122,6 @@ class Tree(Strict):
         if self.trees is not None:
             return [(t, ("trees", i)) for i, t in enumerate(self.trees)]
         one = TreeItem.model_construct(id=None, root=self.root, tokens=self.tokens, prompt=self.prompt,
-                                       highlight=self.highlight, pruned=self.pruned, dim_rest=self.dim_rest,
+                                       highlight=self.highlight, keep=self.keep, pruned=self.pruned, dim_rest=self.dim_rest,
                                        caption=self.caption)
         return [(one, ())]

@@ -1,0 +1,432 @@
+"""What a change touches: specs changed since a git ref (`render --changed`), and `vizspec diff`.
+
+A spec counts as changed when its file changed (or is new and untracked), when a component it uses
+changed, or when the module of a compute function it calls changed; a change to the theme or to the
+renderer's code changes every diagram. `diff` renders each changed diagram as of the ref and as in
+the working tree, with today's renderer code for both, so the pictures differ only by the change
+under review, and lists the computed values that differ.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass, field
+from html import escape
+from pathlib import Path
+from typing import Any
+
+from .build import LANGS, ROOT, find_specs, spec_deps, write_atomic
+
+TREE_DIRS = ("renderer", "compute", "templates")  # what a render needs besides the spec
+OVERLAY_DIRS = ("compute", "templates")  # taken from the repository under review (renderer stays today's)
+DIFF_FORMATS = ("svg", "png")
+MAX_VALUE_ROWS = 300
+
+
+class GitError(RuntimeError):
+    """A git command failed (not a repository, unknown ref, …)."""
+
+
+def git(args: list[str], cwd: Path) -> str:
+    """Run git and return its stdout; raises GitError with git's message."""
+    try:
+        p = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=False)
+    except FileNotFoundError:
+        raise GitError("git is not installed") from None
+    if p.returncode != 0:
+        raise GitError(p.stderr.strip() or f"git {' '.join(args)} failed")
+    return p.stdout
+
+
+def repo_root(cwd: Path | None = None) -> Path:
+    """The top folder of the git work tree containing `cwd`."""
+    return Path(git(["rev-parse", "--show-toplevel"], Path(cwd or Path.cwd())).strip())
+
+
+def base_commit(ref: str, root: Path) -> str:
+    """The commit to compare with: the merge base of REF and HEAD (REF itself when there is none)."""
+    commit = git(["rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"], root).strip()
+    try:
+        return git(["merge-base", commit, "HEAD"], root).strip() or commit
+    except GitError:
+        return commit
+
+
+def changed_files(ref: str = "HEAD", cwd: Path | None = None) -> tuple[Path, str, list[str]]:
+    """(repository root, base commit, files changed since it incl. untracked), paths relative to the root."""
+    root = repo_root(cwd)
+    base = base_commit(ref, root)
+    diff = git(["diff", "--name-only", "-z", "--no-renames", base, "--"], root).split("\0")
+    untracked = git(["ls-files", "--others", "--exclude-standard", "-z"], root).split("\0")
+    return root, base, sorted({f for f in diff + untracked if f})
+
+
+def _function_modules() -> dict[str, str]:
+    """Registered function -> file of its module, relative to the repository ('compute/rl.py')."""
+    from compute import registry
+
+    return {name: target.split(":")[0].replace(".", "/") + ".py" for name, target in registry.FUNCTIONS.items()}
+
+
+@dataclass
+class Selection:
+    """Specs to look at for a change, and why each was chosen."""
+
+    root: Path
+    base: str
+    specs: list[Path]
+    reasons: dict[str, str] = field(default_factory=dict)  # spec path -> why
+    deleted: list[str] = field(default_factory=list)  # spec files (relative) gone from the work tree
+
+
+def changed_specs(ref: str = "HEAD", specs_dir: Path | None = None, cwd: Path | None = None) -> Selection:
+    """Specs under `specs_dir` touched by the changes since `ref` (see the module docstring)."""
+    root, base, files = changed_files(ref, cwd or (specs_dir if specs_dir and Path(specs_dir).is_dir() else None))
+    specs_dir = Path(specs_dir or (root / "specs")).resolve()
+    all_specs = find_specs(specs_dir)
+    changed = {(root / f).resolve() for f in files}
+    comps = {Path(f).stem for f in files if f.startswith("templates/components/") and f.endswith(".yaml")}
+    modules = {f for f in files if f.startswith("compute/") and f.endswith(".py")}
+    helpers = any(Path(f).name.startswith("_") for f in modules)
+    everything = any(f == "templates/theme.yaml" or (f.startswith("renderer/") and f.endswith(".py"))
+                     for f in files)
+    fn_files = _function_modules() if modules else {}
+    components_dir = root / "templates" / "components"
+    sel = Selection(root, base, [])
+    for s in all_specs:
+        why = None
+        if s.resolve() in changed:
+            why = "spec changed"
+        elif everything:
+            why = "theme or renderer changed"
+        elif comps or modules:
+            used, fns = spec_deps(s, components_dir if components_dir.is_dir() else None)
+            if used & comps:
+                why = f"component changed: {', '.join(sorted(used & comps))}"
+            elif fns and helpers:
+                why = "compute helpers changed"
+            elif any(fn_files.get(fn) in modules for fn in fns):
+                why = f"compute changed: {', '.join(sorted(fn for fn in fns if fn_files.get(fn) in modules))}"
+        if why:
+            sel.specs.append(s)
+            sel.reasons[str(s)] = why
+    rel_specs = specs_dir.relative_to(root.resolve()) if specs_dir.is_relative_to(root.resolve()) else None
+    if rel_specs is not None:
+        sel.deleted = [f for f in files if f.endswith(".yaml") and Path(f).is_relative_to(rel_specs)
+                       and not (root / f).exists()]
+    return sel
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Snapshots: one spec rendered in some source tree, plus its computed values
+
+
+def snapshot(spec: Path, dest: Path, langs: tuple[str, ...] = LANGS,
+             formats: tuple[str, ...] = DIFF_FORMATS) -> dict[str, Any]:
+    """Render one spec into dest/<lang>.<ext> and record its computed values in dest/values.json."""
+    from .backends import FORMATS, drawer
+    from .bind import bind
+    from .build import diagram_meta
+    from .layout import layout
+    from .spec.errors import SpecError
+    from .spec.loader import load
+    from .theme import load_theme
+
+    dest.mkdir(parents=True, exist_ok=True)
+    info: dict[str, Any] = {"ok": False, "outputs": {}}
+    try:
+        bound = bind(load(spec))
+        info["meta"] = diagram_meta(bound)
+        info["id"] = bound.diagram.id
+        for lang in langs:
+            scene = layout(bound, load_theme(), lang)
+            for fmt in formats:
+                name = f"{lang}.{FORMATS[fmt][2]}"
+                write_atomic(dest / name, drawer(fmt)(scene))
+                info["outputs"].setdefault(lang, {})[fmt] = name
+        values = {n: {**p, "result": bound.results[n]} for n, p in bound.provenance.items()}
+        write_atomic(dest / "values.json", json.dumps(values, indent=1, sort_keys=True,
+                                                      ensure_ascii=False).encode())
+        info["ok"] = True
+    except SpecError as e:
+        info["problems"] = [str(p) for p in e.problems]
+    except Exception as e:  # a bug or an old spec the current code cannot read: show it, go on
+        info["problems"] = [f"{spec}: internal error: {type(e).__name__}: {e}"]
+    write_atomic(dest / "snapshot.json", json.dumps(info, indent=1, ensure_ascii=False).encode())
+    return info
+
+
+def snapshot_main(argv: list[str] | None = None) -> int:
+    """Entry of the snapshot subprocess: argv[0] is a JSON list of [spec, dest] pairs."""
+    pairs = json.loads((argv or sys.argv[1:])[0])
+    for spec, dest in pairs:
+        snapshot(Path(spec), Path(dest))
+    return 0
+
+
+def _copy_tree(dst: Path, sources: list[tuple[Path, str]]) -> None:
+    ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
+    for base, name in sources:
+        if (base / name).is_dir():
+            shutil.copytree(base / name, dst / name, ignore=ignore, dirs_exist_ok=True)
+
+
+def _overlay_from_git(dst: Path, root: Path, commit: str) -> None:
+    """Put compute/ and templates/ as of `commit` over the copied tree (those that exist there)."""
+    top = set(git(["ls-tree", "--name-only", commit], root).split())
+    dirs = [d for d in OVERLAY_DIRS if d in top]
+    if not dirs:
+        return
+    archive = subprocess.run(["git", "archive", "--format=tar", commit, *dirs], cwd=root, capture_output=True,
+                             check=False)
+    if archive.returncode != 0:
+        raise GitError(archive.stderr.decode(errors="replace").strip())
+    for d in dirs:
+        shutil.rmtree(dst / d, ignore_errors=True)
+    subprocess.run(["tar", "-x", "-C", str(dst)], input=archive.stdout, check=True)
+
+
+def _run_snapshots(tree: Path, pairs: list[tuple[str, str]]) -> subprocess.Popen:
+    code = ("import sys; sys.path.insert(0, sys.argv[1]); from renderer.gitdiff import snapshot_main; "
+            "sys.exit(snapshot_main(sys.argv[2:]))")
+    env = {**os.environ, "VIZSPEC_CACHE": str(_cache_dir().resolve())}
+    return subprocess.Popen([sys.executable, "-c", code, str(tree), json.dumps(pairs)], cwd=tree, env=env)
+
+
+def _cache_dir() -> Path:
+    return Path(os.environ.get("VIZSPEC_CACHE", ".cache/vizspec"))
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Comparing computed values
+
+
+def flatten(value: Any, prefix: str) -> dict[str, Any]:
+    """Leaves of a JSON value by path ('dist.probs[2]')."""
+    if isinstance(value, dict):
+        out: dict[str, Any] = {}
+        for k, v in value.items():
+            out.update(flatten(v, f"{prefix}.{k}" if prefix else str(k)))
+        return out or {prefix: {}}
+    if isinstance(value, list):
+        out = {}
+        for i, v in enumerate(value):
+            out.update(flatten(v, f"{prefix}[{i}]"))
+        return out or {prefix: []}
+    return {prefix: value}
+
+
+def value_changes(before: dict[str, Any] | None, after: dict[str, Any] | None) -> list[dict[str, Any]]:
+    """Computed values (and call arguments) that differ: [{path, before, after}], sorted by path."""
+
+    def leaves(vals: dict[str, Any] | None) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for name, v in (vals or {}).items():
+            out[f"{name} = {v.get('fn')}(…)"] = v.get("fn")
+            out.update(flatten(v.get("args", {}), f"{name}(args)"))
+            out.update(flatten(v.get("result", {}), name))
+        return out
+
+    b, a = leaves(before), leaves(after)
+    missing = object()
+    rows = []
+    for path in sorted(set(b) | set(a)):
+        vb, va = b.get(path, missing), a.get(path, missing)
+        if vb != va:
+            rows.append({"path": path, "before": None if vb is missing else vb,
+                         "after": None if va is missing else va,
+                         "change": "added" if vb is missing else "removed" if va is missing else "changed"})
+    return rows
+
+
+# ---------------------------------------------------------------------------------------------------------
+# vizspec diff
+
+
+@dataclass
+class DiffItem:
+    """One changed diagram: where its before/after images are and what values changed."""
+
+    id: str
+    spec: str
+    reason: str
+    status: str  # changed | unchanged | added | deleted | failed
+    before: dict[str, Any]
+    after: dict[str, Any]
+    values: list[dict[str, Any]]
+    same_images: bool = False
+
+
+def diff(ref: str = "HEAD", out: Path = Path("build/diff"), specs_dir: Path | None = None,
+         cwd: Path | None = None) -> list[DiffItem]:
+    """Write before/after images and changed values of every changed diagram into `out` (with index.html)."""
+    sel = changed_specs(ref, specs_dir, cwd)
+    root = sel.root
+    out = Path(out)
+    if out.exists():
+        shutil.rmtree(out)
+    out.mkdir(parents=True)
+    items: list[DiffItem] = []
+    with tempfile.TemporaryDirectory(prefix="vizspec-diff-") as tmp:
+        tmp = Path(tmp)
+        before_tree, after_tree = tmp / "before", tmp / "after"
+        _copy_tree(before_tree, [(ROOT, d) for d in TREE_DIRS])
+        _overlay_from_git(before_tree, root, sel.base)
+        if root.resolve() == ROOT.resolve():
+            after_tree = ROOT
+        else:
+            _copy_tree(after_tree, [(ROOT, d) for d in TREE_DIRS] + [(root, d) for d in OVERLAY_DIRS])
+        jobs: list[tuple[str, Path | None, Path | None, str]] = []  # (file, before spec, after spec, why)
+        for s in sel.specs:
+            rel = s.resolve().relative_to(root.resolve()).as_posix()
+            old = _git_show(root, sel.base, rel)
+            bspec = None
+            if old is not None:
+                bspec = before_tree / "specs" / rel
+                bspec.parent.mkdir(parents=True, exist_ok=True)
+                bspec.write_bytes(old)
+            jobs.append((rel, bspec, s.resolve(), sel.reasons.get(str(s), "spec changed")))
+        for rel in sel.deleted:
+            old = _git_show(root, sel.base, rel)
+            if old is not None:
+                bspec = before_tree / "specs" / rel
+                bspec.parent.mkdir(parents=True, exist_ok=True)
+                bspec.write_bytes(old)
+                jobs.append((rel, bspec, None, "spec deleted"))
+        snaps = tmp / "snaps"
+        bpairs = [(str(j[1]), str(snaps / str(i) / "before")) for i, j in enumerate(jobs) if j[1]]
+        apairs = [(str(j[2]), str(snaps / str(i) / "after")) for i, j in enumerate(jobs) if j[2]]
+        procs = [_run_snapshots(before_tree, bpairs) if bpairs else None,
+                 _run_snapshots(after_tree, apairs) if apairs else None]
+        for p in procs:
+            if p is not None:
+                p.wait()
+        used: set[str] = set()
+        for i, (rel, b, a, why) in enumerate(jobs):
+            items.append(_collect(snaps / str(i), rel, b is not None, a is not None, why, out, used))
+    _write_index(out, items, ref, sel.base)
+    return items
+
+
+def _git_show(root: Path, commit: str, rel: str) -> bytes | None:
+    p = subprocess.run(["git", "show", f"{commit}:{rel}"], cwd=root, capture_output=True, check=False)
+    return p.stdout if p.returncode == 0 else None
+
+
+def _read_json(path: Path) -> Any:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def _collect(snap: Path, rel: str, had_before: bool, has_after: bool, reason: str, out: Path,
+             used: set[str]) -> DiffItem:
+    """Move one diagram's snapshots into out/<id>/ and compare them."""
+    binfo = _read_json(snap / "before" / "snapshot.json") if had_before else None
+    ainfo = _read_json(snap / "after" / "snapshot.json") if has_after else None
+    did = (ainfo or {}).get("id") or (binfo or {}).get("id") or Path(rel).stem
+    name = did
+    n = 2
+    while name in used:
+        name, n = f"{did}-{n}", n + 1
+    used.add(name)
+    dest = out / name
+    dest.mkdir(parents=True)
+    sides: dict[str, dict[str, Any]] = {}
+    for side, info in (("before", binfo), ("after", ainfo)):
+        files: dict[str, dict[str, str]] = {}
+        if info:
+            for lang, fmts in (info.get("outputs") or {}).items():
+                for fmt, fname in fmts.items():
+                    target = f"{side}.{fname}"
+                    shutil.copyfile(snap / side / fname, dest / target)
+                    files.setdefault(lang, {})[fmt] = f"{name}/{target}"
+        sides[side] = {"exists": info is not None, "ok": bool(info and info.get("ok")),
+                       "problems": (info or {}).get("problems", []), "files": files,
+                       "title": ((info or {}).get("meta") or {}).get("title")}
+    values = value_changes(_read_json(snap / "before" / "values.json"), _read_json(snap / "after" / "values.json"))
+    same = bool(binfo and ainfo and binfo.get("ok") and ainfo.get("ok")) and all(
+        (snap / "before" / f).read_bytes() == (snap / "after" / f).read_bytes()
+        for f in (binfo.get("outputs") or {}).get(LANGS[0], {}).values())
+    if not had_before:
+        status = "added"
+    elif not has_after:
+        status = "deleted"
+    elif not (sides["before"]["ok"] and sides["after"]["ok"]):
+        status = "failed"
+    else:
+        status = "unchanged" if same and not values else "changed"
+    item = DiffItem(did, rel, reason, status, sides["before"], sides["after"], values, same)
+    write_atomic(dest / "changes.json", json.dumps(item.__dict__, indent=1, ensure_ascii=False,
+                                                   default=str).encode())
+    return item
+
+
+def _fmt(v: Any) -> str:
+    text = json.dumps(v, ensure_ascii=False)
+    return text if len(text) <= 120 else text[:117] + "…"
+
+
+def _write_index(out: Path, items: list[DiffItem], ref: str, base: str) -> None:
+    parts = []
+    for it in items:
+        title = (it.after.get("title") or it.before.get("title") or {}).get(LANGS[0]) or it.id
+        parts.append(f'<section class="item {it.status}" id="{escape(it.id)}"><h2>{escape(title)} '
+                     f'<code>{escape(it.id)}</code> <span class="status">{escape(it.status)}</span></h2>'
+                     f'<p class="why">{escape(it.spec)} — {escape(it.reason)}'
+                     f'{" — images identical" if it.same_images else ""}</p>')
+        for side in ("before", "after"):
+            info = getattr(it, side)
+            if info["problems"]:
+                parts.append(f'<pre class="error">{side}: ' + escape("\n".join(info["problems"])) + "</pre>")
+        parts.append('<table class="images"><tr><th></th><th>before</th><th>after</th></tr>')
+        for lang in LANGS:
+            cells = []
+            for side in ("before", "after"):
+                files = getattr(it, side)["files"].get(lang, {})
+                src = files.get("svg") or files.get("png")
+                links = " ".join(f'<a href="{escape(p)}">{fmt.upper()}</a>' for fmt, p in files.items())
+                cells.append(f'<td><img src="{escape(src)}" alt="{side} ({lang})"><br>{links}</td>' if src
+                             else "<td>—</td>")
+            parts.append(f"<tr><th>{lang}</th>{''.join(cells)}</tr>")
+        parts.append("</table>")
+        if it.values:
+            rows = "".join(f'<tr class="{r["change"]}"><td><code>{escape(r["path"])}</code></td>'
+                           f'<td>{escape(_fmt(r["before"]))}</td><td>{escape(_fmt(r["after"]))}</td></tr>'
+                           for r in it.values[:MAX_VALUE_ROWS])
+            more = (f"<p>… and {len(it.values) - MAX_VALUE_ROWS} more (see {escape(it.id)}/changes.json)</p>"
+                    if len(it.values) > MAX_VALUE_ROWS else "")
+            parts.append(f'<h3>Computed values that changed ({len(it.values)})</h3><table class="values">'
+                         f"<tr><th>value</th><th>before</th><th>after</th></tr>{rows}</table>{more}")
+        else:
+            parts.append('<p class="novalues">No computed value changed.</p>')
+        parts.append("</section>")
+    body = "\n".join(parts) or "<p>No diagram changed.</p>"
+    html = f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>vizspec diff against {escape(ref)}</title>
+<link rel="icon" href="data:,">
+<style>
+body {{ font-family: "Noto Sans CJK SC", system-ui, sans-serif; margin: 20px; }}
+h1 {{ font-size: 20px; color: #4472C4; }} h2 {{ font-size: 16px; }} .status {{ font-size: 12px;
+background: #DEEBF7; border-radius: 4px; padding: 1px 6px; }} .failed .status {{ background: #F0ADB7; }}
+.added .status {{ background: #70C08E; }} .why {{ color: #595959; font-size: 13px; }}
+table.images img {{ max-width: 560px; border: 1px solid #D9D9D9; }} table {{ border-collapse: collapse; }}
+table.values td, table.values th {{ border: 1px solid #D9D9D9; padding: 2px 6px; font-size: 13px; }}
+pre.error {{ background: #FFF2CC; border-left: 3px solid #EB6252; padding: 6px; white-space: pre-wrap; }}
+section.item {{ border-top: 1px solid #BFBFBF; padding-top: 8px; margin-top: 16px; }}
+</style></head><body>
+<h1>vizspec diff: working tree against {escape(ref)} ({escape(base[:12])}) — {len(items)} diagram(s)</h1>
+{body}
+</body></html>
+"""
+    write_atomic(out / "index.html", html.encode())
+    summary = [{"id": it.id, "spec": it.spec, "status": it.status, "reason": it.reason,
+                "values_changed": len(it.values)} for it in items]
+    write_atomic(out / "diff.json", json.dumps({"ref": ref, "base": base, "diagrams": summary}, indent=1,
+                                               ensure_ascii=False).encode())

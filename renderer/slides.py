@@ -1,0 +1,198 @@
+"""Slide decks: one PPTX per chapter and one with everything, each diagram a slide of native shapes.
+
+A deck has a title slide, a section slide per chapter (with the chapter's diagram titles), then the
+diagrams in the collection's order: chapters by their first diagram's `order`, diagrams by `order`
+then file name. Every slide is 16:9; a diagram is scaled to fit it (up to 2×, so small diagrams stay
+readable on a projector). Decks go to `<out>/<lang>/<chapter>.pptx` and `<out>/<lang>/all.pptx`.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import __version__
+from .backends.pptx import add_scene_slide, fit_into, new_presentation, save
+from .layout import LANGS
+from .scene import Line, Meta, Rect, Scene, Style, Text
+from .spec.errors import Problem, SpecError
+from .theme import Theme, load_theme
+
+SLIDE_W, SLIDE_H = 1280.0, 720.0  # px: PowerPoint's 16:9 default, 13.333 × 7.5 in
+MARGIN = 24.0
+MAX_SCALE = 2.0
+SECTION_LIST_MAX = 14  # diagram titles listed on a section slide before "… and N more"
+DECK_TITLE = {"en": "How large language models are trained and aligned",
+              "zh": "大模型的训练与对齐图解"}
+ACRONYMS = {"llm", "llms", "sft", "dpo", "ppo", "grpo", "rl", "rlhf", "rope", "mcts", "kv", "lora", "rag",
+            "moe", "vlm", "mllm", "cot", "tot", "got", "gae", "td", "mc", "dqn", "ai"}
+
+
+@dataclass
+class Item:
+    """One diagram ready for a deck: where it sorts and its scene per language."""
+
+    path: str
+    id: str
+    chapter: str
+    order: int | None
+    scenes: dict[str, Scene]
+
+
+@dataclass
+class DeckResult:
+    """Decks written and the specs that could not be drawn."""
+
+    written: list[Path] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    diagrams: int = 0
+
+
+def chapter_title(chapter: str) -> str:
+    """A readable chapter name from its id: `rl-basics` → `RL basics`."""
+    words = chapter.split("-")
+    out = [w.upper() if w in ACRONYMS else w for w in words]
+    if out and out[0] == words[0] and out[0] not in ACRONYMS:
+        out[0] = out[0][:1].upper() + out[0][1:]
+    return " ".join(out)
+
+
+def _prepare(path: str, langs: tuple[str, ...]) -> Item | list[str]:
+    """Load, bind and lay out one spec in every language; problems instead of raising."""
+    from .bind import bind
+    from .layout import layout
+    from .spec.loader import load
+
+    try:
+        spec = load(Path(path))
+        bound = bind(spec)
+        theme = load_theme()
+        scenes = {lang: layout(bound, theme, lang) for lang in langs}
+        d = spec.diagram
+        return Item(path, d.id, d.chapter, d.order, scenes)
+    except SpecError as e:
+        return [str(p) for p in e.problems]
+    except Exception as e:  # a bug, not bad input: the other diagrams still make their decks
+        return [str(Problem(path, 1, 1, f"internal error while preparing a slide: {type(e).__name__}: {e}"))]
+
+
+def prepare(paths: Sequence[Path], langs: Sequence[str], jobs: int | None = None) -> tuple[list[Item], list[str]]:
+    """Scenes of every spec (in a process pool for more than one job), with the problems found."""
+    langs = tuple(langs)
+    jobs = jobs or os.cpu_count() or 1
+    if jobs <= 1 or len(paths) <= 1:
+        results = [_prepare(str(p), langs) for p in paths]
+    else:
+        with ProcessPoolExecutor(max_workers=min(jobs, len(paths))) as pool:
+            results = list(pool.map(_prepare, [str(p) for p in paths], [langs] * len(paths)))
+    items = [r for r in results if isinstance(r, Item)]
+    problems = [p for r in results if not isinstance(r, Item) for p in r]
+    return items, problems
+
+
+def ordered(items: list[Item]) -> list[tuple[str, list[Item]]]:
+    """Chapters in the collection's order (by their first diagram), each with its diagrams in order."""
+    def key(it: Item):
+        return (it.order is None, it.order or 0, Path(it.path).name)
+
+    chapters: dict[str, list[Item]] = {}
+    for it in sorted(items, key=key):
+        chapters.setdefault(it.chapter, []).append(it)
+    return sorted(chapters.items(), key=lambda kv: (*key(kv[1][0])[:2], kv[0]))
+
+
+def _text(theme: Theme, text: str, x: float, y: float, size: float, role: str, weight: int = 400,
+          anchor: str = "start", meta: Meta = Meta()) -> Text:
+    from .layout import metrics_for
+
+    w = metrics_for(theme).width(text, size, weight)
+    return Text(x, y, text, size, theme.color(role), weight, anchor, tuple(theme.fonts["sans"]), width=w, meta=meta)
+
+
+def title_scene(theme: Theme, lang: str, title: str, subtitle: str, lines: Sequence[str] = ()) -> Scene:
+    """A title or section slide drawn with the diagrams' own theme: a large title, a rule, a list."""
+    s = theme.sizes
+    x = 96.0
+    y = SLIDE_H * 0.36
+    items = [
+        _text(theme, title, x, y, s["title"] * 2, "title", 700, meta=Meta("slide-title", "title", None, "title")),
+        Line(((x, y + 28), (SLIDE_W - x, y + 28)), Style(stroke=theme.color("frame"),
+             stroke_width=theme.stroke["frame"]), meta=Meta("slide-rule", "frame", None, "frame")),
+        _text(theme, subtitle, x, y + 64, s["heading"] * 1.4, "text-soft", meta=Meta("slide-subtitle", "text-soft",
+                                                                                      None, "text")),
+    ]
+    for i, line in enumerate(lines):
+        items.append(_text(theme, line, x, y + 110 + i * s["body"] * 1.6, s["body"], "text",
+                           meta=Meta(f"slide-list-{i}", "text", None, "text")))
+    credit = theme.credit[lang]
+    items.append(_text(theme, credit, SLIDE_W - x, SLIDE_H - 40, s["credit"], "credit", anchor="end",
+                       meta=Meta("credit", "credit", None, "credit")))
+    items.insert(0, Rect(0, SLIDE_H - 12, SLIDE_W, 12, 0, Style(fill=theme.color("tab")),
+                         Meta("slide-band", "tab", None, "tab")))
+    return Scene(SLIDE_W, SLIDE_H, items, title, subtitle, lang)
+
+
+def _section_lines(chapter_items: list[Item], lang: str) -> list[str]:
+    titles = [it.scenes[lang].title for it in chapter_items]
+    if len(titles) > SECTION_LIST_MAX:
+        rest = len(titles) - (SECTION_LIST_MAX - 1)
+        more = f"… and {rest} more" if lang != "zh" else f"……另有 {rest} 幅"
+        titles = titles[: SECTION_LIST_MAX - 1] + [more]
+    return [f"{i + 1}. {t}" if not t.startswith("…") else t for i, t in enumerate(titles)]
+
+
+def _count(n: int, lang: str) -> str:
+    return f"{n} 幅图" if lang == "zh" else f"{n} diagram{'s' if n != 1 else ''}"
+
+
+def deck(chapters: list[tuple[str, list[Item]]], lang: str, title: str, theme: Theme) -> bytes:
+    """One presentation: title slide, then per chapter a section slide and its diagrams."""
+    prs = new_presentation(SLIDE_W, SLIDE_H, title, lang)
+    n = sum(len(its) for _, its in chapters)
+    sub = f"{_count(n, lang)} · vizspec {__version__}"
+    names = [chapter_title(c) for c, _ in chapters]
+    add_scene_slide(prs, title_scene(theme, lang, title, sub, names if len(chapters) > 1 else ()), notes=False)
+    box = (MARGIN, MARGIN, SLIDE_W - 2 * MARGIN, SLIDE_H - 2 * MARGIN)
+    for i, (chapter, its) in enumerate(chapters):
+        head = f"{i + 1}  {chapter_title(chapter)}" if len(chapters) > 1 else chapter_title(chapter)
+        add_scene_slide(prs, title_scene(theme, lang, head, _count(len(its), lang), _section_lines(its, lang)),
+                        notes=False)
+        for it in its:
+            scene = it.scenes[lang]
+            add_scene_slide(prs, scene, fit_into(scene, box, MAX_SCALE))
+    return save(prs)
+
+
+def deck_names(chapters: list[str], diagram_ids: set[str]) -> dict[str, str]:
+    """File stem of each chapter deck; `-deck` is added where a diagram of the same id would collide."""
+    return {c: f"{c}-deck" if c in diagram_ids or c == "all" else c for c in chapters}
+
+
+def build_decks(specs: Sequence[Path], out: Path, langs: Sequence[str] = LANGS, chapter: str | None = None,
+                jobs: int | None = None, on_write: Callable[[Path], None] | None = None) -> DeckResult:
+    """Write `<out>/<lang>/<chapter>.pptx` for every chapter (or only `chapter`) and `all.pptx`."""
+    from .build import write_atomic
+
+    res = DeckResult()
+    items, res.problems = prepare(specs, langs, jobs)
+    chapters = ordered(items)
+    if chapter is not None:
+        chapters = [(c, its) for c, its in chapters if c == chapter]
+    res.diagrams = sum(len(its) for _, its in chapters)
+    if not chapters:
+        return res
+    theme = load_theme()
+    names = deck_names([c for c, _ in chapters], {it.id for it in items})
+    for lang in langs:
+        jobs_out = [(out / lang / f"{names[c]}.pptx", [(c, its)], chapter_title(c)) for c, its in chapters]
+        if chapter is None:
+            jobs_out.append((out / lang / "all.pptx", chapters, DECK_TITLE.get(lang, DECK_TITLE["en"])))
+        for target, chs, title in jobs_out:
+            write_atomic(target, deck(chs, lang, title, theme))
+            res.written.append(target)
+            if on_write:
+                on_write(target)
+    return res
