@@ -57,6 +57,7 @@ def check_scene(scene: Scene, theme: Theme, file: str = "?", covered: Callable[[
     out += _overlapping_boxes(boxes, file)
     out += _overlapping_text(scene, file)
     out += _edges_crossing(scene, boxes, file)
+    out += _labels_on_boxes(scene, boxes, file)
     out += _outside_frame(scene, file)
     out += _foreign_colours(scene, theme, file)
     if covered is not None:
@@ -106,6 +107,17 @@ def _edges_crossing(scene: Scene, boxes, file) -> list[Problem]:
                 continue
             if any(segment_hits(line.points[i], line.points[i + 1], a, 2.0) for i in range(len(line.points) - 1)):
                 out.append(_problem(line.meta.src, file, f"edge crosses box '{g.meta.id or '?'}'"))
+    return out
+
+
+def _labels_on_boxes(scene: Scene, boxes, file) -> list[Problem]:
+    out = []
+    for t in walk(scene.items):
+        if isinstance(t, Text) and t.meta.kind == "edge-label":
+            for g, shape in boxes:
+                if _area(bbox(t), bbox(shape)) > 1:
+                    out.append(_problem(t.meta.src, file, f"edge label '{t.text}' overlaps box '{g.meta.id or '?'}' "
+                                                          "(widen the gap or shorten the label)"))
     return out
 
 

@@ -9,7 +9,7 @@ import sys
 import time
 from pathlib import Path
 
-from .layout import LANGS
+from .build import LANGS  # not from .layout: that imports pydantic and every layout module
 from .spec.errors import SpecError
 from .theme import ROOT
 
@@ -53,7 +53,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 def cmd_render(args: argparse.Namespace) -> int:
     from .backends import available
-    from .build import render_many
+    from .build import build
+    from .progress import Reporter
 
     formats = tuple(args.format.split(",")) if args.format else tuple(available())
     unknown = [f for f in formats if f not in available()]
@@ -62,35 +63,81 @@ def cmd_render(args: argparse.Namespace) -> int:
               file=sys.stderr)
         return 2
     langs = LANGS if args.lang == "all" else (args.lang,)
-    paths = _spec_paths(args.targets)
-    t0 = time.perf_counter()
-    n = len(paths)
-    done = [0]
+    if args.changed is not None:
+        from .gitdiff import GitError, changed_specs
 
-    def progress(r):
-        done[0] += 1
-        mark = {"rendered": "ok", "cached": "cached", "failed": "FAILED"}[r.status]
-        print(f"[{done[0]}/{n}] {mark:7} {r.id or r.path} ({r.seconds * 1000:.0f} ms)", file=sys.stderr)
+        try:
+            sel = changed_specs(args.changed)
+        except GitError as e:
+            print(f"vizspec: --changed {args.changed}: {e}", file=sys.stderr)
+            return 2
+        wanted = {p.resolve() for p in _spec_paths(args.targets)}
+        paths = [p for p in sel.specs if p.resolve() in wanted]
+        for p in paths:
+            print(f"changed: {p} ({sel.reasons.get(str(p), 'spec changed')})", file=sys.stderr)
+        if not paths:
+            print(f"no spec changed since {args.changed}", file=sys.stderr)
+            return 0
+    else:
+        paths = _spec_paths(args.targets)
+    with Reporter() as rep:
+        report = build(paths, args.out, formats, langs, use_cache=not args.no_cache, jobs=args.jobs,
+                       on_plan=rep.plan, on_result=rep.result, gallery=not args.no_gallery)
+        rep.summary(report)
+    if args.report:
+        args.report.parent.mkdir(parents=True, exist_ok=True)
+        args.report.write_text(json.dumps(report.to_json(), indent=1, ensure_ascii=False, default=str),
+                               encoding="utf-8")
+    return 1 if report.failed else 0
 
-    results = render_many(paths, args.out, formats, langs, use_cache=not args.no_cache,
-                          jobs=args.jobs, on_result=progress)
-    seen: dict[str, str] = {}
-    for r in results:
-        if r.id and r.status != "failed":
-            if r.id in seen:
-                r.status = "failed"
-                r.problems = [f"{r.path}:1:1: error: duplicate diagram id '{r.id}' (also used by {seen[r.id]}; "
-                              "expected ids unique across specs)"]
-            else:
-                seen[r.id] = r.path
-    failed = [r for r in results if r.status == "failed"]
-    for r in failed:
-        for p in r.problems:
-            print(p, file=sys.stderr)
-    counts = {s: sum(r.status == s for r in results) for s in ("rendered", "cached", "failed")}
-    print(f"{counts['rendered']} rendered, {counts['cached']} cached, {counts['failed']} failed "
-          f"in {time.perf_counter() - t0:.2f} s → {args.out}", file=sys.stderr)
-    return 1 if failed else 0
+
+def cmd_new(args: argparse.Namespace) -> int:
+    from .starters import StarterError, new_spec
+
+    try:
+        path = new_spec(args.id, args.kind, args.chapter, args.specs)
+    except StarterError as e:
+        print(f"vizspec: {e}", file=sys.stderr)
+        return 1
+    print(f"wrote {path}\nnext: edit it, then `vizspec validate {path}` and `vizspec render {args.id}`",
+          file=sys.stderr)
+    return 0
+
+
+def cmd_diff(args: argparse.Namespace) -> int:
+    from .gitdiff import GitError, diff
+
+    try:
+        items = diff(args.ref, args.out)
+    except GitError as e:
+        print(f"vizspec: diff {args.ref}: {e}", file=sys.stderr)
+        return 2
+    for it in items:
+        print(f"{it.status:9} {it.id:40} {len(it.values):4} values changed  ({it.reason})", file=sys.stderr)
+    print(f"{len(items)} diagram(s) compared → {args.out / 'index.html'}", file=sys.stderr)
+    return 1 if any(it.status == "failed" for it in items) else 0
+
+
+def cmd_watch(args: argparse.Namespace) -> int:
+    from .backends import available
+    from .watch import Watcher
+
+    formats = tuple(args.format.split(","))
+    unknown = [f for f in formats if f not in available()]
+    if unknown:
+        print(f"vizspec: unknown format '{unknown[0]}' (expected some of: {', '.join(available())})",
+              file=sys.stderr)
+        return 2
+    langs = LANGS if args.lang == "all" else (args.lang,)
+    w = Watcher(args.specs, args.out, formats, langs, port=args.port, jobs=args.jobs)
+    try:
+        w.start()
+    except OSError as e:
+        print(f"vizspec: cannot serve on 127.0.0.1:{args.port}: {e.strerror} (try --port 0 for a free port)",
+              file=sys.stderr)
+        return 2
+    w.run()
+    return 0
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -210,8 +257,34 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--lang", choices=[*LANGS, "all"], default="all")
     p.add_argument("--out", type=Path, default=DEFAULT_OUT, help="output folder (default: build)")
     p.add_argument("--jobs", type=int, default=None, help="worker processes (default: one per core)")
-    p.add_argument("--no-cache", action="store_true", help="ignore and do not write caches")
+    p.add_argument("--no-cache", action="store_true", help="re-render everything, without the compute cache")
+    p.add_argument("--changed", nargs="?", const="HEAD", default=None, metavar="REF",
+                   help="only specs changed since a git ref (default HEAD: uncommitted and untracked), incl. "
+                        "specs whose components or compute functions changed")
+    p.add_argument("--report", type=Path, help="write a JSON report (per-spec status, time, stages)")
+    p.add_argument("--no-gallery", action="store_true", help="do not write index.html/gallery.json")
     p.set_defaults(fn=cmd_render)
+
+    p = sub.add_parser("new", help="write a starter spec: specs/<chapter>/<id>.yaml")
+    p.add_argument("id", help="kebab-case diagram id (the file name)")
+    p.add_argument("--kind", choices=["flow", "chart", "tree", "tensor", "table", "timeline"], default="flow")
+    p.add_argument("--chapter", default="misc", help="chapter folder under specs/ (default: misc)")
+    p.add_argument("--specs", type=Path, default=ROOT / "specs", help=argparse.SUPPRESS)
+    p.set_defaults(fn=cmd_new)
+
+    p = sub.add_parser("diff", help="before/after images and changed values of specs changed since a git ref")
+    p.add_argument("ref", nargs="?", default="HEAD", help="git ref to compare with (default: HEAD)")
+    p.add_argument("--out", type=Path, default=DEFAULT_OUT / "diff", help="output folder (default: build/diff)")
+    p.set_defaults(fn=cmd_diff)
+
+    p = sub.add_parser("watch", help="serve the gallery on 127.0.0.1, re-render on save, reload the page")
+    p.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (default 8000; 0 picks a free one)")
+    p.add_argument("--out", type=Path, default=DEFAULT_OUT)
+    p.add_argument("--format", default="svg,png", help="comma-separated formats (default: svg,png)")
+    p.add_argument("--lang", choices=[*LANGS, "all"], default="all")
+    p.add_argument("--jobs", type=int, default=None)
+    p.add_argument("--specs", type=Path, default=ROOT / "specs", help="folder of specs to watch (default: specs/)")
+    p.set_defaults(fn=cmd_watch)
 
     p = sub.add_parser("check", help="report layout defects: overflowing text, overlaps, edges crossing boxes, "
                                      "elements outside the frame, colours not in the theme, missing glyphs")

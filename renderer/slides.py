@@ -105,11 +105,12 @@ def ordered(items: list[Item]) -> list[tuple[str, list[Item]]]:
 
 
 def _text(theme: Theme, text: str, x: float, y: float, size: float, role: str, weight: int = 400,
-          anchor: str = "start", meta: Meta = Meta()) -> Text:
+          anchor: str = "start", meta: Meta | None = None) -> Text:
     from .layout import metrics_for
 
     w = metrics_for(theme).width(text, size, weight)
-    return Text(x, y, text, size, theme.color(role), weight, anchor, tuple(theme.fonts["sans"]), width=w, meta=meta)
+    return Text(x, y, text, size, theme.color(role), weight, anchor, tuple(theme.fonts["sans"]), width=w,
+                meta=meta or Meta())
 
 
 def title_scene(theme: Theme, lang: str, title: str, subtitle: str, lines: Sequence[str] = ()) -> Scene:

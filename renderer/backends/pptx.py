@@ -345,7 +345,8 @@ def notes_text(scene: Scene) -> str:
     lines = [scene.title, "", scene.desc] if scene.desc and scene.desc != scene.title else [scene.title]
     computed = md.get("computed") or {}
     if computed:
-        lines += ["", "Computed values (vizspec compute/):" if scene.lang != "zh" else "计算得到的数值（vizspec compute/）："]
+        head = "计算得到的数值（vizspec compute/）：" if scene.lang == "zh" else "Computed values (vizspec compute/):"
+        lines += ["", head]
         for name, prov in computed.items():
             args = ", ".join(f"{k}={_js(v)}" for k, v in (prov.get("args") or {}).items())
             src = f"  [source {prov['source']}]" if prov.get("source") else ""

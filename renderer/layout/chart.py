@@ -177,7 +177,7 @@ def _cartesian(el: Chart, path: tuple, ctx: Ctx, c: Canvas) -> list[tuple[str, s
 
     # value labels (bar values / point values), measured up front: they size the bars
     vlabels = {s.i: [fmt_num(v, s.model.labels) for v in s.ys] if s.model.labels else [] for s in series}
-    vl_w = max([ctx.metrics.width(t, fs) for ts in vlabels.values() for t in ts] or [0.0])
+    vl_w = max([measure(ctx, t, fs) for ts in vlabels.values() for t in ts] or [0.0])
 
     # value range (stacked areas add up)
     stacks = _stacked(series) if el.kind == "area" and el.stacked else None
@@ -191,7 +191,7 @@ def _cartesian(el: Chart, path: tuple, ctx: Ctx, c: Canvas) -> list[tuple[str, s
     lo, hi = min(vals), max(vals)
 
     # plot size from measured labels
-    cat_w = [ctx.metrics.width(t, fs) for t in cats] if cats else []
+    cat_w = [measure(ctx, t, fs) for t in cats] if cats else []
     thin = 1
     if horiz:
         slot = max(lh + 4, ns * max(lh * 0.9, 8) / BAR_FILL)
@@ -214,7 +214,7 @@ def _cartesian(el: Chart, path: tuple, ctx: Ctx, c: Canvas) -> list[tuple[str, s
     # value axis
     if horiz:
         vt, vtl, v0, v1 = _axis_ticks(val_axis, vpath, ctx, lo, hi, W,
-                                      lambda ls: max(ctx.metrics.width(s, fs) for s in ls), True)
+                                      lambda ls: max(measure(ctx, s, fs) for s in ls), True)
         vmap = Linear(v0, v1, 0, W)
     else:
         vt, vtl, v0, v1 = _axis_ticks(val_axis, vpath, ctx, lo, hi, H, lambda ls: lh, False)
@@ -233,7 +233,7 @@ def _cartesian(el: Chart, path: tuple, ctx: Ctx, c: Canvas) -> list[tuple[str, s
             if g.x is not None:
                 xs += [number(v, ctx, path + ("regions", k, "x", j), "region x") for j, v in enumerate(g.x)]
         xt, xtl, x0, x1 = _axis_ticks(cat_axis, cpath, ctx, min(xs), max(xs), W,
-                                      lambda ls: max(ctx.metrics.width(s, fs) for s in ls), True)
+                                      lambda ls: max(measure(ctx, s, fs) for s in ls), True)
         xnum = Linear(x0, x1, 0, W)
         xmap = xnum
 
@@ -471,7 +471,7 @@ def _top_labels(el: Chart, ctx: Ctx, c: Canvas, labels: list[tuple[float, str, s
     fs = ctx.size("small")
     lh = fs * ctx.sp("line_height")
     labels = sorted(labels, key=lambda t: t[0])
-    widths = [ctx.metrics.width(t[1], fs) for t in labels]
+    widths = [measure(ctx, t[1], fs) for t in labels]
     spans = [(x - w / 2, x + w / 2) for (x, *_), w in zip(labels, widths, strict=True)]
     levels = stack_levels(spans, 6)
     inside = [bbox(p)[1] for p in c.items if bbox(p)[0] < W and bbox(p)[2] > 0]
@@ -583,7 +583,7 @@ def _legend(el: Chart, path: tuple, ctx: Ctx, c: Canvas, entries: list[tuple[str
             prims.append(Rect(sw / 2 - 5.5, cy - 5.5, 11, 11, 0,
                               Style(fill=color, opacity=0.35 if shape == "area" else 1.0,
                                     stroke=color if shape == "area" else None), meta))
-        tw = ctx.metrics.width(name, fs)
+        tw = measure(ctx, name, fs)
         prims.append(Text(sw + 5, cy + 0.32 * fs, name, fs, ctx.color("text"), 400, "start",
                           tuple(ctx.theme.fonts["sans"]), width=tw, meta=meta))
         items.append((sw + 5 + tw, prims))
@@ -639,7 +639,7 @@ def _heatmap(el: Chart, path: tuple, ctx: Ctx, c: Canvas) -> None:
     n = len(steps)
 
     texts = [[text_of(v, ctx, el.cell_values) if el.cell_values and v is not None else "" for v in r] for r in rows]
-    tw = max([ctx.metrics.width(t, fs) for r in texts for t in r] or [0.0])
+    tw = max([measure(ctx, t, fs) for r in texts for t in r] or [0.0])
     cw = max(el.cell or 0.0, (el.width or 0.0) / C, tw + 8 if el.cell_values else 0.0, 4.0)
     ch = max(el.cell or 0.0, (el.height or 0.0) / R, lh + 4 if el.cell_values else 0.0, 4.0)
     if not el.cell_values and el.cell is None and el.width is None and el.height is None:
@@ -664,7 +664,7 @@ def _heatmap(el: Chart, path: tuple, ctx: Ctx, c: Canvas) -> None:
             if texts[i][j]:
                 t = texts[i][j]
                 kids.append(Text(j * cw + cw / 2, i * ch + ch / 2 + 0.32 * fs, t, fs, ctx.color("text"), 400,
-                                 "middle", tuple(ctx.theme.fonts["sans"]), width=ctx.metrics.width(t, fs),
+                                 "middle", tuple(ctx.theme.fonts["sans"]), width=measure(ctx, t, fs),
                                  meta=Meta(el.id, "text", cell_src, "chart-cell-text")))
             c.add(Group(tuple(kids), meta))
 
@@ -677,7 +677,7 @@ def _heatmap(el: Chart, path: tuple, ctx: Ctx, c: Canvas) -> None:
         raise fail(ctx, path + ("y", "categories"), f"{len(ycats)} y categories for {R} rows (expected one each)")
     xl = xcats or [str(j) for j in range(C)]
     yl = ycats or [str(i) for i in range(R)]
-    kx = thin_step(C, cw, max(ctx.metrics.width(s, fs) for s in xl) + 6)
+    kx = thin_step(C, cw, max(measure(ctx, s, fs) for s in xl) + 6)
     ky = thin_step(R, ch, lh)
     axis_role = "text-soft"
     xm = Meta(el.id, axis_role, ctx.src(path + ("x",)), "chart-tick")

@@ -33,7 +33,7 @@ class Canvas:
         """Add one measured line of text; `valign` says whether y is its top, middle, bottom or baseline."""
         base = {"baseline": y, "top": y + ASCENT * size, "bottom": y - DESCENT * size,
                 "middle": y + (ASCENT - DESCENT) / 2 * size}[valign]
-        w = self.ctx.metrics.width(s, size, weight)
+        w = self.measure(ctx, s, size, weight)
         t = Text(x, base, s, size, self.ctx.color(role), weight, anchor,  # type: ignore[arg-type]
                  tuple(self.ctx.theme.fonts["sans"]), width=w, meta=meta)
         self.items.append(t)

@@ -90,3 +90,8 @@ def finite(values: list[Any]) -> list[float]:
     """The finite numbers among values."""
     return [float(v) for v in values if isinstance(v, int | float) and not isinstance(v, bool)
             and math.isfinite(v)]
+
+
+def measure(ctx: Ctx, text: str, size: float, weight: int = 400) -> float:
+    """Advance width of one line in px (0 for empty text, which the shaper does not accept)."""
+    return ctx.metrics.width(text, size, weight) if text else 0.0

@@ -64,7 +64,7 @@ def test_swiglu_matches_llama_mlp():
     from transformers.models.llama.modeling_llama import LlamaMLP
 
     torch.manual_seed(0)
-    mlp = LlamaMLP(LlamaConfig(hidden_size=8, intermediate_size=12)).double()
+    mlp = LlamaMLP(LlamaConfig(hidden_size=8, intermediate_size=12, num_attention_heads=2)).double()
     x = torch.randn(8, dtype=torch.float64)
     out = llm.swiglu(x=x.tolist(), w_gate=mlp.gate_proj.weight.tolist(), w_up=mlp.up_proj.weight.tolist(),
                      w_down=mlp.down_proj.weight.tolist())

@@ -18,6 +18,7 @@ MAX_SERIES = 24
 MAX_CELLS_SIDE = 256  # heat-map rows / columns
 FORMAT_PATTERN = r"^[<>^+\- #0-9,._a-zA-Z%]{0,12}$"
 
+Null = Literal[None]  # a null list item (`X | None` would lose its null branch in the written schema)
 Placeholder = Annotated[str, Field(max_length=500, description="A {{ placeholder }} bound to compute results.")]
 Numbers = Annotated[list[float], Field(max_length=MAX_POINTS)] | Placeholder
 Number = float | Placeholder
@@ -149,7 +150,7 @@ class Chart(Strict):
     series: Annotated[list[ChartSeries], Field(max_length=MAX_SERIES)] = Field(
         default_factory=list, description="Data series (bar, line, area); several bars per slot are grouped.")
     stacked: bool = Field(False, description="Area charts: stack the series on top of each other.")
-    matrix: Annotated[list[list[float | None]], Field(max_length=MAX_CELLS_SIDE)] | Placeholder | None = Field(
+    matrix: Annotated[list[list[float | Null]], Field(max_length=MAX_CELLS_SIDE)] | Placeholder | None = Field(
         None, description="Heat map: rows of values (top row first); null leaves a cell blank.")
     cell_values: Format | None = Field(None, description="Heat map: write each value in its cell with this format.")
     cell: float | None = Field(None, gt=0, le=200, description="Heat map: minimum cell size in px.")

@@ -11,7 +11,7 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, model_validator
 
 from ..models_base import ELEMENT_ID_PATTERN, LocalText, Role, Strict
-from .chart import Format, Placeholder
+from .chart import Format, Null, Placeholder
 
 MAX_ROWS = 500
 MAX_COLS = 50
@@ -47,7 +47,7 @@ class TableCell(Strict):
     align: Align | None = Field(None, description="Horizontal alignment (default: the column's).")
 
 
-CellValue = LocalText | float | TableCell | None
+CellValue = LocalText | float | TableCell | Null
 
 
 class TableRow(Strict):

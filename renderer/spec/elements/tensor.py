@@ -11,12 +11,12 @@ from typing import Annotated, Literal
 from pydantic import Field, model_validator
 
 from ..models_base import ELEMENT_ID_PATTERN, LocalText, Role, Strict
-from .chart import ColorScale, Format, Placeholder
+from .chart import ColorScale, Format, Null, Placeholder
 
 MAX_SIDE = 4096  # rows / columns of the data (only `show_rows` × `show_cols` cells are drawn)
 MAX_SHOWN = 64
 
-Cell = float | str | None
+Cell = float | str | Null
 Matrix = Annotated[list[Annotated[list[Cell], Field(max_length=MAX_SIDE)] | Cell], Field(max_length=MAX_SIDE)]
 Labels = Annotated[list[LocalText | float], Field(max_length=MAX_SIDE)] | Placeholder
 
@@ -37,14 +37,14 @@ class Tensor(Strict):
     values: Matrix | Placeholder | None = Field(
         None, description="Cell values: a list (vector) or rows of lists (matrix); numbers are formatted with "
                           "`format`, strings are written as they are, null leaves a cell empty.")
-    shape: Annotated[list[int], Field(min_length=1, max_length=2)] | None = Field(
+    shape: Annotated[list[Annotated[int, Field(ge=1, le=10**9)]], Field(min_length=1, max_length=2)] | Placeholder | None = Field(
         None, description="The real shape, e.g. [3, 896] (default: the shape of `values`). Cells beyond the "
                           "given values are drawn empty; large shapes are elided with `…`.")
     orientation: Literal["row", "column"] = Field(
         "row", description="How a vector (1-D values or shape) is drawn: as a row or as a column.")
     format: Format = Field(".3g", description="Format of numeric values.")
     role: Role = Field("panel", description="Fill role of every cell (unless roles, scale or a group set one).")
-    roles: Annotated[list[list[Role | None] | Role | None], Field(max_length=MAX_SIDE)] | Placeholder | None = Field(
+    roles: Annotated[list[list[Role | Null] | Role | Null], Field(max_length=MAX_SIDE)] | Placeholder | None = Field(
         None, description="Fill role per cell, same shape as the values (null: the default fill).")
     color_by_value: bool = Field(
         False, description="Colour numeric cells by value with `scale` (the theme's heat-map scale).")
@@ -59,7 +59,7 @@ class Tensor(Strict):
     row_title: LocalText | None = Field(None, description="Title of the row headers, written above them.")
     shape_label: bool | LocalText = Field(
         True, description="Write the shape under the tensor (true: from `shape`, e.g. '3×896'; or your own text).")
-    highlight: list[Annotated[list[int | None], Field(min_length=2, max_length=2)]] = Field(
+    highlight: list[Annotated[list[int | Placeholder | Null], Field(min_length=2, max_length=2)]] = Field(
         default_factory=list, description="Cells outlined in `highlight_role`: [row, col] in real indices; "
                                           "[row, null] outlines a whole row, [null, col] a column.")
     highlight_role: Role = Field("emphasis", description="Outline colour of highlighted cells.")

@@ -95,7 +95,7 @@ class Tree(Strict):
                                          description="Several trees side by side, each with an optional caption "
                                                      "(e.g. the four MCTS steps); replaces root/tokens.")
     direction: Literal["down", "right"] = Field("down", description="Growth direction: top-down or left-to-right.")
-    node_role: Role = Field("panel", description="Default fill role of nodes.")
+    node_role: Role = Field("data", description="Default fill role of nodes.")
     node_shape: Literal["round", "rect", "circle", "pill"] = Field("round", description="Shape of every node.")
     format: str = Field(".3g", pattern=r"^[<>^+\- #0-9,._a-zA-Z%]{0,12}$",
                         description="Python format spec for numeric labels, values and edge labels.")

@@ -1,0 +1,239 @@
+"""`vizspec watch`: serve the gallery on 127.0.0.1, re-render on save, reload the open page.
+
+Every save under specs/, templates/ (components, theme) or compute/ runs the incremental build, so
+exactly the diagrams that depend on the saved file re-render. Each build renders in fresh `spawn`
+processes, so an edited compute function is imported anew. The page polls `/__vizspec/status`: it
+reloads when the version moves and shows the errors of a broken save in a banner; the watcher itself
+never stops on a bad spec.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import sys
+import threading
+import traceback
+from collections.abc import Callable
+from http import HTTPStatus
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+from .build import LANGS, ROOT, SPECS_DIR, build, find_specs
+
+STATUS_PATH = "/__vizspec/status"
+LIVE_JS_PATH = "/__vizspec/live.js"
+WATCHED_SUFFIXES = (".yaml", ".yml", ".py")
+
+LIVE_JS = """(function () {
+  "use strict";
+  var version = null;
+  var box = document.createElement("div");
+  box.id = "vizspec-live";
+  box.setAttribute("role", "alert");
+  box.style.cssText = "display:none;position:fixed;left:12px;right:12px;bottom:12px;z-index:10;" +
+    "max-height:45vh;overflow:auto;background:#FFF2CC;border:2px solid #EB6252;border-radius:8px;" +
+    "padding:8px 12px;font:13px/1.4 monospace;white-space:pre-wrap;box-shadow:0 2px 8px rgba(0,0,0,.2)";
+  document.body.appendChild(box);
+  function show(s) {
+    if (s.errors && s.errors.length) {
+      var lines = [s.errors.length + " diagram(s) failed to render:"];
+      s.errors.forEach(function (e) { lines = lines.concat(e.problems); });
+      box.textContent = lines.join("\\n");
+      box.style.display = "block";
+    } else {
+      box.style.display = "none";
+    }
+    document.documentElement.setAttribute("data-vizspec-building", s.building ? "1" : "0");
+  }
+  function poll() {
+    fetch("__STATUS__", {cache: "no-store"}).then(function (r) { return r.json(); }).then(function (s) {
+      if (version === null) { version = s.version; }
+      else if (s.version !== version) { location.reload(); return; }
+      show(s);
+      setTimeout(poll, 700);
+    }).catch(function () { setTimeout(poll, 2000); });
+  }
+  poll();
+})();
+""".replace("__STATUS__", STATUS_PATH)
+
+WAITING_PAGE = """<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>vizspec watch</title>
+<link rel="icon" href="data:,"></head><body><p>Rendering… this page reloads when the first build is done.</p>
+<script src="__LIVE__"></script></body></html>""".replace("__LIVE__", LIVE_JS_PATH)
+
+
+class LiveState:
+    """What the page polls: a version that moves when outputs change, and the current errors."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.version = 0
+        self.building = False
+        self.errors: list[dict[str, Any]] = []
+        self.summary = ""
+        self.rendered: list[str] = []
+        self.builds = 0
+
+    def snapshot(self) -> dict[str, Any]:
+        """The JSON the status endpoint serves."""
+        with self.lock:
+            return {"version": self.version, "building": self.building, "errors": list(self.errors),
+                    "summary": self.summary, "rendered": list(self.rendered), "builds": self.builds}
+
+
+def make_handler(out: Path, state: LiveState) -> type[SimpleHTTPRequestHandler]:
+    """A request handler serving `out`, the status endpoint and the live-reload script."""
+
+    class Handler(SimpleHTTPRequestHandler):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, directory=str(out), **kwargs)
+
+        def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+            path = self.path.split("?", 1)[0]
+            if path == STATUS_PATH:
+                self._send(json.dumps(state.snapshot(), ensure_ascii=False).encode(), "application/json")
+            elif path == LIVE_JS_PATH:
+                self._send(LIVE_JS.encode(), "text/javascript")
+            elif path in ("/", "/index.html"):
+                try:
+                    page = (out / "index.html").read_text(encoding="utf-8")
+                except OSError:
+                    page = WAITING_PAGE
+                if LIVE_JS_PATH not in page:
+                    tag = f'<script src="{LIVE_JS_PATH}"></script>'
+                    page = page.replace("</body>", tag + "\n</body>") if "</body>" in page else page + tag
+                self._send(page.encode(), "text/html; charset=utf-8")
+            else:
+                super().do_GET()
+
+        def _send(self, body: bytes, ctype: str) -> None:
+            self.send_response(HTTPStatus.OK)
+            self.send_header("Content-Type", ctype)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def end_headers(self) -> None:
+            self.send_header("Cache-Control", "no-store")
+            super().end_headers()
+
+        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 (the base class's name)
+            pass
+
+    return Handler
+
+
+class Watcher:
+    """Builds, serves and rebuilds on change; `start()` serves, `run()` blocks watching until stopped."""
+
+    def __init__(self, specs_dir: Path = SPECS_DIR, out: Path = Path("build"), formats: tuple[str, ...] = ("svg",),
+                 langs: tuple[str, ...] = LANGS, host: str = "127.0.0.1", port: int = 8000, jobs: int | None = None,
+                 watch_paths: list[Path] | None = None, log: Callable[[str], None] | None = None) -> None:
+        self.specs_dir = Path(specs_dir)
+        self.out = Path(out)
+        self.formats, self.langs, self.jobs = formats, langs, jobs
+        self.host, self.port = host, port
+        self.state = LiveState()
+        self.watch_paths = [Path(p) for p in (watch_paths or [self.specs_dir, ROOT / "templates", ROOT / "compute"])]
+        self.log = log or (lambda msg: print(msg, file=sys.stderr, flush=True))
+        self.server: ThreadingHTTPServer | None = None
+        self._thread: threading.Thread | None = None
+        self._specs: set[str] = set()
+
+    @property
+    def url(self) -> str:
+        """Where the gallery is served."""
+        return f"http://{self.host}:{self.port}/"
+
+    def start(self) -> None:
+        """Bind the server (port 0 picks a free one) and serve in a background thread."""
+        self.out.mkdir(parents=True, exist_ok=True)
+        self.server = ThreadingHTTPServer((self.host, self.port), make_handler(self.out, self.state))
+        self.server.daemon_threads = True
+        self.port = self.server.server_address[1]
+        self._thread = threading.Thread(target=self.server.serve_forever, name="vizspec-watch-http", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        """Stop serving."""
+        if self.server is not None:
+            self.server.shutdown()
+            self.server.server_close()
+            self.server = None
+
+    def rebuild(self, changed: set[str] | None = None) -> None:
+        """Run the incremental build; record what rendered and what failed. Never raises."""
+        with self.state.lock:
+            self.state.building = True
+        errors: list[dict[str, Any]] = []
+        rendered: list[str] = []
+        summary = ""
+        try:
+            self._forget_compute(changed)
+            paths = find_specs(self.specs_dir)
+            report = build(paths, self.out, self.formats, self.langs, jobs=self.jobs, fresh=True)
+            rendered = [r.id or r.path for r in report.results if r.status == "rendered"]
+            errors = [{"path": r.path, "id": r.id, "problems": r.problems} for r in report.failed]
+            summary = (f"{report.count('rendered')} rendered, {report.count('cached')} cached, "
+                       f"{report.count('failed')} failed in {report.seconds:.2f} s")
+            specs = {str(p) for p in paths}
+        except Exception as e:  # a bug in the build itself: show it on the page, keep watching
+            errors = [{"path": "(build)", "id": None, "problems": [f"internal error: {type(e).__name__}: {e}",
+                                                                   traceback.format_exc()]}]
+            summary = "build failed"
+            specs = self._specs
+        with self.state.lock:
+            if rendered or errors != self.state.errors or specs != self._specs or self.state.builds == 0:
+                self.state.version += 1
+            self.state.errors, self.state.rendered, self.state.summary = errors, rendered, summary
+            self.state.building = False
+            self.state.builds += 1
+        self._specs = specs
+        self.log(summary + ("" if not errors else "\n" + "\n".join(p for e in errors for p in e["problems"])))
+
+    @staticmethod
+    def _forget_compute(changed: set[str] | None) -> None:
+        """Drop memoised compute source hashes (and the allow-list, when registry.py changed)."""
+        from compute import registry
+
+        if changed and any(Path(p).name == "registry.py" for p in changed):
+            importlib.reload(registry)
+        registry.source_hash.cache_clear()
+        registry.get.cache_clear()
+
+    def _filter(self, _change: Any, path: str) -> bool:
+        p = Path(path)
+        if p.suffix not in WATCHED_SUFFIXES or "__pycache__" in p.parts or p.name.startswith("."):
+            return False
+        try:
+            p.resolve().relative_to(self.out.resolve())
+            return False
+        except ValueError:
+            return True
+
+    def run(self, stop_event: threading.Event | None = None) -> None:
+        """Serve, build once, then rebuild on every change until `stop_event` is set (or Ctrl-C)."""
+        import watchfiles
+
+        if self.server is None:
+            self.start()
+        self.log(f"serving {self.url} — watching {', '.join(_show(p) for p in self.watch_paths)} (Ctrl-C stops)")
+        try:
+            self.rebuild()
+            paths = [p for p in self.watch_paths if p.exists()]
+            for changes in watchfiles.watch(*paths, watch_filter=self._filter, stop_event=stop_event,
+                                            debounce=200, step=50, raise_interrupt=False):
+                changed = {path for _kind, path in changes}
+                self.log("changed: " + ", ".join(sorted(_show(Path(p)) for p in changed)))
+                self.rebuild(changed)
+        finally:
+            self.stop()
+
+
+def _show(p: Path) -> str:
+    try:
+        return str(p.resolve().relative_to(Path.cwd().resolve())) or "."
+    except ValueError:
+        return str(p)
