@@ -32,9 +32,10 @@ def layout_box(b: Box, path: tuple, ctx: Ctx, min_w: float = 0, min_h: float = 0
     h = max(th * extra + 2 * vpad, b.height or 0, min_h, ctx.size("body") * 1.3 + 2 * vpad)
     if b.shape == "pill":
         w = max(w, tw + h)
-    style = Style(fill=ctx.color(b.role), stroke=ctx.color(b.outline) if b.outline else None,
+    outline = b.outline or ("frame" if b.role == "white" else None)  # a white box needs an edge to be seen
+    style = Style(fill=ctx.color(b.role), stroke=ctx.color(outline) if outline else None,
                   stroke_width=ctx.theme.stroke["width"], dash=(4, 3) if b.dashed else None)
-    if b.dashed and not b.outline:
+    if b.dashed and not outline:
         style = Style(fill=style.fill, stroke=ctx.color("text-soft"), stroke_width=style.stroke_width, dash=(4, 3))
     if b.shape == "ellipse":
         shape = Ellipse(w / 2, h / 2, w / 2, h / 2, style, meta)
