@@ -164,8 +164,9 @@ def layout_panel(p: Panel, path: tuple, ctx: Ctx, min_w: float = 0, min_h: float
                                "text-soft", "start", meta=Meta(p.id, "text-soft", ctx.src(path + ("title",)),
                                                                 "panel-title"))
     th = title.h + pad * 0.5 if title else 0.0
-    inner = _stack(p, path, ctx, p.direction == "row", max(min_w - 2 * pad, 0), max(min_h - 2 * pad - th, 0))
-    inner.anchors.pop(p.id, None) if p.id else None
+    inner = _stack(p, path, ctx, p.direction == "row", max(min_w - 2 * pad, 0), 0)  # content sits under the title
+    if p.id:
+        inner.anchors.pop(p.id, None)
     w = max(inner.w, title.w if title else 0) + 2 * pad
     h = inner.h + th + 2 * pad
     w, h = max(w, min_w), max(h, min_h)

@@ -79,7 +79,25 @@ class Metrics:
 
     def wrap(self, text: str, size: float, max_width: float | None, weight: int = 400,
              mono: bool = False) -> list[str]:
-        """Break text into lines no wider than max_width: at spaces, or between CJK characters."""
+        """Break text into balanced lines no wider than max_width (like CSS `text-wrap: balance`).
+
+        Greedy breaking at spaces or between CJK characters gives the number of lines; the narrowest
+        width that keeps that number then spreads the words evenly, so no line is left with one word.
+        """
+        lines = self._greedy(text, size, max_width, weight, mono)
+        if max_width is None or len(lines) < 2:
+            return lines
+        lo, hi = max_width / 2, max_width
+        for _ in range(12):
+            mid = (lo + hi) / 2
+            if len(self._greedy(text, size, mid, weight, mono)) <= len(lines):
+                hi = mid
+            else:
+                lo = mid
+        return self._greedy(text, size, hi, weight, mono)
+
+    def _greedy(self, text: str, size: float, max_width: float | None, weight: int = 400,
+                mono: bool = False) -> list[str]:
         lines: list[str] = []
         for para in text.split("\n"):
             if max_width is None or self.width(para, size, weight, mono) <= max_width:
