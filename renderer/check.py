@@ -112,12 +112,18 @@ def _edges_crossing(scene: Scene, boxes, file) -> list[Problem]:
 
 def _labels_on_boxes(scene: Scene, boxes, file) -> list[Problem]:
     out = []
+    lines = [p for p in walk(scene.items) if isinstance(p, Line) and p.meta.kind == "edge"]
     for t in walk(scene.items):
         if isinstance(t, Text) and t.meta.kind == "edge-label":
             for g, shape in boxes:
                 if _area(bbox(t), bbox(shape)) > 1:
                     out.append(_problem(t.meta.src, file, f"edge label '{t.text}' overlaps box '{g.meta.id or '?'}' "
                                                           "(widen the gap or shorten the label)"))
+            tb = Anchor(*_xywh(bbox(t)))
+            for line in lines:
+                if line.meta.id != t.meta.id and any(segment_hits(line.points[i], line.points[i + 1], tb, 0.5)
+                                                     for i in range(len(line.points) - 1)):
+                    out.append(_problem(t.meta.src, file, f"edge label '{t.text}' lies on another edge's line"))
     return out
 
 

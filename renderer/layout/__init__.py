@@ -9,7 +9,7 @@ from ..spec.errors import SpecError
 from ..theme import Theme, UnknownRole
 from . import chart, code, flow, graph, icon, math, table, tensor, timeline, tree  # noqa: F401 (register kinds)
 from .base import Block, Ctx, layout_element, plain
-from .edges import draw_edge
+from .edges import draw_edges
 from .text import Metrics
 
 _METRICS: dict[str, Metrics] = {}
@@ -28,10 +28,8 @@ def layout(bound: BoundSpec, theme: Theme, lang: str = "en") -> Scene:
     d = bound.for_lang(lang)
     try:
         body = layout_element(d.body, ("body",), ctx)
-        edges = []
-        for i, e in enumerate(d.edges):
-            edges += draw_edge(e, body.anchors[e.from_], body.anchors[e.to], ctx, ctx.src(("edges", i)), i,
-                               body.obstacles)
+        edges = draw_edges(d.edges, body.anchors, body.obstacles, ctx,
+                           [ctx.src(("edges", i)) for i in range(len(d.edges))])
     except UnknownRole as e:
         role = e.args[0]
         raise SpecError([bound.spec.doc.problem(_find_role(bound.spec.doc.data, role),

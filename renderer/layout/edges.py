@@ -63,6 +63,8 @@ def route(a: Anchor, b: Anchor, e: Edge, obstacles: list[Anchor] = ()) -> list[P
     every other pair of sides; a route's cost is 10 000 per box it crosses plus its length, with a small
     bonus for the preferred route, so a clean direct route wins and a crossing one is avoided.
     """
+    if _same(a, b):
+        return _self_loop(a, e.from_side if e.from_side != "auto" else "right")
     others = [o for o in obstacles if not (_same(o, a) or _same(o, b) or _inside(a, o) or _inside(b, o))]
     first = _route(a, b, e, e.from_side, e.to_side)
     if e.route == "straight" or not others or _crossings(first, others) == 0:
@@ -78,6 +80,19 @@ def route(a: Anchor, b: Anchor, e: Edge, obstacles: list[Anchor] = ()) -> list[P
             if c < best_cost:
                 best, best_cost = pts, c
     return best
+
+
+def _self_loop(a: Anchor, side: str, out: float = 26) -> list[Pt]:
+    """A loop leaving and re-entering the same side of a box (a step that repeats)."""
+    if side in ("left", "right"):
+        x = a.x + a.w if side == "right" else a.x
+        d = out if side == "right" else -out
+        y0, y1 = a.y + a.h * 0.3, a.y + a.h * 0.7
+        return [(x, y0), (x + d, y0), (x + d, y1), (x, y1)]
+    y = a.y + a.h if side == "bottom" else a.y
+    d = out if side == "bottom" else -out
+    x0, x1 = a.x + a.w * 0.3, a.x + a.w * 0.7
+    return [(x0, y), (x0, y + d), (x1, y + d), (x1, y)]
 
 
 def _same(o: Anchor, a: Anchor) -> bool:
@@ -171,31 +186,65 @@ def _dedupe(pts: list[Pt]) -> list[Pt]:
     return out
 
 
-def draw_edge(e: Edge, a: Anchor, b: Anchor, ctx: Ctx, src: str | None, index: int,
-              obstacles: list[Anchor] = ()) -> list[Prim]:
-    """The line (with heads) and its label on a white backing, centred on the longest segment."""
-    pts = route(a, b, e, list(obstacles))
-    meta = Meta(f"edge-{index}", e.role, src, "edge")
-    style = Style(stroke=ctx.color(e.role), stroke_width=ctx.theme.stroke["edge"], dash=(5, 4) if e.dashed else None)
-    out: list[Prim] = [Line(tuple(pts), style, e.head in ("start", "both"), e.head in ("end", "both"), meta)]
-    if e.label is not None:
-        text = ctx.t(e.label)
-        size = ctx.size("edge_label")
-        block = ctx.text_lines(text, size, 200, 400, "text-soft",
-                               meta=Meta(f"edge-{index}", "text-soft", src, "edge-label"))
-        seg = max(range(len(pts) - 1), key=lambda i: math.dist(pts[i], pts[i + 1]))
-        (x0, y0), (x1, y1) = pts[seg], pts[seg + 1]
+def draw_edges(edges: list[Edge], anchors: dict[str, Anchor], obstacles: list[Anchor], ctx: Ctx,
+               srcs: list[str | None]) -> list[Prim]:
+    """Route every edge, then place labels clear of boxes and of the other edges' lines."""
+    routes = [route(anchors[e.from_], anchors[e.to], e, obstacles) for e in edges]
+    out: list[Prim] = []
+    labels: list[Prim] = []
+    for i, (e, pts) in enumerate(zip(edges, routes, strict=True)):
+        meta = Meta(f"edge-{i}", e.role, srcs[i], "edge")
+        style = Style(stroke=ctx.color(e.role), stroke_width=ctx.theme.stroke["edge"],
+                      dash=(5, 4) if e.dashed else None)
+        out.append(Line(tuple(pts), style, e.head in ("start", "both"), e.head in ("end", "both"), meta))
+        if e.label is None:
+            continue
+        block = ctx.text_lines(ctx.t(e.label), ctx.size("edge_label"), 200, 400, "text-soft",
+                               meta=Meta(f"edge-{i}", "text-soft", srcs[i], "edge-label"))
+        others = [_segment_box(r[k], r[k + 1]) for j, r in enumerate(routes) if j != i for k in range(len(r) - 1)]
+        a, b = anchors[e.from_], anchors[e.to]
+        bx, by = _label_position(pts, block.w, block.h, list(obstacles) + others, 1 if _same(a, b) else None)
+        labels.append(Rect(bx - 3, by, block.w + 6, block.h, 3, Style(fill=ctx.color("white")),
+                           Meta(f"edge-{i}", "white", srcs[i], "edge-label-bg")))
+        labels += block.moved(bx, by).items
+    return out + labels  # labels last: drawn over every line
+
+
+def _segment_box(p: Pt, q: Pt) -> Anchor:
+    """A thin box around a line segment (labels keep off other edges)."""
+    return Anchor(min(p[0], q[0]) - 1, min(p[1], q[1]) - 1, abs(q[0] - p[0]) + 2, abs(q[1] - p[1]) + 2)
+
+
+def _label_position(pts: list[Pt], w: float, h: float, boxes: list[Anchor], seg: int | None) -> Pt:
+    """Top-left of an edge label: beside (vertical) or on (horizontal) a segment, clear of every box.
+
+    Candidates are tried on the longest segment first, then the others; the first one that covers
+    no box wins (else the first candidate): a label never sits on an element when there is room.
+    """
+    order = sorted(range(len(pts) - 1), key=lambda i: -math.dist(pts[i], pts[i + 1]))
+    if seg is not None:
+        order = [seg] + [i for i in order if i != seg]
+    cands: list[Pt] = []
+    for i in order:
+        (x0, y0), (x1, y1) = pts[i], pts[i + 1]
         mx, my = (x0 + x1) / 2, (y0 + y1) / 2
-        if abs(x1 - x0) < 0.5:  # vertical segment: label to its right, clear of the line
-            bx, by = mx + 6, my - block.h / 2
-        elif math.dist(pts[seg], pts[seg + 1]) < block.w + 12:  # short: label above the line
-            bx, by = mx - block.w / 2, my - block.h - 3
+        if abs(x1 - x0) < 0.5:  # vertical: right of the line, else left of it
+            top, bottom = min(y0, y1), max(y0, y1)
+            cands += [(mx + 6, my - h / 2), (mx - 6 - w, my - h / 2), (mx + 6, top - h - 2), (mx - 6 - w, top - h - 2),
+                      (mx + 6, bottom + 2), (mx - 6 - w, bottom + 2)]
         else:
-            bx, by = mx - block.w / 2, my - block.h / 2
-        out.append(Rect(bx - 3, by, block.w + 6, block.h, 3, Style(fill=ctx.color("white")),
-                        Meta(f"edge-{index}", "white", src, "edge-label-bg")))
-        out += block.moved(bx, by).items
-    return out
+            if math.dist(pts[i], pts[i + 1]) >= w + 12:
+                cands.append((mx - w / 2, my - h / 2))
+            cands += [(mx - w / 2, my - h - 3), (mx - w / 2, my + 3)]
+    for x, y in cands:
+        r = Anchor(x - 3, y, w + 6, h)
+        if not any(_overlap(r, o) for o in boxes):
+            return (x, y)
+    return cands[0]
+
+
+def _overlap(r: Anchor, o: Anchor) -> bool:
+    return min(r.x + r.w, o.x + o.w) - max(r.x, o.x) > 0.5 and min(r.y + r.h, o.y + o.h) - max(r.y, o.y) > 0.5
 
 
 def label_text(p: Prim) -> bool:

@@ -29,6 +29,8 @@ def layout_box(b: Box, path: tuple, ctx: Ctx, min_w: float = 0, min_h: float = 0
         extra = 1.42  # text rectangle inscribed in the ellipse
     vpad = pad * 0.6
     w = max(tw * extra + 2 * pad, b.width or 0, min_w, ctx.size("body") * 2)
+    if b.shape in ("pill", "ellipse"):
+        min_h = 0.0  # round shapes keep their natural height when a container stretches its children
     h = max(th * extra + 2 * vpad, b.height or 0, min_h, ctx.size("body") * 1.3 + 2 * vpad)
     if b.shape == "pill":
         w = max(w, tw + h)
