@@ -21,12 +21,19 @@ stamp="$VENV/.vizspec-installed"
 [ $want_test = 1 ] && stamp="$VENV/.vizspec-installed-test"
 if [ -f "$stamp" ] && [ "$stamp" -nt pyproject.toml ]; then exit 0; fi
 [ -x "$VENV/bin/python" ] || python3 -m venv "$VENV"
-"$VENV/bin/python" -m pip install -q --upgrade pip >/dev/null
+pip_install() {  # quiet on success; the whole pip log on failure
+  local log; log=$(mktemp)
+  if ! "$VENV/bin/python" -m pip install -q --disable-pip-version-check "$@" >"$log" 2>&1; then
+    grep -v "^WARNING: Location '" "$log" >&2; rm -f "$log"; return 1
+  fi
+  rm -f "$log"
+}
+echo "setup: installing Python packages into $VENV"
 # torch first and alone: the CPU wheel on disk; any looser request would pull a multi-GB CUDA build.
-"$VENV/bin/python" -m pip install -q "torch==2.13.0"
+pip_install "torch==2.13.0"
 if [ $want_test = 1 ]; then
-  "$VENV/bin/python" -m pip install -q -e ".[test]"
+  pip_install -e ".[test]"
 else
-  "$VENV/bin/python" -m pip install -q -e .
+  pip_install -e .
 fi
 touch "$stamp"
