@@ -41,7 +41,8 @@ def _fmt(v: Any, spec: str = ".3g") -> Any:
     if not isinstance(spec, str) or len(spec) > 12 or not re.fullmatch(r"[<>^+\- #0-9,._a-zA-Z%]*", spec):
         raise ExprError(f"fmt: bad format {spec!r} (expected a format spec such as '.3f')")
     if any(int(d) > MAX_FORMAT_NUMBER for d in re.findall(r"\d+", spec)):
-        raise ExprError(f"fmt: width or precision in {spec!r} too large (limit {MAX_FORMAT_NUMBER})")
+        raise ExprError(f"fmt: width or precision in {spec!r} too large (limit max_format_number = "
+                        f"{MAX_FORMAT_NUMBER})")
 
     def one(x: Any) -> str:
         if isinstance(x, float) and not math.isfinite(x):
@@ -76,9 +77,16 @@ def _finite(x: Any) -> Any:
     return x
 
 
+def _kind(x: Any) -> str:
+    """A value's type as the spec author knows it."""
+    if isinstance(x, bool):
+        return "true/false"
+    return {str: "text", list: "a list", dict: "a mapping", type(None): "null"}.get(type(x), "a number")
+
+
 def _check_num(x: Any) -> float:
     if not _num(x):
-        raise ExprError(f"expected a number, got {type(x).__name__}")
+        raise ExprError(f"expected a number, got {_kind(x)}")
     return x
 
 
@@ -106,7 +114,7 @@ def _join(v: Any, sep: str = ", ") -> str:
         parts.append(to_text(x))
         size += len(parts[-1]) + len(sep)
         if size > MAX_TEXT:
-            raise ExprError(f"join: text too long (limit {MAX_TEXT} characters)")
+            raise ExprError(f"join: text too long (limit max_placeholder_text = {MAX_TEXT} characters)")
     return sep.join(parts)
 
 
@@ -135,8 +143,11 @@ FILTERS: dict[str, Callable[..., Any]] = {
 
 _BIN = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul, ast.Div: operator.truediv,
         ast.FloorDiv: operator.floordiv, ast.Mod: operator.mod, ast.Pow: operator.pow}
+_SYMBOL = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.FloorDiv: "//", ast.Mod: "%",
+           ast.Pow: "**"}
 _CMP = {ast.Eq: operator.eq, ast.NotEq: operator.ne, ast.Lt: operator.lt, ast.LtE: operator.le,
-        ast.Gt: operator.gt, ast.GtE: operator.ge}
+        ast.Gt: operator.gt, ast.GtE: operator.ge,
+        ast.In: lambda a, b: a in b, ast.NotIn: lambda a, b: a not in b}  # membership in a list/mapping
 
 
 # what users are told when they write Python the placeholder language does not have
@@ -168,14 +179,14 @@ def evaluate(source: str, names: dict[str, Any]) -> Any:
     """Evaluate one placeholder expression against the named compute results."""
     source = source.strip()
     if len(source) > MAX_EXPR:
-        raise ExprError(f"expression too long ({len(source)} characters, limit {MAX_EXPR})")
+        raise ExprError(f"expression too long: {len(source)} characters (limit max_expr_chars = {MAX_EXPR})")
     result = _Eval(names).visit(_parse(source))
     return _finite(result)
 
 
 def _int_ok(x: Any) -> Any:
     if isinstance(x, int) and not isinstance(x, bool) and x.bit_length() > MAX_INT_BITS:
-        raise ExprError(f"number too large (limit ±2**{MAX_INT_BITS})")
+        raise ExprError(f"number too large (limit max_int_bits = {MAX_INT_BITS}: at most ±2**{MAX_INT_BITS})")
     return x
 
 
@@ -197,7 +208,7 @@ class _Eval:
         self.depth += 1
         try:
             if self.depth > MAX_NESTING:
-                raise ExprError(f"expression nested too deeply (limit {MAX_NESTING} levels)")
+                raise ExprError(f"expression nested too deeply (limit max_expr_nesting = {MAX_NESTING} levels)")
             return method(node)
         finally:
             self.depth -= 1
@@ -244,11 +255,14 @@ class _Eval:
             if not -len(base) <= key < len(base):
                 raise ExprError(f"index {key} out of range (list has {len(base)} items)")
             return base[key]
-        if isinstance(base, dict) and isinstance(key, str) and not key.startswith("_"):
+        if isinstance(key, str) and key.startswith("_"):
+            raise ExprError(f"access to '{_clip(key)}' is not allowed (names starting with _ are private)")
+        if isinstance(base, dict) and isinstance(key, str):
             if key not in base:
                 raise ExprError(f"no key '{key}' (expected one of: {', '.join(sorted(map(str, base)))})")
             return base[key]
-        raise ExprError(f"cannot index a {type(base).__name__} with {type(key).__name__}")
+        raise ExprError(f"cannot index {_kind(base)} with {_kind(key)} (expected list[number] or "
+                        "mapping['key'])")
 
     def v_List(self, n: ast.List) -> list:
         return [self.visit(e) for e in n.elts]
@@ -276,7 +290,7 @@ class _Eval:
         for op, comp in zip(n.ops, n.comparators, strict=True):
             right = self.visit(comp)
             if type(op) not in _CMP:
-                raise ExprError("only ==, !=, <, <=, >, >= comparisons are allowed")
+                raise ExprError("only ==, !=, <, <=, >, >=, in, not in comparisons are allowed")
             try:
                 if not _CMP[type(op)](left, right):
                     return False
@@ -291,17 +305,20 @@ class _Eval:
         left, right = self.visit(n.left), self.visit(n.right)
         if isinstance(n.op, ast.Add) and isinstance(left, str) and isinstance(right, str):
             if len(left) + len(right) > MAX_TEXT:
-                raise ExprError(f"text too long (limit {MAX_TEXT} characters)")
+                raise ExprError(f"text too long (limit max_placeholder_text = {MAX_TEXT} characters)")
             return left + right
         if type(n.op) not in _BIN:
             raise ExprError("only + - * / // % ** and | filters are allowed")
-        _check_num(left)
-        _check_num(right)
+        if not (_num(left) and _num(right)):
+            sym = _SYMBOL[type(n.op)]
+            raise ExprError(f"'{sym}' needs numbers on both sides, got {_kind(left)} and {_kind(right)} "
+                            f"(text and lists cannot be {'repeated' if sym == '*' else 'computed with'})")
         if isinstance(n.op, ast.Pow):
             if abs(right) > MAX_POWER:
-                raise ExprError(f"exponent {_clip(str(right))} too large (limit {MAX_POWER})")
+                raise ExprError(f"exponent {_clip(str(right))} too large (limit max_power = {MAX_POWER})")
             if isinstance(left, int) and isinstance(right, int) and left.bit_length() * right > MAX_INT_BITS:
-                raise ExprError(f"number too large (limit ±2**{MAX_INT_BITS})")
+                raise ExprError(f"number too large (limit max_int_bits = {MAX_INT_BITS}: at most "
+                                f"±2**{MAX_INT_BITS})")
         try:
             result = _BIN[type(n.op)](left, right)
         except (ZeroDivisionError, OverflowError, ValueError) as e:
@@ -350,7 +367,7 @@ def to_text(v: Any) -> str:
         return ""
     text = str(_int_ok(v))
     if len(text) > MAX_TEXT:
-        raise ExprError(f"text too long (limit {MAX_TEXT} characters)")
+        raise ExprError(f"text too long (limit max_placeholder_text = {MAX_TEXT} characters)")
     return text
 
 
@@ -370,7 +387,7 @@ def render_template(text: str, names: dict[str, Any], used: set[str] | None = No
         return evaluate(matches[0].group(1), names)
     out = PLACEHOLDER.sub(lambda m: to_text(evaluate(m.group(1), names)), text)
     if len(out) > MAX_TEXT:
-        raise ExprError(f"text too long (limit {MAX_TEXT} characters)")
+        raise ExprError(f"text too long (limit max_placeholder_text = {MAX_TEXT} characters)")
     return out
 
 

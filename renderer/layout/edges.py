@@ -66,14 +66,14 @@ def route(a: Anchor, b: Anchor, e: Edge, obstacles: list[Anchor] = ()) -> list[P
     if _same(a, b):
         return _self_loop(a, e.from_side if e.from_side != "auto" else "right")
     others = [o for o in obstacles if not (_same(o, a) or _same(o, b) or _inside(a, o) or _inside(b, o))]
-    first = _route(a, b, e, e.from_side, e.to_side)
+    first = _route(a, b, e, e.from_side, e.to_side, others)
     if e.route == "straight" or not others or _crossings(first, others) == 0:
         return first
     sides = ("top", "bottom", "left", "right")
     best, best_cost = first, _cost(first, others) - 50
     for sa in ([e.from_side] if e.from_side != "auto" else sides):
         for sb in ([e.to_side] if e.to_side != "auto" else sides):
-            pts = _route(a, b, e, sa, sb)
+            pts = _route(a, b, e, sa, sb, others)
             if _enters_wrong_way(pts, a, b):
                 continue
             c = _cost(pts, others)
@@ -141,7 +141,7 @@ def segment_hits(p: Pt, q: Pt, r: Anchor, inset: float = 1.0, strict: bool = Fal
     return t1 - t0 > (1e-3 if not strict else 0.05)
 
 
-def _route(a: Anchor, b: Anchor, e: Edge, from_side: str, to_side: str) -> list[Pt]:
+def _route(a: Anchor, b: Anchor, e: Edge, from_side: str, to_side: str, others: list[Anchor] = ()) -> list[Pt]:
     """One candidate route for fixed sides ('auto' picks from the relative position)."""
     if e.route == "straight":
         p0 = _clip_to_border(a, (b.cx, b.cy))
@@ -158,7 +158,8 @@ def _route(a: Anchor, b: Anchor, e: Edge, from_side: str, to_side: str) -> list[
             return [_port(a, sa, x), _port(b, sb, x)]
         p0, p1 = _port(a, sa), _port(b, sb)
         if sa == sb:  # both on the same side: a U-shaped loop
-            y = min(p0[1], p1[1]) - 20 if sa == "top" else max(p0[1], p1[1]) + 20
+            y = _clear(min(p0[1], p1[1]) - 20 if sa == "top" else max(p0[1], p1[1]) + 20, sa == "top",
+                       [(o.y, o.y + o.h) for o in others if o.x < max(p0[0], p1[0]) and o.x + o.w > min(p0[0], p1[0])])
         else:
             y = (p0[1] + p1[1]) / 2
         return _dedupe([p0, (p0[0], y), (p1[0], y), p1])
@@ -169,13 +170,26 @@ def _route(a: Anchor, b: Anchor, e: Edge, from_side: str, to_side: str) -> list[
             return [_port(a, sa, y), _port(b, sb, y)]
         p0, p1 = _port(a, sa), _port(b, sb)
         if sa == sb:
-            x = min(p0[0], p1[0]) - 20 if sa == "left" else max(p0[0], p1[0]) + 20
+            x = _clear(min(p0[0], p1[0]) - 20 if sa == "left" else max(p0[0], p1[0]) + 20, sa == "left",
+                       [(o.x, o.x + o.w) for o in others if o.y < max(p0[1], p1[1]) and o.y + o.h > min(p0[1], p1[1])])
         else:
             x = (p0[0] + p1[0]) / 2
         return _dedupe([p0, (x, p0[1]), (x, p1[1]), p1])
     p0, p1 = _port(a, sa), _port(b, sb)
     corner = (p1[0], p0[1]) if not vert_a else (p0[0], p1[1])
     return _dedupe([p0, corner, p1])
+
+
+def _clear(v: float, decreasing: bool, spans: list[tuple[float, float]], gap: float = 20) -> float:
+    """Move a U-loop's far coordinate past every box span it would run through (and only those)."""
+    moved = True
+    while moved:
+        moved = False
+        for lo, hi in spans:
+            if lo - 1 < v < hi + 1:
+                v = lo - gap if decreasing else hi + gap
+                moved = True
+    return v
 
 
 def _dedupe(pts: list[Pt]) -> list[Pt]:
