@@ -2,13 +2,15 @@
 
 A component file has `params:` (name → default; `null` means required) and `body:` (one element).
 Inside the body, `{{ params.NAME }}` is replaced by the argument: the raw value where the whole
-string is that placeholder, text otherwise; every other placeholder is left for binding. Element ids
+string is that placeholder, text otherwise; inside a larger placeholder expression `params.NAME` becomes
+the argument as a literal (`{{ 'kept' if i < params.n else 'light' }}`); everything else is left for binding. Element ids
 inside get the prefix `X.` when the `use` has an id, so one component can be used twice. Expansion
 happens right after YAML loading, so schema errors inside a component point at the component file.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 from typing import Any
@@ -20,6 +22,8 @@ COMPONENTS_DIR = Path(__file__).resolve().parents[2] / "templates" / "components
 NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 MAX_DEPTH = 8
 PARAM = re.compile(r"\{\{\s*params\.([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
+EXPR = re.compile(r"\{\{.*?\}\}", re.S)
+PARAM_REF = re.compile(r"\bparams\.([A-Za-z_][A-Za-z0-9_]*)")
 
 
 def component_path(name: Any, root: Path | None = None) -> Path:
@@ -105,7 +109,10 @@ def _substitute(node: Any, values: dict, prefix: Any, comp: Located, cpath: tupl
         whole = PARAM.fullmatch(node.strip())
         if whole:
             return _value(whole.group(1), values, comp, cpath)
-        return PARAM.sub(lambda m: str(_value(m.group(1), values, comp, cpath)), node)
+        text = PARAM.sub(lambda m: str(_value(m.group(1), values, comp, cpath)), node)
+        # inside a larger expression, `params.x` becomes the argument as a literal: {{ 'a' if i < params.n else 'b' }}
+        return EXPR.sub(lambda m: PARAM_REF.sub(lambda r: json.dumps(_value(r.group(1), values, comp, cpath),
+                                                                      ensure_ascii=False), m.group(0)), text)
     if isinstance(node, list):
         return [_substitute(v, values, prefix, comp, cpath + (i,)) for i, v in enumerate(node)]
     if isinstance(node, dict):

@@ -92,3 +92,16 @@ def test_the_real_ppo_component_expands():
     expand(doc)
     ids = [b["box"]["id"] for b in doc.data["body"]["row"]["items"]]
     assert ids == ["m.actor", "m.ref", "m.reward", "m.critic"]
+
+
+def test_params_inside_larger_expressions_become_literals(comps, write_spec):
+    (comps / "cell.yaml").write_text(
+        "params: {i: null, label: x}\n"
+        "body: {box: {text: \"{{ params.label }} {{ d.probs[params.i] | fmt('.2f') }}\","
+        " role: \"{{ 'kept' if params.i == d.probs | argmax else 'light' }}\"}}\n")
+    spec = load(write_spec(HEAD + "compute:\n  d: {fn: sampling.softmax, args: {logits: [1, 3, 2]}}\n"
+                                  "body:\n  row:\n    - use: {component: cell, args: {i: 0, label: 'a:'}}\n"
+                                  "    - use: {component: cell, args: {i: 1, label: 'b:'}}\n"))
+    boxes = [e.content for e in bind(spec).diagram.body.content.items]
+    assert [b.text.split(":")[0] for b in boxes] == ["a", "b"]
+    assert [b.role for b in boxes] == ["light", "kept"]
