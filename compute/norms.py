@@ -57,4 +57,4 @@ def batch_norm(x: list[list[float]], eps: float = 1e-5, momentum: float = 0.1,
     mean, var = v.mean(0), v.var(0)
     return jsonable({"output": (v - mean) / np.sqrt(var + eps), "mean": mean, "var": var,
                      "running_mean": (1 - momentum) * rm + momentum * mean,
-                     "running_var": (1 - momentum) * rv + momentum * v.var(0)})
+                     "running_var": (1 - momentum) * rv + momentum * v.var(0, ddof=1)})

@@ -1,10 +1,4 @@
-from hypothesis import settings
-
-# first examples may import torch/transformers (slow, once); keep property runs short on 2 cores
-settings.register_profile("compute", deadline=None, max_examples=60, derandomize=True)
-settings.load_profile("compute")
-
-import pytest  # noqa: E402
+import pytest
 
 
 @pytest.fixture(scope="session")
@@ -16,5 +10,4 @@ def tiny_llama():
     cfg = transformers.LlamaConfig(vocab_size=32, hidden_size=32, intermediate_size=64, num_hidden_layers=2,
                                    num_attention_heads=4, num_key_value_heads=2, max_position_embeddings=64,
                                    pad_token_id=0, bos_token_id=None, eos_token_id=None)
-    model = transformers.LlamaForCausalLM(cfg).eval()
-    return model
+    return transformers.LlamaForCausalLM(cfg).eval()

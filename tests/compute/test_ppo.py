@@ -1,9 +1,12 @@
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from compute import ppo
+
+# deterministic, no per-example deadline (first examples import torch), short on 2 cores
+PROPS = settings(deadline=None, max_examples=60, derandomize=True)
 
 
 def test_clip_objective_positive_advantage():
@@ -20,6 +23,7 @@ def test_clip_objective_negative_advantage():
     assert out["clipped"] == [True, False, False]
 
 
+@PROPS
 @given(st.lists(st.floats(0.0, 3.0), min_size=1, max_size=20), st.floats(-5, 5), st.floats(0.05, 0.5))
 def test_clip_objective_never_exceeds_unclipped(ratios, a, eps):
     out = ppo.clip_objective(ratio=ratios, advantage=a, eps=eps)
@@ -75,6 +79,7 @@ def test_kl_penalty_rewards_add_score_on_last_token():
     assert out["rewards"] == pytest.approx([-0.05, 3.0])
 
 
+@PROPS
 @given(st.lists(st.tuples(st.floats(-20, 0), st.floats(-20, 0)), min_size=1, max_size=10))
 def test_k3_is_never_negative(pairs):
     lp, ref = zip(*pairs, strict=True)

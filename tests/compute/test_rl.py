@@ -1,9 +1,12 @@
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from compute import rl
+
+# deterministic, no per-example deadline (first examples import torch), short on 2 cores
+PROPS = settings(deadline=None, max_examples=60, derandomize=True)
 
 rewards_st = st.lists(st.floats(-10, 10), min_size=1, max_size=15)
 
@@ -20,6 +23,7 @@ def test_discounted_returns_with_discount():
     assert rl.discounted_returns(rewards=[4, 3, 5], gamma=0.5)["returns"] == [6.75, 5.5, 5.0, 0.0]
 
 
+@PROPS
 @given(rewards_st, st.floats(0, 1))
 def test_discounted_returns_equal_the_forward_sum(rewards, gamma):
     g = rl.discounted_returns(rewards=rewards, gamma=gamma)["returns"]
@@ -50,6 +54,7 @@ episode = st.integers(1, 12).flatmap(lambda n: st.tuples(
     st.lists(st.booleans(), min_size=n, max_size=n)))
 
 
+@PROPS
 @given(episode, st.floats(0, 1), st.floats(0, 1))
 def test_gae_equals_the_truncated_sum_of_discounted_td_errors(ep, gamma, lam):
     r, v, d = ep
@@ -60,6 +65,7 @@ def test_gae_equals_the_truncated_sum_of_discounted_td_errors(ep, gamma, lam):
     assert np.allclose(out["returns"], np.array(adv) + np.array(v[:-1]), atol=1e-6)
 
 
+@PROPS
 @given(episode, st.floats(0, 1))
 def test_gae_lambda_one_is_monte_carlo_advantage(ep, gamma):
     r, v, _ = ep
@@ -70,6 +76,7 @@ def test_gae_lambda_one_is_monte_carlo_advantage(ep, gamma):
     assert np.allclose(out["advantages"], np.array(g) - np.array(v[:-1]), atol=1e-6)
 
 
+@PROPS
 @given(episode, st.floats(0, 1))
 def test_gae_lambda_zero_is_td_error(ep, gamma):
     r, v, d = ep
@@ -84,6 +91,7 @@ def test_gae_hand_worked():
     assert out["advantages"] == pytest.approx([-0.325, 0.5])
 
 
+@PROPS
 @given(episode, st.floats(0.5, 1), st.floats(0, 1))
 def test_gae_matches_cleanrl_loop_in_torch(ep, gamma, lam):
     torch = pytest.importorskip("torch")

@@ -2,10 +2,13 @@ import math
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from compute import sampling
+
+# deterministic, no per-example deadline (first examples import torch), short on 2 cores
+PROPS = settings(deadline=None, max_examples=60, derandomize=True)
 
 logit_lists = st.lists(st.floats(-20, 20, allow_nan=False), min_size=1, max_size=12)
 temps = st.floats(0.05, 5.0)
@@ -35,6 +38,7 @@ def test_nonpositive_temperature_is_refused():
         sampling.softmax(logits=[1.0], temperature=0.0)
 
 
+@PROPS
 @given(logit_lists, temps)
 def test_softmax_sums_to_one_and_keeps_order(logits, t):
     p = np.array(sampling.softmax(logits=logits, temperature=t)["probs"])
@@ -74,6 +78,7 @@ def test_top_p_crossing_token_is_kept_and_exact_hit_stops():
     assert sampling.top_p(logits=lg, p=1.0)["kept"] == [True, True, True]
 
 
+@PROPS
 @given(logit_lists, st.floats(0.01, 1.0), temps)
 def test_top_p_keeps_the_smallest_sufficient_prefix(logits, p, t):
     out = sampling.top_p(logits=logits, p=p, temperature=t)
@@ -88,6 +93,7 @@ def test_top_p_keeps_the_smallest_sufficient_prefix(logits, p, t):
     assert np.all(np.array(out["probs"])[~kept] == 0)
 
 
+@PROPS
 @given(logit_lists, st.integers(1, 15), temps)
 def test_top_k_keeps_at_least_k_most_likely(logits, k, t):
     out = sampling.top_k(logits=logits, k=k, temperature=t)
