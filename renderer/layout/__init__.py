@@ -28,6 +28,12 @@ def layout(bound: BoundSpec, theme: Theme, lang: str = "en") -> Scene:
     d = bound.for_lang(lang)
     try:
         body = layout_element(d.body, ("body",), ctx)
+        for i, e in enumerate(d.edges):
+            for end, target in (("from", e.from_), ("to", e.to)):
+                if target not in body.anchors:
+                    known = ", ".join(sorted(k for k in body.anchors if k.startswith(target.rsplit(".", 1)[0])))
+                    raise SpecError([bound.spec.doc.problem(("edges", i, end), f"edge {end} unknown node "
+                                                            f"'{target}' (expected one of: {known or 'none'})")])
         edges = draw_edges(d.edges, body.anchors, body.obstacles, ctx,
                            [ctx.src(("edges", i)) for i in range(len(d.edges))])
     except UnknownRole as e:

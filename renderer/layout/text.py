@@ -56,6 +56,8 @@ class Metrics:
 
     @lru_cache(maxsize=65536)  # noqa: B019 - one Metrics per process
     def _advance(self, text: str, bold: bool, mono: bool) -> float:
+        if not text:
+            return 0.0
         font, upem = self._mono if mono else self._fonts[700 if bold else 400]
         buf = hb.Buffer()
         buf.add_str(text)

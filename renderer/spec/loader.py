@@ -13,13 +13,17 @@ import pydantic
 
 from compute import registry
 
+from . import components
 from .components import expand as expand_components
 from .errors import Problem, SpecError
+from .limits import check_limits
 from .models import Diagram
+from .paths import check_components
 from .schema import schema_problems
 from .yamlpos import Located, load_yaml
 
 CONTAINERS = ("row", "column", "grid", "panel")
+NODE_KINDS = ("tree", "graph")  # kinds whose nodes can be edge ends as `<element id>.<node id>`
 
 
 @dataclass
@@ -55,7 +59,12 @@ def load(path: str | Path) -> Spec:
     doc = load_yaml(file, raw)
     if not isinstance(doc.data, dict):
         raise SpecError([doc.problem((), "a spec is a mapping (expected keys id, chapter, title, body)")])
-    expand_components(doc)
+    root = components.COMPONENTS_DIR  # read per call, so tests can point it at fixtures
+    check_components(doc, root)  # paths, cycles and expansion size, before anything is expanded
+    expand_components(doc, root)
+    problems = check_limits(doc)  # sizes, before the schema walks the data
+    if problems:
+        raise SpecError(problems)
     problems = schema_problems(doc)
     if problems:
         raise SpecError(problems)
@@ -124,9 +133,14 @@ def check_references(doc: Located) -> list[Problem]:
                                             "expected unique ids)"))
             else:
                 seen[eid] = path + ("id",)
+    containers = {content.get("id") for kind, content, _ in walk_elements(doc.data.get("body"), ("body",))
+                  if kind in NODE_KINDS and isinstance(content, dict)}
     for i, edge in enumerate(doc.data.get("edges", [])):
         for end in ("from", "to"):
-            if edge.get(end) not in seen:
+            target = edge.get(end)
+            if isinstance(target, str) and "." in target and target.rsplit(".", 1)[0] in containers:
+                continue  # a node inside a tree or graph: `<element id>.<node id>`, checked at layout
+            if target not in seen:
                 known = ", ".join(sorted(seen)) or "none defined"
                 problems.append(doc.problem(("edges", i, end), f"edge {end} unknown element id "
                                             f"'{edge.get(end)}' (expected one of: {known})"))

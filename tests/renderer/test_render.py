@@ -158,3 +158,15 @@ def test_every_spec_and_component_starts_with_the_schema_line():
         first = p.read_text(encoding="utf-8").splitlines()[0]
         assert first == "# yaml-language-server: $schema=../../schema/diagram.schema.json", p
     assert (ROOT / "schema" / "diagram.schema.json").is_file()
+
+
+def test_edges_can_end_at_a_node_inside_a_graph_and_unknown_nodes_are_located(write_spec):
+    body = ("body:\n  row:\n    - box: {id: a, text: A}\n    - graph:\n        id: g\n"
+            "        nodes: [{id: n1, text: N1}, {id: n2, text: N2}]\n        edges: [{from: n1, to: n2}]\n")
+    scene = scene_of(write_spec(HEAD + body + "edges:\n  - {from: a, to: g.n1}\n"))
+    assert sum(isinstance(p, Line) for p in walk(scene.items)) >= 1
+    from renderer.spec.errors import SpecError
+
+    with pytest.raises(SpecError) as e:
+        scene_of(write_spec(HEAD + body + "edges:\n  - {from: a, to: g.n9}\n", "bad.yaml"))
+    assert "12:19: error: edge to unknown node 'g.n9' (expected one of: g, g.n1, g.n2)" in str(e.value)
