@@ -27,8 +27,20 @@ from .chart_axes import (
     thin_step,
     tick_labels,
 )
-from .chart_canvas import Canvas
-from .chart_data import bin_index, bound, fail, finite, fmt_num, number, numbers, scale_colors, text_of
+from .chart_canvas import ASCENT, DESCENT, Canvas
+from .chart_data import (
+    bin_index,
+    bound,
+    check_roles,
+    fail,
+    finite,
+    fmt_num,
+    measure,
+    number,
+    numbers,
+    scale_colors,
+    text_of,
+)
 
 SERIES_ROLES = ("accent", "warm", "thought", "emphasis", "title", "kept", "module")
 DEFAULT_W = 340.0
@@ -55,6 +67,7 @@ class _S:
 @register("chart")
 def layout_chart(el: Chart, path: tuple, ctx: Ctx, min_w: float = 0, min_h: float = 0) -> Block:
     """A chart with axes, sized so every label is measured and fits."""
+    check_roles(ctx, el, path)
     c = Canvas(ctx)
     legend: list[tuple[str, str, str, int]] = []  # (name, role, shape, series index)
     if el.kind == "heatmap":
@@ -65,7 +78,7 @@ def layout_chart(el: Chart, path: tuple, ctx: Ctx, min_w: float = 0, min_h: floa
         _legend(el, path, ctx, c, legend)
     if el.title is not None:
         x0, y0, x1, _ = c.box()
-        tb = ctx.text_lines(ctx.t(el.title), ctx.size("body"), max(x1 - x0, 200), 700, "text",
+        tb = ctx.text_lines(ctx.t(el.title), ctx.size("body"), max(x1 - x0, ctx.sp("text_max_width")), 700, "text",
                             meta=Meta(el.id, "text", ctx.src(path + ("title",)), "chart-title"))
         c.place(tb, (x0 + x1 - tb.w) / 2, y0 - tb.h - ctx.sp("gap") / 2)
     out = c.block(min_w, min_h, Meta(el.id, None, ctx.src(path), "chart"))
@@ -86,6 +99,8 @@ def _series(el: Chart, path: tuple, ctx: Ctx) -> list[_S]:
         if len(xs) != len(ys):
             raise fail(ctx, sp + ("x",), f"series x has {len(xs)} values but `values` has {len(ys)} "
                                          "(expected one x per value)")
+        if not ys:
+            raise fail(ctx, sp + ("values",), "series has no values (expected at least one number)")
         if not all(math.isfinite(v) for v in ys + xs):
             raise fail(ctx, sp + ("values",), "series values must be finite numbers (no NaN or infinity)")
         if s.role:
@@ -194,7 +209,7 @@ def _cartesian(el: Chart, path: tuple, ctx: Ctx, c: Canvas) -> list[tuple[str, s
     cat_w = [measure(ctx, t, fs) for t in cats] if cats else []
     thin = 1
     if horiz:
-        slot = max(lh + 4, ns * max(lh * 0.9, 8) / BAR_FILL)
+        slot = max(lh + 8, ns * max(lh * 0.75, 8) / BAR_FILL)
         H = max(el.height or 0.0, len(cats) * slot)
         W = el.width or DEFAULT_W
     else:
@@ -283,8 +298,9 @@ def _cartesian(el: Chart, path: tuple, ctx: Ctx, c: Canvas) -> list[tuple[str, s
     # data
     obstacles: list[Box] = []
     polylines: list[list[tuple[float, float]]] = []
+    label_at: dict[tuple[int, int], Box] = {}  # (series, index) -> value label box
     if bar:
-        obstacles += _bars(el, path, ctx, c, series, band, vmap, horiz, vlabels, v0, v1)
+        obstacles += _bars(el, path, ctx, c, series, band, vmap, horiz, vlabels, v0, v1, label_at)
     else:
         polylines, obs = _lines(el, path, ctx, c, series, xmap, vmap, stacks, vlabels, v0)
         obstacles += obs
@@ -315,7 +331,11 @@ def _cartesian(el: Chart, path: tuple, ctx: Ctx, c: Canvas) -> list[tuple[str, s
                 if r.label is not None:
                     side_labels.append((p, ctx.t(r.label), r.role, rp + ("label",)))
 
-    # axis lines, ticks, tick labels
+    # axis lines, ticks, tick labels (labels under the plot clear the lowest label of the y axis)
+    below = max(H + TICK + LABEL_GAP / 2, H + (ASCENT - DESCENT) / 2 * fs + DESCENT * fs + 1)
+    values_drawn = [bbox(t) for t in c.items if isinstance(t, Text) and t.meta.kind == "chart-value"]
+    below = max([below] + [b[3] + LABEL_GAP for b in values_drawn if b[3] > H])  # clear labels of negative bars
+    left = min([-TICK - LABEL_GAP / 2] + [b[0] - 2 * LABEL_GAP for b in values_drawn if b[0] < 0])
     ameta = Meta(el.id, axis_role, ctx.src(path), "chart-axis")
     astyle = Style(stroke=ctx.color(axis_role), stroke_width=1.0)
     c.add(Line(((0, H), (W, H)), astyle, meta=ameta), Line(((0, 0), (0, H)), astyle, meta=ameta))
@@ -324,7 +344,7 @@ def _cartesian(el: Chart, path: tuple, ctx: Ctx, c: Canvas) -> list[tuple[str, s
         p = vmap(t)
         if horiz:
             c.add(Line(((p, H), (p, H + TICK)), astyle, meta=tmeta_v))
-            c.text(s, p, H + TICK + LABEL_GAP / 2, fs, axis_role, "middle", "top", meta=tmeta_v)
+            c.text(s, p, below, fs, axis_role, "middle", "top", meta=tmeta_v)
         else:
             c.add(Line(((-TICK, p), (0, p)), astyle, meta=tmeta_v))
             c.text(s, -TICK - LABEL_GAP / 2, p, fs, axis_role, "end", "middle", meta=tmeta_v)
@@ -335,21 +355,21 @@ def _cartesian(el: Chart, path: tuple, ctx: Ctx, c: Canvas) -> list[tuple[str, s
                 continue
             p = band.center(k)
             if horiz:
-                c.text(s, -TICK - LABEL_GAP / 2, p, fs, "text", "end", "middle", meta=tmeta_c)
+                c.text(s, left, p, fs, "text", "end", "middle", meta=tmeta_c)
             else:
-                c.text(s, p, H + LABEL_GAP, fs, "text", "middle", "top", meta=tmeta_c)
+                c.text(s, p, below, fs, "text", "middle", "top", meta=tmeta_c)
     else:
         for t, s in zip(xt, xtl, strict=True):
             p = xnum(t)
             c.add(Line(((p, H), (p, H + TICK)), astyle, meta=tmeta_c))
-            c.text(s, p, H + TICK + LABEL_GAP / 2, fs, axis_role, "middle", "top", meta=tmeta_c)
+            c.text(s, p, below, fs, axis_role, "middle", "top", meta=tmeta_c)
 
     # labels of vertical refs / x regions above the plot, of horizontal ones right of it
     _top_labels(el, ctx, c, top_labels, W)
     _side_labels(el, ctx, c, side_labels, W, H)
 
     # annotations avoid everything drawn so far
-    _annotations(el, path, ctx, c, series, P, obstacles, polylines, horiz, band)
+    _annotations(el, path, ctx, c, series, P, obstacles, polylines, horiz, band, label_at)
 
     # axis titles: the horizontal axis's under its labels, the vertical axis's above the plot
     h_axis, h_path = (val_axis, vpath) if horiz else (cat_axis, cpath)
@@ -381,7 +401,8 @@ def _stacked(series: list[_S]) -> list[list[float]]:
 
 
 def _bars(el: Chart, path: tuple, ctx: Ctx, c: Canvas, series: list[_S], band: Band, vmap: Linear,
-          horiz: bool, vlabels: dict[int, list[str]], v0: float, v1: float) -> list[Box]:
+          horiz: bool, vlabels: dict[int, list[str]], v0: float, v1: float,
+          label_at: dict[tuple[int, int], Box]) -> list[Box]:
     fs = ctx.size("small")
     ns = len(series)
     inner = band.width * BAR_FILL
@@ -411,11 +432,12 @@ def _bars(el: Chart, path: tuple, ctx: Ctx, c: Canvas, series: list[_S], band: B
                     t = c.text(s_, c0 + bw / 2, p - LABEL_GAP / 2 if v >= 0 else p + LABEL_GAP / 2, fs, "text",
                                "middle", "bottom" if v >= 0 else "top", meta=lm)
                 obstacles.append(bbox(t))
+                label_at[s.i, k] = bbox(t)
     return obstacles
 
 
-def _marker(kind: str, x: float, y: float, r: float, color: str, meta: Meta) -> Prim:
-    st = Style(fill=color, stroke="#FFFFFF", stroke_width=1.0)
+def _marker(kind: str, x: float, y: float, r: float, color: str, meta: Meta, white: str) -> Prim:
+    st = Style(fill=color, stroke=white, stroke_width=1.0)
     if kind == "square":
         return Rect(x - r, y - r, 2 * r, 2 * r, 0, st, meta)
     if kind == "diamond":
@@ -453,7 +475,8 @@ def _lines(el: Chart, path: tuple, ctx: Ctx, c: Canvas, series: list[_S], xmap, 
         if marker != "none":
             r = max(2.5, s.model.width * 1.6)
             for p in pts:
-                m = _marker(marker, p[0], p[1], r, color, Meta(el.id, s.role, ctx.src(sp), "chart-marker"))
+                m = _marker(marker, p[0], p[1], r, color, Meta(el.id, s.role, ctx.src(sp), "chart-marker"),
+                            ctx.color("white"))
                 c.add(m)
                 obstacles.append(bbox(m))
         for k, t in enumerate(vlabels[s.i]):
@@ -494,7 +517,8 @@ def _side_labels(el: Chart, ctx: Ctx, c: Canvas, labels: list[tuple[float, str, 
 
 
 def _annotations(el: Chart, path: tuple, ctx: Ctx, c: Canvas, series: list[_S], P, obstacles: list[Box],
-                 polylines: list[list[tuple[float, float]]], horiz: bool, band: Band | None) -> None:
+                 polylines: list[list[tuple[float, float]]], horiz: bool, band: Band | None,
+                 label_at: dict[tuple[int, int], Box]) -> None:
     if not el.annotations:
         return
     x0, y0, x1, y1 = c.box()
@@ -516,6 +540,9 @@ def _annotations(el: Chart, path: tuple, ctx: Ctx, c: Canvas, series: list[_S], 
                     py += off
                 else:
                     px += off
+            lb = label_at.get((s.i, a.index))
+            if lb is not None:  # point at the printed value, not through it
+                px, py = (lb[2] + 1, (lb[1] + lb[3]) / 2) if horiz else ((lb[0] + lb[2]) / 2, lb[1] - 1)
         else:
             px, py = P(number(a.x, ctx, ap + ("x",), "annotation x"), number(a.y, ctx, ap + ("y",), "annotation y"))
         tb = ctx.text_lines(ctx.t(a.text), ctx.size("small"), 170, 400, a.role,
@@ -550,6 +577,9 @@ def _place_note(px: float, py: float, w: float, h: float, taken: list[Box],
             score = sum(overlap_area(pad, t) for t in taken)
             for pts in polylines:
                 score += sum(2000.0 for p, q in zip(pts, pts[1:], strict=False) if segment_hits_box(p, q, pad))
+            start = border_point(box, (px, py))
+            tip = (px + (start[0] - px) * 0.1, py + (start[1] - py) * 0.1)  # the arrow, short of its point
+            score += sum(600.0 for t in taken if segment_hits_box(start, tip, t))
             outside = (max(0.0, area[0] - box[0]) + max(0.0, box[2] - area[2])) * h + \
                       (max(0.0, area[1] - box[1]) + max(0.0, box[3] - area[3])) * w
             score += outside * 0.5 + d * 0.5
@@ -578,7 +608,7 @@ def _legend(el: Chart, path: tuple, ctx: Ctx, c: Canvas, entries: list[tuple[str
                                                          dash=(6, 4) if s.dashed else None), meta=meta))
             mk = s.marker or ("circle" if len(numbers(s.values, ctx, (), "values")) <= 30 else "none")
             if mk != "none":
-                prims.append(_marker(mk, sw / 2, cy, max(2.5, s.width * 1.6), color, meta))
+                prims.append(_marker(mk, sw / 2, cy, max(2.5, s.width * 1.6), color, meta, ctx.color("white")))
         else:
             prims.append(Rect(sw / 2 - 5.5, cy - 5.5, 11, 11, 0,
                               Style(fill=color, opacity=0.35 if shape == "area" else 1.0,
@@ -644,6 +674,12 @@ def _heatmap(el: Chart, path: tuple, ctx: Ctx, c: Canvas) -> None:
     ch = max(el.cell or 0.0, (el.height or 0.0) / R, lh + 4 if el.cell_values else 0.0, 4.0)
     if not el.cell_values and el.cell is None and el.width is None and el.height is None:
         cw = ch = max(4.0, min(24.0, 420.0 / max(R, C)))
+    xcats = _categories(el.x, ctx, path + ("x",))
+    ycats = _categories(el.y, ctx, path + ("y",))
+    if xcats is not None:  # named columns (tokens) widen their cells rather than lose labels, within reason
+        need = max(measure(ctx, s, fs) for s in xcats) + 6
+        if C * need <= MAX_PLOT:
+            cw = max(cw, need)
     W, H = C * cw, R * ch
 
     stroke = ctx.color("white") if min(cw, ch) >= 10 else None
@@ -669,8 +705,6 @@ def _heatmap(el: Chart, path: tuple, ctx: Ctx, c: Canvas) -> None:
             c.add(Group(tuple(kids), meta))
 
     # axis labels, thinned so they never collide
-    xcats = _categories(el.x, ctx, path + ("x",))
-    ycats = _categories(el.y, ctx, path + ("y",))
     if xcats is not None and len(xcats) != C:
         raise fail(ctx, path + ("x", "categories"), f"{len(xcats)} x categories for {C} columns (expected one each)")
     if ycats is not None and len(ycats) != R:

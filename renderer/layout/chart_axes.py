@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from .chart_data import fmt_num
 
 Box = tuple[float, float, float, float]  # x0, y0, x1, y1
+MAX_TICKS = 8  # intervals on an axis at most: more ticks only crowd it
 
 
 def nice_step(span: float, target: int) -> float:
@@ -104,7 +105,7 @@ def fit_ticks(lo: float, hi: float, length: float, label_len: Callable[[list[flo
               fixed_ends: bool = False, min_gap: float = 10.0) -> list[float]:
     """The densest nice ticks whose labels (longest `label_len` px along the axis) do not collide."""
     best: list[float] | None = None
-    for target in range(max(2, int(length // 24)), 1, -1):
+    for target in range(min(MAX_TICKS, max(2, int(length // 24))), 1, -1):
         ticks = ticks_within(lo, hi, target) if fixed_ends else nice_ticks(lo, hi, target)
         if len(ticks) < 2:
             continue

@@ -5,6 +5,7 @@ from __future__ import annotations
 from ..scene import Group, Meta, Prim, Text, bbox
 from .base import Block, Ctx
 from .chart_axes import Box
+from .chart_data import measure
 
 ASCENT = 0.88  # text box above the baseline, as a fraction of the size (matches scene.bbox)
 DESCENT = 0.24
@@ -33,7 +34,7 @@ class Canvas:
         """Add one measured line of text; `valign` says whether y is its top, middle, bottom or baseline."""
         base = {"baseline": y, "top": y + ASCENT * size, "bottom": y - DESCENT * size,
                 "middle": y + (ASCENT - DESCENT) / 2 * size}[valign]
-        w = self.measure(ctx, s, size, weight)
+        w = measure(self.ctx, s, size, weight)
         t = Text(x, base, s, size, self.ctx.color(role), weight, anchor,  # type: ignore[arg-type]
                  tuple(self.ctx.theme.fonts["sans"]), width=w, meta=meta)
         self.items.append(t)

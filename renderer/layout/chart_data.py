@@ -5,6 +5,8 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from pydantic import BaseModel
+
 from ..spec.errors import Problem, SpecError
 from ..spec.models_base import I18n
 from .base import Ctx
@@ -95,3 +97,19 @@ def finite(values: list[Any]) -> list[float]:
 def measure(ctx: Ctx, text: str, size: float, weight: int = 400) -> float:
     """Advance width of one line in px (0 for empty text, which the shaper does not accept)."""
     return ctx.metrics.width(text, size, weight) if text else 0.0
+
+
+def check_roles(ctx: Ctx, value: Any, path: tuple, key: str = "") -> None:
+    """Every colour role named in an element's model exists in the theme; the error points at the value."""
+    if isinstance(value, BaseModel):
+        for name in type(value).model_fields:
+            check_roles(ctx, getattr(value, name), path + (name,), name)
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            check_roles(ctx, v, path + (i,), key)
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            check_roles(ctx, v, path + (k,), key)
+    elif isinstance(value, str) and (key.endswith("role") or key in ("roles", "colors")) and "{{" not in value:
+        if value not in ctx.theme.roles():
+            raise fail(ctx, path, f"unknown colour role '{value}' (expected one of: {', '.join(ctx.theme.roles())})")

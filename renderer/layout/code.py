@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import ast
 import inspect
-import re
 import textwrap
 from pathlib import Path
 
@@ -18,10 +17,12 @@ from ..spec.elements.code import MAX_CODE_LINES, Code
 from ..spec.errors import Problem, SpecError
 from .base import Anchor, Block, Ctx, register
 
-# pygments token type -> (theme role, bold, italic); the most specific matching type wins
+# pygments token type -> (theme role, bold, italic); the most specific matching type wins. Nothing is
+# italic: the theme's mono font has no italic face, and a synthesised or substituted one would not
+# match the measured widths.
 TOKEN_ROLES: tuple[tuple[object, tuple[str, bool, bool]], ...] = (
-    (String.Doc, ("text-soft", False, True)),
-    (Comment, ("muted", False, True)),
+    (String.Doc, ("text-soft", False, False)),
+    (Comment, ("muted", False, False)),
     (Keyword.Constant, ("title", False, False)),
     (Keyword, ("title", True, False)),
     (Operator.Word, ("title", True, False)),
@@ -32,7 +33,6 @@ TOKEN_ROLES: tuple[tuple[object, tuple[str, bool, bool]], ...] = (
     (String, ("kept", False, False)),
     (Number, ("emphasis", False, False)),
 )
-_RUN = re.compile(r"\S+")
 
 
 def _fail(ctx: Ctx, path: tuple, msg: str) -> SpecError:
@@ -89,6 +89,21 @@ def _lines_of(el: Code, path: tuple, ctx: Ctx) -> tuple[list[tuple[int, str]], s
     return [(i, s.expandtabs(4)) for i, s in numbered], title
 
 
+def _runs(row: list[tuple[str, str, bool, bool]]) -> list[tuple[str, str, str, bool, bool]]:
+    """(text before the run, run, role, bold, italic): neighbouring tokens of one style merged, spaces
+    joined to the run they sit in, leading and trailing spaces left out (few Text primitives per line)."""
+    out: list[list] = []
+    line = ""
+    for piece, role, bold, italic in row:
+        if out and (piece.isspace() or out[-1][2:] == [role, bold, italic]):
+            out[-1][1] += piece
+        elif not piece.isspace():
+            lead = len(piece) - len(piece.lstrip())
+            out.append([line + piece[:lead], piece[lead:], role, bold, italic])
+        line += piece
+    return [(before, text.rstrip(), role, bold, italic) for before, text, role, bold, italic in out]
+
+
 def _tokens(text: str, language: str) -> list[tuple[object, str]]:
     lexer = get_lexer_by_name(language, stripnl=False, ensurenl=False, tabsize=4)
     return list(lex(text, lexer))
@@ -103,7 +118,11 @@ def layout_code(el: Code, path: tuple, ctx: Ctx, min_w: float = 0, min_h: float 
     pad = ctx.sp("padding")
     src = ctx.src(path)
     fam = tuple(ctx.theme.fonts["mono"])
-    mw = ctx.metrics.width
+
+    def mw(text: str, size: float, weight: int = 400, mono: bool = True) -> float:
+        """Literal width (no `_{…}` markup) as the sum of per-character advances: exact in a mono font."""
+        return sum(ctx.metrics.width(ch, size, weight, mono) for ch in text)
+
     try:
         toks = _tokens("\n".join(s for _, s in numbered), el.language)
     except ClassNotFound:
@@ -148,17 +167,11 @@ def layout_code(el: Code, path: tuple, ctx: Ctx, min_w: float = 0, min_h: float 
             s = str(num)
             items.append(Text(pad + gutter - pad * 0.7, base, s, size, ctx.color("muted"), 400, "end", fam,
                               width=mw(s, size, mono=True), meta=Meta(el.id, "muted", src, "code-lineno")))
-        x0 = pad + gutter
-        col = ""
-        for piece, role, bold, italic in row:
-            for m in _RUN.finditer(piece):  # no leading/inner spaces inside a Text: SVG would collapse them
-                text = m.group(0)
-                x = x0 + mw(col + piece[:m.start()], size, mono=True)
-                items.append(Text(x, base, text, size, ctx.color(role), 700 if bold else 400, "start", fam,
-                                  italic, mw(text, size, 700 if bold else 400, mono=True),
-                                  Meta(el.id, role, src, "code-text")))
-            col += piece
-    out = Block(w, h, [Group(tuple(items), meta)])
+        for x, text, role, bold, italic in _runs(row):
+            weight = 700 if bold else 400
+            items.append(Text(pad + gutter + mw(x, size), base, text, size, ctx.color(role), weight, "start", fam,
+                              italic, mw(text, size, weight), Meta(el.id, role, src, "code-text")))
+    out = Block(w, h, [Group(tuple(items), Meta(el.id, el.background, src, "node"))])  # box-like for the checker
     anchor = Anchor(0, 0, w, h, "rect", src)
     if el.id:
         out.anchors[el.id] = anchor

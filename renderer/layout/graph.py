@@ -156,11 +156,11 @@ def _dot_source(el: Graph, blocks: dict[str, Block], labels: dict[str, Block], e
         out.append(f"    label={_fixed_label(t.w, t.h)}; labeljust=l; labelloc=t;" if t else '    label="";')
         out.append("    margin=12;")
         out += ["  " + node_line(by_id[n]) for n in g.nodes]
+        out += ["    " + _rank_line(r, index) for r in el.same_rank if r[0] in g.nodes]
         out.append("  }")
-    for r in el.same_rank:
-        out.append("  { rank=same; " + " ".join(f"n{index[n]};" for n in r) + " }")
+    out += ["  " + _rank_line(r, index) for r in el.same_rank if r[0] not in grouped]
     for j, e in enumerate(el.edges):
-        attrs = [f"dir={DIRS[e.head]}"]
+        attrs = [f'id="e{j}"', f"dir={DIRS[e.head]}"]
         if elabels[j] is not None:
             attrs.append(f"label={_fixed_label(elabels[j].w + 4, elabels[j].h)}")
         if e.weight != 1:
@@ -170,6 +170,11 @@ def _dot_source(el: Graph, blocks: dict[str, Block], labels: dict[str, Block], e
         out.append(f"  n{index[e.from_]} -> n{index[e.to]} [{', '.join(attrs)}];")
     out.append("}")
     return "\n".join(out) + "\n"
+
+
+def _rank_line(r: list[str], index: dict[str, int]) -> str:
+    """A same-rank constraint (inside the cluster of its nodes: dot drops clusters crossed by one)."""
+    return "{ rank=same; " + " ".join(f"n{index[n]};" for n in r) + " }"
 
 
 def _draw(el: Graph, path: tuple, ctx: Ctx, data: dict, blocks: dict[str, Block], labels: dict[str, Block],
@@ -194,8 +199,9 @@ def _draw(el: Graph, path: tuple, ctx: Ctx, data: dict, blocks: dict[str, Block]
             lx, ly = _pt(o["lp"], H)
             out.add(t, max(ax + 8, lx - t.w / 2), ly - t.h / 2)
     # edges
-    for j, (e, ed) in enumerate(zip(el.edges, sorted(data.get("edges", []), key=lambda d: d["_gvid"]),
-                                    strict=True)):
+    dot_edges = {d.get("id"): d for d in data.get("edges", [])}  # matched by our ids: dot reorders edges
+    for j, e in enumerate(el.edges):
+        ed = dot_edges[f"e{j}"]
         epath = path + ("edges", j)
         out.items += _edge_prims(e, ed, H, ctx, Meta(el.id, e.role, ctx.src(epath), "graph-edge"))
         lab = elabels[j]

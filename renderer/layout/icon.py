@@ -151,7 +151,8 @@ def layout_icon(el: Icon, path: tuple, ctx: Ctx, min_w: float = 0, min_h: float 
     if label:
         out.add(label, (w - label.w) / 2, y0 + el.size + gap)
     out.items = [Group(tuple(out.items), meta)]
-    anchor = Anchor((w - cw) / 2, y0, cw, ch, "rect", src)
+    # edges meet the pictogram at its sides and the label's bottom below it (not the label's wider sides)
+    anchor = Anchor(x0, y0, el.size, ch, "rect", src)
     if el.id:
         out.anchors[el.id] = anchor
     out.obstacles.append(anchor)

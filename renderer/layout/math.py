@@ -100,6 +100,8 @@ def _mixed(el: Math, path: tuple, ctx: Ctx, size: float, fill: str, min_w: float
         if lines[-1] and x + a[0] > max_w:
             if lead:
                 word = a[4].lstrip()
+                if not word:  # a space at a line break: dropped
+                    continue
                 a = (ctx.metrics.width(word, size), a[1], a[2], "text", word)
             lines.append([])
             x = 0.0

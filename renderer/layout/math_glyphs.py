@@ -44,10 +44,23 @@ def outline(latex: str, size: float, inline: bool = False) -> Outline:
         zm.config.svg2 = False  # absolute <path> elements instead of <symbol>/<use>
         zm.config.precision = 3
         try:
-            svg = zm.Latex(latex, size=size, inline=inline, margin=0).svg()
+            svg = zm.Math(_mathml(latex, inline), size=size, margin=0).svg()
         except Exception as e:  # latex2mathml/ziamath raise many types for bad input
             raise MathError(f"cannot typeset LaTeX {latex!r}: {type(e).__name__}: {e}") from None
     return _parse_svg(svg)
+
+
+def _mathml(latex: str, inline: bool) -> ET.Element:
+    """LaTeX → MathML, with \\hat as a narrow circumflex (ziamath stretches U+0302 over its base)."""
+    from ziamath.tex import tex2mml
+
+    root = ET.fromstring(tex2mml(latex, inline=inline))
+    for mover in root.iter():
+        if mover.tag.rsplit("}", 1)[-1] == "mover" and mover.attrib.get("accent") == "true" and len(mover) == 2:
+            mo = mover[1]
+            if mo.tag.rsplit("}", 1)[-1] == "mo" and mo.text == "\u0302":
+                mo.text = "\u02c6"
+    return root
 
 
 def _parse_svg(svg: str) -> Outline:
@@ -65,7 +78,14 @@ def _parse_svg(svg: str) -> Outline:
         elif tag in ("line", "polyline", "polygon", "circle", "ellipse", "image", "text", "use"):
             raise MathError(f"unexpected <{tag}> in the typeset formula (expected paths and rects)")
     cmds = [tuple(round(v, 3) if isinstance(v, float) else v for v in c) for c in cmds]
-    return Outline(tuple(cmds), vx, -vy, vw, vh + vy)
+    xs = [v for c in cmds for v in c[1::2]]
+    ys = [v for c in cmds for v in c[2::2]]
+    # the line box is the font's (viewBox), widened where ink overhangs it (italic side bearings)
+    x0 = min([vx, *xs])
+    x1 = max([vx + vw, *xs])
+    top = max([-vy, *(-y for y in ys)])
+    bottom = max([vh + vy, *ys])
+    return Outline(tuple(cmds), x0, top, x1 - x0, bottom)
 
 
 def path_cmds(d: str) -> list[PathCmd]:

@@ -9,15 +9,15 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from ..scene import Group, Line, Meta, Prim, Rect, Style, Text
+from ..scene import Ellipse, Group, Line, Meta, Prim, Rect, Style, Text
 from ..spec.elements.tensor import Tensor, TensorGroup
 from .base import Anchor, Block, Ctx, register
 from .chart_axes import stack_levels
 from .chart_canvas import Canvas
-from .chart_data import bin_index, bound, fail, finite, number, scale_colors, text_of
+from .chart_data import bin_index, bound, check_roles, fail, finite, measure, number, scale_colors, text_of
 
 ELLIPSIS_H = "…"
-ELLIPSIS_V = "⋮"
+ELLIPSIS_V = "⋮"  # drawn as dots: the theme font has no vertical/diagonal ellipsis
 ELLIPSIS_D = "⋱"
 MIN_CELL = 22.0
 HEADER_GAP = 5.0
@@ -73,6 +73,7 @@ def _group_of(groups: list[TensorGroup]) -> list[int]:
 @register("tensor")
 def layout_tensor(el: Tensor, path: tuple, ctx: Ctx, min_w: float = 0, min_h: float = 0) -> Block:
     """A grid of cells sized to the widest shown text, with everything around it measured."""
+    check_roles(ctx, el, path)
     data = _matrix(el, ctx, path)
     shape = None
     if el.shape is not None:
@@ -129,8 +130,8 @@ def layout_tensor(el: Tensor, path: tuple, ctx: Ctx, min_w: float = 0, min_h: fl
             cells[r, c] = (text, role, color, "tensor-cell")
 
     # headers
-    rh = _labels(el.row_headers, ctx, path + ("row_headers",), R)
-    chh = _labels(el.col_headers, ctx, path + ("col_headers",), C)
+    rh = _labels(el.row_headers, el.row_index, ctx, path + ("row_headers",), R)
+    chh = _labels(el.col_headers, el.col_index, ctx, path + ("col_headers",), C)
     col_head = [("…" if j is None else chh[j]) if chh else "" for j in cols]
     row_head = [("⋮" if i is None else rh[i]) if rh else "" for i in rows]
 
@@ -156,7 +157,9 @@ def layout_tensor(el: Tensor, path: tuple, ctx: Ctx, min_w: float = 0, min_h: fl
             fill = color or ctx.color(role)
             rect = Rect(x, y, cw, ch, 0, Style(fill=fill, stroke=frame, stroke_width=0.8), meta)
         kids: list[Prim] = [rect]
-        if text:
+        if kind == "tensor-ellipsis":
+            kids += _dots(text, x + cw / 2, y + ch / 2, ctx.color("text-soft"), meta)
+        elif text:
             trole = "text-soft" if kind == "tensor-ellipsis" or role == el.masked_role else "text"
             kids.append(Text(x + cw / 2, y + ch / 2 + 0.32 * fs, text, fs, ctx.color(trole), 400, "middle", font,
                              width=measure(ctx, text, fs), meta=Meta(el.id, trole, src, kind + "-text")))
@@ -178,11 +181,15 @@ def layout_tensor(el: Tensor, path: tuple, ctx: Ctx, min_w: float = 0, min_h: fl
     if rh:
         rm = Meta(el.id, "text-soft", ctx.src(path + ("row_headers",)), "tensor-header")
         for r, t in enumerate(row_head):
-            c.text(t, -HEADER_GAP - 2, r * ch + ch / 2, fs, "text-soft", "end", "middle", meta=rm)
+            if rows[r] is None:
+                c.add(*_dots(ELLIPSIS_V, -HEADER_GAP - 5, r * ch + ch / 2, ctx.color("text-soft"), rm))
+            else:
+                c.text(t, -HEADER_GAP - 2, r * ch + ch / 2, fs, "text-soft", "end", "middle", meta=rm)
         left = -HEADER_GAP - 2 - max(measure(ctx, t, fs) for t in row_head)
-        if el.row_title is not None:
-            c.text(ctx.t(el.row_title), -HEADER_GAP - 2, top - HEADER_GAP / 2, fs, "text-soft", "end", "bottom",
-                   700, Meta(el.id, "text-soft", ctx.src(path + ("row_title",)), "tensor-header"))
+        if el.row_title is not None:  # in the corner: on the column headers' line, else above the rows
+            c.text(ctx.t(el.row_title), -HEADER_GAP - 2, -HEADER_GAP if chh else top - HEADER_GAP / 2, fs,
+                   "text-soft", "end", "bottom", 700,
+                   Meta(el.id, "text-soft", ctx.src(path + ("row_title",)), "tensor-header"))
     if el.row_groups:
         _group_labels(el, path, ctx, c, el.row_groups, rows, rgroup, ch, left, horizontal=False)
 
@@ -194,7 +201,7 @@ def layout_tensor(el: Tensor, path: tuple, ctx: Ctx, min_w: float = 0, min_h: fl
                                                      else path + ("shape",)), "tensor-shape"))
     if el.title is not None:
         x0, y0, x1, _ = c.box()
-        tb = ctx.text_lines(ctx.t(el.title), ctx.size("body"), max(x1 - x0, 160), 700, "text",
+        tb = ctx.text_lines(ctx.t(el.title), ctx.size("body"), max(x1 - x0, ctx.sp("text_max_width")), 700, "text",
                             meta=Meta(el.id, "text", ctx.src(path + ("title",)), "tensor-title"))
         c.place(tb, W / 2 - tb.w / 2, y0 - tb.h - 4)
     out = c.block(min_w, min_h, Meta(el.id, el.role, ctx.src(path), "tensor"))
@@ -203,13 +210,30 @@ def layout_tensor(el: Tensor, path: tuple, ctx: Ctx, min_w: float = 0, min_h: fl
     return out
 
 
-def _labels(v: Any, ctx: Ctx, p: tuple, n: int) -> list[str] | None:
+def _dots(kind: str, cx: float, cy: float, color: str, meta: Meta) -> list[Prim]:
+    """Three dots centred on (cx, cy): horizontal (…), vertical (⋮) or diagonal (⋱)."""
+    dx, dy = {ELLIPSIS_H: (4.0, 0.0), ELLIPSIS_V: (0.0, 4.0), ELLIPSIS_D: (3.2, 3.2)}[kind]
+    return [Ellipse(cx + k * dx, cy + k * dy, 1.3, 1.3, Style(fill=color), meta) for k in (-1, 0, 1)]
+
+
+def _labels(v: Any, index: bool, ctx: Ctx, p: tuple, n: int) -> list[str] | None:
+    """Header texts for every real index (missing ones empty), or None without headers."""
     if v is None:
-        return None
+        return _Index() if index else None
     labels = [text_of(x, ctx) for x in bound(v, ctx, p, "tensor headers")]
-    if len(labels) < n:
-        raise fail(ctx, p, f"{len(labels)} headers for {n} rows/columns (expected one per row/column)")
-    return labels
+    if len(labels) > n:
+        raise fail(ctx, p, f"{len(labels)} headers for {n} rows/columns (expected at most one per row/column)")
+    return labels + [""] * (n - len(labels))
+
+
+class _Index(list):
+    """Headers that are the real indices, without materialising them."""
+
+    def __getitem__(self, i):  # type: ignore[override]
+        return str(i)
+
+    def __bool__(self) -> bool:
+        return True
 
 
 def _roles(el: Tensor, ctx: Ctx, path: tuple) -> list[list[str | None]] | None:

@@ -1,15 +1,282 @@
-"""Layout of the `timeline` element kind."""
+"""Layout of the `timeline` element kind: lanes of steps/spans (boxes) and point events (markers with labels).
+
+Time maps linearly to x. The px-per-unit scale grows until every box's measured label fits; event
+labels sit above and below their lane on as many levels as needed so none overlap.
+"""
 
 from __future__ import annotations
 
-from ..spec.elements.timeline import Timeline
+from dataclasses import dataclass
+
+from ..scene import Ellipse, Group, Line, Meta, Polygon, Prim, Rect, Style
+from ..spec.elements.timeline import Timeline, TimelineItem
 from .base import Anchor, Block, Ctx, register
+from .chart_axes import Linear, fit_ticks, tick_labels
+from .chart_canvas import Canvas
+from .chart_data import check_roles, fail, measure, number, numbers
+
+DEFAULT_WIDTH = 480.0  # px of the whole time range when nothing asks for more
+ARROW_ROOM = 22.0  # px between two boxes joined by an arrow
+BOX_INSET = 2.0  # px between adjacent boxes without arrows
+MARKER_R = 6.0
+STEM = 8.0  # px between the lane core and the first label level
+MAX_WIDTH = 4000.0
+
+
+@dataclass
+class _It:
+    """A timed item of a lane."""
+
+    k: int
+    model: TimelineItem
+    t0: float
+    t1: float
+    point: bool
+    label: Block
+    role: str
 
 
 @register("timeline")
 def layout_timeline(el: Timeline, path: tuple, ctx: Ctx, min_w: float = 0, min_h: float = 0) -> Block:
-    """TODO (issue 4)."""
-    out = Block(max(min_w, 10), max(min_h, 10))
+    """Lanes on a shared time axis; every label measured, no label overlapping another."""
+    check_roles(ctx, el, path)
+    pad = ctx.sp("padding")
+    fs = ctx.size("note")
+    lanes = [_lane_items(el, path, ctx, li) for li in range(len(el.lanes))]
+    times = [t for lane in lanes for it in lane for t in (it.t0, it.t1)]
+    if not times:
+        raise fail(ctx, path + ("lanes",), "timeline has no items (expected at least one in a lane)")
+    ap = path + ("axis",)
+    t0, t1 = min(times), max(times)
+    if el.axis is not None:
+        if el.axis.min is not None:
+            t0 = min(t0, number(el.axis.min, ctx, ap + ("min",), "axis min"))
+        if el.axis.max is not None:
+            t1 = max(t1, number(el.axis.max, ctx, ap + ("max",), "axis max"))
+        if el.axis.ticks is not None:
+            tk = numbers(el.axis.ticks, ctx, ap + ("ticks",), "axis ticks")
+            t0, t1 = min([t0, *tk]), max([t1, *tk])
+    span = (t1 - t0) or 1.0
+
+    # px per time unit: wide enough for every box label, and for the requested width/unit
+    unit = max(el.unit or 0.0, (el.width or DEFAULT_WIDTH) / span)
+    for li, lane in enumerate(lanes):
+        arrows = _arrows(el, li)
+        for it in lane:
+            if not it.point and it.t1 > it.t0:
+                room = ARROW_ROOM if arrows else 2 * BOX_INSET
+                unit = max(unit, (it.label.w + 2 * pad + room) / (it.t1 - it.t0))
+        pts = sorted(it.t0 for it in lane if it.point)
+        for a, b in zip(pts, pts[1:], strict=False):
+            if b > a:
+                unit = max(unit, (2 * MARKER_R + 4) / (b - a))
+    unit = min(unit, MAX_WIDTH / span)
+    X = Linear(t0, t1, 0, span * unit)
+
+    c = Canvas(ctx)
+    y = 0.0
+    gap = ctx.sp("gap") if el.gap is None else el.gap
+    name_rows: list[tuple[int, float]] = []  # (lane index, centre y)
+    for li, lane in enumerate(lanes):
+        cy, bottom = _draw_lane(el, path, ctx, c, li, lane, X, y)
+        name_rows.append((li, cy))
+        y = bottom + gap
+
+    # lane names right-aligned left of everything
+    names = [(li, cy) for li, cy in name_rows if el.lanes[li].name is not None]
+    if names:
+        left = min(0.0, c.box()[0]) - ctx.sp("gap")
+        for li, cy in names:
+            nb = ctx.text_lines(ctx.t(el.lanes[li].name), fs, 160, 700, "text", "end",
+                                meta=Meta(el.id, "text", ctx.src(path + ("lanes", li, "name")), "timeline-lane"))
+            c.place(nb, left - nb.w, cy - nb.h / 2)
+
+    if el.axis is not None:
+        _axis(el, ap, ctx, c, X, t0, t1, c.box()[3] + 6)
+    if el.title is not None:
+        x0, y0, x1, _ = c.box()
+        tb = ctx.text_lines(ctx.t(el.title), ctx.size("body"), max(x1 - x0, ctx.sp("text_max_width")), 700, "text",
+                            meta=Meta(el.id, "text", ctx.src(path + ("title",)), "timeline-title"))
+        c.place(tb, (x0 + x1 - tb.w) / 2, y0 - tb.h - 6)
+    out = c.block(min_w, min_h, Meta(el.id, None, ctx.src(path), "timeline"))
     if el.id:
         out.anchors[el.id] = Anchor(0, 0, out.w, out.h, "rect", ctx.src(path))
     return out
+
+
+def _arrows(el: Timeline, li: int) -> bool:
+    lane = el.lanes[li]
+    return el.arrows if lane.arrows is None else lane.arrows
+
+
+def _lane_items(el: Timeline, path: tuple, ctx: Ctx, li: int) -> list[_It]:
+    """Items with their times: events at `at`, spans start–end, steps following each other."""
+    lane = el.lanes[li]
+    out = []
+    cursor = 0.0
+    for k, m in enumerate(lane.items):
+        ip = path + ("lanes", li, "items", k)
+        role = m.role or lane.role
+        if m.at is not None:
+            t = number(m.at, ctx, ip + ("at",), "item at")
+            a, b, point = t, t, True
+        else:
+            a = number(m.start, ctx, ip + ("start",), "item start") if m.start is not None else cursor
+            b = number(m.end, ctx, ip + ("end",), "item end") if m.end is not None else a + (m.length or 1.0)
+            if b < a:
+                raise fail(ctx, ip + ("end",), f"item ends ({b:g}) before it starts ({a:g})")
+            cursor, point = b, False
+        out.append(_It(k, m, a, b, point, _label(el, ctx, ip, m, point, role), role))
+    return out
+
+
+def _label(el: Timeline, ctx: Ctx, ip: tuple, m: TimelineItem, point: bool, role: str) -> Block:
+    """The item's label (and sub-label) as one centred block."""
+    trole = m.text_role or "text"
+    main = ctx.text_lines(ctx.t(m.label), ctx.size("note"), el.label_width, 700 if point else 400, trole,
+                          meta=Meta(el.id, trole, ctx.src(ip + ("label",)), "timeline-text"))
+    if m.sub is None:
+        return main
+    srole = m.text_role or "text-soft"
+    sub = ctx.text_lines(ctx.t(m.sub), ctx.size("small"), el.label_width, 400, srole,
+                         meta=Meta(el.id, srole, ctx.src(ip + ("sub",)), "timeline-text"))
+    w = max(main.w, sub.w)
+    out = Block(w, main.h + sub.h)
+    out.add(main, (w - main.w) / 2, 0)
+    out.add(sub, (w - sub.w) / 2, main.h)
+    return out
+
+
+def _draw_lane(el: Timeline, path: tuple, ctx: Ctx, c: Canvas, li: int, items: list[_It], X: Linear,
+               top: float) -> tuple[float, float]:
+    """Draw one lane with its top at `top`; returns (core centre y, bottom y)."""
+    pad = ctx.sp("padding")
+    lane = el.lanes[li]
+    lp = path + ("lanes", li)
+    arrows = _arrows(el, li)
+    boxes = [it for it in items if not it.point]
+    points = [it for it in items if it.point]
+    core_h = max([it.label.h + pad * 1.2 for it in boxes] + [2 * MARKER_R + 2])
+
+    # event labels: first free level, trying above and below in turn
+    placed: dict[int, tuple[int, int]] = {}  # item k -> (side −1 above / +1 below, level)
+    ends: dict[tuple[int, int], float] = {}
+    for it in sorted(points, key=lambda it: it.t0):
+        x = X(it.t0)
+        lo, hi = x - it.label.w / 2, x + it.label.w / 2
+        level = 0
+        while True:
+            for side in (-1, 1):
+                if ends.get((side, level), -1e18) + 8 <= lo:
+                    placed[it.k] = (side, level)
+                    ends[side, level] = hi
+                    break
+            else:
+                level += 1
+                continue
+            break
+    level_h: dict[tuple[int, int], float] = {}
+    for it in points:
+        key = placed[it.k]
+        level_h[key] = max(level_h.get(key, 0.0), it.label.h)
+    above = sum(h + 4 for (s, _), h in level_h.items() if s < 0) + (STEM if any(s < 0 for s, _ in level_h) else 0)
+    cy = top + above + core_h / 2
+
+    # base line and arrows behind the items
+    line_role = "text-soft"
+    if lane.line if lane.line is not None else bool(points):
+        xs = [X(it.t0) for it in items] + [X(it.t1) for it in items]
+        c.add(Line(((min(xs) - 10, cy), (max(xs) + 10, cy)), Style(stroke=ctx.color(line_role), stroke_width=1.5),
+                   meta=Meta(el.id, line_role, ctx.src(lp), "timeline-line")))
+    inset = ARROW_ROOM / 2 if arrows else BOX_INSET
+    order = sorted(items, key=lambda it: (it.t0, it.t1))
+
+    def edges(it: _It) -> tuple[float, float]:
+        if it.point:
+            return X(it.t0) - MARKER_R, X(it.t0) + MARKER_R
+        return X(it.t0) + inset, X(it.t1) - inset
+
+    if arrows:
+        for a, b in zip(order, order[1:], strict=False):
+            xa, xb = edges(a)[1], edges(b)[0]
+            if xb - xa >= 8:
+                c.add(Line(((xa + 1, cy), (xb - 1, cy)), Style(stroke=ctx.color("arrow"), stroke_width=1.3),
+                           arrow_end=True, meta=Meta(el.id, "arrow", ctx.src(lp + ("items", b.k)), "timeline-arrow")))
+
+    for it in boxes:
+        ip = lp + ("items", it.k)
+        x0, x1 = edges(it)
+        meta = Meta(el.id, it.role, ctx.src(ip), "timeline-step")
+        style = Style(fill=ctx.color(it.role), stroke=ctx.color("text-soft") if it.model.dashed else None,
+                      stroke_width=1.2, dash=(4, 3) if it.model.dashed else None)
+        rect = Rect(x0, cy - core_h / 2, x1 - x0, core_h, ctx.theme.stroke["radius"] * 0.6, style, meta)
+        lab = it.label.moved(x0 + (x1 - x0 - it.label.w) / 2, cy - it.label.h / 2)
+        c.add(Group((rect, *lab.items), meta))
+
+    side_y = {-1: cy - core_h / 2 - STEM, 1: cy + core_h / 2 + STEM}
+    offsets: dict[tuple[int, int], float] = {}
+    for side in (-1, 1):
+        acc = 0.0
+        for level in range(0, 1 + max([lv for s, lv in level_h if s == side], default=-1)):
+            offsets[side, level] = acc
+            acc += level_h.get((side, level), 0.0) + 4
+    bottom = cy + core_h / 2
+    for it in points:
+        ip = lp + ("items", it.k)
+        x = X(it.t0)
+        side, level = placed[it.k]
+        meta = Meta(el.id, it.role, ctx.src(ip), "timeline-event")
+        if side < 0:
+            ly = side_y[-1] - offsets[side, level] - it.label.h
+            stem_end = ly + it.label.h
+        else:
+            ly = side_y[1] + offsets[side, level]
+            stem_end = ly
+        c.add(Line(((x, cy), (x, stem_end)), Style(stroke=ctx.color("frame"), stroke_width=1.0),
+                   meta=Meta(el.id, "frame", ctx.src(ip), "timeline-stem")))
+        c.place(it.label, x - it.label.w / 2, ly)
+        c.add(_marker(it.model.marker, x, cy, ctx.color(it.role), meta, ctx.color("white")))
+        bottom = max(bottom, ly + it.label.h)
+    return cy, bottom
+
+
+def _marker(kind: str, x: float, y: float, color: str, meta: Meta, white: str) -> Prim:
+    st = Style(fill=color, stroke=white, stroke_width=1.5)
+    r = MARKER_R
+    if kind == "square":
+        return Rect(x - r, y - r, 2 * r, 2 * r, 0, st, meta)
+    if kind == "diamond":
+        return Polygon(((x, y - r * 1.3), (x + r * 1.3, y), (x, y + r * 1.3), (x - r * 1.3, y)), st, meta)
+    return Ellipse(x, y, r, r, st, meta)
+
+
+def _axis(el: Timeline, ap: tuple, ctx: Ctx, c: Canvas, X: Linear, t0: float, t1: float, y: float) -> None:
+    """The time axis under the lanes: a line, ticks and labels, and the title."""
+    assert el.axis is not None
+    fs = ctx.size("small")
+    role = "text-soft"
+    meta = Meta(el.id, role, ctx.src(ap), "timeline-axis")
+    if el.axis.ticks is not None:
+        ticks = numbers(el.axis.ticks, ctx, ap + ("ticks",), "axis ticks")
+        labels = ([ctx.t(t) for t in el.axis.tick_labels] if el.axis.tick_labels is not None
+                  else tick_labels(ticks, el.axis.format))
+    else:
+        ticks = fit_ticks(t0, t1, X.r1 - X.r0, lambda ts: max(measure(ctx, s, fs) for s in tick_labels(
+            ts, el.axis.format or _year_format(ts))), fixed_ends=True)
+        labels = tick_labels(ticks, el.axis.format or _year_format(ticks))
+    x0, x1 = X(t0), X(t1)
+    style = Style(stroke=ctx.color(role), stroke_width=1.0)
+    c.add(Line(((x0, y), (x1, y)), style, meta=meta))
+    for t, s in zip(ticks, labels, strict=True):
+        x = X(t)
+        c.add(Line(((x, y), (x, y + 4)), style, meta=meta))
+        c.text(s, x, y + 6, fs, role, "middle", "top", meta=meta)
+    if el.axis.title is not None:
+        tb = ctx.text_lines(ctx.t(el.axis.title), ctx.size("note"), max(x1 - x0, 120), 400, "text",
+                            meta=Meta(el.id, "text", ctx.src(ap + ("title",)), "timeline-axis-title"))
+        c.place(tb, (x0 + x1 - tb.w) / 2, y + 8 + fs * 1.2)
+
+
+def _year_format(ticks: list[float]) -> str | None:
+    """Whole numbers without thousands separators or decimals (years, step numbers)."""
+    return "d" if all(float(t).is_integer() for t in ticks) else None

@@ -191,7 +191,7 @@ def _measure(nodes: list[_N], look: _Look) -> dict[int, Block]:
     max_w = ctx.sp("box_max_width")
     for n in nodes:
         _, _, trole = _node_roles(n, el)
-        parts = [ctx.text_lines(n.label, look.size, max_w, 700 if n.kept else 400, trole,
+        parts = [ctx.text_lines(n.label or "\u00a0", look.size, max_w, 700 if n.kept else 400, trole,
                                 meta=Meta(n.anchor or el.id, trole, ctx.src(n.path), "tree-text"))]
         if n.value is not None:
             vrole = "removed" if n.pruned else "text-soft"
@@ -290,18 +290,19 @@ def _draw(root: _N, look: _Look, blocks: dict[int, Block]) -> Block:
                 p0, p1 = _on_circle(n, p1), _on_circle(c, p0)
             kept, pruned = n.kept and c.kept, c.pruned
             role = "kept" if kept else "removed" if pruned else "arrow"
-            meta = Meta(el.id, role, ctx.src(c.path), "tree-edge")
+            eid = f"{el.id or 'tree'}.edge-{len(edges)}"  # one id per edge: the checker tells labels apart
+            meta = Meta(eid, role, ctx.src(c.path), "edge")
             style = Style(stroke=ctx.color(role), stroke_width=sw * (1.6 if kept else 1.0),
                           dash=(4, 3) if pruned else None)
             prims: list[Prim] = [Line((p0, p1), style, arrow_end=el.arrows, meta=meta)]
             if c.edge:
                 lrole = "kept" if kept else "removed" if pruned else "text-soft"
                 lab = ctx.text_lines(c.edge, look.label_size, None, 700 if kept else 400, lrole,
-                                     meta=Meta(el.id, lrole, ctx.src(c.path + ("edge",)), "tree-edge-label"))
+                                     meta=Meta(eid, lrole, ctx.src(c.path + ("edge",)), "edge-label"))
                 mx, my = (p0[0] + p1[0]) / 2, (p0[1] + p1[1]) / 2
                 bx, by = mx - lab.w / 2, my - lab.h / 2
                 prims.append(Rect(bx - 3, by, lab.w + 6, lab.h, 3, Style(fill=ctx.color("white")),
-                                  Meta(el.id, "white", ctx.src(c.path + ("edge",)), "tree-edge-label-bg")))
+                                  Meta(eid, "white", ctx.src(c.path + ("edge",)), "edge-label-bg")))
                 prims += lab.moved(bx, by).items
             edges.append((2 if kept else 0 if pruned else 1, prims))
     for _, prims in sorted(edges, key=lambda e: e[0]):
@@ -321,7 +322,7 @@ def _on_circle(n: _N, toward: tuple[float, float]) -> tuple[float, float]:
 def _node_prims(n: _N, look: _Look, text: Block) -> Group:
     ctx, el = look.ctx, look.el
     fill, outline, _ = _node_roles(n, el)
-    meta = Meta(n.anchor or el.id, fill, ctx.src(n.path), "tree-node")
+    meta = Meta(n.anchor or el.id, fill, ctx.src(n.path), "node")  # "node": box-like for `vizspec check`
     style = Style(fill=ctx.color(fill), stroke=ctx.color(outline) if outline else None,
                   stroke_width=ctx.theme.stroke["width"] * (1.6 if n.kept else 1.0),
                   dash=(4, 3) if n.pruned and not n.kept else None)
@@ -363,7 +364,7 @@ def layout_tree(el: Tree, path: tuple, ctx: Ctx, min_w: float = 0, min_h: float 
         cap = None
         if item.caption is not None:
             cpath = path + ipath + ("caption",)
-            cap = ctx.text_lines(ctx.t(item.caption), ctx.size("body"), max(b.w, 160), 700, "text-soft",
+            cap = ctx.text_lines(ctx.t(item.caption), ctx.size("body"), max(b.w, 220), 700, "text-soft",
                                  meta=Meta(el.id, "text-soft", ctx.src(cpath), "tree-caption"))
         parts.append((b, cap))
     gap = el.tree_gap if el.tree_gap is not None else ctx.sp("gap") * 3

@@ -145,7 +145,8 @@ class Chart(Strict):
     width: float | None = Field(None, gt=0, le=2000, description="Plot area width in px (grows to fit labels).")
     height: float | None = Field(None, gt=0, le=2000, description="Plot area height in px (grows to fit labels).")
     horizontal: bool = Field(False, description="Bars grow to the right: categories (x) on the left, values below.")
-    x: ChartAxis = Field(default_factory=ChartAxis, description="The x axis (categories or numbers; heat map: columns).")
+    x: ChartAxis = Field(default_factory=ChartAxis,
+                         description="The x axis (categories or numbers; heat map: columns).")
     y: ChartAxis = Field(default_factory=ChartAxis, description="The y axis (the values; heat map: rows).")
     series: Annotated[list[ChartSeries], Field(max_length=MAX_SERIES)] = Field(
         default_factory=list, description="Data series (bar, line, area); several bars per slot are grouped.")

@@ -104,4 +104,7 @@ class Graph(Strict):
             for n in r:
                 if n not in known:
                     raise ValueError(f"same_rank names unknown node '{n}'")
+            if len({seen.get(n) for n in r}) > 1:
+                raise ValueError(f"same_rank {r} mixes nodes of different groups (expected the nodes of one "
+                                 "group, or ungrouped nodes)")
         return self

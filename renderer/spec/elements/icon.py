@@ -8,8 +8,6 @@ from pydantic import Field
 
 from ..models_base import ELEMENT_ID_PATTERN, LocalText, Role, Strict
 
-ICON_NAMES = ("person", "robot", "globe", "database", "document", "gpu")
-
 
 class Icon(Strict):
     """A pictogram (person, robot/agent, globe/environment, database, document, GPU chip) with a label."""

@@ -97,7 +97,8 @@ class Table(Strict):
     header_role: Role = Field("panel", description="Fill role of header cells.")
     role: Role = Field("white", description="Fill role of body cells.")
     align: Align = Field("center", description="Default horizontal alignment of cells.")
-    format: Format = Field("g", description="Default format of numeric cells.")
+    format: Format | None = Field(
+        None, description="Default format of numeric cells (default: whole numbers as they are, else 3 digits).")
     max_width: float = Field(220, gt=0, le=2000, description="Cell text wraps beyond this width (px).")
     bit_width: float | None = Field(
         None, gt=0, le=100, description="Px per bit in bit layouts (default: the widest layout gets ~520 px, "

@@ -37,12 +37,14 @@ class Tensor(Strict):
     values: Matrix | Placeholder | None = Field(
         None, description="Cell values: a list (vector) or rows of lists (matrix); numbers are formatted with "
                           "`format`, strings are written as they are, null leaves a cell empty.")
-    shape: Annotated[list[Annotated[int, Field(ge=1, le=10**9)]], Field(min_length=1, max_length=2)] | Placeholder | None = Field(
+    shape: Annotated[list[Annotated[int, Field(ge=1, le=10**9)]], Field(min_length=1, max_length=2)] | \
+        Placeholder | None = Field(
         None, description="The real shape, e.g. [3, 896] (default: the shape of `values`). Cells beyond the "
                           "given values are drawn empty; large shapes are elided with `…`.")
     orientation: Literal["row", "column"] = Field(
         "row", description="How a vector (1-D values or shape) is drawn: as a row or as a column.")
-    format: Format = Field(".3g", description="Format of numeric values.")
+    format: Format | None = Field(
+        None, description="Format of numeric values (default: whole numbers as they are, others to 3 digits).")
     role: Role = Field("panel", description="Fill role of every cell (unless roles, scale or a group set one).")
     roles: Annotated[list[list[Role | Null] | Role | Null], Field(max_length=MAX_SIDE)] | Placeholder | None = Field(
         None, description="Fill role per cell, same shape as the values (null: the default fill).")
@@ -54,8 +56,12 @@ class Tensor(Strict):
                                                                "with a `…` row (the last `tail` rows stay).")
     show_cols: int = Field(10, ge=3, le=MAX_SHOWN, description="At most this many column slots (as show_rows).")
     tail: int = Field(1, ge=0, le=8, description="Rows/columns kept after an ellipsis.")
-    row_headers: Labels | None = Field(None, description="A label left of each row (tokens, positions).")
-    col_headers: Labels | None = Field(None, description="A label above each column (tokens, positions).")
+    row_headers: Labels | None = Field(
+        None, description="A label left of each row (tokens, positions); rows beyond the list get none.")
+    col_headers: Labels | None = Field(
+        None, description="A label above each column (tokens, positions); columns beyond the list get none.")
+    row_index: bool = Field(False, description="Label rows with their real index (0 … last), when no row_headers.")
+    col_index: bool = Field(False, description="Label columns with their real index (0 … last), when no col_headers.")
     row_title: LocalText | None = Field(None, description="Title of the row headers, written above them.")
     shape_label: bool | LocalText = Field(
         True, description="Write the shape under the tensor (true: from `shape`, e.g. '3×896'; or your own text).")
@@ -71,7 +77,8 @@ class Tensor(Strict):
     masked_text: LocalText | None = Field(
         None, description="Text of masked cells (default: '−∞' when the tensor shows values, else empty).")
     masked_role: Role = Field("light", description="Fill role of masked cells.")
-    row_groups: list[TensorGroup] = Field(default_factory=list, description="Row groups, top to bottom, with separators.")
+    row_groups: list[TensorGroup] = Field(
+        default_factory=list, description="Row groups, top to bottom, with separators.")
     col_groups: list[TensorGroup] = Field(
         default_factory=list, description="Column groups, left to right, with separators (e.g. attention heads).")
     cell: float | None = Field(None, gt=0, le=400, description="Minimum cell width and height in px.")

@@ -25,7 +25,7 @@ class TimelineItem(Strict):
         None, gt=0, le=1e6, description="Duration; an item without `at`/`start` follows the previous one "
                                         "(length 1 by default).")
     role: Role | None = Field(None, description="Fill role (default: the lane's).")
-    text_role: Role | None = Field(None, description="Text colour role.")
+    text_role: Role | None = Field(None, description="Text colour role (default: text, and text-soft for `sub`).")
     marker: Literal["circle", "diamond", "square"] = Field("circle", description="Marker shape of a point event.")
     dashed: bool = Field(False, description="Dashed outline (e.g. a recomputed step).")
 

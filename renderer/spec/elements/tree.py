@@ -122,6 +122,6 @@ class Tree(Strict):
         if self.trees is not None:
             return [(t, ("trees", i)) for i, t in enumerate(self.trees)]
         one = TreeItem.model_construct(id=None, root=self.root, tokens=self.tokens, prompt=self.prompt,
-                                       highlight=self.highlight, keep=self.keep, pruned=self.pruned, dim_rest=self.dim_rest,
-                                       caption=self.caption)
+                                       highlight=self.highlight, keep=self.keep, pruned=self.pruned,
+                                       dim_rest=self.dim_rest, caption=self.caption)
         return [(one, ())]

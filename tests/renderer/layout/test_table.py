@@ -1,0 +1,189 @@
+"""Table layout: merged cells span their tracks, text stays in its cell, bit segments are proportional."""
+
+from __future__ import annotations
+
+from itertools import combinations
+
+import pytest
+
+from renderer.bind import bind
+from renderer.check import check_spec
+from renderer.layout import layout
+from renderer.scene import Group, Rect, Text, bbox, walk
+from renderer.spec.errors import SpecError
+from renderer.spec.loader import load
+from renderer.theme import ROOT, load_theme
+
+HEAD = "id: t\nchapter: test\ntitle: {en: T, zh: T}\n"
+
+
+def scene_of(write_spec, body: str, lang: str = "en", compute: str = ""):
+    path = write_spec(HEAD + compute + "body:\n" + body)
+    return layout(bind(load(path)), load_theme(), lang)
+
+
+def kind(scene, name: str, typ=None) -> list:
+    return [p for p in walk(scene.items) if p.meta.kind == name and (typ is None or isinstance(p, typ))]
+
+
+def table_cells(scene) -> list[Group]:
+    return kind(scene, "table-header", Group) + kind(scene, "table-cell", Group)
+
+
+def inside(outer, inner, tol: float = 0.01) -> bool:
+    return (outer[0] - tol <= inner[0] and outer[1] - tol <= inner[1]
+            and inner[2] <= outer[2] + tol and inner[3] <= outer[3] + tol)
+
+
+def area(a, b) -> float:
+    w = min(a[2], b[2]) - max(a[0], b[0])
+    h = min(a[3], b[3]) - max(a[1], b[1])
+    return w * h if w > 0 and h > 0 else 0.0
+
+
+MERGED = """  table:
+    header: [name, {text: "a merged header over two columns", colspan: 2}, last]
+    header_column: true
+    rows:
+      - [r1, 1, 2, {text: tall, rowspan: 2, role: kept-bg}]
+      - [r2, 3, 4]
+      - - r3
+        - text:
+            en: "a long cell that has to wrap onto more than one line"
+            zh: "一个很长的单元格内容需要换行才能放进表格"
+          colspan: 3
+"""
+
+
+def cell_by_text(scene, text: str) -> Rect:
+    for g in table_cells(scene):
+        if any(isinstance(t, Text) and t.text.startswith(text) for t in g.children):
+            return g.children[0]
+    raise AssertionError(f"no cell with {text!r}")
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_text_stays_inside_cells_and_cells_do_not_overlap(write_spec, lang):
+    scene = scene_of(write_spec, MERGED, lang)
+    groups = table_cells(scene)
+    assert len(groups) == 3 + 4 + 3 + 2
+    for g in groups:
+        for t in g.children[1:]:
+            assert inside(bbox(g.children[0]), bbox(t)), f"'{t.text}' leaves its cell"
+    for a, b in combinations(groups, 2):
+        assert area(bbox(a.children[0]), bbox(b.children[0])) < 0.5
+
+
+def test_colspan_covers_exactly_the_columns_below_it(write_spec):
+    scene = scene_of(write_spec, MERGED)
+    merged = cell_by_text(scene, "a merged header")
+    one, two = cell_by_text(scene, "1"), cell_by_text(scene, "2")
+    assert merged.x == pytest.approx(one.x)
+    assert merged.w == pytest.approx(one.w + two.w)
+    wide = cell_by_text(scene, "a long cell")
+    last = cell_by_text(scene, "last")
+    assert wide.x + wide.w == pytest.approx(last.x + last.w)
+
+
+def test_rowspan_covers_exactly_the_rows_beside_it(write_spec):
+    scene = scene_of(write_spec, MERGED)
+    tall, r1, r2 = cell_by_text(scene, "tall"), cell_by_text(scene, "r1"), cell_by_text(scene, "r2")
+    assert tall.y == pytest.approx(r1.y) and tall.h == pytest.approx(r1.h + r2.h)
+    assert tall.style.fill == load_theme().color("kept-bg")
+    three = cell_by_text(scene, "3")
+    four = cell_by_text(scene, "4")
+    assert four.x + four.w == pytest.approx(tall.x), "row 2 flows around the reserved cell"
+    assert three.y == pytest.approx(r2.y)
+
+
+def test_header_row_and_column_are_styled_as_headers(write_spec):
+    scene = scene_of(write_spec, MERGED)
+    theme = load_theme()
+    headers = kind(scene, "table-header", Group)
+    texts = {t.text for g in headers for t in g.children[1:]}
+    assert {"name", "last", "r1", "r2", "r3"} <= texts
+    assert all(g.children[0].style.fill == theme.color("panel") for g in headers)
+    assert all(t.weight == 700 for g in headers for t in g.children[1:])
+
+
+BITS = """  table:
+    header: [format, layout]
+    rows:
+      - [FP32, {bits: {sign: 1, exponent: 8, mantissa: 23}}]
+      - [BF16, {bits: {sign: 1, exponent: 8, mantissa: 7}}]
+      - [INT4, {bits: [{name: sign, bits: 1}, {name: value, bits: 3, role: thought, label: "3 bits"}]}]
+    bit_kinds:
+      sign: {role: negative, label: sign}
+      exponent: {role: data, label: exponent}
+      mantissa: {role: model}
+"""
+
+
+def test_bit_segments_are_proportional_to_bit_counts_across_rows(write_spec):
+    scene = scene_of(write_spec, BITS)
+    segs = kind(scene, "table-bits", Group)
+    counts = [1, 8, 23, 1, 8, 7, 1, 3]
+    assert len(segs) == len(counts)
+    widths = [g.children[0].w for g in segs]
+    per_bit = [w / n for w, n in zip(widths, counts, strict=True)]
+    assert max(per_bit) - min(per_bit) < 1e-6
+    assert [g.meta.role for g in segs] == ["negative", "data", "model"] * 2 + ["negative", "thought"]
+    fp32 = sum(widths[:3])
+    bf16 = sum(widths[3:6])
+    assert fp32 / bf16 == pytest.approx(32 / 16)
+
+
+def test_bit_segment_labels_are_the_counts_and_fit_their_segment(write_spec):
+    scene = scene_of(write_spec, BITS)
+    labels = []
+    for g in kind(scene, "table-bits", Group):
+        texts = [t for t in g.children if isinstance(t, Text)]
+        for t in texts:
+            assert inside(bbox(g.children[0]), bbox(t))
+        labels += [t.text for t in texts]
+    labels += [t.text for t in kind(scene, "table-bits-label", Text)]  # those drawn above a narrow segment
+    assert sorted(labels) == sorted(["1", "8", "23", "1", "8", "7", "1", "3 bits"])
+
+
+def test_bit_legend_lists_labelled_kinds_only(write_spec):
+    scene = scene_of(write_spec, BITS)
+    assert [t.text for t in kind(scene, "table-legend", Text)] == ["sign", "exponent"]
+
+
+def test_records_with_columns_build_rows_from_compute(write_spec):
+    body = ("  table:\n    records: '{{ q.formats }}'\n    columns:\n      - {header: format, key: name}\n"
+            "      - {header: layout, bits: [sign, exponent, mantissa]}\n"
+            "      - {header: max, key: max, format: '.3g'}\n")
+    scene = scene_of(write_spec, body, compute="compute:\n  q: {fn: quant.float_formats, args: {}}\n")
+    names = [t.text for t in kind(scene, "table-text", Text)]
+    assert names[:3] == ["format", "layout", "max"] and "FP64" in names and "BF16" in names
+    fp64 = [g for g in kind(scene, "table-bits", Group)][:3]
+    assert [g.children[1].text for g in fp64] == ["1", "11", "52"]
+
+
+def test_unknown_record_key_and_overlong_rowspan_are_located_errors(write_spec):
+    body = "  table:\n    records: '{{ q.formats }}'\n    columns: [{key: nope}]\n"
+    with pytest.raises(SpecError, match=r"s\.yaml:\d+:\d+: error: record 0 has no key 'nope'"):
+        scene_of(write_spec, body, compute="compute:\n  q: {fn: quant.float_formats, args: {}}\n")
+    with pytest.raises(SpecError, match="rowspan 3 reaches past the last row"):
+        scene_of(write_spec, "  table:\n    rows: [[{text: a, rowspan: 3}], [b]]\n")
+
+
+def test_example_spec_has_no_layout_defects():
+    assert check_spec(ROOT / "specs" / "_examples" / "table.yaml") == []
+
+
+def test_short_rows_are_completed_with_empty_cells(write_spec):
+    scene = scene_of(write_spec, "  table: {rows: [[a], [b, c, d], [e, f]]}\n")
+    rects = [g.children[0] for g in table_cells(scene)]
+    assert len(rects) == 9
+    assert len({round(r.x, 3) for r in rects}) == 3 and len({round(r.y, 3) for r in rects}) == 3
+
+
+@pytest.mark.parametrize("model", ["Table", "TableCell", "TableRow", "TableColumn", "BitSegment", "BitKind"])
+def test_every_table_field_is_documented_in_the_schema(model):
+    from renderer.spec.schema import diagram_schema
+
+    d = diagram_schema()["$defs"][model]
+    assert d.get("description")
+    assert [f for f, v in d["properties"].items() if not v.get("description")] == []
