@@ -3,8 +3,8 @@
 A component file has `params:` (name → default; `null` means required) and `body:` (one element).
 Inside the body, `{{ params.NAME }}` is replaced by the argument: the raw value where the whole
 string is that placeholder, text otherwise; inside a larger placeholder expression `params.NAME`
-becomes the argument as a literal (`{{ 'kept' if i < params.n else 'light' }}`); everything else is left for binding. Element ids
-inside get the prefix `X.` when the `use` has an id, so one component can be used twice. Expansion
+becomes the argument as a literal (`{{ 'kept' if i < params.n else 'light' }}`); everything else is
+left for binding. Element ids inside get the prefix `X.` when the `use` has an id, so one component can be used twice. Expansion
 happens right after YAML loading, so schema errors inside a component point at the component file.
 """
 
