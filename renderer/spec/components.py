@@ -4,8 +4,9 @@ A component file has `params:` (name → default; `null` means required) and `bo
 Inside the body, `{{ params.NAME }}` is replaced by the argument: the raw value where the whole
 string is that placeholder, text otherwise; inside a larger placeholder expression `params.NAME`
 becomes the argument as a literal (`{{ 'kept' if i < params.n else 'light' }}`); everything else is
-left for binding. Element ids inside get the prefix `X.` when the `use` has an id, so one component can be used twice. Expansion
-happens right after YAML loading, so schema errors inside a component point at the component file.
+left for binding. Element ids inside get the prefix `X.` when the `use` has an id, so one component
+can be used twice. Expansion happens right after YAML loading, so schema errors inside a component
+point at the component file.
 """
 
 from __future__ import annotations
