@@ -83,16 +83,19 @@ def test_every_printed_number_is_an_input_or_computed(path):
     known = numbers_in(raw.get("vars", {})) + numbers_in(inputs)
     known += numbers_in(bound.results)
     # products of shapes (e.g. 3×896 printed as parts) and pairs are covered by their parts
-    unexplained = []
+    unexplained, literal_markup = [], []
     for lang in ("en", "zh"):
         scene = layout(bound, load_theme(), lang)
         for t in walk(scene.items):
             # axis ticks are generated from the data range (nice numbers), not typed: they are not checked
+            if isinstance(t, Text) and ("_{" in t.text or "^{" in t.text) and not (t.meta.kind or "").startswith("code"):
+                literal_markup.append(f"[{lang}] {t.text!r} at {t.meta.src}")
             if isinstance(t, Text) and t.meta.kind not in ("credit", "chart-tick"):
                 for token in NUMBER.findall(t.text):
                     if not explained(token, known):
                         unexplained.append(f"[{lang}] {token!r} in {t.text!r} at {t.meta.src}")
     assert not unexplained, "numbers typed by hand (make them compute results or inputs):\n" + "\n".join(unexplained)
+    assert not literal_markup, "sub/superscript markup printed literally:\n" + "\n".join(literal_markup)
 
 
 def test_the_check_catches_a_hand_typed_probability():

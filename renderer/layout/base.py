@@ -115,12 +115,8 @@ class Ctx:
                 items.append(Text(x, y, r[0][0], size, self.color(role), weight, anchor, fam, width=sw, meta=meta))
                 continue
             x = {"start": 0.0, "center": (w - sw) / 2, "end": w - sw}[align]
-            for t, k in r:  # sub/superscript runs: smaller, shifted, drawn one after another
-                fs = size * SCRIPT_SCALE if k else size
-                dy = {"": 0.0, "_": size * 0.22, "^": -size * 0.38}[k]
-                tw = self.metrics.width(t, fs, weight, mono)
-                items.append(Text(x, y + dy, t, fs, self.color(role), weight, "start", fam, width=tw, meta=meta))
-                x += tw
+            items += script_runs(r, x, y, size, self.color(role), weight, fam, meta,
+                                 lambda t, fs: self.metrics.width(t, fs, weight, mono))
         return Block(w, lh * len(lines), items)
 
 
@@ -140,6 +136,19 @@ def split_scripts(line: str) -> list[tuple[str, str]]:
         pos = m.end()
     if pos < len(line) or not out:
         out.append((line[pos:], ""))
+    return out
+
+
+def script_runs(runs: list[tuple[str, str]], left: float, baseline: float, size: float, fill: str, weight: int,
+                family: tuple[str, ...], meta: Meta, width: Callable[[str, float], float]) -> list[Text]:
+    """Text runs drawn one after another from `left`: sub/superscripts smaller and shifted."""
+    out = []
+    for part, k in runs:
+        fs = size * SCRIPT_SCALE if k else size
+        dy = {"": 0.0, "_": size * 0.22, "^": -size * 0.38}[k]
+        pw = width(part, fs)
+        out.append(Text(left, baseline + dy, part, fs, fill, weight, "start", family, width=pw, meta=meta))
+        left += pw
     return out
 
 

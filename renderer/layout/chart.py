@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from ..scene import Ellipse, Group, Line, Meta, Path, Polygon, Prim, Rect, Style, Text, bbox, shift
 from ..spec.elements.chart import Chart, ChartAxis, ChartSeries
-from .base import Anchor, Block, Ctx, register
+from .base import Anchor, Block, Ctx, register, script_runs, split_scripts
 from .chart_axes import (
     Band,
     Box,
@@ -614,8 +614,8 @@ def _legend(el: Chart, path: tuple, ctx: Ctx, c: Canvas, entries: list[tuple[str
                               Style(fill=color, opacity=0.35 if shape == "area" else 1.0,
                                     stroke=color if shape == "area" else None), meta))
         tw = measure(ctx, name, fs)
-        prims.append(Text(sw + 5, cy + 0.32 * fs, name, fs, ctx.color("text"), 400, "start",
-                          tuple(ctx.theme.fonts["sans"]), width=tw, meta=meta))
+        prims += script_runs(split_scripts(name), sw + 5, cy + 0.32 * fs, fs, ctx.color("text"), 400,
+                             tuple(ctx.theme.fonts["sans"]), meta, lambda part, size: measure(ctx, part, size))
         items.append((sw + 5 + tw, prims))
     x0, y0, x1, y1 = c.box()
     gap = 14.0

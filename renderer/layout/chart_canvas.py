@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..scene import Group, Meta, Prim, Text, bbox
-from .base import Block, Ctx
+from .base import Block, Ctx, plain, script_runs, split_scripts
 from .chart_axes import Box
 from .chart_data import measure
 
@@ -35,9 +35,16 @@ class Canvas:
         base = {"baseline": y, "top": y + ASCENT * size, "bottom": y - DESCENT * size,
                 "middle": y + (ASCENT - DESCENT) / 2 * size}[valign]
         w = measure(self.ctx, s, size, weight)
-        t = Text(x, base, s, size, self.ctx.color(role), weight, anchor,  # type: ignore[arg-type]
-                 tuple(self.ctx.theme.fonts["sans"]), width=w, meta=meta)
-        self.items.append(t)
+        fam = tuple(self.ctx.theme.fonts["sans"])
+        runs = split_scripts(s)
+        t = Text(x, base, plain(s), size, self.ctx.color(role), weight, anchor,  # type: ignore[arg-type]
+                 fam, width=w, meta=meta)
+        if len(runs) == 1 and not runs[0][1]:
+            self.items.append(t)
+            return t
+        # sub/superscript markup: the runs are drawn; the whole line is returned for its bounding box
+        self.items += script_runs(runs, t.left, base, size, t.fill, weight, fam, meta,
+                                  lambda part, fs: measure(self.ctx, part, fs, weight))
         return t
 
     def place(self, block: Block, x: float, y: float) -> None:
