@@ -75,7 +75,9 @@ def test_character_missing_from_the_font(write_spec):
 
 
 def test_edge_label_wider_than_the_gap_is_reported(write_spec):
-    path = write_spec(HEAD + "body:\n  row:\n    gap: 20\n    items: [{box: {id: a, text: A}}, {box: {id: b, text: B}}]\n"
+    path = write_spec(HEAD + "body:\n  row:\n    gap: 20\n"
+                             "    items: [{box: {id: a, text: A}}, {box: {id: b, text: B}}]\n"
                              "edges:\n  - {from: a, to: b, label: a label much wider than the gap}\n")
     out = [p.message for p in check_spec(path, ("en",))]
-    assert "[en] edge label 'a label much wider than the gap' overlaps box 'a' (widen the gap or shorten the label)" in out
+    assert ("[en] edge label 'a label much wider than the gap' overlaps box 'a' "
+            "(widen the gap or shorten the label)") in out
