@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import re
+from decimal import Decimal
 
 import pytest
 
@@ -21,7 +22,7 @@ from renderer.scene import Text, walk
 from renderer.spec.loader import load
 from renderer.theme import load_theme
 
-NUMBER = re.compile(r"(?<![\w.])[−-]?\d+(?:[.,]\d+)*(?:\.\d+)?(?:[eE][−-]?\d+)?%?(?![A-Za-z_])")
+NUMBER = re.compile(r"(?<![\w.])[−-]?\d+(?:[.,]\d+)*(?:\.\d+)?(?:[eE][+−-]?\d+)?%?(?![A-Za-z_])")
 SMALL_INT = 24
 
 
@@ -60,6 +61,11 @@ def explained(token: str, known: list[float]) -> bool:
     v = parse(token)
     if v is None:
         return True
+    if math.isinf(v):  # a rounding of a value near the float limit (FP64 max printed as 1.8e+308)
+        mantissa, _, exponent = token.replace("−", "-").lower().partition("e")
+        d = Decimal(mantissa) * Decimal(10) ** int(exponent)
+        tol = Decimal(5) * Decimal(10) ** (int(exponent) - decimals(mantissa) - 1)
+        return any(math.isfinite(k) and abs(Decimal(k) - d) <= tol for k in known)
     if float(v).is_integer() and 0 <= abs(v) <= SMALL_INT and "." not in token:
         return True
     tol = 0.5 * 10 ** -decimals(token) + 1e-9

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import Problem, SpecError
+from .models import ELEMENT_KINDS
 from .yamlpos import Located, load_yaml
 
 COMPONENTS_DIR = Path(__file__).resolve().parents[2] / "templates" / "components"
@@ -118,10 +119,12 @@ def _substitute(node: Any, values: dict, prefix: Any, comp: Located, cpath: tupl
         return [_substitute(v, values, prefix, comp, cpath + (i,)) for i, v in enumerate(node)]
     if isinstance(node, dict):
         out = {k: _substitute(v, values, prefix, comp, cpath + (k,)) for k, v in node.items()}
-        if isinstance(prefix, str) and prefix:
-            for key in ("id", "from", "to"):
-                if isinstance(out.get(key), str) and key in node and not PARAM.search(str(node[key])):
-                    out[key] = f"{prefix}.{out[key]}"
+        if isinstance(prefix, str) and prefix and len(out) == 1:
+            (kind, content), = out.items()
+            # an element ({kind: {id: …}}): its id gets the prefix; ids of nodes inside trees and graphs
+            # stay as they are (their anchors are `<element id>.<node id>`, so they follow the prefix)
+            if kind in ELEMENT_KINDS and isinstance(content, dict) and isinstance(content.get("id"), str):
+                out[kind] = {**content, "id": f"{prefix}.{content['id']}"}
         return out
     return node
 

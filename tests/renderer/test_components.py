@@ -105,3 +105,15 @@ def test_params_inside_larger_expressions_become_literals(comps, write_spec):
     boxes = [e.content for e in bind(spec).diagram.body.content.items]
     assert [b.text.split(":")[0] for b in boxes] == ["a", "b"]
     assert [b.role for b in boxes] == ["light", "kept"]
+
+
+def test_prefix_applies_to_element_ids_not_to_graph_nodes(comps, write_spec):
+    (comps / "g.yaml").write_text(
+        "body:\n  graph:\n    id: flow\n    nodes: [{id: n1, text: A}, {id: n2, text: B}]\n"
+        "    edges: [{from: n1, to: n2}]\n")
+    spec = load(write_spec(HEAD + "body:\n  row:\n    - box: {id: x, text: X}\n    - use: {component: g, id: p}\n"
+                                  "edges:\n  - {from: x, to: p.flow.n1}\n"))
+    graph = spec.diagram.body.content.items[1].content
+    assert graph.id == "p.flow"
+    assert [n.id for n in graph.nodes] == ["n1", "n2"]
+    assert (graph.edges[0].from_, graph.edges[0].to) == ("n1", "n2")
