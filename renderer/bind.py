@@ -20,6 +20,7 @@ from compute import registry
 
 from .expr import ExprError, render_template
 from .spec.errors import Problem, SpecError
+from .spec.limits import COMPUTE_MEMORY_BYTES, check_call_args, check_limits, memory_limit
 from .spec.loader import Spec, _pydantic_problem
 from .spec.models import Diagram
 
@@ -61,6 +62,9 @@ def bind(spec: Spec, use_cache: bool = True) -> BoundSpec:
         try:
             args = _fill(raw["compute"][name].get("args", {}), {**results, "vars": variables},
                          base + ("args",), spec, set())
+            too_big = check_call_args(args)  # before pydantic or the function touch a huge value
+            if too_big:
+                raise SpecError([spec.doc.problem(base + ("args", too_big[0]), too_big[1])])
             args = _coerce(call.fn, args)
             src = registry.source_hash(call.fn)
             results[name] = call_cached(call.fn, args, src, use_cache)
@@ -78,6 +82,9 @@ def bind(spec: Spec, use_cache: bool = True) -> BoundSpec:
         names = {**results, "vars": {k: _pick(v, lang) for k, v in variables.items()}}
         data = {k: (v if k in ("compute", "vars") else _fill(v, names, (k,), spec, set(), lang))
                 for k, v in raw.items()}
+        too_big = check_limits(spec.doc, data)  # placeholders may have filled in large results
+        if too_big:
+            raise SpecError(too_big)
         try:
             diagrams[lang] = Diagram.model_validate(data)
         except pydantic.ValidationError as e:
@@ -141,16 +148,26 @@ def _time_limit(seconds: float):
         yield
         return
 
+    armed = [True]
+
     def _raise(_sig, _frame):
-        raise ComputeError(f"took longer than {seconds:g} s (limit)")
+        if armed[0]:
+            raise ComputeError(f"took longer than {seconds:g} s (limit compute_seconds = {seconds:g})")
 
     old = signal.signal(signal.SIGALRM, _raise)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    # the alarm repeats until cancelled: one raised inside a __del__ or gc callback is swallowed by Python
+    signal.setitimer(signal.ITIMER_REAL, seconds, 0.25)
     try:
         yield
     finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, old)
+        while True:  # a late alarm may land in this cleanup: retry until the timer is off
+            try:
+                armed[0] = False
+                signal.setitimer(signal.ITIMER_REAL, 0)
+                signal.signal(signal.SIGALRM, old)
+                break
+            except ComputeError:
+                continue
 
 
 def call_cached(fn: str, args: dict[str, Any], source: str, use_cache: bool = True) -> Any:
@@ -160,19 +177,25 @@ def call_cached(fn: str, args: dict[str, Any], source: str, use_cache: bool = Tr
     path = cache_dir() / "compute" / key[:2] / f"{key}.json"
     if use_cache and path.is_file():
         try:
-            return json.loads(path.read_text())
-        except (OSError, ValueError):
+            if path.stat().st_size <= MAX_RESULT_BYTES:
+                cached = json.loads(path.read_text())
+                if not _non_finite(cached):  # an entry is checked like a fresh result
+                    return cached
+        except (OSError, ValueError, RecursionError):
             pass  # a corrupt entry is recomputed
     try:
-        with _time_limit(COMPUTE_SECONDS):
+        with memory_limit(COMPUTE_MEMORY_BYTES), _time_limit(COMPUTE_SECONDS):  # timer off before memory back
             result = registry.get(fn)(**args)
     except ComputeError:
         raise
+    except MemoryError:
+        raise ComputeError(f"needs more memory than allowed (limit compute_memory_bytes = "
+                           f"{COMPUTE_MEMORY_BYTES})") from None
     except Exception as e:  # the function rejected its input: report, do not crash the build
-        raise ComputeError(f"{type(e).__name__}: {e}") from None
+        raise ComputeError(str(e) if isinstance(e, ValueError) else f"{type(e).__name__}: {e}") from None
     text = json.dumps(result, sort_keys=True, ensure_ascii=False, allow_nan=True)
     if len(text) > MAX_RESULT_BYTES:
-        raise ComputeError(f"result too large ({len(text)} bytes, limit {MAX_RESULT_BYTES})")
+        raise ComputeError(f"result too large: {len(text)} bytes (limit max_result_bytes = {MAX_RESULT_BYTES})")
     bad = _non_finite(result)
     if bad:
         raise ComputeError(f"result has a NaN or infinite value at {bad} (expected finite numbers)")

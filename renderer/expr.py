@@ -184,6 +184,12 @@ def evaluate(source: str, names: dict[str, Any]) -> Any:
     return _finite(result)
 
 
+def _keys(mapping: dict, n: int = 20) -> str:
+    """The keys of a mapping for a message: sorted, at most `n`."""
+    keys = sorted(_clip(str(k), 40) for k in mapping)
+    return ", ".join(keys[:n]) + (f", … ({len(keys) - n} more)" if len(keys) > n else "")
+
+
 def _int_ok(x: Any) -> Any:
     if isinstance(x, int) and not isinstance(x, bool) and x.bit_length() > MAX_INT_BITS:
         raise ExprError(f"number too large (limit max_int_bits = {MAX_INT_BITS}: at most ±2**{MAX_INT_BITS})")
@@ -235,10 +241,10 @@ class _Eval:
             raise ExprError(f"access to '{n.attr}' is not allowed (names starting with _ are private)")
         base = self.visit(n.value)
         if not isinstance(base, dict):
-            raise ExprError(f"'{ast.unparse(n.value)}' is a {type(base).__name__}, it has no key '{n.attr}'")
+            raise ExprError(f"'{_clip(ast.unparse(n.value))}' is {_kind(base)}, it has no key '{n.attr}'")
         if n.attr not in base:
-            raise ExprError(f"'{ast.unparse(n.value)}' has no key '{n.attr}' (expected one of: "
-                            f"{', '.join(sorted(map(str, base)))})")
+            raise ExprError(f"'{_clip(ast.unparse(n.value))}' has no key '{n.attr}' (expected one of: "
+                            f"{_keys(base)})")
         return base[n.attr]
 
     def v_Subscript(self, n: ast.Subscript) -> Any:
@@ -259,7 +265,7 @@ class _Eval:
             raise ExprError(f"access to '{_clip(key)}' is not allowed (names starting with _ are private)")
         if isinstance(base, dict) and isinstance(key, str):
             if key not in base:
-                raise ExprError(f"no key '{key}' (expected one of: {', '.join(sorted(map(str, base)))})")
+                raise ExprError(f"no key '{_clip(key)}' (expected one of: {_keys(base)})")
             return base[key]
         raise ExprError(f"cannot index {_kind(base)} with {_kind(key)} (expected list[number] or "
                         "mapping['key'])")
@@ -295,14 +301,24 @@ class _Eval:
                 if not _CMP[type(op)](left, right):
                     return False
             except TypeError:
-                raise ExprError(f"cannot compare {type(left).__name__} with {type(right).__name__}") from None
+                raise ExprError(f"cannot compare {_kind(left)} with {_kind(right)}") from None
             left = right
         return True
 
     def v_BinOp(self, n: ast.BinOp) -> Any:
-        if isinstance(n.op, ast.BitOr):
-            return self._filter(self.visit(n.left), n.right)
-        left, right = self.visit(n.left), self.visit(n.right)
+        # a + b + c and x | f | g nest to the left: walk that chain in a loop, so a long sum is not "deep"
+        chain = [n]
+        while isinstance(chain[-1].left, ast.BinOp):
+            chain.append(chain[-1].left)
+        value = self.visit(chain[-1].left)
+        for node in reversed(chain):
+            if isinstance(node.op, ast.BitOr):
+                value = self._filter(value, node.right)
+            else:
+                value = self._arith(node, value, self.visit(node.right))
+        return value
+
+    def _arith(self, n: ast.BinOp, left: Any, right: Any) -> Any:
         if isinstance(n.op, ast.Add) and isinstance(left, str) and isinstance(right, str):
             if len(left) + len(right) > MAX_TEXT:
                 raise ExprError(f"text too long (limit max_placeholder_text = {MAX_TEXT} characters)")

@@ -92,6 +92,7 @@ class _Walker:
         self.doc = doc
         self.kinds = _element_kinds()
         self.elements = 0
+        self.too_deep = False
         self.problems: list[Problem] = []
 
     def add(self, path: tuple, message: str, key: bool = False) -> None:
@@ -99,11 +100,17 @@ class _Walker:
             self.problems.append(self.doc.problem(path, message, key))
 
     def walk(self, value: Any, path: tuple, kind: str | None, element_slot: bool) -> None:
+        if len(path) > MAX_DEPTH:  # reachable once components are expanded into a spec
+            if not self.too_deep:
+                self.too_deep = True
+                self.add(path, f"nesting too deep once components are expanded: more than {MAX_DEPTH} levels "
+                               f"(limit max_depth = {MAX_DEPTH})")
+            return
         if element_slot and _is_element(value, self.kinds):
             self.elements += 1
             if self.elements == MAX_ELEMENTS + 1:
-                self.add(path, f"too many elements: more than {MAX_ELEMENTS} (limit max_elements = "
-                               f"{MAX_ELEMENTS}; components count once per use)")
+                self.add(("body",), f"too many elements: the diagram has more than {MAX_ELEMENTS} (limit "
+                                    f"max_elements = {MAX_ELEMENTS}; a component's elements count at every use)")
             kind = next(iter(value))
             content = value[kind]
             if kind == "tensor" and isinstance(content, dict):

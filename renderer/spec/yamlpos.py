@@ -233,6 +233,40 @@ class _Builder:
                 "true/false, null, lists and mappings)")
 
 
+def _syntax_problem(file: str, e: yaml.MarkedYAMLError) -> Problem:
+    """A YAML syntax error in words a spec author acts on, at the most useful mark."""
+    problem, context = (e.problem or "").strip(), (e.context or "").strip()
+    mark = e.problem_mark or e.context_mark
+    if "'\\t'" in problem or "'\t'" in problem:
+        what = "a tab character (expected spaces: YAML indents with spaces only)"
+    elif problem.startswith("but found another document"):
+        what = "a second document after `---` (expected one diagram per file)"
+    elif context.startswith("while scanning a quoted scalar") and e.context_mark:
+        mark, what = e.context_mark, "this quoted string is never closed (expected a closing quote)"
+    elif problem == "second occurrence" and e.context_mark:
+        what = (f"{context.split(';')[0].removeprefix('found ')} (first defined at line {e.context_mark.line + 1}; "
+                "expected each anchor name once)")
+    elif m := re.fullmatch(r"found character (.+) that cannot start any token", problem):
+        what = f"{m.group(1)} cannot start a plain value (expected quotes around text that starts with it)"
+    elif problem == "mapping values are not allowed here":
+        what = "': ' is not allowed here (expected `key: value` on its own line, or quotes around text with ': ')"
+    elif m := re.search(r"but found '([\]}])'", problem):
+        what = f"a stray '{m.group(1)}' (expected it to close an open '[' or '{{')"
+    elif problem.startswith("expected '<document start>'"):
+        what = "more text after the document ended (expected every top-level key in column 1, and no `...` line)"
+    elif problem.startswith("expected <block end>") or context.startswith("expected <block end>"):
+        what = "the indentation does not line up (expected the keys of a mapping, or the items of a list, to " \
+               "start in the same column)"
+    elif m := re.fullmatch(r"found undefined alias '(.+)'", problem):
+        what = f"unknown alias *{m.group(1)} (expected an anchor &{m.group(1)} defined before it)"
+    elif context and problem.startswith(("but ", "found ")) and context.startswith(("while ", "expected ")):
+        what = f"{context}, {problem}"
+    else:
+        what = problem or context or "invalid YAML"
+    line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    return Problem(file, line, col, f"YAML syntax: {what}")
+
+
 def load_yaml(file: str, raw: bytes) -> Located:
     """Parse `raw` safely into a Located document; every failure is a located SpecError."""
     if len(raw) > MAX_BYTES:
@@ -249,14 +283,17 @@ def load_yaml(file: str, raw: bytes) -> Located:
         line = raw[: e.start].count(b"\n") + 1
         col = len(raw[raw.rfind(b"\n", 0, e.start) + 1: e.start].decode("utf-8", "replace")) + 1
         raise SpecError([Problem(file, line, col, "not valid UTF-8 text (expected a UTF-8 YAML file)")]) from None
-    bad = _NOT_XML.search(text) or re.search("[\x80-\x84\x86-\x9f]", text)
+    bad = _NOT_XML.search(text) or yaml.reader.Reader.NON_PRINTABLE.search(text)  # what PyYAML refuses
     if bad:
         pos = bad.start()
         line, col = text.count("\n", 0, pos) + 1, pos - text.rfind("\n", 0, pos)
         raise SpecError([Problem(file, line, col, f"the file contains {char_name(bad.group())} (expected "
                                                   "printable UTF-8 text; remove it)")])
     located = Located(file, None)
-    loader = _Loader(text, file)
+    try:
+        loader = _Loader(text, file)
+    except yaml.YAMLError as e:  # not reachable after the character check above; kept as a last guard
+        raise SpecError([Problem(file, 1, 1, f"YAML: {e}")]) from None
     try:
         node = loader.get_single_node()
         if node is None:
@@ -264,10 +301,7 @@ def load_yaml(file: str, raw: bytes) -> Located:
                                                  "title, body)")])
         located.data = _Builder(loader, located).build(node, (), 0)
     except yaml.MarkedYAMLError as e:
-        mark = e.problem_mark or e.context_mark
-        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        what = (e.problem or e.context or "invalid YAML").strip()
-        raise SpecError([Problem(file, line, col, f"YAML syntax: {what}")]) from None
+        raise SpecError([_syntax_problem(file, e)]) from None
     except yaml.YAMLError as e:
         raise SpecError([Problem(file, 1, 1, f"YAML: {e}")]) from None
     except RecursionError:  # not reachable with the depth checks above; kept as a last guard
