@@ -28,21 +28,6 @@ EXPR = re.compile(r"\{\{.*?\}\}", re.S)
 PARAM_REF = re.compile(r"\bparams\.([A-Za-z_][A-Za-z0-9_]*)")
 
 
-def component_path(name: Any, root: Path | None = None) -> Path:
-    """The file of a component, refusing anything that would leave templates/components/."""
-    root = root or COMPONENTS_DIR
-    if not isinstance(name, str) or not NAME.fullmatch(name):
-        raise ValueError(f"component name {name!r} is not allowed (expected a kebab-case file name in "
-                         "templates/components/, no folders or '..')")
-    path = root / f"{name}.yaml"
-    if not path.is_file():
-        known = ", ".join(sorted(p.stem for p in root.glob("*.yaml"))) or "none"
-        raise ValueError(f"unknown component '{name}' (expected one of: {known})")
-    if not path.resolve().is_relative_to(root.resolve()):
-        raise ValueError(f"component '{name}' points outside templates/components/ (symlinks out are refused)")
-    return path
-
-
 def expand(doc: Located, root: Path | None = None) -> None:
     """Replace every `use:` element in doc.data by its component body, in place."""
     root = root or COMPONENTS_DIR
@@ -66,10 +51,9 @@ def _use(top: Located, here: Located, use: dict, path: tuple, here_path: tuple, 
          stack: tuple[str, ...]) -> Any:
     name = use.get("component")
     upath = here_path + ("use",)
-    try:
-        file = component_path(name, root)
-    except ValueError as e:
-        raise SpecError([here.problem(upath + ("component",), str(e))]) from None
+    from .paths import safe_component_path  # paths imports this module's names
+
+    file = safe_component_path(name, here, upath + ("component",), root)
     if name in stack or len(stack) >= MAX_DEPTH:
         chain = " → ".join((*stack, name))
         raise SpecError([here.problem(upath + ("component",),
@@ -156,4 +140,4 @@ def components_used(data: Any) -> set[str]:
     return out
 
 
-__all__ = ["expand", "component_path", "components_used", "Problem"]
+__all__ = ["expand", "components_used", "Problem"]
