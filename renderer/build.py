@@ -16,7 +16,7 @@ import re
 import tempfile
 import time
 from collections.abc import Callable, Iterable
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -33,6 +33,8 @@ RENDERER_DIR = ROOT / "renderer"
 LANGS = ("en", "zh")  # the same as renderer.bind.LANGS (not imported: that module pulls in pydantic)
 STAMPS_FILE = ".vizspec-build.json"
 STAMPS_VERSION = 1
+MAX_SPEC_BYTES = 1_000_000  # renderer.spec.yamlpos.MAX_BYTES: bigger files fail in load, unscanned here
+SAVE_EVERY = 3.0  # seconds between stamp saves during a long build
 _NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -92,10 +94,10 @@ def tree_hash(folder: Path, pattern: str = "*.py") -> str:
 
 
 def font_signature(theme: dict) -> list:
-    """Name, size and mtime of the theme's font files (first hit per weight, as layout finds them)."""
+    """Name, size and mtime of the theme's font files (first hit of each, as layout finds them)."""
     files = (theme.get("fonts") or {}).get("files") or {}
     sig = []
-    for weight in ("regular", "bold"):
+    for weight in sorted(k for k, v in files.items() if k != "dirs" and isinstance(v, str)):  # regular, bold, …
         name = files.get(weight)
         for d in files.get("dirs") or []:
             p = Path(d) / str(name)
@@ -120,12 +122,20 @@ def environment_key() -> str:
 
 
 def scan_deps(data: Any) -> tuple[set[str], set[str]]:
-    """Component names (`component:` values) and compute functions (`fn:`, `source:`) named in raw spec data."""
+    """Component names (`component:` values) and compute functions (`fn:`, `source:`) named in raw spec data.
+
+    Each mapping/list is visited once, however many YAML aliases point at it (no alias bomb blows up here).
+    """
     comps: set[str] = set()
     fns: set[str] = set()
     stack = [data]
+    seen: set[int] = set()
     while stack:
         node = stack.pop()
+        if isinstance(node, dict | list):
+            if id(node) in seen:
+                continue
+            seen.add(id(node))
         if isinstance(node, dict):
             for k, v in node.items():
                 if isinstance(v, str):
@@ -159,10 +169,7 @@ class DepHasher:
                 except OSError:
                     self._comp[name] = ("missing", set())
                 else:
-                    try:
-                        used = scan_deps(yaml.load(raw, Loader=_Loader))[0]
-                    except yaml.YAMLError:
-                        used = set()
+                    used = scan_deps(_parse(raw))[0]
                     self._comp[name] = (_sha(raw)[:16], used)
         return self._comp[name]
 
@@ -201,8 +208,8 @@ def target_key(env: str, spec_sha: str, comps: dict[str, str], fns: dict[str, st
 def spec_deps(path: Path, components_dir: Path | None = None) -> tuple[set[str], set[str]]:
     """(components incl. nested ones, compute functions) a spec file uses; empty when it is not YAML."""
     try:
-        data = yaml.load(Path(path).read_bytes(), Loader=_Loader)
-    except (OSError, yaml.YAMLError):
+        data = _parse(Path(path).read_bytes())
+    except OSError:
         return set(), set()
     comps, fns = scan_deps(data)
     return set(DepHasher(components_dir).components(comps)), fns
@@ -393,10 +400,7 @@ def plan(paths: list[Path], out: Path, formats: tuple[str, ...], langs: tuple[st
         if st and st.get("sha") == sha and "components" in st:
             comps, fns, did = set(st["components"]), set(st["fns"]), st.get("id")
         else:
-            try:
-                data = yaml.load(raw, Loader=_Loader)
-            except yaml.YAMLError:
-                data = None
+            data = _parse(raw)
             comps, fns = scan_deps(data)
             did = data.get("id") if isinstance(data, dict) and isinstance(data.get("id"), str) else None
             if did is not None and not _NAME.fullmatch(did):
@@ -430,6 +434,16 @@ def plan(paths: list[Path], out: Path, formats: tuple[str, ...], langs: tuple[st
                         tuple(f for f in formats if any(s[1] == f for s in stale)),
                         tuple(lang for lang in langs if any(s[0] == lang for s in stale))))
     return jobs, done
+
+
+def _parse(raw: bytes) -> Any:
+    """Raw YAML data for dependency scanning; None when it is too big or not YAML (load reports why)."""
+    if len(raw) > MAX_SPEC_BYTES:
+        return None
+    try:
+        return yaml.load(raw, Loader=_Loader)
+    except (yaml.YAMLError, RecursionError, ValueError):
+        return None
 
 
 def _size(path: Path) -> int | None:
@@ -483,11 +497,12 @@ def default_jobs() -> int:
 def build(paths: list[Path], out: Path, formats: tuple[str, ...], langs: tuple[str, ...] = LANGS, *,
           use_cache: bool = True, jobs: int | None = None, on_result: Callable[[Result], None] | None = None,
           on_plan: Callable[[int, int], None] | None = None, gallery: bool = True, fresh: bool = False,
-          components_dir: Path | None = None) -> Report:
+          components_dir: Path | None = None, executor: Executor | None = None) -> Report:
     """Render what is stale among `paths` into `out`, stamp it, and rewrite the gallery.
 
     `jobs` worker processes (default: one per core); one stale diagram renders in this process unless
-    `fresh` (then always in a new `spawn` process: the watcher wants today's compute code, not an old import).
+    `fresh` (then always in a new `spawn` process: today's compute code, not an old import). With `executor`
+    (the watcher's long-lived pool), every stale diagram renders there.
     `on_plan(total, stale)` is called once the stale set is known, `on_result` once per spec.
     """
     t0 = time.perf_counter()
@@ -500,18 +515,23 @@ def build(paths: list[Path], out: Path, formats: tuple[str, ...], langs: tuple[s
     if on_result:
         for i in sorted(done):
             on_result(done[i])
+    saved = time.monotonic()
     try:
-        for job, res in _run(todo, out, use_cache, jobs or default_jobs(), fresh):
+        for job, res in _run(todo, out, use_cache, jobs or default_jobs(), fresh, executor):
             done[job.index] = res
             _record(entries, job, res, out)
             if on_result:
                 on_result(res)
+            if time.monotonic() - saved > SAVE_EVERY:  # a killed build keeps what it finished
+                save_stamps(out, entries)
+                saved = time.monotonic()
     finally:
-        if todo or any(r.status == "failed" for r in done.values()) or not stamps_path(out).is_file():
+        changed = bool(todo) or _prune_needed(entries) or not stamps_path(out).is_file()
+        if changed:
             _prune(entries, out)
             out.mkdir(parents=True, exist_ok=True)
             save_stamps(out, entries)
-    if gallery and (todo or not (out / "index.html").is_file() or _prune_needed(entries)):
+    if gallery and (changed or not (out / "index.html").is_file()):
         from .gallery import write_gallery
 
         write_gallery(out, entries)
@@ -522,9 +542,12 @@ def _prune_needed(entries: dict[str, dict]) -> bool:
     return any(not Path(k).is_file() for k in entries)
 
 
-def _run(todo: list[Job], out: Path, use_cache: bool, jobs: int, fresh: bool):
+def _run(todo: list[Job], out: Path, use_cache: bool, jobs: int, fresh: bool, executor: Executor | None = None):
     """Yield (job, result) as they finish: in this process, or in a pool of `jobs` processes."""
     if not todo:
+        return
+    if executor is not None:
+        yield from _collect(executor, todo, out, use_cache)
         return
     if not fresh and (jobs <= 1 or len(todo) == 1):
         for job in todo:
@@ -532,16 +555,37 @@ def _run(todo: list[Job], out: Path, use_cache: bool, jobs: int, fresh: bool):
         return
     ctx = multiprocessing.get_context("spawn" if fresh else None)
     with ProcessPoolExecutor(max_workers=max(1, min(jobs, len(todo))), mp_context=ctx) as pool:
-        futures = {pool.submit(render_spec, job.path, out, job.formats, job.langs, use_cache): job
-                   for job in todo}
-        for fut in as_completed(futures):
-            job = futures[fut]
-            try:
-                res = fut.result()
-            except Exception as e:  # a worker died (out of memory, killed): report it on its spec
-                res = Result(str(job.path), job.id, "failed",
-                             problems=[f"{job.path}:1:1: error: worker process failed: {type(e).__name__}: {e}"])
-            yield job, res
+        yield from _collect(pool, todo, out, use_cache)
+
+
+def _collect(pool: Executor, todo: list[Job], out: Path, use_cache: bool):
+    futures = {pool.submit(render_spec, job.path, out, job.formats, job.langs, use_cache): job for job in todo}
+    for fut in as_completed(futures):
+        job = futures[fut]
+        try:
+            res = fut.result()
+        except Exception as e:  # a worker died (out of memory, killed): report it on its spec
+            res = Result(str(job.path), job.id, "failed",
+                         problems=[f"{job.path}:1:1: error: worker process failed: {type(e).__name__}: {e}"])
+        yield job, res
+
+
+def new_pool(jobs: int | None = None, warm: bool = True) -> ProcessPoolExecutor:
+    """A pool of fresh `spawn` worker processes, each importing the renderer ahead of the first render."""
+    n = jobs or default_jobs()
+    pool = ProcessPoolExecutor(max_workers=n, mp_context=multiprocessing.get_context("spawn"))
+    if warm:
+        for _ in range(n):
+            pool.submit(warm_up)
+    return pool
+
+
+def warm_up() -> None:
+    """Import what rendering needs (in a worker, before it is asked to render)."""
+    import importlib
+
+    for mod in ("renderer.spec.loader", "renderer.bind", "renderer.layout", "renderer.backends.svg"):
+        importlib.import_module(mod)
 
 
 def render_many(paths: list[Path], out: Path, formats: tuple[str, ...], langs: tuple[str, ...] = LANGS,

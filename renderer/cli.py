@@ -71,8 +71,10 @@ def cmd_render(args: argparse.Namespace) -> int:
         except GitError as e:
             print(f"vizspec: --changed {args.changed}: {e}", file=sys.stderr)
             return 2
-        wanted = {p.resolve() for p in _spec_paths(args.targets)}
-        paths = [p for p in sel.specs if p.resolve() in wanted]
+        paths = sel.specs
+        if args.targets and args.targets != ["all"]:  # narrow the changed specs to the ones named
+            wanted = {p.resolve() for p in _spec_paths(args.targets)}
+            paths = [p for p in paths if p.resolve() in wanted]
         for p in paths:
             print(f"changed: {p} ({sel.reasons.get(str(p), 'spec changed')})", file=sys.stderr)
         if not paths:
@@ -136,7 +138,12 @@ def cmd_watch(args: argparse.Namespace) -> int:
         print(f"vizspec: cannot serve on 127.0.0.1:{args.port}: {e.strerror} (try --port 0 for a free port)",
               file=sys.stderr)
         return 2
-    w.run()
+    import signal
+    import threading
+
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())  # stop cleanly: worker pool shut down, port freed
+    w.run(stop)
     return 0
 
 
@@ -158,12 +165,11 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_slides(args: argparse.Namespace) -> int:
-    from .build import find_specs
-    from .slides import build_decks
+    from .slides import build_decks, collection_specs
 
     langs = LANGS if args.lang == "all" else (args.lang,)
     t0 = time.perf_counter()
-    res = build_decks(find_specs(), args.out, langs, chapter=args.chapter, jobs=args.jobs,
+    res = build_decks(collection_specs(args.chapter), args.out, langs, chapter=args.chapter, jobs=args.jobs,
                       on_write=lambda p: print(f"wrote {p}", file=sys.stderr))
     for p in res.problems:
         print(p, file=sys.stderr)

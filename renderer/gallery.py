@@ -59,20 +59,35 @@ def _fmt_rank(fmt: str) -> int:
     return FORMAT_ORDER.index(fmt) if fmt in FORMAT_ORDER else len(FORMAT_ORDER)
 
 
-def manifest(items: list[dict[str, Any]]) -> dict[str, Any]:
-    """The JSON manifest: chapters in order, each with its diagrams."""
+def manifest(items: list[dict[str, Any]], out: Path | None = None) -> dict[str, Any]:
+    """The JSON manifest: chapters in order, each with its diagrams (and slide decks found in `out`)."""
     chapters: list[dict[str, Any]] = []
     for it in items:
         if not chapters or chapters[-1]["id"] != it["chapter"]:
-            chapters.append({"id": it["chapter"], "diagrams": []})
+            chapters.append({"id": it["chapter"], "diagrams": [], "decks": {}})
         chapters[-1]["diagrams"].append(it)
-    return {"tool": f"vizspec {__version__}", "count": len(items), "chapters": chapters}
+    data = {"tool": f"vizspec {__version__}", "count": len(items), "chapters": chapters, "decks": {}}
+    if out is not None:
+        _find_decks(data, Path(out), {it["id"] for it in items})
+    return data
+
+
+def _find_decks(data: dict[str, Any], out: Path, ids: set[str]) -> None:
+    """Link the decks `vizspec slides` wrote to pptx/<lang>/<chapter>.pptx (or <chapter>-deck) and all.pptx."""
+    for lang in LANGS:
+        folder = out / "pptx" / lang
+        for ch in data["chapters"]:
+            name = f"{ch['id']}-deck" if ch["id"] in ids or ch["id"] == "all" else ch["id"]
+            if (folder / f"{name}.pptx").is_file():
+                ch["decks"][lang] = f"pptx/{lang}/{name}.pptx"
+        if "all" not in ids and (folder / "all.pptx").is_file():
+            data["decks"][lang] = f"pptx/{lang}/all.pptx"
 
 
 def write_gallery(out: Path, entries: dict[str, dict]) -> Path:
     """Write index.html and gallery.json into `out`; returns the page's path."""
     out = Path(out)
-    data = manifest(gallery_items(entries, out))
+    data = manifest(gallery_items(entries, out), out)
     write_atomic(out / "gallery.json", (json.dumps(data, indent=1, ensure_ascii=False) + "\n").encode())
     page = out / "index.html"
     write_atomic(page, render_html(data).encode())
@@ -128,14 +143,23 @@ def render_html(data: dict[str, Any]) -> str:
     for ch in data["chapters"]:
         cards = "\n".join(_card(it) for it in ch["diagrams"])
         sections.append(f'<section class="chapter" id="ch-{escape(ch["id"])}" data-chapter="{escape(ch["id"])}">'
-                        f'<h2>{escape(ch["id"])} <small>({len(ch["diagrams"])})</small></h2>'
-                        f'<div class="grid">\n{cards}\n</div></section>')
+                        f'<h2>{escape(ch["id"])} <small>({len(ch["diagrams"])})</small>{_decks(ch.get("decks"))}'
+                        f'</h2><div class="grid">\n{cards}\n</div></section>')
     toc = " ".join(f'<a href="#ch-{escape(ch["id"])}">{escape(ch["id"])}</a>' for ch in data["chapters"])
+    toc += _decks(data.get("decks"), "all chapters")
     lang_buttons = "".join(f'<button type="button" class="lang" data-lang="{lang}">{LANG_NAMES.get(lang, lang)}'
                            "</button>" for lang in LANGS)
     empty = "" if data["chapters"] else '<p class="none">No diagrams rendered yet.</p>'
     return _PAGE.format(count=data["count"], tool=escape(data["tool"]), toc=toc, langs=lang_buttons,
                         sections="\n".join(sections), empty=empty, default_lang=LANGS[0])
+
+
+def _decks(decks: dict[str, str] | None, what: str = "slides") -> str:
+    if not decks:
+        return ""
+    links = " ".join(f'<a class="deck" href="{escape(rel)}">{LANG_NAMES.get(lang, lang)}</a>'
+                     for lang, rel in decks.items())
+    return f' <span class="decks">{escape(what)} (PPTX): {links}</span>'
 
 
 _PAGE = """<!DOCTYPE html>
@@ -164,8 +188,8 @@ section h2 small {{ color: #7F7F7F; font-weight: 400; }}
 .grid {{ display: grid; grid-template-columns: repeat(auto-fill, minmax(340px, 1fr)); gap: 16px; }}
 .card {{ background: #fff; border: 1px solid #D9D9D9; border-radius: 10px; padding: 10px; }}
 .card.failed {{ border-color: #EB6252; }}
-.thumb {{ display: block; background: #fff; text-align: center; }}
-.thumb img {{ max-width: 100%; max-height: 260px; }}
+.thumb {{ display: flex; height: 240px; align-items: center; justify-content: center; background: #fff; }}
+.thumb img {{ max-width: 100%; max-height: 240px; }}
 .card h3 {{ font-size: 15px; margin: 8px 0 4px; }}
 .caption {{ font-size: 12px; color: #595959; margin: 4px 0; max-height: 4.2em; overflow: hidden; }}
 .meta {{ font-size: 12px; color: #7F7F7F; margin: 4px 0; }}
@@ -178,6 +202,8 @@ pre.error {{ white-space: pre-wrap; font-size: 12px; background: #FFF2CC; border
 body[data-lang="en"] .l-zh, body[data-lang="zh"] .l-en {{ display: none; }}
 .hidden {{ display: none !important; }}
 .none {{ color: #7F7F7F; }}
+.decks {{ font-size: 13px; font-weight: 400; color: #595959; margin-left: 12px; }}
+.decks a {{ color: #4472C4; }}
 </style>
 </head>
 <body data-lang="{default_lang}">

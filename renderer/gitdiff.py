@@ -177,7 +177,7 @@ def _copy_tree(dst: Path, sources: list[tuple[Path, str]]) -> None:
 
 
 def _overlay_from_git(dst: Path, root: Path, commit: str) -> None:
-    """Put compute/ and templates/ as of `commit` over the copied tree (those that exist there)."""
+    """Put the files of compute/ and templates/ as of `commit` over the copied tree (merged, not replaced)."""
     top = set(git(["ls-tree", "--name-only", commit], root).split())
     dirs = [d for d in OVERLAY_DIRS if d in top]
     if not dirs:
@@ -186,8 +186,6 @@ def _overlay_from_git(dst: Path, root: Path, commit: str) -> None:
                              check=False)
     if archive.returncode != 0:
         raise GitError(archive.stderr.decode(errors="replace").strip())
-    for d in dirs:
-        shutil.rmtree(dst / d, ignore_errors=True)
     subprocess.run(["tar", "-x", "-C", str(dst)], input=archive.stdout, check=True)
 
 

@@ -1,8 +1,10 @@
 """`vizspec watch`: serve the gallery on 127.0.0.1, re-render on save, reload the open page.
 
 Every save under specs/, templates/ (components, theme) or compute/ runs the incremental build, so
-exactly the diagrams that depend on the saved file re-render. Each build renders in fresh `spawn`
-processes, so an edited compute function is imported anew. The page polls `/__vizspec/status`: it
+exactly the diagrams that depend on the saved file re-render. Rendering happens in a long-lived pool of
+`spawn` worker processes that have the renderer imported already (a save re-renders in a fraction of a
+second); the pool is replaced when Python code, the theme, the fonts or the renderer change, so an
+edited compute function is imported anew. The page polls `/__vizspec/status`: it
 reloads when the version moves and shows the errors of a broken save in a banner; the watcher itself
 never stops on a bad spec.
 """
@@ -15,12 +17,14 @@ import sys
 import threading
 import traceback
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-from .build import LANGS, ROOT, SPECS_DIR, build, find_specs
+from . import build as build_mod
+from .build import LANGS, ROOT, SPECS_DIR, build, find_specs, new_pool
 
 STATUS_PATH = "/__vizspec/status"
 LIVE_JS_PATH = "/__vizspec/live.js"
@@ -141,6 +145,8 @@ class Watcher:
         self.server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
         self._specs: set[str] = set()
+        self._pool: ProcessPoolExecutor | None = None
+        self._pool_env = ""
 
     @property
     def url(self) -> str:
@@ -173,7 +179,9 @@ class Watcher:
         try:
             self._forget_compute(changed)
             paths = find_specs(self.specs_dir)
-            report = build(paths, self.out, self.formats, self.langs, jobs=self.jobs, fresh=True)
+            report = build(paths, self.out, self.formats, self.langs, executor=self._executor(changed))
+            if any("worker process failed" in p for r in report.failed for p in r.problems):
+                self._close_pool()  # a broken pool takes no more work: start a new one next time
             rendered = [r.id or r.path for r in report.results if r.status == "rendered"]
             errors = [{"path": r.path, "id": r.id, "problems": r.problems} for r in report.failed]
             summary = (f"{report.count('rendered')} rendered, {report.count('cached')} cached, "
@@ -193,6 +201,20 @@ class Watcher:
         self._specs = specs
         self.log(summary + ("" if not errors else "\n" + "\n".join(p for e in errors for p in e["problems"])))
 
+    def _executor(self, changed: set[str] | None) -> ProcessPoolExecutor:
+        """The long-lived worker pool; a new one when code, theme or fonts changed (workers import once)."""
+        env = build_mod.environment_key()
+        code = bool(changed) and any(Path(p).suffix == ".py" for p in changed)
+        if self._pool is None or code or env != self._pool_env:
+            self._close_pool()
+            self._pool, self._pool_env = new_pool(self.jobs), env
+        return self._pool
+
+    def _close_pool(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=False, cancel_futures=True)
+            self._pool = None
+
     @staticmethod
     def _forget_compute(changed: set[str] | None) -> None:
         """Drop memoised compute source hashes (and the allow-list, when registry.py changed)."""
@@ -200,8 +222,9 @@ class Watcher:
 
         if changed and any(Path(p).name == "registry.py" for p in changed):
             importlib.reload(registry)
-        registry.source_hash.cache_clear()
-        registry.get.cache_clear()
+        for fn in (registry.source_hash, registry.get):
+            if hasattr(fn, "cache_clear"):
+                fn.cache_clear()
 
     def _filter(self, _change: Any, path: str) -> bool:
         p = Path(path)
@@ -229,6 +252,7 @@ class Watcher:
                 self.log("changed: " + ", ".join(sorted(_show(Path(p)) for p in changed)))
                 self.rebuild(changed)
         finally:
+            self._close_pool()
             self.stop()
 
 
