@@ -39,6 +39,7 @@ class BoundSpec:
     results: dict[str, Any]
     provenance: dict[str, dict]
     diagrams: dict[str, Diagram] = field(default_factory=dict)  # language -> filled diagram
+    derived: list[Any] = field(default_factory=list)  # values placeholders computed from inputs/results
 
     def for_lang(self, lang: str) -> Diagram:
         """The diagram with placeholders filled for one language."""
@@ -61,7 +62,7 @@ def bind(spec: Spec, use_cache: bool = True) -> BoundSpec:
         base = ("compute", name)
         try:
             args = _fill(raw["compute"][name].get("args", {}), {**results, "vars": variables},
-                         base + ("args",), spec, set())
+                         base + ("args",), spec, [])
             too_big = check_call_args(args)  # before pydantic or the function touch a huge value
             if too_big:
                 raise SpecError([spec.doc.problem(base + ("args", too_big[0]), too_big[1])])
@@ -78,9 +79,10 @@ def bind(spec: Spec, use_cache: bool = True) -> BoundSpec:
     if problems:
         raise SpecError(problems)
     diagrams = {}
+    derived: list[Any] = []
     for lang in LANGS:
         names = {**results, "vars": {k: _pick(v, lang) for k, v in variables.items()}}
-        data = {k: (v if k in ("compute", "vars") else _fill(v, names, (k,), spec, set(), lang))
+        data = {k: (v if k in ("compute", "vars") else _fill(v, names, (k,), spec, derived, lang))
                 for k, v in raw.items()}
         too_big = check_limits(spec.doc, data)  # placeholders may have filled in large results
         if too_big:
@@ -89,7 +91,7 @@ def bind(spec: Spec, use_cache: bool = True) -> BoundSpec:
             diagrams[lang] = Diagram.model_validate(data)
         except pydantic.ValidationError as e:
             raise SpecError([_pydantic_problem(spec.doc, err) for err in e.errors()]) from None
-    return BoundSpec(spec, diagrams[LANGS[0]], results, provenance, diagrams)
+    return BoundSpec(spec, diagrams[LANGS[0]], results, provenance, diagrams, derived)
 
 
 def _pick(value: Any, lang: str) -> Any:
@@ -99,7 +101,7 @@ def _pick(value: Any, lang: str) -> Any:
     return value
 
 
-def _fill(value: Any, names: dict, path: tuple, spec: Spec, used: set[str], lang: str | None = None) -> Any:
+def _fill(value: Any, names: dict, path: tuple, spec: Spec, produced: list, lang: str | None = None) -> Any:
     """Fill placeholders in strings, recursively; errors are located at the string's path.
 
     Inside a {en: …, zh: …} mapping only the branch of `lang` is filled (the other is never shown).
@@ -108,18 +110,18 @@ def _fill(value: Any, names: dict, path: tuple, spec: Spec, used: set[str], lang
         if "{{" not in value:
             return value
         try:
-            return render_template(value, names, used)
+            return render_template(value, names, produced=produced)
         except ExprError as e:
             raise SpecError([spec.doc.problem(path, f"placeholder: {e}")]) from None
         except RecursionError:
             raise SpecError([spec.doc.problem(path, "placeholder nested too deeply")]) from None
     if isinstance(value, list):
-        return [_fill(v, names, path + (i,), spec, used, lang) for i, v in enumerate(value)]
+        return [_fill(v, names, path + (i,), spec, produced, lang) for i, v in enumerate(value)]
     if isinstance(value, dict):
         if lang and set(value) == set(LANGS):
-            return {k: (_fill(v, names, path + (k,), spec, used, lang) if k == lang else v)
+            return {k: (_fill(v, names, path + (k,), spec, produced, lang) if k == lang else v)
                     for k, v in value.items()}
-        return {k: _fill(v, names, path + (k,), spec, used, lang) for k, v in value.items()}
+        return {k: _fill(v, names, path + (k,), spec, produced, lang) for k, v in value.items()}
     return value
 
 

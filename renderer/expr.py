@@ -387,21 +387,33 @@ def to_text(v: Any) -> str:
     return text
 
 
-def render_template(text: str, names: dict[str, Any], used: set[str] | None = None) -> Any:
-    """Fill every {{ }} in `text`; a string that is exactly one placeholder yields the raw value."""
+def render_template(text: str, names: dict[str, Any], used: set[str] | None = None,
+                    produced: list[Any] | None = None) -> Any:
+    """Fill every {{ }} in `text`; a string that is exactly one placeholder yields the raw value.
+
+    `used` collects the names the placeholders read; `produced` the values of those that read any
+    name (a derived number, as opposed to a constant typed inside the braces).
+    """
     matches = list(PLACEHOLDER.finditer(text))
     if not matches:
         if "{{" in text:
             raise ExprError("unclosed '{{' (expected '{{ expression }}')")
         return text
-    if used is not None:
-        for m in matches:
-            used.update(_names_in(m.group(1)))
     if "{{" in PLACEHOLDER.sub("", text):
         raise ExprError("unclosed '{{' (expected '{{ expression }}')")
+
+    def value(m: re.Match) -> Any:
+        v = evaluate(m.group(1), names)
+        read = _names_in(m.group(1))
+        if used is not None:
+            used.update(read)
+        if produced is not None and read:
+            produced.append(v)
+        return v
+
     if len(matches) == 1 and matches[0].span() == (0, len(text)):
-        return evaluate(matches[0].group(1), names)
-    out = PLACEHOLDER.sub(lambda m: to_text(evaluate(m.group(1), names)), text)
+        return value(matches[0])
+    out = PLACEHOLDER.sub(lambda m: to_text(value(m)), text)
     if len(out) > MAX_TEXT:
         raise ExprError(f"text too long (limit max_placeholder_text = {MAX_TEXT} characters)")
     return out

@@ -100,3 +100,11 @@ def test_failing_compute_call_is_a_located_error(write_spec):
     (p,) = e.value.problems
     assert (p.line, p.col) == (5, 11)
     assert "gamma" in p.message
+
+
+def test_values_derived_in_placeholders_are_recorded_but_constants_are_not(write_spec):
+    spec = load(write_spec(HEAD + SOFTMAX + "vars: {vocab: 151936}\n"
+                           "body: {box: {text: \"last id {{ vars.vocab - 1 }}, typed {{ 0.34 }}\"}}\n"))
+    b = bind(spec)
+    assert 151935 in b.derived
+    assert 0.34 not in b.derived
