@@ -4,7 +4,8 @@ Numbers typed by hand into text are how the original collection got its probabil
 walks every spec, renders its text in both languages, and checks each number it prints against
 (a) the inputs written in `compute:` args and `vars:`, (b) every value in the compute results or
 computed by a placeholder from inputs and results (at the precision printed), and (c) small counting
-integers (step numbers, list markers, indices ≤ 24). Chart axis ticks are chosen by the axis algorithm from the data range, so they are not checked.
+integers (step numbers, list markers, indices ≤ 24). Chart axis ticks are chosen by the axis
+algorithm from the data range, so they are not checked.
 """
 
 from __future__ import annotations
