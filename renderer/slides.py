@@ -172,6 +172,18 @@ def deck_names(chapters: list[str], diagram_ids: set[str]) -> dict[str, str]:
     return {c: f"{c}-deck" if c in diagram_ids or c == "all" else c for c in chapters}
 
 
+def collection_specs(chapter: str | None = None) -> list[Path]:
+    """Spec files for decks: everything under specs/ except folders starting with `_` (feature examples),
+    which are included only when their chapter is asked for by name."""
+    from . import build
+
+    root = build.SPECS_DIR
+    paths = build.find_specs(root)
+    if chapter is not None:
+        return paths
+    return [p for p in paths if not any(part.startswith("_") for part in p.relative_to(root).parts[:-1])]
+
+
 def build_decks(specs: Sequence[Path], out: Path, langs: Sequence[str] = LANGS, chapter: str | None = None,
                 jobs: int | None = None, on_write: Callable[[Path], None] | None = None) -> DeckResult:
     """Write `<out>/<lang>/<chapter>.pptx` for every chapter (or only `chapter`) and `all.pptx`."""

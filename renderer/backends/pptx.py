@@ -22,6 +22,7 @@ from pptx import Presentation
 from pptx.enum.shapes import MSO_CONNECTOR, MSO_SHAPE
 from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
 from pptx.oxml.ns import qn
+from pptx.oxml.shapes.groupshape import CT_GroupShape
 from pptx.util import Emu
 
 from .. import __version__
@@ -42,9 +43,10 @@ LINE_EM = 1.25  # text box height (no autofit, so only the selection frame's siz
 _CJK = re.compile(r"[\u2E80-\u9FFF\uF900-\uFAFF\uFF00-\uFFEF\u3000-\u303F]")
 
 # Element kinds that a backend may draw natively instead of as primitives (e.g. "table" → a PowerPoint
-# table, "chart" → a PowerPoint chart). A handler gets the writer and the element's Group and returns
+# table, "chart" → a PowerPoint chart). A handler gets the writer, the parent shape-tree element and the
+# element's Group; it adds shapes with `writer.shapes` then `writer.place(shape, parent)`, and returns
 # True when it drew the element; otherwise the Group's primitives are drawn as shapes.
-NativeHandler = Callable[["SlideWriter", Group], bool]
+NativeHandler = Callable[["SlideWriter", etree._Element, Group], bool]
 NATIVE: dict[str, NativeHandler] = {}
 
 
@@ -97,6 +99,75 @@ def shape_name(p: Prim) -> str:
     return " ".join(parts)
 
 
+def _fit_group(grp: etree._Element) -> None:
+    """Size a group to its children once (identity child transform: children keep slide coordinates)."""
+    boxes = []
+    for child in grp:
+        xfrm = child.find(f"{qn('p:spPr')}/{qn('a:xfrm')}")
+        if xfrm is None:
+            xfrm = child.find(f"{qn('p:grpSpPr')}/{qn('a:xfrm')}")
+        if xfrm is None:
+            continue
+        off, ext = xfrm.find(qn("a:off")), xfrm.find(qn("a:ext"))
+        x, y = int(off.get("x")), int(off.get("y"))
+        boxes.append((x, y, x + int(ext.get("cx")), y + int(ext.get("cy"))))
+    if not boxes:
+        return
+    x0, y0 = min(b[0] for b in boxes), min(b[1] for b in boxes)
+    x1, y1 = max(b[2] for b in boxes), max(b[3] for b in boxes)
+    grp.chOff.x = grp.x = x0
+    grp.chOff.y = grp.y = y0
+    grp.chExt.cx = grp.cx = x1 - x0
+    grp.chExt.cy = grp.cy = y1 - y0
+
+
+def subpaths(cmds: list[tuple]) -> list[list[tuple]]:
+    """Split M/L/C/Q/Z commands at every moveto."""
+    out: list[list[tuple]] = []
+    for c in cmds:
+        if c[0].upper() == "M" or not out:
+            out.append([])
+        out[-1].append(c)
+    return out
+
+
+def fill_groups(cmds: list[tuple]) -> list[list[tuple]]:
+    """Subpaths grouped so that each group is one outline with its holes (nesting by bounding box).
+
+    SVG fills with the nonzero rule, so overlapping outlines (glyph pieces, brace extenders) unite;
+    office apps may fill a DrawingML path even-odd, where overlaps cancel. Each group becomes its own
+    `a:path` of the shape: outlines still unite, and holes (even nesting depth parity) stay holes.
+    """
+    subs = subpaths(cmds)
+
+    def box(sp):
+        xs = [c[i] for c in sp for i in range(1, len(c) - 1, 2)]
+        ys = [c[i + 1] for c in sp for i in range(1, len(c) - 1, 2)]
+        return (min(xs), min(ys), max(xs), max(ys)) if xs else (0.0, 0.0, 0.0, 0.0)
+
+    boxes = [box(sp) for sp in subs]
+    eps = 1e-6
+
+    def inside(a, b):  # box a strictly within box b
+        return (a != b and a[0] >= b[0] - eps and a[1] >= b[1] - eps and a[2] <= b[2] + eps
+                and a[3] <= b[3] + eps)
+
+    groups: list[list[tuple]] = []
+    owner: dict[int, int] = {}
+    order = sorted(range(len(subs)), key=lambda i: -(boxes[i][2] - boxes[i][0]) * (boxes[i][3] - boxes[i][1]))
+    for i in order:
+        containers = [j for j in owner if inside(boxes[i], boxes[j])]
+        if len(containers) % 2 == 1:  # a hole: joins the group of its smallest container
+            j = min(containers, key=lambda k: (boxes[k][2] - boxes[k][0]) * (boxes[k][3] - boxes[k][1]))
+            owner[i] = owner[j]
+        else:
+            owner[i] = len(groups)
+            groups.append([])
+    for i, sp in enumerate(subs):  # keep the original command order inside each group
+        groups[owner[i]].extend(sp)
+    return [g for g in groups if g]
+
+
 class SlideWriter:
     """Adds scene primitives to a slide's shape tree as native shapes."""
 
@@ -104,6 +175,9 @@ class SlideWriter:
         self.slide = slide
         self.fit = fit
         self.lang = lang
+        self.shapes = slide.shapes  # every shape is made here (no per-shape group resizing), then placed
+        self.shapes.turbo_add_enabled = True  # sequential shape ids instead of a search per shape
+        self.tree = slide.shapes._spTree
 
     # --- paint ---------------------------------------------------------------------------------
     def _paint(self, shape, style: Style, fill: bool = True, head: bool = False, tail: bool = False) -> None:
@@ -132,6 +206,8 @@ class SlideWriter:
             else:
                 _sub(ln, "a:prstDash", val="solid")
             _sub(ln, "a:miter", lim=800000)
+            # the SVG marker is a 10 × 8 px triangle; LibreOffice sizes line ends as 3× (med) or 5× (lg)
+            # max(line width, 0.7 mm), which on our 1.3 px edges is 7.9 px for med and 13 px for lg
             if head:
                 _sub(ln, "a:headEnd", type="triangle", w="med", len="med")
             if tail:
@@ -144,23 +220,34 @@ class SlideWriter:
         shape.name = shape_name(p)
 
     # --- primitives ----------------------------------------------------------------------------
-    def draw(self, shapes, p: Prim) -> None:
-        """Add one primitive (a Group recursively) to `shapes` (a slide's or a group's shape tree)."""
+    def place(self, shape, parent: etree._Element) -> None:
+        """Move a shape made on the slide's tree into `parent` (a group); groups are sized once, at the end."""
+        if parent is not self.tree:
+            parent.append(shape._element)
+
+    def draw(self, parent: etree._Element, p: Prim) -> None:
+        """Add one primitive (a Group recursively) to `parent`: the slide's shape tree or a group in it."""
         f = self.fit
+        shapes = self.shapes
         if isinstance(p, Group):
             handler = NATIVE.get(p.meta.kind or "")
-            if handler is not None and handler(self, p):
+            if handler is not None and handler(self, parent, p):
                 return
-            kids = [c for c in p.children]
+            kids = list(p.children)
             if not kids:
                 return
             if len(kids) == 1:
-                self.draw(shapes, kids[0])
+                self.draw(parent, kids[0])
                 return
-            grp = shapes.add_group_shape()
-            self._name(grp, p)
+            # the element as a group; its parts carry their kind and role in their names
+            grp = CT_GroupShape.new_grpSp(self.shapes._next_shape_id, p.meta.id or p.meta.kind or "group")
+            if parent is self.tree:
+                self.tree.insert_element_before(grp, "p:extLst")
+            else:
+                parent.append(grp)
             for c in kids:
-                self.draw(grp.shapes, c)
+                self.draw(grp, c)
+            _fit_group(grp)
             return
         if isinstance(p, Rect):
             kind = MSO_SHAPE.ROUNDED_RECTANGLE if p.rx > 0 else MSO_SHAPE.RECTANGLE
@@ -174,20 +261,24 @@ class SlideWriter:
                                   Emu(max(f.len(2 * p.rx), 1)), Emu(max(f.len(2 * p.ry), 1)))
             self._strip_text(sh)
         elif isinstance(p, Polygon):
+            if not p.points:
+                return
             cmds = [("M", *p.points[0]), *[("L", *pt) for pt in p.points[1:]], ("Z",)]
-            sh = self._freeform(shapes, cmds)
+            sh = self._freeform(cmds)
         elif isinstance(p, Path):
-            sh = self._freeform(shapes, list(p.cmds))
+            sh = self._freeform(list(p.cmds))
         elif isinstance(p, Line):
-            self._line(shapes, p)
-            return
+            sh = self._line(p)
         elif isinstance(p, Text):
-            self._text(shapes, p)
-            return
+            sh = self._text(p)
         else:
             raise TypeError(f"unknown primitive {type(p).__name__}")
-        self._paint(sh, p.style)
+        if sh is None:
+            return
+        if not isinstance(p, Line | Text):
+            self._paint(sh, p.style)
         self._name(sh, p)
+        self.place(sh, parent)
 
     @staticmethod
     def _strip_text(sh) -> None:
@@ -196,69 +287,75 @@ class SlideWriter:
         for k in ("lIns", "tIns", "rIns", "bIns"):
             bp.set(k, "0")
 
-    def _freeform(self, shapes, cmds: list[tuple], closed_fill: bool = True):
+    def _freeform(self, cmds: list[tuple], closed_fill: bool = True):
         """A custom-geometry shape from M/L/C/Q/Z commands (Béziers kept as Béziers)."""
         f = self.fit
         pts = [(c[i], c[i + 1]) for c in cmds for i in range(1, len(c) - 1, 2)]
         if not pts:
-            raise ValueError("empty path")
+            return None
         x0, y0 = min(x for x, _ in pts), min(y for _, y in pts)
         x1, y1 = max(x for x, _ in pts), max(y for _, y in pts)
         ox, oy = f.x(x0), f.y(y0)
         w, h = max(f.x(x1) - ox, 1), max(f.y(y1) - oy, 1)
-        sh = shapes.add_shape(MSO_SHAPE.RECTANGLE, Emu(ox), Emu(oy), Emu(w), Emu(h))
+        sh = self.shapes.add_shape(MSO_SHAPE.RECTANGLE, Emu(ox), Emu(oy), Emu(w), Emu(h))
         spPr = sh._element.spPr
         prst = spPr.find(qn("a:prstGeom"))
         geom = _el("a:custGeom")
         for t in ("a:avLst", "a:gdLst", "a:ahLst", "a:cxnLst"):
             _sub(geom, t)
         _sub(geom, "a:rect", l="l", t="t", r="r", b="b")
-        path = _sub(_sub(geom, "a:pathLst"), "a:path", w=w, h=h)
-        if not closed_fill:
-            path.set("fill", "none")
+        plst = _sub(geom, "a:pathLst")
 
         def pt(parent, x, y):
             _sub(parent, "a:pt", x=f.x(x) - ox, y=f.y(y) - oy)
 
-        for c in cmds:
-            op = c[0].upper()
-            if op == "M":
-                pt(_sub(path, "a:moveTo"), c[1], c[2])
-            elif op == "L":
-                pt(_sub(path, "a:lnTo"), c[1], c[2])
-            elif op == "C":
-                cb = _sub(path, "a:cubicBezTo")
-                for i in (1, 3, 5):
-                    pt(cb, c[i], c[i + 1])
-            elif op == "Q":
-                qb = _sub(path, "a:quadBezTo")
-                for i in (1, 3):
-                    pt(qb, c[i], c[i + 1])
-            elif op == "Z":
-                _sub(path, "a:close")
-            else:
-                raise ValueError(f"unsupported path command {c[0]!r}")
+        for group in fill_groups(cmds) if closed_fill else [cmds]:
+            path = _sub(plst, "a:path", w=w, h=h)
+            if not closed_fill:
+                path.set("fill", "none")
+            for c in group:
+                op = c[0].upper()
+                if op == "M":
+                    pt(_sub(path, "a:moveTo"), c[1], c[2])
+                elif op == "L":
+                    pt(_sub(path, "a:lnTo"), c[1], c[2])
+                elif op == "C":
+                    cb = _sub(path, "a:cubicBezTo")
+                    for i in (1, 3, 5):
+                        pt(cb, c[i], c[i + 1])
+                elif op == "Q":
+                    qb = _sub(path, "a:quadBezTo")
+                    for i in (1, 3):
+                        pt(qb, c[i], c[i + 1])
+                elif op == "Z":
+                    _sub(path, "a:close")
+                else:
+                    raise ValueError(f"unsupported path command {c[0]!r}")
         prst.addprevious(geom)
         spPr.remove(prst)
         self._strip_text(sh)
         return sh
 
-    def _line(self, shapes, p: Line) -> None:
+    def _line(self, p: Line):
         """A two-point line is a straight connector; a polyline an open freeform; arrow heads native."""
         f = self.fit
         style = Style(stroke=p.style.stroke or "#000000", stroke_width=p.style.stroke_width,
                       dash=p.style.dash, opacity=p.style.opacity)
+        if len(p.points) < 2:
+            return None
         if len(p.points) == 2:
             (xa, ya), (xb, yb) = p.points
-            sh = shapes.add_connector(MSO_CONNECTOR.STRAIGHT, Emu(f.x(xa)), Emu(f.y(ya)),
+            sh = self.shapes.add_connector(MSO_CONNECTOR.STRAIGHT, Emu(f.x(xa)), Emu(f.y(ya)),
                                       Emu(f.x(xb)), Emu(f.y(yb)))
         else:
             cmds = [("M", *p.points[0]), *[("L", *pt) for pt in p.points[1:]]]
-            sh = self._freeform(shapes, cmds, closed_fill=False)
+            sh = self._freeform(cmds, closed_fill=False)
+        if sh is None:
+            return None
         self._paint(sh, style, fill=False, head=p.arrow_start, tail=p.arrow_end)
-        self._name(sh, p)
+        return sh
 
-    def _text(self, shapes, t: Text) -> None:
+    def _text(self, t: Text):
         """A text box whose first baseline sits at t.y and whose anchor point is t.x, as in SVG."""
         f = self.fit
         size = t.size * f.scale
@@ -268,7 +365,9 @@ class SlideWriter:
         left = {"start": x, "middle": x - w / 2, "end": x - w}[t.anchor]
         top = t.y * f.scale + f.dy - BASELINE_EM * size
         h = LINE_EM * size
-        sh = shapes.add_textbox(Emu(round(left * EMU_PER_PX)), Emu(round(top * EMU_PER_PX)),
+        if not t.text:
+            return None
+        sh = self.shapes.add_textbox(Emu(round(left * EMU_PER_PX)), Emu(round(top * EMU_PER_PX)),
                                 Emu(round(w * EMU_PER_PX)), Emu(round(h * EMU_PER_PX)))
         tf = sh.text_frame
         tf.word_wrap = False
@@ -295,12 +394,12 @@ class SlideWriter:
             rPr.append(_el(tag, typeface=family))
         end = para._p.get_or_add_endParaRPr()
         end.set("sz", str(round(size * PT_PER_PX * 100)))
-        sh.name = shape_name(t)
+        return sh
 
     def draw_scene(self, scene: Scene) -> None:
         """Every item of the scene, in paint order, on the slide."""
         for p in scene.items:
-            self.draw(self.slide.shapes, p)
+            self.draw(self.tree, p)
 
 
 def _rgb(hex_: str):
@@ -349,7 +448,7 @@ def notes_text(scene: Scene) -> str:
         lines += ["", head]
         for name, prov in computed.items():
             args = ", ".join(f"{k}={_js(v)}" for k, v in (prov.get("args") or {}).items())
-            src = f"  [source {prov['source']}]" if prov.get("source") else ""
+            src = f"  [{_source_file(str(prov.get('fn')))}, code hash {prov['source']}]" if prov.get("source") else ""
             lines.append(f"{name} = {prov.get('fn')}({args}){src}")
             result = prov.get("result")
             if isinstance(result, dict):
@@ -361,6 +460,11 @@ def notes_text(scene: Scene) -> str:
     if ident:
         lines += ["", ident]
     return "\n".join(lines)
+
+
+def _source_file(fn: str) -> str:
+    """Where a registry function lives: `llm.output_layer` → `compute/llm.py`."""
+    return f"compute/{fn.rsplit('.', 1)[0].replace('.', '/')}.py" if "." in fn else "compute/"
 
 
 def _js(v) -> str:

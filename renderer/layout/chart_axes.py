@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from .chart_data import fmt_num
+from .geometry import clip_segment
 
 Box = tuple[float, float, float, float]  # x0, y0, x1, y1
 MAX_TICKS = 8  # intervals on an axis at most: more ticks only crowd it
@@ -193,23 +194,8 @@ def overlap_area(a: Box, b: Box) -> float:
 
 
 def segment_hits_box(p: tuple[float, float], q: tuple[float, float], b: Box) -> bool:
-    """The segment p–q passes through the box (Liang–Barsky clipping)."""
-    x0, y0 = p
-    dx, dy = q[0] - x0, q[1] - y0
-    t0, t1 = 0.0, 1.0
-    for pk, qk in ((-dx, x0 - b[0]), (dx, b[2] - x0), (-dy, y0 - b[1]), (dy, b[3] - y0)):
-        if pk == 0:
-            if qk < 0:
-                return False
-            continue
-        t = qk / pk
-        if pk < 0:
-            t0 = max(t0, t)
-        else:
-            t1 = min(t1, t)
-        if t0 > t1:
-            return False
-    return True
+    """The segment p–q passes through (or touches) the box."""
+    return clip_segment(p, q, *b) is not None
 
 
 def border_point(b: Box, toward: tuple[float, float]) -> tuple[float, float]:

@@ -7,6 +7,7 @@ import math
 from ..scene import Line, Meta, Prim, Rect, Style, Text
 from ..spec.models import Edge
 from .base import Anchor, Ctx
+from .geometry import clip_segment
 
 Side = str
 Pt = tuple[float, float]
@@ -124,20 +125,10 @@ def segment_hits(p: Pt, q: Pt, r: Anchor, inset: float = 1.0, strict: bool = Fal
     x0, y0, x1, y1 = r.x + inset, r.y + inset, r.x + r.w - inset, r.y + r.h - inset
     if x1 <= x0 or y1 <= y0:
         return False
-    dx, dy = q[0] - p[0], q[1] - p[1]
-    t0, t1 = 0.0, 1.0
-    for pp, qq in ((-dx, p[0] - x0), (dx, x1 - p[0]), (-dy, p[1] - y0), (dy, y1 - p[1])):
-        if pp == 0:
-            if qq < 0:
-                return False
-            continue
-        t = qq / pp
-        if pp < 0:
-            t0 = max(t0, t)
-        else:
-            t1 = min(t1, t)
-        if t0 > t1:
-            return False
+    span = clip_segment(p, q, x0, y0, x1, y1)
+    if span is None:
+        return False
+    t0, t1 = span
     return t1 - t0 > (1e-3 if not strict else 0.05)
 
 

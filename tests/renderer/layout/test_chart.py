@@ -6,30 +6,18 @@ import math
 from itertools import combinations
 
 import pytest
+from _helpers import kind, scene_of
 from hypothesis import given
 from hypothesis import strategies as st
 
-from renderer.bind import bind
 from renderer.check import check_spec
-from renderer.layout import layout
 from renderer.layout.chart_axes import nice_ticks, segment_hits_box, stack_levels
 from renderer.scene import Ellipse, Group, Line, Rect, Text, bbox, walk
 from renderer.spec.errors import SpecError
-from renderer.spec.loader import load
 from renderer.theme import ROOT, load_theme
 
-HEAD = "id: t\nchapter: test\ntitle: {en: T, zh: T}\n"
 PROBS = [0.24, 0.2, 0.16, 0.14, 0.12, 0.07, 0.05, 0.02]
 TOKENS = '["on", "good", "have", "of", "today", "man", "not", "[EOS]"]'
-
-
-def scene_of(write_spec, body: str, lang: str = "en", compute: str = ""):
-    path = write_spec(HEAD + compute + "body:\n" + body)
-    return layout(bind(load(path)), load_theme(), lang)
-
-
-def kind(scene, name: str, typ=None) -> list:
-    return [p for p in walk(scene.items) if p.meta.kind == name and (typ is None or isinstance(p, typ))]
 
 
 def overlaps(a, b, tol: float = 0.5) -> bool:

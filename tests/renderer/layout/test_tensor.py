@@ -5,34 +5,16 @@ from __future__ import annotations
 from itertools import combinations
 
 import pytest
+from _helpers import inside, kind, scene_of
 
-from renderer.bind import bind
 from renderer.check import check_spec
-from renderer.layout import layout
 from renderer.layout.tensor import slots
 from renderer.scene import Ellipse, Group, Line, Rect, Text, bbox, walk
-from renderer.spec.loader import load
 from renderer.theme import ROOT, load_theme
-
-HEAD = "id: t\nchapter: test\ntitle: {en: T, zh: T}\n"
-
-
-def scene_of(write_spec, body: str, lang: str = "en", compute: str = ""):
-    path = write_spec(HEAD + compute + "body:\n" + body)
-    return layout(bind(load(path)), load_theme(), lang)
-
-
-def kind(scene, name: str, typ=None) -> list:
-    return [p for p in walk(scene.items) if p.meta.kind == name and (typ is None or isinstance(p, typ))]
 
 
 def cells(scene) -> list[Group]:
     return [g for g in kind(scene, "tensor-cell", Group)]
-
-
-def inside(outer, inner, tol: float = 0.01) -> bool:
-    return (outer[0] - tol <= inner[0] and outer[1] - tol <= inner[1]
-            and inner[2] <= outer[2] + tol and inner[3] <= outer[3] + tol)
 
 
 def test_slots_keep_head_ellipsis_and_tail():

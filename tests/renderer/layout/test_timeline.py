@@ -6,33 +6,15 @@ import math
 from itertools import combinations
 
 import pytest
+from _helpers import inside, kind, scene_of
 
-from renderer.bind import bind
 from renderer.check import check_spec
-from renderer.layout import layout
 from renderer.scene import Group, Line, Text, bbox, walk
-from renderer.spec.loader import load
-from renderer.theme import ROOT, load_theme
-
-HEAD = "id: t\nchapter: test\ntitle: {en: T, zh: T}\n"
-
-
-def scene_of(write_spec, body: str, lang: str = "en", compute: str = ""):
-    path = write_spec(HEAD + compute + "body:\n" + body)
-    return layout(bind(load(path)), load_theme(), lang)
-
-
-def kind(scene, name: str, typ=None) -> list:
-    return [p for p in walk(scene.items) if p.meta.kind == name and (typ is None or isinstance(p, typ))]
+from renderer.theme import ROOT
 
 
 def overlap(a, b) -> bool:
     return min(a[2], b[2]) - max(a[0], b[0]) > 0.01 and min(a[3], b[3]) - max(a[1], b[1]) > 0.01
-
-
-def inside(outer, inner, tol: float = 0.01) -> bool:
-    return (outer[0] - tol <= inner[0] and outer[1] - tol <= inner[1]
-            and inner[2] <= outer[2] + tol and inner[3] <= outer[3] + tol)
 
 
 STEPS = """  timeline:

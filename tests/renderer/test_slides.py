@@ -1,0 +1,157 @@
+"""Slide decks: a deck per chapter and all.pptx, title and section slides, collection order, LibreOffice check."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+from PIL import Image
+from pptx import Presentation
+
+from renderer import build, slides
+from renderer.backends.png import draw_png
+from renderer.backends.pptx import EMU_PER_PX, fit_into
+from renderer.backends.pptx_office import distance, missing_tools, rasterise
+from renderer.cli import main
+from renderer.slides import SLIDE_H, SLIDE_W, build_decks, chapter_title
+
+SPEC = """\
+id: {id}
+chapter: {chapter}
+{order}
+title: {{en: "{title}", zh: "{title} 图"}}
+caption: {{en: "About {title}.", zh: "关于 {title}。"}}
+body:
+  row:
+    items:
+      - box: {{id: a, text: {{en: "Model", zh: "模型"}}, role: model}}
+      - box: {{id: b, text: {{en: "Data", zh: "数据"}}, role: data}}
+edges:
+  - {{from: a, to: b, label: x}}
+"""
+
+
+def write(root: Path, chapter: str, id_: str, title: str, order: int | None = None, folder: str | None = None) -> Path:
+    p = root / (folder or chapter) / f"{id_}.yaml"
+    p.parent.mkdir(parents=True, exist_ok=True)
+    p.write_text(SPEC.format(id=id_, chapter=chapter, title=title,
+                             order=f"order: {order}" if order is not None else ""), encoding="utf-8")
+    return p
+
+
+@pytest.fixture
+def specs(tmp_path: Path) -> Path:
+    root = tmp_path / "specs"
+    write(root, "rl-basics", "zz-first", "Return", order=41)  # file name sorts last, order first
+    write(root, "rl-basics", "aa-second", "Value", order=44)
+    write(root, "llm-basics", "llm-output", "LLM output", order=5)
+    write(root, "examples", "example-chart", "Chart example", folder="_examples")
+    return root
+
+
+def texts(slide) -> list[str]:
+    out = []
+
+    def walk(shapes):
+        for sh in shapes:
+            if sh.shape_type == 6:  # group
+                walk(sh.shapes)
+            elif sh.has_text_frame and sh.text_frame.text:
+                out.append(sh.text_frame.text)
+
+    walk(slide.shapes)
+    return out
+
+
+def test_decks_per_chapter_and_all_in_the_collections_order(specs: Path, tmp_path: Path):
+    paths = [p for p in build.find_specs(specs) if "_examples" not in p.parts]
+    res = build_decks(paths, tmp_path / "out", ("en",), jobs=1)
+    assert res.problems == []
+    names = sorted(p.relative_to(tmp_path / "out").as_posix() for p in res.written)
+    assert names == ["en/all.pptx", "en/llm-basics.pptx", "en/rl-basics.pptx"]
+    prs = Presentation(str(tmp_path / "out" / "en" / "all.pptx"))
+    titles = [texts(s) for s in prs.slides]
+    # title, then chapters by their first diagram's order (llm-basics: 5 before rl-basics: 41)
+    assert len(prs.slides) == 1 + (1 + 1) + (1 + 2)
+    assert titles[0][0] == slides.DECK_TITLE["en"]
+    assert titles[1][0] == "1  LLM basics" and "1. LLM output" in titles[1]
+    assert "LLM output" in titles[2]
+    assert titles[3][0] == "2  RL basics" and titles[3][-3:-1] == ["1. Return", "2. Value"]
+    assert "Return" in titles[4] and "Value" in titles[5]  # order 41 before 44 despite file names
+    chapter = Presentation(str(tmp_path / "out" / "en" / "rl-basics.pptx"))
+    assert len(chapter.slides) == 1 + 1 + 2
+    assert texts(chapter.slides[0])[0] == "RL basics"
+
+
+def test_every_deck_slide_is_16_9_and_diagrams_fit_inside(specs: Path, tmp_path: Path):
+    res = build_decks(build.find_specs(specs), tmp_path / "out", ("zh",), chapter="llm-basics", jobs=1)
+    assert [p.name for p in res.written] == ["llm-basics.pptx"]
+    prs = Presentation(str(res.written[0]))
+    assert (prs.slide_width, prs.slide_height) == (round(SLIDE_W * EMU_PER_PX), round(SLIDE_H * EMU_PER_PX))
+    diagram = prs.slides[2]
+    for sh in diagram.shapes:
+        assert 0 <= sh.left and sh.left + sh.width <= prs.slide_width
+        assert 0 <= sh.top and sh.top + sh.height <= prs.slide_height
+    assert "关于 LLM output。" in diagram.notes_slide.notes_text_frame.text
+    assert "LLM output 图" in texts(diagram)
+
+
+def test_a_bad_spec_is_reported_and_the_others_still_make_decks(specs: Path, tmp_path: Path):
+    bad = specs / "rl-basics" / "broken.yaml"
+    bad.write_text("id: broken\nchapter: rl-basics\ntitle: x\nbody: {box: {text: 1, colour: red}}\n", encoding="utf-8")
+    res = build_decks(build.find_specs(specs), tmp_path / "out", ("en",), jobs=1)
+    assert res.problems and all("broken.yaml" in p for p in res.problems)
+    assert res.diagrams == 4
+    assert (tmp_path / "out" / "en" / "all.pptx").is_file()
+
+
+def test_a_chapter_deck_never_overwrites_a_diagram_of_the_same_id(specs: Path, tmp_path: Path):
+    write(specs, "dpo", "dpo", "DPO", order=18)
+    res = build_decks(build.find_specs(specs), tmp_path / "out", ("en",), chapter="dpo", jobs=1)
+    assert [p.name for p in res.written] == ["dpo-deck.pptx"]
+
+
+def test_decks_are_byte_identical_across_runs(specs: Path, tmp_path: Path):
+    a = build_decks(build.find_specs(specs), tmp_path / "a", ("en",), chapter="rl-basics", jobs=1).written[0]
+    b = build_decks(build.find_specs(specs), tmp_path / "b", ("en",), chapter="rl-basics", jobs=2).written[0]
+    assert a.read_bytes() == b.read_bytes()
+
+
+def test_chapter_titles_read_well():
+    assert chapter_title("rl-basics") == "RL basics"
+    assert chapter_title("llm-basics") == "LLM basics"
+    assert chapter_title("decoding") == "Decoding"
+    assert chapter_title("policy-optimization") == "Policy optimization"
+
+
+def test_cli_slides_writes_both_languages_and_leaves_feature_examples_out(specs: Path, tmp_path: Path, monkeypatch,
+                                                                          capsys):
+    monkeypatch.setattr(build, "SPECS_DIR", specs)
+    out = tmp_path / "decks"
+    assert main(["slides", "--out", str(out), "--jobs", "1"]) == 0
+    written = sorted(p.relative_to(out).as_posix() for p in out.rglob("*.pptx"))
+    assert written == ["en/all.pptx", "en/llm-basics.pptx", "en/rl-basics.pptx",
+                       "zh/all.pptx", "zh/llm-basics.pptx", "zh/rl-basics.pptx"]
+    assert "6 decks, 3 diagrams, 0 problems" in capsys.readouterr().err
+    assert main(["slides", "--out", str(out), "--chapter", "examples", "--lang", "en", "--jobs", "1"]) == 0
+    assert (out / "en" / "examples.pptx").is_file()
+    assert main(["slides", "--out", str(out), "--chapter", "nope", "--jobs", "1"]) == 1
+
+
+@pytest.mark.skipif(missing_tools() is not None, reason=f"office check skipped: {missing_tools()}")
+def test_libreoffice_opens_the_deck_and_the_diagram_slide_looks_like_the_svg(specs: Path, tmp_path: Path):
+    res = build_decks(build.find_specs(specs), tmp_path / "out", ("en",), chapter="llm-basics", jobs=1)
+    deck = res.written[0]
+    pages = rasterise([deck], tmp_path / "lo", dpi=48)[deck]
+    assert len(pages) == 3  # title, section, diagram
+    items, _ = slides.prepare([specs / "llm-basics" / "llm-output.yaml"], ("en",), jobs=1)
+    scene = items[0].scenes["en"]
+    fit = fit_into(scene, (slides.MARGIN, slides.MARGIN, SLIDE_W - 2 * slides.MARGIN, SLIDE_H - 2 * slides.MARGIN),
+                   slides.MAX_SCALE)
+    # our PNG of the diagram at the slide's scale, against the part of the page where the slide puts it
+    ours = Image.open(io.BytesIO(draw_png(scene, fit.scale / 2))).convert("RGB")
+    box = (round(fit.dx / 2), round(fit.dy / 2), round(fit.dx / 2) + ours.width, round(fit.dy / 2) + ours.height)
+    assert abs(pages[2].width - SLIDE_W / 2) <= 2 and abs(pages[2].height - SLIDE_H / 2) <= 2
+    d_diagram, d_section = distance(ours, pages[2].crop(box)), distance(ours, pages[1].crop(box))
+    assert d_diagram < 4.0 < d_section, (d_diagram, d_section)  # measured 0.9 and 8.7
