@@ -48,7 +48,7 @@ def _fmt(v: Any, spec: str = ".3g") -> Any:
         if isinstance(x, float) and not math.isfinite(x):
             raise ExprError("value is NaN or infinite (expected a finite number)")
         try:
-            return format(x, spec)
+            return _minus(format(x, spec))
         except (ValueError, TypeError) as e:
             raise ExprError(f"fmt({spec!r}) cannot format {type(x).__name__}: {e}") from None
 
@@ -63,7 +63,7 @@ def _small_int(n: Any, what: str, low: int, high: int) -> int:
 
 def _percent(v: Any, digits: int = 0) -> Any:
     digits = _small_int(digits, "percent: digits", 0, 20)
-    return _map(lambda x: f"{_finite(_check_num(x)) * 100:.{digits}f}%", v)
+    return _map(lambda x: _minus(f"{_finite(_check_num(x)) * 100:.{digits}f}%"), v)
 
 
 def _round(v: Any, n: int = 0) -> Any:
@@ -369,6 +369,11 @@ class _Eval:
             raise ExprError(f"filter {name}: {_clip(str(e), 120)}") from None
 
 
+def _minus(number: str) -> str:
+    """Typographic minus sign (U+2212) for a formatted negative number, as on the chart axes."""
+    return "−" + number[1:] if number.startswith("-") else number
+
+
 def to_text(v: Any) -> str:
     """How a value reads inside text: 4 significant digits for floats, lists joined by commas."""
     if isinstance(v, bool):
@@ -376,12 +381,12 @@ def to_text(v: Any) -> str:
     if isinstance(v, float):
         if not math.isfinite(v):
             raise ExprError("value is NaN or infinite (expected a finite number)")
-        return format(v, ".4g")
+        return _minus(format(v, ".4g"))
     if isinstance(v, list):
         return _join(v, ", ")
     if v is None:
         return ""
-    text = str(_int_ok(v))
+    text = _minus(str(_int_ok(v))) if isinstance(v, int) else str(_int_ok(v))
     if len(text) > MAX_TEXT:
         raise ExprError(f"text too long (limit max_placeholder_text = {MAX_TEXT} characters)")
     return text

@@ -14,6 +14,7 @@ from typing import Any
 
 from . import __version__
 from .build import LANGS, write_atomic
+from .chapters import chapter_title
 
 FORMAT_ORDER = ("svg", "png", "pptx")
 THUMB_ORDER = ("svg", "png")  # SVG first: a tenth of the bytes of the 2× PNG, and sharp at any size
@@ -59,12 +60,19 @@ def _fmt_rank(fmt: str) -> int:
     return FORMAT_ORDER.index(fmt) if fmt in FORMAT_ORDER else len(FORMAT_ORDER)
 
 
+def _chapter_name(ch: dict[str, Any]) -> str:
+    names = ch.get("name") or {}
+    return "".join(f'<span class="l-{lang}" lang="{lang}">{escape(names.get(lang) or ch["id"])}</span>'
+                   for lang in LANGS)
+
+
 def manifest(items: list[dict[str, Any]], out: Path | None = None) -> dict[str, Any]:
     """The JSON manifest: chapters in order, each with its diagrams (and slide decks found in `out`)."""
     chapters: list[dict[str, Any]] = []
     for it in items:
         if not chapters or chapters[-1]["id"] != it["chapter"]:
-            chapters.append({"id": it["chapter"], "diagrams": [], "decks": {}})
+            chapters.append({"id": it["chapter"], "name": {lang: chapter_title(it["chapter"], lang) for lang in LANGS},
+                             "diagrams": [], "decks": {}})
         chapters[-1]["diagrams"].append(it)
     data = {"tool": f"vizspec {__version__}", "count": len(items), "chapters": chapters, "decks": {}}
     if out is not None:
@@ -143,9 +151,9 @@ def render_html(data: dict[str, Any]) -> str:
     for ch in data["chapters"]:
         cards = "\n".join(_card(it) for it in ch["diagrams"])
         sections.append(f'<section class="chapter" id="ch-{escape(ch["id"])}" data-chapter="{escape(ch["id"])}">'
-                        f'<h2>{escape(ch["id"])} <small>({len(ch["diagrams"])})</small>{_decks(ch.get("decks"))}'
+                        f'<h2>{_chapter_name(ch)} <small>({len(ch["diagrams"])})</small>{_decks(ch.get("decks"))}'
                         f'</h2><div class="grid">\n{cards}\n</div></section>')
-    toc = " ".join(f'<a href="#ch-{escape(ch["id"])}">{escape(ch["id"])}</a>' for ch in data["chapters"])
+    toc = " ".join(f'<a href="#ch-{escape(ch["id"])}">{_chapter_name(ch)}</a>' for ch in data["chapters"])
     toc += _decks(data.get("decks"), "all chapters")
     lang_buttons = "".join(f'<button type="button" class="lang" data-lang="{lang}">{LANG_NAMES.get(lang, lang)}'
                            "</button>" for lang in LANGS)

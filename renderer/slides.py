@@ -16,6 +16,7 @@ from pathlib import Path
 
 from . import __version__
 from .backends.pptx import add_scene_slide, fit_into, new_presentation, save
+from .chapters import chapter_title
 from .layout import LANGS
 from .scene import Line, Meta, Rect, Scene, Style, Text
 from .spec.errors import Problem, SpecError
@@ -27,8 +28,6 @@ MAX_SCALE = 2.0
 SECTION_LIST_MAX = 14  # diagram titles listed on a section slide before "… and N more"
 DECK_TITLE = {"en": "How large language models are trained and aligned",
               "zh": "大模型的训练与对齐图解"}
-ACRONYMS = {"llm", "llms", "sft", "dpo", "ppo", "grpo", "rl", "rlhf", "rope", "mcts", "kv", "lora", "rag",
-            "moe", "vlm", "mllm", "cot", "tot", "got", "gae", "td", "mc", "dqn", "ai"}
 
 
 @dataclass
@@ -49,15 +48,6 @@ class DeckResult:
     written: list[Path] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     diagrams: int = 0
-
-
-def chapter_title(chapter: str) -> str:
-    """A readable chapter name from its id: `rl-basics` → `RL basics`."""
-    words = chapter.split("-")
-    out = [w.upper() if w in ACRONYMS else w for w in words]
-    if out and out[0] == words[0] and out[0] not in ACRONYMS:
-        out[0] = out[0][:1].upper() + out[0][1:]
-    return " ".join(out)
 
 
 def _prepare(path: str, langs: tuple[str, ...]) -> Item | list[str]:
@@ -154,11 +144,11 @@ def deck(chapters: list[tuple[str, list[Item]]], lang: str, title: str, theme: T
     prs = new_presentation(SLIDE_W, SLIDE_H, title, lang)
     n = sum(len(its) for _, its in chapters)
     sub = f"{_count(n, lang)} · vizspec {__version__}"
-    names = [chapter_title(c) for c, _ in chapters]
+    names = [chapter_title(c, lang) for c, _ in chapters]
     add_scene_slide(prs, title_scene(theme, lang, title, sub, names if len(chapters) > 1 else ()), notes=False)
     box = (MARGIN, MARGIN, SLIDE_W - 2 * MARGIN, SLIDE_H - 2 * MARGIN)
     for i, (chapter, its) in enumerate(chapters):
-        head = f"{i + 1}  {chapter_title(chapter)}" if len(chapters) > 1 else chapter_title(chapter)
+        head = f"{i + 1}  {chapter_title(chapter, lang)}" if len(chapters) > 1 else chapter_title(chapter, lang)
         add_scene_slide(prs, title_scene(theme, lang, head, _count(len(its), lang), _section_lines(its, lang)),
                         notes=False)
         for it in its:
@@ -200,7 +190,7 @@ def build_decks(specs: Sequence[Path], out: Path, langs: Sequence[str] = LANGS, 
     theme = load_theme()
     names = deck_names([c for c, _ in chapters], {it.id for it in items})
     for lang in langs:
-        jobs_out = [(out / lang / f"{names[c]}.pptx", [(c, its)], chapter_title(c)) for c, its in chapters]
+        jobs_out = [(out / lang / f"{names[c]}.pptx", [(c, its)], chapter_title(c, lang)) for c, its in chapters]
         if chapter is None:
             jobs_out.append((out / lang / "all.pptx", chapters, DECK_TITLE.get(lang, DECK_TITLE["en"])))
         for target, chs, title in jobs_out:

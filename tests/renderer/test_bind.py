@@ -108,3 +108,9 @@ def test_values_derived_in_placeholders_are_recorded_but_constants_are_not(write
     b = bind(spec)
     assert 151935 in b.derived
     assert 0.34 not in b.derived
+
+
+def test_negative_numbers_print_with_a_true_minus_sign(write_spec):
+    spec = load(write_spec(HEAD + "vars: {x: -2.5}\nbody: {box: {text: \"{{ vars.x }} {{ vars.x | fmt('.2f') }} "
+                           "{{ vars.x | percent }}\"}}\n"))
+    assert bind(spec).diagram.body.content.text == "−2.5 −2.50 −250%"

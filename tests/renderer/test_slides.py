@@ -77,11 +77,11 @@ def test_decks_per_chapter_and_all_in_the_collections_order(specs: Path, tmp_pat
     assert titles[0][0] == slides.DECK_TITLE["en"]
     assert titles[1][0] == "1  LLM basics" and "1. LLM output" in titles[1]
     assert "LLM output" in titles[2]
-    assert titles[3][0] == "2  RL basics" and titles[3][-3:-1] == ["1. Return", "2. Value"]
+    assert titles[3][0] == "2  Reinforcement learning basics" and titles[3][-3:-1] == ["1. Return", "2. Value"]
     assert "Return" in titles[4] and "Value" in titles[5]  # order 41 before 44 despite file names
     chapter = Presentation(str(tmp_path / "out" / "en" / "rl-basics.pptx"))
     assert len(chapter.slides) == 1 + 1 + 2
-    assert texts(chapter.slides[0])[0] == "RL basics"
+    assert texts(chapter.slides[0])[0] == "Reinforcement learning basics"
 
 
 def test_every_deck_slide_is_16_9_and_diagrams_fit_inside(specs: Path, tmp_path: Path):
@@ -118,11 +118,15 @@ def test_decks_are_byte_identical_across_runs(specs: Path, tmp_path: Path):
     assert a.read_bytes() == b.read_bytes()
 
 
-def test_chapter_titles_read_well():
-    assert chapter_title("rl-basics") == "RL basics"
-    assert chapter_title("llm-basics") == "LLM basics"
-    assert chapter_title("decoding") == "Decoding"
-    assert chapter_title("policy-optimization") == "Policy optimization"
+def test_chapter_titles_come_from_the_chapter_file_in_each_language():
+    assert chapter_title("rl-basics") == "Reinforcement learning basics"
+    assert chapter_title("rl-basics", "zh") == "强化学习基础"
+    assert chapter_title("llm-basics", "zh") == "LLM 基础"
+
+
+def test_unknown_chapters_get_a_readable_name_from_their_id():
+    assert chapter_title("rl-odds-and-ends") == "RL odds and ends"
+    assert chapter_title("llm-tricks") == "LLM tricks"
 
 
 def test_cli_slides_writes_both_languages_and_leaves_feature_examples_out(specs: Path, tmp_path: Path, monkeypatch,
