@@ -40,6 +40,19 @@ def _spec_paths(targets: list[str]) -> list[Path]:
     return out
 
 
+def _outputs(args: argparse.Namespace) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
+    """Formats (`--format`, default every available backend) and languages (`--lang`) asked for."""
+    from .backends import available
+
+    formats = tuple(args.format.split(",")) if args.format else tuple(available())
+    unknown = [f for f in formats if f not in available()]
+    if unknown:
+        print(f"vizspec: unknown format '{unknown[0]}' (expected some of: {', '.join(available())})",
+              file=sys.stderr)
+        return None
+    return formats, (LANGS if args.lang == "all" else (args.lang,))
+
+
 def cmd_validate(args: argparse.Namespace) -> int:
     from .spec.loader import load_all
 
@@ -52,17 +65,13 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_render(args: argparse.Namespace) -> int:
-    from .backends import available
     from .build import build
     from .progress import Reporter
 
-    formats = tuple(args.format.split(",")) if args.format else tuple(available())
-    unknown = [f for f in formats if f not in available()]
-    if unknown:
-        print(f"vizspec: unknown format '{unknown[0]}' (expected some of: {', '.join(available())})",
-              file=sys.stderr)
+    chosen = _outputs(args)
+    if chosen is None:
         return 2
-    langs = LANGS if args.lang == "all" else (args.lang,)
+    formats, langs = chosen
     if args.changed is not None:
         from .gitdiff import GitError, changed_specs
 
@@ -121,16 +130,12 @@ def cmd_diff(args: argparse.Namespace) -> int:
 
 
 def cmd_watch(args: argparse.Namespace) -> int:
-    from .backends import available
     from .watch import Watcher
 
-    formats = tuple(args.format.split(","))
-    unknown = [f for f in formats if f not in available()]
-    if unknown:
-        print(f"vizspec: unknown format '{unknown[0]}' (expected some of: {', '.join(available())})",
-              file=sys.stderr)
+    chosen = _outputs(args)
+    if chosen is None:
         return 2
-    langs = LANGS if args.lang == "all" else (args.lang,)
+    formats, langs = chosen
     w = Watcher(args.specs, args.out, formats, langs, port=args.port, jobs=args.jobs)
     try:
         w.start()
