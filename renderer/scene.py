@@ -113,6 +113,11 @@ class Group:
 
     children: tuple[Prim, ...]
     meta: Meta = Meta()
+    # Optional backend-neutral meaning of the element (a chart's series and axes, a table's grid), for
+    # backends that have native forms of it (PPTX charts and tables). SVG ignores it. Coordinates in it
+    # are px relative to the top-left of the group's bounding box, so `shift` (which keeps it) leaves
+    # it valid. Not compared, so equal drawings stay equal.
+    data: dict | None = field(default=None, compare=False, repr=False)
 
 
 Prim = Rect | Ellipse | Polygon | Path | Line | Text | Group

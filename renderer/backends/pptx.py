@@ -107,6 +107,8 @@ def _fit_group(grp: etree._Element) -> None:
         if xfrm is None:
             xfrm = child.find(f"{qn('p:grpSpPr')}/{qn('a:xfrm')}")
         if xfrm is None:
+            xfrm = child.find(qn("p:xfrm"))  # graphic frames (native tables and charts)
+        if xfrm is None:
             continue
         off, ext = xfrm.find(qn("a:off")), xfrm.find(qn("a:ext"))
         x, y = int(off.get("x")), int(off.get("y"))
@@ -504,3 +506,6 @@ def draw_pptx(scene: Scene) -> bytes:
     prs = new_presentation(scene.width * scale, scene.height * scale, scene.title, scene.lang)
     add_scene_slide(prs, scene, Fit(scale))
     return save(prs)
+
+
+from . import pptx_native  # noqa: E402, F401  (registers the native table and chart handlers in NATIVE)

@@ -8,7 +8,7 @@ Text sizes are measured, and the plot grows so category labels, bar values and k
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ..scene import Ellipse, Group, Line, Meta, Path, Polygon, Prim, Rect, Style, Text, bbox, shift
 from ..spec.elements.chart import Chart, ChartAxis, ChartSeries
@@ -70,10 +70,11 @@ def layout_chart(el: Chart, path: tuple, ctx: Ctx, min_w: float = 0, min_h: floa
     check_roles(ctx, el, path)
     c = Canvas(ctx)
     legend: list[tuple[str, str, str, int]] = []  # (name, role, shape, series index)
+    data: dict = {}  # what the chart shows, for backends with native charts (PPTX); heat maps have none
     if el.kind == "heatmap":
         _heatmap(el, path, ctx, c)
     else:
-        legend = _cartesian(el, path, ctx, c)
+        legend = _cartesian(el, path, ctx, c, data)
     if legend and el.legend != "none":
         _legend(el, path, ctx, c, legend)
     if el.title is not None:
@@ -81,7 +82,15 @@ def layout_chart(el: Chart, path: tuple, ctx: Ctx, min_w: float = 0, min_h: floa
         tb = ctx.text_lines(ctx.t(el.title), ctx.size("body"), max(x1 - x0, ctx.sp("text_max_width")), 700, "text",
                             meta=Meta(el.id, "text", ctx.src(path + ("title",)), "chart-title"))
         c.place(tb, (x0 + x1 - tb.w) / 2, y0 - tb.h - ctx.sp("gap") / 2)
+    if data:  # plot-area coordinates relative to the top-left of the chart group's bounding box
+        x0, y0, _, _ = c.box()
+        px, py, pw, ph = data["plot"]
+        data["plot"] = [px - x0, py - y0, pw, ph]
+        data["title"] = ctx.t(el.title) if el.title is not None else None
+        data["legend"] = el.legend if legend else "none"
     out = c.block(min_w, min_h, Meta(el.id, None, ctx.src(path), "chart"))
+    if data:
+        out.items[0] = replace(out.items[0], data=data)
     if el.id:
         out.anchors[el.id] = Anchor(0, 0, out.w, out.h, "rect", ctx.src(path))
     return out
@@ -173,7 +182,7 @@ def _axis_ticks(axis: ChartAxis, apath: tuple, ctx: Ctx, lo: float, hi: float, l
     return ticks, tick_labels(ticks, axis.format), d0, d1
 
 
-def _cartesian(el: Chart, path: tuple, ctx: Ctx, c: Canvas) -> list[tuple[str, str, str, int]]:
+def _cartesian(el: Chart, path: tuple, ctx: Ctx, c: Canvas, data: dict) -> list[tuple[str, str, str, int]]:
     fs = ctx.size("small")
     lh = fs * ctx.sp("line_height")
     series = _series(el, path, ctx)
@@ -386,7 +395,32 @@ def _cartesian(el: Chart, path: tuple, ctx: Ctx, c: Canvas) -> list[tuple[str, s
         tb = ctx.text_lines(ctx.t(v_axis.title), ts, max(W, 120), 400, "text", "start",
                             meta=Meta(el.id, "text", ctx.src(v_path + ("title",)), "chart-axis-title"))
         c.place(tb, left, top - tb.h - LABEL_GAP)
+    data.update(_payload(el, ctx, series, horiz, cats if band is not None else None,
+                         [xnum.d0, xnum.d1] if xnum is not None else None, xt if xnum is not None else None,
+                         [v0, v1], vt, W, H))
     return [(s.name, s.role, "bar" if bar else el.kind, s.i) for s in series if s.name]
+
+
+def _payload(el: Chart, ctx: Ctx, series: list[_S], horiz: bool, cats: list[str] | None,
+             x_domain: list[float] | None, x_ticks: list[float] | None, y_domain: list[float],
+             y_ticks: list[float], W: float, H: float) -> dict:
+    """The chart as backend-neutral data: kind, axes, series with their colours; plot area in canvas px."""
+    out = []
+    for s in series:
+        color = ctx.color(s.role)
+        marker = s.model.marker or ("circle" if len(s.ys) <= 30 and el.kind == "line" else "none")
+        out.append({"name": s.name, "values": list(s.ys), "x": list(s.xs) if x_domain is not None else None,
+                    "color": color,
+                    "point_colors": [ctx.color(r) for r in s.bar_roles] if el.kind == "bar" else None,
+                    "width": s.model.width, "dashed": s.model.dashed, "dash": [6, 4] if s.model.dashed else None,
+                    "marker": marker, "marker_r": max(2.5, s.model.width * 1.6), "marker_stroke": ctx.color("white"),
+                    "opacity": 0.35 if el.kind == "area" else 1.0, "labels": s.model.labels})
+    return {"kind": el.kind, "horizontal": horiz, "stacked": bool(el.stacked and el.kind == "area"),
+            "categories": cats, "x_domain": x_domain, "x_ticks": x_ticks, "y_domain": y_domain, "y_ticks": y_ticks,
+            "x_title": ctx.t(el.x.title) if el.x.title is not None else None,
+            "y_title": ctx.t(el.y.title) if el.y.title is not None else None,
+            "y_format": el.y.format, "bar_fill": BAR_FILL, "font_size": ctx.size("small"),
+            "family": list(ctx.theme.fonts["sans"]), "plot": [0.0, 0.0, W, H], "series": out}
 
 
 def _stacked(series: list[_S]) -> list[list[float]]:

@@ -8,12 +8,12 @@ px-per-bit scale, so FP64 is visibly twice as long as FP32.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ..scene import Group, Meta, Prim, Rect, Style, Text
 from ..spec.elements.table import BitSegment, Table, TableCell, TableRow
-from .base import Anchor, Block, Ctx, register
+from .base import Anchor, Block, Ctx, register, split_scripts
 from .chart_axes import spread
 from .chart_canvas import Canvas
 from .chart_data import bound, check_roles, fail, measure, text_of
@@ -40,6 +40,7 @@ class _Cell:
     row: int = 0
     col: int = 0
     max_width: float = 220.0
+    wrap: float = 0.0  # the width its text was wrapped at (for the native-table payload)
     block: Block | None = None
     w: float = 0.0
     h: float = 0.0
@@ -78,6 +79,7 @@ def layout_table(el: Table, path: tuple, ctx: Ctx, min_w: float = 0, min_h: floa
             c.h = bar_h + (sfs * ctx.sp("line_height") if outside else 0) + 2 * vpad
         else:
             if c.text:
+                c.wrap = c.max_width
                 c.block = ctx.text_lines(c.text, fs, c.max_width, 700 if c.bold else 400, c.text_role,
                                          c.align, meta=Meta(el.id, c.text_role, ctx.src(c.src), "table-text"))
             c.w = (c.block.w if c.block else 0.0) + 2 * pad
@@ -87,6 +89,7 @@ def layout_table(el: Table, path: tuple, ctx: Ctx, min_w: float = 0, min_h: floa
     for c in cells:  # a merged cell wraps at the width of the columns it spans, when that is wider
         avail = sum(col_w[c.col:c.col + c.colspan]) - 2 * pad
         if c.colspan > 1 and c.block is not None and avail > c.max_width:
+            c.wrap = avail
             c.block = ctx.text_lines(c.text, fs, avail, 700 if c.bold else 400, c.text_role, c.align,
                                      meta=Meta(el.id, c.text_role, ctx.src(c.src), "table-text"))
             c.h = max(c.block.h, lh) + 2 * vpad
@@ -115,10 +118,34 @@ def layout_table(el: Table, path: tuple, ctx: Ctx, min_w: float = 0, min_h: floa
         tb = ctx.text_lines(ctx.t(el.title), ctx.size("body"), max(xs[-1], ctx.sp("text_max_width")), 700, "text",
                             meta=Meta(el.id, "text", ctx.src(path + ("title",)), "table-title"))
         canvas.place(tb, (xs[-1] - tb.w) / 2, -tb.h - 6)
+    x0, y0, _, _ = canvas.box()
+    grid = _payload(ctx, cells, col_w, row_h, (-x0, -y0), fs, lh, pad, 700)
     out = canvas.block(min_w, min_h, Meta(el.id, None, ctx.src(path), "table"))
+    out.items[0] = replace(out.items[0], data=grid)
     if el.id:
         out.anchors[el.id] = Anchor(0, 0, out.w, out.h, "rect", ctx.src(path))
     return out
+
+
+def _payload(ctx: Ctx, cells: list[_Cell], col_w: list[float], row_h: list[float], origin: tuple[float, float],
+             fs: float, lh: float, pad: float, bold_weight: int) -> dict:
+    """The grid as backend-neutral data (for native tables): tracks, and each cell's text lines and paint.
+
+    Coordinates are px relative to the top-left of the table group's bounding box; `lines` are the
+    wrapped lines as drawn, each a list of (text, "" | "_" | "^") script runs.
+    """
+    out = []
+    for c in sorted(cells, key=lambda c: (c.row, c.col)):
+        lines = []
+        if c.text and not c.bits:
+            weight = bold_weight if c.bold else 400
+            lines = [[list(r) for r in split_scripts(s)] for s in ctx.metrics.wrap(c.text, fs, c.wrap, weight)]
+        out.append({"row": c.row, "col": c.col, "rowspan": c.rowspan, "colspan": c.colspan, "lines": lines,
+                    "fill": ctx.color(c.role), "color": ctx.color(c.text_role), "bold": c.bold, "align": c.align,
+                    "header": c.header, "bits": bool(c.bits)})
+    return {"kind": "table", "origin": list(origin), "col_widths": list(col_w), "row_heights": list(row_h),
+            "font_size": fs, "line_height": lh, "pad": pad, "border": ctx.color("frame"), "border_width": 1.0,
+            "family": list(ctx.theme.fonts["sans"]), "cells": out}
 
 
 # ---------------------------------------------------------------- cells
