@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import shutil
 import threading
@@ -49,18 +50,25 @@ def watching(tmp_path, monkeypatch):
     for name in ("fx-softmax.yaml", "fx-returns.yaml"):
         shutil.copyfile(FIXTURES / "basics" / name, specs / "basics" / name)
     log: list[str] = []
-    w = Watcher(specs, tmp_path / "out", ("svg",), port=0, jobs=1, watch_paths=[specs], log=log.append)
+    with running(Watcher(specs, tmp_path / "out", ("svg",), port=0, jobs=1, watch_paths=[specs],
+                         log=log.append)) as w:
+        yield w, specs
+
+
+@contextlib.contextmanager
+def running(w: Watcher):
+    """Start the watcher in a thread, wait for its first build, stop it (and check it stopped) afterwards."""
     stop = threading.Event()
     w.start()
     thread = threading.Thread(target=w.run, args=(stop,), daemon=True)
     thread.start()
     try:
         wait_for(lambda: status(w)["builds"] >= 1, "the first build")
-        yield w, specs
+        yield w
     finally:
         stop.set()
         thread.join(timeout=20)
-        assert not thread.is_alive(), "the watcher did not stop"
+    assert not thread.is_alive(), "the watcher did not stop"
 
 
 def test_watch_serves_gallery_with_live_reload_and_rerenders_on_save(watching):
@@ -139,21 +147,11 @@ def test_saving_a_compute_module_rerenders_its_callers_in_new_worker_processes(t
                         if name == "rl.discounted_returns" else real(name))
     specs = tmp_path / "specs"
     shutil.copytree(FIXTURES / "basics", specs / "basics")
-    w = Watcher(specs, tmp_path / "out", ("svg",), port=0, jobs=1, watch_paths=[specs, compute_dir],
-                log=lambda _m: None)
-    stop = threading.Event()
-    w.start()
-    thread = threading.Thread(target=w.run, args=(stop,), daemon=True)
-    thread.start()
-    try:
-        wait_for(lambda: status(w)["builds"] >= 1, "the first build")
+    with running(Watcher(specs, tmp_path / "out", ("svg",), port=0, jobs=1, watch_paths=[specs, compute_dir],
+                         log=lambda _m: None)) as w:
         pool = w._pool
         v = status(w)["version"]
         (compute_dir / "rl.py").write_text("# v2\n")
         s = wait_for(lambda: (st := status(w))["version"] > v and st, "the rebuild after the compute save")
         assert s["rendered"] == ["fx-returns"] and s["errors"] == []
         assert w._pool is not pool  # new workers: they import the edited module afresh
-    finally:
-        stop.set()
-        thread.join(timeout=20)
-    assert not thread.is_alive()
