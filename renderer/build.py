@@ -202,6 +202,10 @@ class DepHasher:
 def target_key(env: str, spec_sha: str, comps: dict[str, str], fns: dict[str, str], fmt: str, lang: str) -> str:
     """Content hash of everything one output file depends on."""
     parts = [env, spec_sha, sorted(comps.items()), sorted(fns.items()), fmt, lang]
+    if fmt == "png":
+        from .backends import png_scale
+
+        parts.append(png_scale())
     return _sha(json.dumps(parts).encode())[:32]
 
 

@@ -50,6 +50,12 @@ def _outputs(args: argparse.Namespace) -> tuple[tuple[str, ...], tuple[str, ...]
         print(f"vizspec: unknown format '{unknown[0]}' (expected some of: {', '.join(available())})",
               file=sys.stderr)
         return None
+    scale = getattr(args, "scale", None)
+    if scale is not None:
+        if not 0.25 <= scale <= 8:
+            print(f"vizspec: --scale {scale:g} is out of range (expected 0.25 to 8)", file=sys.stderr)
+            return None
+        os.environ["VIZSPEC_PNG_SCALE"] = repr(scale)  # read by the PNG backend, in every worker process
     return formats, (LANGS if args.lang == "all" else (args.lang,))
 
 
@@ -265,6 +271,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("render", help="render specs to SVG/PNG/PPTX")
     p.add_argument("targets", nargs="*", default=["all"], help="'all', diagram ids, spec files or folders")
     p.add_argument("--format", help="comma-separated formats (default: every available: svg,png,pptx)")
+    p.add_argument("--scale", type=float, default=None, help="PNG raster scale, 0.25–8 (default 2)")
     p.add_argument("--lang", choices=[*LANGS, "all"], default="all")
     p.add_argument("--out", type=Path, default=DEFAULT_OUT, help="output folder (default: build)")
     p.add_argument("--jobs", type=int, default=None, help="worker processes (default: one per core)")
@@ -292,6 +299,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (default 8000; 0 picks a free one)")
     p.add_argument("--out", type=Path, default=DEFAULT_OUT)
     p.add_argument("--format", default="svg,png", help="comma-separated formats (default: svg,png)")
+    p.add_argument("--scale", type=float, default=None, help="PNG raster scale, 0.25–8 (default 2)")
     p.add_argument("--lang", choices=[*LANGS, "all"], default="all")
     p.add_argument("--jobs", type=int, default=None)
     p.add_argument("--specs", type=Path, default=ROOT / "specs", help="folder of specs to watch (default: specs/)")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import os
 from collections.abc import Callable
 
 from ..scene import Scene
@@ -13,6 +14,15 @@ FORMATS: dict[str, tuple[str, str, str]] = {
     "png": ("renderer.backends.png", "draw_png", "png"),
     "pptx": ("renderer.backends.pptx", "draw_pptx", "pptx"),
 }
+
+
+def png_scale() -> float:
+    """Raster scale of PNG output: `vizspec render --scale` (env VIZSPEC_PNG_SCALE), 2× by default."""
+    try:
+        scale = float(os.environ.get("VIZSPEC_PNG_SCALE", "2"))
+    except ValueError:
+        return 2.0
+    return scale if 0.25 <= scale <= 8 else 2.0
 
 
 def available() -> list[str]:

@@ -338,3 +338,26 @@ def test_font_signature_sees_every_font_file_of_the_theme(tmp_path):
     assert [Path(s[0]).name for s in sig] == ["M.ttc", "R.ttc"]
     (tmp_path / "a" / "R.ttc").write_bytes(b"earlier folder wins")
     assert build_mod.font_signature(theme) != sig
+
+
+def test_png_scale_option_sets_the_raster_size_and_rerenders_only_the_pngs(tmp_path, monkeypatch):
+    import struct
+
+    from renderer.cli import main
+
+    monkeypatch.setenv("VIZSPEC_PNG_SCALE", "2")  # restored (removed) after the test, whatever main() sets
+    spec = tmp_path / "s.yaml"
+    spec.write_text("id: s\nchapter: test\ntitle: T\nbody: {box: A}\n")
+    out = tmp_path / "out"
+
+    def width() -> int:
+        return struct.unpack(">I", (out / "png" / "en" / "s.png").read_bytes()[16:20])[0]
+
+    assert main(["render", str(spec), "--out", str(out), "--format", "svg,png", "--lang", "en", "--jobs", "1"]) == 0
+    svg_mtime = (out / "svg" / "en" / "s.svg").stat().st_mtime_ns
+    w2 = width()
+    assert main(["render", str(spec), "--out", str(out), "--format", "svg,png", "--lang", "en", "--jobs", "1",
+                 "--scale", "1"]) == 0
+    assert abs(width() * 2 - w2) <= 2  # half the pixels across
+    assert (out / "svg" / "en" / "s.svg").stat().st_mtime_ns == svg_mtime  # the SVG was not redone
+    assert main(["render", str(spec), "--out", str(out), "--scale", "9"]) == 2
