@@ -38,7 +38,9 @@ def layout(bound: BoundSpec, theme: Theme, lang: str = "en") -> Scene:
                            [ctx.src(("edges", i)) for i in range(len(d.edges))])
     except UnknownRole as e:
         role = e.args[0]
-        raise SpecError([bound.spec.doc.problem(_find_role(bound.spec.doc.data, role),
+        # the role may have come from a placeholder: look for it in the filled-in data (same shape)
+        filled = d.model_dump(by_alias=True, exclude_none=True, mode="json")
+        raise SpecError([bound.spec.doc.problem(_find_role(filled, role) or _find_role(bound.spec.doc.data, role),
                                                 f"unknown colour role '{role}' (expected one of: "
                                                 f"{', '.join(theme.roles())})")]) from None
     body.items += edges

@@ -170,3 +170,13 @@ def test_edges_can_end_at_a_node_inside_a_graph_and_unknown_nodes_are_located(wr
     with pytest.raises(SpecError) as e:
         scene_of(write_spec(HEAD + body + "edges:\n  - {from: a, to: g.n9}\n", "bad.yaml"))
     assert "12:19: error: edge to unknown node 'g.n9' (expected one of: g, g.n1, g.n2)" in str(e.value)
+
+
+def test_unknown_role_from_a_placeholder_is_located_at_the_field(write_spec):
+    from renderer.spec.errors import SpecError
+
+    path = write_spec(HEAD + "vars: {r: purple}\nbody:\n  row:\n    - box: A\n"
+                             "    - box: {text: B, role: \"{{ vars.r }}\"}\n")
+    with pytest.raises(SpecError) as e:
+        scene_of(path)
+    assert ":8:28: error: unknown colour role 'purple' (expected one of: " in str(e.value)
