@@ -9,9 +9,9 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from ..scene import Ellipse, Group, Line, Meta, Prim, Rect, Style, Text
+from ..scene import Ellipse, Group, Line, Meta, Prim, Rect, Style
 from ..spec.elements.tensor import Tensor, TensorGroup
-from .base import Anchor, Block, Ctx, register
+from .base import Anchor, Block, Ctx, register, script_runs, split_scripts
 from .chart_axes import stack_levels
 from .chart_canvas import Canvas
 from .chart_data import bin_index, bound, check_roles, fail, finite, measure, number, scale_colors, text_of
@@ -161,8 +161,10 @@ def layout_tensor(el: Tensor, path: tuple, ctx: Ctx, min_w: float = 0, min_h: fl
             kids += _dots(text, x + cw / 2, y + ch / 2, ctx.color("text-soft"), meta)
         elif text:
             trole = "text-soft" if kind == "tensor-ellipsis" or role == el.masked_role else "text"
-            kids.append(Text(x + cw / 2, y + ch / 2 + 0.32 * fs, text, fs, ctx.color(trole), 400, "middle", font,
-                             width=measure(ctx, text, fs), meta=Meta(el.id, trole, src, kind + "-text")))
+            tmeta = Meta(el.id, trole, src, kind + "-text")
+            tw = measure(ctx, text, fs)
+            kids += script_runs(split_scripts(text), x + (cw - tw) / 2, y + ch / 2 + 0.32 * fs, fs,
+                                ctx.color(trole), 400, font, tmeta, lambda part, size: measure(ctx, part, size))
         c.add(Group(tuple(kids), meta))
 
     _structure(el, path, ctx, c, rows, cols, cw, ch, W, H, rgroup, cgroup)

@@ -152,3 +152,15 @@ def test_every_tensor_field_is_documented_in_the_schema(model):
     d = diagram_schema()["$defs"][model]
     assert d.get("description")
     assert [f for f, v in d["properties"].items() if not v.get("description")] == []
+
+
+def test_cell_text_draws_sub_and_superscripts_inside_the_cell(write_spec):
+    scene = scene_of(write_spec, "  tensor:\n    values: [[\"q_{1}·k_{1}\", \"x^{2}\"]]\n")
+    runs = kind(scene, "tensor-cell-text", Text)
+    assert runs and not any("_{" in t.text or "^{" in t.text for t in runs)
+    assert {"1", "2"} <= {t.text for t in runs}  # the scripts are their own smaller runs
+    for g in kind(scene, "tensor-cell", Group):
+        box = bbox(g.children[0])
+        for t in g.children[1:]:
+            if isinstance(t, Text):
+                assert inside(box, bbox(t), tol=0.5)
