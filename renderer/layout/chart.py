@@ -562,6 +562,9 @@ def _annotations(el: Chart, path: tuple, ctx: Ctx, c: Canvas, series: list[_S], 
     for k, a in enumerate(el.annotations):
         ap = path + ("annotations", k)
         if a.series is not None:
+            if not isinstance(a.index, int):
+                raise fail(ctx, ap + ("index",), f"annotation index is still the text {a.index!r} after binding "
+                                                 "(expected a whole number)")
             if a.series >= len(series) or a.index >= len(series[a.series].ys):
                 raise fail(ctx, ap, f"annotation points at series {a.series} index {a.index}, which does not exist")
             s = series[a.series]

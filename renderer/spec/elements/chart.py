@@ -110,7 +110,8 @@ class ChartAnnotation(Strict):
     x: Number | None = Field(None, description="x of the point (a number; on a category axis the slot index).")
     y: Number | None = Field(None, description="y of the point.")
     series: int | None = Field(None, ge=0, description="Point at a series' value: the series index …")
-    index: int | None = Field(None, ge=0, description="… and the value's index in it.")
+    index: Annotated[int, Field(ge=0)] | Placeholder | None = Field(
+        None, description="… and the value's index in it (a number, or a placeholder such as {{ out.argmax }}).")
     dx: float | None = Field(None, ge=-600, le=600, description="Label offset from the point in px (default: "
                                                                 "placed automatically where nothing is drawn).")
     dy: float | None = Field(None, ge=-600, le=600, description="Vertical label offset in px (down is positive).")

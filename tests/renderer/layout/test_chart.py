@@ -278,3 +278,15 @@ def test_every_chart_field_is_documented_in_the_schema(model):
     d = diagram_schema()["$defs"][model]
     assert d.get("description")
     assert [f for f, v in d["properties"].items() if not v.get("description")] == []
+
+
+def test_annotation_index_can_come_from_a_compute_result(write_spec):
+    compute = "compute:\n  d: {fn: sampling.softmax, args: {logits: [1.0, 3.0, 2.0]}}\n"
+    body = ("  chart:\n    kind: bar\n    x: {categories: [a, b, c]}\n    series: [{values: \"{{ d.probs }}\"}]\n"
+            "    annotations: [{series: 0, index: \"{{ d.probs | argmax }}\", text: most likely}]\n")
+    scene = scene_of(write_spec, body, compute=compute)
+    note = [t for t in walk(scene.items) if isinstance(t, Text) and t.text == "most likely"]
+    bars = sorted((b for b in kind(scene, "chart-bar", Rect)), key=lambda b: b.x)
+    assert note and len(bars) == 3
+    arrow = kind(scene, "chart-annotation-arrow", Line)
+    assert arrow and bars[1].x - 1 <= arrow[0].points[-1][0] <= bars[1].x + bars[1].w + 1  # points at bar b
