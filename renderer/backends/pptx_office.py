@@ -74,6 +74,15 @@ def rasterise(files: Sequence[Path], outdir: Path, dpi: float = 48) -> dict[Path
                                                                                                strict=True)}
 
 
+def first_pages(documents: dict[str, bytes], outdir: Path, dpi: float = 48) -> dict[str, Image.Image]:
+    """Write each document (file name → bytes) to `outdir` and return the first page LibreOffice draws of it."""
+    outdir.mkdir(parents=True, exist_ok=True)
+    files = [outdir / name for name in documents]
+    for f, data in zip(files, documents.values(), strict=True):
+        f.write_bytes(data)
+    return {f.name: pages[0] for f, pages in rasterise(files, outdir, dpi).items()}
+
+
 def distance(a: Image.Image, b: Image.Image, width: int = COMPARE_WIDTH) -> float:
     """Mean absolute RGB difference (0–255) after shrinking both images to `width` px (box filter).
 

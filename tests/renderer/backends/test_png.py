@@ -11,7 +11,7 @@ import pytest
 from PIL import Image, ImageDraw, ImageFont
 
 from renderer.backends.png import SCALE, draw_png
-from renderer.backends.pptx_office import distance, missing_tools, rasterise
+from renderer.backends.pptx_office import distance, first_pages, missing_tools
 from renderer.backends.svg import draw_svg
 from renderer.bind import bind
 from renderer.layout import layout
@@ -154,15 +154,9 @@ def test_edges_of_a_spec_show_their_arrow_heads(scenes):
 
 @pytest.mark.skipif(missing_tools() is not None, reason=f"office check skipped: {missing_tools()}")
 def test_png_looks_like_libreoffice_drawing_the_same_svg(scenes, tmp_path: Path):
-    files = []
-    for lang, scene in scenes.items():
-        f = tmp_path / f"t-{lang}.svg"
-        f.write_bytes(draw_svg(scene))
-        files.append(f)
-    pages = rasterise(files, tmp_path, dpi=96)
-    for f in files:
-        lang = f.stem.split("-")[1]
-        ours, lo = png(scenes[lang], 1.0), pages[f][0]
+    pages = first_pages({f"t-{lang}.svg": draw_svg(scene) for lang, scene in scenes.items()}, tmp_path, dpi=96)
+    for lang in scenes:
+        ours, lo = png(scenes[lang], 1.0), pages[f"t-{lang}.svg"]
         d = distance(ours, lo)
         assert d < THRESHOLD, f"{lang}: our PNG differs from LibreOffice's SVG rendering by {d:.2f}"
         moved = png(replace(scenes[lang], items=[shift(p, 12, 0) for p in scenes[lang].items]), 1.0)

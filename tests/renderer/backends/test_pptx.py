@@ -16,7 +16,7 @@ from pptx import Presentation
 from renderer.backends import pptx as backend
 from renderer.backends.png import draw_png
 from renderer.backends.pptx import BASELINE_EM, EMU_PER_PX, draw_pptx, fill_groups
-from renderer.backends.pptx_office import distance, missing_tools, rasterise
+from renderer.backends.pptx_office import distance, first_pages, missing_tools
 from renderer.bind import bind
 from renderer.layout import layout
 from renderer.scene import Ellipse, Group, Line, Meta, Rect, Scene, Style, Text, shift
@@ -275,14 +275,9 @@ office = pytest.mark.skipif(missing_tools() is not None, reason=f"office check s
 
 @pytest.fixture(scope="module")
 def office_renderings(scenes, tmp_path_factory) -> dict[str, Image.Image]:
-    out = tmp_path_factory.mktemp("office")
-    files = []
-    for lang, scene in scenes.items():
-        f = out / f"t-{lang}.pptx"
-        f.write_bytes(draw_pptx(scene))
-        files.append(f)
-    pages = rasterise(files, out, dpi=48)
-    return {f.stem.split("-")[1]: pages[f][0] for f in files}
+    pages = first_pages({f"t-{lang}.pptx": draw_pptx(scene) for lang, scene in scenes.items()},
+                        tmp_path_factory.mktemp("office"), dpi=48)
+    return {lang: pages[f"t-{lang}.pptx"] for lang in scenes}
 
 
 def _png(scene: Scene) -> Image.Image:

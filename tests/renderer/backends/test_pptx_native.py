@@ -16,7 +16,7 @@ from pptx import Presentation
 from renderer.backends.png import draw_png
 from renderer.backends.pptx import draw_pptx
 from renderer.backends.pptx_native import chart_plan
-from renderer.backends.pptx_office import distance, missing_tools, rasterise
+from renderer.backends.pptx_office import distance, first_pages, missing_tools
 from renderer.backends.svg import draw_svg
 from renderer.bind import bind
 from renderer.layout import chart as chart_layout
@@ -183,21 +183,14 @@ office = pytest.mark.skipif(missing_tools() is not None, reason=f"office check s
 def test_libreoffice_draws_native_charts_and_tables_like_our_svg(tmp_path):
     # Measured (mean abs RGB difference at 64 px wide): chart 1.40 (en) / 1.48 (zh), table 1.21 / 1.48;
     # the same limit as for the shapes fixture in test_pptx.py
-    files, scenes = [], {}
-    for spec in (CHART, TABLE):
-        for lang in ("en", "zh"):
-            scene = scene_of(spec, lang)
-            f = tmp_path / f"{spec.stem}_{lang}.pptx"
-            f.write_bytes(draw_pptx(scene))
-            files.append(f)
-            scenes[f] = scene
-    pages = rasterise(files, tmp_path, dpi=48)
-    for f in files:
-        lo = pages[f][0]
-        ref = Image.open(io.BytesIO(draw_png(scenes[f], 0.5))).convert("RGB")
+    scenes = {f"{spec.stem}_{lang}.pptx": scene_of(spec, lang) for spec in (CHART, TABLE) for lang in ("en", "zh")}
+    pages = first_pages({name: draw_pptx(scene) for name, scene in scenes.items()}, tmp_path, dpi=48)
+    for name, scene in scenes.items():
+        lo = pages[name]
+        ref = Image.open(io.BytesIO(draw_png(scene, 0.5))).convert("RGB")
         assert abs(lo.width - ref.width) <= 2 and abs(lo.height - ref.height) <= 2
         d = distance(ref, lo)
-        assert d < THRESHOLD, f"{f.stem}: LibreOffice rendering differs from the SVG by {d:.2f} (limit {THRESHOLD})"
+        assert d < THRESHOLD, f"{name}: LibreOffice rendering differs from the SVG by {d:.2f} (limit {THRESHOLD})"
 
 
 # --- helpers ----------------------------------------------------------------------------------------------
