@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from ..scene import Line, Meta, Prim, Rect, Style, Text
+from ..scene import Line, Meta, Prim, Rect, Style
 from ..spec.models import Edge
 from .base import Anchor, Ctx
 from .geometry import clip_segment
@@ -250,8 +250,3 @@ def _label_position(pts: list[Pt], w: float, h: float, boxes: list[Anchor], seg:
 
 def _overlap(r: Anchor, o: Anchor) -> bool:
     return min(r.x + r.w, o.x + o.w) - max(r.x, o.x) > 0.5 and min(r.y + r.h, o.y + o.h) - max(r.y, o.y) > 0.5
-
-
-def label_text(p: Prim) -> bool:
-    """Whether a primitive is an edge label's text."""
-    return isinstance(p, Text) and p.meta.kind == "edge-label"

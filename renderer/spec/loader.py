@@ -105,19 +105,6 @@ def walk_elements(data: Any, path: tuple = ()) -> Iterator[tuple[str, Any, tuple
             (content.get("items", []), here + ("items",)) if isinstance(content, dict) else ([], here))
         for i, child in enumerate(items if isinstance(items, list) else []):
             yield from walk_elements(child, ipath + (i,))
-    for key in ("elements",):  # containers of other element kinds may nest elements here
-        if isinstance(content, dict) and isinstance(content.get(key), list):
-            for i, child in enumerate(content[key]):
-                yield from walk_elements(child, here + (key, i))
-
-
-def element_ids(data: dict) -> dict[str, tuple]:
-    """Element id -> path of its `id` value (first occurrence)."""
-    ids: dict[str, tuple] = {}
-    for _kind, content, path in walk_elements(data.get("body"), ("body",)):
-        if isinstance(content, dict) and isinstance(content.get("id"), str):
-            ids.setdefault(content["id"], path + ("id",))
-    return ids
 
 
 def check_references(doc: Located) -> list[Problem]:
