@@ -14,6 +14,7 @@ render: setup
 
 test: setup-test
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 	$(BIN)/python -m pytest -n 2
 
 schema: setup

@@ -1,6 +1,6 @@
 """Benchmark `vizspec render all`: cold, warm (nothing changed) and one-spec-changed builds, stages, memory.
 
-Runs the real command line (`python -m renderer.cli render …`) on a private copy of the code and the
+Runs the real command line (`python -m renderer.app.cli render …`) on a private copy of the code and the
 specs, with an empty compute cache and output folder, as CI would (CI=true: plain progress lines). `--count N`
 replicates the specs under new ids until there are N diagrams, to measure at the size of the full
 collection while it is still being written.
@@ -127,7 +127,7 @@ def main(argv: list[str] | None = None) -> int:
         n = copy_specs(args.specs, specs, args.count)
         out = work / "build"
         env = {**os.environ, "CI": "true", "VIZSPEC_CACHE": str(work / "cache")}
-        base = [sys.executable, "-m", "renderer.cli", "render", str(specs), "--out", str(out), "--format", formats]
+        base = [sys.executable, "-m", "renderer.app.cli", "render", str(specs), "--out", str(out), "--format", formats]
         if args.jobs:
             base += ["--jobs", str(args.jobs)]
 

@@ -16,12 +16,12 @@ from decimal import Decimal
 
 import pytest
 
+from renderer.app.build import find_specs
 from renderer.bind import bind
-from renderer.build import find_specs
 from renderer.layout import layout
+from renderer.layout.theme import load_theme
 from renderer.scene import Text, walk
 from renderer.spec.loader import load
-from renderer.theme import load_theme
 
 NUMBER = re.compile(r"(?<![\w.])[−-]?\d+(?:[.,]\d+)*(?:\.\d+)?(?:[eE][+−-]?\d+)?%?(?![A-Za-z_])")
 SMALL_INT = 24
@@ -92,7 +92,7 @@ def test_every_printed_number_is_an_input_or_computed(path):
     # products of shapes (e.g. 3×896 printed as parts) and pairs are covered by their parts
     unexplained, literal_markup = [], []
     for lang in ("en", "zh"):
-        scene = layout(bound, load_theme(), lang)
+        scene = layout(bound.for_lang(lang), load_theme())
         for t in walk(scene.items):
             # axis ticks are generated from the data range (nice numbers), not typed: they are not checked
             is_code = (t.meta.kind or "").startswith("code")

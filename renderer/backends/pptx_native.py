@@ -16,7 +16,7 @@ from pptx.oxml.shapes.groupshape import CT_GroupShape
 from pptx.util import Emu
 
 from ..scene import Group, Path, Rect, bbox
-from .pptx import NATIVE, PT_PER_PX, SlideWriter, _color, _el, _fit_group, _rgb, _sub
+from .pptx_shapes import NATIVE, PT_PER_PX, SlideWriter, _color, _el, _fit_group, _rgb, _sub
 
 NO_STYLE = "{2D5ABB26-0587-4C30-8999-92F81FD0307C}"  # the built-in "No Style, No Grid" table style
 BASELINE = {"": None, "_": "-25000", "^": "30000"}  # sub/superscript runs: baseline shift in 1/1000 %

@@ -1,8 +1,9 @@
-"""SVG backend: translates a Scene into SVG with svgwrite; same scene → byte-identical output."""
+"""SVG backend: translates a Scene into an SVG tree with svgwrite; same scene → byte-identical output."""
 
 from __future__ import annotations
 
 import json
+from xml.etree import ElementTree
 
 import svgwrite
 
@@ -102,20 +103,27 @@ class _Writer:
         d.add(d.rect((0, 0), (_n(s.width), _n(s.height)), fill=s.background))
         for p in s.items:
             d.add(self.elem(p))
-        text = d.tostring()
         md = json.dumps(s.metadata, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-        head = (f'<title id="title">{_esc(s.title)}</title><desc id="desc">{_esc(s.desc)}</desc>'
-                f'<metadata id="vizspec">{_esc(md)}</metadata>')
-        text = text.replace("<defs>", head + "<defs>", 1)
-        return ('<?xml version="1.0" encoding="utf-8"?>\n' + text + "\n").encode()
+        # title, desc and metadata open the document (before <defs>), as elements of the tree
+        d.elements[0:0] = [_Leaf("title", "title", s.title), _Leaf("desc", "desc", s.desc),
+                           _Leaf("metadata", "vizspec", md)]
+        return ('<?xml version="1.0" encoding="utf-8"?>\n' + d.tostring() + "\n").encode()
+
+
+class _Leaf:
+    """A text-only child element with an id (svgwrite's Title/Desc/Metadata take no attributes)."""
+
+    def __init__(self, tag: str, ident: str, text: str):
+        self.elementname = tag
+        self.xml = ElementTree.Element(tag, id=ident)
+        self.xml.text = text
+
+    def get_xml(self) -> ElementTree.Element:
+        return self.xml
 
 
 def _families(names: tuple[str, ...]) -> str:
     return ", ".join(f"'{f}'" if " " in f else f for f in names)
-
-
-def _esc(t: str) -> str:
-    return t.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def draw_svg(scene: Scene) -> bytes:

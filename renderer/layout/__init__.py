@@ -1,16 +1,17 @@
-"""Layout: a bound spec → a backend-neutral Scene (body, edges, frame with title tab and credit)."""
+"""Stage 3, layout: one language's bound diagram → a backend-neutral Scene (body, edges, frame, credit)."""
 
 from __future__ import annotations
 
 from .. import __version__
-from ..bind import LANGS, BoundSpec
-from ..scene import Meta, Polygon, Rect, Scene, Style, Text, bbox
+from ..scene import Meta, Polygon, Rect, Scene, Style, bbox
+from ..spec.bound import BoundDiagram
 from ..spec.errors import SpecError
-from ..theme import Theme, UnknownRole
 from . import chart, code, flow, graph, icon, math, table, tensor, timeline, tree  # noqa: F401 (register kinds)
-from .base import Block, Ctx, layout_element, plain
+from .base import Block, Ctx, layout_element
 from .edges import draw_edges
+from .markup import plain
 from .text import Metrics
+from .theme import Theme, UnknownRole, load_theme
 
 _METRICS: dict[str, Metrics] = {}
 
@@ -22,17 +23,17 @@ def metrics_for(theme: Theme) -> Metrics:
     return _METRICS[theme.digest]
 
 
-def layout(bound: BoundSpec, theme: Theme, lang: str = "en") -> Scene:
+def layout(bound: BoundDiagram, theme: Theme) -> Scene:
     """Place every element of the diagram and draw it as scene primitives."""
-    ctx = Ctx(theme, metrics_for(theme), lang, bound.spec.doc)
-    d = bound.for_lang(lang)
+    ctx = Ctx(theme, metrics_for(theme), bound.lang, bound.doc, bound.sources)
+    d = bound.diagram
     try:
         body = layout_element(d.body, ("body",), ctx)
         for i, e in enumerate(d.edges):
             for end, target in (("from", e.from_), ("to", e.to)):
                 if target not in body.anchors:
                     known = ", ".join(sorted(k for k in body.anchors if k.startswith(target.rsplit(".", 1)[0])))
-                    raise SpecError([bound.spec.doc.problem(("edges", i, end), f"edge {end} unknown node "
+                    raise SpecError([bound.doc.problem(("edges", i, end), f"edge {end} unknown node "
                                                             f"'{target}' (expected one of: {known or 'none'})")])
         edges = draw_edges(d.edges, body.anchors, body.obstacles, ctx,
                            [ctx.src(("edges", i)) for i in range(len(d.edges))])
@@ -40,7 +41,7 @@ def layout(bound: BoundSpec, theme: Theme, lang: str = "en") -> Scene:
         role = e.args[0]
         # the role may have come from a placeholder: look for it in the filled-in data (same shape)
         filled = d.model_dump(by_alias=True, exclude_none=True, mode="json")
-        raise SpecError([bound.spec.doc.problem(_find_role(filled, role) or _find_role(bound.spec.doc.data, role),
+        raise SpecError([bound.doc.problem(_find_role(filled, role) or _find_role(bound.doc.data, role),
                                                 f"unknown colour role '{role}' (expected one of: "
                                                 f"{', '.join(theme.roles())})")]) from None
     body.items += edges
@@ -77,9 +78,9 @@ def _find_role(data, role: str, path: tuple = ()) -> tuple:
     return ()
 
 
-def frame(body: Block, ctx: Ctx, bound: BoundSpec) -> Scene:
+def frame(body: Block, ctx: Ctx, bound: BoundDiagram) -> Scene:
     """Put the body in the rounded frame with the title tab (bottom-left) and the credit line."""
-    d = bound.for_lang(ctx.lang)
+    d = bound.diagram
     m = ctx.sp("frame_margin")
     cm = ctx.sp("canvas_margin")
     title = ctx.text_lines(ctx.t(d.title), ctx.size("title"), None, 700, "title", "start",
@@ -113,10 +114,10 @@ def frame(body: Block, ctx: Ctx, bound: BoundSpec) -> Scene:
         "chapter": d.chapter,
         "tool": f"vizspec {__version__}",
         "lang": ctx.lang,
-        "computed": {name: {**prov, "result": bound.results[name]} for name, prov in bound.provenance.items()},
+        "computed": bound.computed,
     }
     return Scene(round(out.w, 2), round(out.h, 2), out.items, plain(ctx.t(d.title)), plain(alt), ctx.lang,
                  metadata=meta, family=tuple(ctx.theme.fonts["sans"]))
 
 
-__all__ = ["layout", "LANGS", "Text"]
+__all__ = ["Metrics", "Theme", "layout", "load_theme", "metrics_for"]

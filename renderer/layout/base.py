@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -10,8 +9,9 @@ from typing import Any
 from ..scene import Meta, Prim, Text, shift
 from ..spec.models import Element, I18n
 from ..spec.yamlpos import Located
-from ..theme import Theme
+from .markup import SCRIPT_SCALE, split_scripts
 from .text import Metrics
+from .theme import Theme
 
 
 @dataclass(frozen=True)
@@ -69,6 +69,7 @@ class Ctx:
     metrics: Metrics
     lang: str
     doc: Located | None = None
+    sources: dict[str, tuple[str, str]] = field(default_factory=dict)  # compute function -> (source, title)
 
     def t(self, text: str | I18n | None) -> str:
         """The text in the current language."""
@@ -120,25 +121,6 @@ class Ctx:
         return Block(w, lh * len(lines), items)
 
 
-SCRIPT_SCALE = 0.72
-_SCRIPT = re.compile(r"([_^])\{([^{}]*)\}")
-
-
-def split_scripts(line: str) -> list[tuple[str, str]]:
-    """Split `G_{t+1}` / `x^{2}` markup into (text, "" | "_" | "^") runs."""
-    out: list[tuple[str, str]] = []
-    pos = 0
-    for m in _SCRIPT.finditer(line):
-        if m.start() > pos:
-            out.append((line[pos:m.start()], ""))
-        if m.group(2):
-            out.append((m.group(2), m.group(1)))
-        pos = m.end()
-    if pos < len(line) or not out:
-        out.append((line[pos:], ""))
-    return out
-
-
 def script_runs(runs: list[tuple[str, str]], left: float, baseline: float, size: float, fill: str, weight: int,
                 family: tuple[str, ...], meta: Meta, width: Callable[[str, float], float]) -> list[Text]:
     """Text runs drawn one after another from `left`: sub/superscripts smaller and shifted."""
@@ -150,11 +132,6 @@ def script_runs(runs: list[tuple[str, str]], left: float, baseline: float, size:
         out.append(Text(left, baseline + dy, part, fs, fill, weight, "start", family, width=pw, meta=meta))
         left += pw
     return out
-
-
-def plain(text: str) -> str:
-    """Text with sub/superscript markup removed (for alt text and search)."""
-    return _SCRIPT.sub(lambda m: m.group(2), text)
 
 
 LayoutFn = Callable[[Any, tuple, Ctx, float, float], Block]

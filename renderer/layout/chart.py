@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 
 from ..scene import Ellipse, Group, Line, Meta, Path, Polygon, Prim, Rect, Style, Text, bbox, shift
 from ..spec.elements.chart import Chart, ChartAxis, ChartSeries
-from .base import Anchor, Block, Ctx, register, script_runs, split_scripts
+from .base import Anchor, Block, Ctx, register, script_runs
 from .chart_axes import (
     Band,
     Box,
@@ -41,6 +41,7 @@ from .chart_data import (
     scale_colors,
     text_of,
 )
+from .markup import split_scripts
 
 SERIES_ROLES = ("accent", "warm", "thought", "emphasis", "title", "kept", "module")
 DEFAULT_W = 340.0

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from ..scene import Group, Meta, Prim, Text, bbox
-from .base import Block, Ctx, plain, script_runs, split_scripts
+from .base import Block, Ctx, script_runs
 from .chart_axes import Box
 from .chart_data import measure
+from .markup import plain, split_scripts
 
 ASCENT = 0.88  # text box above the baseline, as a fraction of the size (matches scene.bbox)
 DESCENT = 0.24

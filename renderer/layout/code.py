@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import ast
-import inspect
-import textwrap
-from pathlib import Path
 
 from pygments import lex
 from pygments.lexers import get_lexer_by_name
@@ -50,12 +47,8 @@ def token_role(tok: object) -> tuple[str, bool, bool]:
     return ("text", False, False)
 
 
-def function_source(name: str, docstring: bool = True) -> tuple[list[tuple[int, str]], str]:
-    """Numbered lines (1 = first line of the function) of a registered compute function, and a title."""
-    from compute import registry
-
-    fn = registry.get(name)
-    src = textwrap.dedent(inspect.getsource(fn))
+def numbered_source(src: str, docstring: bool = True) -> list[tuple[int, str]]:
+    """Numbered lines of a function's source (1 = its first line), without its docstring if asked."""
     lines = src.rstrip("\n").split("\n")
     numbered = list(enumerate(lines, 1))
     if not docstring:
@@ -65,17 +58,13 @@ def function_source(name: str, docstring: bool = True) -> tuple[list[tuple[int, 
                 and isinstance(body[0].value.value, str):
             drop = set(range(body[0].lineno, body[0].end_lineno + 1))
             numbered = [(i, s) for i, s in numbered if i not in drop]
-    file = Path(inspect.getsourcefile(fn) or "")
-    try:
-        rel = file.relative_to(Path(__file__).resolve().parents[2])
-    except ValueError:
-        rel = Path(file.name)
-    return numbered, f"{rel.as_posix()} · {fn.__name__}()"
+    return numbered
 
 
 def _lines_of(el: Code, path: tuple, ctx: Ctx) -> tuple[list[tuple[int, str]], str | None]:
     if el.source is not None:
-        numbered, title = function_source(el.source, el.docstring)
+        src, title = ctx.sources[el.source]  # bind read it: layout never calls into compute
+        numbered = numbered_source(src, el.docstring)
     else:
         numbered, title = list(enumerate(el.code.rstrip("\n").split("\n"), 1)), None
     if el.lines is not None:

@@ -13,10 +13,11 @@ from typing import Any
 
 from ..scene import Group, Meta, Prim, Rect, Style, Text
 from ..spec.elements.table import BitSegment, Table, TableCell, TableRow
-from .base import Anchor, Block, Ctx, register, split_scripts
+from .base import Anchor, Block, Ctx, register
 from .chart_axes import spread
 from .chart_canvas import Canvas
 from .chart_data import bound, check_roles, fail, measure, text_of
+from .markup import split_scripts
 
 CYCLE = ("model", "data", "module", "negative", "thought", "warm")
 MAX_BITS_PX = 520.0  # the widest bit layout's default length (px); theme text_max_width is the same measure

@@ -11,10 +11,11 @@ from typing import Any
 
 from ..scene import Ellipse, Group, Line, Meta, Prim, Rect, Style
 from ..spec.elements.tensor import Tensor, TensorGroup
-from .base import Anchor, Block, Ctx, register, script_runs, split_scripts
+from .base import Anchor, Block, Ctx, register, script_runs
 from .chart_axes import stack_levels
 from .chart_canvas import Canvas
 from .chart_data import bin_index, bound, check_roles, fail, finite, measure, number, scale_colors, text_of
+from .markup import split_scripts
 
 ELLIPSIS_H = "…"
 ELLIPSIS_V = "⋮"  # drawn as dots: the theme font has no vertical/diagonal ellipsis

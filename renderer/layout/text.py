@@ -9,7 +9,8 @@ from pathlib import Path
 
 import uharfbuzz as hb
 
-from ..theme import Theme
+from .markup import SCRIPT_SCALE, split_scripts
+from .theme import Theme
 
 
 class FontNotFound(RuntimeError):
@@ -73,8 +74,6 @@ class Metrics:
     def width(self, text: str, size: float, weight: int = 400, mono: bool = False) -> float:
         """Advance width of one line in px (sub/superscript markup `_{…}`/`^{…}` measured as drawn)."""
         if "{" in text and ("_{" in text or "^{" in text):
-            from .base import SCRIPT_SCALE, split_scripts
-
             return sum(self._advance(t, weight >= 600, mono) * (size * SCRIPT_SCALE if k else size)
                        for t, k in split_scripts(text))
         return self._advance(text, weight >= 600, mono) * size

@@ -16,14 +16,14 @@ import re
 from pathlib import Path
 from typing import Any
 
+from ..project import COMPONENTS_DIR
+from .display import display_path
 from .errors import Problem, SpecError
 from .models import ELEMENT_KINDS
+from .paths import MAX_INCLUDE_DEPTH as MAX_DEPTH
+from .paths import PARAM, safe_component_path
 from .yamlpos import Located, load_yaml
 
-COMPONENTS_DIR = Path(__file__).resolve().parents[2] / "templates" / "components"
-NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-MAX_DEPTH = 8
-PARAM = re.compile(r"\{\{\s*params\.([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
 EXPR = re.compile(r"\{\{.*?\}\}", re.S)
 PARAM_REF = re.compile(r"\bparams\.([A-Za-z_][A-Za-z0-9_]*)")
 
@@ -51,7 +51,6 @@ def _use(top: Located, here: Located, use: dict, path: tuple, here_path: tuple, 
          stack: tuple[str, ...]) -> Any:
     name = use.get("component")
     upath = here_path + ("use",)
-    from .paths import safe_component_path  # paths imports this module's names
 
     file = safe_component_path(name, here, upath + ("component",), root)
     if name in stack or len(stack) >= MAX_DEPTH:
@@ -121,8 +120,6 @@ def _value(name: str, values: dict, comp: Located, cpath: tuple) -> Any:
 
 
 def _display(path: Path) -> str:
-    from .loader import display_path
-
     return display_path(path)
 
 

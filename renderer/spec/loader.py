@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import inspect
-import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,6 +14,7 @@ from compute import registry
 
 from . import components
 from .components import expand as expand_components
+from .display import display_path
 from .errors import Problem, SpecError
 from .limits import check_limits
 from .models import Diagram
@@ -38,14 +38,6 @@ class Spec:
     def file(self) -> str:
         """The file name used in messages."""
         return self.doc.file
-
-
-def display_path(path: Path) -> str:
-    """The path as the user should see it: relative to the working directory when inside it."""
-    try:
-        return os.path.relpath(path) if not os.path.relpath(path).startswith("..") else str(path)
-    except ValueError:
-        return str(path)
 
 
 def load(path: str | Path) -> Spec:

@@ -13,12 +13,15 @@ import re
 from pathlib import Path
 from typing import Any
 
-from .components import COMPONENTS_DIR, NAME, PARAM
-from .components import MAX_DEPTH as MAX_INCLUDE_DEPTH
+from ..project import COMPONENTS_DIR
+from .display import display_path
 from .errors import Problem, SpecError
 from .yamlpos import MAX_BYTES, MAX_DEPTH, MAX_NODES, Located, load_yaml
 
 MAX_NAME = 64  # characters of a component name
+MAX_INCLUDE_DEPTH = 8  # components using components
+NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+PARAM = re.compile(r"\{\{\s*params\.([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
 
 
 def _fail(doc: Located | None, at: tuple, message: str) -> SpecError:
@@ -143,7 +146,6 @@ class _Sizer:
 
     def load(self, name: str, file: Path) -> Located:
         if name not in self.docs:
-            from .loader import display_path
 
             self.docs[name] = load_yaml(display_path(file), file.read_bytes())
         return self.docs[name]

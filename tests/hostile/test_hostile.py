@@ -14,12 +14,13 @@ from pathlib import Path
 import pytest
 
 from renderer.bind import bind
-from renderer.layout import LANGS, layout
+from renderer.layout import layout
+from renderer.layout.theme import load_theme
 from renderer.spec import components
 from renderer.spec.errors import SpecError
+from renderer.spec.langs import LANGS
 from renderer.spec.loader import load
 from renderer.spec.yamlpos import MAX_BYTES
-from renderer.theme import load_theme
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
@@ -42,7 +43,7 @@ def first_error(path: Path) -> str:
     try:
         bound = bind(load(path), use_cache=False)
         for lang in LANGS:
-            svg = drawer("svg")(layout(bound, load_theme(), lang))
+            svg = drawer("svg")(layout(bound.for_lang(lang), load_theme()))
             ET.fromstring(svg)
     except SpecError as e:
         return str(e.problems[0])

@@ -38,8 +38,8 @@ def test_a_whole_placeholder_in_a_data_field_binds_to_an_array(write_spec):
 def test_vars_are_picked_per_language(write_spec):
     spec = load(write_spec(HEAD + "vars: {w: {en: [a, b], zh: [甲, 乙]}}\nbody: {box: {text: \"{{ vars.w[1] }}\"}}\n"))
     b = bind(spec)
-    assert b.for_lang("en").body.content.text == "b"
-    assert b.for_lang("zh").body.content.text == "乙"
+    assert b.for_lang("en").diagram.body.content.text == "b"
+    assert b.for_lang("zh").diagram.body.content.text == "乙"
 
 
 @pytest.mark.parametrize("expr", [

@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from renderer import build as build_mod
-from renderer.build import DepHasher, build, find_specs, output_path, scan_deps
-from renderer.progress import Reporter, choose_mode, in_ci, summary_text
+from renderer.app import build as build_mod
+from renderer.app.build import DepHasher, build, find_specs, output_path, scan_deps
+from renderer.app.progress import Reporter, choose_mode, in_ci, summary_text
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "build"
 SVG = ("svg",)
@@ -225,7 +225,7 @@ def test_numpy_only_spec_renders_without_importing_torch(tmp_path):
     code = textwrap.dedent(f"""
         import sys
         from pathlib import Path
-        from renderer.build import build
+        from renderer.app.build import build
         r = build([Path({str(FIXTURES / 'basics' / 'fx-softmax.yaml')!r})], Path({str(tmp_path / 'o')!r}),
                   ("svg",), jobs=1)
         assert r.results[0].status == "rendered", r.results[0].problems
@@ -242,7 +242,7 @@ def test_warm_check_imports_no_heavy_module(specs, tmp_path):
     code = textwrap.dedent(f"""
         import sys
         from pathlib import Path
-        from renderer.build import build, find_specs
+        from renderer.app.build import build, find_specs
         paths = find_specs(Path({str(specs)!r}))
         build(paths, Path({str(tmp_path / 'o')!r}), ("svg",), jobs=2)
         before = set(sys.modules)
@@ -259,7 +259,7 @@ def test_warm_check_imports_no_heavy_module(specs, tmp_path):
 
 
 def test_cli_render_writes_report_and_summary(specs, tmp_path, pinned_env, capsys):
-    from renderer.cli import main
+    from renderer.app.cli import main
 
     out = tmp_path / "out"
     code = main(["render", str(specs), "--out", str(out), "--format", "svg", "--jobs", "1",
@@ -343,7 +343,7 @@ def test_font_signature_sees_every_font_file_of_the_theme(tmp_path):
 def test_png_scale_option_sets_the_raster_size_and_rerenders_only_the_pngs(tmp_path, monkeypatch):
     import struct
 
-    from renderer.cli import main
+    from renderer.app.cli import main
 
     monkeypatch.setenv("VIZSPEC_PNG_SCALE", "2")  # restored (removed) after the test, whatever main() sets
     spec = tmp_path / "s.yaml"

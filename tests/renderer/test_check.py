@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from renderer.check import check_scene, check_spec
+from renderer.app.check import check_scene, check_spec
 from renderer.layout import metrics_for
+from renderer.layout.theme import load_theme
 from renderer.scene import Group, Meta, Rect, Scene, Style, Text
-from renderer.theme import load_theme
 
 HEAD = "id: t\nchapter: test\ntitle: {en: T, zh: T}\n"
 THEME = load_theme()

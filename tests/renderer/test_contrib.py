@@ -11,11 +11,12 @@ from pathlib import Path
 import pytest
 import yaml
 
-from renderer import build as build_mod
-from renderer.build import ROOT, output_path
-from renderer.cli import build_parser, main
-from renderer.gitdiff import changed_specs, diff, value_changes
-from renderer.starters import KINDS, STARTERS_DIR, StarterError, new_spec
+from renderer.app import build as build_mod
+from renderer.app.build import output_path
+from renderer.app.cli import build_parser, main
+from renderer.app.gitdiff import changed_specs, diff, value_changes
+from renderer.app.starters import KINDS, STARTERS_DIR, StarterError, new_spec
+from renderer.project import ROOT
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "build"
 
@@ -31,7 +32,7 @@ def test_there_is_a_starter_for_every_kind():
 
 @pytest.mark.parametrize("kind", KINDS)
 def test_new_writes_a_starter_that_validates_and_renders(kind, tmp_path):
-    from renderer.build import render_spec
+    from renderer.app.build import render_spec
     from renderer.spec.loader import load
 
     path = new_spec(f"my-{kind}", kind, "drafts", tmp_path / "specs")

@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from renderer.expr import (
+from renderer.bind.placeholders import (
     MAX_EXPR,
     MAX_INT_BITS,
     MAX_NESTING,

@@ -17,8 +17,9 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import renderer.bind as bind_mod
-from renderer.expr import ExprError, evaluate, render_template
+import renderer.bind.compute_calls as bind_mod
+from renderer.bind import bind
+from renderer.bind.placeholders import ExprError, evaluate, render_template
 from renderer.spec.errors import SpecError
 from renderer.spec.loader import load
 
@@ -182,7 +183,7 @@ def load_and_bind(path: Path, raw: bytes) -> None:
     """Feed one spec through load and bind; SpecError is the only acceptable failure."""
     path.write_bytes(raw)
     try:
-        bind_mod.bind(load(path), use_cache=False)
+        bind(load(path), use_cache=False)
     except SpecError as e:
         assert e.problems, "a SpecError carries at least one problem"
         for p in e.problems:

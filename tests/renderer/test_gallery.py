@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from renderer import build as build_mod
-from renderer.build import build, find_specs
-from renderer.gallery import gallery_items, render_html
+from renderer.app import build as build_mod
+from renderer.app.build import build, find_specs
+from renderer.app.gallery import gallery_items, render_html
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "build"
 CHROMIUM = Path("/usr/bin/chromium")
@@ -79,7 +79,7 @@ def test_pptx_outputs_are_linked_when_present(tmp_path):
 
 
 def test_slide_decks_are_linked_per_chapter_and_for_all(tmp_path):
-    from renderer.gallery import manifest
+    from renderer.app.gallery import manifest
 
     (tmp_path / "svg" / "en").mkdir(parents=True)
     (tmp_path / "svg" / "en" / "d.svg").write_bytes(b"<svg/>")
@@ -94,8 +94,8 @@ def test_slide_decks_are_linked_per_chapter_and_for_all(tmp_path):
 
 
 def test_gallery_bytes_do_not_depend_on_entry_order(site):
-    from renderer.build import load_stamps
-    from renderer.gallery import manifest
+    from renderer.app.build import load_stamps
+    from renderer.app.gallery import manifest
 
     entries = load_stamps(site)
     flipped = dict(reversed(list(entries.items())))

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from renderer.build import write_atomic
+from renderer.app.files import write_atomic
 
 ROOT = Path(__file__).resolve().parents[2]
 VIZSPEC = Path(sys.executable).parent / "vizspec"
@@ -159,7 +159,7 @@ def test_two_builds_into_one_folder_at_once_leave_valid_files_and_cache(tmp_path
     out = tmp_path / "build"
     code = textwrap.dedent(f"""
         from pathlib import Path
-        from renderer.build import find_specs, render_many
+        from renderer.app.build import find_specs, render_many
         results = render_many(find_specs(Path({str(specs)!r})), Path({str(out)!r}), ("svg", "png"), jobs=2)
         bad = [(r.path, r.problems) for r in results if r.status == "failed"]
         assert not bad, bad
@@ -180,7 +180,7 @@ def test_two_builds_into_one_folder_at_once_leave_valid_files_and_cache(tmp_path
 
 
 def test_one_failing_spec_does_not_stop_the_others_and_exits_1(tmp_path: Path, capsys, monkeypatch):
-    from renderer.cli import main
+    from renderer.app.cli import main
 
     specs = tmp_path / "specs"
     write_specs(specs, 2)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-import renderer.bind as bind_mod
+import renderer.bind.compute_calls as bind_mod
 from compute import registry
 from renderer.spec import models
 from renderer.spec.errors import SpecError

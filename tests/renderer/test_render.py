@@ -7,14 +7,15 @@ from pathlib import Path
 
 import pytest
 
+from renderer.app.build import find_specs
+from renderer.app.cli import main
 from renderer.backends.svg import draw_svg
 from renderer.bind import bind
-from renderer.build import find_specs
-from renderer.cli import main
 from renderer.layout import layout
+from renderer.layout.theme import load_theme
+from renderer.project import ROOT
 from renderer.scene import Group, Line, Rect, Text, walk
 from renderer.spec.loader import load
-from renderer.theme import ROOT, load_theme
 
 HEAD = "id: t\nchapter: test\ntitle: {en: T, zh: T}\n"
 LONG_EN = "A rather long English label that has to wrap onto several lines to stay inside its box"
@@ -23,7 +24,7 @@ THREE = ["llm-output", "return-backwards", "ppo-four-models"]
 
 
 def scene_of(path: Path, lang: str = "en"):
-    return layout(bind(load(path)), load_theme(), lang)
+    return layout(bind(load(path)).for_lang(lang), load_theme())
 
 
 def boxes_with_text(scene):

@@ -6,11 +6,11 @@ import json
 
 import jsonschema
 
-from renderer.build import find_specs
+from renderer.app.build import find_specs
+from renderer.project import ROOT
 from renderer.spec.components import expand
 from renderer.spec.schema import schema_text
 from renderer.spec.yamlpos import load_yaml
-from renderer.theme import ROOT
 
 SCHEMA = ROOT / "schema" / "diagram.schema.json"
 

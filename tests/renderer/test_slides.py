@@ -9,12 +9,13 @@ import pytest
 from PIL import Image
 from pptx import Presentation
 
-from renderer import build, slides
+from renderer.app import build, slides
+from renderer.app.cli import main
+from renderer.app.slides import SLIDE_H, SLIDE_W, build_decks, chapter_title
 from renderer.backends.png import draw_png
-from renderer.backends.pptx import EMU_PER_PX, fit_into
+from renderer.backends.pptx import fit_into
 from renderer.backends.pptx_office import distance, missing_tools, rasterise
-from renderer.cli import main
-from renderer.slides import SLIDE_H, SLIDE_W, build_decks, chapter_title
+from renderer.backends.pptx_shapes import EMU_PER_PX
 
 SPEC = """\
 id: {id}

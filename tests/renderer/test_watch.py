@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from renderer import build as build_mod
-from renderer.watch import LIVE_JS_PATH, STATUS_PATH, Watcher
+from renderer.app import build as build_mod
+from renderer.app.watch import LIVE_JS_PATH, STATUS_PATH, Watcher
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "build"
 CHROMIUM = Path("/usr/bin/chromium")

@@ -16,9 +16,9 @@ from renderer.backends.svg import draw_svg
 from renderer.bind import bind
 from renderer.layout import layout
 from renderer.layout.text import font_file
+from renderer.layout.theme import load_theme
 from renderer.scene import Ellipse, Group, Line, Rect, Scene, Style, Text, shift, walk
 from renderer.spec.loader import load
-from renderer.theme import load_theme
 
 SPEC = """\
 id: t-png
@@ -47,7 +47,7 @@ def scenes(tmp_path_factory) -> dict[str, Scene]:
     p = tmp_path_factory.mktemp("spec") / "t-png.yaml"
     p.write_text(SPEC, encoding="utf-8")
     bound = bind(load(p), use_cache=False)
-    return {lang: layout(bound, load_theme(), lang) for lang in ("en", "zh")}
+    return {lang: layout(bound.for_lang(lang), load_theme()) for lang in ("en", "zh")}
 
 
 def png(scene: Scene, scale: float = SCALE) -> Image.Image:

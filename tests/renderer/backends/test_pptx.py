@@ -13,16 +13,17 @@ from lxml import etree
 from PIL import Image
 from pptx import Presentation
 
-from renderer.backends import pptx as backend
+from renderer.backends import pptx_shapes as backend
 from renderer.backends.png import draw_png
-from renderer.backends.pptx import BASELINE_EM, EMU_PER_PX, draw_pptx, fill_groups
+from renderer.backends.pptx import draw_pptx
 from renderer.backends.pptx_office import distance, first_pages, missing_tools
+from renderer.backends.pptx_shapes import BASELINE_EM, EMU_PER_PX, fill_groups
 from renderer.bind import bind
 from renderer.layout import layout
+from renderer.layout.theme import load_theme
 from renderer.scene import Ellipse, Group, Line, Meta, Rect, Scene, Style, Text, shift
 from renderer.scene import Path as PathPrim
 from renderer.spec.loader import load
-from renderer.theme import load_theme
 
 NS = {"p": "http://schemas.openxmlformats.org/presentationml/2006/main",
       "a": "http://schemas.openxmlformats.org/drawingml/2006/main"}
@@ -65,7 +66,7 @@ THRESHOLD = 4.0
 def scene_for(tmp_path: Path, lang: str = "en") -> Scene:
     p = tmp_path / "t-shapes.yaml"
     p.write_text(SPEC, encoding="utf-8")
-    return layout(bind(load(p), use_cache=False), load_theme(), lang)
+    return layout(bind(load(p), use_cache=False).for_lang(lang), load_theme())
 
 
 def slide_xml(data: bytes, n: int = 1) -> etree._Element:

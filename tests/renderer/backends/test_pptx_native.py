@@ -22,9 +22,9 @@ from renderer.bind import bind
 from renderer.layout import chart as chart_layout
 from renderer.layout import layout
 from renderer.layout import table as table_layout
+from renderer.layout.theme import load_theme
 from renderer.scene import Group, Scene, walk
 from renderer.spec.loader import load
-from renderer.theme import load_theme
 
 ROOT = Path(__file__).resolve().parents[3]
 CHART = ROOT / "specs/_examples/chart.yaml"
@@ -36,7 +36,7 @@ THRESHOLD = 4.0  # as test_pptx.THRESHOLD: LibreOffice rendering vs our PNG, mea
 
 
 def scene_of(spec: Path, lang: str = "en") -> Scene:
-    return layout(bind(load(spec)), load_theme(), lang)
+    return layout(bind(load(spec)).for_lang(lang), load_theme())
 
 
 @pytest.fixture(scope="module")

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from renderer.bind import bind
 from renderer.layout import layout
+from renderer.layout.theme import load_theme
 from renderer.scene import walk
 from renderer.spec.loader import load
-from renderer.theme import load_theme
 
 HEAD = "id: t\nchapter: test\ntitle: {en: T, zh: T}\n"
 
@@ -14,7 +14,7 @@ HEAD = "id: t\nchapter: test\ntitle: {en: T, zh: T}\n"
 def scene_of(write_spec, body: str, lang: str = "en", compute: str = ""):
     """Lay out a spec whose body is `body` (YAML under `body:`), with optional `compute:` text."""
     path = write_spec(HEAD + compute + "body:\n" + body)
-    return layout(bind(load(path)), load_theme(), lang)
+    return layout(bind(load(path)).for_lang(lang), load_theme())
 
 
 def kind(scene, name: str, typ=None) -> list:

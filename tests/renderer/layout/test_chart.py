@@ -10,11 +10,12 @@ from _helpers import kind, scene_of
 from hypothesis import given
 from hypothesis import strategies as st
 
-from renderer.check import check_spec
+from renderer.app.check import check_spec
 from renderer.layout.chart_axes import nice_ticks, segment_hits_box, stack_levels
+from renderer.layout.theme import load_theme
+from renderer.project import ROOT
 from renderer.scene import Ellipse, Group, Line, Rect, Text, bbox, walk
 from renderer.spec.errors import SpecError
-from renderer.theme import ROOT, load_theme
 
 PROBS = [0.24, 0.2, 0.16, 0.14, 0.12, 0.07, 0.05, 0.02]
 TOKENS = '["on", "good", "have", "of", "today", "man", "not", "[EOS]"]'

@@ -9,19 +9,21 @@ import pytest
 from pydantic import ValidationError
 
 from compute import registry
-from renderer.check import check_spec
+from renderer.app.check import check_spec
+from renderer.bind.code_sources import function_source
 from renderer.layout import metrics_for
 from renderer.layout.base import Ctx
 from renderer.layout.code import layout_code, token_role
+from renderer.layout.theme import load_theme
+from renderer.project import ROOT
 from renderer.scene import Rect, Text, bbox, walk
 from renderer.spec.elements.code import Code
 from renderer.spec.errors import SpecError
-from renderer.theme import ROOT, load_theme
 
 
 def ctx(lang: str = "en") -> Ctx:
     theme = load_theme()
-    return Ctx(theme, metrics_for(theme), lang, None)
+    return Ctx(theme, metrics_for(theme), lang, None, {"rl.gae": function_source("rl.gae")})
 
 
 def lines_of(block) -> dict[float, str]:

@@ -9,14 +9,15 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from renderer.check import check_spec
+from renderer.app.check import check_spec
 from renderer.layout import metrics_for
 from renderer.layout.base import Anchor, Ctx
 from renderer.layout.graph import layout_graph, run_dot
+from renderer.layout.theme import load_theme
+from renderer.project import ROOT
 from renderer.scene import Group, Polygon, Rect, Text, bbox, walk
 from renderer.scene import Path as PathPrim
 from renderer.spec.elements.graph import Graph
-from renderer.theme import ROOT, load_theme
 
 GOT = {
     "id": "g",

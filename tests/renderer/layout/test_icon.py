@@ -6,14 +6,15 @@ from pathlib import Path
 
 import pytest
 
-from renderer.check import check_spec
+from renderer.app.check import check_spec
 from renderer.layout import metrics_for
 from renderer.layout.base import Ctx
 from renderer.layout.icon import DRAW, layout_icon, pictogram
+from renderer.layout.theme import load_theme
+from renderer.project import ROOT
 from renderer.scene import Ellipse, Group, Line, Meta, Polygon, Rect, Text, bbox, walk
 from renderer.scene import Path as PathPrim
 from renderer.spec.elements.icon import Icon
-from renderer.theme import ROOT, load_theme
 
 NAMES = ["person", "robot", "agent", "globe", "environment", "database", "document", "gpu", "chip"]
 

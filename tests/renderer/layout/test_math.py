@@ -6,16 +6,17 @@ from pathlib import Path
 
 import pytest
 
-from renderer.check import check_spec
+from renderer.app.check import check_spec
 from renderer.layout import metrics_for
 from renderer.layout.base import Ctx
 from renderer.layout.math import layout_math
 from renderer.layout.math_glyphs import outline, path_cmds
+from renderer.layout.theme import load_theme
+from renderer.project import ROOT
 from renderer.scene import Path as PathPrim
 from renderer.scene import Text, bbox, walk
 from renderer.spec.elements.math import Math
 from renderer.spec.errors import SpecError
-from renderer.theme import ROOT, load_theme
 
 
 def ctx(lang: str = "en") -> Ctx:

@@ -7,10 +7,11 @@ from itertools import combinations
 import pytest
 from _helpers import inside, kind, scene_of
 
-from renderer.check import check_spec
+from renderer.app.check import check_spec
+from renderer.layout.theme import load_theme
+from renderer.project import ROOT
 from renderer.scene import Group, Rect, Text, bbox
 from renderer.spec.errors import SpecError
-from renderer.theme import ROOT, load_theme
 
 
 def table_cells(scene) -> list[Group]:

@@ -7,10 +7,11 @@ from itertools import combinations
 import pytest
 from _helpers import inside, kind, scene_of
 
-from renderer.check import check_spec
+from renderer.app.check import check_spec
 from renderer.layout.tensor import slots
+from renderer.layout.theme import load_theme
+from renderer.project import ROOT
 from renderer.scene import Ellipse, Group, Line, Rect, Text, bbox, walk
-from renderer.theme import ROOT, load_theme
 
 
 def cells(scene) -> list[Group]:

@@ -8,9 +8,9 @@ from itertools import combinations
 import pytest
 from _helpers import inside, kind, scene_of
 
-from renderer.check import check_spec
+from renderer.app.check import check_spec
+from renderer.project import ROOT
 from renderer.scene import Group, Line, Text, bbox, walk
-from renderer.theme import ROOT
 
 
 def overlap(a, b) -> bool:

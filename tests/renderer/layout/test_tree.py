@@ -8,17 +8,18 @@ from pathlib import Path
 
 import pytest
 
+from renderer.app.check import check_spec
 from renderer.bind import bind
-from renderer.check import check_spec
 from renderer.layout import layout, metrics_for
 from renderer.layout.base import Ctx
+from renderer.layout.theme import load_theme
 from renderer.layout.tree import layout_tree
 from renderer.layout.tree_tidy import TidyNode, tidy
+from renderer.project import ROOT
 from renderer.scene import Group, Line, Rect, Text, bbox, walk
 from renderer.spec.elements.tree import Tree
 from renderer.spec.errors import SpecError
 from renderer.spec.loader import load
-from renderer.theme import ROOT, load_theme
 
 HEAD = "id: t\nchapter: test\ntitle: {en: T, zh: T}\n"
 WORDS = ["a", "token", "nice", "environment", "GPU", "的", "强化学习", "beam search step"]
@@ -187,7 +188,7 @@ compute:
 body:
   tree: {id: t, tokens: "{{ vars.probs }}", prompt: The, highlight: "{{ g.path }}"}
 """)
-    scene = layout(bind(load(path)), load_theme(), "en")
+    scene = layout(bind(load(path)).for_lang("en"), load_theme())
     kept = [g for g in walk(scene.items) if isinstance(g, Group) and g.meta.role == "kept-bg"]
     assert [next(t.text for t in g.children if isinstance(t, Text)) for g in kept] == ["The", "nice", "woman"]
 

@@ -6,9 +6,9 @@ from functools import cache
 
 import yaml
 
-from .theme import ROOT
+from ..project import TEMPLATES_DIR
 
-CHAPTERS_FILE = ROOT / "templates" / "chapters.yaml"
+CHAPTERS_FILE = TEMPLATES_DIR / "chapters.yaml"
 ACRONYMS = {"llm", "llms", "sft", "dpo", "ppo", "grpo", "rl", "rlhf", "rope", "mcts", "kv", "lora", "rag",
             "moe", "vlm", "mllm", "cot", "tot", "got", "gae", "td", "mc", "dqn", "ai"}
 

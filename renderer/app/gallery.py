@@ -12,9 +12,10 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
-from . import __version__
-from .build import LANGS, write_atomic
+from .. import __version__
+from ..spec.langs import LANGS
 from .chapters import chapter_title
+from .files import write_atomic
 
 FORMAT_ORDER = ("svg", "png", "pptx")
 THUMB_ORDER = ("svg", "png")  # SVG first: a tenth of the bytes of the 2× PNG, and sharp at any size

@@ -20,7 +20,10 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
-from .build import LANGS, ROOT, find_specs, spec_deps, write_atomic
+from ..project import ROOT
+from ..spec.langs import LANGS
+from .build import find_specs, spec_deps
+from .files import write_atomic
 
 TREE_DIRS = ("renderer", "compute", "templates")  # what a render needs besides the spec
 OVERLAY_DIRS = ("compute", "templates")  # taken from the repository under review (renderer stays today's)
@@ -129,13 +132,13 @@ def changed_specs(ref: str = "HEAD", specs_dir: Path | None = None, cwd: Path | 
 def snapshot(spec: Path, dest: Path, langs: tuple[str, ...] = LANGS,
              formats: tuple[str, ...] = DIFF_FORMATS) -> dict[str, Any]:
     """Render one spec into dest/<lang>.<ext> and record its computed values in dest/values.json."""
-    from .backends import FORMATS, drawer
-    from .bind import bind
+    from ..backends import FORMATS, drawer
+    from ..bind import bind
+    from ..layout import layout
+    from ..layout.theme import load_theme
+    from ..spec.errors import SpecError
+    from ..spec.loader import load
     from .build import diagram_meta
-    from .layout import layout
-    from .spec.errors import SpecError
-    from .spec.loader import load
-    from .theme import load_theme
 
     dest.mkdir(parents=True, exist_ok=True)
     info: dict[str, Any] = {"ok": False, "outputs": {}}
@@ -144,7 +147,7 @@ def snapshot(spec: Path, dest: Path, langs: tuple[str, ...] = LANGS,
         info["meta"] = diagram_meta(bound)
         info["id"] = bound.diagram.id
         for lang in langs:
-            scene = layout(bound, load_theme(), lang)
+            scene = layout(bound.for_lang(lang), load_theme())
             for fmt in formats:
                 name = f"{lang}.{FORMATS[fmt][2]}"
                 write_atomic(dest / name, drawer(fmt)(scene))
@@ -190,7 +193,7 @@ def _overlay_from_git(dst: Path, root: Path, commit: str) -> None:
 
 
 def _run_snapshots(tree: Path, pairs: list[tuple[str, str]]) -> subprocess.Popen:
-    code = ("import sys; sys.path.insert(0, sys.argv[1]); from renderer.gitdiff import snapshot_main; "
+    code = ("import sys; sys.path.insert(0, sys.argv[1]); from renderer.app.gitdiff import snapshot_main; "
             "sys.exit(snapshot_main(sys.argv[2:]))")
     env = {**os.environ, "VIZSPEC_CACHE": str(_cache_dir().resolve())}
     return subprocess.Popen([sys.executable, "-c", code, str(tree), json.dumps(pairs)], cwd=tree, env=env)

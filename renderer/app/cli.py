@@ -9,9 +9,9 @@ import sys
 import time
 from pathlib import Path
 
-from .build import LANGS  # not from .layout: that imports pydantic and every layout module
-from .spec.errors import SpecError
-from .theme import ROOT
+from ..project import ROOT
+from ..spec.errors import SpecError
+from ..spec.langs import LANGS
 
 DEFAULT_OUT = Path("build")
 
@@ -42,7 +42,7 @@ def _spec_paths(targets: list[str]) -> list[Path]:
 
 def _outputs(args: argparse.Namespace) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
     """Formats (`--format`, default every available backend) and languages (`--lang`) asked for."""
-    from .backends import available
+    from ..backends import available
 
     formats = tuple(args.format.split(",")) if args.format else tuple(available())
     unknown = [f for f in formats if f not in available()]
@@ -60,7 +60,7 @@ def _outputs(args: argparse.Namespace) -> tuple[tuple[str, ...], tuple[str, ...]
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from .spec.loader import load_all
+    from ..spec.loader import load_all
 
     paths = _spec_paths(args.paths)
     specs, problems = load_all(paths)
@@ -194,7 +194,7 @@ def cmd_slides(args: argparse.Namespace) -> int:
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
-    from .spec.schema import schema_text
+    from ..spec.schema import schema_text
 
     target = args.out
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -204,7 +204,7 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    from .spec.loader import load_all
+    from ..spec.loader import load_all
 
     specs, problems = load_all(_spec_paths([]))
     for s in specs:
@@ -217,8 +217,8 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_explain(args: argparse.Namespace) -> int:
-    from .bind import bind
-    from .spec.loader import load
+    from ..bind import bind
+    from ..spec.loader import load
 
     try:
         bound = bind(load(_spec_paths([args.id])[0]))

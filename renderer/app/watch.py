@@ -23,8 +23,10 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
+from ..project import ROOT, SPECS_DIR
+from ..spec.langs import LANGS
 from . import build as build_mod
-from .build import LANGS, ROOT, SPECS_DIR, build, find_specs, new_pool
+from .build import build, find_specs, new_pool
 
 STATUS_PATH = "/__vizspec/status"
 LIVE_JS_PATH = "/__vizspec/live.js"

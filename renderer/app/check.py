@@ -10,11 +10,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from itertools import combinations
 
-from .layout.base import Anchor
-from .layout.edges import segment_hits
-from .scene import Ellipse, Group, Line, Path, Polygon, Prim, Rect, Scene, Text, bbox, walk
-from .spec.errors import Problem
-from .theme import Theme
+from ..layout.base import Anchor
+from ..layout.edges import segment_hits
+from ..layout.theme import Theme
+from ..scene import Ellipse, Group, Line, Path, Polygon, Prim, Rect, Scene, Text, bbox, walk
+from ..spec.errors import Problem
 
 TOL = 1.0
 
@@ -152,10 +152,10 @@ def _outside_frame(scene: Scene, file) -> list[Problem]:
 
 def check_spec(path, langs=("en", "zh")) -> list[Problem]:
     """Load, bind and lay out a spec in each language, and check every scene."""
-    from .bind import bind
-    from .layout import layout, metrics_for
-    from .spec.loader import load
-    from .theme import load_theme
+    from ..bind import bind
+    from ..layout import layout, metrics_for
+    from ..layout.theme import load_theme
+    from ..spec.loader import load
 
     theme = load_theme()
     spec = load(path)
@@ -163,7 +163,7 @@ def check_spec(path, langs=("en", "zh")) -> list[Problem]:
     metrics = metrics_for(theme)
     out: list[Problem] = []
     for lang in langs:
-        scene = layout(bound, theme, lang)
+        scene = layout(bound.for_lang(lang), theme)
         out += [Problem(p.file, p.line, p.col, f"[{lang}] {p.message}", p.severity)
                 for p in check_scene(scene, theme, spec.file, metrics.has_glyph)]
     return sorted(set(out))

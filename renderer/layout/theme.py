@@ -10,8 +10,7 @@ from typing import Any
 
 import yaml
 
-ROOT = Path(__file__).resolve().parent.parent
-THEME_FILE = ROOT / "templates" / "theme.yaml"
+from ..project import THEME_FILE
 
 
 class UnknownRole(KeyError):

@@ -1,4 +1,4 @@
-"""Bind a spec: run its compute calls (through the registry, cached on disk) and fill placeholders."""
+"""Compute calls: through the registry, memoised on disk, bounded in time, memory and result size."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ import os
 import signal
 import threading
 import typing
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -18,111 +17,15 @@ import pydantic
 
 from compute import registry
 
-from .expr import ExprError, render_template
-from .spec.errors import Problem, SpecError
-from .spec.limits import COMPUTE_MEMORY_BYTES, check_call_args, check_limits, memory_limit
-from .spec.loader import Spec, _pydantic_problem
-from .spec.models import Diagram
-
-LANGS = ("en", "zh")
+from ..spec.limits import COMPUTE_MEMORY_BYTES, memory_limit
 
 COMPUTE_SECONDS = 20.0
 MAX_RESULT_BYTES = 5_000_000
 
 
-@dataclass
-class BoundSpec:
-    """A spec whose numbers are values: compute results, their provenance, the filled-in diagram."""
-
-    spec: Spec
-    diagram: Diagram  # filled for the first language (metadata, ids, edges are the same in all)
-    results: dict[str, Any]
-    provenance: dict[str, dict]
-    diagrams: dict[str, Diagram] = field(default_factory=dict)  # language -> filled diagram
-    derived: list[Any] = field(default_factory=list)  # values placeholders computed from inputs/results
-
-    def for_lang(self, lang: str) -> Diagram:
-        """The diagram with placeholders filled for one language."""
-        return self.diagrams.get(lang, self.diagram)
-
-
 def cache_dir() -> Path:
     """Where compute results are cached (VIZSPEC_CACHE, else .cache/vizspec under the working dir)."""
     return Path(os.environ.get("VIZSPEC_CACHE", ".cache/vizspec"))
-
-
-def bind(spec: Spec, use_cache: bool = True) -> BoundSpec:
-    """Run compute calls in order, then fill every placeholder outside `compute:`."""
-    results: dict[str, Any] = {}
-    provenance: dict[str, dict] = {}
-    problems: list[Problem] = []
-    raw = spec.doc.data
-    variables = raw.get("vars") or {}
-    for name, call in spec.diagram.compute.items():
-        base = ("compute", name)
-        try:
-            args = _fill(raw["compute"][name].get("args", {}), {**results, "vars": variables},
-                         base + ("args",), spec, [])
-            too_big = check_call_args(args)  # before pydantic or the function touch a huge value
-            if too_big:
-                raise SpecError([spec.doc.problem(base + ("args", too_big[0]), too_big[1])])
-            args = _coerce(call.fn, args)
-            src = registry.source_hash(call.fn)
-            results[name] = call_cached(call.fn, args, src, use_cache)
-            provenance[name] = {"fn": call.fn, "args": args, "source": src}
-        except SpecError as e:
-            problems += e.problems
-            break
-        except ComputeError as e:
-            problems.append(spec.doc.problem(base + ("fn",), f"{call.fn}: {e}"))
-            break
-    if problems:
-        raise SpecError(problems)
-    diagrams = {}
-    derived: list[Any] = []
-    for lang in LANGS:
-        names = {**results, "vars": {k: _pick(v, lang) for k, v in variables.items()}}
-        data = {k: (v if k in ("compute", "vars") else _fill(v, names, (k,), spec, derived, lang))
-                for k, v in raw.items()}
-        too_big = check_limits(spec.doc, data)  # placeholders may have filled in large results
-        if too_big:
-            raise SpecError(too_big)
-        try:
-            diagrams[lang] = Diagram.model_validate(data)
-        except pydantic.ValidationError as e:
-            raise SpecError([_pydantic_problem(spec.doc, err) for err in e.errors()]) from None
-    return BoundSpec(spec, diagrams[LANGS[0]], results, provenance, diagrams, derived)
-
-
-def _pick(value: Any, lang: str) -> Any:
-    """A {en: …, zh: …} value in one language; anything else as it is."""
-    if isinstance(value, dict) and set(value) == set(LANGS):
-        return value[lang]
-    return value
-
-
-def _fill(value: Any, names: dict, path: tuple, spec: Spec, produced: list, lang: str | None = None) -> Any:
-    """Fill placeholders in strings, recursively; errors are located at the string's path.
-
-    Inside a {en: …, zh: …} mapping only the branch of `lang` is filled (the other is never shown).
-    """
-    if isinstance(value, str):
-        if "{{" not in value:
-            return value
-        try:
-            return render_template(value, names, produced=produced)
-        except ExprError as e:
-            raise SpecError([spec.doc.problem(path, f"placeholder: {e}")]) from None
-        except RecursionError:
-            raise SpecError([spec.doc.problem(path, "placeholder nested too deeply")]) from None
-    if isinstance(value, list):
-        return [_fill(v, names, path + (i,), spec, produced, lang) for i, v in enumerate(value)]
-    if isinstance(value, dict):
-        if lang and set(value) == set(LANGS):
-            return {k: (_fill(v, names, path + (k,), spec, produced, lang) if k == lang else v)
-                    for k, v in value.items()}
-        return {k: _fill(v, names, path + (k,), spec, produced, lang) for k, v in value.items()}
-    return value
 
 
 class ComputeError(Exception):

@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from .build import ROOT, SPECS_DIR, find_specs
+from ..project import ROOT, SPECS_DIR
+from .build import find_specs
 
 STARTERS_DIR = ROOT / "templates" / "starters"
 KINDS = ("flow", "chart", "tree", "tensor", "table", "timeline")

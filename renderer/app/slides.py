@@ -14,13 +14,13 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import __version__
-from .backends.pptx import add_scene_slide, fit_into, new_presentation, save
+from .. import __version__
+from ..backends.pptx import add_scene_slide, fit_into, new_presentation, save
+from ..layout.theme import Theme, load_theme
+from ..scene import Line, Meta, Rect, Scene, Style, Text
+from ..spec.errors import Problem, SpecError
+from ..spec.langs import LANGS
 from .chapters import chapter_title
-from .layout import LANGS
-from .scene import Line, Meta, Rect, Scene, Style, Text
-from .spec.errors import Problem, SpecError
-from .theme import Theme, load_theme
 
 SLIDE_W, SLIDE_H = 1280.0, 720.0  # px: PowerPoint's 16:9 default, 13.333 × 7.5 in
 MARGIN = 24.0
@@ -52,15 +52,15 @@ class DeckResult:
 
 def _prepare(path: str, langs: tuple[str, ...]) -> Item | list[str]:
     """Load, bind and lay out one spec in every language; problems instead of raising."""
-    from .bind import bind
-    from .layout import layout
-    from .spec.loader import load
+    from ..bind import bind
+    from ..layout import layout
+    from ..spec.loader import load
 
     try:
         spec = load(Path(path))
         bound = bind(spec)
         theme = load_theme()
-        scenes = {lang: layout(bound, theme, lang) for lang in langs}
+        scenes = {lang: layout(bound.for_lang(lang), theme) for lang in langs}
         d = spec.diagram
         return Item(path, d.id, d.chapter, d.order, scenes)
     except SpecError as e:
@@ -96,7 +96,7 @@ def ordered(items: list[Item]) -> list[tuple[str, list[Item]]]:
 
 def _text(theme: Theme, text: str, x: float, y: float, size: float, role: str, weight: int = 400,
           anchor: str = "start", meta: Meta | None = None) -> Text:
-    from .layout import metrics_for
+    from ..layout import metrics_for
 
     w = metrics_for(theme).width(text, size, weight)
     return Text(x, y, text, size, theme.color(role), weight, anchor, tuple(theme.fonts["sans"]), width=w,
@@ -177,7 +177,7 @@ def collection_specs(chapter: str | None = None) -> list[Path]:
 def build_decks(specs: Sequence[Path], out: Path, langs: Sequence[str] = LANGS, chapter: str | None = None,
                 jobs: int | None = None, on_write: Callable[[Path], None] | None = None) -> DeckResult:
     """Write `<out>/<lang>/<chapter>.pptx` for every chapter (or only `chapter`) and `all.pptx`."""
-    from .build import write_atomic
+    from .files import write_atomic
 
     res = DeckResult()
     items, res.problems = prepare(specs, langs, jobs)

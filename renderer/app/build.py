@@ -13,7 +13,6 @@ import json
 import multiprocessing
 import os
 import re
-import tempfile
 import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
@@ -23,14 +22,13 @@ from typing import Any
 
 import yaml
 
-from . import __version__
-from .backends import FORMATS
-from .theme import ROOT, THEME_FILE
+from .. import __version__
+from ..backends import FORMATS
+from ..project import COMPONENTS_DIR, ROOT, SPECS_DIR, THEME_FILE
+from ..spec.langs import LANGS
+from .files import write_atomic
 
-SPECS_DIR = ROOT / "specs"
-COMPONENTS_DIR = ROOT / "templates" / "components"
 RENDERER_DIR = ROOT / "renderer"
-LANGS = ("en", "zh")  # the same as renderer.bind.LANGS (not imported: that module pulls in pydantic)
 STAMPS_FILE = ".vizspec-build.json"
 STAMPS_VERSION = 1
 MAX_SPEC_BYTES = 1_000_000  # renderer.spec.yamlpos.MAX_BYTES: bigger files fail in load, unscanned here
@@ -52,26 +50,6 @@ def output_path(out: Path, fmt: str, lang: str, diagram_id: str) -> Path:
 def output_rel(fmt: str, lang: str, diagram_id: str) -> str:
     """The output path relative to the output folder, as stored in stamps and linked from the gallery."""
     return f"{fmt}/{lang}/{diagram_id}.{FORMATS[fmt][2]}"
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write to a temporary file in the same folder, then rename: readers never see half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.chmod(tmp, 0o666 & ~_umask())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
 
 
 def _sha(data: bytes) -> str:
@@ -203,7 +181,7 @@ def target_key(env: str, spec_sha: str, comps: dict[str, str], fns: dict[str, st
     """Content hash of everything one output file depends on."""
     parts = [env, spec_sha, sorted(comps.items()), sorted(fns.items()), fmt, lang]
     if fmt == "png":
-        from .backends import png_scale
+        from ..backends import png_scale
 
         parts.append(png_scale())
     return _sha(json.dumps(parts).encode())[:32]
@@ -248,8 +226,8 @@ def diagram_meta(bound: Any) -> dict[str, Any]:
     """What the gallery shows of a diagram: chapter, order, tags, title and caption in each language."""
     d = bound.diagram
     return {"id": d.id, "chapter": d.chapter, "order": d.order, "tags": list(d.tags),
-            "title": {lang: _local(bound.for_lang(lang).title, lang) for lang in LANGS},
-            "caption": {lang: _local(bound.for_lang(lang).caption, lang) for lang in LANGS},
+            "title": {lang: _local(bound.for_lang(lang).diagram.title, lang) for lang in LANGS},
+            "caption": {lang: _local(bound.for_lang(lang).diagram.caption, lang) for lang in LANGS},
             "computed": sorted(bound.provenance)}
 
 
@@ -259,12 +237,12 @@ def render_spec(path: Path, out: Path, formats: tuple[str, ...], langs: tuple[st
 
     Always renders (the build decides what is stale); `use_cache` is the compute-result cache of bind.
     """
-    from .backends import drawer
-    from .bind import bind
-    from .layout import layout
-    from .spec.errors import Problem, SpecError
-    from .spec.loader import load
-    from .theme import load_theme
+    from ..backends import drawer
+    from ..bind import bind
+    from ..layout import layout
+    from ..layout.theme import load_theme
+    from ..spec.errors import Problem, SpecError
+    from ..spec.loader import load
 
     t0 = time.perf_counter()
     res = Result(str(path))
@@ -283,7 +261,7 @@ def render_spec(path: Path, out: Path, formats: tuple[str, ...], langs: tuple[st
         res.meta = diagram_meta(bound)
         for lang in langs:
             t = time.perf_counter()
-            scene = layout(bound, load_theme(), lang)
+            scene = layout(bound.for_lang(lang), load_theme())
             res.stages["layout"] = res.stages.get("layout", 0) + time.perf_counter() - t
             for fmt in formats:
                 t = time.perf_counter()

@@ -1,0 +1,119 @@
+"""Bind a spec: run its compute calls, then fill placeholders — one bound diagram per language."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import pydantic
+
+from compute import registry
+
+from ..spec.bound import BoundDiagram
+from ..spec.errors import Problem, SpecError
+from ..spec.langs import LANGS
+from ..spec.limits import check_call_args, check_limits
+from ..spec.loader import Spec, _pydantic_problem
+from ..spec.models import Diagram
+from .code_sources import code_sources
+from .compute_calls import ComputeError, _coerce, call_cached
+from .placeholders import ExprError, render_template
+
+
+@dataclass
+class BoundSpec:
+    """A spec whose numbers are values: compute results, their provenance, one filled diagram per language."""
+
+    spec: Spec
+    results: dict[str, Any]
+    provenance: dict[str, dict]
+    langs: dict[str, BoundDiagram]  # language -> what layout draws
+    derived: list[Any] = field(default_factory=list)  # values placeholders computed from inputs/results
+
+    @property
+    def diagram(self) -> Diagram:
+        """The diagram filled for the first language (id, chapter, ids and edges are the same in all)."""
+        return self.langs[LANGS[0]].diagram
+
+    def for_lang(self, lang: str) -> BoundDiagram:
+        """What layout draws in one language."""
+        return self.langs[lang]
+
+
+def bind(spec: Spec, use_cache: bool = True) -> BoundSpec:
+    """Run compute calls in order, then fill every placeholder outside `compute:`."""
+    results: dict[str, Any] = {}
+    provenance: dict[str, dict] = {}
+    problems: list[Problem] = []
+    raw = spec.doc.data
+    variables = raw.get("vars") or {}
+    for name, call in spec.diagram.compute.items():
+        base = ("compute", name)
+        try:
+            args = _fill(raw["compute"][name].get("args", {}), {**results, "vars": variables},
+                         base + ("args",), spec, [])
+            too_big = check_call_args(args)  # before pydantic or the function touch a huge value
+            if too_big:
+                raise SpecError([spec.doc.problem(base + ("args", too_big[0]), too_big[1])])
+            args = _coerce(call.fn, args)
+            src = registry.source_hash(call.fn)
+            results[name] = call_cached(call.fn, args, src, use_cache)
+            provenance[name] = {"fn": call.fn, "args": args, "source": src}
+        except SpecError as e:
+            problems += e.problems
+            break
+        except ComputeError as e:
+            problems.append(spec.doc.problem(base + ("fn",), f"{call.fn}: {e}"))
+            break
+    if problems:
+        raise SpecError(problems)
+    diagrams = {}
+    derived: list[Any] = []
+    for lang in LANGS:
+        names = {**results, "vars": {k: _pick(v, lang) for k, v in variables.items()}}
+        data = {k: (v if k in ("compute", "vars") else _fill(v, names, (k,), spec, derived, lang))
+                for k, v in raw.items()}
+        too_big = check_limits(spec.doc, data)  # placeholders may have filled in large results
+        if too_big:
+            raise SpecError(too_big)
+        try:
+            diagrams[lang] = Diagram.model_validate(data)
+        except pydantic.ValidationError as e:
+            raise SpecError([_pydantic_problem(spec.doc, err) for err in e.errors()]) from None
+    computed = {name: {**prov, "result": results[name]} for name, prov in provenance.items()}
+    sources = code_sources(raw)
+    langs = {lang: BoundDiagram(d, lang, spec.doc, computed, sources) for lang, d in diagrams.items()}
+    return BoundSpec(spec, results, provenance, langs, derived)
+
+
+def _pick(value: Any, lang: str) -> Any:
+    """A {en: …, zh: …} value in one language; anything else as it is."""
+    if isinstance(value, dict) and set(value) == set(LANGS):
+        return value[lang]
+    return value
+
+
+def _fill(value: Any, names: dict, path: tuple, spec: Spec, produced: list, lang: str | None = None) -> Any:
+    """Fill placeholders in strings, recursively; errors are located at the string's path.
+
+    Inside a {en: …, zh: …} mapping only the branch of `lang` is filled (the other is never shown).
+    """
+    if isinstance(value, str):
+        if "{{" not in value:
+            return value
+        try:
+            return render_template(value, names, produced=produced)
+        except ExprError as e:
+            raise SpecError([spec.doc.problem(path, f"placeholder: {e}")]) from None
+        except RecursionError:
+            raise SpecError([spec.doc.problem(path, "placeholder nested too deeply")]) from None
+    if isinstance(value, list):
+        return [_fill(v, names, path + (i,), spec, produced, lang) for i, v in enumerate(value)]
+    if isinstance(value, dict):
+        if lang and set(value) == set(LANGS):
+            return {k: (_fill(v, names, path + (k,), spec, produced, lang) if k == lang else v)
+                    for k, v in value.items()}
+        return {k: _fill(v, names, path + (k,), spec, produced, lang) for k, v in value.items()}
+    return value
+
+
