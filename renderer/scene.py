@@ -136,6 +136,9 @@ class Scene:
     background: str = "#FFFFFF"
     metadata: dict = field(default_factory=dict)
     family: tuple[str, ...] = ("Noto Sans CJK SC", "sans-serif")  # default font list of the text
+    # for checks, not drawn: where every element with an id sits (x, y, w, h), and each edge's (from, to)
+    anchors: dict[str, tuple[float, float, float, float]] = field(default_factory=dict)
+    links: tuple[tuple[str, str], ...] = ()
 
 
 def shift(p: Prim, dx: float, dy: float) -> Prim:

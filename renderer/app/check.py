@@ -2,7 +2,8 @@
 
 Checks: text overflowing its box, overlapping boxes, overlapping text runs, edges crossing boxes they
 do not connect, anything outside the frame, colours that are not the theme's, characters the font
-cannot draw.
+cannot draw; and the layout-quality checks of check_layout.py (slide aspect, empty space, near-misses
+of alignment, edge ends, arrowhead clearance).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from ..layout.edges import segment_hits
 from ..layout.theme import Theme
 from ..scene import Ellipse, Group, Line, Path, Polygon, Prim, Rect, Scene, Text, bbox, walk
 from ..spec.errors import Problem
+from .check_layout import LAYOUT_CHECKS
 
 TOL = 1.0
 
@@ -51,18 +53,26 @@ def _boxes(scene: Scene) -> list[tuple[Group, Prim]]:
 def check_scene(scene: Scene, theme: Theme, file: str = "?", covered: Callable[[str], bool] | None = None
                 ) -> list[Problem]:
     """Every layout defect of the scene, located at the elements' spec positions."""
-    out: list[Problem] = []
+    return sorted({p for _name, p in named_findings(scene, theme, file, covered)})
+
+
+def named_findings(scene: Scene, theme: Theme, file: str = "?", covered: Callable[[str], bool] | None = None
+                   ) -> list[tuple[str, Problem]]:
+    """(check name, problem) of every finding; a spec's `waive:` names checks to skip, with a reason."""
     boxes = _boxes(scene)
-    out += _text_overflow(boxes, file)
-    out += _overlapping_boxes(boxes, file)
-    out += _overlapping_text(scene, file)
-    out += _edges_crossing(scene, boxes, file)
-    out += _labels_on_boxes(scene, boxes, file)
-    out += _outside_frame(scene, file)
-    out += _foreign_colours(scene, theme, file)
-    if covered is not None:
-        out += _missing_glyphs(scene, covered, file)
-    return sorted(set(out))
+    out: list[tuple[str, Problem]] = []
+    for name, found in (("text-overflow", _text_overflow(boxes, file)),
+                        ("box-overlap", _overlapping_boxes(boxes, file)),
+                        ("text-overlap", _overlapping_text(scene, file)),
+                        ("edge-crosses-box", _edges_crossing(scene, boxes, file)),
+                        ("label-overlap", _labels_on_boxes(scene, boxes, file)),
+                        ("outside-frame", _outside_frame(scene, file)),
+                        ("foreign-colour", _foreign_colours(scene, theme, file)),
+                        ("missing-glyph", _missing_glyphs(scene, covered, file) if covered else [])):
+        out += [(name, p) for p in found]
+    for check in LAYOUT_CHECKS:
+        out += [(name, _problem(src, file, msg)) for name, src, msg in check(scene)]
+    return out
 
 
 def _text_overflow(boxes, file) -> list[Problem]:
@@ -150,8 +160,17 @@ def _outside_frame(scene: Scene, file) -> list[Problem]:
     return out
 
 
-def check_spec(path, langs=("en", "zh")) -> list[Problem]:
-    """Load, bind and lay out a spec in each language, and check every scene."""
+DEFECTS = ("text-overflow", "box-overlap", "text-overlap", "edge-crosses-box", "label-overlap", "outside-frame",
+           "foreign-colour", "missing-glyph")  # the checks that predate the layout-quality ones
+
+
+def check_spec(path, langs=("en", "zh"), waived: list[tuple[str, str]] | None = None,
+               only: tuple[str, ...] | None = None) -> list[Problem]:
+    """Load, bind and lay out a spec in each language, and check every scene.
+
+    Findings of a check the spec waives (`waive: {near-alignment: "reason"}`) are left out and, when
+    `waived` is a list, appended to it as (check, reason) once per finding. `only` limits the checks run.
+    """
     from ..bind import bind
     from ..layout import layout, metrics_for
     from ..layout.theme import load_theme
@@ -161,12 +180,19 @@ def check_spec(path, langs=("en", "zh")) -> list[Problem]:
     spec = load(path)
     bound = bind(spec)
     metrics = metrics_for(theme)
-    out: list[Problem] = []
+    waivers = spec.diagram.waive
+    out: set[Problem] = set()
     for lang in langs:
         scene = layout(bound.for_lang(lang), theme)
-        out += [Problem(p.file, p.line, p.col, f"[{lang}] {p.message}", p.severity)
-                for p in check_scene(scene, theme, spec.file, metrics.has_glyph)]
-    return sorted(set(out))
+        for name, p in named_findings(scene, theme, spec.file, metrics.has_glyph):
+            if only is not None and name not in only:
+                continue
+            if name in waivers:
+                if waived is not None:
+                    waived.append((name, waivers[name]))
+                continue
+            out.add(Problem(p.file, p.line, p.col, f"[{lang}] {p.message}", p.severity))
+    return sorted(out)
 
 
 def _colours(p: Prim) -> list[str]:

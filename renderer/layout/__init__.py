@@ -117,7 +117,9 @@ def frame(body: Block, ctx: Ctx, bound: BoundDiagram) -> Scene:
         "computed": bound.computed,
     }
     return Scene(round(out.w, 2), round(out.h, 2), out.items, plain(ctx.t(d.title)), plain(alt), ctx.lang,
-                 metadata=meta, family=tuple(ctx.theme.fonts["sans"]))
+                 metadata=meta, family=tuple(ctx.theme.fonts["sans"]),
+                 anchors={k: (a.x, a.y, a.w, a.h) for k, a in out.anchors.items()},
+                 links=tuple((e.from_, e.to) for e in d.edges))
 
 
 __all__ = ["Metrics", "Theme", "layout", "load_theme", "metrics_for"]

@@ -6,7 +6,7 @@ elements. The JSON Schema written by `vizspec schema` is generated from these mo
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import ConfigDict, Field, model_validator
 
@@ -176,6 +176,11 @@ class Element(Strict):
         return v
 
 
+CheckName = Literal["text-overflow", "box-overlap", "text-overlap", "edge-crosses-box", "label-overlap",
+                    "outside-frame", "foreign-colour", "missing-glyph", "aspect", "empty-space", "near-alignment",
+                    "edge-end", "arrow-near-text"]
+
+
 class Edge(Strict):
     """An arrow between two elements (by id)."""
 
@@ -210,3 +215,9 @@ class Diagram(Strict):
     )
     body: Element
     edges: list[Edge] = Field(default_factory=list)
+    waive: dict[CheckName, Annotated[str, Field(min_length=12, max_length=300)]] = Field(
+        default_factory=dict,
+        description="Layout checks (`vizspec check`) this diagram is exempt from, each with the reason, e.g. "
+        "{near-alignment: 'the two trees are laid out independently'}. Waivers are counted in the output; "
+        "aspect and empty-space are never waived in the collection.",
+    )

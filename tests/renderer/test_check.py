@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from renderer.app.check import check_scene, check_spec
+from renderer.app.check import DEFECTS, check_spec, named_findings
 from renderer.layout import metrics_for
 from renderer.layout.theme import load_theme
 from renderer.scene import Group, Meta, Rect, Scene, Style, Text
@@ -26,7 +26,9 @@ def box(id_, x, y, w, h, text="", src="s.yaml:3:5", fill="#71CCF5") -> Group:
 
 
 def messages(items) -> list[str]:
-    return [f"{p.line}:{p.col}: {p.message}" for p in check_scene(Scene(400, 300, [frame(), *items]), THEME, "s.yaml")]
+    """The classic defects of a 400×300 scene (the layout-quality checks have their own tests)."""
+    found = named_findings(Scene(400, 300, [frame(), *items]), THEME, "s.yaml")
+    return sorted({f"{p.line}:{p.col}: {p.message}" for name, p in found if name in DEFECTS})
 
 
 def test_clean_scene_has_no_defects():
@@ -57,7 +59,7 @@ def test_edge_crossing_a_box_is_located_at_the_edge(write_spec):
     path = write_spec(HEAD + "body:\n  row: [{box: {id: a, text: A}}, {box: {id: b, text: B}},"
                              " {box: {id: c, text: C}}]\n"
                              "edges:\n  - {from: a, to: c, route: straight}\n")
-    out = [f"{p.line}:{p.col}: {p.message}" for p in check_spec(path, ("en",))]
+    out = [f"{p.line}:{p.col}: {p.message}" for p in check_spec(path, ("en",), only=DEFECTS)]
     assert out == ["7:5: [en] edge crosses box 'b'"]
 
 
@@ -65,12 +67,12 @@ def test_edge_routed_around_is_clean(write_spec):
     path = write_spec(HEAD + "body:\n  row: [{box: {id: a, text: A}}, {box: {id: b, text: B}},"
                              " {box: {id: c, text: C}}]\n"
                              "edges:\n  - {from: a, to: c}\n")
-    assert check_spec(path, ("en",)) == []
+    assert check_spec(path, ("en",), only=DEFECTS) == []
 
 
 def test_character_missing_from_the_font(write_spec):
     path = write_spec(HEAD + "body:\n  box: {text: \"G₀ = 14\"}\n")
-    out = [f"{p.line}:{p.col}: {p.message}" for p in check_spec(path, ("en",))]
+    out = [f"{p.line}:{p.col}: {p.message}" for p in check_spec(path, ("en",), only=DEFECTS)]
     assert out == ["5:15: [en] character(s) '₀' not in the font (they would be drawn by a fallback font or as boxes)"]
 
 
@@ -78,6 +80,6 @@ def test_edge_label_wider_than_the_gap_is_reported(write_spec):
     path = write_spec(HEAD + "body:\n  row:\n    gap: 20\n"
                              "    items: [{box: {id: a, text: A}}, {box: {id: b, text: B}}]\n"
                              "edges:\n  - {from: a, to: b, label: a label much wider than the gap}\n")
-    out = [p.message for p in check_spec(path, ("en",))]
+    out = [p.message for p in check_spec(path, ("en",), only=DEFECTS)]
     assert ("[en] edge label 'a label much wider than the gap' overlaps box 'a' "
             "(widen the gap or shorten the label)") in out
