@@ -14,6 +14,8 @@ from .text import Metrics
 from .theme import Theme, UnknownRole, load_theme
 
 _METRICS: dict[str, Metrics] = {}
+MIN_TITLE_ROOM = 260.0  # px: a title is not squeezed narrower than this; the canvas widens instead
+TITLE_SLACK = 0.08  # a title may widen the canvas by this share of the body's width before it wraps
 
 
 def metrics_for(theme: Theme) -> Metrics:
@@ -83,10 +85,14 @@ def frame(body: Block, ctx: Ctx, bound: BoundDiagram) -> Scene:
     d = bound.diagram
     m = ctx.sp("frame_margin")
     cm = ctx.sp("canvas_margin")
-    title = ctx.text_lines(ctx.t(d.title), ctx.size("title"), None, 700, "title", "start",
-                           meta=Meta("title", "title", ctx.src(("title",)), "title"))
     credit = ctx.text_lines(ctx.theme.credit[ctx.lang], ctx.size("credit"), None, 400, "credit", "end",
                             meta=Meta("credit", "credit", None, "credit"))
+    title_meta = Meta("title", "title", ctx.src(("title",)), "title")
+    title = ctx.text_lines(ctx.t(d.title), ctx.size("title"), None, 700, "title", "start", meta=title_meta)
+    # a long title wraps within the width the body gives it, rather than widening the canvas
+    room = body.w + 2 * m - credit.w - 3 * m - 2 * 16 - (title.h + 10) * 0.35
+    if title.w - room > TITLE_SLACK * (body.w + 2 * m) and room >= MIN_TITLE_ROOM:
+        title = ctx.text_lines(ctx.t(d.title), ctx.size("title"), room, 700, "title", "start", meta=title_meta)
     tab_h = title.h + 10
     slant = tab_h * 0.35
     tab_w = title.w + 2 * 16 + slant

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from ..scene import Ellipse, Group, Meta, Rect, Style
 from ..spec.models import Box, Container, Grid, Panel, Spacer, TextEl
 from .base import Anchor, Block, Ctx, child_path, layout_element, register
@@ -91,9 +93,15 @@ def _children(c: Container, path: tuple, ctx: Ctx, min_w: float = 0, min_h: floa
     return [layout_element(el, child_path(ctx, path, i), ctx, min_w, min_h) for i, el in enumerate(c.items)]
 
 
+TARGET_ASPECT = 1.6  # what `wrap: auto` aims for: between a 4:3 and a 16:9 slide
+
+
 def _stack(c: Container, path: tuple, ctx: Ctx, horizontal: bool, min_w: float, min_h: float) -> Block:
     gap = ctx.sp("gap") if c.gap is None else c.gap
     kids = _children(c, path, ctx)
+    if c.wrap is not None and len(kids) > 1:
+        return _tiers(c, kids, path, ctx, horizontal, gap, min_w, min_h)
+    kids = _share_panel_size(c, kids, path, ctx, horizontal)
     if c.align == "stretch" and kids:
         if horizontal:
             kids = _children(c, path, ctx, 0, max(max(k.h for k in kids), min_h))
@@ -105,14 +113,79 @@ def _stack(c: Container, path: tuple, ctx: Ctx, horizontal: bool, min_w: float, 
     cross = max(cross, min_h if horizontal else min_w)
     out = Block(max(main, min_w) if horizontal else cross, cross if horizontal else max(main, min_h))
     pos = ((min_w if horizontal else min_h) - main) / 2 if (min_w if horizontal else min_h) > main else 0.0
-    for k in kids:
+    for i, k in enumerate(kids):
         size = k.h if horizontal else k.w
         off = {"start": 0.0, "center": (cross - size) / 2, "end": cross - size, "stretch": (cross - size) / 2}[c.align]
+        if horizontal and _panel_aligned(c, i):
+            off = 0.0
         out.add(k, pos if horizontal else off, off if horizontal else pos)
         pos += (k.w if horizontal else k.h) + gap
     if c.id:
         out.anchors[c.id] = Anchor(0, 0, out.w, out.h, "rect", ctx.src(path))
     return out
+
+
+def _share_panel_size(c: Container, kids: list[Block], path: tuple, ctx: Ctx, horizontal: bool) -> list[Block]:
+    """Panels side by side share their height (and top edge); panels stacked share their width."""
+    panels = [i for i, el in enumerate(c.items) if el.panel is not None]
+    if len(panels) < 2 or c.align == "stretch":
+        return kids
+    size = max(kids[i].h if horizontal else kids[i].w for i in panels)
+    out = list(kids)
+    for i in panels:
+        if (kids[i].h if horizontal else kids[i].w) < size - 0.5:
+            out[i] = layout_element(c.items[i], child_path(ctx, path, i), ctx,
+                                    0 if horizontal else size, size if horizontal else 0)
+    return out
+
+
+def _panel_aligned(c: Container, i: int) -> bool:
+    """A panel in a row sits at the top of the row (it shares the row's height), whatever `align` says."""
+    return c.items[i].panel is not None
+
+
+def _tiers(c: Container, kids: list[Block], path: tuple, ctx: Ctx, horizontal: bool, gap: float,
+           min_w: float, min_h: float) -> Block:
+    """A wrapped row (tiers, filled left to right) or column (columns, filled top to bottom) on one grid."""
+    n = len(kids)
+    counts = range(1, n + 1) if c.wrap == "auto" else [min(int(c.wrap), n)]
+    best = min(counts, key=lambda t: abs(math.log(_grid_size(kids, t, horizontal, gap, gap * 1.5)[2]
+                                                  / TARGET_ASPECT)))
+    w, h, _aspect, cells = _grid_size(kids, best, horizontal, gap, gap * 1.5)
+    out = Block(max(w, min_w), max(h, min_h))
+    dx, dy = (out.w - w) / 2, (out.h - h) / 2
+    for i, (x, y, cw, ch) in enumerate(cells):
+        k = kids[i]
+        if c.items[i].panel is not None and (k.w < cw - 0.5 or k.h < ch - 0.5):  # panels fill their cell
+            k = layout_element(c.items[i], child_path(ctx, path, i), ctx, cw, ch)
+        if horizontal:  # along a tier the cell is centred; across it the container's `align` applies
+            ox, oy = (cw - k.w) / 2, _cross(c.align, ch, k.h)
+        else:
+            ox, oy = _cross(c.align, cw, k.w), (ch - k.h) / 2
+        out.add(k, dx + x + ox, dy + y + oy)
+    if c.id:
+        out.anchors[c.id] = Anchor(0, 0, out.w, out.h, "rect", ctx.src(path))
+    return out
+
+
+def _cross(align: str, space: float, size: float) -> float:
+    return {"start": 0.0, "end": space - size}.get(align, (space - size) / 2)
+
+
+def _grid_size(kids: list[Block], tiers: int, horizontal: bool, gap: float, tier_gap: float
+               ) -> tuple[float, float, float, list[tuple[float, float, float, float]]]:
+    """Width, height, aspect and cells (x, y, w, h) of kids on a grid of `tiers` rows (or columns)."""
+    per = math.ceil(len(kids) / tiers)
+    pos = [((i // per, i % per) if horizontal else (i % per, i // per)) for i in range(len(kids))]  # (row, col)
+    nr, nc = max(r for r, _ in pos) + 1, max(c for _, c in pos) + 1
+    col_w = [max([k.w for k, (_, cc) in zip(kids, pos, strict=True) if cc == j] or [0.0]) for j in range(nc)]
+    row_h = [max([k.h for k, (rr, _) in zip(kids, pos, strict=True) if rr == i] or [0.0]) for i in range(nr)]
+    gx, gy = (gap, tier_gap) if horizontal else (tier_gap, gap)
+    xs = [sum(col_w[:j]) + gx * j for j in range(nc)]
+    ys = [sum(row_h[:i]) + gy * i for i in range(nr)]
+    w, h = xs[-1] + col_w[-1], ys[-1] + row_h[-1]
+    cells = [(xs[cc], ys[rr], col_w[cc], row_h[rr]) for rr, cc in pos]
+    return w, h, (w / h if h else 1.0), cells
 
 
 @register("row")

@@ -78,6 +78,15 @@ class Container(Strict):
     items: list[Element] = Field(description="Child elements, in order.")
     gap: float | None = Field(None, ge=0, le=400, description="Space between children (px); theme default.")
     align: Align = Field("center", description="Cross-axis alignment of children.")
+    wrap: int | Literal["auto"] | None = Field(
+        None, description="Break a row into this many tiers (a column into this many side-by-side columns) "
+        "sharing one grid of cells; `auto` picks the count that brings the part closest to a 16:10 slide.")
+
+    @model_validator(mode="after")
+    def _wrap_range(self) -> Container:
+        if isinstance(self.wrap, int) and not 1 <= self.wrap <= 50:
+            raise ValueError("wrap is a tier count from 1 to 50, or 'auto'")
+        return self
 
 
 class Row(Container):

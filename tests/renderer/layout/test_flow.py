@@ -1,0 +1,84 @@
+"""Rows, columns and panels: wrapping into tiers, panels sharing their size, long titles."""
+
+from __future__ import annotations
+
+from _helpers import kind, scene_of
+
+from renderer.app.check_layout import aspect
+from renderer.scene import Rect, bbox
+
+SEVEN = "".join(f"      - panel: {{id: p{i}, title: Panel {i}, items: [{{box: {{text: 'step {i}'}}}}]}}\n"
+                for i in range(7))
+
+
+def panels(scene) -> dict[str, tuple]:
+    return {p.meta.id: bbox(p) for p in kind(scene, "panel", Rect)}
+
+
+def test_a_seven_panel_row_wraps_into_two_tiers_on_one_grid(write_spec):
+    for lang in ("en", "zh"):
+        flat = scene_of(write_spec, "  row:\n    items:\n" + SEVEN, lang)
+        wrapped = scene_of(write_spec, "  row:\n    wrap: auto\n    items:\n" + SEVEN, lang)
+        assert aspect(flat), "the unwrapped row is a strip"
+        assert aspect(wrapped) == []
+        b = panels(wrapped)
+        tops = sorted({round(v[1], 1) for v in b.values()})
+        assert len(tops) == 2  # two tiers
+        first = [k for k in b if round(b[k][1], 1) == tops[0]]
+        assert first == ["p0", "p1", "p2", "p3"]  # filled left to right, four then three
+        for i in range(3):  # the second tier's cells sit under the first tier's: one grid of columns
+            assert abs(b[f"p{i}"][0] - b[f"p{i + 4}"][0]) < 0.01 and abs(b[f"p{i}"][2] - b[f"p{i + 4}"][2]) < 0.01
+
+
+def test_wrap_with_a_count_and_a_column_reflowing_into_columns(write_spec):
+    b = panels(scene_of(write_spec, "  row:\n    wrap: 3\n    items:\n" + SEVEN))
+    assert len({round(v[1], 1) for v in b.values()}) == 3
+    c = panels(scene_of(write_spec, "  column:\n    wrap: 2\n    items:\n" + SEVEN))
+    lefts = sorted({round(v[0], 1) for v in c.values()})
+    assert len(lefts) == 2  # two side-by-side columns, filled top to bottom
+    assert [k for k in c if round(c[k][0], 1) == lefts[0]] == ["p0", "p1", "p2", "p3"]
+
+
+def test_a_bad_wrap_is_a_located_error(write_spec):
+    import pytest
+
+    from renderer.spec.errors import SpecError
+    from renderer.spec.loader import load
+
+    path = write_spec("id: t\nchapter: test\ntitle: T\nbody:\n  row:\n    wrap: 0\n    items: [{box: a}]\n")
+    with pytest.raises(SpecError, match="wrap is a tier count from 1 to 50"):
+        load(path)
+
+
+def test_panels_side_by_side_share_height_and_top_and_stacked_panels_share_width(write_spec):
+    body = ("  row:\n    items:\n"
+            "      - panel: {id: short, title: Short, items: [{box: a}]}\n"
+            "      - panel: {id: tall, title: Tall, items: [{box: b}, {box: c}, {box: d}]}\n")
+    for lang in ("en", "zh"):
+        b = panels(scene_of(write_spec, body, lang))
+        assert abs(b["short"][1] - b["tall"][1]) < 0.01 and abs(b["short"][3] - b["tall"][3]) < 0.01
+    col = ("  column:\n    items:\n"
+           "      - panel: {id: narrow, title: N, items: [{box: a}]}\n"
+           "      - panel: {id: wide, title: A much wider panel title, items: [{box: b}]}\n")
+    c = panels(scene_of(write_spec, col))
+    assert abs(c["narrow"][0] - c["wide"][0]) < 0.01 and abs(c["narrow"][2] - c["wide"][2]) < 0.01
+
+
+def test_a_long_title_wraps_instead_of_widening_the_canvas(write_spec):
+    title = "A title far longer than the small diagram under it could ever hold on one line of the tab"
+    zh = "一个远远长于下面这张小图所能容纳的标题，它应该折行而不是把画布撑宽，哪怕再多写几个字也一样"
+    boxes = ", ".join(f"{{box: stage {i}}}" for i in range(9))
+    path = write_spec(f"id: t\nchapter: test\ntitle: {{en: {title}, zh: {zh}}}\nbody:\n  row: [{boxes}]\n")
+    from renderer.bind import bind
+    from renderer.layout import layout
+    from renderer.layout.theme import load_theme
+    from renderer.spec.loader import load
+
+    bound = bind(load(path))
+    for lang in ("en", "zh"):
+        s = layout(bound.for_lang(lang), load_theme())
+        lines = kind(s, "title")
+        assert len({round(t.y, 1) for t in lines}) >= 2  # wrapped onto two lines or more
+        body_right = max(bbox(p)[2] for p in kind(s, "box"))
+        frame = kind(s, "frame")[0]
+        assert frame.w < body_right + 200  # the canvas is not stretched to the title's one-line width
