@@ -32,6 +32,7 @@ class Meta:
     role: str | None = None
     src: str | None = None
     kind: str | None = None  # element kind that produced it (box, text, edge, frame, chart, ...)
+    parts: tuple[str, ...] = ()  # sub-parts it draws, for edges: `<id>.r3c2`, `<id>.bar1` (not drawn)
 
 
 @dataclass(frozen=True)

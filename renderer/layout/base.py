@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..scene import Meta, Prim, Text, shift
+from ..scene import Meta, Prim, Text, bbox, shift, walk
 from ..spec.models import Element, I18n
 from ..spec.yamlpos import Located
 from .markup import SCRIPT_SCALE, split_scripts
@@ -151,7 +151,27 @@ def register(kind: str) -> Callable[[LayoutFn], LayoutFn]:
 def layout_element(el: Element, path: tuple, ctx: Ctx, min_w: float = 0.0, min_h: float = 0.0) -> Block:
     """Lay out any element; `path` is the spec path of the element mapping."""
     kind = el.kind
-    return KINDS[kind](el.content, content_path(el, path), ctx, min_w, min_h)
+    block = KINDS[kind](el.content, content_path(el, path), ctx, min_w, min_h)
+    ident = getattr(el.content, "id", None)
+    if ident and kind in PART_KINDS:
+        part_anchors(block, ident, block.anchors[ident].src if ident in block.anchors else None)
+    return block
+
+
+PART_KINDS = ("tensor", "chart", "table", "timeline")  # kinds whose primitives name parts edges can end at
+
+
+def part_anchors(block: Block, ident: str, src: str | None) -> None:
+    """Anchors `<ident>.<part>` for every part the element's primitives name: the union of their boxes."""
+    boxes: dict[str, list[float]] = {}
+    for p in walk(block.items):
+        for part in p.meta.parts:
+            b = bbox(p)
+            cur = boxes.get(part)
+            boxes[part] = list(b) if cur is None else [min(cur[0], b[0]), min(cur[1], b[1]),
+                                                          max(cur[2], b[2]), max(cur[3], b[3])]
+    for part, (x0, y0, x1, y1) in boxes.items():
+        block.anchors.setdefault(f"{ident}.{part}", Anchor(x0, y0, x1 - x0, y1 - y0, "rect", src))
 
 
 def content_path(el: Element, path: tuple) -> tuple:

@@ -450,7 +450,8 @@ def _bars(el: Chart, path: tuple, ctx: Ctx, c: Canvas, series: list[_S], band: B
             c0 = band.center(k) - inner / 2 + j * bw
             p = vmap(v)
             role = s.bar_roles[k]
-            meta = Meta(el.id, role, ctx.src(sp + ("values", k)), "chart-bar")
+            meta = Meta(el.id, role, ctx.src(sp + ("values", k)), "chart-bar",
+                        (f"bar{k}", f"s{j}.bar{k}") if j == 0 else (f"s{j}.bar{k}",))
             if horiz:
                 r = Rect(min(base, p), c0, abs(p - base), bw, 0, Style(fill=ctx.color(role)), meta)
             else:

@@ -144,8 +144,8 @@ def _route(a: Anchor, b: Anchor, e: Edge, from_side: str, to_side: str, others: 
     vert_a, vert_b = sa in ("top", "bottom"), sb in ("top", "bottom")
     if vert_a and vert_b:
         lo, hi = max(a.x, b.x), min(a.x + a.w, b.x + b.w)
-        if hi - lo > 8 and not fixed:
-            x = (lo + hi) / 2  # overlapping spans: one straight vertical segment
+        x = _straight_at(lo, hi, (a.cx, a.w), (b.cx, b.w)) if hi - lo > 8 and not fixed else None
+        if x is not None:  # overlapping spans: one straight segment
             return [_port(a, sa, x), _port(b, sb, x)]
         p0, p1 = _port(a, sa), _port(b, sb)
         if sa == sb:  # both on the same side: a U-shaped loop
@@ -156,8 +156,8 @@ def _route(a: Anchor, b: Anchor, e: Edge, from_side: str, to_side: str, others: 
         return _dedupe([p0, (p0[0], y), (p1[0], y), p1])
     if not vert_a and not vert_b:
         lo, hi = max(a.y, b.y), min(a.y + a.h, b.y + b.h)
-        if hi - lo > 8 and not fixed:
-            y = (lo + hi) / 2
+        y = _straight_at(lo, hi, (a.cy, a.h), (b.cy, b.h)) if hi - lo > 8 and not fixed else None
+        if y is not None:
             return [_port(a, sa, y), _port(b, sb, y)]
         p0, p1 = _port(a, sa), _port(b, sb)
         if sa == sb:
@@ -169,6 +169,20 @@ def _route(a: Anchor, b: Anchor, e: Edge, from_side: str, to_side: str, others: 
     p0, p1 = _port(a, sa), _port(b, sb)
     corner = (p1[0], p0[1]) if not vert_a else (p0[0], p1[1])
     return _dedupe([p0, corner, p1])
+
+
+JOG = 6.0  # px: centres closer than this are joined by one straight segment between them, not a Z
+
+
+def _straight_at(lo: float, hi: float, *centres: tuple[float, float]) -> float | None:
+    """Where a straight edge crosses the overlap [lo, hi] of two boxes: at the centre of the smaller box
+    when that lies well inside the overlap (its port is then centred), else the larger box's, else between
+    two nearly equal centres; None otherwise: an elbow then joins the two centred ports."""
+    for c, _size in sorted(centres, key=lambda cs: cs[1]):
+        if lo + 4 <= c <= hi - 4:
+            return c
+    (c1, _), (c2, _) = centres
+    return (c1 + c2) / 2 if abs(c1 - c2) < JOG else None
 
 
 def _clear(v: float, decreasing: bool, spans: list[tuple[float, float]], gap: float = 20) -> float:
@@ -197,6 +211,7 @@ def draw_edges(edges: list[Edge], anchors: dict[str, Anchor], obstacles: list[An
     routes = [route(anchors[e.from_], anchors[e.to], e, obstacles) for e in edges]
     out: list[Prim] = []
     labels: list[Prim] = []
+    placed: list[Anchor] = []
     for i, (e, pts) in enumerate(zip(edges, routes, strict=True)):
         meta = Meta(f"edge-{i}", e.role, srcs[i], "edge")
         style = Style(stroke=ctx.color(e.role), stroke_width=ctx.theme.stroke["edge"],
@@ -208,7 +223,10 @@ def draw_edges(edges: list[Edge], anchors: dict[str, Anchor], obstacles: list[An
                                meta=Meta(f"edge-{i}", "text-soft", srcs[i], "edge-label"))
         others = [_segment_box(r[k], r[k + 1]) for j, r in enumerate(routes) if j != i for k in range(len(r) - 1)]
         a, b = anchors[e.from_], anchors[e.to]
-        bx, by = _label_position(pts, block.w, block.h, list(obstacles) + others, 1 if _same(a, b) else None)
+        shared = {k for k in range(len(pts) - 1) if any(_collinear_overlap(pts[k], pts[k + 1], o) for o in others)}
+        bx, by = _label_position(pts, block.w, block.h, list(obstacles) + others + placed,
+                                 1 if _same(a, b) else None, shared)
+        placed.append(Anchor(bx - 3, by, block.w + 6, block.h))  # later labels keep off this one
         labels.append(Rect(bx - 3, by, block.w + 6, block.h, 3, Style(fill=ctx.color("white")),
                            Meta(f"edge-{i}", "white", srcs[i], "edge-label-bg")))
         labels += block.moved(bx, by).items
@@ -220,13 +238,26 @@ def _segment_box(p: Pt, q: Pt) -> Anchor:
     return Anchor(min(p[0], q[0]) - 1, min(p[1], q[1]) - 1, abs(q[0] - p[0]) + 2, abs(q[1] - p[1]) + 2)
 
 
-def _label_position(pts: list[Pt], w: float, h: float, boxes: list[Anchor], seg: int | None) -> Pt:
+def _collinear_overlap(p: Pt, q: Pt, box: Anchor) -> bool:
+    """Segment p–q runs along (inside) another edge's thin segment box: the two edges share it."""
+    if abs(p[0] - q[0]) < 0.5:  # vertical
+        return box.w <= 2.5 and box.x <= p[0] <= box.x + box.w and \
+            min(max(p[1], q[1]), box.y + box.h) - max(min(p[1], q[1]), box.y) > 4
+    if abs(p[1] - q[1]) < 0.5:
+        return box.h <= 2.5 and box.y <= p[1] <= box.y + box.h and \
+            min(max(p[0], q[0]), box.x + box.w) - max(min(p[0], q[0]), box.x) > 4
+    return False
+
+
+def _label_position(pts: list[Pt], w: float, h: float, boxes: list[Anchor], seg: int | None,
+                    shared: set[int] = frozenset()) -> Pt:
     """Top-left of an edge label: beside (vertical) or on (horizontal) a segment, clear of every box.
 
-    Candidates are tried on the longest segment first, then the others; the first one that covers
-    no box wins (else the first candidate): a label never sits on an element when there is room.
+    Candidates are tried on the edge's own segments before those it shares with other edges (a fork's
+    trunk), longest first; the first one that covers no box wins (else the first candidate): a label
+    never sits on an element or another label when there is room.
     """
-    order = sorted(range(len(pts) - 1), key=lambda i: -math.dist(pts[i], pts[i + 1]))
+    order = sorted(range(len(pts) - 1), key=lambda i: (i in shared, -math.dist(pts[i], pts[i + 1])))
     if seg is not None:
         order = [seg] + [i for i in order if i != seg]
     cands: list[Pt] = []

@@ -118,11 +118,24 @@ def _stack(c: Container, path: tuple, ctx: Ctx, horizontal: bool, min_w: float, 
         off = {"start": 0.0, "center": (cross - size) / 2, "end": cross - size, "stretch": (cross - size) / 2}[c.align]
         if horizontal and _panel_aligned(c, i):
             off = 0.0
-        out.add(k, pos if horizontal else off, off if horizontal else pos)
+        x, y = (pos, off) if horizontal else (off, pos)
+        out.add(k, x, y)
+        _member_anchor(out, c.id, i, len(kids), Anchor(x, y, k.w, k.h, "rect", ctx.src(child_path(ctx, path, i))))
         pos += (k.w if horizontal else k.h) + gap
     if c.id:
         out.anchors[c.id] = Anchor(0, 0, out.w, out.h, "rect", ctx.src(path))
     return out
+
+
+def _member_anchor(out: Block, ident: str | None, i: int, n: int, a: Anchor) -> None:
+    """A container's members as edge ends: `<id>.<i>`, `<id>.first`, `<id>.last`."""
+    if not ident:
+        return
+    out.anchors[f"{ident}.{i}"] = a
+    if i == 0:
+        out.anchors[f"{ident}.first"] = a
+    if i == n - 1:
+        out.anchors[f"{ident}.last"] = a
 
 
 def _share_panel_size(c: Container, kids: list[Block], path: tuple, ctx: Ctx, horizontal: bool) -> list[Block]:
@@ -163,6 +176,8 @@ def _tiers(c: Container, kids: list[Block], path: tuple, ctx: Ctx, horizontal: b
         else:
             ox, oy = _cross(c.align, cw, k.w), (ch - k.h) / 2
         out.add(k, dx + x + ox, dy + y + oy)
+        _member_anchor(out, c.id, i, len(kids), Anchor(dx + x + ox, dy + y + oy, k.w, k.h, "rect",
+                                                        ctx.src(child_path(ctx, path, i))))
     if c.id:
         out.anchors[c.id] = Anchor(0, 0, out.w, out.h, "rect", ctx.src(path))
     return out
@@ -217,10 +232,13 @@ def layout_grid(g: Grid, path: tuple, ctx: Ctx, min_w: float = 0, min_h: float =
     h = sum(row_h) + gap * (len(row_h) - 1)
     out = Block(max(w, min_w), max(h, min_h))
     y = 0.0
-    for r, rh in zip(rows, row_h, strict=True):
+    for ri, (r, rh) in enumerate(zip(rows, row_h, strict=True)):
         x = 0.0
         for j, k in enumerate(r):
             out.add(k, x + (col_w[j] - k.w) / 2, y + (rh - k.h) / 2)
+            i = ri * n + j
+            _member_anchor(out, g.id, i, len(kids), Anchor(x + (col_w[j] - k.w) / 2, y + (rh - k.h) / 2, k.w, k.h,
+                                                           "rect", ctx.src(child_path(ctx, path, i))))
             x += col_w[j] + gap
         y += rh + gap
     if g.id:

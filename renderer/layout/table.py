@@ -112,7 +112,7 @@ def layout_table(el: Table, path: tuple, ctx: Ctx, min_w: float = 0, min_h: floa
         elif c.text and c.block is not None:
             bx = {"start": x + pad, "center": x + (w - c.block.w) / 2, "end": x + w - pad - c.block.w}[c.align]
             kids += c.block.moved(bx, y + (h - c.block.h) / 2).items
-        canvas.add(Group(tuple(kids), meta))
+        canvas.add(Group(tuple(kids), replace(meta, parts=(f"r{c.row}c{c.col}", f"r{c.row}", f"c{c.col}"))))
 
     _legend(el, path, ctx, canvas, cells, xs[-1], ys[-1])
     if el.title is not None:

@@ -7,6 +7,7 @@ same measured size: wide enough for the widest shown value and column header.
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 from typing import Any
 
 from ..scene import Ellipse, Group, Line, Meta, Prim, Rect, Style
@@ -166,7 +167,9 @@ def layout_tensor(el: Tensor, path: tuple, ctx: Ctx, min_w: float = 0, min_h: fl
             tw = measure(ctx, text, fs)
             kids += script_runs(split_scripts(text), x + (cw - tw) / 2, y + ch / 2 + 0.32 * fs, fs,
                                 ctx.color(trole), 400, font, tmeta, lambda part, size: measure(ctx, part, size))
-        c.add(Group(tuple(kids), meta))
+        i, j = rows[r], cols[k]
+        parts = (f"r{i}c{j}", f"r{i}", f"c{j}") if kind == "tensor-cell" and i is not None and j is not None else ()
+        c.add(Group(tuple(kids), replace(meta, parts=parts)))
 
     _structure(el, path, ctx, c, rows, cols, cw, ch, W, H, rgroup, cgroup)
     _highlights(el, path, ctx, c, rows, cols, cw, ch)

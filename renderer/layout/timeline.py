@@ -206,7 +206,7 @@ def _draw_lane(el: Timeline, path: tuple, ctx: Ctx, c: Canvas, li: int, items: l
     for it in boxes:
         ip = lp + ("items", it.k)
         x0, x1 = edges(it)
-        meta = Meta(el.id, it.role, ctx.src(ip), "timeline-step")
+        meta = Meta(el.id, it.role, ctx.src(ip), "timeline-step", (f"s{it.k}",))
         style = Style(fill=ctx.color(it.role), stroke=ctx.color("text-soft") if it.model.dashed else None,
                       stroke_width=1.2, dash=(4, 3) if it.model.dashed else None)
         rect = Rect(x0, cy - core_h / 2, x1 - x0, core_h, ctx.theme.stroke["radius"] * 0.6, style, meta)
@@ -225,7 +225,7 @@ def _draw_lane(el: Timeline, path: tuple, ctx: Ctx, c: Canvas, li: int, items: l
         ip = lp + ("items", it.k)
         x = X(it.t0)
         side, level = placed[it.k]
-        meta = Meta(el.id, it.role, ctx.src(ip), "timeline-event")
+        meta = Meta(el.id, it.role, ctx.src(ip), "timeline-event", (f"s{it.k}",))
         if side < 0:
             ly = side_y[-1] - offsets[side, level] - it.label.h
             stem_end = ly + it.label.h

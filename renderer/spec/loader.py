@@ -23,7 +23,10 @@ from .schema import schema_problems
 from .yamlpos import Located, load_yaml
 
 CONTAINERS = ("row", "column", "grid", "panel")
-NODE_KINDS = ("tree", "graph")  # kinds whose nodes can be edge ends as `<element id>.<node id>`
+# kinds whose parts can be edge ends as `<element id>.<part>`: tree and graph nodes, tensor cells, rows and
+# columns (r3c2, r3, c2), chart bars (bar2, s1.bar2), table cells, timeline items (s4), container members
+# (0, 1, …, first, last); the part is checked at layout, where the parts are known
+NODE_KINDS = ("tree", "graph", "tensor", "chart", "table", "timeline", "row", "column", "grid", "panel")
 
 
 @dataclass

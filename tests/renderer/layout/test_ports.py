@@ -1,0 +1,93 @@
+"""Edges end at parts of an element: a tensor row, a chart bar, a table cell, a tree node, a member."""
+
+from __future__ import annotations
+
+import pytest
+from _helpers import kind
+
+from renderer.scene import Line, bbox
+from renderer.spec.errors import SpecError
+
+
+def ends(scene) -> list[tuple[tuple[float, float], tuple[float, float]]]:
+    return [(ln.points[0], ln.points[-1]) for ln in kind(scene, "edge", Line) if (ln.meta.id or "").startswith("edge-")]
+
+
+def on_outline(pt, box, tol: float = 0.6) -> bool:
+    x, y = pt
+    x0, y0, x1, y1 = box
+    inside = x0 - tol <= x <= x1 + tol and y0 - tol <= y <= y1 + tol
+    return inside and min(abs(x - x0), abs(x - x1), abs(y - y0), abs(y - y1)) <= tol
+
+
+def union(boxes):
+    return (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
+
+
+TENSOR = ("  row:\n    gap: 60\n    items:\n      - box: {id: src, text: gather}\n"
+          "      - tensor: {id: t, values: [[1, 2, 3], [4, 5, 6], [7, 8, 9], [1, 1, 1]]}\n")
+
+
+def spec_with(write_spec, body: str, edges: str, lang: str = "en"):
+    from renderer.bind import bind
+    from renderer.layout import layout
+    from renderer.layout.theme import load_theme
+    from renderer.spec.loader import load
+
+    path = write_spec("id: t\nchapter: test\ntitle: T\nbody:\n" + body + "edges:\n" + edges)
+    return layout(bind(load(path)).for_lang(lang), load_theme())
+
+
+def test_an_edge_ends_on_a_tensor_row_not_on_the_whole_tensor(write_spec):
+    for lang in ("en", "zh"):
+        s = spec_with(write_spec, TENSOR, "  - {from: src, to: t.r2}\n", lang)
+        row2 = union([bbox(g) for g in kind(s, "tensor-cell") if "r2" in g.meta.parts])
+        whole = union([bbox(g) for g in kind(s, "tensor-cell") if g.meta.parts])
+        (_, end), = ends(s)
+        assert on_outline(end, row2)
+        assert abs(end[1] - (row2[1] + row2[3]) / 2) < 0.6  # centred on the side it uses
+        assert row2 != whole
+        assert s.anchors["t.r2"] == pytest.approx((row2[0], row2[1], row2[2] - row2[0], row2[3] - row2[1]))
+
+
+def test_an_edge_ends_on_a_chart_bar(write_spec):
+    body = ("  column:\n    gap: 50\n    items:\n      - box: {id: note, text: the pick}\n"
+            "      - chart: {id: c, kind: bar, x: {categories: [a, b, c, d]},\n"
+            "               series: [{values: [0.1, 0.5, 0.3, 0.1]}]}\n")
+    s = spec_with(write_spec, body, "  - {from: note, to: c.bar2}\n")
+    bars = [p for p in kind(s, "chart-bar")]
+    third = bbox(next(b for b in bars if "bar2" in b.meta.parts))
+    (_, end), = ends(s)
+    assert on_outline(end, third) and abs(end[0] - (third[0] + third[2]) / 2) < 0.6
+
+
+def test_an_edge_ends_on_a_table_cell_and_on_a_container_member(write_spec):
+    body = ("  row:\n    gap: 60\n    items:\n"
+            "      - column: {id: col, gap: 30, items: [{box: A}, {box: B}, {box: C}]}\n"
+            "      - table: {id: tb, rows: [[x, y], [z, w]]}\n")
+    s = spec_with(write_spec, body, "  - {from: col.last, to: tb.r1c1}\n  - {from: col.first, to: tb.r0c0}\n")
+    cells = {p.meta.parts[0]: bbox(p) for p in kind(s, "table-cell") if p.meta.parts}
+    boxes = sorted((bbox(g) for g in kind(s, "box") if g.meta.kind == "box"), key=lambda b: b[1])
+    (a0, a1), (b0, b1) = ends(s)
+    assert on_outline(a1, cells["r1c1"]) and on_outline(b1, cells["r0c0"])
+    assert on_outline(a0, boxes[-1]) and on_outline(b0, boxes[0])
+
+
+def test_an_edge_ends_on_a_tree_node(write_spec):
+    body = ("  row:\n    gap: 60\n    items:\n      - box: {id: q, text: query}\n"
+            "      - tree: {id: tr, root: {id: r, label: root,\n"
+            "               children: [{id: k, label: kid}, {id: m, label: other}]}}\n")
+    s = spec_with(write_spec, body, "  - {from: q, to: tr.m}\n")
+    (_, end), = ends(s)
+    assert on_outline(end, tuple(_xyxy(s.anchors["tr.m"])))
+
+
+def _xyxy(a):
+    return (a[0], a[1], a[0] + a[2], a[1] + a[3])
+
+
+def test_an_unknown_part_is_a_located_error_listing_the_parts(write_spec):
+    with pytest.raises(SpecError) as e:
+        spec_with(write_spec, TENSOR, "  - {from: src, to: t.r9}\n")
+    msg = str(e.value.problems[0])
+    assert "s.yaml:11:21: error: edge to unknown node 't.r9'" in msg and "t.r3c2" in msg
