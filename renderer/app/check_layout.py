@@ -123,16 +123,23 @@ def _inside(a: Box, b: Box, tol: float = 1.0) -> bool:
 
 
 def near_alignment(scene: Scene) -> list[Finding]:
-    """Parts stacked or side by side whose centres or edges nearly, but not quite, line up."""
+    """Parts stacked or side by side whose centres or edges nearly, but not quite, line up.
+
+    Only parts in the same panel (or both outside any) are compared: parts of different panels are
+    placed by different containers, and the panels themselves are compared with each other.
+    """
     blocks = _blocks(scene)
+    panels = [bb for p, bb in blocks if p.meta.kind == "panel"]
+    home = {id(p): _home(bb, panels) for p, bb in blocks}
     out = []
     for axis, names in ((0, ("left edges", "centres", "right edges")), (1, ("tops", "centres", "bottoms"))):
         lo, hi = (0, 2) if axis == 0 else (1, 3)  # the coordinates compared
         plo, phi = (1, 3) if axis == 0 else (0, 2)  # the stacking direction
         for a, ba in blocks:
             for b, bb in blocks:
-                if a is b or _inside(ba, bb) or _inside(bb, ba) or (a.meta.id and a.meta.id == b.meta.id):
-                    continue  # nested, or two nodes of one tree or graph (placed by its own layout)
+                if a is b or _inside(ba, bb) or _inside(bb, ba) or (a.meta.id and a.meta.id == b.meta.id) \
+                        or home[id(a)] != home[id(b)]:
+                    continue  # nested, two nodes of one tree or graph (placed by its own layout), other panels
                 wa, wb = ba[hi] - ba[lo], bb[hi] - bb[lo]
                 if min(wa, wb) < COMPARABLE * max(wa, wb):
                     continue  # a small part beside a large one: not meant to share an edge or centre
@@ -149,6 +156,12 @@ def near_alignment(scene: Scene) -> list[Finding]:
                                 f"'{_name(a)}' and '{_name(b)}' are {how} but their {names[k]} differ by "
                                 f"{diffs[k]:.1f} px (expected equal, or at least {NEAR[1]:.0f} px apart)"))
     return out
+
+
+def _home(b: Box, panels: list[Box]) -> Box | None:
+    """The smallest panel holding a part (other than the part itself)."""
+    holders = [p for p in panels if p != b and _inside(b, p)]
+    return min(holders, key=lambda p: (p[2] - p[0]) * (p[3] - p[1])) if holders else None
 
 
 def _between(blocks, ba: Box, bb: Box, plo: int, phi: int, lo: int, hi: int) -> bool:
@@ -255,7 +268,7 @@ def arrow_clearance(scene: Scene) -> list[Finding]:
                     continue
                 d = min(_dist(tip, bbox(t)), _dist(base, bbox(t)), _dist(((tip[0] + base[0]) / 2,
                                                                           (tip[1] + base[1]) / 2), bbox(t)))
-                if d < ARROW_CLEARANCE:
+                if d < ARROW_CLEARANCE - 0.05:
                     out.append(("arrow-near-text", line.meta.src, f"arrowhead {d:.1f} px from the text "
                                                                   f"'{t.text[:30]}' (expected at least "
                                                                   f"{ARROW_CLEARANCE:.0f} px)"))

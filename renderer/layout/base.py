@@ -158,6 +158,7 @@ def layout_element(el: Element, path: tuple, ctx: Ctx, min_w: float = 0.0, min_h
     return block
 
 
+PART_PAD = 4.0  # px between a part (a tensor row with its header, a bar with its value label) and an edge end
 PART_KINDS = ("tensor", "chart", "table", "timeline")  # kinds whose primitives name parts edges can end at
 
 
@@ -170,8 +171,9 @@ def part_anchors(block: Block, ident: str, src: str | None) -> None:
             cur = boxes.get(part)
             boxes[part] = list(b) if cur is None else [min(cur[0], b[0]), min(cur[1], b[1]),
                                                           max(cur[2], b[2]), max(cur[3], b[3])]
-    for part, (x0, y0, x1, y1) in boxes.items():
-        block.anchors.setdefault(f"{ident}.{part}", Anchor(x0, y0, x1 - x0, y1 - y0, "rect", src))
+    for part, (x0, y0, x1, y1) in boxes.items():  # a little outside: arrowheads keep clear of the part's text
+        block.anchors.setdefault(f"{ident}.{part}", Anchor(x0 - PART_PAD, y0 - PART_PAD, x1 - x0 + 2 * PART_PAD,
+                                                           y1 - y0 + 2 * PART_PAD, "rect", src))
 
 
 def content_path(el: Element, path: tuple) -> tuple:

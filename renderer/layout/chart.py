@@ -459,7 +459,8 @@ def _bars(el: Chart, path: tuple, ctx: Ctx, c: Canvas, series: list[_S], band: B
             c.add(r)
             obstacles.append(bbox(r))
             if vlabels[s.i]:
-                lm = Meta(el.id, "text", ctx.src(sp + ("labels",)), "chart-value")
+                lm = Meta(el.id, "text", ctx.src(sp + ("labels",)), "chart-value",  # part of its bar, for edges
+                          (f"bar{k}", f"s{j}.bar{k}") if j == 0 else (f"s{j}.bar{k}",))
                 s_ = vlabels[s.i][k]
                 if horiz:
                     t = c.text(s_, p + LABEL_GAP if v >= 0 else p - LABEL_GAP, c0 + bw / 2, fs, "text",

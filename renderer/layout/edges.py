@@ -7,6 +7,7 @@ import math
 from ..scene import Line, Meta, Prim, Rect, Style
 from ..spec.models import Edge
 from .base import Anchor, Ctx
+from .bus import bus_groups, bus_routes, junction
 from .geometry import clip_segment
 
 Side = str
@@ -57,23 +58,28 @@ def _clip_to_border(a: Anchor, toward: Pt) -> Pt:
     return (cx + dx * t, cy + dy * t)
 
 
-def route(a: Anchor, b: Anchor, e: Edge, obstacles: list[Anchor] = ()) -> list[Pt]:
+SIDES = ("top", "bottom", "left", "right")
+
+
+def route(a: Anchor, b: Anchor, e: Edge, obstacles: list[Anchor] = (), from_sides: tuple[str, ...] = SIDES,
+          to_sides: tuple[str, ...] = SIDES) -> list[Pt]:
     """The edge's points from a's border to b's: the candidate route crossing fewest other boxes.
 
     Candidates are the preferred sides (from the relative position, or as the spec fixes them) and
     every other pair of sides; a route's cost is 10 000 per box it crosses plus its length, with a small
     bonus for the preferred route, so a clean direct route wins and a crossing one is avoided.
+    `from_sides`/`to_sides` limit the sides an end may use (a part of an element: only its outer sides).
     """
     if _same(a, b):
         return _self_loop(a, e.from_side if e.from_side != "auto" else "right")
     others = [o for o in obstacles if not (_same(o, a) or _same(o, b) or _inside(a, o) or _inside(b, o))]
     first = _route(a, b, e, e.from_side, e.to_side, others)
-    if e.route == "straight" or not others or _crossings(first, others) == 0:
+    allowed = _side(first[0], a) in from_sides and _side(first[-1], b) in to_sides
+    if allowed and (e.route == "straight" or not others or _crossings(first, others) == 0):
         return first
-    sides = ("top", "bottom", "left", "right")
-    best, best_cost = first, _cost(first, others) - 50
-    for sa in ([e.from_side] if e.from_side != "auto" else sides):
-        for sb in ([e.to_side] if e.to_side != "auto" else sides):
+    best, best_cost = first, (_cost(first, others) - 50) if allowed else math.inf
+    for sa in ([e.from_side] if e.from_side != "auto" else from_sides):
+        for sb in ([e.to_side] if e.to_side != "auto" else to_sides):
             pts = _route(a, b, e, sa, sb, others)
             if _enters_wrong_way(pts, a, b):
                 continue
@@ -81,6 +87,26 @@ def route(a: Anchor, b: Anchor, e: Edge, obstacles: list[Anchor] = ()) -> list[P
             if c < best_cost:
                 best, best_cost = pts, c
     return best
+
+
+def _side(pt: Pt, a: Anchor) -> str:
+    """The side of `a` a port point lies on."""
+    d = {"top": abs(pt[1] - a.y), "bottom": abs(pt[1] - a.y - a.h), "left": abs(pt[0] - a.x),
+         "right": abs(pt[0] - a.x - a.w)}
+    return min(d, key=lambda k: d[k])
+
+
+def outer_sides(name: str, anchors: dict[str, Anchor]) -> tuple[str, ...]:
+    """The sides of a part (`elem.part`) that lie on its element's outline: an edge reaching the part from
+    any other side would run through the element's other parts. Any side for a whole element."""
+    head = name.rsplit(".", 1)[0]
+    if "." not in name or head not in anchors or name not in anchors:
+        return SIDES
+    p, w = anchors[name], anchors[head]
+    tol = 2 * 4.0 + 1  # the part's padding plus a pixel
+    out = tuple(s for s, ok in (("top", p.y - w.y <= tol), ("bottom", w.y + w.h - p.y - p.h <= tol),
+                                ("left", p.x - w.x <= tol), ("right", w.x + w.w - p.x - p.w <= tol)) if ok)
+    return out or SIDES
 
 
 def _self_loop(a: Anchor, side: str, out: float = 26) -> list[Pt]:
@@ -208,7 +234,17 @@ def _dedupe(pts: list[Pt]) -> list[Pt]:
 def draw_edges(edges: list[Edge], anchors: dict[str, Anchor], obstacles: list[Anchor], ctx: Ctx,
                srcs: list[str | None]) -> list[Prim]:
     """Route every edge, then place labels clear of boxes and of the other edges' lines."""
-    routes = [route(anchors[e.from_], anchors[e.to], e, obstacles) for e in edges]
+    buses = bus_groups(edges)
+    in_bus = {i for _kind, ids in buses for i in ids}
+    routes = [[] if i in in_bus else route(anchors[e.from_], anchors[e.to], e, obstacles,
+                                           outer_sides(e.from_, anchors), outer_sides(e.to, anchors))
+              for i, e in enumerate(edges)]
+    dots: list[Prim] = []
+    for kind, ids in buses:
+        member_routes, joins = bus_routes(kind, ids, edges, anchors)
+        for i, pts in member_routes.items():
+            routes[i] = pts
+        dots += [junction(pt, ctx.color(edges[ids[0]].role), srcs[ids[0]], f"edge-{ids[0]}") for pt in joins]
     out: list[Prim] = []
     labels: list[Prim] = []
     placed: list[Anchor] = []
@@ -230,7 +266,7 @@ def draw_edges(edges: list[Edge], anchors: dict[str, Anchor], obstacles: list[An
         labels.append(Rect(bx - 3, by, block.w + 6, block.h, 3, Style(fill=ctx.color("white")),
                            Meta(f"edge-{i}", "white", srcs[i], "edge-label-bg")))
         labels += block.moved(bx, by).items
-    return out + labels  # labels last: drawn over every line
+    return out + dots + labels  # labels last: drawn over every line
 
 
 def _segment_box(p: Pt, q: Pt) -> Anchor:

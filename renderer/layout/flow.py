@@ -6,7 +6,7 @@ import math
 
 from ..scene import Ellipse, Group, Meta, Rect, Style
 from ..spec.models import Box, Container, Grid, Panel, Spacer, TextEl
-from .base import Anchor, Block, Ctx, child_path, layout_element, register
+from .base import Anchor, Block, Ctx, child_path, content_path, layout_element, register
 
 
 @register("box")
@@ -102,6 +102,8 @@ def _stack(c: Container, path: tuple, ctx: Ctx, horizontal: bool, min_w: float, 
     if c.wrap is not None and len(kids) > 1:
         return _tiers(c, kids, path, ctx, horizontal, gap, min_w, min_h)
     kids = _share_panel_size(c, kids, path, ctx, horizontal)
+    if c.tracks and not horizontal:
+        kids = _on_tracks(c, kids, path, ctx)
     if c.align == "stretch" and kids:
         if horizontal:
             kids = _children(c, path, ctx, 0, max(max(k.h for k in kids), min_h))
@@ -136,6 +138,37 @@ def _member_anchor(out: Block, ident: str | None, i: int, n: int, a: Anchor) -> 
         out.anchors[f"{ident}.first"] = a
     if i == n - 1:
         out.anchors[f"{ident}.last"] = a
+
+
+def _on_tracks(c: Container, kids: list[Block], path: tuple, ctx: Ctx) -> list[Block]:
+    """The row children of a column re-laid on shared column tracks: item j of every row gets the widest
+    item j's width (boxes and tensors take it as their minimum width), and every row the widest gap."""
+    rows = [i for i, el in enumerate(c.items) if el.row is not None]
+    if len(rows) < 2:
+        return kids
+    items = {i: [layout_element(el, child_path(ctx, content_path(c.items[i], child_path(ctx, path, i)), j), ctx)
+                 for j, el in enumerate(c.items[i].row.items)] for i in rows}
+    ncols = max(len(v) for v in items.values())
+    widths = [max(v[j].w for v in items.values() if j < len(v)) for j in range(ncols)]
+    gap = max(ctx.sp("gap") if c.items[i].row.gap is None else c.items[i].row.gap for i in rows)
+    out = list(kids)
+    for i in rows:
+        row = c.items[i].row
+        rpath = content_path(c.items[i], child_path(ctx, path, i))
+        cells = [layout_element(el, child_path(ctx, rpath, j), ctx, widths[j], 0) for j, el in enumerate(row.items)]
+        h = max(k.h for k in cells)
+        block = Block(sum(widths) + gap * (ncols - 1), h)
+        x = 0.0
+        for j, k in enumerate(cells):
+            y = _cross(row.align, h, k.h)
+            block.add(k, x + (widths[j] - k.w) / 2, y)
+            _member_anchor(block, row.id, j, len(cells), Anchor(x + (widths[j] - k.w) / 2, y, k.w, k.h, "rect",
+                                                                 ctx.src(child_path(ctx, rpath, j))))
+            x += widths[j] + gap
+        if row.id:
+            block.anchors[row.id] = Anchor(0, 0, block.w, block.h, "rect", ctx.src(rpath))
+        out[i] = block
+    return out
 
 
 def _share_panel_size(c: Container, kids: list[Block], path: tuple, ctx: Ctx, horizontal: bool) -> list[Block]:

@@ -178,8 +178,9 @@ def layout_tensor(el: Tensor, path: tuple, ctx: Ctx, min_w: float = 0, min_h: fl
     hm = Meta(el.id, "text-soft", ctx.src(path + ("col_headers",)), "tensor-header")
     top = 0.0
     if chh:
-        for k, t in enumerate(col_head):
-            c.text(t, k * cw + cw / 2, -HEADER_GAP, fs, "text-soft", "middle", "bottom", meta=hm)
+        for k, t in enumerate(col_head):  # a header belongs to its column (an edge to the column ends past it)
+            c.text(t, k * cw + cw / 2, -HEADER_GAP, fs, "text-soft", "middle", "bottom",
+                   meta=replace(hm, parts=(f"c{cols[k]}",) if cols[k] is not None else ()))
         top = -HEADER_GAP - lh
     if el.col_groups:
         top = _group_labels(el, path, ctx, c, el.col_groups, cols, cgroup, cw, top, horizontal=True)
@@ -190,7 +191,8 @@ def layout_tensor(el: Tensor, path: tuple, ctx: Ctx, min_w: float = 0, min_h: fl
             if rows[r] is None:
                 c.add(*_dots(ELLIPSIS_V, -HEADER_GAP - 5, r * ch + ch / 2, ctx.color("text-soft"), rm))
             else:
-                c.text(t, -HEADER_GAP - 2, r * ch + ch / 2, fs, "text-soft", "end", "middle", meta=rm)
+                c.text(t, -HEADER_GAP - 2, r * ch + ch / 2, fs, "text-soft", "end", "middle",
+                       meta=replace(rm, parts=(f"r{rows[r]}",)))
         left = -HEADER_GAP - 2 - max(measure(ctx, t, fs) for t in row_head)
         if el.row_title is not None:  # in the corner: on the column headers' line, else above the rows
             c.text(ctx.t(el.row_title), -HEADER_GAP - 2, -HEADER_GAP if chh else top - HEADER_GAP / 2, fs,

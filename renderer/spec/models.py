@@ -82,6 +82,10 @@ class Container(Strict):
         None, description="Break a row into this many tiers (a column into this many side-by-side columns) "
         "sharing one grid of cells; `auto` picks the count that brings the part closest to a 16:10 slide.")
 
+    tracks: bool = Field(False, description="In a column (or a column panel): the rows in it share one set of "
+                         "column widths and one gap, so their items line up column for column (a token row, "
+                         "the logits under it and the bars under those).")
+
     @model_validator(mode="after")
     def _wrap_range(self) -> Container:
         if isinstance(self.wrap, int) and not 1 <= self.wrap <= 50:
@@ -202,6 +206,8 @@ class Edge(Strict):
     from_side: Literal["auto", "top", "bottom", "left", "right"] = "auto"
     to_side: Literal["auto", "top", "bottom", "left", "right"] = "auto"
     role: Role = Field("arrow", description="Line colour role.")
+    bus: bool = Field(False, description="Join the bus edges that share this edge's target (fan-in) or, "
+                                         "failing that, its source (fan-out) into one trunk with junction dots.")
 
 
 class Diagram(Strict):

@@ -41,13 +41,14 @@ def spec_with(write_spec, body: str, edges: str, lang: str = "en"):
 def test_an_edge_ends_on_a_tensor_row_not_on_the_whole_tensor(write_spec):
     for lang in ("en", "zh"):
         s = spec_with(write_spec, TENSOR, "  - {from: src, to: t.r2}\n", lang)
-        row2 = union([bbox(g) for g in kind(s, "tensor-cell") if "r2" in g.meta.parts])
-        whole = union([bbox(g) for g in kind(s, "tensor-cell") if g.meta.parts])
+        cells = union([bbox(g) for g in kind(s, "tensor-cell") if "r2" in g.meta.parts])
+        row2 = _xyxy(s.anchors["t.r2"])
+        assert row2 == pytest.approx((cells[0] - 4, cells[1] - 4, cells[2] + 4, cells[3] + 4))  # with a margin
         (_, end), = ends(s)
         assert on_outline(end, row2)
         assert abs(end[1] - (row2[1] + row2[3]) / 2) < 0.6  # centred on the side it uses
-        assert row2 != whole
-        assert s.anchors["t.r2"] == pytest.approx((row2[0], row2[1], row2[2] - row2[0], row2[3] - row2[1]))
+        whole = _xyxy(s.anchors["t"])
+        assert row2[3] - row2[1] < (whole[3] - whole[1]) / 2
 
 
 def test_an_edge_ends_on_a_chart_bar(write_spec):
@@ -55,8 +56,9 @@ def test_an_edge_ends_on_a_chart_bar(write_spec):
             "      - chart: {id: c, kind: bar, x: {categories: [a, b, c, d]},\n"
             "               series: [{values: [0.1, 0.5, 0.3, 0.1]}]}\n")
     s = spec_with(write_spec, body, "  - {from: note, to: c.bar2}\n")
-    bars = [p for p in kind(s, "chart-bar")]
-    third = bbox(next(b for b in bars if "bar2" in b.meta.parts))
+    bar = bbox(next(b for b in kind(s, "chart-bar") if "bar2" in b.meta.parts))
+    third = _xyxy(s.anchors["c.bar2"])
+    assert third[0] == pytest.approx(bar[0] - 4) and third[3] == pytest.approx(bar[3] + 4)
     (_, end), = ends(s)
     assert on_outline(end, third) and abs(end[0] - (third[0] + third[2]) / 2) < 0.6
 
@@ -66,7 +68,7 @@ def test_an_edge_ends_on_a_table_cell_and_on_a_container_member(write_spec):
             "      - column: {id: col, gap: 30, items: [{box: A}, {box: B}, {box: C}]}\n"
             "      - table: {id: tb, rows: [[x, y], [z, w]]}\n")
     s = spec_with(write_spec, body, "  - {from: col.last, to: tb.r1c1}\n  - {from: col.first, to: tb.r0c0}\n")
-    cells = {p.meta.parts[0]: bbox(p) for p in kind(s, "table-cell") if p.meta.parts}
+    cells = {k.split(".", 1)[1]: _xyxy(v) for k, v in s.anchors.items() if k.startswith("tb.")}
     boxes = sorted((bbox(g) for g in kind(s, "box") if g.meta.kind == "box"), key=lambda b: b[1])
     (a0, a1), (b0, b1) = ends(s)
     assert on_outline(a1, cells["r1c1"]) and on_outline(b1, cells["r0c0"])
@@ -91,3 +93,51 @@ def test_an_unknown_part_is_a_located_error_listing_the_parts(write_spec):
         spec_with(write_spec, TENSOR, "  - {from: src, to: t.r9}\n")
     msg = str(e.value.problems[0])
     assert "s.yaml:11:21: error: edge to unknown node 't.r9'" in msg and "t.r3c2" in msg
+
+
+BUS = ("  column:\n    gap: 60\n    items:\n"
+       "      - row: {gap: 30, items: [{box: {id: g1, text: grad 1}}, {box: {id: g2, text: grad 2}},"
+       " {box: {id: g3, text: grad 3}}, {box: {id: g4, text: grad 4}}]}\n"
+       "      - box: {id: sum, text: sum}\n")
+
+
+def test_fan_in_of_four_items_through_a_bus(write_spec):
+    from renderer.scene import Ellipse
+
+    edges = "".join(f"  - {{from: g{i}, to: sum, bus: true}}\n" for i in range(1, 5))
+    for lang in ("en", "zh"):
+        s = spec_with(write_spec, BUS, edges, lang)
+        routes = [ln.points for ln in kind(s, "edge", Line)]
+        assert len(routes) == 4
+        sums = s.anchors["sum"]
+        tip = (sums[0] + sums[2] / 2, sums[1])
+        assert all(abs(r[-1][0] - tip[0]) < 0.01 and abs(r[-1][1] - tip[1]) < 0.01 for r in routes)  # one entry
+        trunk_y = {round(r[-2][1], 2) for r in routes}
+        assert len(trunk_y) == 1  # every member meets the same trunk
+        for i, r in enumerate(sorted(routes, key=lambda r: r[0][0]), 1):
+            g = s.anchors[f"g{i}"]
+            assert abs(r[0][0] - (g[0] + g[2] / 2)) < 0.01 and abs(r[0][1] - (g[1] + g[3])) < 0.01  # bottom centre
+        dots = [d for d in kind(s, "edge-junction") if isinstance(d, Ellipse)]
+        # T-junctions: the two inner stubs and the trunk's exit into `sum` (the outer stubs are corners)
+        assert len(dots) == 3 and all(abs(d.cy - next(iter(trunk_y))) < 0.01 for d in dots)
+
+
+def test_without_bus_the_same_edges_are_routed_one_by_one(write_spec):
+    edges = "".join(f"  - {{from: g{i}, to: sum}}\n" for i in range(1, 5))
+    s = spec_with(write_spec, BUS, edges)
+    assert not kind(s, "edge-junction")
+    assert len({tuple(ln.points[-1]) for ln in kind(s, "edge", Line)}) > 1  # separate ports or routes
+
+
+def test_fan_out_from_one_source_through_a_bus(write_spec):
+    body = ("  column:\n    gap: 60\n    items:\n      - box: {id: src, text: policy}\n"
+            "      - row: {gap: 30, items: [{box: {id: a, text: A}}, {box: {id: b, text: B}},"
+            " {box: {id: c, text: C}}]}\n")
+    s = spec_with(write_spec, body, "".join(f"  - {{from: src, to: {t}, bus: true}}\n" for t in "abc"))
+    routes = [ln.points for ln in kind(s, "edge", Line)]
+    src = s.anchors["src"]
+    assert all(abs(r[0][1] - (src[1] + src[3])) < 0.01 and abs(r[0][0] - (src[0] + src[2] / 2)) < 0.01
+               for r in routes)
+    for t in "abc":
+        a = s.anchors[t]
+        assert any(abs(r[-1][0] - (a[0] + a[2] / 2)) < 0.01 and abs(r[-1][1] - a[1]) < 0.01 for r in routes)
