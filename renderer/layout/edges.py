@@ -84,9 +84,19 @@ def route(a: Anchor, b: Anchor, e: Edge, obstacles: list[Anchor] = (), from_side
             if _enters_wrong_way(pts, a, b):
                 continue
             c = _cost(pts, others)
-            if c < best_cost:
+            # two U-loops (same side at both ends) whose lengths differ by a few px, e.g. because the labels
+            # are longer in one language: the first in side order wins, so the loop keeps its side everywhere
+            tie = LOOP_TIE if sa == sb and _is_loop(best, a, b) else 0.0
+            if c < best_cost - tie:
                 best, best_cost = pts, c
     return best
+
+
+LOOP_TIE = 60.0  # px
+
+
+def _is_loop(pts: list[Pt], a: Anchor, b: Anchor) -> bool:
+    return len(pts) >= 2 and _side(pts[0], a) == _side(pts[-1], b)
 
 
 def _side(pt: Pt, a: Anchor) -> str:

@@ -141,3 +141,23 @@ def test_fan_out_from_one_source_through_a_bus(write_spec):
     for t in "abc":
         a = s.anchors[t]
         assert any(abs(r[-1][0] - (a[0] + a[2] / 2)) < 0.01 and abs(r[-1][1] - a[1]) < 0.01 for r in routes)
+
+
+LOOP = ("  column:\n    gap: 30\n    align: ALIGN\n    items:\n"
+        "      - box: {id: a, text: {en: collect experience, zh: 收集经验}}\n"
+        "      - box: {id: b, text: {en: compute advantages, zh: 计算优势函数和回报值}}\n"
+        "      - box: {id: c, text: {en: update, zh: 更新策略网络的全部参数}}\n")
+
+
+def test_a_feedback_loop_keeps_its_side_in_both_languages(write_spec):
+    edges = "  - {from: a, to: b}\n  - {from: b, to: c}\n  - {from: c, to: a, label: {en: next round, zh: 下一轮}}\n"
+    for align in ("start", "center", "end"):
+        sides = set()
+        for lang in ("en", "zh"):
+            s = spec_with(write_spec, LOOP.replace("ALIGN", align), edges, lang)
+            loop = next(ln for ln in kind(s, "edge", Line) if ln.meta.id == "edge-2")
+            a = s.anchors["a"]
+            x = loop.points[1][0]
+            assert len(loop.points) == 4 and (x < a[0] or x > a[0] + a[2])  # a U-loop beside the column
+            sides.add("left" if x < a[0] else "right")
+        assert len(sides) == 1, (align, sides)
