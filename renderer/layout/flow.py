@@ -140,6 +140,37 @@ def _member_anchor(out: Block, ident: str | None, i: int, n: int, a: Anchor) -> 
         out.anchors[f"{ident}.last"] = a
 
 
+CARD_STEP = 6.0  # px between the cards of a repeated panel
+
+
+def _card_stack(front: Block, p: Panel, path: tuple, ctx: Ctx, style: Style) -> Block:
+    """Two cards behind the panel, offset down-right: the block is one of many. The block keeps the front
+    card's size (the cards overhang its right and bottom by 2 × CARD_STEP), so it aligns by the front card."""
+    w, h = front.w, front.h
+    out = Block(w, h)
+    edge = Style(fill=style.fill, stroke=ctx.color("frame"), stroke_width=ctx.theme.stroke["width"])
+    for k in (2, 1):
+        out.items.append(Rect(k * CARD_STEP, k * CARD_STEP, w, h, ctx.theme.stroke["radius"], edge,
+                              Meta(p.id, p.role, ctx.src(path), "panel-card")))
+    out.add(front, 0, 0)
+    return out
+
+
+def _badge(out: Block, p: Panel, path: tuple, ctx: Ctx, w: float) -> None:
+    """The repeat count in a pill on the front card's top-right corner."""
+    meta = Meta(p.id, "emphasis", ctx.src(path + ("repeat",)), "panel-badge")
+    label = _badge_text(p, ctx, meta)
+    bh, bw = label.h + 6, label.w + 16
+    x, y = w - bw - 8, 8.0
+    out.items.append(Rect(x, y, bw, bh, bh / 2, Style(fill=ctx.color("emphasis")), meta))
+    out.add(label, x + 8, y + 3)
+
+
+def _badge_text(p: Panel, ctx: Ctx, meta: Meta | None = None) -> Block:
+    text = f"×{p.repeat}" if isinstance(p.repeat, int) else ctx.t(p.repeat)
+    return ctx.text_lines(text, ctx.size("small"), None, 700, "white", meta=meta)
+
+
 def _on_tracks(c: Container, kids: list[Block], path: tuple, ctx: Ctx) -> list[Block]:
     """The row children of a column re-laid on shared column tracks: item j of every row gets the widest
     item j's width (boxes and tensors take it as their minimum width), and every row the widest gap."""
@@ -294,14 +325,20 @@ def layout_panel(p: Panel, path: tuple, ctx: Ctx, min_w: float = 0, min_h: float
     if p.id:
         inner.anchors.pop(p.id, None)
     w = max(inner.w, title.w if title else 0) + 2 * pad
+    if p.repeat is not None:  # room for the badge beside the title
+        w = max(w, (title.w if title else 0) + 2 * pad + _badge_text(p, ctx).w + 16 + 8)
     h = inner.h + th + 2 * pad
     w, h = max(w, min_w), max(h, min_h)
     style = Style(fill=ctx.color(p.role), stroke=ctx.color("frame") if p.dashed else None,
                   stroke_width=ctx.theme.stroke["width"], dash=(4, 3) if p.dashed else None)
     out = Block(w, h, [Rect(0, 0, w, h, ctx.theme.stroke["radius"], style, meta)])
+    if p.repeat is not None:
+        out = _card_stack(out, p, path, ctx, style)
     if title:
         out.add(title, pad, pad)
     out.add(inner, (w - inner.w) / 2, pad + th)
+    if p.repeat is not None:
+        _badge(out, p, path, ctx, w)
     if p.id:
         out.anchors[p.id] = Anchor(0, 0, w, h, "rect", meta.src)
     return out

@@ -114,6 +114,9 @@ class Panel(Container):
     direction: Literal["row", "column"] = "column"
     role: Role = Field("panel", description="Background role.")
     dashed: bool = False
+    repeat: LocalText | int | None = Field(
+        None, description="A block repeated N times (a decoder layer × 24): drawn as a stack of cards with a "
+        "badge in its top-right corner showing this text (a number n shows as ×n).")
 
 
 class Spacer(Strict):

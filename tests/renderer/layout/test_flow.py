@@ -103,3 +103,20 @@ def test_three_stacked_rows_share_columns_in_both_languages(write_spec):
         assert not [f for f in near_alignment(s)], "nothing stacked nearly-but-not-quite aligned"
         untracked = scene_of(write_spec, TRACKS.replace("tracks: true", "tracks: false"), lang)
         assert near_alignment(untracked), "without tracks the rows are centred one by one and drift"
+
+
+def test_a_repeated_panel_is_a_stack_of_cards_with_a_count_badge(write_spec):
+    body = ("  column:\n    items:\n      - box: {id: inp, text: input}\n"
+            "      - panel: {id: layer, title: {en: Decoder layer, zh: 解码器层}, repeat: 24,"
+            " items: [{box: attention}, {box: MLP}]}\n")
+    for lang in ("en", "zh"):
+        s = scene_of(write_spec, body, lang)
+        front = next(p for p in kind(s, "panel", Rect) if p.meta.id == "layer")
+        cards = [p for p in kind(s, "panel-card", Rect)]
+        assert len(cards) == 2 and all(c.w == front.w and c.h == front.h and c.x > front.x for c in cards)
+        order = [p for p in s.items if p in cards or p is front]
+        assert order[-1] is front  # the cards are drawn behind the front card
+        badge = [t.text for t in kind(s, "panel-badge") if hasattr(t, "text")]
+        assert badge == ["×24"]
+        inp = s.anchors["inp"]
+        assert abs((inp[0] + inp[2] / 2) - (front.x + front.w / 2)) < 0.01  # aligned by the front card
