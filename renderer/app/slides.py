@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,6 +20,7 @@ from ..scene import Line, Meta, Rect, Scene, Style, Text
 from ..spec.errors import Problem, SpecError
 from ..spec.langs import LANGS
 from .chapters import chapter_title
+from .workers import process_pool
 
 SLIDE_W, SLIDE_H = 1280.0, 720.0  # px: PowerPoint's 16:9 default, 13.333 × 7.5 in
 MARGIN = 24.0
@@ -76,7 +76,7 @@ def prepare(paths: Sequence[Path], langs: Sequence[str], jobs: int | None = None
     if jobs <= 1 or len(paths) <= 1:
         results = [_prepare(str(p), langs) for p in paths]
     else:
-        with ProcessPoolExecutor(max_workers=min(jobs, len(paths))) as pool:
+        with process_pool(min(jobs, len(paths))) as pool:
             results = list(pool.map(_prepare, [str(p) for p in paths], [langs] * len(paths)))
     items = [r for r in results if isinstance(r, Item)]
     problems = [p for r in results if not isinstance(r, Item) for p in r]
