@@ -14,7 +14,7 @@ from ..layout.base import Anchor
 from ..layout.edges import segment_hits
 from ..layout.theme import Theme
 from ..scene import Ellipse, Group, Line, Path, Polygon, Prim, Rect, Scene, Text, bbox, walk
-from ..spec.errors import Problem
+from ..spec.errors import Problem, run_stage
 
 TOL = 1.0
 
@@ -158,14 +158,14 @@ def check_spec(path, langs=("en", "zh")) -> list[Problem]:
     from ..spec.loader import load
 
     theme = load_theme()
-    spec = load(path)
-    bound = bind(spec)
+    spec = run_stage(path, "load", load, path)
+    bound = run_stage(path, "bind", bind, spec)
     metrics = metrics_for(theme)
     out: list[Problem] = []
     for lang in langs:
-        scene = layout(bound.for_lang(lang), theme)
-        out += [Problem(p.file, p.line, p.col, f"[{lang}] {p.message}", p.severity)
-                for p in check_scene(scene, theme, spec.file, metrics.has_glyph)]
+        scene = run_stage(path, "layout", layout, bound.for_lang(lang), theme)
+        found = run_stage(path, "check", check_scene, scene, theme, spec.file, metrics.has_glyph)
+        out += [Problem(p.file, p.line, p.col, f"[{lang}] {p.message}", p.severity) for p in found]
     return sorted(set(out))
 
 

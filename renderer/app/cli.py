@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 
 from ..project import ROOT
-from ..spec.errors import SpecError
+from ..spec.errors import SpecError, internal_problem
 from ..spec.langs import LANGS
 from ..spec.printable import printable
 from .failures import CliError, error_line, os_error_text, output_folder
@@ -177,6 +177,8 @@ def cmd_check(args: argparse.Namespace) -> int:
             problems = check_spec(path, langs)
         except SpecError as e:
             problems = e.problems
+        except Exception as e:  # a bug outside the stages: this spec fails, the others are checked
+            problems = [internal_problem(path, "check", e)]
         for p in problems:
             _say(str(p))
         bad += bool(problems)
@@ -374,8 +376,6 @@ def main(argv: list[str] | None = None) -> int:
             import traceback
 
             traceback.print_exc()
-        from ..spec.errors import internal_problem
-
         _say(error_line(internal_problem("-", args.cmd, e).message))
         return 70
 
