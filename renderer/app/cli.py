@@ -125,7 +125,8 @@ def cmd_new(args: argparse.Namespace) -> int:
     try:
         path = new_spec(args.id, args.kind, args.chapter, args.specs)
     except StarterError as e:
-        raise CliError(str(e)) from None
+        _say(error_line(str(e)))
+        return 1
     except OSError as e:
         raise CliError(f"cannot write the new spec: {os_error_text(e)}") from None
     _say(f"wrote {printable(path)}")
@@ -197,7 +198,8 @@ def cmd_slides(args: argparse.Namespace) -> int:
     for p in res.problems:
         _say(printable(p))
     if args.chapter and not res.diagrams:
-        raise CliError(f"no diagrams in chapter '{args.chapter}' (expected a chapter id from `vizspec list`)")
+        _say(error_line(f"no diagrams in chapter '{args.chapter}' (expected a chapter id from `vizspec list`)"))
+        return 1
     _say(f"{len(res.written)} decks, {res.diagrams} diagrams, {len(res.problems)} problems "
          f"in {time.perf_counter() - t0:.2f} s → {printable(args.out)}")
     return 1 if res.problems else 0
