@@ -144,6 +144,9 @@ def cmd_diff(args: argparse.Namespace) -> int:
         raise CliError(f"diff {args.ref}: {e}") from None
     for it in items:
         _say(f"{it.status:9} {printable(it.id):40} {len(it.values):4} values changed  ({printable(it.reason)})")
+        for side in (it.before, it.after):
+            for p in side.get("problems") or []:
+                _say(f"  {printable(p)}")
     _say(f"{len(items)} diagram(s) compared → {printable(args.out / 'index.html')}")
     return 1 if any(it.status == "failed" for it in items) else 0
 
