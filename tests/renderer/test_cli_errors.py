@@ -289,3 +289,40 @@ def test_an_internal_error_outside_any_spec_is_one_line_not_a_traceback(monkeypa
     assert code == 70
     assert capsys.readouterr().err == ("vizspec: error: internal error in functions: ZeroDivisionError: division "
                                        "by zero\n")
+
+
+def test_validate_reports_an_internal_load_error_on_its_spec_and_validates_the_others(tmp_path: Path, monkeypatch,
+                                                                                        capsys):
+    from renderer.spec import loader
+
+    specs = tmp_path / "specs"
+    bad = good_spec(specs, "boom")
+    good_spec(specs, "fine")
+    real = loader.load
+
+    def load(path):
+        if Path(path).stem == "boom":
+            raise AttributeError("'NoneType' object has no attribute 'items'")
+        return real(path)
+
+    monkeypatch.setattr(loader, "load", load)
+    code = main(["validate", str(specs)])
+    assert code == 1
+    assert capsys.readouterr().err.splitlines() == [
+        f"{bad}:1:1: error: internal error in load: AttributeError: 'NoneType' object has no attribute 'items'",
+        "1 valid, 1 invalid"]
+
+
+def test_explain_reports_an_internal_bind_error_located(tmp_path: Path, monkeypatch, capsys):
+    import renderer.bind as bind_mod
+
+    spec = good_spec(tmp_path / "specs", "boom")
+
+    def bind(_spec, **_kw):
+        raise IndexError("list index out of range")
+
+    monkeypatch.setattr(bind_mod, "bind", bind)
+    code = main(["explain", str(spec)])
+    assert code == 1
+    err = capsys.readouterr().err
+    assert err == f"{spec}:1:1: error: internal error in bind: IndexError: list index out of range\n"
