@@ -8,6 +8,7 @@ of the attacker's choosing, and a line starting with `::` is a GitHub Actions wo
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
 
@@ -24,11 +25,22 @@ def _escape(ch: str) -> str:
     return f"\\x{n:02x}" if n < 0x100 else f"\\u{n:04x}" if n < 0x10000 else f"\\U{n:08x}"
 
 
+def _unsafe(ch: str) -> bool:
+    return unicodedata.category(ch) in _UNSAFE_CATEGORIES
+
+
 def printable(text: object) -> str:
     """`text` (made a str) with every unsafe character escaped, and a leading `::` defused as `\\x3a:`."""
     s = str(text)
     if not s.isprintable():  # fast path: most names are plain
-        s = "".join(_escape(c) if unicodedata.category(c) in _UNSAFE_CATEGORIES else c for c in s)
+        s = "".join(_escape(c) if _unsafe(c) else c for c in s)
     if s.lstrip().startswith("::"):
         s = _COMMAND.sub(r"\1\\x3a", s, count=1)
     return s
+
+
+def printable_json(text: str) -> str:
+    """JSON text (as `json.dumps(ensure_ascii=False)` writes it) with the same characters escaped, as JSON does."""
+    if text.isprintable():
+        return text
+    return "".join(json.dumps(c)[1:-1] if c not in "\n" and _unsafe(c) else c for c in text)

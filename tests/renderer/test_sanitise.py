@@ -114,3 +114,14 @@ def test_list_escapes_titles(monkeypatch, capsys, tmp_path: Path):
     out = capsys.readouterr().out
     assert_safe(out)
     assert out.split()[-3:] == ["\\u202eevil", "\\x9b31m", "title"]
+
+
+def test_json_output_escapes_the_same_characters_and_stays_valid_json():
+    import json
+
+    from renderer.spec.printable import printable_json
+
+    data = {"name": HOSTILE, "zh": "中文", "n": [1, 2]}
+    text = printable_json(json.dumps(data, indent=2, ensure_ascii=False))
+    assert_safe(text)
+    assert json.loads(text) == data and "中文" in text
