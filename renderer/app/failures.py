@@ -47,8 +47,8 @@ def os_reason(e: OSError) -> str:
 
 
 def os_error_text(e: OSError, path: object | None = None) -> str:
-    """`<path>: <reason> (expected …)`; `path` defaults to the file the OS names in the error."""
-    where = path if path is not None else e.filename
+    """`<path>: <reason> (expected …)`; `path` defaults to the file the OS names (a rename's target)."""
+    where = path if path is not None else e.filename2 if e.filename2 is not None else e.filename
     return f"{where}: {os_reason(e)}" if where is not None else os_reason(e)
 
 
