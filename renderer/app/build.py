@@ -270,7 +270,7 @@ def render_spec(path: Path, out: Path, formats: tuple[str, ...], langs: tuple[st
             scene = stage("layout", lambda lang=lang: layout(bound.for_lang(lang), load_theme()))
             for fmt in formats:
                 drawn.append((fmt, output_path(out, fmt, lang, spec.diagram.id), stage(fmt, drawer(fmt), scene)))
-        res.outputs = [str(target) for target in _write_all(path, drawn, res.stages)]
+        res.outputs = [str(target) for target in _write_all(spec.doc.locate(("id",)), drawn, res.stages)]
     except SpecError as e:
         res.status, res.problems = "failed", [str(p) for p in e.problems]
     except Exception as e:  # a bug outside the stages: still never stop the other diagrams
@@ -279,8 +279,14 @@ def render_spec(path: Path, out: Path, formats: tuple[str, ...], langs: tuple[st
     return res
 
 
-def _write_all(spec: Path, drawn: list[tuple[str, Path, bytes]], stages: dict[str, float]) -> list[Path]:
-    """Write every drawn output (timed with its format); on failure remove those written, SpecError."""
+def _write_all(id_at: tuple[str, int, int], drawn: list[tuple[str, Path, bytes]],
+               stages: dict[str, float]) -> list[Path]:
+    """Write every drawn output (timed with its format); on failure remove those written, SpecError.
+
+    A name too long is the id's fault (located there); other write errors are located at the file's 1:1.
+    """
+    import errno
+
     from ..spec.errors import Problem, SpecError
     from .failures import os_error_text
 
@@ -292,7 +298,8 @@ def _write_all(spec: Path, drawn: list[tuple[str, Path, bytes]], stages: dict[st
         except OSError as e:
             for done in written:
                 done.unlink(missing_ok=True)
-            raise SpecError([Problem(str(spec), 1, 1, f"cannot write {os_error_text(e, target)}")]) from None
+            at = id_at if e.errno == errno.ENAMETOOLONG else (id_at[0], 1, 1)
+            raise SpecError([Problem(*at, f"cannot write {os_error_text(e, target)}")]) from None
         written.append(target)
         stages[fmt] = stages.get(fmt, 0) + time.perf_counter() - t
     return written

@@ -39,9 +39,9 @@ def vizspec(*args: str, cwd: Path = ROOT, env: dict[str, str] | None = None) -> 
     return done
 
 
-def good_spec(folder: Path, did: str, chapter: str = "misc") -> Path:
+def good_spec(folder: Path, did: str, chapter: str = "misc", name: str | None = None) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
-    p = folder / f"{did}.yaml"
+    p = folder / f"{name or did}.yaml"
     p.write_text(GOOD.format(id=did, chapter=chapter), encoding="utf-8")
     return p
 
@@ -326,3 +326,14 @@ def test_explain_reports_an_internal_bind_error_located(tmp_path: Path, monkeypa
     assert code == 1
     err = capsys.readouterr().err
     assert err == f"{spec}:1:1: error: internal error in bind: IndexError: list index out of range\n"
+
+
+def test_a_300_character_id_fails_located_at_the_id_and_the_other_specs_render(tmp_path: Path):
+    specs = tmp_path / "specs"
+    good_spec(specs, "fine")
+    long = good_spec(specs, "a" * 300, name="long-id")
+    out = tmp_path / "out"
+    done = vizspec("render", str(specs), "--out", str(out), "--format", "svg", "--jobs", "1")
+    assert done.returncode == 1
+    assert any(line.strip().startswith(f"{long}:1:5: error: ") for line in done.stderr.splitlines()), done.stderr
+    assert sorted(p.name for p in (out / "svg").rglob("*.svg")) == ["fine.svg", "fine.svg"]  # en and zh
