@@ -157,6 +157,8 @@ def cmd_watch(args: argparse.Namespace) -> int:
     formats, langs = _outputs(args)
     if not 0 <= args.port <= 65535:
         raise CliError(f"--port {args.port} is out of range (expected 0 to 65535; 0 picks a free port)")
+    if not args.specs.is_dir():
+        raise CliError(f"--specs {args.specs}: no such folder (expected the folder of specs to watch)")
     output_folder(args.out)
     w = Watcher(args.specs, args.out, formats, langs, port=args.port, jobs=args.jobs)
     try:

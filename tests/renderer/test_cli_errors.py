@@ -337,3 +337,14 @@ def test_a_300_character_id_fails_located_at_the_id_and_the_other_specs_render(t
     assert done.returncode == 1
     assert any(line.strip().startswith(f"{long}:1:5: error: ") for line in done.stderr.splitlines()), done.stderr
     assert sorted(p.name for p in (out / "svg").rglob("*.svg")) == ["fine.svg", "fine.svg"]  # en and zh
+
+
+@pytest.mark.parametrize(("args", "expected"), [
+    (["--port", "99999"], "--port 99999 is out of range (expected 0 to 65535; 0 picks a free port)"),
+    (["--specs", "/no/such/specs"], "--specs /no/such/specs: no such folder (expected the folder of specs to watch)"),
+    (["--format", "gif"], "unknown format 'gif' (expected some of: svg, png, pptx)"),
+])
+def test_watch_with_a_bad_argument_is_one_error_line(tmp_path: Path, args: list[str], expected: str):
+    done = vizspec("watch", "--out", str(tmp_path / "out"), *args)
+    assert done.returncode == 2
+    assert done.stderr == f"vizspec: error: {expected}\n"
