@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import multiprocessing
 import os
 import re
 import time
@@ -27,6 +26,7 @@ from ..backends import FORMATS
 from ..project import COMPONENTS_DIR, ROOT, SPECS_DIR, THEME_FILE
 from ..spec.langs import LANGS
 from .files import write_atomic
+from .workers import process_pool
 
 RENDERER_DIR = ROOT / "renderer"
 STAMPS_FILE = ".vizspec-build.json"
@@ -236,48 +236,73 @@ def render_spec(path: Path, out: Path, formats: tuple[str, ...], langs: tuple[st
     """Load, bind, lay out and draw one spec in every language and format; never raises for bad input.
 
     Always renders (the build decides what is stale); `use_cache` is the compute-result cache of bind.
+    Every output is drawn before the first is written, so a spec failing in any stage (or backend) leaves
+    no new file of it behind; when writing itself fails, the files this call wrote are removed again.
     """
     from ..backends import drawer
     from ..bind import bind
     from ..layout import layout
     from ..layout.theme import load_theme
-    from ..spec.errors import Problem, SpecError
+    from ..spec.errors import SpecError, internal_problem, run_stage
     from ..spec.loader import load
 
     t0 = time.perf_counter()
     res = Result(str(path))
+
+    def stage(name: str, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        t = time.perf_counter()
+        try:
+            return run_stage(path, name, fn, *args, **kwargs)
+        finally:
+            res.stages[name] = res.stages.get(name, 0) + time.perf_counter() - t
+
     try:
         try:
             res.sha = _sha(Path(path).read_bytes())
         except OSError:
             pass
-        t = time.perf_counter()
-        spec = load(path)
-        res.stages["load"] = time.perf_counter() - t
+        spec = stage("load", load, path)
         res.id = spec.diagram.id
-        t = time.perf_counter()
-        bound = bind(spec, use_cache=use_cache)
-        res.stages["bind"] = time.perf_counter() - t
-        res.meta = diagram_meta(bound)
+        bound = stage("bind", bind, spec, use_cache=use_cache)
+        res.meta = run_stage(path, "bind", diagram_meta, bound)
+        drawn: list[tuple[str, Path, bytes]] = []
         for lang in langs:
-            t = time.perf_counter()
-            scene = layout(bound.for_lang(lang), load_theme())
-            res.stages["layout"] = res.stages.get("layout", 0) + time.perf_counter() - t
+            scene = stage("layout", lambda lang=lang: layout(bound.for_lang(lang), load_theme()))
             for fmt in formats:
-                t = time.perf_counter()
-                data = drawer(fmt)(scene)
-                target = output_path(out, fmt, lang, spec.diagram.id)
-                write_atomic(target, data)
-                res.outputs.append(str(target))
-                res.stages[fmt] = res.stages.get(fmt, 0) + time.perf_counter() - t
+                drawn.append((fmt, output_path(out, fmt, lang, spec.diagram.id), stage(fmt, drawer(fmt), scene)))
+        res.outputs = [str(target) for target in _write_all(spec.doc.locate(("id",)), drawn, res.stages)]
     except SpecError as e:
         res.status, res.problems = "failed", [str(p) for p in e.problems]
-    except Exception as e:  # a bug, not bad input: still never stop the other diagrams
-        res.status = "failed"
-        res.problems = [str(Problem(str(path), 1, 1, f"internal error while rendering: "
-                                                      f"{type(e).__name__}: {e}"))]
+    except Exception as e:  # a bug outside the stages: still never stop the other diagrams
+        res.status, res.problems = "failed", [str(internal_problem(path, "render", e))]
     res.seconds = time.perf_counter() - t0
     return res
+
+
+def _write_all(id_at: tuple[str, int, int], drawn: list[tuple[str, Path, bytes]],
+               stages: dict[str, float]) -> list[Path]:
+    """Write every drawn output (timed with its format); on failure remove those written, SpecError.
+
+    A name too long is the id's fault (located there); other write errors are located at the file's 1:1.
+    """
+    import errno
+
+    from ..spec.errors import Problem, SpecError
+    from .failures import os_error_text
+
+    written: list[Path] = []
+    for fmt, target, data in drawn:
+        t = time.perf_counter()
+        try:
+            write_atomic(target, data)
+        except OSError as e:
+            for done in written:
+                done.unlink(missing_ok=True)
+            at = id_at if e.errno == errno.ENAMETOOLONG else (id_at[0], 1, 1)
+            raise SpecError([Problem(*at, f"cannot write {os_error_text(e, target)}")]) from None
+        written.append(target)
+        stages[fmt] = stages.get(fmt, 0) + time.perf_counter() - t
+    return written
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -535,8 +560,7 @@ def _run(todo: list[Job], out: Path, use_cache: bool, jobs: int, fresh: bool, ex
         for job in todo:
             yield job, render_spec(job.path, out, job.formats, job.langs, use_cache)
         return
-    ctx = multiprocessing.get_context("spawn" if fresh else None)
-    with ProcessPoolExecutor(max_workers=max(1, min(jobs, len(todo))), mp_context=ctx) as pool:
+    with process_pool(max(1, min(jobs, len(todo))), "spawn" if fresh else None) as pool:
         yield from _collect(pool, todo, out, use_cache)
 
 
@@ -555,7 +579,7 @@ def _collect(pool: Executor, todo: list[Job], out: Path, use_cache: bool):
 def new_pool(jobs: int | None = None, warm: bool = True) -> ProcessPoolExecutor:
     """A pool of fresh `spawn` worker processes, each importing the renderer ahead of the first render."""
     n = jobs or default_jobs()
-    pool = ProcessPoolExecutor(max_workers=n, mp_context=multiprocessing.get_context("spawn"))
+    pool = process_pool(n, "spawn")
     if warm:
         for _ in range(n):
             pool.submit(warm_up)

@@ -15,7 +15,7 @@ from ..layout.base import Anchor
 from ..layout.edges import segment_hits
 from ..layout.theme import Theme
 from ..scene import Ellipse, Group, Line, Path, Polygon, Prim, Rect, Scene, Text, bbox, walk
-from ..spec.errors import Problem
+from ..spec.errors import Problem, run_stage
 from .check_layout import LAYOUT_CHECKS
 
 TOL = 1.0
@@ -177,14 +177,15 @@ def check_spec(path, langs=("en", "zh"), waived: list[tuple[str, str]] | None = 
     from ..spec.loader import load
 
     theme = load_theme()
-    spec = load(path)
-    bound = bind(spec)
+    spec = run_stage(path, "load", load, path)
+    bound = run_stage(path, "bind", bind, spec)
     metrics = metrics_for(theme)
     waivers = spec.diagram.waive
     out: set[Problem] = set()
     for lang in langs:
-        scene = layout(bound.for_lang(lang), theme)
-        for name, p in named_findings(scene, theme, spec.file, metrics.has_glyph):
+        scene = run_stage(path, "layout", layout, bound.for_lang(lang), theme)
+        found = run_stage(path, "check", named_findings, scene, theme, spec.file, metrics.has_glyph)
+        for name, p in found:
             if only is not None and name not in only:
                 continue
             if name in waivers:

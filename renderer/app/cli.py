@@ -10,8 +10,10 @@ import time
 from pathlib import Path
 
 from ..project import ROOT
-from ..spec.errors import SpecError
+from ..spec.errors import SpecError, internal_problem
 from ..spec.langs import LANGS
+from ..spec.printable import printable, printable_json
+from .failures import CliError, error_line, os_error_text, output_folder
 
 DEFAULT_OUT = Path("build")
 
@@ -27,34 +29,43 @@ def _spec_paths(targets: list[str]) -> list[Path]:
     for t in targets:
         p = Path(t)
         if p.is_dir():
-            out += find_specs(p)
+            found = find_specs(p)
+            if not found:
+                raise CliError(f"{p}: no spec in this folder (expected .yaml files under it)")
+            out += found
+        elif p.exists() and not p.is_file():
+            raise CliError(f"{p}: not a regular file (expected a .yaml spec file, a folder or an id)")
         elif p.suffix in (".yaml", ".yml") or p.exists():
+            if not p.exists():
+                raise CliError(f"{p}: no such file (expected a .yaml spec file, a folder or an id)")
             out.append(p)
         else:
             if by_id is None:
                 by_id = {f.stem: f for f in find_specs(SPECS_DIR)}
             if t not in by_id:
-                raise SystemExit(f"vizspec: no spec with id '{t}' (expected an id from `vizspec list`, "
-                                 "a .yaml file or a folder)")
+                raise CliError(f"no spec with id '{t}' (expected an id from `vizspec list`, a .yaml file or "
+                               "a folder)")
             out.append(by_id[t])
     return out
 
 
-def _outputs(args: argparse.Namespace) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
+def _say(text: str) -> None:
+    """One line to stderr (values in it already made safe by `printable`)."""
+    print(text, file=sys.stderr)
+
+
+def _outputs(args: argparse.Namespace) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """Formats (`--format`, default every available backend) and languages (`--lang`) asked for."""
     from ..backends import available
 
     formats = tuple(args.format.split(",")) if args.format else tuple(available())
     unknown = [f for f in formats if f not in available()]
     if unknown:
-        print(f"vizspec: unknown format '{unknown[0]}' (expected some of: {', '.join(available())})",
-              file=sys.stderr)
-        return None
+        raise CliError(f"unknown format '{unknown[0]}' (expected some of: {', '.join(available())})")
     scale = getattr(args, "scale", None)
     if scale is not None:
         if not 0.25 <= scale <= 8:
-            print(f"vizspec: --scale {scale:g} is out of range (expected 0.25 to 8)", file=sys.stderr)
-            return None
+            raise CliError(f"--scale {scale:g} is out of range (expected 0.25 to 8)")
         os.environ["VIZSPEC_PNG_SCALE"] = repr(scale)  # read by the PNG backend, in every worker process
     return formats, (LANGS if args.lang == "all" else (args.lang,))
 
@@ -65,8 +76,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
     paths = _spec_paths(args.paths)
     specs, problems = load_all(paths)
     for p in problems:
-        print(p, file=sys.stderr)
-    print(f"{len(specs)} valid, {len(paths) - len(specs)} invalid", file=sys.stderr)
+        _say(str(p))
+    _say(f"{len(specs)} valid, {len(paths) - len(specs)} invalid")
     return 1 if problems else 0
 
 
@@ -74,37 +85,37 @@ def cmd_render(args: argparse.Namespace) -> int:
     from .build import build
     from .progress import Reporter
 
-    chosen = _outputs(args)
-    if chosen is None:
-        return 2
-    formats, langs = chosen
+    formats, langs = _outputs(args)
     if args.changed is not None:
         from .gitdiff import GitError, changed_specs
 
         try:
             sel = changed_specs(args.changed)
         except GitError as e:
-            print(f"vizspec: --changed {args.changed}: {e}", file=sys.stderr)
-            return 2
+            raise CliError(f"--changed {args.changed}: {e}") from None
         paths = sel.specs
         if args.targets and args.targets != ["all"]:  # narrow the changed specs to the ones named
             wanted = {p.resolve() for p in _spec_paths(args.targets)}
             paths = [p for p in paths if p.resolve() in wanted]
         for p in paths:
-            print(f"changed: {p} ({sel.reasons.get(str(p), 'spec changed')})", file=sys.stderr)
+            _say(f"changed: {printable(p)} ({printable(sel.reasons.get(str(p), 'spec changed'))})")
         if not paths:
-            print(f"no spec changed since {args.changed}", file=sys.stderr)
+            _say(f"no spec changed since {printable(args.changed)}")
             return 0
     else:
         paths = _spec_paths(args.targets)
+    output_folder(args.out)
     with Reporter() as rep:
         report = build(paths, args.out, formats, langs, use_cache=not args.no_cache, jobs=args.jobs,
                        on_plan=rep.plan, on_result=rep.result, gallery=not args.no_gallery)
         rep.summary(report)
     if args.report:
-        args.report.parent.mkdir(parents=True, exist_ok=True)
-        args.report.write_text(json.dumps(report.to_json(), indent=1, ensure_ascii=False, default=str),
-                               encoding="utf-8")
+        try:
+            args.report.parent.mkdir(parents=True, exist_ok=True)
+            args.report.write_text(json.dumps(report.to_json(), indent=1, ensure_ascii=False, default=str),
+                                   encoding="utf-8")
+        except OSError as e:
+            raise CliError(f"--report {os_error_text(e, args.report)}") from None
     return 1 if report.failed else 0
 
 
@@ -114,41 +125,47 @@ def cmd_new(args: argparse.Namespace) -> int:
     try:
         path = new_spec(args.id, args.kind, args.chapter, args.specs)
     except StarterError as e:
-        print(f"vizspec: {e}", file=sys.stderr)
+        _say(error_line(str(e)))
         return 1
-    print(f"wrote {path}\nnext: edit it, then `vizspec validate {path}` and `vizspec render {args.id}`",
-          file=sys.stderr)
+    except OSError as e:
+        raise CliError(f"cannot write the new spec: {os_error_text(e)}") from None
+    _say(f"wrote {printable(path)}")
+    _say(f"next: edit it, then `vizspec validate {printable(path)}` and `vizspec render {printable(args.id)}`")
     return 0
 
 
 def cmd_diff(args: argparse.Namespace) -> int:
     from .gitdiff import GitError, diff
 
+    output_folder(args.out)
     try:
         items = diff(args.ref, args.out)
     except GitError as e:
-        print(f"vizspec: diff {args.ref}: {e}", file=sys.stderr)
-        return 2
+        raise CliError(f"diff {args.ref}: {e}") from None
     for it in items:
-        print(f"{it.status:9} {it.id:40} {len(it.values):4} values changed  ({it.reason})", file=sys.stderr)
-    print(f"{len(items)} diagram(s) compared → {args.out / 'index.html'}", file=sys.stderr)
+        _say(f"{it.status:9} {printable(it.id):40} {len(it.values):4} values changed  ({printable(it.reason)})")
+        for side in (it.before, it.after):
+            for p in side.get("problems") or []:
+                _say(f"  {printable(p)}")
+    _say(f"{len(items)} diagram(s) compared → {printable(args.out / 'index.html')}")
     return 1 if any(it.status == "failed" for it in items) else 0
 
 
 def cmd_watch(args: argparse.Namespace) -> int:
     from .watch import Watcher
 
-    chosen = _outputs(args)
-    if chosen is None:
-        return 2
-    formats, langs = chosen
+    formats, langs = _outputs(args)
+    if not 0 <= args.port <= 65535:
+        raise CliError(f"--port {args.port} is out of range (expected 0 to 65535; 0 picks a free port)")
+    if not args.specs.is_dir():
+        raise CliError(f"--specs {args.specs}: no such folder (expected the folder of specs to watch)")
+    output_folder(args.out)
     w = Watcher(args.specs, args.out, formats, langs, port=args.port, jobs=args.jobs)
     try:
         w.start()
     except OSError as e:
-        print(f"vizspec: cannot serve on 127.0.0.1:{args.port}: {e.strerror} (try --port 0 for a free port)",
-              file=sys.stderr)
-        return 2
+        raise CliError(f"cannot serve on 127.0.0.1:{args.port}: {(e.strerror or str(e)).lower()} "
+                       "(expected a free port: try --port 0)") from None
     import signal
     import threading
 
@@ -169,10 +186,12 @@ def cmd_check(args: argparse.Namespace) -> int:
             problems = check_spec(path, langs, waived)
         except SpecError as e:
             problems = e.problems
+        except Exception as e:  # a bug outside the stages: this spec fails, the others are checked
+            problems = [internal_problem(path, "check", e)]
         for p in problems:
-            print(p, file=sys.stderr)
+            _say(str(p))
         bad += bool(problems)
-    print(f"{bad} spec(s) with layout defects or errors; {len(waived)} finding(s) waived in specs", file=sys.stderr)
+    _say(f"{bad} spec(s) with layout defects or errors; {len(waived)} finding(s) waived in specs")
     return 1 if bad else 0
 
 
@@ -181,16 +200,16 @@ def cmd_slides(args: argparse.Namespace) -> int:
 
     langs = LANGS if args.lang == "all" else (args.lang,)
     t0 = time.perf_counter()
+    output_folder(args.out)
     res = build_decks(collection_specs(args.chapter), args.out, langs, chapter=args.chapter, jobs=args.jobs,
-                      on_write=lambda p: print(f"wrote {p}", file=sys.stderr))
+                      on_write=lambda p: _say(f"wrote {printable(p)}"))
     for p in res.problems:
-        print(p, file=sys.stderr)
+        _say(printable(p))
     if args.chapter and not res.diagrams:
-        print(f"vizspec: no diagrams in chapter '{args.chapter}' (expected a chapter id from `vizspec list`)",
-              file=sys.stderr)
+        _say(error_line(f"no diagrams in chapter '{args.chapter}' (expected a chapter id from `vizspec list`)"))
         return 1
-    print(f"{len(res.written)} decks, {res.diagrams} diagrams, {len(res.problems)} problems "
-          f"in {time.perf_counter() - t0:.2f} s → {args.out}", file=sys.stderr)
+    _say(f"{len(res.written)} decks, {res.diagrams} diagrams, {len(res.problems)} problems "
+         f"in {time.perf_counter() - t0:.2f} s → {printable(args.out)}")
     return 1 if res.problems else 0
 
 
@@ -198,9 +217,12 @@ def cmd_schema(args: argparse.Namespace) -> int:
     from ..spec.schema import schema_text
 
     target = args.out
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(schema_text(), encoding="utf-8")
-    print(f"wrote {target}", file=sys.stderr)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(schema_text(), encoding="utf-8")
+    except OSError as e:
+        raise CliError(f"--out {os_error_text(e, target)}") from None
+    _say(f"wrote {printable(target)}")
     return 0
 
 
@@ -211,31 +233,29 @@ def cmd_list(args: argparse.Namespace) -> int:
     for s in specs:
         d = s.diagram
         title = d.title if isinstance(d.title, str) else getattr(d.title, args.lang)
-        print(f"{d.id:40} {d.chapter:24} {title}")
+        print(f"{printable(d.id):40} {printable(d.chapter):24} {printable(title)}")
     for p in problems:
-        print(p, file=sys.stderr)
+        _say(str(p))
     return 1 if problems else 0
 
 
 def cmd_explain(args: argparse.Namespace) -> int:
     from ..bind import bind
+    from ..spec.errors import run_stage
     from ..spec.loader import load
 
-    try:
-        bound = bind(load(_spec_paths([args.id])[0]))
-    except SpecError as e:
-        print(e, file=sys.stderr)
-        return 1
+    path = _spec_paths([args.id])[0]
+    bound = run_stage(path, "bind", bind, run_stage(path, "load", load, path))
     if args.json:
-        print(json.dumps({n: {**p, "result": bound.results[n]} for n, p in bound.provenance.items()},
-                         indent=2, ensure_ascii=False))
+        print(printable_json(json.dumps({n: {**p, "result": bound.results[n]} for n, p in bound.provenance.items()},
+                                        indent=2, ensure_ascii=False)))
         return 0
     for name, prov in bound.provenance.items():
         args_text = ", ".join(f"{k}={json.dumps(v, ensure_ascii=False)}" for k, v in prov["args"].items())
-        print(f"{name} = {prov['fn']}({args_text})   [source {prov['source']}]")
+        print(printable(f"{name} = {prov['fn']}({args_text})   [source {prov['source']}]"))
         for key, value in bound.results[name].items():
             text = json.dumps(value, ensure_ascii=False)
-            print(f"    {name}.{key} = {text if len(text) <= 200 else text[:197] + '…'}")
+            print(printable(f"    {name}.{key} = {text if len(text) <= 200 else text[:197] + '…'}"))
     if not bound.provenance:
         print("(no computed values)")
     return 0
@@ -248,9 +268,12 @@ def cmd_functions(args: argparse.Namespace) -> int:
         from compute.docs import functions_markdown
 
         target = ROOT / "docs" / "functions.md"
-        target.parent.mkdir(exist_ok=True)
-        target.write_text(functions_markdown(), encoding="utf-8")
-        print(f"wrote {target}", file=sys.stderr)
+        try:
+            target.parent.mkdir(exist_ok=True)
+            target.write_text(functions_markdown(), encoding="utf-8")
+        except OSError as e:
+            raise CliError(f"cannot write {os_error_text(e, target)}") from None
+        _say(f"wrote {printable(target)}")
         return 0
     import inspect
 
@@ -348,6 +371,23 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         os._exit(0)
+    except SpecError as e:  # a spec at fault, outside a per-spec loop (explain, …): its located lines
+        for p in e.problems:
+            _say(str(p))
+        return 1
+    except CliError as e:
+        _say(error_line(str(e)))
+        return 2
+    except OSError as e:
+        _say(error_line(os_error_text(e)))
+        return 2
+    except Exception as e:  # a bug: one line, not a traceback (VIZSPEC_DEBUG=1 shows it)
+        if os.environ.get("VIZSPEC_DEBUG"):
+            import traceback
+
+            traceback.print_exc()
+        _say(error_line(internal_problem("-", args.cmd, e).message))
+        return 70
 
 
 if __name__ == "__main__":

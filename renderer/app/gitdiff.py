@@ -136,7 +136,7 @@ def snapshot(spec: Path, dest: Path, langs: tuple[str, ...] = LANGS,
     from ..bind import bind
     from ..layout import layout
     from ..layout.theme import load_theme
-    from ..spec.errors import SpecError
+    from ..spec.errors import SpecError, internal_problem
     from ..spec.loader import load
     from .build import diagram_meta
 
@@ -159,7 +159,7 @@ def snapshot(spec: Path, dest: Path, langs: tuple[str, ...] = LANGS,
     except SpecError as e:
         info["problems"] = [str(p) for p in e.problems]
     except Exception as e:  # a bug or an old spec the current code cannot read: show it, go on
-        info["problems"] = [f"{spec}: internal error: {type(e).__name__}: {e}"]
+        info["problems"] = [str(internal_problem(spec, "diff", e))]
     write_atomic(dest / "snapshot.json", json.dumps(info, indent=1, ensure_ascii=False).encode())
     return info
 

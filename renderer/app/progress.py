@@ -6,6 +6,8 @@ import os
 import sys
 from typing import TYPE_CHECKING, Any, TextIO
 
+from ..spec.printable import printable
+
 if TYPE_CHECKING:
     from .build import Report, Result
 
@@ -67,13 +69,16 @@ class Reporter:
     def result(self, r: Result) -> None:
         """One spec finished (cached ones arrive first, all at once)."""
         self.done += 1
+        name = printable(r.id or r.path)
         if self._progress is not None:
-            self._progress.update(self._task, advance=1, description=r.id or r.path)
+            from rich.markup import escape
+
+            self._progress.update(self._task, advance=1, description=escape(name))
             if r.status == "failed":
-                self._progress.console.print(f"[red]FAILED[/red] {r.id or r.path}")
+                self._progress.console.print(f"[red]FAILED[/red] {escape(name)}")
             return
         if self.mode == "plain" and (r.status != "cached" or self.verbose_cached):
-            print(f"[{self.done}/{self.total}] {_MARK[r.status]:7} {r.id or r.path} ({r.seconds * 1000:.0f} ms)",
+            print(f"[{self.done}/{self.total}] {_MARK[r.status]:7} {name} ({r.seconds * 1000:.0f} ms)",
                   file=self.stream)
 
     def summary(self, report: Report) -> None:
@@ -90,7 +95,7 @@ def summary_text(report: Report) -> str:
         lines.append(f"{len(failed)} failed:")
         for r in failed:
             for p in r.problems or [f"{r.path}: failed"]:
-                lines.append(f"  {p}")
+                lines.append(f"  {printable(p)}")
     lines.append(f"{report.count('rendered')} rendered, {report.count('cached')} cached, "
-                 f"{report.count('failed')} failed in {report.seconds:.2f} s → {report.out}")
+                 f"{report.count('failed')} failed in {report.seconds:.2f} s → {printable(report.out)}")
     return "\n".join(lines)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,9 +17,10 @@ from .. import __version__
 from ..backends.pptx import add_scene_slide, fit_into, new_presentation, save
 from ..layout.theme import Theme, load_theme
 from ..scene import Line, Meta, Rect, Scene, Style, Text
-from ..spec.errors import Problem, SpecError
+from ..spec.errors import Problem, SpecError, internal_problem, run_stage
 from ..spec.langs import LANGS
 from .chapters import chapter_title
+from .workers import process_pool
 
 SLIDE_W, SLIDE_H = 1280.0, 720.0  # px: PowerPoint's 16:9 default, 13.333 × 7.5 in
 MARGIN = 24.0
@@ -39,6 +39,7 @@ class Item:
     chapter: str
     order: int | None
     scenes: dict[str, Scene]
+    chapter_at: tuple[str, int, int] = ("?", 1, 1)  # where the spec names its chapter
 
 
 @dataclass
@@ -57,16 +58,16 @@ def _prepare(path: str, langs: tuple[str, ...]) -> Item | list[str]:
     from ..spec.loader import load
 
     try:
-        spec = load(Path(path))
-        bound = bind(spec)
+        spec = run_stage(path, "load", load, Path(path))
+        bound = run_stage(path, "bind", bind, spec)
         theme = load_theme()
-        scenes = {lang: layout(bound.for_lang(lang), theme) for lang in langs}
+        scenes = {lang: run_stage(path, "layout", layout, bound.for_lang(lang), theme) for lang in langs}
         d = spec.diagram
-        return Item(path, d.id, d.chapter, d.order, scenes)
+        return Item(path, d.id, d.chapter, d.order, scenes, spec.doc.locate(("chapter",)))
     except SpecError as e:
         return [str(p) for p in e.problems]
-    except Exception as e:  # a bug, not bad input: the other diagrams still make their decks
-        return [str(Problem(path, 1, 1, f"internal error while preparing a slide: {type(e).__name__}: {e}"))]
+    except Exception as e:  # a bug outside the stages: the other diagrams still make their decks
+        return [str(internal_problem(path, "slides", e))]
 
 
 def prepare(paths: Sequence[Path], langs: Sequence[str], jobs: int | None = None) -> tuple[list[Item], list[str]]:
@@ -76,7 +77,7 @@ def prepare(paths: Sequence[Path], langs: Sequence[str], jobs: int | None = None
     if jobs <= 1 or len(paths) <= 1:
         results = [_prepare(str(p), langs) for p in paths]
     else:
-        with ProcessPoolExecutor(max_workers=min(jobs, len(paths))) as pool:
+        with process_pool(min(jobs, len(paths))) as pool:
             results = list(pool.map(_prepare, [str(p) for p in paths], [langs] * len(paths)))
     items = [r for r in results if isinstance(r, Item)]
     problems = [p for r in results if not isinstance(r, Item) for p in r]
@@ -177,8 +178,6 @@ def collection_specs(chapter: str | None = None) -> list[Path]:
 def build_decks(specs: Sequence[Path], out: Path, langs: Sequence[str] = LANGS, chapter: str | None = None,
                 jobs: int | None = None, on_write: Callable[[Path], None] | None = None) -> DeckResult:
     """Write `<out>/<lang>/<chapter>.pptx` for every chapter (or only `chapter`) and `all.pptx`."""
-    from .files import write_atomic
-
     res = DeckResult()
     items, res.problems = prepare(specs, langs, jobs)
     chapters = ordered(items)
@@ -194,8 +193,31 @@ def build_decks(specs: Sequence[Path], out: Path, langs: Sequence[str] = LANGS, 
         if chapter is None:
             jobs_out.append((out / lang / "all.pptx", chapters, DECK_TITLE.get(lang, DECK_TITLE["en"])))
         for target, chs, title in jobs_out:
-            write_atomic(target, deck(chs, lang, title, theme))
+            problem = _write_deck(target, chs, lang, title, theme)
+            if problem:
+                res.problems.append(problem)
+                continue
             res.written.append(target)
             if on_write:
                 on_write(target)
     return res
+
+
+def _write_deck(target: Path, chapters: list[tuple[str, list[Item]]], lang: str, title: str,
+                theme: Theme) -> str | None:
+    """Draw and write one deck; the problem (located at the chapter's first spec) instead of raising."""
+    from .failures import error_line, os_error_text
+    from .files import write_atomic
+
+    first = chapters[0][1][0]
+    where = first.chapter_at if len(chapters) == 1 else None  # a chapter deck: the chapter named its file
+    try:
+        data = deck(chapters, lang, title, theme)
+    except Exception as e:  # a bug: this deck fails, the other decks are still written
+        return str(internal_problem(where[0] if where else first.path, "slides", e))
+    try:
+        write_atomic(target, data)
+    except OSError as e:
+        text = f"cannot write the deck {os_error_text(e, target)}"
+        return str(Problem(*where, text)) if where else error_line(text)
+    return None

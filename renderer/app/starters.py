@@ -11,6 +11,7 @@ from .build import find_specs
 STARTERS_DIR = ROOT / "templates" / "starters"
 KINDS = ("flow", "chart", "tree", "tensor", "table", "timeline")
 ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")  # the spec models' ID_PATTERN (not imported: pydantic is slow to load)
+MAX_NAME_CHARS = 100  # an id or chapter becomes a file or folder name (at most 255 bytes with its extension)
 
 
 class StarterError(ValueError):
@@ -29,6 +30,8 @@ def new_spec(diagram_id: str, kind: str = "flow", chapter: str = "misc", specs_d
              starters: Path = STARTERS_DIR) -> Path:
     """Write specs/<chapter>/<id>.yaml from the starter; refuses to overwrite or to reuse an id."""
     for what, value in (("id", diagram_id), ("chapter", chapter)):
+        if len(value) > MAX_NAME_CHARS:
+            raise StarterError(f"{what} is {len(value)} characters long (expected at most {MAX_NAME_CHARS})")
         if not ID.fullmatch(value):
             raise StarterError(f"{what} '{value}' is not allowed (expected kebab-case: lowercase letters, digits, "
                                "'-', e.g. top-p-sampling)")

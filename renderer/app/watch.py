@@ -15,7 +15,6 @@ import importlib
 import json
 import sys
 import threading
-import traceback
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from http import HTTPStatus
@@ -24,9 +23,12 @@ from pathlib import Path
 from typing import Any
 
 from ..project import ROOT, SPECS_DIR
+from ..spec.errors import internal_problem
 from ..spec.langs import LANGS
+from ..spec.printable import printable
 from . import build as build_mod
 from .build import build, find_specs, new_pool
+from .failures import error_line
 
 STATUS_PATH = "/__vizspec/status"
 LIVE_JS_PATH = "/__vizspec/live.js"
@@ -143,7 +145,7 @@ class Watcher:
         self.host, self.port = host, port
         self.state = LiveState()
         self.watch_paths = [Path(p) for p in (watch_paths or [self.specs_dir, ROOT / "templates", ROOT / "compute"])]
-        self.log = log or (lambda msg: print(msg, file=sys.stderr, flush=True))
+        self.log = log or _log
         self.server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
         self._specs: set[str] = set()
@@ -190,8 +192,8 @@ class Watcher:
                        f"{report.count('failed')} failed in {report.seconds:.2f} s")
             specs = {str(p) for p in paths}
         except Exception as e:  # a bug in the build itself: show it on the page, keep watching
-            errors = [{"path": "(build)", "id": None, "problems": [f"internal error: {type(e).__name__}: {e}",
-                                                                   traceback.format_exc()]}]
+            errors = [{"path": "(build)", "id": None,
+                       "problems": [error_line(internal_problem("-", "build", e).message)]}]
             summary = "build failed"
             specs = self._specs
         with self.state.lock:
@@ -259,7 +261,13 @@ class Watcher:
 
 
 def _show(p: Path) -> str:
+    """A watched path as printed: relative to the current folder when inside it, made safe to print."""
     try:
-        return str(p.resolve().relative_to(Path.cwd().resolve())) or "."
+        return printable(p.resolve().relative_to(Path.cwd().resolve()) or ".")
     except ValueError:
-        return str(p)
+        return printable(p)
+
+
+def _log(msg: str) -> None:
+    """Print a log message to stderr, every line made safe to print."""
+    print("\n".join(printable(line) for line in msg.split("\n")), file=sys.stderr, flush=True)

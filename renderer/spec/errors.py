@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from os import PathLike
+from typing import Any, TypeVar
+
+from .printable import printable
 
 
 @dataclass(frozen=True, order=True)
@@ -16,7 +21,8 @@ class Problem:
     severity: str = "error"
 
     def __str__(self) -> str:
-        return f"{self.file}:{self.line}:{self.col}: {self.severity}: {self.message}"
+        """The located line, with the file name and message made safe to print (see `printable`)."""
+        return f"{printable(self.file)}:{self.line}:{self.col}: {self.severity}: {printable(self.message)}"
 
 
 class SpecError(Exception):
@@ -25,3 +31,26 @@ class SpecError(Exception):
     def __init__(self, problems: list[Problem]):
         self.problems = sorted(problems)
         super().__init__("\n".join(str(p) for p in self.problems))
+
+
+MAX_DETAIL = 200  # characters of an exception's message quoted in an internal error
+
+T = TypeVar("T")
+
+
+def internal_problem(file: str | PathLike[str], stage: str, e: BaseException) -> Problem:
+    """`file:1:1: error: internal error in <stage>: <Type: message>`: a bug, reported on the spec it hit."""
+    text = f"{type(e).__name__}: {e}" if str(e) else type(e).__name__
+    if len(text) > MAX_DETAIL:
+        text = text[: MAX_DETAIL - 1] + "…"
+    return Problem(str(file), 1, 1, f"internal error in {stage}: {text}")
+
+
+def run_stage(file: str | PathLike[str], stage: str, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """`fn(*args, **kwargs)`; an unexpected exception becomes a SpecError naming the stage, on `file`."""
+    try:
+        return fn(*args, **kwargs)
+    except SpecError:
+        raise
+    except Exception as e:  # a bug, not bad input: located on the spec, so the other specs go on
+        raise SpecError([internal_problem(file, stage, e)]) from e

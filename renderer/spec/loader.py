@@ -15,7 +15,7 @@ from compute import registry
 from . import components
 from .components import expand as expand_components
 from .display import display_path
-from .errors import Problem, SpecError
+from .errors import Problem, SpecError, run_stage
 from .limits import check_limits
 from .models import Diagram
 from .paths import check_components
@@ -202,7 +202,7 @@ def load_all(paths: list[Path]) -> tuple[list[Spec], list[Problem]]:
     specs, problems, ids = [], [], {}
     for p in paths:
         try:
-            spec = load(p)
+            spec = run_stage(p, "load", load, p)
         except SpecError as e:
             problems += e.problems
             continue

@@ -267,6 +267,14 @@ def _syntax_problem(file: str, e: yaml.MarkedYAMLError) -> Problem:
     return Problem(file, line, col, f"YAML syntax: {what}")
 
 
+def line_col(text: str | bytes, pos: int) -> tuple[int, int]:
+    """1-based (line, column) of offset `pos`; lines end with LF, CRLF or a lone CR (as YAML reads them)."""
+    lf, cr = ("\n", "\r") if isinstance(text, str) else (b"\n", b"\r")
+    head = text[:pos]
+    line = head.count(lf) + head.count(cr) - head.count(cr + lf) + 1
+    return line, pos - max(head.rfind(lf), head.rfind(cr))
+
+
 def load_yaml(file: str, raw: bytes) -> Located:
     """Parse `raw` safely into a Located document; every failure is a located SpecError."""
     if len(raw) > MAX_BYTES:
@@ -275,18 +283,17 @@ def load_yaml(file: str, raw: bytes) -> Located:
     if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
         raise SpecError([Problem(file, 1, 1, "file is UTF-16 text (expected UTF-8: save it as UTF-8)")])
     if b"\x00" in raw:
-        line = raw[: raw.index(b"\x00")].count(b"\n") + 1
+        line = line_col(raw, raw.index(b"\x00"))[0]
         raise SpecError([Problem(file, line, 1, "binary file: contains NUL bytes (expected UTF-8 YAML text)")])
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as e:
-        line = raw[: e.start].count(b"\n") + 1
-        col = len(raw[raw.rfind(b"\n", 0, e.start) + 1: e.start].decode("utf-8", "replace")) + 1
+        line, byte_col = line_col(raw, e.start)
+        col = len(raw[e.start - byte_col + 1: e.start].decode("utf-8", "replace")) + 1
         raise SpecError([Problem(file, line, col, "not valid UTF-8 text (expected a UTF-8 YAML file)")]) from None
     bad = _NOT_XML.search(text) or yaml.reader.Reader.NON_PRINTABLE.search(text)  # what PyYAML refuses
     if bad:
-        pos = bad.start()
-        line, col = text.count("\n", 0, pos) + 1, pos - text.rfind("\n", 0, pos)
+        line, col = line_col(text, bad.start())
         raise SpecError([Problem(file, line, col, f"the file contains {char_name(bad.group())} (expected "
                                                   "printable UTF-8 text; remove it)")])
     located = Located(file, None)

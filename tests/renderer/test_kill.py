@@ -231,3 +231,96 @@ def test_write_atomic_leaves_the_old_file_when_writing_fails(tmp_path: Path, mon
         write_atomic(target, b"<svg>half")
     assert target.read_bytes() == b"<svg/>"
     assert [p.name for p in target.parent.iterdir()] == ["x.svg"]  # the temporary file is gone too
+
+
+def _wait_gone(pids: list[int], seconds: float = 30) -> list[int]:
+    """Wait until none of `pids` runs (zombies do not count); the ones still running after `seconds`."""
+    deadline = time.monotonic() + seconds
+    alive = list(pids)
+    while alive and time.monotonic() < deadline:
+        alive = [p for p in alive if _running(p)]
+        time.sleep(0.05)
+    return alive
+
+
+def _running(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state != "Z"
+
+
+def _group_members(pgid: int) -> list[int]:
+    out = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if int(fields[2]) == pgid and fields[0] != "Z":
+            out.append(int(stat.parent.name))
+    return out
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").is_file(), reason="needs /proc to find the worker processes")
+def test_workers_exit_when_render_all_alone_is_sigkilled(tmp_path: Path):
+    specs = tmp_path / "specs"
+    write_specs(specs, 20)
+    out = tmp_path / "build"
+    proc = subprocess.Popen([str(VIZSPEC), "render", str(specs), "--out", str(out), "--no-cache", "--jobs", "2"],
+                            cwd=ROOT, env=env_for(tmp_path), start_new_session=True,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 180
+        while proc.poll() is None and time.monotonic() < deadline and not visible_outputs(out):
+            time.sleep(0.01)
+        workers = [p for p in _group_members(proc.pid) if p != proc.pid]
+        assert workers, "no worker process was running"
+        os.kill(proc.pid, signal.SIGKILL)  # only the CLI: its workers must notice and exit by themselves
+        proc.wait(timeout=60)
+        assert proc.returncode == -signal.SIGKILL, "the build finished before it could be killed: make it longer"
+        assert _wait_gone(workers) == [], "worker processes outlived their SIGKILLed parent"
+    finally:
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+
+
+POOL_SCRIPT = """
+import time
+from renderer.app.build import new_pool
+from renderer.app.workers import process_pool
+import os
+spawned = new_pool(1, warm=False)  # the watcher's pool (spawn)
+default = process_pool(1)  # slides' and render's pool (default start method)
+print(spawned.submit(os.getpid).result(), default.submit(os.getpid).result(), flush=True)
+time.sleep(600)
+"""
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").is_file(), reason="needs /proc to find the worker processes")
+def test_every_pool_kind_exits_with_its_sigkilled_parent(tmp_path: Path):
+    proc = subprocess.Popen([sys.executable, "-c", POOL_SCRIPT], cwd=ROOT, env=env_for(tmp_path),
+                            start_new_session=True, stdout=subprocess.PIPE, text=True)
+    try:
+        workers = [int(w) for w in proc.stdout.readline().split()]
+        assert len(workers) == 2 and all(_running(w) for w in workers)
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=60)
+        assert _wait_gone(workers) == [], "pool workers outlived their SIGKILLed parent"
+    finally:
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+
+
+def test_a_worker_whose_parent_is_already_gone_exits_at_once(tmp_path: Path):
+    code = "from renderer.app.workers import die_with_parent; die_with_parent(-1); print('still here')"
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 1 and "still here" not in done.stdout
+    code = "import os; from renderer.app.workers import die_with_parent; die_with_parent(os.getppid()); print('ok')"
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0 and done.stdout == "ok\n"
