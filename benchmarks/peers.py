@@ -148,9 +148,11 @@ def main(argv: list[str] | None = None) -> int:
         shutil.rmtree(work, ignore_errors=True)
     inproc = in_process(max(args.runs, 10))
 
-    bytecode = "off (PYTHONDONTWRITEBYTECODE=1)" if os.environ.get("PYTHONDONTWRITEBYTECODE") else "on"
+    writing = "off (PYTHONDONTWRITEBYTECODE=1)" if os.environ.get("PYTHONDONTWRITEBYTECODE") else "on"
+    compiled = any((ROOT / "renderer").glob("__pycache__/*.pyc"))
     print(f"vizspec vs Graphviz dot — {args.runs} alternating runs per workload, medians; "
-          f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}; bytecode writing {bytecode}")
+          f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}; renderer bytecode "
+          f"{'compiled' if compiled else 'not compiled'}, bytecode writing {writing}")
     rows = [
         ("W1 one flowchart → SVG, one process", "W1"),
         ("W2 120 flowcharts → SVG, one call", "W2"),
