@@ -137,7 +137,7 @@ def _first_family(value: str) -> str:
     return value.split(",")[0].strip().strip("'\"")
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=8192)  # a CJK outline is 1-4 kB: at most ~25 MB per process
 def _glyph_d(font: hb.Font, gid: int) -> str:
     pen = _Pen()
     font.draw_glyph_with_pen(gid, pen)
