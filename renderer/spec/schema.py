@@ -127,7 +127,7 @@ def _describe(err: jsonschema.ValidationError) -> tuple[str, bool]:
     if v == "pattern":
         return f"{_short(inst)} has the wrong form (expected to match {val})", False
     if v in ("minProperties", "maxProperties") and "properties" in err.schema:
-        kinds = ", ".join(err.schema["properties"])
+        kinds = ", ".join(_in_model_order(err.schema["properties"]))
         return f"an element has exactly one kind key, found {len(inst)} (expected one of: {kinds})", False
     if v in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
         rel = {"minimum": "≥", "maximum": "≤", "exclusiveMinimum": ">", "exclusiveMaximum": "<"}[v]
@@ -135,6 +135,14 @@ def _describe(err: jsonschema.ValidationError) -> tuple[str, bool]:
     if v in ("minItems", "maxItems", "minLength", "maxLength"):
         return f"{err.message} (expected {v} {val})", False
     return f"{err.message}", False
+
+
+def _in_model_order(props: dict) -> list[str]:
+    """An element's kind names in the models' order (the committed file has its keys sorted)."""
+    from .models import Element
+
+    order = {f.alias or name: i for i, (name, f) in enumerate(Element.model_fields.items())}
+    return sorted(props, key=lambda k: order.get(k, len(order)))
 
 
 def _tname(x: Any) -> str:
