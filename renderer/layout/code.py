@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import ast
 
-from pygments import lex
-from pygments.lexers import get_lexer_by_name
 from pygments.token import Comment, Keyword, Name, Number, Operator, String, Token
 from pygments.util import ClassNotFound
 
@@ -94,6 +92,9 @@ def _runs(row: list[tuple[str, str, bool, bool]]) -> list[tuple[str, str, str, b
 
 
 def _tokens(text: str, language: str) -> list[tuple[object, str]]:
+    from pygments import lex  # the lexers import only where a diagram has code
+    from pygments.lexers import get_lexer_by_name
+
     lexer = get_lexer_by_name(language, stripnl=False, ensurenl=False, tabsize=4)
     return list(lex(text, lexer))
 

@@ -13,8 +13,6 @@ import json
 import math
 from functools import lru_cache
 
-import graphviz
-
 from ..scene import Ellipse, Group, Meta, Path, Polygon, Prim, Rect, Style
 from ..spec.elements.graph import Graph, GraphEdge, GraphNode
 from ..spec.errors import Problem, SpecError
@@ -53,6 +51,8 @@ def _fixed_label(w_px: float, h_px: float) -> str:
 @lru_cache(maxsize=256)
 def run_dot(source: str) -> dict:
     """dot's layout of a DOT source as parsed JSON (cached: same source, same layout)."""
+    import graphviz
+
     out = graphviz.pipe("dot", "json0", source.encode(), quiet=True)
     return json.loads(out)
 
@@ -117,6 +117,8 @@ def layout_graph(el: Graph, path: tuple, ctx: Ctx, min_w: float = 0, min_h: floa
             meta=Meta(el.id, "text-soft", ctx.src(path + ("groups", k, "title")), "graph-group-title")))
     # 2. dot
     source = _dot_source(el, blocks, labels, elabels, titles, index)
+    import graphviz  # imported where a diagram has a graph
+
     try:
         data = run_dot(source)
     except (graphviz.ExecutableNotFound, graphviz.CalledProcessError) as e:

@@ -41,3 +41,21 @@ def test_schema_rejects_unknown_keys():
     validator = jsonschema.Draft202012Validator(json.loads(SCHEMA.read_text(encoding="utf-8")))
     spec = {"id": "x", "chapter": "c", "title": "T", "body": {"box": {"text": "A", "colour": "red"}}}
     assert list(validator.iter_errors(spec))
+
+
+def test_validation_reads_the_committed_schema_file_and_generates_one_only_without_it(tmp_path, monkeypatch):
+    from renderer.spec import schema
+
+    doc = load_yaml("t.yaml", b'id: t\nchapter: test\ntitle: "T"\nbody:\n  box: {id: a, text: "A"}\n')
+    other = tmp_path / "diagram.schema.json"
+    other.write_text(json.dumps({"type": "object", "required": ["zzz"]}), encoding="utf-8")
+    monkeypatch.setattr(schema, "SCHEMA_FILE", other)
+    schema._validator.cache_clear()
+    try:
+        assert [p.message for p in schema.schema_problems(doc)] == [
+            "missing key 'zzz' (expected keys: zzz)"]  # what the file says, not what the models generate
+        monkeypatch.setattr(schema, "SCHEMA_FILE", tmp_path / "absent.json")
+        schema._validator.cache_clear()
+        assert schema.schema_problems(doc) == []
+    finally:
+        schema._validator.cache_clear()

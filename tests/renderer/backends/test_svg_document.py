@@ -42,7 +42,7 @@ def test_every_spec_svg_has_title_desc_and_metadata(path):
 
 
 def test_a_scene_without_arrows_still_gets_its_head():
-    """svgwrite writes an empty <defs /> when no marker is needed; the head must not depend on it."""
+    """The writer writes an empty <defs /> when no marker is needed; the head must not depend on it."""
     scene = Scene(20, 10, [Rect(0, 0, 5, 5, 0, Style(fill="#FFE699"))], "A & <b>", "desc > text", "en",
                   metadata={"id": "x", "note": "<&>"})
     svg = draw_svg(scene)
