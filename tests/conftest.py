@@ -10,8 +10,9 @@ import pytest
 
 @pytest.fixture(autouse=True)
 def _isolated_cache(tmp_path_factory, monkeypatch):
-    """Every test gets its own compute/render cache, so no test sees another's results."""
+    """Every test gets its own compute/render cache (and signing secret), so no test sees another's results."""
     monkeypatch.setenv("VIZSPEC_CACHE", str(tmp_path_factory.mktemp("cache")))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("user-cache")))
 
 
 @pytest.fixture

@@ -101,10 +101,10 @@ def cmd_render(args: argparse.Namespace) -> int:
         report = build(paths, args.out, formats, langs, use_cache=not args.no_cache, jobs=args.jobs,
                        on_plan=rep.plan, on_result=rep.result, gallery=not args.no_gallery)
         rep.summary(report)
-    if args.report:
-        args.report.parent.mkdir(parents=True, exist_ok=True)
-        args.report.write_text(json.dumps(report.to_json(), indent=1, ensure_ascii=False, default=str),
-                               encoding="utf-8")
+    if args.report:  # replaces a symlink planted at the path; refuses a symlinked folder inside the project
+        from .files import write_atomic
+
+        write_atomic(args.report, json.dumps(report.to_json(), indent=1, ensure_ascii=False, default=str).encode())
     return 1 if report.failed else 0
 
 
@@ -340,9 +340,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the `vizspec` script."""
+    from .files import UnsafeOutput
+
     args = build_parser().parse_args(argv)
     try:
         return args.fn(args)
+    except UnsafeOutput as e:  # an output path refused by the trust boundary: nothing was written there
+        print(f"vizspec: {e}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:

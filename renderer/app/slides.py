@@ -177,8 +177,9 @@ def collection_specs(chapter: str | None = None) -> list[Path]:
 def build_decks(specs: Sequence[Path], out: Path, langs: Sequence[str] = LANGS, chapter: str | None = None,
                 jobs: int | None = None, on_write: Callable[[Path], None] | None = None) -> DeckResult:
     """Write `<out>/<lang>/<chapter>.pptx` for every chapter (or only `chapter`) and `all.pptx`."""
-    from .files import write_atomic
+    from .files import check_out, write_atomic
 
+    check_out(out)  # not the sources, not through a symlink: refused before anything is written
     res = DeckResult()
     items, res.problems = prepare(specs, langs, jobs)
     chapters = ordered(items)
@@ -194,7 +195,7 @@ def build_decks(specs: Sequence[Path], out: Path, langs: Sequence[str] = LANGS, 
         if chapter is None:
             jobs_out.append((out / lang / "all.pptx", chapters, DECK_TITLE.get(lang, DECK_TITLE["en"])))
         for target, chs, title in jobs_out:
-            write_atomic(target, deck(chs, lang, title, theme))
+            write_atomic(target, deck(chs, lang, title, theme), inside=out)
             res.written.append(target)
             if on_write:
                 on_write(target)
