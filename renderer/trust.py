@@ -81,13 +81,16 @@ def read_file(path: Path | str, limit: int, limit_name: str = "max_file_bytes") 
         fd = os.open(real, _OPEN_FLAGS)  # non-blocking: a FIFO opens at once and is refused below
     except OSError as e:
         raise Refused(f"cannot read file: {e.strerror}") from None
-    with os.fdopen(fd, "rb") as f:
-        st = os.fstat(f.fileno())
+    try:
+        st = os.fstat(fd)
         if not stat.S_ISREG(st.st_mode):
             raise Refused(f"{_shown(path)} is {_kind(st.st_mode)} (expected a regular file)")
         if st.st_size > limit:
             raise Refused(f"file too large: {st.st_size} bytes (limit {limit_name} = {limit})")
-        data = f.read(limit + 1)
+        with os.fdopen(os.dup(fd), "rb") as f:
+            data = f.read(limit + 1)
+    finally:
+        os.close(fd)
     if len(data) > limit:  # grew while being read
         raise Refused(f"file too large: more than {limit} bytes (limit {limit_name} = {limit})")
     return data

@@ -375,7 +375,7 @@ def _collect(snap: Path, rel: str, had_before: bool, has_after: bool, reason: st
         (snap / "before" / f).read_bytes() == (snap / "after" / f).read_bytes()
         for f in (binfo.get("outputs") or {}).get(LANGS[0], {}).values())
     if not had_before:
-        status = "added"
+        status = "added" if sides["after"]["ok"] else "failed"  # a new spec that does not load fails the diff
     elif not has_after:
         status = "deleted"
     elif not (sides["before"]["ok"] and sides["after"]["ok"]):
