@@ -76,22 +76,32 @@ def real_path(path: Path | str) -> Path:
 
 def read_file(path: Path | str, limit: int, limit_name: str = "max_file_bytes") -> bytes:
     """The bytes of a regular file inside the project of at most `limit` bytes; Refused otherwise."""
-    real = real_path(path)
+    return read_regular(real_path(path), limit, limit_name, shown=path)
+
+
+def read_regular(path: Path | str, limit: int, limit_name: str = "max_file_bytes",
+                 shown: Path | str | None = None) -> bytes:
+    """The bytes of `path` itself (a final symlink is refused, not followed): regular, at most `limit` bytes.
+
+    No containment check: for paths whose folders the caller has checked (or `read_file`'s real path).
+    """
     try:
-        fd = os.open(real, _OPEN_FLAGS)  # non-blocking: a FIFO opens at once and is refused below
+        fd = os.open(path, _OPEN_FLAGS)  # non-blocking: a FIFO opens at once and is refused below
     except OSError as e:
         raise Refused(f"cannot read file: {e.strerror}") from None
     try:
         st = os.fstat(fd)
         if not stat.S_ISREG(st.st_mode):
-            raise Refused(f"{_shown(path)} is {_kind(st.st_mode)} (expected a regular file)")
+            raise Refused(f"{_shown(shown or path)} is {_kind(st.st_mode)} (expected a regular file)")
         if st.st_size > limit:
             raise Refused(f"file too large: {st.st_size} bytes (limit {limit_name} = {limit})")
         with os.fdopen(os.dup(fd), "rb") as f:
-            data = f.read(limit + 1)
+            data = f.read(st.st_size + 1)
+            if len(data) > st.st_size:  # grew since fstat: read on, still bounded
+                data += f.read(limit + 1 - len(data))
     finally:
         os.close(fd)
-    if len(data) > limit:  # grew while being read
+    if len(data) > limit:
         raise Refused(f"file too large: more than {limit} bytes (limit {limit_name} = {limit})")
     return data
 

@@ -28,7 +28,7 @@ from ..backends import FORMATS
 from ..project import COMPONENTS_DIR, ROOT, SPECS_DIR, THEME_FILE
 from ..spec.display import display_path
 from ..spec.langs import LANGS
-from ..trust import Refused, read_file, sign, verify, walk
+from ..trust import Refused, read_file, read_regular, sign, verify, walk
 from .files import UnsafeOutput, check_out, write_atomic
 
 RENDERER_DIR = ROOT / "renderer"
@@ -463,13 +463,20 @@ def _is_ours(out: Path, rel: str, target: Any) -> bool:
     if not isinstance(target, dict) or not _output_form(rel):
         return False
     path = _no_link_path(out, rel)
-    if path is None:
+    if path is None or _file_size(path) != target.get("size"):
         return False
     try:
-        data = read_file(path, MAX_OUTPUT_BYTES, "max_output_bytes")
+        data = read_regular(path, MAX_OUTPUT_BYTES, "max_output_bytes")  # its folders are checked above
     except Refused:
         return False
-    return len(data) == target.get("size") and _sha(data) == target.get("sha")
+    return _sha(data) == target.get("sha")
+
+
+def _file_size(path: Path) -> int | None:
+    try:
+        return path.lstat().st_size
+    except OSError:
+        return None
 
 
 def _output_form(rel: Any) -> bool:

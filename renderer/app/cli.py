@@ -195,10 +195,10 @@ def cmd_slides(args: argparse.Namespace) -> int:
 
 def cmd_schema(args: argparse.Namespace) -> int:
     from ..spec.schema import schema_text
+    from .files import write_atomic
 
     target = args.out
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(schema_text(), encoding="utf-8")
+    write_atomic(target, schema_text().encode())  # a committed symlink at the path is replaced, not followed
     print(f"wrote {target}", file=sys.stderr)
     return 0
 
@@ -246,9 +246,10 @@ def cmd_functions(args: argparse.Namespace) -> int:
     if args.write:
         from compute.docs import functions_markdown
 
+        from .files import write_atomic
+
         target = ROOT / "docs" / "functions.md"
-        target.parent.mkdir(exist_ok=True)
-        target.write_text(functions_markdown(), encoding="utf-8")
+        write_atomic(target, functions_markdown().encode())  # replaces a planted symlink, never follows it
         print(f"wrote {target}", file=sys.stderr)
         return 0
     import inspect

@@ -510,3 +510,15 @@ def test_watch_with_a_link_to_the_file_system_root_builds_and_keeps_watching(spe
         stop.set()
         t.join(TIMEOUT)
     assert not t.is_alive() and not errors
+
+
+def test_schema_written_over_a_planted_symlink_replaces_the_link(tmp_path, outside):
+    target = tmp_path / "schema" / "diagram.schema.json"
+    target.parent.mkdir()
+    target.symlink_to(outside / "victim.txt")
+    before = snapshot(outside)
+    p = vizspec("schema", "--out", str(target))
+    assert_clean(p)
+    assert p.returncode == 0 and not target.is_symlink()
+    assert json.loads(target.read_text(encoding="utf-8"))["title"]
+    assert snapshot(outside) == before
