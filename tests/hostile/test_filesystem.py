@@ -522,3 +522,29 @@ def test_schema_written_over_a_planted_symlink_replaces_the_link(tmp_path, outsi
     assert p.returncode == 0 and not target.is_symlink()
     assert json.loads(target.read_text(encoding="utf-8"))["title"]
     assert snapshot(outside) == before
+
+
+def test_inside_the_project_a_link_out_is_refused_even_when_named_on_the_command_line(tmp_path, outside):
+    import shutil
+
+    folder = ROOT / "build" / f".trust-test-{os.getpid()}-{tmp_path.name}"
+    specs = folder / "specs"
+    specs.mkdir(parents=True)
+    try:
+        (specs / "good.yaml").write_text(spec_text("good-inside"), encoding="utf-8")
+        (specs / "x.yaml").symlink_to(outside / "secret.yaml")
+        (specs / "ch").symlink_to(outside / "sub", target_is_directory=True)
+        out = tmp_path / "out"
+        rel = specs.relative_to(ROOT)
+        p = vizspec("render", str(rel / "x.yaml"), str(rel / "ch"), str(rel / "ch" / "inner.yaml"), str(rel),
+                    "--out", str(out), "--format", "svg")
+        assert_clean(p)
+        assert p.returncode == 1
+        assert (f"{rel}/x.yaml:1:1: error: {rel}/x.yaml is a symbolic link to a file outside the project"
+                in p.stderr)
+        assert f"{rel}/ch:1:1: error: {rel}/ch is a symbolic link to a folder outside the project" in p.stderr
+        assert f"{rel}/ch/inner.yaml:1:1: error: " in p.stderr
+        assert (out / "svg" / "en" / "good-inside.svg").is_file()
+        assert SECRET_TEXT not in all_output_text(out)
+    finally:
+        shutil.rmtree(folder)
