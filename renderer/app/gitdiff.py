@@ -323,7 +323,8 @@ def _clear_out(out: Path, sources: list[Path]) -> None:
     if os.path.lexists(out):
         if not out.is_dir():
             raise UnsafeOutput(f"--out {out} is not a folder (expected a folder for the diff)")
-        if any(out.iterdir()) and not (out / DIFF_MARK).is_file():
+        ours = (out / DIFF_MARK).is_file() or (out / "diff.json").is_file()  # diff.json: a diff before the mark
+        if any(out.iterdir()) and not ours:
             raise UnsafeOutput(f"--out {out} holds files that vizspec diff did not write; it empties its folder "
                                "before each diff (expected a new or empty folder, or an earlier diff's)")
         shutil.rmtree(out)  # does not follow symlinks inside out
