@@ -12,6 +12,7 @@ import hashlib
 import json
 import os
 import re
+import stat
 import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
@@ -24,22 +25,29 @@ import yaml
 from .. import __version__
 from ..backends import FORMATS
 from ..project import COMPONENTS_DIR, ROOT, SPECS_DIR, THEME_FILE
+from ..spec.display import display_path
 from ..spec.langs import LANGS
-from .files import write_atomic
+from ..trust import Refused, read_file, read_regular, sign, verify, walk
+from .files import UnsafeOutput, check_out, write_atomic
 from .workers import process_pool
 
 RENDERER_DIR = ROOT / "renderer"
 STAMPS_FILE = ".vizspec-build.json"
-STAMPS_VERSION = 1
+STAMPS_VERSION = 2  # 2: signed, with the hash of every output written
 MAX_SPEC_BYTES = 1_000_000  # renderer.spec.yamlpos.MAX_BYTES: bigger files fail in load, unscanned here
+MAX_CODE_BYTES = 10_000_000  # a renderer source file, for the environment hash
+MAX_OUTPUT_BYTES = 1 << 30  # an output file checked against its stamp
 SAVE_EVERY = 3.0  # seconds between stamp saves during a long build
 _NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def find_specs(root: Path = SPECS_DIR) -> list[Path]:
-    """Every spec file under specs/, in chapter/file order."""
-    return sorted(p for p in Path(root).rglob("*.yaml") if p.is_file())
+    """Every spec file under specs/, in chapter/file order (symlinked folders followed only inside it).
+
+    Links out of the project and non-regular files are listed too: reading them is a located error.
+    """
+    return walk(root, ".yaml")
 
 
 def output_path(out: Path, fmt: str, lang: str, diagram_id: str) -> Path:
@@ -67,7 +75,10 @@ def tree_hash(folder: Path, pattern: str = "*.py") -> str:
         if "__pycache__" in p.parts:
             continue
         h.update(p.relative_to(folder).as_posix().encode())
-        h.update(p.read_bytes())
+        try:
+            h.update(read_file(p, MAX_CODE_BYTES))
+        except Refused as e:  # a FIFO or a link out: hashed as such, never read
+            h.update(str(e).encode())
     return h.hexdigest()[:16]
 
 
@@ -90,7 +101,10 @@ def font_signature(theme: dict) -> list:
 
 def environment_key() -> str:
     """What every rendering depends on besides its spec: renderer code, theme, fonts, tool version."""
-    raw = THEME_FILE.read_bytes()
+    try:
+        raw = read_file(THEME_FILE, MAX_SPEC_BYTES)
+    except Refused as e:  # every diagram then fails in load_theme, located at the theme
+        raw = str(e).encode()
     try:
         theme = yaml.load(raw, Loader=_Loader) or {}
     except yaml.YAMLError:
@@ -143,8 +157,8 @@ class DepHasher:
                 self._comp[name] = ("invalid", set())
             else:
                 try:
-                    raw = (self.components_dir / f"{name}.yaml").read_bytes()
-                except OSError:
+                    raw = read_file(self.components_dir / f"{name}.yaml", MAX_SPEC_BYTES)
+                except Refused:  # missing, a link out, not a regular file, too big: load says which
                     self._comp[name] = ("missing", set())
                 else:
                     used = scan_deps(_parse(raw))[0]
@@ -190,8 +204,8 @@ def target_key(env: str, spec_sha: str, comps: dict[str, str], fns: dict[str, st
 def spec_deps(path: Path, components_dir: Path | None = None) -> tuple[set[str], set[str]]:
     """(components incl. nested ones, compute functions) a spec file uses; empty when it is not YAML."""
     try:
-        data = _parse(Path(path).read_bytes())
-    except OSError:
+        data = _parse(read_file(path, MAX_SPEC_BYTES))
+    except Refused:
         return set(), set()
     comps, fns = scan_deps(data)
     return set(DepHasher(components_dir).components(comps)), fns
@@ -214,6 +228,7 @@ class Result:
     stages: dict[str, float] = field(default_factory=dict)
     meta: dict[str, Any] = field(default_factory=dict)  # chapter, order, title/caption per language, tags
     sha: str | None = None  # hash of the spec bytes that were rendered
+    written: dict[str, tuple[str, int]] = field(default_factory=dict)  # output (relative to out) -> (sha256, size)
 
 
 def _local(value: Any, lang: str) -> str | None:
@@ -243,7 +258,7 @@ def render_spec(path: Path, out: Path, formats: tuple[str, ...], langs: tuple[st
     from ..bind import bind
     from ..layout import layout
     from ..layout.theme import load_theme
-    from ..spec.errors import SpecError, internal_problem, run_stage
+    from ..spec.errors import Problem, SpecError, internal_problem, run_stage
     from ..spec.loader import load
 
     t0 = time.perf_counter()
@@ -258,9 +273,9 @@ def render_spec(path: Path, out: Path, formats: tuple[str, ...], langs: tuple[st
 
     try:
         try:
-            res.sha = _sha(Path(path).read_bytes())
-        except OSError:
-            pass
+            res.sha = _sha(read_file(path, MAX_SPEC_BYTES))
+        except Refused:
+            pass  # load reports why
         spec = stage("load", load, path)
         res.id = spec.diagram.id
         bound = stage("bind", bind, spec, use_cache=use_cache)
@@ -270,9 +285,13 @@ def render_spec(path: Path, out: Path, formats: tuple[str, ...], langs: tuple[st
             scene = stage("layout", lambda lang=lang: layout(bound.for_lang(lang), load_theme()))
             for fmt in formats:
                 drawn.append((fmt, output_path(out, fmt, lang, spec.diagram.id), stage(fmt, drawer(fmt), scene)))
-        res.outputs = [str(target) for target in _write_all(spec.doc.locate(("id",)), drawn, res.stages)]
+        res.outputs = [str(target) for target in _write_all(spec.doc.locate(("id",)), drawn, res.stages, out)]
+        for _fmt, target, data in drawn:
+            res.written[Path(target).relative_to(Path(out)).as_posix()] = (_sha(data), len(data))
     except SpecError as e:
         res.status, res.problems = "failed", [str(p) for p in e.problems]
+    except UnsafeOutput as e:
+        res.status, res.problems = "failed", [str(Problem(str(path), 1, 1, f"cannot write the output: {e}"))]
     except Exception as e:  # a bug outside the stages: still never stop the other diagrams
         res.status, res.problems = "failed", [str(internal_problem(path, "render", e))]
     res.seconds = time.perf_counter() - t0
@@ -280,7 +299,7 @@ def render_spec(path: Path, out: Path, formats: tuple[str, ...], langs: tuple[st
 
 
 def _write_all(id_at: tuple[str, int, int], drawn: list[tuple[str, Path, bytes]],
-               stages: dict[str, float]) -> list[Path]:
+               stages: dict[str, float], out: Path) -> list[Path]:
     """Write every drawn output (timed with its format); on failure remove those written, SpecError.
 
     A name too long is the id's fault (located there); other write errors are located at the file's 1:1.
@@ -294,10 +313,12 @@ def _write_all(id_at: tuple[str, int, int], drawn: list[tuple[str, Path, bytes]]
     for fmt, target, data in drawn:
         t = time.perf_counter()
         try:
-            write_atomic(target, data)
-        except OSError as e:
+            write_atomic(target, data, inside=out)
+        except (OSError, UnsafeOutput) as e:
             for done in written:
                 done.unlink(missing_ok=True)
+            if isinstance(e, UnsafeOutput):
+                raise
             at = id_at if e.errno == errno.ENAMETOOLONG else (id_at[0], 1, 1)
             raise SpecError([Problem(*at, f"cannot write {os_error_text(e, target)}")]) from None
         written.append(target)
@@ -314,22 +335,35 @@ def stamps_path(out: Path) -> Path:
     return Path(out) / STAMPS_FILE
 
 
+def _stamp_bytes(specs: Any) -> bytes:
+    """What the stamp signature covers: every entry."""
+    return json.dumps(specs, sort_keys=True, ensure_ascii=False).encode()
+
+
 def load_stamps(out: Path) -> dict[str, dict]:
-    """Spec path -> stamp entry of the last build into `out` (empty when missing or unreadable)."""
+    """Spec path -> stamp entry of the last build into `out`.
+
+    Empty when missing, unreadable, or not signed by this user (a committed or copied stamp file is
+    untrusted: nothing is taken as cached and nothing it lists is deleted).
+    """
     try:
-        data = json.loads(stamps_path(out).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        data = json.loads(read_file(stamps_path(out), 50 * MAX_SPEC_BYTES, "max_stamps_bytes"))
+    except (Refused, ValueError, RecursionError):
         return {}
     if not isinstance(data, dict) or data.get("version") != STAMPS_VERSION:
         return {}
     specs = data.get("specs")
-    return specs if isinstance(specs, dict) else {}
+    if not isinstance(specs, dict) or not all(isinstance(v, dict) for v in specs.values()):
+        return {}
+    return specs if verify(_stamp_bytes(specs), data.get("mac")) else {}
 
 
 def save_stamps(out: Path, entries: dict[str, dict]) -> None:
-    """Write the stamp file (sorted, so it does not depend on the order diagrams finished in)."""
-    data = {"version": STAMPS_VERSION, "specs": dict(sorted(entries.items()))}
-    write_atomic(stamps_path(out), json.dumps(data, indent=1, sort_keys=True, ensure_ascii=False).encode())
+    """Write the stamp file, signed (sorted, so it does not depend on the order diagrams finished in)."""
+    specs = dict(sorted(entries.items()))
+    data = {"version": STAMPS_VERSION, "specs": specs, "mac": sign(_stamp_bytes(specs))}
+    write_atomic(stamps_path(out), json.dumps(data, indent=1, sort_keys=True, ensure_ascii=False).encode(),
+                 inside=out)
 
 
 def _spec_key(path: Path) -> str:
@@ -397,10 +431,9 @@ def plan(paths: list[Path], out: Path, formats: tuple[str, ...], langs: tuple[st
     for i, path in enumerate(paths):
         path = Path(path)
         try:
-            raw = path.read_bytes()
-        except OSError as e:
-            done[i] = Result(str(path), status="failed",
-                             problems=[f"{path}:1:1: error: cannot read file: {e.strerror}"])
+            raw = read_file(path, MAX_SPEC_BYTES)
+        except Refused as e:  # outside the project, a FIFO or device, too big: located, never read
+            done[i] = Result(str(path), status="failed", problems=[f"{display_path(path)}:1:1: error: {e}"])
             continue
         sha = _sha(raw)
         st = stamps.get(_spec_key(path))
@@ -431,7 +464,7 @@ def plan(paths: list[Path], out: Path, formats: tuple[str, ...], langs: tuple[st
                 rel = output_rel(fmt, lang, did)
                 keys[rel] = target_key(env, sha, comp_digests, fn_digests, fmt, lang)
                 old = (st or {}).get("targets", {}).get(rel) or {}
-                if not (use_cache and old.get("key") == keys[rel] and _size(out / rel) == old.get("size")):
+                if not (use_cache and old.get("key") == keys[rel] and _is_ours(out, rel, old)):
                     stale.append((lang, fmt))
         if not stale:
             done[i] = Result(str(path), did, "cached", [str(out / rel) for rel in keys],
@@ -453,11 +486,49 @@ def _parse(raw: bytes) -> Any:
         return None
 
 
-def _size(path: Path) -> int | None:
+def _is_ours(out: Path, rel: str, target: Any) -> bool:
+    """Whether out/rel is still the output this tool wrote and stamped (see `_prune` for the rules)."""
+    if not isinstance(target, dict) or not _output_form(rel):
+        return False
+    path = _no_link_path(out, rel)
+    if path is None or _file_size(path) != target.get("size"):
+        return False
     try:
-        return path.stat().st_size
+        data = read_regular(path, MAX_OUTPUT_BYTES, "max_output_bytes")  # its folders are checked above
+    except Refused:
+        return False
+    return _sha(data) == target.get("sha")
+
+
+def _file_size(path: Path) -> int | None:
+    try:
+        return path.lstat().st_size
     except OSError:
         return None
+
+
+def _output_form(rel: Any) -> bool:
+    """Whether `rel` has the exact form of an output path: <fmt>/<lang>/<id>.<ext>."""
+    parts = rel.split("/") if isinstance(rel, str) else []
+    if len(parts) != 3 or parts[0] not in FORMATS or parts[1] not in LANGS:
+        return False
+    name, dot, ext = parts[2].rpartition(".")
+    return bool(dot) and ext == FORMATS[parts[0]][2] and bool(_NAME.fullmatch(name))
+
+
+def _no_link_path(out: Path, rel: str) -> Path | None:
+    """out/rel when neither it nor a folder on the way below `out` is a symlink and it is a regular file."""
+    path = Path(out)
+    mode = 0
+    for part in rel.split("/"):
+        path = path / part
+        try:
+            mode = path.lstat().st_mode
+        except OSError:
+            return None
+        if stat.S_ISLNK(mode):
+            return None
+    return path if stat.S_ISREG(mode) else None
 
 
 def _record(entries: dict[str, dict], job: Job, res: Result, out: Path) -> None:
@@ -474,23 +545,36 @@ def _record(entries: dict[str, dict], job: Job, res: Result, out: Path) -> None:
     targets = dict(old.get("targets") or {}) if old.get("id") == job.id else {}
     for rel, k in job.keys.items():
         fmt, lang = rel.split("/")[:2]
-        if fmt in job.formats and lang in job.langs:
-            targets[rel] = {"key": k, "size": _size(out / rel)}
+        if fmt in job.formats and lang in job.langs and rel in res.written:
+            sha, size = res.written[rel]
+            targets[rel] = {"key": k, "sha": sha, "size": size}
     entries[key] = {"sha": job.sha, "components": job.components, "fns": job.fns, "id": job.id,
                     "meta": res.meta, "targets": dict(sorted(targets.items()))}
 
 
 def _prune(entries: dict[str, dict], out: Path) -> None:
-    """Forget specs whose file is gone, and delete the outputs that only they claimed."""
+    """Forget specs whose file is gone, and delete the outputs that only they claimed.
+
+    Only files this tool wrote are deleted: `<fmt>/<lang>/<id>.<ext>` inside `out`, reached through no
+    symlink, regular, and with the content hash stamped when it was written.
+    """
     gone = [k for k in entries if not Path(k).is_file()]
     if not gone:
         return
     live = {rel for k, e in entries.items() if k not in gone for rel in (e.get("targets") or {})}
     for k in gone:
-        for rel in (entries[k].get("targets") or {}):
+        for rel, target in (entries[k].get("targets") or {}).items():
             if rel not in live:
-                (out / rel).unlink(missing_ok=True)
+                _delete_output(out, rel, target)
         del entries[k]
+
+
+def _delete_output(out: Path, rel: str, target: Any) -> bool:
+    """Delete out/rel if it is an output this tool wrote (see `_prune`); whether it was deleted."""
+    if not _is_ours(out, rel, target):
+        return False
+    (Path(out) / rel).unlink(missing_ok=True)
+    return True
 
 
 def default_jobs() -> int:
@@ -514,6 +598,7 @@ def build(paths: list[Path], out: Path, formats: tuple[str, ...], langs: tuple[s
     """
     t0 = time.perf_counter()
     out = Path(out)
+    check_out(out)  # not the sources, not through a symlink: refused before anything is written or deleted
     entries = load_stamps(out)
     todo, done = plan(paths, out, formats, langs, entries, use_cache, DepHasher(components_dir))
     planned = time.perf_counter() - t0

@@ -7,6 +7,8 @@ from functools import cache
 import yaml
 
 from ..project import TEMPLATES_DIR
+from ..spec.yamlpos import MAX_BYTES
+from ..trust import Refused, read_file
 
 CHAPTERS_FILE = TEMPLATES_DIR / "chapters.yaml"
 ACRONYMS = {"llm", "llms", "sft", "dpo", "ppo", "grpo", "rl", "rlhf", "rope", "mcts", "kv", "lora", "rag",
@@ -29,4 +31,8 @@ def chapter_title(chapter: str, lang: str = "en") -> str:
 def _chapter_names() -> dict:
     if not CHAPTERS_FILE.is_file():
         return {}
-    return yaml.safe_load(CHAPTERS_FILE.read_text(encoding="utf-8")) or {}
+    try:
+        raw = read_file(CHAPTERS_FILE, MAX_BYTES)
+    except Refused:  # a link out of the project, a FIFO, too big: chapter ids are shown instead
+        return {}
+    return yaml.safe_load(raw.decode("utf-8")) or {}

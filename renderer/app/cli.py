@@ -34,7 +34,7 @@ def _spec_paths(targets: list[str]) -> list[Path]:
                 raise CliError(f"{p}: no spec in this folder (expected .yaml files under it)")
             out += found
         elif p.exists() and not p.is_file():
-            raise CliError(f"{p}: not a regular file (expected a .yaml spec file, a folder or an id)")
+            out.append(p)  # a FIFO or device: loading refuses it, located, without opening it for reading
         elif p.suffix in (".yaml", ".yml") or p.exists():
             if not p.exists():
                 raise CliError(f"{p}: no such file (expected a .yaml spec file, a folder or an id)")
@@ -109,11 +109,12 @@ def cmd_render(args: argparse.Namespace) -> int:
         report = build(paths, args.out, formats, langs, use_cache=not args.no_cache, jobs=args.jobs,
                        on_plan=rep.plan, on_result=rep.result, gallery=not args.no_gallery)
         rep.summary(report)
-    if args.report:
+    if args.report:  # replaces a symlink planted at the path; refuses a symlinked folder inside the project
+        from .files import write_atomic
+
         try:
-            args.report.parent.mkdir(parents=True, exist_ok=True)
-            args.report.write_text(json.dumps(report.to_json(), indent=1, ensure_ascii=False, default=str),
-                                   encoding="utf-8")
+            write_atomic(args.report, json.dumps(report.to_json(), indent=1, ensure_ascii=False,
+                                                 default=str).encode())
         except OSError as e:
             raise CliError(f"--report {os_error_text(e, args.report)}") from None
     return 1 if report.failed else 0
@@ -215,11 +216,11 @@ def cmd_slides(args: argparse.Namespace) -> int:
 
 def cmd_schema(args: argparse.Namespace) -> int:
     from ..spec.schema import schema_text
+    from .files import write_atomic
 
     target = args.out
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(schema_text(), encoding="utf-8")
+        write_atomic(target, schema_text().encode())  # a committed symlink at the path is replaced, not followed
     except OSError as e:
         raise CliError(f"--out {os_error_text(e, target)}") from None
     _say(f"wrote {printable(target)}")
@@ -267,10 +268,11 @@ def cmd_functions(args: argparse.Namespace) -> int:
     if args.write:
         from compute.docs import functions_markdown
 
+        from .files import write_atomic
+
         target = ROOT / "docs" / "functions.md"
         try:
-            target.parent.mkdir(exist_ok=True)
-            target.write_text(functions_markdown(), encoding="utf-8")
+            write_atomic(target, functions_markdown().encode())  # replaces a planted symlink, never follows it
         except OSError as e:
             raise CliError(f"cannot write {os_error_text(e, target)}") from None
         _say(f"wrote {printable(target)}")
@@ -364,9 +366,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the `vizspec` script."""
+    from .files import UnsafeOutput
+
     args = build_parser().parse_args(argv)
     try:
         return args.fn(args)
+    except UnsafeOutput as e:  # an output path refused by the trust boundary: nothing was written there
+        print(f"vizspec: {e}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:

@@ -97,9 +97,9 @@ def write_gallery(out: Path, entries: dict[str, dict]) -> Path:
     """Write index.html and gallery.json into `out`; returns the page's path."""
     out = Path(out)
     data = manifest(gallery_items(entries, out), out)
-    write_atomic(out / "gallery.json", (json.dumps(data, indent=1, ensure_ascii=False) + "\n").encode())
+    write_atomic(out / "gallery.json", (json.dumps(data, indent=1, ensure_ascii=False) + "\n").encode(), inside=out)
     page = out / "index.html"
-    write_atomic(page, render_html(data).encode())
+    write_atomic(page, render_html(data).encode(), inside=out)
     return page
 
 

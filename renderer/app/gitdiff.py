@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -20,15 +21,17 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
+from .. import trust
 from ..project import ROOT
 from ..spec.langs import LANGS
 from .build import find_specs, spec_deps
-from .files import write_atomic
+from .files import SOURCE_DIRS, UnsafeOutput, check_out, write_atomic
 
 TREE_DIRS = ("renderer", "compute", "templates")  # what a render needs besides the spec
 OVERLAY_DIRS = ("compute", "templates")  # taken from the repository under review (renderer stays today's)
 DIFF_FORMATS = ("svg", "png")
 MAX_VALUE_ROWS = 300
+DIFF_MARK = ".vizspec-diff"  # in every folder diff wrote: only such a folder (or an empty one) is emptied
 
 
 class GitError(RuntimeError):
@@ -175,8 +178,8 @@ def snapshot_main(argv: list[str] | None = None) -> int:
 def _copy_tree(dst: Path, sources: list[tuple[Path, str]]) -> None:
     ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
     for base, name in sources:
-        if (base / name).is_dir():
-            shutil.copytree(base / name, dst / name, ignore=ignore, dirs_exist_ok=True)
+        if (base / name).is_dir():  # links stay links (then refused when read), never copied as their target
+            shutil.copytree(base / name, dst / name, ignore=ignore, dirs_exist_ok=True, symlinks=True)
 
 
 def _overlay_from_git(dst: Path, root: Path, commit: str) -> None:
@@ -200,7 +203,7 @@ def _run_snapshots(tree: Path, pairs: list[tuple[str, str]]) -> subprocess.Popen
 
 
 def _cache_dir() -> Path:
-    return Path(os.environ.get("VIZSPEC_CACHE", ".cache/vizspec"))
+    return trust.cache_dir()
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -269,9 +272,7 @@ def diff(ref: str = "HEAD", out: Path = Path("build/diff"), specs_dir: Path | No
     sel = changed_specs(ref, specs_dir, cwd)
     root = sel.root
     out = Path(out)
-    if out.exists():
-        shutil.rmtree(out)
-    out.mkdir(parents=True)
+    _clear_out(out, [root / d for d in SOURCE_DIRS])
     items: list[DiffItem] = []
     with tempfile.TemporaryDirectory(prefix="vizspec-diff-") as tmp:
         tmp = Path(tmp)
@@ -284,14 +285,16 @@ def diff(ref: str = "HEAD", out: Path = Path("build/diff"), specs_dir: Path | No
             _copy_tree(after_tree, [(ROOT, d) for d in TREE_DIRS] + [(root, d) for d in OVERLAY_DIRS])
         jobs: list[tuple[str, Path | None, Path | None, str]] = []  # (file, before spec, after spec, why)
         for s in sel.specs:
-            rel = s.resolve().relative_to(root.resolve()).as_posix()
+            why = sel.reasons.get(str(s), "spec changed")
+            s = trust.absolute(s)  # not resolved: a link out of the repository is refused when read
+            rel = s.relative_to(trust.absolute(root.resolve())).as_posix()
             old = _git_show(root, sel.base, rel)
             bspec = None
             if old is not None:
                 bspec = before_tree / "specs" / rel
                 bspec.parent.mkdir(parents=True, exist_ok=True)
                 bspec.write_bytes(old)
-            jobs.append((rel, bspec, s.resolve(), sel.reasons.get(str(s), "spec changed")))
+            jobs.append((rel, bspec, s, why))
         for rel in sel.deleted:
             old = _git_show(root, sel.base, rel)
             if old is not None:
@@ -314,6 +317,21 @@ def diff(ref: str = "HEAD", out: Path = Path("build/diff"), specs_dir: Path | No
     return items
 
 
+def _clear_out(out: Path, sources: list[Path]) -> None:
+    """Empty `out` for a new diff: refused when it is (or holds) sources, or holds files no diff wrote."""
+    check_out(out, sources)
+    if os.path.lexists(out):
+        if not out.is_dir():
+            raise UnsafeOutput(f"--out {out} is not a folder (expected a folder for the diff)")
+        ours = (out / DIFF_MARK).is_file() or (out / "diff.json").is_file()  # diff.json: a diff before the mark
+        if any(out.iterdir()) and not ours:
+            raise UnsafeOutput(f"--out {out} holds files that vizspec diff did not write; it empties its folder "
+                               "before each diff (expected a new or empty folder, or an earlier diff's)")
+        shutil.rmtree(out)  # does not follow symlinks inside out
+    out.mkdir(parents=True)
+    write_atomic(out / DIFF_MARK, b"written by vizspec diff: emptied by the next diff\n", inside=out)
+
+
 def _git_show(root: Path, commit: str, rel: str) -> bytes | None:
     p = subprocess.run(["git", "show", f"{commit}:{rel}"], cwd=root, capture_output=True, check=False)
     return p.stdout if p.returncode == 0 else None
@@ -332,6 +350,8 @@ def _collect(snap: Path, rel: str, had_before: bool, has_after: bool, reason: st
     binfo = _read_json(snap / "before" / "snapshot.json") if had_before else None
     ainfo = _read_json(snap / "after" / "snapshot.json") if has_after else None
     did = (ainfo or {}).get("id") or (binfo or {}).get("id") or Path(rel).stem
+    if not isinstance(did, str) or not re.fullmatch(r"[a-z0-9][a-z0-9-]{0,99}", did):
+        did = "spec"  # a file name that is no diagram id names no folder
     name = did
     n = 2
     while name in used:
@@ -356,7 +376,7 @@ def _collect(snap: Path, rel: str, had_before: bool, has_after: bool, reason: st
         (snap / "before" / f).read_bytes() == (snap / "after" / f).read_bytes()
         for f in (binfo.get("outputs") or {}).get(LANGS[0], {}).values())
     if not had_before:
-        status = "added"
+        status = "added" if sides["after"]["ok"] else "failed"  # a new spec that does not load fails the diff
     elif not has_after:
         status = "deleted"
     elif not (sides["before"]["ok"] and sides["after"]["ok"]):

@@ -178,6 +178,9 @@ def collection_specs(chapter: str | None = None) -> list[Path]:
 def build_decks(specs: Sequence[Path], out: Path, langs: Sequence[str] = LANGS, chapter: str | None = None,
                 jobs: int | None = None, on_write: Callable[[Path], None] | None = None) -> DeckResult:
     """Write `<out>/<lang>/<chapter>.pptx` for every chapter (or only `chapter`) and `all.pptx`."""
+    from .files import check_out
+
+    check_out(out)  # not the sources, not through a symlink: refused before anything is written
     res = DeckResult()
     items, res.problems = prepare(specs, langs, jobs)
     chapters = ordered(items)
@@ -193,7 +196,7 @@ def build_decks(specs: Sequence[Path], out: Path, langs: Sequence[str] = LANGS, 
         if chapter is None:
             jobs_out.append((out / lang / "all.pptx", chapters, DECK_TITLE.get(lang, DECK_TITLE["en"])))
         for target, chs, title in jobs_out:
-            problem = _write_deck(target, chs, lang, title, theme)
+            problem = _write_deck(target, chs, lang, title, theme, out)
             if problem:
                 res.problems.append(problem)
                 continue
@@ -204,7 +207,7 @@ def build_decks(specs: Sequence[Path], out: Path, langs: Sequence[str] = LANGS, 
 
 
 def _write_deck(target: Path, chapters: list[tuple[str, list[Item]]], lang: str, title: str,
-                theme: Theme) -> str | None:
+                theme: Theme, out: Path) -> str | None:
     """Draw and write one deck; the problem (located at the chapter's first spec) instead of raising."""
     from .failures import error_line, os_error_text
     from .files import write_atomic
@@ -216,7 +219,7 @@ def _write_deck(target: Path, chapters: list[tuple[str, list[Item]]], lang: str,
     except Exception as e:  # a bug: this deck fails, the other decks are still written
         return str(internal_problem(where[0] if where else first.path, "slides", e))
     try:
-        write_atomic(target, data)
+        write_atomic(target, data, inside=out)
     except OSError as e:
         text = f"cannot write the deck {os_error_text(e, target)}"
         return str(Problem(*where, text)) if where else error_line(text)

@@ -6,6 +6,8 @@ import re
 from pathlib import Path
 
 from ..project import ROOT, SPECS_DIR
+from ..spec.yamlpos import MAX_BYTES
+from ..trust import Refused, read_file
 from .build import find_specs
 
 STARTERS_DIR = ROOT / "templates" / "starters"
@@ -22,7 +24,10 @@ def starter_text(kind: str, diagram_id: str, chapter: str, starters: Path = STAR
     """The starter of `kind` with its id and chapter filled in."""
     if kind not in KINDS:
         raise StarterError(f"unknown kind '{kind}' (expected one of: {', '.join(KINDS)})")
-    text = (Path(starters) / f"{kind}.yaml").read_text(encoding="utf-8")
+    try:  # a starter linked out of the project, a FIFO or a huge file is refused, not copied into a spec
+        text = read_file(Path(starters) / f"{kind}.yaml", MAX_BYTES).decode("utf-8")
+    except (Refused, UnicodeDecodeError) as e:
+        raise StarterError(f"starter '{kind}' cannot be read: {e}") from None
     return text.replace("__ID__", diagram_id).replace("__CHAPTER__", chapter)
 
 

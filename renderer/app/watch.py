@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import importlib
 import json
+import os
+import stat
 import sys
 import threading
 from collections.abc import Callable
@@ -26,13 +28,17 @@ from ..project import ROOT, SPECS_DIR
 from ..spec.errors import internal_problem
 from ..spec.langs import LANGS
 from ..spec.printable import printable
+from ..trust import Refused, folders, read_file
 from . import build as build_mod
 from .build import build, find_specs, new_pool
 from .failures import error_line
+from .files import check_out
 
 STATUS_PATH = "/__vizspec/status"
 LIVE_JS_PATH = "/__vizspec/live.js"
 WATCHED_SUFFIXES = (".yaml", ".yml", ".py")
+MAX_PAGE_BYTES = 50_000_000
+RESCAN_MS = 1000  # how often the set of watched folders is looked at again (a folder made or removed)
 
 LIVE_JS = """(function () {
   "use strict";
@@ -91,14 +97,51 @@ class LiveState:
                     "summary": self.summary, "rendered": list(self.rendered), "builds": self.builds}
 
 
+def allowed_hosts(port: int) -> set[str]:
+    """The Host headers the server answers: its own loopback names (anything else may be DNS rebinding)."""
+    return {f"127.0.0.1:{port}", f"localhost:{port}", f"[::1]:{port}"}
+
+
+def servable(out: Path, path: str) -> bool:
+    """Whether a translated request path is inside `out` and reached through no symlink."""
+    base, target = os.path.abspath(out), os.path.abspath(path)
+    if os.path.commonpath([base, target]) != base:
+        return False
+    cur = base
+    for part in ("", *Path(os.path.relpath(target, base)).parts):
+        cur = os.path.join(cur, part) if part and part != "." else cur
+        try:
+            if stat.S_ISLNK(os.lstat(cur).st_mode):
+                return False
+        except OSError:
+            return True  # missing: the normal 404
+    return True
+
+
 def make_handler(out: Path, state: LiveState) -> type[SimpleHTTPRequestHandler]:
-    """A request handler serving `out`, the status endpoint and the live-reload script."""
+    """A request handler serving `out` (no symlinks), the status endpoint and the live-reload script."""
 
     class Handler(SimpleHTTPRequestHandler):
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, directory=str(out), **kwargs)
 
+        def _refused(self) -> bool:
+            """Answer 403 to a foreign Host header or 404 to a symlink; whether the request was refused."""
+            if self.headers.get("Host", "") not in allowed_hosts(self.server.server_address[1]):
+                self.send_error(HTTPStatus.FORBIDDEN, "unexpected Host header")
+                return True
+            if not servable(out, self.translate_path(self.path)):
+                self.send_error(HTTPStatus.NOT_FOUND, "not found")
+                return True
+            return False
+
+        def do_HEAD(self) -> None:  # noqa: N802 (http.server's naming)
+            if not self._refused():
+                super().do_HEAD()
+
         def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+            if self._refused():
+                return
             path = self.path.split("?", 1)[0]
             if path == STATUS_PATH:
                 self._send(json.dumps(state.snapshot(), ensure_ascii=False).encode(), "application/json")
@@ -106,8 +149,8 @@ def make_handler(out: Path, state: LiveState) -> type[SimpleHTTPRequestHandler]:
                 self._send(LIVE_JS.encode(), "text/javascript")
             elif path in ("/", "/index.html"):
                 try:
-                    page = (out / "index.html").read_text(encoding="utf-8")
-                except OSError:
+                    page = read_file(out / "index.html", MAX_PAGE_BYTES).decode("utf-8", "replace")
+                except Refused:
                     page = WAITING_PAGE
                 if LIVE_JS_PATH not in page:
                     tag = f'<script src="{LIVE_JS_PATH}"></script>'
@@ -159,6 +202,7 @@ class Watcher:
 
     def start(self) -> None:
         """Bind the server (port 0 picks a free one) and serve in a background thread."""
+        check_out(self.out, [self.specs_dir])  # not the sources, not through a symlink
         self.out.mkdir(parents=True, exist_ok=True)
         self.server = ThreadingHTTPServer((self.host, self.port), make_handler(self.out, self.state))
         self.server.daemon_threads = True
@@ -230,6 +274,13 @@ class Watcher:
             if hasattr(fn, "cache_clear"):
                 fn.cache_clear()
 
+    def watched_dirs(self) -> list[Path]:
+        """Every folder under the watched paths, as `find_specs` walks them (no link out followed)."""
+        dirs = {d for p in self.watch_paths for d in folders(p)
+                if "__pycache__" not in d.parts and not d.name.startswith(".")}
+        out = self.out.resolve()
+        return sorted(d for d in dirs if not d.is_relative_to(out))
+
     def _filter(self, _change: Any, path: str) -> bool:
         p = Path(path)
         if p.suffix not in WATCHED_SUFFIXES or "__pycache__" in p.parts or p.name.startswith("."):
@@ -249,12 +300,27 @@ class Watcher:
         self.log(f"serving {self.url} — watching {', '.join(_show(p) for p in self.watch_paths)} (Ctrl-C stops)")
         try:
             self.rebuild()
-            paths = [p for p in self.watch_paths if p.exists()]
-            for changes in watchfiles.watch(*paths, watch_filter=self._filter, stop_event=stop_event,
-                                            debounce=200, step=50, raise_interrupt=False):
-                changed = {path for _kind, path in changes}
-                self.log("changed: " + ", ".join(sorted(_show(Path(p)) for p in changed)))
-                self.rebuild(changed)
+            while not (stop_event is not None and stop_event.is_set()):
+                dirs = self.watched_dirs()
+                if not dirs:
+                    if stop_event is None:
+                        return
+                    stop_event.wait(RESCAN_MS / 1000)
+                    continue
+                # each folder alone (not recursive): the watcher then never follows a link out (`specs/x -> /`)
+                for changes in watchfiles.watch(*dirs, watch_filter=self._filter, stop_event=stop_event,
+                                                debounce=200, step=50, raise_interrupt=False, recursive=False,
+                                                rust_timeout=RESCAN_MS, yield_on_timeout=True):
+                    if changes:
+                        changed = {path for _kind, path in changes}
+                        self.log("changed: " + ", ".join(sorted(_show(Path(p)) for p in changed)))
+                        self.rebuild(changed)
+                    if self.watched_dirs() != dirs:  # a folder was made or removed: watch the new set
+                        if not changes:
+                            self.rebuild()
+                        break
+                else:
+                    break  # stopped (stop_event or Ctrl-C)
         finally:
             self._close_pool()
             self.stop()

@@ -17,6 +17,7 @@ import pydantic
 
 from compute import registry
 
+from .. import trust
 from ..spec.limits import COMPUTE_MEMORY_BYTES, memory_limit
 
 COMPUTE_SECONDS = 20.0
@@ -24,8 +25,33 @@ MAX_RESULT_BYTES = 5_000_000
 
 
 def cache_dir() -> Path:
-    """Where compute results are cached (VIZSPEC_CACHE, else .cache/vizspec under the working dir)."""
-    return Path(os.environ.get("VIZSPEC_CACHE", ".cache/vizspec"))
+    """Where compute results are cached: VIZSPEC_CACHE, else the user's cache folder (outside the checkout)."""
+    return trust.cache_dir()
+
+
+def _canonical(result: Any) -> str:
+    return json.dumps(result, sort_keys=True, ensure_ascii=False, allow_nan=True)
+
+
+def _entry_mac(key: str, text: str) -> str | None:
+    """The signature an entry carries: over its key and its result, with the user's secret."""
+    return trust.sign(f"{key}\0{text}".encode())
+
+
+def _read_entry(path: Path, key: str) -> Any:
+    """The result stored at `path` if this user's signature over (key, result) holds; None otherwise.
+
+    An entry is `{"mac": …, "result": …}`; one planted (a committed cache), copied from another user or
+    corrupt fails the check and is recomputed.
+    """
+    try:
+        entry = json.loads(trust.read_file(path, 2 * MAX_RESULT_BYTES, "max_result_bytes"))
+        cached = entry["result"]
+        if not trust.verify(f"{key}\0{_canonical(cached)}".encode(), entry["mac"]):
+            return None
+    except (trust.Refused, ValueError, RecursionError, TypeError, KeyError):
+        return None
+    return None if _non_finite(cached) else cached  # an entry is checked like a fresh result
 
 
 class ComputeError(Exception):
@@ -81,13 +107,9 @@ def call_cached(fn: str, args: dict[str, Any], source: str, use_cache: bool = Tr
     key = hashlib.sha256(key_text.encode()).hexdigest()
     path = cache_dir() / "compute" / key[:2] / f"{key}.json"
     if use_cache and path.is_file():
-        try:
-            if path.stat().st_size <= MAX_RESULT_BYTES:
-                cached = json.loads(path.read_text())
-                if not _non_finite(cached):  # an entry is checked like a fresh result
-                    return cached
-        except (OSError, ValueError, RecursionError):
-            pass  # a corrupt entry is recomputed
+        cached = _read_entry(path, key)
+        if cached is not None:
+            return cached
     try:
         with memory_limit(COMPUTE_MEMORY_BYTES), _time_limit(COMPUTE_SECONDS):  # timer off before memory back
             result = registry.get(fn)(**args)
@@ -98,18 +120,22 @@ def call_cached(fn: str, args: dict[str, Any], source: str, use_cache: bool = Tr
                            f"{COMPUTE_MEMORY_BYTES})") from None
     except Exception as e:  # the function rejected its input: report, do not crash the build
         raise ComputeError(str(e) if isinstance(e, ValueError) else f"{type(e).__name__}: {e}") from None
-    text = json.dumps(result, sort_keys=True, ensure_ascii=False, allow_nan=True)
+    text = _canonical(result)
     if len(text) > MAX_RESULT_BYTES:
         raise ComputeError(f"result too large: {len(text)} bytes (limit max_result_bytes = {MAX_RESULT_BYTES})")
     bad = _non_finite(result)
     if bad:
         raise ComputeError(f"result has a NaN or infinite value at {bad} (expected finite numbers)")
     result = json.loads(text)
-    if use_cache:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(text)
-        os.replace(tmp, path)
+    mac = _entry_mac(key, text) if use_cache else None
+    if mac is not None:  # no secret (an unwritable home): nothing is cached
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_suffix(f".{os.getpid()}.tmp")
+            tmp.write_text(f'{{"mac": "{mac}", "result": {text}}}', encoding="utf-8")
+            os.replace(tmp, path)
+        except OSError:
+            pass  # a read-only cache folder: the result is still right
     return result
 
 

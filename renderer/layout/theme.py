@@ -11,6 +11,7 @@ from typing import Any
 import yaml
 
 from ..project import THEME_FILE
+from ..spec.files import read_spec_file
 
 
 class UnknownRole(KeyError):
@@ -51,7 +52,7 @@ class Theme:
 @cache
 def load_theme(path: Path = THEME_FILE) -> Theme:
     """Load the theme file."""
-    raw = path.read_bytes()
+    raw = read_spec_file(path)  # inside the project, regular, bounded (a located error otherwise)
     d = yaml.safe_load(raw)
     return Theme(d["palette"], d["fonts"], d["sizes"], d["spacing"], d["stroke"], d["credit"],
                  hashlib.sha256(raw).hexdigest()[:16])

@@ -19,6 +19,7 @@ from typing import Any
 from ..project import COMPONENTS_DIR
 from .display import display_path
 from .errors import Problem, SpecError
+from .files import read_spec_file
 from .models import ELEMENT_KINDS
 from .paths import MAX_INCLUDE_DEPTH as MAX_DEPTH
 from .paths import PARAM, safe_component_path
@@ -58,7 +59,7 @@ def _use(top: Located, here: Located, use: dict, path: tuple, here_path: tuple, 
         raise SpecError([here.problem(upath + ("component",),
                                       f"components used in a cycle or nested too deeply: {chain} "
                                       f"(expected at most {MAX_DEPTH} levels, no cycles)")])
-    comp = load_yaml(_display(file), file.read_bytes())
+    comp = load_yaml(_display(file), read_spec_file(file, _display(file)))
     if not isinstance(comp.data, dict) or "body" not in comp.data:
         raise SpecError([comp.problem((), "a component file has `params:` and `body:` (expected a mapping "
                                           "with a body element)")])

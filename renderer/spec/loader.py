@@ -16,6 +16,7 @@ from . import components
 from .components import expand as expand_components
 from .display import display_path
 from .errors import Problem, SpecError, run_stage
+from .files import read_spec_file
 from .limits import check_limits
 from .models import Diagram
 from .paths import check_components
@@ -47,10 +48,7 @@ def load(path: str | Path) -> Spec:
     """Load and validate one spec; raises SpecError with every problem found."""
     path = Path(path)
     file = display_path(path)
-    try:
-        raw = path.read_bytes()
-    except OSError as e:
-        raise SpecError([Problem(file, 1, 1, f"cannot read file: {e.strerror}")]) from None
+    raw = read_spec_file(path, file)
     doc = load_yaml(file, raw)
     if not isinstance(doc.data, dict):
         raise SpecError([doc.problem((), "a spec is a mapping (expected keys id, chapter, title, body)")])

@@ -16,6 +16,7 @@ from typing import Any
 from ..project import COMPONENTS_DIR
 from .display import display_path
 from .errors import Problem, SpecError
+from .files import read_spec_file
 from .yamlpos import MAX_BYTES, MAX_DEPTH, MAX_NODES, Located, load_yaml
 
 MAX_NAME = 64  # characters of a component name
@@ -146,8 +147,7 @@ class _Sizer:
 
     def load(self, name: str, file: Path) -> Located:
         if name not in self.docs:
-
-            self.docs[name] = load_yaml(display_path(file), file.read_bytes())
+            self.docs[name] = load_yaml(display_path(file), read_spec_file(file))
         return self.docs[name]
 
 
