@@ -155,6 +155,10 @@ def layout_element(el: Element, path: tuple, ctx: Ctx, min_w: float = 0.0, min_h
     ident = getattr(el.content, "id", None)
     if ident and kind in PART_KINDS:
         part_anchors(block, ident, block.anchors[ident].src if ident in block.anchors else None)
+        a = block.anchors.get(ident)
+        if a is not None:  # its outline is text (a title, tick labels): edges end a little outside it
+            block.anchors[ident] = Anchor(a.x - PART_PAD, a.y - PART_PAD, a.w + 2 * PART_PAD, a.h + 2 * PART_PAD,
+                                          a.shape, a.src)
     return block
 
 
