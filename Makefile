@@ -15,6 +15,7 @@ render: setup
 test: setup-test
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
+	$(BIN)/vizspec check all
 	$(BIN)/python -m pytest -n 2
 
 schema: setup

@@ -93,6 +93,13 @@ def frame(body: Block, ctx: Ctx, bound: BoundDiagram) -> Scene:
     room = body.w + 2 * m - credit.w - 3 * m - 2 * 16 - (title.h + 10) * 0.35
     if title.w - room > TITLE_SLACK * (body.w + 2 * m) and room >= MIN_TITLE_ROOM:
         title = ctx.text_lines(ctx.t(d.title), ctx.size("title"), room, 700, "title", "start", meta=title_meta)
+    # a narrow body: the credit breaks onto two lines beside the tab before it widens the canvas
+    tab_w0 = title.w + 2 * 16 + (title.h + 10) * 0.35
+    if tab_w0 + credit.w + 3 * m - (body.w + 2 * m) > TITLE_SLACK * (body.w + 2 * m):
+        two = ctx.text_lines(ctx.theme.credit[ctx.lang], ctx.size("credit"), credit.w * 0.6, 400, "credit", "end",
+                             meta=Meta("credit", "credit", None, "credit"))
+        if two.h <= title.h + 10:
+            credit = two
     tab_h = title.h + 10
     slant = tab_h * 0.35
     tab_w = title.w + 2 * 16 + slant

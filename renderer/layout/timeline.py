@@ -78,12 +78,17 @@ def layout_timeline(el: Timeline, path: tuple, ctx: Ctx, min_w: float = 0, min_h
     gap = ctx.sp("gap") if el.gap is None else el.gap
     name_rows: list[tuple[int, float]] = []  # (lane index, centre y)
     for li, lane in enumerate(lanes):
+        if el.lane_names == "top" and el.lanes[li].name is not None:  # a heading over the lane
+            nb = ctx.text_lines(ctx.t(el.lanes[li].name), fs, None, 700, "text", "start",
+                                meta=Meta(el.id, "text", ctx.src(path + ("lanes", li, "name")), "timeline-lane"))
+            c.place(nb, min(0.0, c.box()[0]) if c.items else 0.0, y)
+            y += nb.h + 4
         cy, bottom = _draw_lane(el, path, ctx, c, li, lane, X, y)
         name_rows.append((li, cy))
         y = bottom + gap
 
     # lane names right-aligned left of everything
-    names = [(li, cy) for li, cy in name_rows if el.lanes[li].name is not None]
+    names = [(li, cy) for li, cy in name_rows if el.lanes[li].name is not None and el.lane_names == "left"]
     if names:
         left = min(0.0, c.box()[0]) - ctx.sp("gap")
         for li, cy in names:

@@ -81,3 +81,5 @@ class Timeline(Strict):
     width: float | None = Field(None, gt=0, le=3000, description="Minimum width of the time range in px.")
     label_width: float = Field(150, gt=0, le=1000, description="Event labels wrap beyond this width (px).")
     gap: float | None = Field(None, ge=0, le=200, description="Space between lanes in px (theme default).")
+    lane_names: Literal["left", "top"] = Field("left", description="Lane names right-aligned left of the lanes, "
+                                                                  "or as a heading above each lane (narrower).")

@@ -120,3 +120,12 @@ def test_a_repeated_panel_is_a_stack_of_cards_with_a_count_badge(write_spec):
         assert badge == ["×24"]
         inp = s.anchors["inp"]
         assert abs((inp[0] + inp[2] / 2) - (front.x + front.w / 2)) < 0.01  # aligned by the front card
+
+
+def test_a_narrow_body_breaks_the_credit_onto_two_lines_instead_of_widening_the_canvas(write_spec):
+    narrow = scene_of(write_spec, "  box: {text: tiny}\n")
+    credit = kind(narrow, "credit")
+    lines = [t for t in credit if hasattr(t, "text")]
+    assert len({round(t.y, 1) for t in lines}) == 2
+    wide = scene_of(write_spec, "  row: [" + ", ".join(f"{{box: 'stage number {i}'}}" for i in range(6)) + "]\n")
+    assert len({round(t.y, 1) for t in kind(wide, "credit") if hasattr(t, "text")}) == 1

@@ -147,3 +147,23 @@ def test_every_timeline_field_is_documented_in_the_schema(model):
     d = diagram_schema()["$defs"][model]
     assert d.get("description")
     assert [f for f, v in d["properties"].items() if not v.get("description")] == []
+
+
+def test_lane_names_on_top_sit_above_their_lane_and_make_the_timeline_narrower(write_spec):
+    from _helpers import kind, scene_of
+
+    from renderer.scene import Line, bbox
+
+    body = ("  timeline:\n    lane_names: NAMES\n    lanes:\n"
+            "      - {name: {en: classic reinforcement learning, zh: 经典强化学习},\n"
+            "         items: [{at: 0, label: a}, {at: 1, label: b}]}\n"
+            "      - {name: {en: deep RL and LLMs, zh: 深度强化学习}, items: [{at: 0, label: c}, {at: 1, label: d}]}\n")
+    for lang in ("en", "zh"):
+        top = scene_of(write_spec, body.replace("NAMES", "top"), lang)
+        left = scene_of(write_spec, body.replace("NAMES", "left"), lang)
+        names = [bbox(t) for t in kind(top, "timeline-lane")]
+        lines = sorted(bbox(ln)[1] for ln in kind(top, "timeline-line", Line)) or \
+            sorted({round(bbox(m)[1], 1) for m in kind(top, "timeline-event")})
+        assert names[0][3] <= lines[0] and names[1][3] <= lines[-1]  # each heading above its lane
+        assert kind(top, "frame")[0].w <= kind(left, "frame")[0].w
+        assert bbox(kind(top, "timeline-lane")[0])[0] < bbox(kind(top, "timeline-event")[0])[2]  # not far left
