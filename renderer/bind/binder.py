@@ -18,6 +18,7 @@ from ..spec.models import Diagram
 from .code_sources import code_sources
 from .compute_calls import ComputeError, _coerce, call_cached
 from .placeholders import ExprError, render_template
+from .produced import FillBudget, ProducedError
 
 
 @dataclass
@@ -71,7 +72,8 @@ def bind(spec: Spec, use_cache: bool = True) -> BoundSpec:
     derived: list[Any] = []
     for lang in LANGS:
         names = {**results, "vars": {k: _pick(v, lang) for k, v in variables.items()}}
-        data = {k: (v if k in ("compute", "vars") else _fill(v, names, (k,), spec, derived, lang))
+        budget = FillBudget()
+        data = {k: (v if k in ("compute", "vars") else _fill(v, names, (k,), spec, derived, lang, budget))
                 for k, v in raw.items()}
         too_big = check_limits(spec.doc, data)  # placeholders may have filled in large results
         if too_big:
@@ -93,27 +95,33 @@ def _pick(value: Any, lang: str) -> Any:
     return value
 
 
-def _fill(value: Any, names: dict, path: tuple, spec: Spec, produced: list, lang: str | None = None) -> Any:
+def _fill(value: Any, names: dict, path: tuple, spec: Spec, produced: list, lang: str | None = None,
+          budget: FillBudget | None = None) -> Any:
     """Fill placeholders in strings, recursively; errors are located at the string's path.
 
     Inside a {en: …, zh: …} mapping only the branch of `lang` is filled (the other is never shown).
+    With a `budget`, every filled-in value is counted and its text checked as it is produced.
     """
     if isinstance(value, str):
         if "{{" not in value:
             return value
         try:
-            return render_template(value, names, produced=produced)
-        except ExprError as e:
-            raise SpecError([spec.doc.problem(path, f"placeholder: {e}")]) from None
+            filled = render_template(value, names, produced=produced)
+            if budget is not None:
+                budget.add(filled)
+            return filled
+        except (ExprError, ProducedError) as e:
+            prefix = "placeholder: " if isinstance(e, ExprError) else ""
+            raise SpecError([spec.doc.problem(path, f"{prefix}{e}")]) from None
         except RecursionError:
             raise SpecError([spec.doc.problem(path, "placeholder nested too deeply")]) from None
     if isinstance(value, list):
-        return [_fill(v, names, path + (i,), spec, produced, lang) for i, v in enumerate(value)]
+        return [_fill(v, names, path + (i,), spec, produced, lang, budget) for i, v in enumerate(value)]
     if isinstance(value, dict):
         if lang and set(value) == set(LANGS):
-            return {k: (_fill(v, names, path + (k,), spec, produced, lang) if k == lang else v)
+            return {k: (_fill(v, names, path + (k,), spec, produced, lang, budget) if k == lang else v)
                     for k, v in value.items()}
-        return {k: _fill(v, names, path + (k,), spec, produced, lang) for k, v in value.items()}
+        return {k: _fill(v, names, path + (k,), spec, produced, lang, budget) for k, v in value.items()}
     return value
 
 
