@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-
 MAX_MESSAGE = 500  # characters of one message; longer ones are cut in the middle
 
 
