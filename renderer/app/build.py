@@ -16,6 +16,7 @@ import re
 import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -32,6 +33,7 @@ RENDERER_DIR = ROOT / "renderer"
 STAMPS_FILE = ".vizspec-build.json"
 STAMPS_VERSION = 1
 MAX_SPEC_BYTES = 1_000_000  # renderer.spec.yamlpos.MAX_BYTES: bigger files fail in load, unscanned here
+WORKER_FAILED = "worker process"  # in the message of a spec whose worker died (its pool is then broken)
 SAVE_EVERY = 3.0  # seconds between stamp saves during a long build
 _NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -232,52 +234,69 @@ def diagram_meta(bound: Any) -> dict[str, Any]:
 
 
 def render_spec(path: Path, out: Path, formats: tuple[str, ...], langs: tuple[str, ...] = LANGS,
-                use_cache: bool = True) -> Result:
+                use_cache: bool = True, worker: bool = False) -> Result:
     """Load, bind, lay out and draw one spec in every language and format; never raises for bad input.
 
     Always renders (the build decides what is stale); `use_cache` is the compute-result cache of bind.
+    Every stage together runs within the per-spec budget of wall time and memory (renderer.spec.budget);
+    in a pool `worker`, the CPU time of the process is capped too.
     """
     from ..backends import drawer
     from ..bind import bind
     from ..layout import layout
     from ..layout.theme import load_theme
+    from ..spec.budget import BudgetExceeded, memory_message, spec_budget
     from ..spec.errors import Problem, SpecError
     from ..spec.loader import load
 
     t0 = time.perf_counter()
     res = Result(str(path))
+    stage = "load"
+
+    def timed(name: str, fn: Callable[[], Any]) -> Any:
+        nonlocal stage
+        stage, t = name, time.perf_counter()
+        value = fn()
+        res.stages[name] = res.stages.get(name, 0) + time.perf_counter() - t
+        return value
+
     try:
         try:
             res.sha = _sha(Path(path).read_bytes())
         except OSError:
             pass
-        t = time.perf_counter()
-        spec = load(path)
-        res.stages["load"] = time.perf_counter() - t
-        res.id = spec.diagram.id
-        t = time.perf_counter()
-        bound = bind(spec, use_cache=use_cache)
-        res.stages["bind"] = time.perf_counter() - t
-        res.meta = diagram_meta(bound)
-        for lang in langs:
-            t = time.perf_counter()
-            scene = layout(bound.for_lang(lang), load_theme())
-            res.stages["layout"] = res.stages.get("layout", 0) + time.perf_counter() - t
-            for fmt in formats:
-                t = time.perf_counter()
-                data = drawer(fmt)(scene)
-                target = output_path(out, fmt, lang, spec.diagram.id)
-                write_atomic(target, data)
-                res.outputs.append(str(target))
-                res.stages[fmt] = res.stages.get(fmt, 0) + time.perf_counter() - t
+        with spec_budget(worker=worker):
+            spec = timed("load", lambda: load(path))
+            res.id = spec.diagram.id
+            bound = timed("bind", lambda: bind(spec, use_cache=use_cache))
+            res.meta = diagram_meta(bound)
+            for lang in langs:
+                scene = timed("layout", lambda lang=lang: layout(bound.for_lang(lang), load_theme()))
+                for fmt in formats:
+                    data = timed(fmt, lambda fmt=fmt, scene=scene: drawer(fmt)(scene))
+                    target = output_path(out, fmt, lang, spec.diagram.id)
+                    write_atomic(target, data)
+                    res.outputs.append(str(target))
     except SpecError as e:
         res.status, res.problems = "failed", [str(p) for p in e.problems]
+    except BudgetExceeded as e:
+        res.status = "failed"
+        res.problems = [str(Problem(str(path), 1, 1, f"rendering {e} (stopped in {stage})"))]
+    except MemoryError:
+        res.status = "failed"
+        res.problems = [str(Problem(str(path), 1, 1, f"rendering {memory_message()} (stopped in {stage})"))]
     except Exception as e:  # a bug, not bad input: still never stop the other diagrams
         res.status = "failed"
         res.problems = [str(Problem(str(path), 1, 1, f"internal error while rendering: "
                                                       f"{type(e).__name__}: {e}"))]
     res.seconds = time.perf_counter() - t0
     return res
+
+
+def render_in_worker(path: Path, out: Path, formats: tuple[str, ...], langs: tuple[str, ...],
+                     use_cache: bool) -> Result:
+    """`render_spec` as a pool worker runs it (with the CPU-time backstop of a worker process)."""
+    return render_spec(path, out, formats, langs, use_cache, worker=True)
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -528,8 +547,8 @@ def _run(todo: list[Job], out: Path, use_cache: bool, jobs: int, fresh: bool, ex
     """Yield (job, result) as they finish: in this process, or in a pool of `jobs` processes."""
     if not todo:
         return
-    if executor is not None:
-        yield from _collect(executor, todo, out, use_cache)
+    if executor is not None:  # the watcher's spawn pool: replacements are spawned too
+        yield from _collect(executor, todo, out, use_cache, lambda: new_pool(1, warm=False))
         return
     if not fresh and (jobs <= 1 or len(todo) == 1):
         for job in todo:
@@ -537,19 +556,57 @@ def _run(todo: list[Job], out: Path, use_cache: bool, jobs: int, fresh: bool, ex
         return
     ctx = multiprocessing.get_context("spawn" if fresh else None)
     with ProcessPoolExecutor(max_workers=max(1, min(jobs, len(todo))), mp_context=ctx) as pool:
-        yield from _collect(pool, todo, out, use_cache)
+        yield from _collect(pool, todo, out, use_cache, lambda: ProcessPoolExecutor(max_workers=1, mp_context=ctx))
 
 
-def _collect(pool: Executor, todo: list[Job], out: Path, use_cache: bool):
-    futures = {pool.submit(render_spec, job.path, out, job.formats, job.langs, use_cache): job for job in todo}
-    for fut in as_completed(futures):
-        job = futures[fut]
-        try:
-            res = fut.result()
-        except Exception as e:  # a worker died (out of memory, killed): report it on its spec
-            res = Result(str(job.path), job.id, "failed",
-                         problems=[f"{job.path}:1:1: error: worker process failed: {type(e).__name__}: {e}"])
-        yield job, res
+def _collect(pool: Executor, todo: list[Job], out: Path, use_cache: bool,
+             replace: Callable[[], Executor] | None = None):
+    """Yield (job, result) as the pool finishes them; a worker that dies fails only its own spec.
+
+    A dead worker breaks a ProcessPoolExecutor: every unfinished job then runs again, one at a time, in
+    fresh one-worker pools (`replace`), so the job running when a worker dies there is known to be the cause.
+    """
+    pending = list(todo)
+    isolate, owned = False, None
+    while pending:
+        futures = {pool.submit(render_in_worker, job.path, out, job.formats, job.langs, use_cache): job
+                   for job in pending}
+        broken = False
+        for fut in as_completed(futures):
+            job = futures[fut]
+            try:
+                res = fut.result()
+            except BrokenProcessPool:
+                broken = True
+                continue
+            except Exception as e:  # the result could not come back (unpicklable, …): report it on its spec
+                res = Result(str(job.path), job.id, "failed",
+                             problems=[f"{job.path}:1:1: error: worker process failed: {type(e).__name__}: {e}"])
+            pending.remove(job)
+            yield job, res
+        if not broken:
+            break
+        if isolate:  # one worker, in order: the first unfinished job is the one it died on
+            job = pending.pop(0)
+            yield job, Result(str(job.path), job.id, "failed", problems=[_died(job)])
+        if owned is not None:
+            owned.shutdown(wait=False, cancel_futures=True)
+        isolate = True
+        pool = owned = (replace or _one_worker_pool)()
+    if owned is not None:
+        owned.shutdown(wait=False, cancel_futures=True)
+
+
+def _died(job: Job) -> str:
+    from ..spec.budget import SPEC_MEMORY_BYTES, SPEC_SECONDS
+
+    return (f"{job.path}:1:1: error: the worker process rendering this spec died (killed for going over "
+            f"the limits spec_memory_bytes = {SPEC_MEMORY_BYTES} or spec_seconds = {SPEC_SECONDS:g} of CPU "
+            "time, or crashed in native code); the other specs were rendered")
+
+
+def _one_worker_pool() -> Executor:
+    return ProcessPoolExecutor(max_workers=1)
 
 
 def new_pool(jobs: int | None = None, warm: bool = True) -> ProcessPoolExecutor:
