@@ -8,6 +8,7 @@ node count) live in `yamlpos`; `LIMITS` lists them all.
 from __future__ import annotations
 
 import contextlib
+import math
 import os
 import unicodedata
 from collections.abc import Iterator
@@ -25,6 +26,8 @@ MAX_LIST_ITEMS = 10_000  # items in one list
 MAX_ARG_ITEMS = 100_000  # numbers (and other values) in one compute argument, counted before the call
 MAX_ARG_CHARS = 100_000  # characters in one compute argument's strings
 COMPUTE_MEMORY_BYTES = 2 * 1024**3  # address space one compute call may add
+MAX_MAGNITUDE = 1e100  # largest number on an axis: spans, ×100 for percent and pixel scales stay finite
+MIN_MAGNITUDE = 1e-100  # smallest non-zero number on an axis (denormals and their spans underflow to 0)
 
 LIMITS: dict[str, int] = {
     "max_file_bytes": MAX_BYTES, "max_depth": MAX_DEPTH, "max_yaml_nodes": MAX_NODES, "max_int": MAX_INT,
@@ -32,6 +35,10 @@ LIMITS: dict[str, int] = {
     "max_text_chars": MAX_TEXT_CHARS, "max_code_chars": MAX_CODE_CHARS, "max_list_items": MAX_LIST_ITEMS,
     "max_arg_items": MAX_ARG_ITEMS, "max_arg_chars": MAX_ARG_CHARS, "compute_memory_bytes": COMPUTE_MEMORY_BYTES,
 }
+MAGNITUDES: dict[str, float] = {"max_magnitude": MAX_MAGNITUDE, "min_magnitude": MIN_MAGNITUDE}
+# element kinds whose numbers are positions on an axis (elsewhere a number is only printed, e.g. a table
+# of float limits may show 1.8e308 and 5e-324)
+POSITIONED_KINDS = frozenset({"chart", "timeline"})
 
 # keys whose string values are identifiers (ids, references, registry and component names)
 ID_KEYS = ("id", "chapter", "fn", "component")
@@ -65,6 +72,10 @@ def _shown(text: str, n: int = 40) -> str:
     s = text if len(text) <= n else text[: n - 1] + "…"
     return '"' + "".join(c if c.isascii() and c.isprintable() else f"\\u{ord(c):04x}" if ord(c) < 0x10000
                          else f"\\U{ord(c):08x}" for c in s) + '"'
+
+
+def _number(value: float) -> str:
+    return f"{value:.4g}" if isinstance(value, float) else (str(value) if abs(value) < 10**20 else f"{value:.4g}")
 
 
 def _leaves(value: Any, stop: int) -> int:
@@ -136,6 +147,15 @@ class _Walker:
             limit, name = (MAX_CODE_CHARS, "max_code_chars") if kind == "code" else (MAX_TEXT_CHARS, "max_text_chars")
             if len(value) > limit:
                 self.add(path, f"text is {len(value)} characters long (limit {name} = {limit})")
+        elif isinstance(value, float | int) and not isinstance(value, bool) and kind in POSITIONED_KINDS:
+            self.magnitude(value, path)
+
+    def magnitude(self, value: float, path: tuple) -> None:
+        if not math.isfinite(value) or abs(value) > MAX_MAGNITUDE:
+            self.add(path, f"number {_number(value)} is too large to draw (limit max_magnitude = {MAX_MAGNITUDE:g})")
+        elif value and abs(value) < MIN_MAGNITUDE:
+            self.add(path, f"number {_number(value)} is too small to draw (limit min_magnitude = "
+                           f"{MIN_MAGNITUDE:g}; write 0 for zero)")
 
     def identifier(self, key: str, value: str, path: tuple) -> None:
         bad = _hidden_char(value, ascii_only=key in ID_KEYS)

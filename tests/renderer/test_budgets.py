@@ -141,3 +141,23 @@ def test_watch_keeps_building_later_saves_after_a_worker_died(specs, tmp_path, m
         assert "Softmax after a save" in (tmp_path / "out" / "svg" / "en" / "fx-softmax.svg").read_text()
     finally:
         w._close_pool()
+
+
+def test_render_all_with_an_over_sized_scene_renders_the_others_and_exits_1(specs, tmp_path):
+    """A real spec (400 boxes of 2000 × 2000 px, every field in range) among normal ones, PNG included."""
+    import subprocess
+    import sys
+
+    hostile = Path(__file__).resolve().parents[1] / "hostile" / "canvas-400-huge-boxes.yaml"
+    shutil.copyfile(hostile, specs / "basics" / "huge.yaml")
+    out = tmp_path / "out"
+    env = {**os.environ, "VIZSPEC_CACHE": str(tmp_path / "cache")}
+    run = subprocess.run([sys.executable, "-m", "renderer.app.cli", "render", str(specs), "--out", str(out),
+                          "--format", "svg,png", "--jobs", "2", "--no-gallery"],
+                         capture_output=True, text=True, timeout=600, env=env, cwd=tmp_path)
+    assert run.returncode == 1
+    assert "Traceback" not in run.stderr + run.stdout
+    assert "huge.yaml:5:3: error: the diagram is 40,376 × 40,419 px (limit max_canvas_side = 20000 px)" \
+        in run.stderr
+    for did in (*OTHERS, "fx-plain"):
+        assert (out / "png" / "en" / f"{did}.png").is_file()
