@@ -161,3 +161,28 @@ def test_render_all_with_an_over_sized_scene_renders_the_others_and_exits_1(spec
         in run.stderr
     for did in (*OTHERS, "fx-plain"):
         assert (out / "png" / "en" / f"{did}.png").is_file()
+
+
+def test_compute_calls_share_one_time_budget_per_spec(tmp_path, monkeypatch):
+    """Each call is under compute_seconds, but together they are over compute_total_seconds: located."""
+    from renderer.bind import bind, binder
+    from renderer.spec.errors import SpecError
+    from renderer.spec.loader import load
+
+    def slow_call(fn, args, source, use_cache=True):
+        time.sleep(0.4)
+        return {"probs": [0.5, 0.5]}
+
+    monkeypatch.setattr(binder, "COMPUTE_TOTAL_SECONDS", 1.0)
+    monkeypatch.setattr(binder, "call_cached", slow_call)
+    calls = "".join(f"  c{i}: {{fn: sampling.softmax, args: {{logits: [1.0, 2.0]}}}}\n" for i in range(20))
+    path = tmp_path / "s.yaml"
+    path.write_text("id: s\nchapter: test\ntitle: S\ncompute:\n" + calls + "body: {box: a}\n", encoding="utf-8")
+    with pytest.raises(SpecError) as e:
+        bind(load(path), use_cache=False)
+    msg = str(e.value.problems[0])
+    assert msg.startswith(f"{path}:")
+    assert ": error: sampling.softmax: compute calls took longer than 1 s together (limit " \
+           "compute_total_seconds = 1)" in msg
+    line = int(msg.split(":")[1])
+    assert 7 <= line <= 10  # the third or a later call, not the first
