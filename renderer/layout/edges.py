@@ -112,7 +112,19 @@ def _cost(pts: list[Pt], others: list[Anchor]) -> float:
 
 
 def _crossings(pts: list[Pt], others: list[Anchor]) -> int:
-    return sum(1 for o in others if any(segment_hits(pts[i], pts[i + 1], o, 1.0) for i in range(len(pts) - 1)))
+    """How many boxes the route passes through (a box off a segment's bounding box is skipped cheaply)."""
+    segs = [(p, q, min(p[0], q[0]), max(p[0], q[0]), min(p[1], q[1]), max(p[1], q[1]))
+            for p, q in zip(pts, pts[1:], strict=False)]
+    count = 0
+    for o in others:
+        ox1, oy1 = o.x + o.w, o.y + o.h
+        for p, q, lx, hx, ly, hy in segs:
+            if hx < o.x or lx > ox1 or hy < o.y or ly > oy1:
+                continue
+            if segment_hits(p, q, o, 1.0):
+                count += 1
+                break
+    return count
 
 
 def _enters_wrong_way(pts: list[Pt], a: Anchor, b: Anchor) -> bool:
@@ -197,6 +209,7 @@ def draw_edges(edges: list[Edge], anchors: dict[str, Anchor], obstacles: list[An
     routes = [route(anchors[e.from_], anchors[e.to], e, obstacles) for e in edges]
     out: list[Prim] = []
     labels: list[Prim] = []
+    segments = [(j, _segment_box(r[k], r[k + 1])) for j, r in enumerate(routes) for k in range(len(r) - 1)]
     for i, (e, pts) in enumerate(zip(edges, routes, strict=True)):
         meta = Meta(f"edge-{i}", e.role, srcs[i], "edge")
         style = Style(stroke=ctx.color(e.role), stroke_width=ctx.theme.stroke["edge"],
@@ -206,7 +219,7 @@ def draw_edges(edges: list[Edge], anchors: dict[str, Anchor], obstacles: list[An
             continue
         block = ctx.text_lines(ctx.t(e.label), ctx.size("edge_label"), 200, 400, "text-soft",
                                meta=Meta(f"edge-{i}", "text-soft", srcs[i], "edge-label"))
-        others = [_segment_box(r[k], r[k + 1]) for j, r in enumerate(routes) if j != i for k in range(len(r) - 1)]
+        others = [box for j, box in segments if j != i]
         a, b = anchors[e.from_], anchors[e.to]
         bx, by = _label_position(pts, block.w, block.h, list(obstacles) + others, 1 if _same(a, b) else None)
         labels.append(Rect(bx - 3, by, block.w + 6, block.h, 3, Style(fill=ctx.color("white")),

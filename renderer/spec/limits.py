@@ -23,6 +23,8 @@ MAX_CHART_POINTS = 65_536  # numbers and labels in one chart (a 256 × 256 heat 
 MAX_TEXT_CHARS = 2000  # characters in one string (a label, a caption, a formula)
 MAX_CODE_CHARS = 20_000  # characters in one string inside a `code` element
 MAX_LIST_ITEMS = 10_000  # items in one list
+MAX_EDGES = 200  # edges between elements of one diagram (each is routed around every box, its label clear of
+#                  every other edge: the work grows with the square; the most in specs/ is 20)
 MAX_ARG_ITEMS = 100_000  # numbers (and other values) in one compute argument, counted before the call
 MAX_ARG_CHARS = 100_000  # characters in one compute argument's strings
 COMPUTE_MEMORY_BYTES = 2 * 1024**3  # address space one compute call may add
@@ -31,7 +33,8 @@ MIN_MAGNITUDE = 1e-100  # smallest non-zero number on an axis (denormals and the
 
 LIMITS: dict[str, int] = {
     "max_file_bytes": MAX_BYTES, "max_depth": MAX_DEPTH, "max_yaml_nodes": MAX_NODES, "max_int": MAX_INT,
-    "max_elements": MAX_ELEMENTS, "max_tensor_cells": MAX_TENSOR_CELLS, "max_chart_points": MAX_CHART_POINTS,
+    "max_elements": MAX_ELEMENTS, "max_edges": MAX_EDGES, "max_tensor_cells": MAX_TENSOR_CELLS,
+    "max_chart_points": MAX_CHART_POINTS,
     "max_text_chars": MAX_TEXT_CHARS, "max_code_chars": MAX_CODE_CHARS, "max_list_items": MAX_LIST_ITEMS,
     "max_arg_items": MAX_ARG_ITEMS, "max_arg_chars": MAX_ARG_CHARS, "compute_memory_bytes": COMPUTE_MEMORY_BYTES,
 }
@@ -129,6 +132,9 @@ class _Walker:
             if kind == "chart" and isinstance(content, dict):
                 self.chart(content, path + (kind,))
         if isinstance(value, dict):
+            edges = value.get("edges") if not path else None
+            if isinstance(edges, list) and len(edges) > MAX_EDGES:
+                self.add(("edges",), f"too many edges: {len(edges)} (limit max_edges = {MAX_EDGES})")
             for k, v in value.items():
                 bad = _hidden_char(k)
                 if bad:
