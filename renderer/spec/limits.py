@@ -22,6 +22,8 @@ MAX_TENSOR_CELLS = 65_536  # values given for one tensor (256 × 256; only 64 ×
 MAX_CHART_POINTS = 65_536  # numbers and labels in one chart (a 256 × 256 heat map, or 24 series × 2730)
 MAX_TEXT_CHARS = 2000  # characters in one string (a label, a caption, a formula)
 MAX_CODE_CHARS = 20_000  # characters in one string inside a `code` element
+MAX_DIAGRAM_TEXT = 200_000  # characters of text in one diagram: wrapping shapes each line again per word
+#                             (about 40 ms per 2,000 characters of CJK); the most in specs/ is under 2,000
 MAX_LIST_ITEMS = 10_000  # items in one list
 MAX_EDGES = 200  # edges between elements of one diagram (each is routed around every box, its label clear of
 #                  every other edge: the work grows with the square; the most in specs/ is 20)
@@ -35,7 +37,8 @@ LIMITS: dict[str, int] = {
     "max_file_bytes": MAX_BYTES, "max_depth": MAX_DEPTH, "max_yaml_nodes": MAX_NODES, "max_int": MAX_INT,
     "max_elements": MAX_ELEMENTS, "max_edges": MAX_EDGES, "max_tensor_cells": MAX_TENSOR_CELLS,
     "max_chart_points": MAX_CHART_POINTS,
-    "max_text_chars": MAX_TEXT_CHARS, "max_code_chars": MAX_CODE_CHARS, "max_list_items": MAX_LIST_ITEMS,
+    "max_text_chars": MAX_TEXT_CHARS, "max_code_chars": MAX_CODE_CHARS, "max_diagram_text": MAX_DIAGRAM_TEXT,
+    "max_list_items": MAX_LIST_ITEMS,
     "max_arg_items": MAX_ARG_ITEMS, "max_arg_chars": MAX_ARG_CHARS, "compute_memory_bytes": COMPUTE_MEMORY_BYTES,
 }
 MAGNITUDES: dict[str, float] = {"max_magnitude": MAX_MAGNITUDE, "min_magnitude": MIN_MAGNITUDE}
@@ -107,6 +110,8 @@ class _Walker:
         self.kinds = _element_kinds()
         self.elements = 0
         self.too_deep = False
+        self.text = 0  # characters of drawn text so far (not under the top-level `compute` and `vars`)
+        self.drawn = True
         self.problems: list[Problem] = []
 
     def add(self, path: tuple, message: str, key: bool = False) -> None:
@@ -136,6 +141,8 @@ class _Walker:
             if isinstance(edges, list) and len(edges) > MAX_EDGES:
                 self.add(("edges",), f"too many edges: {len(edges)} (limit max_edges = {MAX_EDGES})")
             for k, v in value.items():
+                if not path:
+                    self.drawn = k not in ("compute", "vars")
                 bad = _hidden_char(k)
                 if bad:
                     self.add(path + (k,), f"key {_shown(k)} contains {char_name(bad)}, an invisible or "
@@ -153,6 +160,11 @@ class _Walker:
             limit, name = (MAX_CODE_CHARS, "max_code_chars") if kind == "code" else (MAX_TEXT_CHARS, "max_text_chars")
             if len(value) > limit:
                 self.add(path, f"text is {len(value)} characters long (limit {name} = {limit})")
+            if self.drawn:
+                self.text += len(value)
+                if self.text > MAX_DIAGRAM_TEXT >= self.text - len(value):
+                    self.add(path, f"the diagram has more than {MAX_DIAGRAM_TEXT} characters of text, the "
+                                   f"limit reached here (limit max_diagram_text = {MAX_DIAGRAM_TEXT})")
         elif isinstance(value, float | int) and not isinstance(value, bool) and kind in POSITIONED_KINDS:
             self.magnitude(value, path)
 
