@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..spec.limits import MAX_DIAGRAM_TEXT
 from ..spec.yamlpos import char_name, not_xml_char
 
 MAX_FILLED_VALUES = 500_000  # numbers, strings and other values placeholders fill into one language's diagram
-MAX_FILLED_CHARS = 2_000_000  # characters of text placeholders fill into one language's diagram
+MAX_FILLED_CHARS = MAX_DIAGRAM_TEXT  # characters of text placeholders fill into one language's diagram
 
 
 class ProducedError(Exception):
