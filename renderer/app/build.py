@@ -16,6 +16,7 @@ import stat
 import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -37,6 +38,7 @@ STAMPS_VERSION = 2  # 2: signed, with the hash of every output written
 MAX_SPEC_BYTES = 1_000_000  # renderer.spec.yamlpos.MAX_BYTES: bigger files fail in load, unscanned here
 MAX_CODE_BYTES = 10_000_000  # a renderer source file, for the environment hash
 MAX_OUTPUT_BYTES = 1 << 30  # an output file checked against its stamp
+WORKER_FAILED = "worker process"  # in the message of a spec whose worker died (its pool is then broken)
 SAVE_EVERY = 3.0  # seconds between stamp saves during a long build
 _NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -247,25 +249,29 @@ def diagram_meta(bound: Any) -> dict[str, Any]:
 
 
 def render_spec(path: Path, out: Path, formats: tuple[str, ...], langs: tuple[str, ...] = LANGS,
-                use_cache: bool = True) -> Result:
+                use_cache: bool = True, worker: bool = False) -> Result:
     """Load, bind, lay out and draw one spec in every language and format; never raises for bad input.
 
     Always renders (the build decides what is stale); `use_cache` is the compute-result cache of bind.
     Every output is drawn before the first is written, so a spec failing in any stage (or backend) leaves
     no new file of it behind; when writing itself fails, the files this call wrote are removed again.
+    Every stage together runs within the per-spec budget of wall time and memory (renderer.spec.budget);
+    in a pool `worker`, the CPU time of the process is capped too.
     """
     from ..backends import drawer
     from ..bind import bind
     from ..layout import layout
     from ..layout.theme import load_theme
+    from ..spec.budget import BudgetExceeded, memory_message, spec_budget
     from ..spec.errors import Problem, SpecError, internal_problem, run_stage
     from ..spec.loader import load
 
     t0 = time.perf_counter()
     res = Result(str(path))
+    current = ["load"]
 
     def stage(name: str, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-        t = time.perf_counter()
+        current[0], t = name, time.perf_counter()
         try:
             return run_stage(path, name, fn, *args, **kwargs)
         finally:
@@ -276,22 +282,31 @@ def render_spec(path: Path, out: Path, formats: tuple[str, ...], langs: tuple[st
             res.sha = _sha(read_file(path, MAX_SPEC_BYTES))
         except Refused:
             pass  # load reports why
-        spec = stage("load", load, path)
-        res.id = spec.diagram.id
-        bound = stage("bind", bind, spec, use_cache=use_cache)
-        res.meta = run_stage(path, "bind", diagram_meta, bound)
-        drawn: list[tuple[str, Path, bytes]] = []
-        for lang in langs:
-            scene = stage("layout", lambda lang=lang: layout(bound.for_lang(lang), load_theme()))
-            for fmt in formats:
-                drawn.append((fmt, output_path(out, fmt, lang, spec.diagram.id), stage(fmt, drawer(fmt), scene)))
-        res.outputs = [str(target) for target in _write_all(spec.doc.locate(("id",)), drawn, res.stages, out)]
+        with spec_budget(worker=worker):
+            spec = stage("load", load, path)
+            res.id = spec.diagram.id
+            bound = stage("bind", bind, spec, use_cache=use_cache)
+            res.meta = run_stage(path, "bind", diagram_meta, bound)
+            drawn: list[tuple[str, Path, bytes]] = []
+            for lang in langs:
+                scene = stage("layout", lambda lang=lang: layout(bound.for_lang(lang), load_theme()))
+                for fmt in formats:
+                    drawn.append((fmt, output_path(out, fmt, lang, spec.diagram.id),
+                                  stage(fmt, drawer(fmt), scene)))
+            current[0] = "write"
+            res.outputs = [str(target) for target in _write_all(spec.doc.locate(("id",)), drawn, res.stages, out)]
         for _fmt, target, data in drawn:
             res.written[Path(target).relative_to(Path(out)).as_posix()] = (_sha(data), len(data))
     except SpecError as e:
         res.status, res.problems = "failed", [str(p) for p in e.problems]
     except UnsafeOutput as e:
         res.status, res.problems = "failed", [str(Problem(str(path), 1, 1, f"cannot write the output: {e}"))]
+    except BudgetExceeded as e:
+        res.status = "failed"
+        res.problems = [str(Problem(str(path), 1, 1, f"rendering {e} (stopped in {current[0]})"))]
+    except MemoryError:
+        res.status = "failed"
+        res.problems = [str(Problem(str(path), 1, 1, f"rendering {memory_message()} (stopped in {current[0]})"))]
     except Exception as e:  # a bug outside the stages: still never stop the other diagrams
         res.status, res.problems = "failed", [str(internal_problem(path, "render", e))]
     res.seconds = time.perf_counter() - t0
@@ -324,6 +339,12 @@ def _write_all(id_at: tuple[str, int, int], drawn: list[tuple[str, Path, bytes]]
         written.append(target)
         stages[fmt] = stages.get(fmt, 0) + time.perf_counter() - t
     return written
+
+
+def render_in_worker(path: Path, out: Path, formats: tuple[str, ...], langs: tuple[str, ...],
+                     use_cache: bool) -> Result:
+    """`render_spec` as a pool worker runs it (with the CPU-time backstop of a worker process)."""
+    return render_spec(path, out, formats, langs, use_cache, worker=True)
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -638,27 +659,65 @@ def _run(todo: list[Job], out: Path, use_cache: bool, jobs: int, fresh: bool, ex
     """Yield (job, result) as they finish: in this process, or in a pool of `jobs` processes."""
     if not todo:
         return
-    if executor is not None:
-        yield from _collect(executor, todo, out, use_cache)
+    if executor is not None:  # the watcher's spawn pool: replacements are spawned too
+        yield from _collect(executor, todo, out, use_cache, lambda: new_pool(1, warm=False))
         return
     if not fresh and (jobs <= 1 or len(todo) == 1):
         for job in todo:
             yield job, render_spec(job.path, out, job.formats, job.langs, use_cache)
         return
     with process_pool(max(1, min(jobs, len(todo))), "spawn" if fresh else None) as pool:
-        yield from _collect(pool, todo, out, use_cache)
+        yield from _collect(pool, todo, out, use_cache, lambda: process_pool(1, "spawn" if fresh else None))
 
 
-def _collect(pool: Executor, todo: list[Job], out: Path, use_cache: bool):
-    futures = {pool.submit(render_spec, job.path, out, job.formats, job.langs, use_cache): job for job in todo}
-    for fut in as_completed(futures):
-        job = futures[fut]
-        try:
-            res = fut.result()
-        except Exception as e:  # a worker died (out of memory, killed): report it on its spec
-            res = Result(str(job.path), job.id, "failed",
-                         problems=[f"{job.path}:1:1: error: worker process failed: {type(e).__name__}: {e}"])
-        yield job, res
+def _collect(pool: Executor, todo: list[Job], out: Path, use_cache: bool,
+             replace: Callable[[], Executor] | None = None):
+    """Yield (job, result) as the pool finishes them; a worker that dies fails only its own spec.
+
+    A dead worker breaks a ProcessPoolExecutor: every unfinished job then runs again, one at a time, in
+    fresh one-worker pools (`replace`), so the job running when a worker dies there is known to be the cause.
+    """
+    pending = list(todo)
+    isolate, owned = False, None
+    while pending:
+        futures = {pool.submit(render_in_worker, job.path, out, job.formats, job.langs, use_cache): job
+                   for job in pending}
+        broken = False
+        for fut in as_completed(futures):
+            job = futures[fut]
+            try:
+                res = fut.result()
+            except BrokenProcessPool:
+                broken = True
+                continue
+            except Exception as e:  # the result could not come back (unpicklable, …): report it on its spec
+                res = Result(str(job.path), job.id, "failed",
+                             problems=[f"{job.path}:1:1: error: worker process failed: {type(e).__name__}: {e}"])
+            pending.remove(job)
+            yield job, res
+        if not broken:
+            break
+        if isolate:  # one worker, in order: the first unfinished job is the one it died on
+            job = pending.pop(0)
+            yield job, Result(str(job.path), job.id, "failed", problems=[_died(job)])
+        if owned is not None:
+            owned.shutdown(wait=False, cancel_futures=True)
+        isolate = True
+        pool = owned = (replace or _one_worker_pool)()
+    if owned is not None:
+        owned.shutdown(wait=False, cancel_futures=True)
+
+
+def _died(job: Job) -> str:
+    from ..spec.budget import SPEC_MEMORY_BYTES, SPEC_SECONDS
+
+    return (f"{job.path}:1:1: error: the worker process rendering this spec died (killed for going over "
+            f"the limits spec_memory_bytes = {SPEC_MEMORY_BYTES} or spec_seconds = {SPEC_SECONDS:g} of CPU "
+            "time, or crashed in native code); the other specs were rendered")
+
+
+def _one_worker_pool() -> Executor:
+    return process_pool(1)
 
 
 def new_pool(jobs: int | None = None, warm: bool = True) -> ProcessPoolExecutor:

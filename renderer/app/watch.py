@@ -30,7 +30,7 @@ from ..spec.langs import LANGS
 from ..spec.printable import printable
 from ..trust import Refused, folders, read_file
 from . import build as build_mod
-from .build import build, find_specs, new_pool
+from .build import WORKER_FAILED, build, find_specs, new_pool
 from .failures import error_line
 from .files import check_out
 
@@ -228,7 +228,7 @@ class Watcher:
             self._forget_compute(changed)
             paths = find_specs(self.specs_dir)
             report = build(paths, self.out, self.formats, self.langs, executor=self._executor(changed))
-            if any("worker process failed" in p for r in report.failed for p in r.problems):
+            if any(WORKER_FAILED in p for r in report.failed for p in r.problems):
                 self._close_pool()  # a broken pool takes no more work: start a new one next time
             rendered = [r.id or r.path for r in report.results if r.status == "rendered"]
             errors = [{"path": r.path, "id": r.id, "problems": r.problems} for r in report.failed]

@@ -17,6 +17,8 @@ from ..scene import Scene
 from . import pptx_native  # noqa: F401  (registers the native table and chart handlers in NATIVE)
 from .pptx_shapes import EMU_PER_PX, FIXED_TIME, SLIDE_MAX_PX, SLIDE_MIN_PX, ZIP_TIME, Fit, SlideWriter, _rgb
 
+MAX_CORE_TITLE = 255  # characters PowerPoint (and python-pptx) allow in a core property; the slide shows all
+
 
 def new_presentation(width_px: float, height_px: float, title: str = "", lang: str = "en"):
     """An empty presentation with the given slide size (clamped to PowerPoint's limits)."""
@@ -24,7 +26,7 @@ def new_presentation(width_px: float, height_px: float, title: str = "", lang: s
     prs.slide_width = Emu(round(min(max(width_px, SLIDE_MIN_PX), SLIDE_MAX_PX) * EMU_PER_PX))
     prs.slide_height = Emu(round(min(max(height_px, SLIDE_MIN_PX), SLIDE_MAX_PX) * EMU_PER_PX))
     cp = prs.core_properties
-    cp.title = title
+    cp.title = title if len(title) <= MAX_CORE_TITLE else title[: MAX_CORE_TITLE - 1] + "…"
     cp.author = "vizspec"
     cp.last_modified_by = f"vizspec {__version__}"
     cp.created = cp.modified = FIXED_TIME

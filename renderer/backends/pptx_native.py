@@ -75,10 +75,12 @@ def native_table(w: SlideWriter, parent: etree._Element, g: Group) -> bool:
     for k in ("firstRow", "bandRow"):
         tblPr.attrib.pop(k, None)
     tblPr.find(qn("a:tableStyleId")).text = NO_STYLE
-    for i, col in enumerate(table.columns):
-        col.width = Emu(xs[i + 1] - xs[i])
-    for i, row in enumerate(table.rows):
-        row.height = Emu(ys[i + 1] - ys[i])
+    # sizes set on the XML: python-pptx's row.height/col.width re-add every row/column per call (quadratic);
+    # the frame already has their sum, the size given to add_table
+    for i, col in enumerate(table._tbl.tblGrid.gridCol_lst):
+        col.w = Emu(xs[i + 1] - xs[i])
+    for i, tr in enumerate(table._tbl.tr_lst):
+        tr.h = Emu(ys[i + 1] - ys[i])
 
     size = d["font_size"] * f.scale
     sz = str(round(size * PT_PER_PX * 100))
@@ -95,10 +97,9 @@ def native_table(w: SlideWriter, parent: etree._Element, g: Group) -> bool:
     for c in d["cells"]:
         if c["rowspan"] > 1 or c["colspan"] > 1:
             table.cell(c["row"], c["col"]).merge(table.cell(c["row"] + c["rowspan"] - 1, c["col"] + c["colspan"] - 1))
-    for r in range(len(rows)):
-        for k in range(len(cols)):
+    for r, tr in enumerate(table._tbl.tr_lst):  # rows and their cells listed once: table.cell() lists them per call
+        for k, tc in enumerate(tr.tc_lst):
             c = owner.get((r, k))
-            tc = table.cell(r, k)._tc
             _cell_body(tc, c if c is not None and (c["row"], c["col"]) == (r, k) else None, sz, line, family, lang)
             tcPr = tc.get_or_add_tcPr()
             for child in list(tcPr):

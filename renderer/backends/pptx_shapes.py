@@ -10,6 +10,7 @@ every computed value with its source. Output is deterministic (fixed core proper
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -17,11 +18,13 @@ from dataclasses import dataclass
 from lxml import etree
 from pptx.enum.shapes import MSO_CONNECTOR, MSO_SHAPE
 from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
-from pptx.oxml.ns import qn
+from pptx.oxml.ns import qn as _qn
 from pptx.oxml.shapes.groupshape import CT_GroupShape
 from pptx.util import Emu
 
 from ..scene import Ellipse, Group, Line, Path, Polygon, Prim, Rect, Scene, Style, Text
+
+qn = functools.cache(_qn)  # "a:tag" -> Clark name: a table writes hundreds of thousands of elements
 
 EMU_PER_PX = 9525  # 914400 EMU per inch / 96 px per inch
 PT_PER_PX = 0.75

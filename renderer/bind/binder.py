@@ -10,6 +10,7 @@ import pydantic
 from compute import registry
 
 from ..spec.bound import BoundDiagram
+from ..spec.budget import time_limit
 from ..spec.errors import Problem, SpecError
 from ..spec.langs import LANGS
 from ..spec.limits import check_call_args, check_limits
@@ -18,6 +19,10 @@ from ..spec.models import Diagram
 from .code_sources import code_sources
 from .compute_calls import ComputeError, _coerce, call_cached
 from .placeholders import ExprError, render_template
+from .produced import FillBudget, ProducedError
+
+MAX_COMPUTE_CALLS = 50  # compute calls in one spec (the most in specs/ is 8)
+COMPUTE_TOTAL_SECONDS = 60.0  # all compute calls of one spec together (each has compute_seconds = 20)
 
 
 @dataclass
@@ -47,31 +52,23 @@ def bind(spec: Spec, use_cache: bool = True) -> BoundSpec:
     problems: list[Problem] = []
     raw = spec.doc.data
     variables = raw.get("vars") or {}
-    for name, call in spec.diagram.compute.items():
-        base = ("compute", name)
-        try:
-            args = _fill(raw["compute"][name].get("args", {}), {**results, "vars": variables},
-                         base + ("args",), spec, [])
-            too_big = check_call_args(args)  # before pydantic or the function touch a huge value
-            if too_big:
-                raise SpecError([spec.doc.problem(base + ("args", too_big[0]), too_big[1])])
-            args = _coerce(call.fn, args)
-            src = registry.source_hash(call.fn)
-            results[name] = call_cached(call.fn, args, src, use_cache)
-            provenance[name] = {"fn": call.fn, "args": args, "source": src}
-        except SpecError as e:
-            problems += e.problems
-            break
-        except ComputeError as e:
-            problems.append(spec.doc.problem(base + ("fn",), f"{call.fn}: {e}"))
-            break
+    calls = list(spec.diagram.compute.items())
+    if len(calls) > MAX_COMPUTE_CALLS:
+        raise SpecError([spec.doc.problem(("compute",), f"{len(calls)} compute calls (limit max_compute_calls = "
+                                                        f"{MAX_COMPUTE_CALLS})")])
+    try:
+        with time_limit(COMPUTE_TOTAL_SECONDS, _over_total):
+            problems += _run_calls(calls, spec, raw, variables, results, provenance, use_cache)
+    except ComputeError as e:  # the total ran out between two calls
+        problems.append(spec.doc.problem(("compute",), str(e)))
     if problems:
         raise SpecError(problems)
     diagrams = {}
     derived: list[Any] = []
     for lang in LANGS:
         names = {**results, "vars": {k: _pick(v, lang) for k, v in variables.items()}}
-        data = {k: (v if k in ("compute", "vars") else _fill(v, names, (k,), spec, derived, lang))
+        budget = FillBudget()
+        data = {k: (v if k in ("compute", "vars") else _fill(v, names, (k,), spec, derived, lang, budget))
                 for k, v in raw.items()}
         too_big = check_limits(spec.doc, data)  # placeholders may have filled in large results
         if too_big:
@@ -86,6 +83,33 @@ def bind(spec: Spec, use_cache: bool = True) -> BoundSpec:
     return BoundSpec(spec, results, provenance, langs, derived)
 
 
+def _run_calls(calls: list, spec: Spec, raw: dict, variables: dict, results: dict,
+               provenance: dict, use_cache: bool) -> list[Problem]:
+    """Run the compute calls in order, filling `results` and `provenance`; the problem of the first failure."""
+    for name, call in calls:
+        base = ("compute", name)
+        try:
+            args = _fill(raw["compute"][name].get("args", {}), {**results, "vars": variables},
+                         base + ("args",), spec, [])
+            too_big = check_call_args(args)  # before pydantic or the function touch a huge value
+            if too_big:
+                raise SpecError([spec.doc.problem(base + ("args", too_big[0]), too_big[1])])
+            args = _coerce(call.fn, args)
+            src = registry.source_hash(call.fn)
+            results[name] = call_cached(call.fn, args, src, use_cache)
+            provenance[name] = {"fn": call.fn, "args": args, "source": src}
+        except SpecError as e:
+            return e.problems
+        except ComputeError as e:
+            return [spec.doc.problem(base + ("fn",), f"{call.fn}: {e}")]
+    return []
+
+
+def _over_total() -> ComputeError:
+    return ComputeError(f"compute calls took longer than {COMPUTE_TOTAL_SECONDS:g} s together "
+                        f"(limit compute_total_seconds = {COMPUTE_TOTAL_SECONDS:g})")
+
+
 def _pick(value: Any, lang: str) -> Any:
     """A {en: …, zh: …} value in one language; anything else as it is."""
     if isinstance(value, dict) and set(value) == set(LANGS):
@@ -93,27 +117,33 @@ def _pick(value: Any, lang: str) -> Any:
     return value
 
 
-def _fill(value: Any, names: dict, path: tuple, spec: Spec, produced: list, lang: str | None = None) -> Any:
+def _fill(value: Any, names: dict, path: tuple, spec: Spec, produced: list, lang: str | None = None,
+          budget: FillBudget | None = None) -> Any:
     """Fill placeholders in strings, recursively; errors are located at the string's path.
 
     Inside a {en: …, zh: …} mapping only the branch of `lang` is filled (the other is never shown).
+    With a `budget`, every filled-in value is counted and its text checked as it is produced.
     """
     if isinstance(value, str):
         if "{{" not in value:
             return value
         try:
-            return render_template(value, names, produced=produced)
-        except ExprError as e:
-            raise SpecError([spec.doc.problem(path, f"placeholder: {e}")]) from None
+            filled = render_template(value, names, produced=produced)
+            if budget is not None:
+                budget.add(filled)
+            return filled
+        except (ExprError, ProducedError) as e:
+            prefix = "placeholder: " if isinstance(e, ExprError) else ""
+            raise SpecError([spec.doc.problem(path, f"{prefix}{e}")]) from None
         except RecursionError:
             raise SpecError([spec.doc.problem(path, "placeholder nested too deeply")]) from None
     if isinstance(value, list):
-        return [_fill(v, names, path + (i,), spec, produced, lang) for i, v in enumerate(value)]
+        return [_fill(v, names, path + (i,), spec, produced, lang, budget) for i, v in enumerate(value)]
     if isinstance(value, dict):
         if lang and set(value) == set(LANGS):
-            return {k: (_fill(v, names, path + (k,), spec, produced, lang) if k == lang else v)
+            return {k: (_fill(v, names, path + (k,), spec, produced, lang, budget) if k == lang else v)
                     for k, v in value.items()}
-        return {k: _fill(v, names, path + (k,), spec, produced, lang) for k, v in value.items()}
+        return {k: _fill(v, names, path + (k,), spec, produced, lang, budget) for k, v in value.items()}
     return value
 
 

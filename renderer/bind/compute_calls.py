@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import math
 import os
-import signal
-import threading
 import typing
 from pathlib import Path
 from typing import Any
@@ -18,6 +15,7 @@ import pydantic
 from compute import registry
 
 from .. import trust
+from ..spec.budget import BudgetExceeded, time_limit
 from ..spec.limits import COMPUTE_MEMORY_BYTES, memory_limit
 
 COMPUTE_SECONDS = 20.0
@@ -72,33 +70,10 @@ def _coerce(fn: str, args: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-@contextlib.contextmanager
 def _time_limit(seconds: float):
-    """Interrupt the block after `seconds` (only where signals work: the main thread)."""
-    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
-        yield
-        return
-
-    armed = [True]
-
-    def _raise(_sig, _frame):
-        if armed[0]:
-            raise ComputeError(f"took longer than {seconds:g} s (limit compute_seconds = {seconds:g})")
-
-    old = signal.signal(signal.SIGALRM, _raise)
-    # the alarm repeats until cancelled: one raised inside a __del__ or gc callback is swallowed by Python
-    signal.setitimer(signal.ITIMER_REAL, seconds, 0.25)
-    try:
-        yield
-    finally:
-        while True:  # a late alarm may land in this cleanup: retry until the timer is off
-            try:
-                armed[0] = False
-                signal.setitimer(signal.ITIMER_REAL, 0)
-                signal.signal(signal.SIGALRM, old)
-                break
-            except ComputeError:
-                continue
+    """Interrupt the block after `seconds` with a ComputeError (only where signals work: the main thread)."""
+    return time_limit(seconds, lambda: ComputeError(f"took longer than {seconds:g} s "
+                                                    f"(limit compute_seconds = {seconds:g})"))
 
 
 def call_cached(fn: str, args: dict[str, Any], source: str, use_cache: bool = True) -> Any:
@@ -113,7 +88,7 @@ def call_cached(fn: str, args: dict[str, Any], source: str, use_cache: bool = Tr
     try:
         with memory_limit(COMPUTE_MEMORY_BYTES), _time_limit(COMPUTE_SECONDS):  # timer off before memory back
             result = registry.get(fn)(**args)
-    except ComputeError:
+    except (ComputeError, BudgetExceeded):
         raise
     except MemoryError:
         raise ComputeError(f"needs more memory than allowed (limit compute_memory_bytes = "

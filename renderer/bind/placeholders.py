@@ -63,7 +63,7 @@ def _small_int(n: Any, what: str, low: int, high: int) -> int:
 
 def _percent(v: Any, digits: int = 0) -> Any:
     digits = _small_int(digits, "percent: digits", 0, 20)
-    return _map(lambda x: _minus(f"{_finite(_check_num(x)) * 100:.{digits}f}%"), v)
+    return _map(lambda x: _minus(f"{_finite(_finite(_check_num(x)) * 100):.{digits}f}%"), v)
 
 
 def _round(v: Any, n: int = 0) -> Any:

@@ -10,6 +10,7 @@ from . import chart, code, flow, graph, icon, math, table, tensor, timeline, tre
 from .base import Block, Ctx, layout_element
 from .edges import draw_edges
 from .markup import plain
+from .scene_limits import scene_problems
 from .text import Metrics
 from .theme import Theme, UnknownRole, load_theme
 
@@ -47,7 +48,11 @@ def layout(bound: BoundDiagram, theme: Theme) -> Scene:
                                                 f"unknown colour role '{role}' (expected one of: "
                                                 f"{', '.join(theme.roles())})")]) from None
     body.items += edges
-    return frame(_fit(body), ctx, bound)
+    scene = frame(_fit(body), ctx, bound)
+    too_big = scene_problems(scene, bound)  # before any backend allocates a raster or a slide for it
+    if too_big:
+        raise SpecError(too_big)
+    return scene
 
 
 def _fit(block: Block) -> Block:

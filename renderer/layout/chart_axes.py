@@ -11,6 +11,7 @@ from .geometry import clip_segment
 
 Box = tuple[float, float, float, float]  # x0, y0, x1, y1
 MAX_TICKS = 8  # intervals on an axis at most: more ticks only crowd it
+_MAX_INTERVALS = 4  # a nice step gives at most ~target intervals; far more means the numbers broke down
 
 
 def nice_step(span: float, target: int) -> float:
@@ -18,6 +19,8 @@ def nice_step(span: float, target: int) -> float:
     if span <= 0 or not math.isfinite(span):
         return 1.0
     raw = span / max(target, 1)
+    if raw < 1e-300:  # denormal spans: log10 and the powers below underflow
+        return 1.0
     mag = 10.0 ** math.floor(math.log10(raw))
     for m in (1.0, 2.0, 5.0, 10.0):
         if m * mag >= raw * (1 - 1e-9):
@@ -44,6 +47,8 @@ def nice_ticks(lo: float, hi: float, target: int = 5) -> list[float]:
     step = nice_step(hi - lo, target)
     first = math.floor(lo / step + 1e-9)
     last = math.ceil(hi / step - 1e-9)
+    if last - first > _MAX_INTERVALS * max(target, 1):  # float trouble (spans near the limits): just the ends
+        return [lo, hi]
     return [_clean(i * step, step) for i in range(first, last + 1)]
 
 
@@ -52,6 +57,8 @@ def ticks_within(lo: float, hi: float, target: int) -> list[float]:
     step = nice_step(hi - lo, target)
     first = math.ceil(lo / step - 1e-9)
     last = math.floor(hi / step + 1e-9)
+    if last - first > _MAX_INTERVALS * max(target, 1):
+        return [lo, hi]
     return [_clean(i * step, step) for i in range(first, last + 1)]
 
 

@@ -85,7 +85,8 @@ def bin_index(v: float, lo: float, hi: float, n: int) -> int:
     """Which of n equal-width bins over [lo, hi] holds v (values outside are clamped)."""
     if hi <= lo:
         return n - 1 if v > lo else 0
-    return max(0, min(n - 1, int(math.floor((v - lo) / (hi - lo) * n))))
+    at = (v / 2 - lo / 2) / (hi / 2 - lo / 2) * n  # halved: hi − lo of numbers near ±1.8e308 would overflow
+    return max(0, min(n - 1, int(math.floor(at)))) if math.isfinite(at) else 0
 
 
 def finite(values: list[Any]) -> list[float]:

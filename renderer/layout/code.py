@@ -8,9 +8,12 @@ from pygments.token import Comment, Keyword, Name, Number, Operator, String, Tok
 from pygments.util import ClassNotFound
 
 from ..scene import Group, Meta, Prim, Rect, Style, Text
+from ..spec.budget import time_limit
 from ..spec.elements.code import MAX_CODE_LINES, Code
 from ..spec.errors import Problem, SpecError
 from .base import Anchor, Block, Ctx, register
+
+CODE_LEX_SECONDS = 2.0  # highlighting one code element (the largest in specs/ takes about 10 ms)
 
 # pygments token type -> (theme role, bold, italic); the most specific matching type wins. Nothing is
 # italic: the theme's mono font has no italic face, and a synthesised or substituted one would not
@@ -91,12 +94,18 @@ def _runs(row: list[tuple[str, str, bool, bool]]) -> list[tuple[str, str, str, b
     return [(before, text.rstrip(), role, bold, italic) for before, text, role, bold, italic in out]
 
 
+class _SlowLexer(Exception):
+    """Highlighting went over CODE_LEX_SECONDS."""
+
+
 def _tokens(text: str, language: str) -> list[tuple[object, str]]:
+    """Pygments tokens of `text`, within CODE_LEX_SECONDS (some lexers are quadratic on crafted input)."""
     from pygments import lex  # the lexers import only where a diagram has code
     from pygments.lexers import get_lexer_by_name
 
     lexer = get_lexer_by_name(language, stripnl=False, ensurenl=False, tabsize=4)
-    return list(lex(text, lexer))
+    with time_limit(CODE_LEX_SECONDS, _SlowLexer):
+        return list(lex(text, lexer))
 
 
 @register("code")
@@ -118,6 +127,11 @@ def layout_code(el: Code, path: tuple, ctx: Ctx, min_w: float = 0, min_h: float 
     except ClassNotFound:
         raise _fail(ctx, path + ("language",), f"unknown language '{el.language}' (expected a pygments lexer "
                                                "name such as python, c, bash, yaml, text)") from None
+    except _SlowLexer:
+        raise _fail(ctx, path + ("language",), f"highlighting this code as {el.language} took longer than "
+                                               f"{CODE_LEX_SECONDS:g} s (limit code_lex_seconds = "
+                                               f"{CODE_LEX_SECONDS:g}; expected fewer lines, or language: "
+                                               "text)") from None
     # split the token stream back into lines of (text, role, bold, italic)
     rows: list[list[tuple[str, str, bool, bool]]] = [[]]
     for ttype, value in toks:

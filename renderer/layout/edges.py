@@ -148,7 +148,19 @@ def _cost(pts: list[Pt], others: list[Anchor]) -> float:
 
 
 def _crossings(pts: list[Pt], others: list[Anchor]) -> int:
-    return sum(1 for o in others if any(segment_hits(pts[i], pts[i + 1], o, 1.0) for i in range(len(pts) - 1)))
+    """How many boxes the route passes through (a box off a segment's bounding box is skipped cheaply)."""
+    segs = [(p, q, min(p[0], q[0]), max(p[0], q[0]), min(p[1], q[1]), max(p[1], q[1]))
+            for p, q in zip(pts, pts[1:], strict=False)]
+    count = 0
+    for o in others:
+        ox1, oy1 = o.x + o.w, o.y + o.h
+        for p, q, lx, hx, ly, hy in segs:
+            if hx < o.x or lx > ox1 or hy < o.y or ly > oy1:
+                continue
+            if segment_hits(p, q, o, 1.0):
+                count += 1
+                break
+    return count
 
 
 def _enters_wrong_way(pts: list[Pt], a: Anchor, b: Anchor) -> bool:
@@ -258,6 +270,7 @@ def draw_edges(edges: list[Edge], anchors: dict[str, Anchor], obstacles: list[An
     out: list[Prim] = []
     labels: list[Prim] = []
     placed: list[Anchor] = []
+    segments = [(j, _segment_box(r[k], r[k + 1])) for j, r in enumerate(routes) for k in range(len(r) - 1)]
     for i, (e, pts) in enumerate(zip(edges, routes, strict=True)):
         meta = Meta(f"edge-{i}", e.role, srcs[i], "edge")
         style = Style(stroke=ctx.color(e.role), stroke_width=ctx.theme.stroke["edge"],
@@ -267,7 +280,7 @@ def draw_edges(edges: list[Edge], anchors: dict[str, Anchor], obstacles: list[An
             continue
         block = ctx.text_lines(ctx.t(e.label), ctx.size("edge_label"), 200, 400, "text-soft",
                                meta=Meta(f"edge-{i}", "text-soft", srcs[i], "edge-label"))
-        others = [_segment_box(r[k], r[k + 1]) for j, r in enumerate(routes) if j != i for k in range(len(r) - 1)]
+        others = [box for j, box in segments if j != i]
         a, b = anchors[e.from_], anchors[e.to]
         shared = {k for k in range(len(pts) - 1) if any(_collinear_overlap(pts[k], pts[k + 1], o) for o in others)}
         bx, by = _label_position(pts, block.w, block.h, list(obstacles) + others + placed,

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ..scene import Group, Meta, Prim, Rect, Style, Text
-from ..spec.elements.table import BitSegment, Table, TableCell, TableRow
+from ..spec.elements.table import MAX_BITS, BitSegment, Table, TableCell, TableRow
 from .base import Anchor, Block, Ctx, register
 from .chart_axes import spread
 from .chart_canvas import Canvas
@@ -261,11 +261,14 @@ def _segments(bits: Any, el: Table, ctx: Ctx, src: tuple) -> list[tuple[str, int
         segs = [BitSegment(name=k, bits=v) for k, v in bits.items()]
     else:
         segs = [b if isinstance(b, BitSegment) else BitSegment.model_validate(b) for b in bits]
-    out = []
+    out, total = [], 0
     for k, s in enumerate(segs):
         n = int(bound(s.bits, ctx, src + (k,), "bit count", "a whole number"))
         if n < 0:
             raise fail(ctx, src, f"bit count of '{s.name}' is {n} (expected 0 or more)")
+        total += n
+        if total > MAX_BITS:
+            raise fail(ctx, src, f"bit layout has more than {MAX_BITS} bits (limit max_bits = {MAX_BITS})")
         if n == 0:
             continue
         kind = el.bit_kinds.get(s.name)

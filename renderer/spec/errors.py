@@ -9,6 +9,8 @@ from typing import Any, TypeVar
 
 from .printable import printable
 
+MAX_MESSAGE = 500  # characters of one message; longer ones are cut in the middle
+
 
 @dataclass(frozen=True, order=True)
 class Problem:
@@ -19,6 +21,12 @@ class Problem:
     col: int
     message: str
     severity: str = "error"
+
+    def __post_init__(self) -> None:
+        if len(self.message) > MAX_MESSAGE:  # a value quoted in the message may be huge: keep both ends
+            cut = len(self.message) - MAX_MESSAGE + 60
+            head, tail = self.message[:280], self.message[280 + cut:]
+            object.__setattr__(self, "message", f"{head}… ({cut} characters cut) …{tail}")
 
     def __str__(self) -> str:
         """The located line, with the file name and message made safe to print (see `printable`)."""
@@ -46,6 +54,10 @@ def internal_problem(file: str | PathLike[str], stage: str, e: BaseException) ->
     return Problem(str(file), 1, 1, f"internal error in {stage}: {text}")
 
 
+class BudgetExceeded(Exception):
+    """A render went over its time or memory budget; the message names the limit."""
+
+
 def run_stage(file: str | PathLike[str], stage: str, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     """`fn(*args, **kwargs)`; an unexpected exception becomes a SpecError naming the stage, on `file`."""
     try:
@@ -53,4 +65,6 @@ def run_stage(file: str | PathLike[str], stage: str, fn: Callable[..., T], *args
     except SpecError:
         raise
     except Exception as e:  # a bug, not bad input: located on the spec, so the other specs go on
+        if isinstance(e, BudgetExceeded | MemoryError):  # the per-spec budget: reported with its limit
+            raise
         raise SpecError([internal_problem(file, stage, e)]) from e

@@ -8,6 +8,7 @@ node count) live in `yamlpos`; `LIMITS` lists them all.
 from __future__ import annotations
 
 import contextlib
+import math
 import os
 import unicodedata
 from collections.abc import Iterator
@@ -21,17 +22,29 @@ MAX_TENSOR_CELLS = 65_536  # values given for one tensor (256 × 256; only 64 ×
 MAX_CHART_POINTS = 65_536  # numbers and labels in one chart (a 256 × 256 heat map, or 24 series × 2730)
 MAX_TEXT_CHARS = 2000  # characters in one string (a label, a caption, a formula)
 MAX_CODE_CHARS = 20_000  # characters in one string inside a `code` element
+MAX_DIAGRAM_TEXT = 200_000  # characters of text in one diagram: wrapping shapes each line again per word
+#                             (about 40 ms per 2,000 characters of CJK); the most in specs/ is under 2,000
 MAX_LIST_ITEMS = 10_000  # items in one list
+MAX_EDGES = 200  # edges between elements of one diagram (each is routed around every box, its label clear of
+#                  every other edge: the work grows with the square; the most in specs/ is 20)
 MAX_ARG_ITEMS = 100_000  # numbers (and other values) in one compute argument, counted before the call
 MAX_ARG_CHARS = 100_000  # characters in one compute argument's strings
 COMPUTE_MEMORY_BYTES = 2 * 1024**3  # address space one compute call may add
+MAX_MAGNITUDE = 1e100  # largest number on an axis: spans, ×100 for percent and pixel scales stay finite
+MIN_MAGNITUDE = 1e-100  # smallest non-zero number on an axis (denormals and their spans underflow to 0)
 
 LIMITS: dict[str, int] = {
     "max_file_bytes": MAX_BYTES, "max_depth": MAX_DEPTH, "max_yaml_nodes": MAX_NODES, "max_int": MAX_INT,
-    "max_elements": MAX_ELEMENTS, "max_tensor_cells": MAX_TENSOR_CELLS, "max_chart_points": MAX_CHART_POINTS,
-    "max_text_chars": MAX_TEXT_CHARS, "max_code_chars": MAX_CODE_CHARS, "max_list_items": MAX_LIST_ITEMS,
+    "max_elements": MAX_ELEMENTS, "max_edges": MAX_EDGES, "max_tensor_cells": MAX_TENSOR_CELLS,
+    "max_chart_points": MAX_CHART_POINTS,
+    "max_text_chars": MAX_TEXT_CHARS, "max_code_chars": MAX_CODE_CHARS, "max_diagram_text": MAX_DIAGRAM_TEXT,
+    "max_list_items": MAX_LIST_ITEMS,
     "max_arg_items": MAX_ARG_ITEMS, "max_arg_chars": MAX_ARG_CHARS, "compute_memory_bytes": COMPUTE_MEMORY_BYTES,
 }
+MAGNITUDES: dict[str, float] = {"max_magnitude": MAX_MAGNITUDE, "min_magnitude": MIN_MAGNITUDE}
+# element kinds whose numbers are positions on an axis (elsewhere a number is only printed, e.g. a table
+# of float limits may show 1.8e308 and 5e-324)
+POSITIONED_KINDS = frozenset({"chart", "timeline"})
 
 # keys whose string values are identifiers (ids, references, registry and component names)
 ID_KEYS = ("id", "chapter", "fn", "component")
@@ -67,6 +80,10 @@ def _shown(text: str, n: int = 40) -> str:
                          else f"\\U{ord(c):08x}" for c in s) + '"'
 
 
+def _number(value: float) -> str:
+    return f"{value:.4g}" if isinstance(value, float) else (str(value) if abs(value) < 10**20 else f"{value:.4g}")
+
+
 def _leaves(value: Any, stop: int) -> int:
     """Scalars inside nested lists/mappings, counting no further than `stop` (so huge data is cheap to refuse)."""
     count, stack = 0, [value]
@@ -93,6 +110,8 @@ class _Walker:
         self.kinds = _element_kinds()
         self.elements = 0
         self.too_deep = False
+        self.text = 0  # characters of drawn text so far (not under the top-level `compute` and `vars`)
+        self.drawn = True
         self.problems: list[Problem] = []
 
     def add(self, path: tuple, message: str, key: bool = False) -> None:
@@ -118,7 +137,12 @@ class _Walker:
             if kind == "chart" and isinstance(content, dict):
                 self.chart(content, path + (kind,))
         if isinstance(value, dict):
+            edges = value.get("edges") if not path else None
+            if isinstance(edges, list) and len(edges) > MAX_EDGES:
+                self.add(("edges",), f"too many edges: {len(edges)} (limit max_edges = {MAX_EDGES})")
             for k, v in value.items():
+                if not path:
+                    self.drawn = k not in ("compute", "vars")
                 bad = _hidden_char(k)
                 if bad:
                     self.add(path + (k,), f"key {_shown(k)} contains {char_name(bad)}, an invisible or "
@@ -136,6 +160,20 @@ class _Walker:
             limit, name = (MAX_CODE_CHARS, "max_code_chars") if kind == "code" else (MAX_TEXT_CHARS, "max_text_chars")
             if len(value) > limit:
                 self.add(path, f"text is {len(value)} characters long (limit {name} = {limit})")
+            if self.drawn:
+                self.text += len(value)
+                if self.text > MAX_DIAGRAM_TEXT >= self.text - len(value):
+                    self.add(path, f"the diagram has more than {MAX_DIAGRAM_TEXT} characters of text, the "
+                                   f"limit reached here (limit max_diagram_text = {MAX_DIAGRAM_TEXT})")
+        elif isinstance(value, float | int) and not isinstance(value, bool) and kind in POSITIONED_KINDS:
+            self.magnitude(value, path)
+
+    def magnitude(self, value: float, path: tuple) -> None:
+        if not math.isfinite(value) or abs(value) > MAX_MAGNITUDE:
+            self.add(path, f"number {_number(value)} is too large to draw (limit max_magnitude = {MAX_MAGNITUDE:g})")
+        elif value and abs(value) < MIN_MAGNITUDE:
+            self.add(path, f"number {_number(value)} is too small to draw (limit min_magnitude = "
+                           f"{MIN_MAGNITUDE:g}; write 0 for zero)")
 
     def identifier(self, key: str, value: str, path: tuple) -> None:
         bad = _hidden_char(value, ascii_only=key in ID_KEYS)

@@ -20,7 +20,7 @@ from .files import read_spec_file
 from .limits import check_limits
 from .models import Diagram
 from .paths import check_components
-from .schema import schema_problems
+from .schema import clip_message, schema_problems
 from .yamlpos import Located, load_yaml
 
 CONTAINERS = ("row", "column", "grid", "panel")
@@ -83,7 +83,7 @@ def _pydantic_problem(doc: Located, err: dict) -> Problem:
             node = node[part]
             path.append(part)
     msg = err["msg"].removeprefix("Value error, ")
-    return doc.problem(tuple(path), msg)
+    return doc.problem(tuple(path), clip_message(msg))
 
 
 def walk_elements(data: Any, path: tuple = ()) -> Iterator[tuple[str, Any, tuple]]:

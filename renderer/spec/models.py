@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import ConfigDict, Field, model_validator
+from pydantic import ConfigDict, Field, field_validator, model_validator
 
 from .elements.chart import Chart
 from .elements.code import Code
@@ -19,7 +19,7 @@ from .elements.table import Table
 from .elements.tensor import Tensor
 from .elements.timeline import Timeline
 from .elements.tree import Tree
-from .models_base import ELEMENT_ID_PATTERN, ID_PATTERN, I18n, LocalText, Role, Strict
+from .models_base import ELEMENT_ID_PATTERN, ID_PATTERN, MAX_ID, RESERVED_NAMES, I18n, LocalText, Role, Strict
 
 __all__ = ["I18n", "LocalText", "Role", "Strict", "ID_PATTERN"]
 
@@ -216,8 +216,9 @@ class Edge(Strict):
 class Diagram(Strict):
     """One diagram."""
 
-    id: str = Field(pattern=ID_PATTERN, description="Unique kebab-case id; the output file name.")
-    chapter: str = Field(pattern=ID_PATTERN, description="Chapter id (the folder under specs/).")
+    id: str = Field(pattern=ID_PATTERN, max_length=MAX_ID, description="Unique kebab-case id; the output file name.")
+    chapter: str = Field(pattern=ID_PATTERN, max_length=MAX_ID,
+                         description="Chapter id (the folder under specs/, and the file name of its deck).")
     order: int | None = Field(None, ge=0, description="Position in the chapter (catalogue order).")
     catalog: int | None = Field(None, ge=1, description="Row number in the original collection's catalogue.")
     title: LocalText
@@ -239,3 +240,10 @@ class Diagram(Strict):
         "{near-alignment: 'the two trees are laid out independently'}. Waivers are counted in the output; "
         "aspect and empty-space are never waived in the collection.",
     )
+
+    @field_validator("id", "chapter")
+    @classmethod
+    def _portable_name(cls, v: str) -> str:
+        if v in RESERVED_NAMES:
+            raise ValueError(f"'{v}' is a reserved file name on Windows (expected another id, e.g. '{v}-1')")
+        return v

@@ -7,6 +7,8 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
+MAX_ID = 64  # characters of a diagram or chapter id: they become file names
+RESERVED_NAMES = frozenset(["con", "prn", "aux", "nul", *(f"{p}{i}" for p in ("com", "lpt") for i in range(1, 10))])
 ELEMENT_ID_PATTERN = r"^[A-Za-z_][A-Za-z0-9_-]*(\.[A-Za-z_][A-Za-z0-9_-]*)*$"
 
 Role = Annotated[str, Field(pattern=r"^([a-z][a-z-]*|\{\{.*\}\})$",
@@ -30,3 +32,5 @@ LocalText = Annotated[
     str | I18n,
     Field(description="A string (same in every language) or {en: …, zh: …}. May hold {{ placeholders }}."),
 ]
+
+FontPx = Annotated[float, Field(ge=4, le=200, description="A font size in px.")]

@@ -111,7 +111,8 @@ def _describe(err: jsonschema.ValidationError) -> tuple[str, bool]:
     if v == "additionalProperties":
         allowed = sorted(err.schema.get("properties", {}))
         extra = sorted(set(inst) - set(allowed))
-        return f"unknown key '{extra[0]}' (expected one of: {', '.join(allowed)})", True
+        key = f"'{extra[0]}'" if len(extra[0]) <= 40 else f"'{extra[0][:37]}…' ({len(extra[0])} characters)"
+        return f"unknown key {key} (expected one of: {', '.join(allowed)})", True
     if v == "required":
         missing = [k for k in val if k not in inst]
         return f"missing key '{missing[0]}' (expected keys: {', '.join(val)})", False
@@ -132,9 +133,14 @@ def _describe(err: jsonschema.ValidationError) -> tuple[str, bool]:
     if v in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
         rel = {"minimum": "≥", "maximum": "≤", "exclusiveMinimum": ">", "exclusiveMaximum": "<"}[v]
         return f"{inst} is out of range (expected {rel} {val})", False
-    if v in ("minItems", "maxItems", "minLength", "maxLength"):
-        return f"{err.message} (expected {v} {val})", False
-    return f"{err.message}", False
+    if v in ("minItems", "maxItems"):
+        return f"list {_short(inst)} has {len(inst)} items (expected {v} {val})", False
+    if v in ("minLength", "maxLength"):
+        return f"string {_short(inst)} is {len(inst)} characters long (expected {v} {val})", False
+    return clip_message(err.message), False
+
+
+MAX_MESSAGE = 300  # characters of a validator's own message (which may quote the whole value)
 
 
 def _in_model_order(props: dict) -> list[str]:
@@ -148,6 +154,11 @@ def _in_model_order(props: dict) -> list[str]:
 def _tname(x: Any) -> str:
     return {dict: "mapping", list: "list", str: "string", bool: "boolean", int: "number",
             float: "number", type(None): "null"}.get(type(x), type(x).__name__)
+
+
+def clip_message(message: str, n: int = MAX_MESSAGE) -> str:
+    """A message cut to `n` characters, saying how long it was (a value embedded in it may be huge)."""
+    return message if len(message) <= n else f"{message[: n - 40]}… ({len(message)} characters)"
 
 
 def _short(x: Any) -> str:

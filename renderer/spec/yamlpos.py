@@ -67,6 +67,12 @@ _MERGE = _CORE + "merge"
 _NOT_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
+def not_xml_char(text: str) -> str | None:
+    """The first character of `text` that XML 1.0 cannot hold (a C0 control, U+FFFE/U+FFFF, a lone surrogate)."""
+    bad = _NOT_XML.search(text)
+    return bad.group() if bad else None
+
+
 def _tag_name(tag: str) -> str:
     return "!!" + tag[len(_CORE):] if tag.startswith(_CORE) else tag
 

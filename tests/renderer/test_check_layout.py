@@ -161,7 +161,7 @@ def test_a_waiver_needs_a_known_check_and_a_reason(write_spec):
     from renderer.spec.errors import SpecError
     from renderer.spec.loader import load
 
-    for bad, expected in (("waive: {aspect: ok}\n", "too short"),
+    for bad, expected in (("waive: {aspect: ok}\n", "(expected minLength 12)"),
                           ("waive: {aspects: because it is a demonstration}\n", "aspects")):
         try:
             load(write_spec(STRIP + bad, name="bad.yaml"))

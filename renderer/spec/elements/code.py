@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from ..models_base import ELEMENT_ID_PATTERN, LocalText, Role, Strict
+from ..models_base import ELEMENT_ID_PATTERN, FontPx, LocalText, Role, Strict
 
 MAX_CODE_LINES = 200
 
@@ -30,7 +30,7 @@ class Code(Strict):
     highlight_role: Role = Field("kept-bg", description="Background role of highlighted lines.")
     title: LocalText | None = Field(None, description="Header above the code (default for `source`: "
                                                       "the module path and function name).")
-    size: Literal["small", "body"] | float = Field("small", description="Font size: a theme size name or px.")
+    size: Literal["small", "body"] | FontPx = Field("small", description="Font size: a theme size name or px.")
     background: Role = Field("light", description="Background panel role.")
 
     @field_validator("lines")

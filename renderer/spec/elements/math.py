@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from ..models_base import ELEMENT_ID_PATTERN, LocalText, Role, Strict
+from ..models_base import ELEMENT_ID_PATTERN, FontPx, LocalText, Role, Strict
 
 MAX_TEX = 2000
 
@@ -21,7 +21,7 @@ class Math(Strict):
     text: LocalText | None = Field(None, description="Text with inline formulas between $…$ (write \\$ for a "
                                                      "dollar sign); the text uses the theme font, so it may be "
                                                      "Chinese, and wraps at `max_width`.")
-    size: Literal["small", "body", "heading", "title"] | float = Field(
+    size: Literal["small", "body", "heading", "title"] | FontPx = Field(
         "body", description="Font size: a theme size name or px.")
     role: Role = Field("text", description="Colour role of the formula and its text.")
     display: bool = Field(True, description="Display style for `tex` (large operators with limits above and "
