@@ -11,6 +11,7 @@ from __future__ import annotations
 from ..scene import Ellipse, Meta, Style
 from ..spec.models import Edge
 from .base import Anchor
+from .geometry import dedupe
 
 Pt = tuple[float, float]
 JUNCTION_R = 3.2  # px: radius of the dot where a stub meets the trunk
@@ -50,7 +51,7 @@ def bus_routes(kind: str, ids: list[int], edges: list[Edge], anchors: dict[str, 
         ty = (near + hy) / 2
         for i, a in ends.items():
             p = (a.cx, a.y if far_side else a.y + a.h)
-            routes[i] = _dedupe([p, (p[0], ty), (hub.cx, ty), (hub.cx, hy)])  # member → hub
+            routes[i] = dedupe([p, (p[0], ty), (hub.cx, ty), (hub.cx, hy)])  # member → hub
         xs = [a.cx for a in others] + [hub.cx]
         joins = [(x, ty) for x in xs if min(xs) + 0.5 < x < max(xs) - 0.5]
     else:
@@ -60,7 +61,7 @@ def bus_routes(kind: str, ids: list[int], edges: list[Edge], anchors: dict[str, 
         tx = (near + hx) / 2
         for i, a in ends.items():
             p = (a.x if far_side else a.x + a.w, a.cy)
-            routes[i] = _dedupe([p, (tx, p[1]), (tx, hub.cy), (hx, hub.cy)])
+            routes[i] = dedupe([p, (tx, p[1]), (tx, hub.cy), (hx, hub.cy)])
         ys = [a.cy for a in others] + [hub.cy]
         joins = [(tx, y) for y in ys if min(ys) + 0.5 < y < max(ys) - 0.5]
     if kind == "out":  # from the hub to each member
@@ -70,11 +71,3 @@ def bus_routes(kind: str, ids: list[int], edges: list[Edge], anchors: dict[str, 
 
 def junction(pt: Pt, color: str, src: str | None, ident: str) -> Ellipse:
     return Ellipse(pt[0], pt[1], JUNCTION_R, JUNCTION_R, Style(fill=color), Meta(ident, "arrow", src, "edge-junction"))
-
-
-def _dedupe(pts: list[Pt]) -> list[Pt]:
-    out = [pts[0]]
-    for p in pts[1:]:
-        if abs(p[0] - out[-1][0]) > 0.01 or abs(p[1] - out[-1][1]) > 0.01:
-            out.append(p)
-    return out

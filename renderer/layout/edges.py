@@ -8,7 +8,7 @@ from ..scene import Line, Meta, Prim, Rect, Style
 from ..spec.models import Edge
 from .base import Anchor, Ctx
 from .bus import bus_groups, bus_routes, junction
-from .geometry import clip_segment
+from .geometry import clip_segment, dedupe
 
 Side = str
 Pt = tuple[float, float]
@@ -201,7 +201,7 @@ def _route(a: Anchor, b: Anchor, e: Edge, from_side: str, to_side: str, others: 
                        [(o.y, o.y + o.h) for o in others if o.x < max(p0[0], p1[0]) and o.x + o.w > min(p0[0], p1[0])])
         else:
             y = (p0[1] + p1[1]) / 2
-        return _dedupe([p0, (p0[0], y), (p1[0], y), p1])
+        return dedupe([p0, (p0[0], y), (p1[0], y), p1])
     if not vert_a and not vert_b:
         lo, hi = max(a.y, b.y), min(a.y + a.h, b.y + b.h)
         y = _straight_at(lo, hi, (a.cy, a.h), (b.cy, b.h)) if hi - lo > 8 and not fixed else None
@@ -213,10 +213,10 @@ def _route(a: Anchor, b: Anchor, e: Edge, from_side: str, to_side: str, others: 
                        [(o.x, o.x + o.w) for o in others if o.y < max(p0[1], p1[1]) and o.y + o.h > min(p0[1], p1[1])])
         else:
             x = (p0[0] + p1[0]) / 2
-        return _dedupe([p0, (x, p0[1]), (x, p1[1]), p1])
+        return dedupe([p0, (x, p0[1]), (x, p1[1]), p1])
     p0, p1 = _port(a, sa), _port(b, sb)
     corner = (p1[0], p0[1]) if not vert_a else (p0[0], p1[1])
-    return _dedupe([p0, corner, p1])
+    return dedupe([p0, corner, p1])
 
 
 JOG = 6.0  # px: centres closer than this are joined by one straight segment between them, not a Z
@@ -245,12 +245,6 @@ def _clear(v: float, decreasing: bool, spans: list[tuple[float, float]], gap: fl
     return v
 
 
-def _dedupe(pts: list[Pt]) -> list[Pt]:
-    out = [pts[0]]
-    for p in pts[1:]:
-        if abs(p[0] - out[-1][0]) > 0.01 or abs(p[1] - out[-1][1]) > 0.01:
-            out.append(p)
-    return out
 
 
 def draw_edges(edges: list[Edge], anchors: dict[str, Anchor], obstacles: list[Anchor], ctx: Ctx,

@@ -22,3 +22,12 @@ def clip_segment(p: Pt, q: Pt, x0: float, y0: float, x1: float, y1: float) -> tu
         if t0 > t1:
             return None
     return (t0, t1)
+
+
+def dedupe(pts: list[Pt]) -> list[Pt]:
+    """The points without consecutive repeats (a route's zero-length segments)."""
+    out = [pts[0]]
+    for p in pts[1:]:
+        if abs(p[0] - out[-1][0]) > 0.01 or abs(p[1] - out[-1][1]) > 0.01:
+            out.append(p)
+    return out
