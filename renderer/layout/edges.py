@@ -255,6 +255,7 @@ def draw_edges(edges: list[Edge], anchors: dict[str, Anchor], obstacles: list[An
     routes = [[] if i in in_bus else route(anchors[e.from_], anchors[e.to], e, obstacles,
                                            outer_sides(e.from_, anchors), outer_sides(e.to, anchors))
               for i, e in enumerate(edges)]
+    _spread_ports(edges, routes, anchors, in_bus)
     dots: list[Prim] = []
     for kind, ids in buses:
         member_routes, joins = bus_routes(kind, ids, edges, anchors)
@@ -284,6 +285,55 @@ def draw_edges(edges: list[Edge], anchors: dict[str, Anchor], obstacles: list[An
                            Meta(f"edge-{i}", "white", srcs[i], "edge-label-bg")))
         labels += block.moved(bx, by).items
     return out + dots + labels  # labels last: drawn over every line
+
+
+PORT_CLASH = 6.0  # px: edge ends closer than this on one side of one element share a port, so they are spread
+
+
+def _spread_ports(edges: list[Edge], routes: list[list[Pt]], anchors: dict[str, Anchor], skip: set[int]) -> None:
+    """Two or more edges ending at one point of a side get their own ports, spread evenly along that side
+    in the order of their other ends (so they do not cross), each keeping its segment square to the side."""
+    ends: dict[tuple[str, str], list[tuple[int, bool]]] = {}
+    for i, (e, pts) in enumerate(zip(edges, routes, strict=True)):
+        if i in skip or len(pts) < 2 or e.from_ == e.to:
+            continue
+        for at_start, name in ((True, e.from_), (False, e.to)):
+            pt = pts[0] if at_start else pts[-1]
+            ends.setdefault((name, _side(pt, anchors[name])), []).append((i, at_start))
+    for (name, side), members in ends.items():
+        if len(members) < 2:
+            continue
+        pts_at = [routes[i][0] if s else routes[i][-1] for i, s in members]
+        if max(math.dist(a, b) for a in pts_at for b in pts_at) > PORT_CLASH:
+            continue  # already apart
+        a = anchors[name]
+        horizontal = side in ("top", "bottom")
+        far = [routes[i][-1] if s else routes[i][0] for i, s in members]
+        order = sorted(range(len(members)), key=lambda k: far[k][0] if horizontal else far[k][1])
+        for rank, k in enumerate(order):
+            i, at_start = members[k]
+            frac = (rank + 1) / (len(members) + 1)
+            along = (a.x + a.w * frac) if horizontal else (a.y + a.h * frac)
+            routes[i] = _move_end(routes[i], at_start, along, horizontal)
+
+
+def _move_end(pts: list[Pt], at_start: bool, along: float, horizontal: bool) -> list[Pt]:
+    """The route with one end slid along its side to `along`; the segment leaving it stays square."""
+    pts = list(pts) if at_start else list(reversed(pts))
+    end, nxt = pts[0], pts[1]
+    k = 0 if horizontal else 1  # the coordinate that slides
+    new_end = (along, end[1]) if horizontal else (end[0], along)
+    square = abs(nxt[k] - end[k]) < 0.5  # the first segment runs square off the side
+    if square and len(pts) > 2:
+        pts[1] = (along, nxt[1]) if horizontal else (nxt[0], along)
+    elif square or len(pts) == 2:  # a straight segment: an elbow halfway keeps it square
+        far = pts[-1] if len(pts) == 2 else nxt
+        mid = (end[1 - k] + far[1 - k]) / 2
+        a_, b_ = ((along, mid), (far[0], mid)) if horizontal else ((mid, along), (mid, far[1]))
+        pts = [new_end, a_, b_, *pts[1:]] if len(pts) > 2 else [new_end, a_, b_, far]
+    pts[0] = new_end
+    pts = dedupe(pts)
+    return pts if at_start else list(reversed(pts))
 
 
 def _segment_box(p: Pt, q: Pt) -> Anchor:

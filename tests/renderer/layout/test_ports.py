@@ -161,3 +161,19 @@ def test_a_feedback_loop_keeps_its_side_in_both_languages(write_spec):
             assert len(loop.points) == 4 and (x < a[0] or x > a[0] + a[2])  # a U-loop beside the column
             sides.add("left" if x < a[0] else "right")
         assert len(sides) == 1, (align, sides)
+
+
+def test_two_edges_on_one_side_get_two_ports(write_spec):
+    body = ("  column:\n    gap: 60\n    items:\n"
+            "      - row: {gap: 120, items: [{box: {id: l, text: left}}, {box: {id: r, text: right}}]}\n"
+            "      - box: {id: dst, text: a wide target box}\n")
+    for lang in ("en", "zh"):
+        s = spec_with(write_spec, body, "  - {from: l, to: dst}\n  - {from: r, to: dst}\n", lang)
+        lines = sorted(kind(s, "edge", Line), key=lambda ln: ln.points[0][0])
+        a = s.anchors["dst"]
+        ends = [ln.points[-1] for ln in lines]
+        assert all(abs(p[1] - a[1]) < 0.01 for p in ends)  # both on the top side ...
+        assert ends[0][0] == pytest.approx(a[0] + a[2] / 3) and ends[1][0] == pytest.approx(a[0] + 2 * a[2] / 3)
+        for ln in lines:  # ... in the order of their sources, every segment still square
+            pairs = zip(ln.points, ln.points[1:], strict=False)
+            assert all(abs(p[0] - q[0]) < 0.01 or abs(p[1] - q[1]) < 0.01 for p, q in pairs)
