@@ -307,6 +307,8 @@ def _spread_ports(edges: list[Edge], routes: list[list[Pt]], anchors: dict[str, 
         if max(math.dist(a, b) for a in pts_at for b in pts_at) > PORT_CLASH:
             continue  # already apart
         a = anchors[name]
+        if a.shape == "ellipse":
+            continue  # a port slid along an ellipse would leave its outline
         horizontal = side in ("top", "bottom")
         far = [routes[i][-1] if s else routes[i][0] for i, s in members]
         order = sorted(range(len(members)), key=lambda k: far[k][0] if horizontal else far[k][1])
@@ -314,15 +316,21 @@ def _spread_ports(edges: list[Edge], routes: list[list[Pt]], anchors: dict[str, 
             i, at_start = members[k]
             frac = (rank + 1) / (len(members) + 1)
             along = (a.x + a.w * frac) if horizontal else (a.y + a.h * frac)
-            routes[i] = _move_end(routes[i], at_start, along, horizontal)
+            other = anchors[edges[i].to if at_start else edges[i].from_]
+            routes[i] = _move_end(routes[i], at_start, along, horizontal, other)
 
 
-def _move_end(pts: list[Pt], at_start: bool, along: float, horizontal: bool) -> list[Pt]:
-    """The route with one end slid along its side to `along`; the segment leaving it stays square."""
+def _move_end(pts: list[Pt], at_start: bool, along: float, horizontal: bool, other: Anchor) -> list[Pt]:
+    """The route with one end slid along its side to `along`; the segment leaving it stays square (a
+    straight edge stays straight when its other end can slide the same way along `other`)."""
     pts = list(pts) if at_start else list(reversed(pts))
     end, nxt = pts[0], pts[1]
     k = 0 if horizontal else 1  # the coordinate that slides
     new_end = (along, end[1]) if horizontal else (end[0], along)
+    lo, hi = (other.x, other.x + other.w) if horizontal else (other.y, other.y + other.h)
+    if len(pts) == 2 and abs(nxt[k] - end[k]) < 0.5 and lo + 2 <= along <= hi - 2:
+        far = (along, nxt[1]) if horizontal else (nxt[0], along)
+        return [new_end, far] if at_start else [far, new_end]
     square = abs(nxt[k] - end[k]) < 0.5  # the first segment runs square off the side
     if square and len(pts) > 2:
         pts[1] = (along, nxt[1]) if horizontal else (nxt[0], along)
