@@ -514,11 +514,22 @@ def _is_ours(out: Path, rel: str, target: Any) -> bool:
     path = _no_link_path(out, rel)
     if path is None or _file_size(path) != target.get("size"):
         return False
+    if target.get("stat") is not None and _fingerprint(path) == target.get("stat"):
+        return True  # the very file written then (same inode and mtime): a checkout or copy would differ
     try:
         data = read_regular(path, MAX_OUTPUT_BYTES, "max_output_bytes")  # its folders are checked above
     except Refused:
         return False
     return _sha(data) == target.get("sha")
+
+
+def _fingerprint(path: Path) -> list[int] | None:
+    """Inode, mtime (ns) and size of a file: unchanged only while nobody rewrote or replaced it."""
+    try:
+        st = path.lstat()
+    except OSError:
+        return None
+    return [st.st_ino, st.st_mtime_ns, st.st_size]
 
 
 def _file_size(path: Path) -> int | None:
@@ -568,7 +579,7 @@ def _record(entries: dict[str, dict], job: Job, res: Result, out: Path) -> None:
         fmt, lang = rel.split("/")[:2]
         if fmt in job.formats and lang in job.langs and rel in res.written:
             sha, size = res.written[rel]
-            targets[rel] = {"key": k, "sha": sha, "size": size}
+            targets[rel] = {"key": k, "sha": sha, "size": size, "stat": _fingerprint(Path(out) / rel)}
     entries[key] = {"sha": job.sha, "components": job.components, "fns": job.fns, "id": job.id,
                     "meta": res.meta, "targets": dict(sorted(targets.items()))}
 
