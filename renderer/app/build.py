@@ -291,12 +291,11 @@ def render_spec(path: Path, out: Path, formats: tuple[str, ...], langs: tuple[st
             for lang in langs:
                 scene = stage("layout", lambda lang=lang: layout(bound.for_lang(lang), load_theme()))
                 for fmt in formats:
-                    drawn.append((fmt, output_path(out, fmt, lang, spec.diagram.id),
-                                  stage(fmt, drawer(fmt), scene)))
+                    data = stage(fmt, drawer(fmt), scene)
+                    drawn.append((fmt, output_path(out, fmt, lang, spec.diagram.id), data))
+                    res.written[output_rel(fmt, lang, spec.diagram.id)] = (_sha(data), len(data))
             current[0] = "write"
             res.outputs = [str(target) for target in _write_all(spec.doc.locate(("id",)), drawn, res.stages, out)]
-        for _fmt, target, data in drawn:
-            res.written[Path(target).relative_to(Path(out)).as_posix()] = (_sha(data), len(data))
     except SpecError as e:
         res.status, res.problems = "failed", [str(p) for p in e.problems]
     except UnsafeOutput as e:

@@ -16,9 +16,7 @@ from ..layout.edges import segment_hits
 from ..layout.theme import Theme
 from ..scene import Ellipse, Group, Line, Path, Polygon, Prim, Rect, Scene, Text, bbox, walk
 from ..spec.errors import Problem, run_stage
-from .check_layout import LAYOUT_CHECKS
-
-TOL = 1.0
+from .check_layout import LAYOUT_CHECKS, contains
 
 
 def _loc(src: str | None, fallback: str) -> tuple[str, int, int]:
@@ -36,11 +34,6 @@ def _area(a: tuple, b: tuple) -> float:
     w = min(a[2], b[2]) - max(a[0], b[0])
     h = min(a[3], b[3]) - max(a[1], b[1])
     return w * h if w > 0 and h > 0 else 0.0
-
-
-def _contains(outer: tuple, inner: tuple, tol: float = TOL) -> bool:
-    return (outer[0] - tol <= inner[0] and outer[1] - tol <= inner[1]
-            and inner[2] <= outer[2] + tol and inner[3] <= outer[3] + tol)
 
 
 def _boxes(scene: Scene) -> list[tuple[Group, Prim]]:
@@ -80,7 +73,7 @@ def _text_overflow(boxes, file) -> list[Problem]:
     for g, shape in boxes:
         sb = bbox(shape)
         for t in g.children[1:]:
-            if isinstance(t, Text) and not _contains(sb, bbox(t)):
+            if isinstance(t, Text) and not contains(sb, bbox(t)):
                 size = f"{sb[2] - sb[0]:.0f}×{sb[3] - sb[1]:.0f}"
                 msg = f"text '{t.text}' overflows its box (box {size} px)"
                 out.append(_problem(t.meta.src or g.meta.src, file, msg))
@@ -91,7 +84,7 @@ def _overlapping_boxes(boxes, file) -> list[Problem]:
     out = []
     for (g1, s1), (g2, s2) in combinations(boxes, 2):
         b1, b2 = bbox(s1), bbox(s2)
-        if _area(b1, b2) > 4 and not _contains(b1, b2) and not _contains(b2, b1):
+        if _area(b1, b2) > 4 and not contains(b1, b2) and not contains(b2, b1):
             name = g2.meta.id or "a box"
             out.append(_problem(g1.meta.src, file, f"box '{g1.meta.id or '?'}' overlaps {name}"))
     return out
@@ -154,7 +147,7 @@ def _outside_frame(scene: Scene, file) -> list[Problem]:
     for p in scene.items:
         if p.meta.kind in ("frame", "tab", "title", "credit"):
             continue
-        if not _contains(fb, bbox(p), 2.0):
+        if not contains(fb, bbox(p), 2.0):
             out.append(_problem(p.meta.src, file, f"{p.meta.kind or 'element'} '{p.meta.id or ''}' lies outside "
                                                   "the frame"))
     return out

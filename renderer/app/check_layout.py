@@ -6,7 +6,6 @@ Each returns (check name, spec location, message) findings; `check.py` turns the
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
 
 from ..scene import Group, Line, Prim, Rect, Scene, Text, bbox, walk
 
@@ -21,7 +20,7 @@ END_TOLERANCE = 3.0  # px: an edge end this close to an element's outline touche
 ARROW_CLEARANCE = 4.0  # px between an arrowhead and any text
 ARROW_LENGTH = 10.0  # px: the arrowhead drawn at a line end (backends/svg.py marker)
 BLOCK_KINDS = ("box", "node", "chart", "tensor", "table", "icon", "timeline", "graph-node", "panel", "code")
-FURNITURE = ("frame", "panel", "tab", "title", "credit")  # drawn, but not content that fills space
+BACKGROUND = ("frame", "panel")  # drawn, but not content that fills space
 
 Box = tuple[float, float, float, float]  # x0, y0, x1, y1
 Finding = tuple[str, str | None, str]
@@ -44,14 +43,6 @@ def aspect(scene: Scene) -> list[Finding]:
                              f"(expected width/height between {ASPECT[0]} and {ASPECT[1]}; 16:9 is 1.78)")]
 
 
-def _leaves(items: list[Prim]) -> Iterator[Prim]:
-    for p in items:
-        if isinstance(p, Group):
-            yield from _leaves(list(p.children))
-        else:
-            yield p
-
-
 def empty_space(scene: Scene) -> list[Finding]:
     """The largest rectangle inside the frame that nothing is drawn in, above EMPTY_SHARE of the frame."""
     f = frame_of(scene)
@@ -69,8 +60,8 @@ def empty_space(scene: Scene) -> list[Finding]:
             for j in range(j0, j1 + 1):
                 row[j] = True
 
-    for p in _leaves(scene.items):
-        if p.meta.kind in FURNITURE and p.meta.kind not in ("tab", "title", "credit"):
+    for p in walk(scene.items):
+        if isinstance(p, Group) or p.meta.kind in BACKGROUND:
             continue
         if isinstance(p, Line):  # a line fills the cells it passes, not its bounding box
             for a, b in zip(p.points, p.points[1:], strict=False):
@@ -118,8 +109,14 @@ def _blocks(scene: Scene) -> list[tuple[Prim, Box]]:
             for p in scene.items if p.meta.kind in BLOCK_KINDS]
 
 
+def contains(outer: Box, inner: Box, tol: float = 1.0) -> bool:
+    """`inner` lies within `outer` (give or take `tol` px)."""
+    return (outer[0] - tol <= inner[0] and outer[1] - tol <= inner[1]
+            and inner[2] <= outer[2] + tol and inner[3] <= outer[3] + tol)
+
+
 def _inside(a: Box, b: Box, tol: float = 1.0) -> bool:
-    return b[0] - tol <= a[0] and b[1] - tol <= a[1] and a[2] <= b[2] + tol and a[3] <= b[3] + tol
+    return contains(b, a, tol)
 
 
 def near_alignment(scene: Scene) -> list[Finding]:

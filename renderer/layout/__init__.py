@@ -85,6 +85,11 @@ def _find_role(data, role: str, path: tuple = ()) -> tuple:
     return ()
 
 
+def _tab_width(title: Block) -> float:
+    """Width of the title tab: the title, 16 px each side, and the slant (0.35 of the tab's height)."""
+    return title.w + 2 * 16 + (title.h + 10) * 0.35
+
+
 def frame(body: Block, ctx: Ctx, bound: BoundDiagram) -> Scene:
     """Put the body in the rounded frame with the title tab (bottom-left) and the credit line."""
     d = bound.diagram
@@ -95,19 +100,18 @@ def frame(body: Block, ctx: Ctx, bound: BoundDiagram) -> Scene:
     title_meta = Meta("title", "title", ctx.src(("title",)), "title")
     title = ctx.text_lines(ctx.t(d.title), ctx.size("title"), None, 700, "title", "start", meta=title_meta)
     # a long title wraps within the width the body gives it, rather than widening the canvas
-    room = body.w + 2 * m - credit.w - 3 * m - 2 * 16 - (title.h + 10) * 0.35
+    room = body.w + 2 * m - credit.w - 3 * m - (_tab_width(title) - title.w)
     if title.w - room > TITLE_SLACK * (body.w + 2 * m) and room >= MIN_TITLE_ROOM:
         title = ctx.text_lines(ctx.t(d.title), ctx.size("title"), room, 700, "title", "start", meta=title_meta)
     # a narrow body: the credit breaks onto two lines beside the tab before it widens the canvas
-    tab_w0 = title.w + 2 * 16 + (title.h + 10) * 0.35
-    if tab_w0 + credit.w + 3 * m - (body.w + 2 * m) > TITLE_SLACK * (body.w + 2 * m):
+    if _tab_width(title) + credit.w + 3 * m - (body.w + 2 * m) > TITLE_SLACK * (body.w + 2 * m):
         two = ctx.text_lines(ctx.theme.credit[ctx.lang], ctx.size("credit"), credit.w * 0.6, 400, "credit", "end",
                              meta=Meta("credit", "credit", None, "credit"))
         if two.h <= title.h + 10:
             credit = two
     tab_h = title.h + 10
     slant = tab_h * 0.35
-    tab_w = title.w + 2 * 16 + slant
+    tab_w = _tab_width(title)
     fw = max(body.w + 2 * m, tab_w + credit.w + 3 * m)
     fh = body.h + 2 * m + tab_h / 2  # the title tab straddles the bottom edge
     x0, y0 = cm, cm

@@ -36,6 +36,10 @@ class Anchor:
     def moved(self, dx: float, dy: float) -> Anchor:
         return Anchor(self.x + dx, self.y + dy, self.w, self.h, self.shape, self.src)
 
+    def grown(self, d: float) -> Anchor:
+        """The same anchor `d` px larger on every side."""
+        return Anchor(self.x - d, self.y - d, self.w + 2 * d, self.h + 2 * d, self.shape, self.src)
+
 
 @dataclass
 class Block:
@@ -154,11 +158,10 @@ def layout_element(el: Element, path: tuple, ctx: Ctx, min_w: float = 0.0, min_h
     block = KINDS[kind](el.content, content_path(el, path), ctx, min_w, min_h)
     ident = getattr(el.content, "id", None)
     if ident and kind in PART_KINDS:
-        part_anchors(block, ident, block.anchors[ident].src if ident in block.anchors else None)
-        a = block.anchors.get(ident)
-        if a is not None:  # its outline is text (a title, tick labels): edges end a little outside it
-            block.anchors[ident] = Anchor(a.x - PART_PAD, a.y - PART_PAD, a.w + 2 * PART_PAD, a.h + 2 * PART_PAD,
-                                          a.shape, a.src)
+        own = block.anchors.get(ident)
+        part_anchors(block, ident, own.src if own else None)
+        if own is not None:  # its outline is text (a title, tick labels): edges end a little outside it
+            block.anchors[ident] = own.grown(PART_PAD)
     return block
 
 
@@ -176,8 +179,7 @@ def part_anchors(block: Block, ident: str, src: str | None) -> None:
             boxes[part] = list(b) if cur is None else [min(cur[0], b[0]), min(cur[1], b[1]),
                                                           max(cur[2], b[2]), max(cur[3], b[3])]
     for part, (x0, y0, x1, y1) in boxes.items():  # a little outside: arrowheads keep clear of the part's text
-        block.anchors.setdefault(f"{ident}.{part}", Anchor(x0 - PART_PAD, y0 - PART_PAD, x1 - x0 + 2 * PART_PAD,
-                                                           y1 - y0 + 2 * PART_PAD, "rect", src))
+        block.anchors.setdefault(f"{ident}.{part}", Anchor(x0, y0, x1 - x0, y1 - y0, "rect", src).grown(PART_PAD))
 
 
 def content_path(el: Element, path: tuple) -> tuple:

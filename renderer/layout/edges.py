@@ -6,7 +6,7 @@ import math
 
 from ..scene import Line, Meta, Prim, Rect, Style
 from ..spec.models import Edge
-from .base import Anchor, Ctx
+from .base import PART_PAD, Anchor, Ctx
 from .bus import bus_groups, bus_routes, junction
 from .geometry import clip_segment, dedupe
 
@@ -113,7 +113,7 @@ def outer_sides(name: str, anchors: dict[str, Anchor]) -> tuple[str, ...]:
     if "." not in name or head not in anchors or name not in anchors:
         return SIDES
     p, w = anchors[name], anchors[head]
-    tol = 2 * 4.0 + 1  # the part's padding plus a pixel
+    tol = 2 * PART_PAD + 1  # the part's and the element's padding, plus a pixel
     out = tuple(s for s, ok in (("top", p.y - w.y <= tol), ("bottom", w.y + w.h - p.y - p.h <= tol),
                                 ("left", p.x - w.x <= tol), ("right", w.x + w.w - p.x - p.w <= tol)) if ok)
     return out or SIDES
@@ -245,8 +245,6 @@ def _clear(v: float, decreasing: bool, spans: list[tuple[float, float]], gap: fl
     return v
 
 
-
-
 def draw_edges(edges: list[Edge], anchors: dict[str, Anchor], obstacles: list[Anchor], ctx: Ctx,
                srcs: list[str | None]) -> list[Prim]:
     """Route every edge, then place labels clear of boxes and of the other edges' lines."""
@@ -334,11 +332,11 @@ def _move_end(pts: list[Pt], at_start: bool, along: float, horizontal: bool, oth
     square = abs(nxt[k] - end[k]) < 0.5  # the first segment runs square off the side
     if square and len(pts) > 2:
         pts[1] = (along, nxt[1]) if horizontal else (nxt[0], along)
-    elif square or len(pts) == 2:  # a straight segment: an elbow halfway keeps it square
-        far = pts[-1] if len(pts) == 2 else nxt
+    elif len(pts) == 2:  # a straight segment that cannot stay straight: an elbow halfway keeps it square
+        far = nxt
         mid = (end[1 - k] + far[1 - k]) / 2
         a_, b_ = ((along, mid), (far[0], mid)) if horizontal else ((mid, along), (mid, far[1]))
-        pts = [new_end, a_, b_, *pts[1:]] if len(pts) > 2 else [new_end, a_, b_, far]
+        pts = [new_end, a_, b_, far]
     pts[0] = new_end
     pts = dedupe(pts)
     return pts if at_start else list(reversed(pts))

@@ -177,15 +177,15 @@ def _on_tracks(c: Container, kids: list[Block], path: tuple, ctx: Ctx) -> list[B
     rows = [i for i, el in enumerate(c.items) if el.row is not None]
     if len(rows) < 2:
         return kids
-    items = {i: [layout_element(el, child_path(ctx, content_path(c.items[i], child_path(ctx, path, i)), j), ctx)
-                 for j, el in enumerate(c.items[i].row.items)] for i in rows}
+    rpaths = {i: content_path(c.items[i], child_path(ctx, path, i)) for i in rows}
+    items = {i: [layout_element(el, child_path(ctx, rpaths[i], j), ctx) for j, el in enumerate(c.items[i].row.items)]
+             for i in rows}
     ncols = max(len(v) for v in items.values())
     widths = [max(v[j].w for v in items.values() if j < len(v)) for j in range(ncols)]
     gap = max(ctx.sp("gap") if c.items[i].row.gap is None else c.items[i].row.gap for i in rows)
     out = list(kids)
     for i in rows:
-        row = c.items[i].row
-        rpath = content_path(c.items[i], child_path(ctx, path, i))
+        row, rpath = c.items[i].row, rpaths[i]
         cells = [layout_element(el, child_path(ctx, rpath, j), ctx, widths[j], 0) for j, el in enumerate(row.items)]
         h = max(k.h for k in cells)
         block = Block(sum(widths) + gap * (ncols - 1), h)
@@ -226,9 +226,8 @@ def _tiers(c: Container, kids: list[Block], path: tuple, ctx: Ctx, horizontal: b
     """A wrapped row (tiers, filled left to right) or column (columns, filled top to bottom) on one grid."""
     n = len(kids)
     counts = range(1, n + 1) if c.wrap == "auto" else [min(int(c.wrap), n)]
-    best = min(counts, key=lambda t: abs(math.log(_grid_size(kids, t, horizontal, gap, gap * 1.5)[2]
-                                                  / TARGET_ASPECT)))
-    w, h, _aspect, cells = _grid_size(kids, best, horizontal, gap, gap * 1.5)
+    grids = [_grid_size(kids, t, horizontal, gap, gap * 1.5) for t in counts]
+    w, h, _aspect, cells = min(grids, key=lambda g: abs(math.log(g[2] / TARGET_ASPECT)))
     out = Block(max(w, min_w), max(h, min_h))
     dx, dy = (out.w - w) / 2, (out.h - h) / 2
     for i, (x, y, cw, ch) in enumerate(cells):
