@@ -92,17 +92,24 @@ def env_for(tmp_path: Path) -> dict[str, str]:
     return {**os.environ, "VIZSPEC_CACHE": str(tmp_path / "cache"), "PYTHONUNBUFFERED": "1"}
 
 
-def test_sigkill_during_render_all_leaves_only_complete_files(tmp_path: Path):
+def start_render_all(tmp_path: Path) -> tuple[subprocess.Popen, Path, Path]:
+    """`render all` of 20 specs with two workers, in a session of its own, once its first outputs appear;
+    (process, specs folder, output folder)."""
     specs = tmp_path / "specs"
     write_specs(specs, 20)
     out = tmp_path / "build"
     proc = subprocess.Popen([str(VIZSPEC), "render", str(specs), "--out", str(out), "--no-cache", "--jobs", "2"],
                             cwd=ROOT, env=env_for(tmp_path), start_new_session=True,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 180
+    while proc.poll() is None and time.monotonic() < deadline and not visible_outputs(out):
+        time.sleep(0.01)
+    return proc, specs, out
+
+
+def test_sigkill_during_render_all_leaves_only_complete_files(tmp_path: Path):
+    proc, specs, out = start_render_all(tmp_path)
     try:
-        deadline = time.monotonic() + 180
-        while proc.poll() is None and time.monotonic() < deadline and not visible_outputs(out):
-            time.sleep(0.01)
         time.sleep(0.2)  # mid-way: some outputs renamed into place, others being written
     finally:
         try:
@@ -265,16 +272,8 @@ def _group_members(pgid: int) -> list[int]:
 
 @pytest.mark.skipif(not Path("/proc/self/stat").is_file(), reason="needs /proc to find the worker processes")
 def test_workers_exit_when_render_all_alone_is_sigkilled(tmp_path: Path):
-    specs = tmp_path / "specs"
-    write_specs(specs, 20)
-    out = tmp_path / "build"
-    proc = subprocess.Popen([str(VIZSPEC), "render", str(specs), "--out", str(out), "--no-cache", "--jobs", "2"],
-                            cwd=ROOT, env=env_for(tmp_path), start_new_session=True,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc, specs, out = start_render_all(tmp_path)
     try:
-        deadline = time.monotonic() + 180
-        while proc.poll() is None and time.monotonic() < deadline and not visible_outputs(out):
-            time.sleep(0.01)
         workers = [p for p in _group_members(proc.pid) if p != proc.pid]
         assert workers, "no worker process was running"
         os.kill(proc.pid, signal.SIGKILL)  # only the CLI: its workers must notice and exit by themselves
