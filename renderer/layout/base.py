@@ -74,6 +74,7 @@ class Ctx:
     lang: str
     doc: Located | None = None
     sources: dict[str, tuple[str, str]] = field(default_factory=dict)  # compute function -> (source, title)
+    bar_pitch: float | None = None  # a bar chart laid on a column's tracks: px per category slot
 
     def t(self, text: str | I18n | None) -> str:
         """The text in the current language."""

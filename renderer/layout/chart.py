@@ -222,6 +222,8 @@ def _cartesian(el: Chart, path: tuple, ctx: Ctx, c: Canvas, data: dict) -> list[
         slot = max(lh + 8, ns * max(lh * 0.75, 8) / BAR_FILL)
         H = max(el.height or 0.0, len(cats) * slot)
         W = el.width or DEFAULT_W
+    elif bar and cats and ctx.bar_pitch:  # on a column's tracks: one slot per track, whatever the labels need
+        W, H = len(cats) * ctx.bar_pitch, el.height or DEFAULT_H
     else:
         W = el.width or DEFAULT_W
         H = el.height or DEFAULT_H

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 from ..scene import Ellipse, Group, Meta, Rect, Style
-from ..spec.models import Box, Container, Grid, Panel, Spacer, TextEl
+from ..spec.models import Box, Container, Element, Grid, Panel, Spacer, TextEl
 from .base import Anchor, Block, Ctx, child_path, content_path, layout_element, register
 
 
@@ -173,23 +174,37 @@ def _badge_text(p: Panel, ctx: Ctx, meta: Meta | None = None) -> Block:
 
 def _on_tracks(c: Container, kids: list[Block], path: tuple, ctx: Ctx) -> list[Block]:
     """The row children of a column re-laid on shared column tracks: item j of every row gets the widest
-    item j's width (boxes and tensors take it as their minimum width), and every row the widest gap."""
+    item j's width (boxes and tensors take it as their minimum width), and every row the widest gap. A vertical
+    bar chart with one category per track joins them: its bars sit under the tracks, which then share one width
+    (the chart's category slots are equal)."""
     rows = [i for i, el in enumerate(c.items) if el.row is not None]
-    if len(rows) < 2:
+    if len(rows) < 2 and not (rows and any(_track_chart(el) for el in c.items)):
         return kids
     rpaths = {i: content_path(c.items[i], child_path(ctx, path, i)) for i in rows}
-    items = {i: [layout_element(el, child_path(ctx, rpaths[i], j), ctx) for j, el in enumerate(c.items[i].row.items)]
+    items = {i: [layout_element(el, child_path(ctx, rpaths[i], j), ctx) for j, el in enumerate(c.items[i].content.items)]
              for i in rows}
     ncols = max(len(v) for v in items.values())
     widths = [max(v[j].w for v in items.values() if j < len(v)) for j in range(ncols)]
-    gap = max(ctx.sp("gap") if c.items[i].row.gap is None else c.items[i].row.gap for i in rows)
+    gap = max(ctx.sp("gap") if c.items[i].content.gap is None else c.items[i].content.gap for i in rows)
+    charts = [i for i, el in enumerate(c.items) if _track_chart(el) == ncols]
     out = list(kids)
+    left = 0.0  # where the first track starts: after a chart's value axis, half a gap into its first slot
+    if charts:
+        widths = [max(widths)] * ncols
+        pitch = widths[0] + gap
+        for i in charts:
+            out[i] = layout_element(c.items[i], child_path(ctx, path, i), replace(ctx, bar_pitch=pitch))
+        plot_x = {i: _plot_left(out[i]) for i in charts}
+        left = max(plot_x.values()) + gap / 2
+        for i in charts:
+            out[i] = _padded(out[i], left - gap / 2 - plot_x[i])
     for i in rows:
-        row, rpath = c.items[i].row, rpaths[i]
-        cells = [layout_element(el, child_path(ctx, rpath, j), ctx, widths[j], 0) for j, el in enumerate(row.items)]
+        row, rpath = c.items[i].content, rpaths[i]
+        cells = [k if abs(k.w - widths[j]) < 0.01 else layout_element(el, child_path(ctx, rpath, j), ctx, widths[j], 0)
+                 for j, (el, k) in enumerate(zip(row.items, items[i], strict=True))]
         h = max(k.h for k in cells)
-        block = Block(sum(widths) + gap * (ncols - 1), h)
-        x = 0.0
+        block = Block(left + sum(widths[:len(cells)]) + gap * (len(cells) - 1), h)
+        x = left
         for j, k in enumerate(cells):
             y = _cross(row.align, h, k.h)
             block.add(k, x + (widths[j] - k.w) / 2, y)
@@ -197,8 +212,32 @@ def _on_tracks(c: Container, kids: list[Block], path: tuple, ctx: Ctx) -> list[B
                                                                  ctx.src(child_path(ctx, rpath, j))))
             x += widths[j] + gap
         if row.id:
-            block.anchors[row.id] = Anchor(0, 0, block.w, block.h, "rect", ctx.src(rpath))
+            block.anchors[row.id] = Anchor(left, 0, block.w - left, block.h, "rect", ctx.src(rpath))
         out[i] = block
+    if charts:  # one width for the rows and charts, so the column's alignment cannot shift one against another
+        full = max(out[i].w for i in rows + charts)
+        for i in rows + charts:
+            out[i] = _padded(out[i], 0, full)
+    return out
+
+
+def _track_chart(el: Element) -> int | None:
+    """The category count of a vertical bar chart that can sit on a column's tracks."""
+    ch = el.chart
+    if ch is None or ch.kind != "bar" or ch.horizontal or not isinstance(ch.x.categories, list):
+        return None
+    return len(ch.x.categories)
+
+
+def _plot_left(b: Block) -> float:
+    """x of a chart block's plot area (its value axis is left of it)."""
+    return float(b.items[0].data["plot"][0])
+
+
+def _padded(b: Block, dx: float, w: float = 0.0) -> Block:
+    """The block moved right by dx inside a block at least w wide (anchors and obstacles kept)."""
+    out = Block(max(b.w + dx, w), b.h)
+    out.add(b, dx, 0)
     return out
 
 

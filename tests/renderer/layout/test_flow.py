@@ -129,3 +129,25 @@ def test_a_narrow_body_breaks_the_credit_onto_two_lines_instead_of_widening_the_
     assert len({round(t.y, 1) for t in lines}) == 2
     wide = scene_of(write_spec, "  row: [" + ", ".join(f"{{box: 'stage number {i}'}}" for i in range(6)) + "]\n")
     assert len({round(t.y, 1) for t in kind(wide, "credit") if hasattr(t, "text")}) == 1
+
+
+BARS = ("      - chart: {id: pr, kind: bar, height: 90, x: {categories: [a, b, c]},"
+        " series: [{values: [0.5, 0.3, 0.2], labels: '.1f'}]}\n")
+
+
+def test_a_bar_chart_in_a_tracked_column_puts_each_bar_under_its_token_in_both_languages(write_spec):
+    for lang in ("en", "zh"):
+        s = scene_of(write_spec, TRACKS + BARS, lang)
+        box = {g.meta.id: bbox(g) for g in kind(s, "box", Group) if g.meta.id}
+        bars = [bbox(p) for p in kind(s, "chart-bar")]
+        assert len(bars) == 3
+        widths = {round(box[f"t{j}"][2] - box[f"t{j}"][0], 2) for j in range(3)}
+        assert len(widths) == 1, "under a chart the tracks share one width (the chart's slots are equal)"
+        for j in range(3):
+            bar_c = (bars[j][0] + bars[j][2]) / 2
+            for r in "tip":
+                assert abs((box[f"{r}{j}"][0] + box[f"{r}{j}"][2]) / 2 - bar_c) < 0.01, (lang, r, j)
+        untracked = scene_of(write_spec, (TRACKS + BARS).replace("tracks: true", "tracks: false"), lang)
+        ub = {g.meta.id: bbox(g) for g in kind(untracked, "box", Group) if g.meta.id}
+        ubars = [bbox(p) for p in kind(untracked, "chart-bar")]
+        assert abs((ub["t0"][0] + ub["t0"][2]) / 2 - (ubars[0][0] + ubars[0][2]) / 2) > 1
