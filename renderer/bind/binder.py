@@ -14,8 +14,8 @@ from ..spec.budget import time_limit
 from ..spec.errors import Problem, SpecError
 from ..spec.langs import LANGS
 from ..spec.limits import check_call_args, check_limits
-from ..spec.loader import Spec, _pydantic_problem
-from ..spec.models import Diagram
+from ..spec.loader import CONTAINERS, Spec, _pydantic_problem, branch_errors
+from ..spec.models import MAX_REPEAT, Diagram
 from .code_sources import code_sources
 from .compute_calls import ComputeError, _coerce, call_cached
 from .placeholders import ExprError, render_template
@@ -76,7 +76,7 @@ def bind(spec: Spec, use_cache: bool = True) -> BoundSpec:
         try:
             diagrams[lang] = Diagram.model_validate(data)
         except pydantic.ValidationError as e:
-            raise SpecError([_pydantic_problem(spec.doc, err) for err in e.errors()]) from None
+            raise SpecError([_pydantic_problem(spec.doc, err) for err in branch_errors(e.errors())]) from None
     computed = {name: {**prov, "result": results[name]} for name, prov in provenance.items()}
     sources = code_sources(raw)
     langs = {lang: BoundDiagram(d, lang, spec.doc, computed, sources) for lang, d in diagrams.items()}
@@ -140,6 +140,8 @@ def _fill(value: Any, names: dict, path: tuple, spec: Spec, produced: list, lang
     if isinstance(value, list):
         return [_fill(v, names, path + (i,), spec, produced, lang, budget) for i, v in enumerate(value)]
     if isinstance(value, dict):
+        if path and path[-1] in CONTAINERS and "repeat" in value and "item" in value:
+            return _repeat(value, names, path, spec, produced, lang, budget)
         if lang and set(value) == set(LANGS):
             return {k: (_fill(v, names, path + (k,), spec, produced, lang, budget) if k == lang else v)
                     for k, v in value.items()}
@@ -147,3 +149,44 @@ def _fill(value: Any, names: dict, path: tuple, spec: Spec, produced: list, lang
     return value
 
 
+
+
+def _repeat(value: dict, names: dict, path: tuple, spec: Spec, produced: list, lang: str | None,
+            budget: FillBudget | None) -> dict:
+    """A container's `item` filled once per value of its `repeat` list, as its `items`; ({{ item }} is the value,
+    {{ index }} its position, and an id in the item gets -<index>). Spec locations of a copy are its template's."""
+    seq = _fill(value["repeat"], names, path + ("repeat",), spec, produced, lang, budget)
+    if not isinstance(seq, list):
+        raise SpecError([spec.doc.problem(path + ("repeat",), f"repeat needs a list (got {type(seq).__name__}: "
+                                                              "expected a list, or a placeholder that gives one)")])
+    if len(seq) > MAX_REPEAT:
+        raise SpecError([spec.doc.problem(path + ("repeat",), f"repeat over {len(seq)} values (limit max_repeat = "
+                                                              f"{MAX_REPEAT})")])
+    out = {k: _fill(v, names, path + (k,), spec, produced, lang, budget) for k, v in value.items()
+           if k not in ("repeat", "item")}
+    out["items"] = []
+    for i, v in enumerate(seq):
+        spec.doc.sub.setdefault(path + ("items", i), (spec.doc, path + ("item",)))
+        item = _fill(_indexed_ids(value["item"], i), {**names, "item": v, "index": i}, path + ("item",), spec,
+                     produced, lang, budget)
+        out["items"].append(item)
+    return out
+
+
+def _indexed_ids(element: Any, i: int) -> Any:
+    """The template element with `-<i>` appended to its id and to the ids of the elements inside it."""
+    if not isinstance(element, dict) or len(element) != 1:
+        return element
+    (kind, content), = element.items()
+    if isinstance(content, list) and kind in CONTAINERS:
+        return {kind: [_indexed_ids(v, i) for v in content]}
+    if not isinstance(content, dict):
+        return element
+    content = dict(content)
+    if isinstance(content.get("id"), str):
+        content["id"] = f"{content['id']}-{i}"
+    if kind in CONTAINERS and isinstance(content.get("items"), list):
+        content["items"] = [_indexed_ids(v, i) for v in content["items"]]
+    if kind in CONTAINERS and "item" in content:
+        content["item"] = _indexed_ids(content["item"], i)
+    return {kind: content}

@@ -158,8 +158,8 @@ def _card_stack(front: Block, p: Panel, path: tuple, ctx: Ctx, style: Style) -> 
 
 
 def _badge(out: Block, p: Panel, path: tuple, ctx: Ctx, w: float) -> None:
-    """The repeat count in a pill on the front card's top-right corner."""
-    meta = Meta(p.id, "emphasis", ctx.src(path + ("repeat",)), "panel-badge")
+    """The stack count in a pill on the front card's top-right corner."""
+    meta = Meta(p.id, "emphasis", ctx.src(path + ("stack",)), "panel-badge")
     label = _badge_text(p, ctx, meta)
     bh, bw = label.h + 6, label.w + 16
     x, y = w - bw - 8, 8.0
@@ -168,7 +168,7 @@ def _badge(out: Block, p: Panel, path: tuple, ctx: Ctx, w: float) -> None:
 
 
 def _badge_text(p: Panel, ctx: Ctx, meta: Meta | None = None) -> Block:
-    text = f"×{p.repeat}" if isinstance(p.repeat, int) else ctx.t(p.repeat)
+    text = f"×{p.stack}" if isinstance(p.stack, int) else ctx.t(p.stack)
     return ctx.text_lines(text, ctx.size("small"), None, 700, "white", meta=meta)
 
 
@@ -181,8 +181,8 @@ def _on_tracks(c: Container, kids: list[Block], path: tuple, ctx: Ctx) -> list[B
     if len(rows) < 2 and not (rows and any(_track_chart(el) for el in c.items)):
         return kids
     rpaths = {i: content_path(c.items[i], child_path(ctx, path, i)) for i in rows}
-    items = {i: [layout_element(el, child_path(ctx, rpaths[i], j), ctx) for j, el in enumerate(c.items[i].content.items)]
-             for i in rows}
+    items = {i: [layout_element(el, child_path(ctx, rpaths[i], j), ctx)
+                 for j, el in enumerate(c.items[i].content.items)] for i in rows}
     ncols = max(len(v) for v in items.values())
     widths = [max(v[j].w for v in items.values() if j < len(v)) for j in range(ncols)]
     gap = max(ctx.sp("gap") if c.items[i].content.gap is None else c.items[i].content.gap for i in rows)
@@ -363,19 +363,19 @@ def layout_panel(p: Panel, path: tuple, ctx: Ctx, min_w: float = 0, min_h: float
     if p.id:
         inner.anchors.pop(p.id, None)
     w = max(inner.w, title.w if title else 0) + 2 * pad
-    if p.repeat is not None:  # room for the badge beside the title
+    if p.stack is not None:  # room for the badge beside the title
         w = max(w, (title.w if title else 0) + 2 * pad + _badge_text(p, ctx).w + 16 + 8)
     h = inner.h + th + 2 * pad
     w, h = max(w, min_w), max(h, min_h)
     style = Style(fill=ctx.color(p.role), stroke=ctx.color("frame") if p.dashed else None,
                   stroke_width=ctx.theme.stroke["width"], dash=(4, 3) if p.dashed else None)
     out = Block(w, h, [Rect(0, 0, w, h, ctx.theme.stroke["radius"], style, meta)])
-    if p.repeat is not None:
+    if p.stack is not None:
         out = _card_stack(out, p, path, ctx, style)
     if title:
         out.add(title, pad, pad)
     out.add(inner, (w - inner.w) / 2, pad + th)
-    if p.repeat is not None:
+    if p.stack is not None:
         _badge(out, p, path, ctx, w)
     if p.id:
         out.anchors[p.id] = Anchor(0, 0, w, h, "rect", meta.src)

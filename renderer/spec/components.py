@@ -97,8 +97,8 @@ def _substitute(node: Any, values: dict, prefix: Any, comp: Located, cpath: tupl
             return _value(whole.group(1), values, comp, cpath)
         text = PARAM.sub(lambda m: str(_value(m.group(1), values, comp, cpath)), node)
         # inside a larger expression, `params.x` becomes the argument as a literal: {{ 'a' if i < params.n else 'b' }}
-        return EXPR.sub(lambda m: PARAM_REF.sub(lambda r: json.dumps(_value(r.group(1), values, comp, cpath),
-                                                                      ensure_ascii=False), m.group(0)), text)
+        return EXPR.sub(lambda m: PARAM_REF.sub(lambda r: _literal(_value(r.group(1), values, comp, cpath)),
+                                                m.group(0)), text)
     if isinstance(node, list):
         return [_substitute(v, values, prefix, comp, cpath + (i,)) for i, v in enumerate(node)]
     if isinstance(node, dict):
@@ -111,6 +111,16 @@ def _substitute(node: Any, values: dict, prefix: Any, comp: Located, cpath: tupl
                 out[kind] = {**content, "id": f"{prefix}.{content['id']}"}
         return out
     return node
+
+
+def _literal(v: Any) -> str:
+    """An argument inside an expression: a placeholder argument (`n: "{{ item }}"`) as its expression in
+    brackets, so it is evaluated when the spec is bound; any other value as a literal."""
+    if isinstance(v, str):
+        inner = re.fullmatch(r"\s*\{\{(.*)\}\}\s*", v, re.S)
+        if inner and "{{" not in inner.group(1):
+            return f"({inner.group(1)})"
+    return json.dumps(v, ensure_ascii=False)
 
 
 def _value(name: str, values: dict, comp: Located, cpath: tuple) -> Any:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import inspect
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,7 +19,7 @@ from .display import display_path
 from .errors import Problem, SpecError, run_stage
 from .files import read_spec_file
 from .limits import check_limits
-from .models import Diagram
+from .models import Diagram, member_name
 from .paths import check_components
 from .schema import clip_message, schema_problems
 from .yamlpos import Located, load_yaml
@@ -27,6 +28,7 @@ CONTAINERS = ("row", "column", "grid", "panel")
 # kinds whose parts can be edge ends as `<element id>.<part>`: tree and graph nodes, tensor cells, rows and
 # columns (r3c2, r3, c2), chart bars (bar2, s1.bar2), table cells, timeline items (s4), container members
 # (0, 1, …, first, last); the part is checked at layout, where the parts are known
+REPEAT_NAMES = ("item", "index")  # what a repeated item's placeholders read besides compute results and vars
 NODE_KINDS = ("tree", "graph", "tensor", "chart", "table", "timeline", "row", "column", "grid", "panel")
 
 
@@ -64,11 +66,27 @@ def load(path: str | Path) -> Spec:
     try:
         diagram = Diagram.model_validate(doc.data)
     except pydantic.ValidationError as e:
-        raise SpecError([_pydantic_problem(doc, err) for err in e.errors()]) from None
+        raise SpecError([_pydantic_problem(doc, err) for err in branch_errors(e.errors())]) from None
     problems = check_references(doc) + check_compute(doc, diagram)
     if problems:
         raise SpecError(problems)
     return Spec(diagram, doc, path)
+
+
+def branch_errors(errors: list[dict]) -> list[dict]:
+    """The errors without those of union branches the value plainly is not: `row: {…}` is not the list form
+    when the mapping form has its own error to report."""
+    def wrong_branch(err: dict) -> bool:
+        return err["type"].endswith("_type") and bool(err["loc"]) and not isinstance(err["loc"][-1], int)
+
+    out = []
+    for err in errors:
+        head = err["loc"][:-1]
+        if wrong_branch(err) and any(o is not err and o["loc"][:len(head)] == head and not wrong_branch(o)
+                                     for o in errors):
+            continue
+        out.append(err)
+    return out
 
 
 def _pydantic_problem(doc: Located, err: dict) -> Problem:
@@ -98,6 +116,8 @@ def walk_elements(data: Any, path: tuple = ()) -> Iterator[tuple[str, Any, tuple
             (content.get("items", []), here + ("items",)) if isinstance(content, dict) else ([], here))
         for i, child in enumerate(items if isinstance(items, list) else []):
             yield from walk_elements(child, ipath + (i,))
+        if isinstance(content, dict) and isinstance(content.get("item"), dict):  # a repeated item's template
+            yield from walk_elements(content["item"], here + ("item",))
 
 
 def check_references(doc: Located) -> list[Problem]:
@@ -115,11 +135,15 @@ def check_references(doc: Located) -> list[Problem]:
                 seen[eid] = path + ("id",)
     containers = {content.get("id") for kind, content, _ in walk_elements(doc.data.get("body"), ("body",))
                   if kind in NODE_KINDS and isinstance(content, dict)}
+    templated = [eid for eid, path in seen.items() if "item" in path[:-1]]  # copies are `<id>-<index>`
     for i, edge in enumerate(doc.data.get("edges", [])):
         for end in ("from", "to"):
             target = edge.get(end)
+            target = member_name(target) if isinstance(target, str) else target
             if isinstance(target, str) and "." in target and target.rsplit(".", 1)[0] in containers:
                 continue  # a node inside a tree or graph: `<element id>.<node id>`, checked at layout
+            if isinstance(target, str) and any(re.fullmatch(rf"{re.escape(t)}-\d+(\..+)?", target) for t in templated):
+                continue  # a copy of a repeated item (or a part of one), checked at layout
             if target not in seen:
                 known = ", ".join(sorted(seen)) or "none defined"
                 problems.append(doc.problem(("edges", i, end), f"edge {end} unknown element id "
@@ -135,6 +159,10 @@ def check_compute(doc: Located, diagram: Diagram) -> list[Problem]:
         if not name.isidentifier():
             problems.append(doc.problem(base, f"compute name '{name}' must be an identifier "
                                               "(expected letters, digits, _)", key=True))
+        elif name in REPEAT_NAMES:
+            problems.append(doc.problem(base, f"compute name '{name}' is reserved: inside a repeated item "
+                                              f"{{{{ {name} }}}} is the copy's value or position "
+                                              "(expected another name)", key=True))
         if call.fn not in registry.FUNCTIONS:
             near = [n for n in registry.names() if n.split(".")[0] == call.fn.split(".")[0]][:8]
             hint = f" (expected a registered function, e.g. {', '.join(near)})" if near else \

@@ -6,6 +6,7 @@ elements. The JSON Schema written by `vizspec schema` is generated from these mo
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Any, Literal
 
 from pydantic import ConfigDict, Field, field_validator, model_validator
@@ -32,6 +33,9 @@ class ComputeCall(Strict):
 
 
 Align = Literal["start", "center", "end", "stretch"]
+MAX_REPEAT = 500  # values a container repeats its item over
+Placeholder = Annotated[str, Field(max_length=500, pattern=r"^\s*\{\{.*\}\}\s*$",
+                                   description="A {{ placeholder }} that gives a list.")]
 TextSize = Literal["small", "body", "heading", "title"]
 
 
@@ -75,7 +79,13 @@ class Container(Strict):
     """Shared fields of row/column/grid/panel."""
 
     id: str | None = Field(None, pattern=ELEMENT_ID_PATTERN)
-    items: list[Element] = Field(description="Child elements, in order.")
+    items: list[Element] = Field(default_factory=list, description="Child elements, in order.")
+    repeat: Annotated[list[Any], Field(max_length=MAX_REPEAT)] | Placeholder | None = Field(
+        None, description="Repeat `item` once per value of this list (literal, or a placeholder such as "
+        "\"{{ vars.tokens }}\" or a compute result); inside `item`, {{ item }} is the value and {{ index }} its "
+        "position (from 0), and an id gets -<index> appended (tok → tok-0, tok-1, …). Edges reach the copies "
+        "as `<id>[3]` of the container, or by their own ids.")
+    item: Element | None = Field(None, description="The element repeated over `repeat` (instead of `items`).")
     gap: float | None = Field(None, ge=0, le=400, description="Space between children (px); theme default.")
     align: Align = Field("center", description="Cross-axis alignment of children.")
     wrap: int | Literal["auto"] | None = Field(
@@ -90,6 +100,11 @@ class Container(Strict):
     def _wrap_range(self) -> Container:
         if isinstance(self.wrap, int) and not 1 <= self.wrap <= 50:
             raise ValueError("wrap is a tier count from 1 to 50, or 'auto'")
+        if (self.repeat is None) != (self.item is None):
+            raise ValueError("`repeat` and `item` go together (expected a list to repeat over and the element "
+                             "to repeat)")
+        if self.repeat is not None and self.items:
+            raise ValueError("a container has `items` or `repeat` + `item`, not both")
         return self
 
 
@@ -114,7 +129,7 @@ class Panel(Container):
     direction: Literal["row", "column"] = "column"
     role: Role = Field("panel", description="Background role.")
     dashed: bool = False
-    repeat: LocalText | int | None = Field(
+    stack: LocalText | int | None = Field(
         None, description="A block repeated N times (a decoder layer × 24): drawn as a stack of cards with a "
         "badge in its top-right corner showing this text (a number n shows as ×n).")
 
@@ -197,6 +212,11 @@ CheckName = Literal["text-overflow", "box-overlap", "text-overlap", "edge-crosse
                     "edge-end", "arrow-near-text"]
 
 
+def member_name(end: str) -> str:
+    """An edge end with `<id>[N]` written as the member anchor `<id>.N`."""
+    return re.sub(r"\[(\d+)\]", r".\1", end)
+
+
 class Edge(Strict):
     """An arrow between two elements (by id)."""
 
@@ -211,6 +231,12 @@ class Edge(Strict):
     role: Role = Field("arrow", description="Line colour role.")
     bus: bool = Field(False, description="Join the bus edges that share this edge's target (fan-in) or, "
                                          "failing that, its source (fan-out) into one trunk with junction dots.")
+
+    @field_validator("from_", "to")
+    @classmethod
+    def _member_index(cls, v: str) -> str:
+        """`tokens[3]` is the container's member `tokens.3`."""
+        return member_name(v)
 
 
 class Diagram(Strict):

@@ -107,7 +107,7 @@ def test_three_stacked_rows_share_columns_in_both_languages(write_spec):
 
 def test_a_repeated_panel_is_a_stack_of_cards_with_a_count_badge(write_spec):
     body = ("  column:\n    items:\n      - box: {id: inp, text: input}\n"
-            "      - panel: {id: layer, title: {en: Decoder layer, zh: 解码器层}, repeat: 24,"
+            "      - panel: {id: layer, title: {en: Decoder layer, zh: 解码器层}, stack: 24,"
             " items: [{box: attention}, {box: MLP}]}\n")
     for lang in ("en", "zh"):
         s = scene_of(write_spec, body, lang)
