@@ -1,4 +1,4 @@
-"""Edge routing: attach arrows to the borders of their elements; orthogonal elbows where needed."""
+"""Edge routing: attach arrows to the borders of their elements; orthogonal elbows (rounded) where needed."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from ..scene import Line, Meta, Prim, Rect, Style
 from ..spec.models import Edge
 from .base import PART_PAD, Anchor, Ctx
 from .bus import bus_groups, bus_routes, junction
+from .edge_paths import curve, rounded
 from .geometry import clip_segment, dedupe
 
 Side = str
@@ -255,11 +256,15 @@ def draw_edges(edges: list[Edge], anchors: dict[str, Anchor], obstacles: list[An
               for i, e in enumerate(edges)]
     _spread_ports(edges, routes, anchors, in_bus)
     dots: list[Prim] = []
+    sharp: set[Pt] = set()  # bus junctions: the T stays square (its dot marks it)
     for kind, ids in buses:
         member_routes, joins = bus_routes(kind, ids, edges, anchors)
         for i, pts in member_routes.items():
             routes[i] = pts
+        sharp.update(joins)
         dots += [junction(pt, ctx.color(edges[ids[0]].role), srcs[ids[0]], f"edge-{ids[0]}") for pt in joins]
+    drawn = [_drawn(e, pts, anchors, ctx, sharp) for e, pts in zip(edges, routes, strict=True)]
+    routes = [pts for pts, _cmds in drawn]
     out: list[Prim] = []
     labels: list[Prim] = []
     placed: list[Anchor] = []
@@ -268,7 +273,8 @@ def draw_edges(edges: list[Edge], anchors: dict[str, Anchor], obstacles: list[An
         meta = Meta(f"edge-{i}", e.role, srcs[i], "edge")
         style = Style(stroke=ctx.color(e.role), stroke_width=ctx.theme.stroke["edge"],
                       dash=(5, 4) if e.dashed else None)
-        out.append(Line(tuple(pts), style, e.head in ("start", "both"), e.head in ("end", "both"), meta))
+        out.append(Line(tuple(pts), style, e.head in ("start", "both"), e.head in ("end", "both"), meta,
+                        drawn[i][1]))
         if e.label is None:
             continue
         block = ctx.text_lines(ctx.t(e.label), ctx.size("edge_label"), 200, 400, "text-soft",
@@ -283,6 +289,17 @@ def draw_edges(edges: list[Edge], anchors: dict[str, Anchor], obstacles: list[An
                            Meta(f"edge-{i}", "white", srcs[i], "edge-label-bg")))
         labels += block.moved(bx, by).items
     return out + dots + labels  # labels last: drawn over every line
+
+
+def _drawn(e: Edge, pts: list[Pt], anchors: dict[str, Anchor], ctx: Ctx, sharp: set[Pt]
+           ) -> tuple[list[Pt], tuple]:
+    """(points the checks measure, path commands drawn): a curve and its samples for `route: curved`,
+    else the route with its bends rounded (theme `stroke.edge_corner_radius`; none at bus junctions)."""
+    a, b = anchors[e.from_], anchors[e.to]
+    if e.route == "curved" and len(pts) >= 2 and not _same(a, b):
+        cmds, samples = curve(pts[0], _side(pts[0], a), pts[-1], _side(pts[-1], b))
+        return samples, cmds
+    return pts, rounded(pts, float(ctx.theme.stroke.get("edge_corner_radius", 0)), sharp)
 
 
 PORT_CLASH = 6.0  # px: edge ends closer than this on one side of one element share a port, so they are spread

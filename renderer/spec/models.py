@@ -205,7 +205,9 @@ class Edge(Strict):
     label: LocalText | None = None
     dashed: bool = False
     head: Literal["end", "start", "both", "none"] = "end"
-    route: Literal["auto", "straight", "orthogonal"] = "auto"
+    route: Literal["auto", "straight", "orthogonal", "curved"] = Field(
+        "auto", description="auto/orthogonal: square elbows with rounded corners; straight: one segment between "
+        "the centres' border points; curved: one smooth cubic curve leaving and entering square to the sides used.")
     from_side: Literal["auto", "top", "bottom", "left", "right"] = "auto"
     to_side: Literal["auto", "top", "bottom", "left", "right"] = "auto"
     role: Role = Field("arrow", description="Line colour role.")
