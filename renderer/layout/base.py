@@ -50,12 +50,15 @@ class Block:
     items: list[Prim] = field(default_factory=list)
     anchors: dict[str, Anchor] = field(default_factory=dict)
     obstacles: list[Anchor] = field(default_factory=list)  # boxes edges should not cross
+    # visible container outlines (panels, framed stacks) by spec path: a loop between two of its members
+    # stays inside one (edges.py), growing its padding on that side through Ctx.grow when it must
+    frames: list[tuple[tuple, Anchor]] = field(default_factory=list)
 
     def moved(self, dx: float, dy: float) -> Block:
         """The same block shifted by (dx, dy)."""
         return Block(self.w, self.h, [shift(p, dx, dy) for p in self.items],
                      {k: a.moved(dx, dy) for k, a in self.anchors.items()},
-                     [a.moved(dx, dy) for a in self.obstacles])
+                     [a.moved(dx, dy) for a in self.obstacles], [(k, a.moved(dx, dy)) for k, a in self.frames])
 
     def add(self, other: Block, dx: float, dy: float) -> None:
         """Place `other` at (dx, dy) inside this block."""
@@ -63,6 +66,7 @@ class Block:
         self.items += m.items
         self.anchors.update(m.anchors)
         self.obstacles += m.obstacles
+        self.frames += m.frames
 
 
 @dataclass
@@ -74,6 +78,13 @@ class Ctx:
     lang: str
     doc: Located | None = None
     sources: dict[str, tuple[str, str]] = field(default_factory=dict)  # compute function -> (source, title)
+    # extra padding (px) by side of the container at a spec path: room for a loop to stay inside it
+    grow: dict[tuple, dict[str, float]] = field(default_factory=dict)
+
+    def pads(self, path: tuple, pad: float) -> tuple[float, float, float, float]:
+        """(left, top, right, bottom) padding of the container at `path`: `pad` plus what loops need."""
+        g = self.grow.get(path, {})
+        return tuple(pad + g.get(s, 0.0) for s in ("left", "top", "right", "bottom"))  # type: ignore[return-value]
 
     def t(self, text: str | I18n | None) -> str:
         """The text in the current language."""

@@ -247,11 +247,18 @@ def _clear(v: float, decreasing: bool, spans: list[tuple[float, float]], gap: fl
 
 
 def draw_edges(edges: list[Edge], anchors: dict[str, Anchor], obstacles: list[Anchor], ctx: Ctx,
-               srcs: list[str | None]) -> list[Prim]:
-    """Route every edge, then place labels clear of boxes and of the other edges' lines."""
+               srcs: list[str | None], frames: list[tuple[tuple, Anchor]] = ()
+               ) -> tuple[list[Prim], dict[tuple, dict[str, float]]]:
+    """Route every edge, then place labels clear of boxes and of the other edges' lines.
+
+    Also returns the room loops lack: {container path: {side: px}} for every visible container (`frames`)
+    that an edge between two of its members runs outside of (or closer than LOOP_MARGIN to its border);
+    the caller lays out again with that much more padding (Ctx.grow), so the loop fits inside.
+    """
     buses = bus_groups(edges)
     in_bus = {i for _kind, ids in buses for i in ids}
-    routes = [[] if i in in_bus else route(anchors[e.from_], anchors[e.to], e, obstacles,
+    homes = [home_frame(anchors[e.from_], anchors[e.to], frames) for e in edges]
+    routes = [[] if i in in_bus else route(anchors[e.from_], anchors[e.to], e, _within(obstacles, homes[i]),
                                            outer_sides(e.from_, anchors), outer_sides(e.to, anchors))
               for i, e in enumerate(edges)]
     _spread_ports(edges, routes, anchors, in_bus)
@@ -265,6 +272,12 @@ def draw_edges(edges: list[Edge], anchors: dict[str, Anchor], obstacles: list[An
         dots += [junction(pt, ctx.color(edges[ids[0]].role), srcs[ids[0]], f"edge-{ids[0]}") for pt in joins]
     drawn = [_drawn(e, pts, anchors, ctx, sharp) for e, pts in zip(edges, routes, strict=True)]
     routes = [pts for pts, _cmds in drawn]
+    needs: dict[tuple, dict[str, float]] = {}
+    for home, pts in zip(homes, routes, strict=True):
+        if home is not None:
+            for side, px in lacking_room(pts, home[1]).items():
+                need = needs.setdefault(home[0], {})
+                need[side] = max(need.get(side, 0.0), px)
     out: list[Prim] = []
     labels: list[Prim] = []
     placed: list[Anchor] = []
@@ -288,7 +301,29 @@ def draw_edges(edges: list[Edge], anchors: dict[str, Anchor], obstacles: list[An
         labels.append(Rect(bx - 3, by, block.w + 6, block.h, 3, Style(fill=ctx.color("white")),
                            Meta(f"edge-{i}", "white", srcs[i], "edge-label-bg")))
         labels += block.moved(bx, by).items
-    return out + dots + labels  # labels last: drawn over every line
+    return out + dots + labels, needs  # labels last: drawn over every line
+
+
+LOOP_MARGIN = 10.0  # px: an edge between two members of a container keeps this far inside its outline
+
+
+def home_frame(a: Anchor, b: Anchor, frames: list[tuple[tuple, Anchor]]) -> tuple[tuple, Anchor] | None:
+    """The smallest visible container holding both ends (and being neither of them)."""
+    holders = [(k, f) for k, f in frames if _inside(a, f) and _inside(b, f) and not _same(a, f) and not _same(b, f)]
+    return min(holders, key=lambda kf: kf[1].w * kf[1].h) if holders else None
+
+
+def _within(obstacles: list[Anchor], home: tuple[tuple, Anchor] | None) -> list[Anchor]:
+    """The obstacles an edge must avoid: inside its home container only (it never leaves that)."""
+    return list(obstacles) if home is None else [o for o in obstacles if _inside(o, home[1])]
+
+
+def lacking_room(pts: list[Pt], f: Anchor, margin: float = LOOP_MARGIN) -> dict[str, float]:
+    """How far (px, by side) the route comes closer than `margin` to the outline of `f`, or crosses it."""
+    xs, ys = [p[0] for p in pts], [p[1] for p in pts]
+    short = {"left": f.x + margin - min(xs), "right": max(xs) - (f.x + f.w - margin),
+             "top": f.y + margin - min(ys), "bottom": max(ys) - (f.y + f.h - margin)}
+    return {k: math.ceil(v) for k, v in short.items() if v > 0.01}
 
 
 def _drawn(e: Edge, pts: list[Pt], anchors: dict[str, Anchor], ctx: Ctx, sharp: set[Pt]

@@ -313,6 +313,7 @@ def layout_grid(g: Grid, path: tuple, ctx: Ctx, min_w: float = 0, min_h: float =
 def layout_panel(p: Panel, path: tuple, ctx: Ctx, min_w: float = 0, min_h: float = 0) -> Block:
     """A tinted rounded group with an optional title above its children."""
     pad = ctx.sp("panel_padding")
+    pl, pt, pr, pb = ctx.pads(path, pad)
     meta = Meta(p.id, p.role, ctx.src(path), "panel")
     title = None
     if p.title is not None:
@@ -320,24 +321,25 @@ def layout_panel(p: Panel, path: tuple, ctx: Ctx, min_w: float = 0, min_h: float
                                "text-soft", "start", meta=Meta(p.id, "text-soft", ctx.src(path + ("title",)),
                                                                 "panel-title"))
     th = title.h + pad * 0.5 if title else 0.0
-    inner = _stack(p, path, ctx, p.direction == "row", max(min_w - 2 * pad, 0), 0)  # content sits under the title
+    inner = _stack(p, path, ctx, p.direction == "row", max(min_w - pl - pr, 0), 0)  # content sits under the title
     if p.id:
         inner.anchors.pop(p.id, None)
-    w = max(inner.w, title.w if title else 0) + 2 * pad
+    w = max(inner.w, title.w if title else 0) + pl + pr
     if p.repeat is not None:  # room for the badge beside the title
-        w = max(w, (title.w if title else 0) + 2 * pad + _badge_text(p, ctx).w + 16 + 8)
-    h = inner.h + th + 2 * pad
+        w = max(w, (title.w if title else 0) + pl + pr + _badge_text(p, ctx).w + 16 + 8)
+    h = inner.h + th + pt + pb
     w, h = max(w, min_w), max(h, min_h)
     style = Style(fill=ctx.color(p.role), stroke=ctx.color("frame") if p.dashed else None,
                   stroke_width=ctx.theme.stroke["width"], dash=(4, 3) if p.dashed else None)
     out = Block(w, h, [Rect(0, 0, w, h, ctx.theme.stroke["radius"], style, meta)])
     if p.repeat is not None:
         out = _card_stack(out, p, path, ctx, style)
-    if title:
+    if title:  # the title keeps its place; grown padding makes room beside the content
         out.add(title, pad, pad)
-    out.add(inner, (w - inner.w) / 2, pad + th)
+    out.add(inner, pl + (w - pl - pr - inner.w) / 2, pt + th)
     if p.repeat is not None:
         _badge(out, p, path, ctx, w)
     if p.id:
         out.anchors[p.id] = Anchor(0, 0, w, h, "rect", meta.src)
+    out.frames.append((path, Anchor(0, 0, w, h, "rect", meta.src)))
     return out

@@ -194,7 +194,7 @@ class Element(Strict):
 
 CheckName = Literal["text-overflow", "box-overlap", "text-overlap", "edge-crosses-box", "label-overlap",
                     "outside-frame", "foreign-colour", "missing-glyph", "aspect", "empty-space", "near-alignment",
-                    "edge-end", "arrow-near-text"]
+                    "edge-end", "arrow-near-text", "edge-leaves-container"]
 
 
 class Edge(Strict):
