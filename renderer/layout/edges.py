@@ -18,12 +18,12 @@ Pt = tuple[float, float]
 def _port(a: Anchor, side: Side, along: float | None = None) -> Pt:
     """The point on side `side` of `a`; `along` overrides the coordinate along that side."""
     if side == "top":
-        return (a.cx if along is None else along, a.y)
+        return (a.port_x if along is None else along, a.y)
     if side == "bottom":
-        return (a.cx if along is None else along, a.y + a.h)
+        return (a.port_x if along is None else along, a.y + a.h)
     if side == "left":
-        return (a.x, a.cy if along is None else along)
-    return (a.x + a.w, a.cy if along is None else along)
+        return (a.x, a.port_y if along is None else along)
+    return (a.x + a.w, a.port_y if along is None else along)
 
 
 def _auto_sides(a: Anchor, b: Anchor) -> tuple[Side, Side]:
@@ -189,11 +189,13 @@ def _route(a: Anchor, b: Anchor, e: Edge, from_side: str, to_side: str, others: 
     sa, sb = _auto_sides(a, b)
     sa = sa if from_side == "auto" else from_side
     sb = sb if to_side == "auto" else to_side
-    fixed = from_side != "auto" or to_side != "auto"
+    # sides the spec fixed keep their centred ports, unless they face each other across a gap: then a
+    # straight segment where the boxes overlap is still the route (no jog into a container)
+    fixed = (from_side != "auto" or to_side != "auto") and not _facing(a, b, sa, sb)
     vert_a, vert_b = sa in ("top", "bottom"), sb in ("top", "bottom")
     if vert_a and vert_b:
         lo, hi = max(a.x, b.x), min(a.x + a.w, b.x + b.w)
-        x = _straight_at(lo, hi, (a.cx, a.w), (b.cx, b.w)) if hi - lo > 8 and not fixed else None
+        x = _straight_at(lo, hi, (a.port_x, a.w), (b.port_x, b.w)) if hi - lo > 8 and not fixed else None
         if x is not None:  # overlapping spans: one straight segment
             return [_port(a, sa, x), _port(b, sb, x)]
         p0, p1 = _port(a, sa), _port(b, sb)
@@ -205,7 +207,7 @@ def _route(a: Anchor, b: Anchor, e: Edge, from_side: str, to_side: str, others: 
         return dedupe([p0, (p0[0], y), (p1[0], y), p1])
     if not vert_a and not vert_b:
         lo, hi = max(a.y, b.y), min(a.y + a.h, b.y + b.h)
-        y = _straight_at(lo, hi, (a.cy, a.h), (b.cy, b.h)) if hi - lo > 8 and not fixed else None
+        y = _straight_at(lo, hi, (a.port_y, a.h), (b.port_y, b.h)) if hi - lo > 8 and not fixed else None
         if y is not None:
             return [_port(a, sa, y), _port(b, sb, y)]
         p0, p1 = _port(a, sa), _port(b, sb)
@@ -218,6 +220,12 @@ def _route(a: Anchor, b: Anchor, e: Edge, from_side: str, to_side: str, others: 
     p0, p1 = _port(a, sa), _port(b, sb)
     corner = (p1[0], p0[1]) if not vert_a else (p0[0], p1[1])
     return dedupe([p0, corner, p1])
+
+
+def _facing(a: Anchor, b: Anchor, sa: str, sb: str) -> bool:
+    """Side sa of a and side sb of b face each other across the gap between the boxes."""
+    return {("right", "left"): b.x >= a.x + a.w - 1, ("left", "right"): a.x >= b.x + b.w - 1,
+            ("bottom", "top"): b.y >= a.y + a.h - 1, ("top", "bottom"): a.y >= b.y + b.h - 1}.get((sa, sb), False)
 
 
 JOG = 6.0  # px: centres closer than this are joined by one straight segment between them, not a Z

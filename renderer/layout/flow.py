@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import math
+import statistics
+from dataclasses import replace
 
 from ..scene import Ellipse, Group, Meta, Rect, Style
 from ..spec.models import Box, Container, Grid, Panel, Spacer, TextEl
@@ -111,22 +113,38 @@ def _stack(c: Container, path: tuple, ctx: Ctx, horizontal: bool, min_w: float, 
             kids = [layout_element(el, child_path(ctx, path, i), ctx, max(max(k.w for k in kids), min_w), 0)
                     for i, el in enumerate(c.items)]
     main = sum(k.w if horizontal else k.h for k in kids) + gap * max(len(kids) - 1, 0)
+    axis = 1 if horizontal else 0  # the cross axis: a column's children line up on their spines' x
+    # centred children move toward one centre line through their inner chains (a graph's main column of
+    # nodes), as far as the container's width allows (it does not widen for that)
+    on_spine = c.align == "center" and any(k.spine[axis] is not None for k in kids)
     cross = max([0.0] + [k.h if horizontal else k.w for k in kids])
     cross = max(cross, min_h if horizontal else min_w)
     out = Block(max(main, min_w) if horizontal else cross, cross if horizontal else max(main, min_h))
     pos = ((min_w if horizontal else min_h) - main) / 2 if (min_w if horizontal else min_h) > main else 0.0
+    lines = []
     for i, k in enumerate(kids):
         size = k.h if horizontal else k.w
         off = {"start": 0.0, "center": (cross - size) / 2, "end": cross - size, "stretch": (cross - size) / 2}[c.align]
+        if on_spine:
+            off = min(max(cross / 2 - k.spine_at(axis), 0.0), cross - size)
         if horizontal and _panel_aligned(c, i):
             off = 0.0
         x, y = (pos, off) if horizontal else (off, pos)
         out.add(k, x, y)
+        lines.append(off + k.spine_at(axis))
         _member_anchor(out, c.id, i, len(kids), Anchor(x, y, k.w, k.h, "rect", ctx.src(child_path(ctx, path, i))))
         pos += (k.w if horizontal else k.h) + gap
     if c.id:
         out.anchors[c.id] = Anchor(0, 0, out.w, out.h, "rect", ctx.src(path))
+        out.anchors[f"{c.id}.spine"] = spine_anchor(out.anchors[c.id], lines, horizontal)
     return out
+
+
+def spine_anchor(a: Anchor, lines: list[float], horizontal: bool) -> Anchor:
+    """`<id>.spine`: the container's outline, its ports on the centre line of the children's chain (the
+    median of their centre lines: x for a column, y for a row)."""
+    mid = statistics.median(lines) if lines else None
+    return replace(a, py=mid) if horizontal else replace(a, px=mid)
 
 
 def _member_anchor(out: Block, ident: str | None, i: int, n: int, a: Anchor) -> None:
@@ -336,10 +354,15 @@ def layout_panel(p: Panel, path: tuple, ctx: Ctx, min_w: float = 0, min_h: float
         out = _card_stack(out, p, path, ctx, style)
     if title:  # the title keeps its place; grown padding makes room beside the content
         out.add(title, pad, pad)
-    out.add(inner, pl + (w - pl - pr - inner.w) / 2, pt + th)
+    ix, iy = pl + (w - pl - pr - inner.w) / 2, pt + th
+    spine = inner.anchors.pop(f"{p.id}.spine", None) if p.id else None
+    out.add(inner, ix, iy)
     if p.repeat is not None:
         _badge(out, p, path, ctx, w)
     if p.id:
         out.anchors[p.id] = Anchor(0, 0, w, h, "rect", meta.src)
+        if spine is not None:
+            out.anchors[f"{p.id}.spine"] = replace(out.anchors[p.id], px=None if spine.px is None else spine.px + ix,
+                                                   py=None if spine.py is None else spine.py + iy)
     out.frames.append((path, Anchor(0, 0, w, h, "rect", meta.src)))
     return out
