@@ -195,7 +195,7 @@ def _route(a: Anchor, b: Anchor, e: Edge, from_side: str, to_side: str, others: 
     vert_a, vert_b = sa in ("top", "bottom"), sb in ("top", "bottom")
     if vert_a and vert_b:
         lo, hi = max(a.x, b.x), min(a.x + a.w, b.x + b.w)
-        x = _straight_at(lo, hi, (a.port_x, a.w), (b.port_x, b.w)) if hi - lo > 8 and not fixed else None
+        x = _straight_at(lo, hi, *_centres(a, b, 0)) if hi - lo > 8 and not fixed else None
         if x is not None:  # overlapping spans: one straight segment
             return [_port(a, sa, x), _port(b, sb, x)]
         p0, p1 = _port(a, sa), _port(b, sb)
@@ -207,7 +207,7 @@ def _route(a: Anchor, b: Anchor, e: Edge, from_side: str, to_side: str, others: 
         return dedupe([p0, (p0[0], y), (p1[0], y), p1])
     if not vert_a and not vert_b:
         lo, hi = max(a.y, b.y), min(a.y + a.h, b.y + b.h)
-        y = _straight_at(lo, hi, (a.port_y, a.h), (b.port_y, b.h)) if hi - lo > 8 and not fixed else None
+        y = _straight_at(lo, hi, *_centres(a, b, 1)) if hi - lo > 8 and not fixed else None
         if y is not None:
             return [_port(a, sa, y), _port(b, sb, y)]
         p0, p1 = _port(a, sa), _port(b, sb)
@@ -220,6 +220,27 @@ def _route(a: Anchor, b: Anchor, e: Edge, from_side: str, to_side: str, others: 
     p0, p1 = _port(a, sa), _port(b, sb)
     corner = (p1[0], p0[1]) if not vert_a else (p0[0], p1[1])
     return dedupe([p0, corner, p1])
+
+
+def _curve_sides(a: Anchor, b: Anchor) -> tuple[Side, Side]:
+    """The facing sides a curve uses: across the wider of the two gaps between the boxes (a curve across a
+    narrow gap would double back on itself)."""
+    gx = max(b.x - (a.x + a.w), a.x - (b.x + b.w))
+    gy = max(b.y - (a.y + a.h), a.y - (b.y + b.h))
+    if gy >= gx:
+        return ("bottom", "top") if b.cy > a.cy else ("top", "bottom")
+    return ("right", "left") if b.cx > a.cx else ("left", "right")
+
+
+def _centres(a: Anchor, b: Anchor, axis: int) -> list[tuple[float, float]]:
+    """(port coordinate, size) of both ends along `axis`; only a bracket's or a spine's when one end is
+    one (its port is fixed: the bracket's middle, the spine's centre line)."""
+    cs = [((x.port_x, x.w) if axis == 0 else (x.port_y, x.h),
+           x.shape == "bracket" or (x.px if axis == 0 else x.py) is not None) for x in (a, b)]
+    fixed = [c for c, br in cs if br]
+    if len(fixed) == 1:
+        return fixed * 2
+    return fixed or [c for c, _ in cs]
 
 
 def _facing(a: Anchor, b: Anchor, sa: str, sb: str) -> bool:
@@ -239,7 +260,7 @@ def _straight_at(lo: float, hi: float, *centres: tuple[float, float]) -> float |
         if lo + 4 <= c <= hi - 4:
             return c
     (c1, _), (c2, _) = centres
-    return (c1 + c2) / 2 if abs(c1 - c2) < JOG else None
+    return (c1 + c2) / 2 if abs(c1 - c2) < JOG and lo <= (c1 + c2) / 2 <= hi else None
 
 
 def _clear(v: float, decreasing: bool, spans: list[tuple[float, float]], gap: float = 20) -> float:
@@ -280,6 +301,7 @@ def draw_edges(edges: list[Edge], anchors: dict[str, Anchor], obstacles: list[An
         dots += [junction(pt, ctx.color(edges[ids[0]].role), srcs[ids[0]], f"edge-{ids[0]}") for pt in joins]
     drawn = [_drawn(e, pts, anchors, ctx, sharp) for e, pts in zip(edges, routes, strict=True)]
     routes = [pts for pts, _cmds in drawn]
+    brackets = _brackets(edges, routes, anchors, ctx, srcs)
     needs: dict[tuple, dict[str, float]] = {}
     for home, pts in zip(homes, routes, strict=True):
         if home is not None:
@@ -309,7 +331,33 @@ def draw_edges(edges: list[Edge], anchors: dict[str, Anchor], obstacles: list[An
         labels.append(Rect(bx - 3, by, block.w + 6, block.h, 3, Style(fill=ctx.color("white")),
                            Meta(f"edge-{i}", "white", srcs[i], "edge-label-bg")))
         labels += block.moved(bx, by).items
-    return out + dots + labels, needs  # labels last: drawn over every line
+    return brackets + out + dots + labels, needs  # labels last: drawn over every line
+
+
+def _brackets(edges: list[Edge], routes: list[list[Pt]], anchors: dict[str, Anchor], ctx: Ctx,
+              srcs: list[str | None]) -> list[Prim]:
+    """A square bracket on every side of a `frame: bracket` container that an edge leaves or enters, its
+    middle where the edge attaches; serifs BRACKET_SERIF px long point back at the stack."""
+    seen: dict[tuple[str, str], int] = {}
+    for i, (e, pts) in enumerate(zip(edges, routes, strict=True)):
+        for name, pt in ((e.from_, pts[0]), (e.to, pts[-1])):
+            if anchors[name].shape == "bracket" and len(pts) >= 2:
+                seen.setdefault((name, _side(pt, anchors[name])), i)
+    out: list[Prim] = []
+    for (name, side), i in sorted(seen.items(), key=lambda kv: kv[1]):
+        a, s = anchors[name], BRACKET_SERIF
+        x0, y0, x1, y1 = a.x, a.y, a.x + a.w, a.y + a.h
+        pts = {"left": ((x0 + s, y0), (x0, y0), (x0, y1), (x0 + s, y1)),
+               "right": ((x1 - s, y0), (x1, y0), (x1, y1), (x1 - s, y1)),
+               "top": ((x0, y0 + s), (x0, y0), (x1, y0), (x1, y0 + s)),
+               "bottom": ((x0, y1 - s), (x0, y1), (x1, y1), (x1, y1 - s))}[side]
+        style = Style(stroke=ctx.color(edges[i].role), stroke_width=ctx.theme.stroke["edge"])
+        out.append(Line(pts, style, meta=Meta(name.rsplit(".spine", 1)[0], edges[i].role, a.src or srcs[i],
+                                              "group-bracket")))
+    return out
+
+
+BRACKET_SERIF = 6.0  # px: the bracket's ends, turned back toward the stack
 
 
 LOOP_MARGIN = 10.0  # px: an edge between two members of a container keeps this far inside its outline
@@ -340,7 +388,11 @@ def _drawn(e: Edge, pts: list[Pt], anchors: dict[str, Anchor], ctx: Ctx, sharp: 
     else the route with its bends rounded (theme `stroke.edge_corner_radius`; none at bus junctions)."""
     a, b = anchors[e.from_], anchors[e.to]
     if e.route == "curved" and len(pts) >= 2 and not _same(a, b):
-        cmds, samples = curve(pts[0], _side(pts[0], a), pts[-1], _side(pts[-1], b))
+        sa, sb = _curve_sides(a, b)
+        sa, sb = (sa if e.from_side == "auto" else e.from_side), (sb if e.to_side == "auto" else e.to_side)
+        p0 = pts[0] if _side(pts[0], a) == sa else _port(a, sa)
+        p1 = pts[-1] if _side(pts[-1], b) == sb else _port(b, sb)
+        cmds, samples = curve(p0, sa, p1, sb)
         return samples, cmds
     return pts, rounded(pts, float(ctx.theme.stroke.get("edge_corner_radius", 0)), sharp)
 
@@ -365,8 +417,8 @@ def _spread_ports(edges: list[Edge], routes: list[list[Pt]], anchors: dict[str, 
         if max(math.dist(a, b) for a in pts_at for b in pts_at) > PORT_CLASH:
             continue  # already apart
         a = anchors[name]
-        if a.shape == "ellipse":
-            continue  # a port slid along an ellipse would leave its outline
+        if a.shape in ("ellipse", "bracket"):
+            continue  # a port slid along an ellipse would leave its outline; a bracket has one port, its middle
         horizontal = side in ("top", "bottom")
         far = [routes[i][-1] if s else routes[i][0] for i, s in members]
         order = sorted(range(len(members)), key=lambda k: far[k][0] if horizontal else far[k][1])

@@ -287,13 +287,50 @@ def _grid_size(kids: list[Block], tiers: int, horizontal: bool, gap: float, tier
 @register("row")
 def layout_row(c: Container, path: tuple, ctx: Ctx, min_w: float = 0, min_h: float = 0) -> Block:
     """Children left to right."""
-    return _stack(c, path, ctx, True, min_w, min_h)
+    return _framed(c, path, ctx, lambda mw, mh: _stack(c, path, ctx, True, mw, mh), min_w, min_h)
 
 
 @register("column")
 def layout_column(c: Container, path: tuple, ctx: Ctx, min_w: float = 0, min_h: float = 0) -> Block:
     """Children top to bottom."""
-    return _stack(c, path, ctx, False, min_w, min_h)
+    return _framed(c, path, ctx, lambda mw, mh: _stack(c, path, ctx, False, mw, mh), min_w, min_h)
+
+
+FRAME_PAD = 8.0  # px between a `frame: box` outline and the stack inside it
+BRACKET_GAP = 6.0  # px between a stack and its `frame: bracket` (the bracket's serifs are as long)
+
+
+def _framed(c: Container, path: tuple, ctx: Ctx, stack, min_w: float, min_h: float) -> Block:
+    """A row or column with its `frame`: `box` an outline FRAME_PAD outside the stack (the container's
+    anchor), `bracket` an anchor BRACKET_GAP outside it whose sides edges.py draws as brackets."""
+    frame = getattr(c, "frame", None)
+    if frame is None:
+        return stack(min_w, min_h)
+    if frame == "bracket":
+        out = stack(min_w, min_h)
+        if c.id:
+            _reanchor(out, c.id, replace(out.anchors[c.id].grown(BRACKET_GAP), shape="bracket"))
+        return out
+    inner = stack(max(min_w - 2 * FRAME_PAD, 0), max(min_h - 2 * FRAME_PAD, 0))
+    out = Block(inner.w + 2 * FRAME_PAD, inner.h + 2 * FRAME_PAD)
+    src = ctx.src(path)
+    out.items.append(Rect(0, 0, out.w, out.h, ctx.theme.stroke["radius"],
+                          Style(stroke=ctx.color("frame"), stroke_width=ctx.theme.stroke["width"]),
+                          Meta(c.id, "frame", src, "group-frame")))
+    out.add(inner, FRAME_PAD, FRAME_PAD)
+    outline = Anchor(0, 0, out.w, out.h, "rect", src)
+    out.frames.append((path, outline))
+    if c.id:
+        _reanchor(out, c.id, outline)
+    return out
+
+
+def _reanchor(out: Block, ident: str, a: Anchor) -> None:
+    """The container's anchor (and its spine port's outline) set to `a`."""
+    out.anchors[ident] = a
+    spine = out.anchors.get(f"{ident}.spine")
+    if spine is not None:
+        out.anchors[f"{ident}.spine"] = replace(a, px=spine.px, py=spine.py)
 
 
 @register("grid")
@@ -347,7 +384,7 @@ def layout_panel(p: Panel, path: tuple, ctx: Ctx, min_w: float = 0, min_h: float
         w = max(w, (title.w if title else 0) + pl + pr + _badge_text(p, ctx).w + 16 + 8)
     h = inner.h + th + pt + pb
     w, h = max(w, min_w), max(h, min_h)
-    style = Style(fill=ctx.color(p.role), stroke=ctx.color("frame") if p.dashed else None,
+    style = Style(fill=ctx.color(p.role), stroke=ctx.color("frame") if p.dashed or p.frame == "box" else None,
                   stroke_width=ctx.theme.stroke["width"], dash=(4, 3) if p.dashed else None)
     out = Block(w, h, [Rect(0, 0, w, h, ctx.theme.stroke["radius"], style, meta)])
     if p.repeat is not None:
@@ -364,5 +401,7 @@ def layout_panel(p: Panel, path: tuple, ctx: Ctx, min_w: float = 0, min_h: float
         if spine is not None:
             out.anchors[f"{p.id}.spine"] = replace(out.anchors[p.id], px=None if spine.px is None else spine.px + ix,
                                                    py=None if spine.py is None else spine.py + iy)
+        if p.frame == "bracket":
+            _reanchor(out, p.id, replace(out.anchors[p.id].grown(BRACKET_GAP), shape="bracket"))
     out.frames.append((path, Anchor(0, 0, w, h, "rect", meta.src)))
     return out

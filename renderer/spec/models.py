@@ -93,12 +93,21 @@ class Container(Strict):
         return self
 
 
+FRAME_FIELD = Field(None, description="A visible group frame: `box` draws a thin outline round the stack, "
+                    "`bracket` a square bracket on each side an edge leaves or enters; an edge to or from the "
+                    "container attaches at the middle of that side (one arrow collecting the whole stack).")
+
+
 class Row(Container):
     """Children side by side, left to right."""
+
+    frame: Literal["box", "bracket"] | None = FRAME_FIELD
 
 
 class Column(Container):
     """Children stacked top to bottom."""
+
+    frame: Literal["box", "bracket"] | None = FRAME_FIELD
 
 
 class Grid(Container):
@@ -114,6 +123,7 @@ class Panel(Container):
     direction: Literal["row", "column"] = "column"
     role: Role = Field("panel", description="Background role.")
     dashed: bool = False
+    frame: Literal["box", "bracket"] | None = FRAME_FIELD
     repeat: LocalText | int | None = Field(
         None, description="A block repeated N times (a decoder layer × 24): drawn as a stack of cards with a "
         "badge in its top-right corner showing this text (a number n shows as ×n).")
