@@ -245,3 +245,12 @@ def test_pptx_edges_are_freeforms_with_curve_segments_and_native_line_ends(examp
     bracket = next(el for n, el in shapes.items() if "group-bracket" in n)
     assert bracket.find("p:spPr/a:custGeom", NS) is not None
     assert len(bracket.findall(".//a:lnTo", NS)) == 3
+
+
+def test_a_loop_inside_a_box_frame_grows_the_frame_instead_of_leaving_it(write_spec):
+    body = ("  column:\n    id: g\n    frame: box\n    gap: 20\n    items:\n      - box: {id: a, text: policy}\n"
+            "      - box: {id: b, text: loss}\n")
+    s = scene_of(spec(write_spec, body, "  - {from: b, to: a, from_side: left, to_side: left}\n"))
+    outline = next(bbox(p) for p in walk(s.items) if isinstance(p, Rect) and p.meta.kind == "group-frame")
+    assert min(x for x, _ in edge(s, 0).points) >= outline[0] + 8
+    assert cl.edge_leaves_container(s) == []

@@ -311,13 +311,14 @@ def _framed(c: Container, path: tuple, ctx: Ctx, stack, min_w: float, min_h: flo
         if c.id:
             _reanchor(out, c.id, replace(out.anchors[c.id].grown(BRACKET_GAP), shape="bracket"))
         return out
-    inner = stack(max(min_w - 2 * FRAME_PAD, 0), max(min_h - 2 * FRAME_PAD, 0))
-    out = Block(inner.w + 2 * FRAME_PAD, inner.h + 2 * FRAME_PAD)
+    pl, pt, pr, pb = ctx.pads(path, FRAME_PAD)  # more on a side where a loop inside needs the room
+    inner = stack(max(min_w - pl - pr, 0), max(min_h - pt - pb, 0))
+    out = Block(inner.w + pl + pr, inner.h + pt + pb)
     src = ctx.src(path)
     out.items.append(Rect(0, 0, out.w, out.h, ctx.theme.stroke["radius"],
                           Style(stroke=ctx.color("frame"), stroke_width=ctx.theme.stroke["width"]),
                           Meta(c.id, "frame", src, "group-frame")))
-    out.add(inner, FRAME_PAD, FRAME_PAD)
+    out.add(inner, pl, pt)
     outline = Anchor(0, 0, out.w, out.h, "rect", src)
     out.frames.append((path, outline))
     if c.id:
