@@ -89,8 +89,8 @@ def test_the_radius_is_clamped_to_half_the_shorter_segment_and_straight_lines_st
 
 
 def test_a_straight_edge_has_no_drawn_path(write_spec):
-    s = scene_of(spec(write_spec, "  column:\n    items:\n      - box: {id: a, text: A}\n      - box: {id: b, text: B}\n",
-                      "  - {from: a, to: b}\n"))
+    body = "  column:\n    items:\n      - box: {id: a, text: A}\n      - box: {id: b, text: B}\n"
+    s = scene_of(spec(write_spec, body, "  - {from: a, to: b}\n"))
     assert edge(s, 0).cmds == ()
     assert "C" not in re.search(r'<path d="([^"]*)"[^>]*marker-end', draw_svg(s).decode()).group(1)
 
