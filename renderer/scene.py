@@ -77,13 +77,18 @@ class Path:
 
 @dataclass(frozen=True)
 class Line:
-    """A polyline; arrow heads at either end are drawn by the backend (markers / line ends)."""
+    """A polyline; arrow heads at either end are drawn by the backend (markers / line ends).
+
+    `cmds`, when given, is the path actually drawn (M/L/C: an edge's rounded corners or its curve);
+    `points` stays the polyline the checks measure (the corners, or samples of the curve).
+    """
 
     points: tuple[tuple[float, float], ...]
     style: Style = Style(stroke="#000000")
     arrow_start: bool = False
     arrow_end: bool = False
     meta: Meta = Meta()
+    cmds: tuple[PathCmd, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -153,7 +158,8 @@ def shift(p: Prim, dx: float, dy: float) -> Prim:
     if isinstance(p, Polygon):
         return replace(p, points=tuple((x + dx, y + dy) for x, y in p.points))
     if isinstance(p, Line):
-        return replace(p, points=tuple((x + dx, y + dy) for x, y in p.points))
+        return replace(p, points=tuple((x + dx, y + dy) for x, y in p.points),
+                       cmds=tuple(_shift_cmd(c, dx, dy) for c in p.cmds))
     if isinstance(p, Text):
         return replace(p, x=p.x + dx, y=p.y + dy)
     if isinstance(p, Path):

@@ -273,4 +273,35 @@ def arrow_clearance(scene: Scene) -> list[Finding]:
     return out
 
 
-LAYOUT_CHECKS = (aspect, empty_space, near_alignment, edge_ends, arrow_clearance)
+CONTAINER_KINDS = ("panel", "group-frame")  # drawn container outlines an edge between members stays inside
+
+
+def edge_leaves_container(scene: Scene) -> list[Finding]:
+    """An edge whose two ends lie inside one drawn container (a panel, a framed stack) runs outside it."""
+    holders = [bbox(p) for p in walk(scene.items) if isinstance(p, Rect) and p.meta.kind in CONTAINER_KINDS]
+    anchors = {k: _xyxy(v) for k, v in scene.anchors.items()}
+    out = []
+    for line in (p for p in walk(scene.items) if isinstance(p, Line) and p.meta.kind == "edge"):
+        i = _edge_index(line)
+        if i is None or i >= len(scene.links):
+            continue
+        ends = [anchors.get(n) for n in scene.links[i]]
+        if None in ends:
+            continue
+        home = [c for c in holders if all(contains(c, e) and not _same_box(c, e) for e in ends)]
+        if not home:
+            continue
+        c = min(home, key=lambda b: (b[2] - b[0]) * (b[3] - b[1]))
+        worst = max(_dist(pt, c) for pt in line.points)
+        if worst > 0.5:
+            out.append(("edge-leaves-container", line.meta.src,
+                        f"edge from '{scene.links[i][0]}' to '{scene.links[i][1]}' runs {worst:.0f} px outside the "
+                        "container holding both its ends (expected it inside, clear of the container's border)"))
+    return out
+
+
+def _same_box(a: Box, b: Box, tol: float = 0.5) -> bool:
+    return all(abs(u - v) <= tol for u, v in zip(a, b, strict=True))
+
+
+LAYOUT_CHECKS = (aspect, empty_space, near_alignment, edge_ends, arrow_clearance, edge_leaves_container)

@@ -37,7 +37,7 @@ _ATTR = re.compile(r'([\w:-]+)="([^"]*)"')
 _ROOT_FAMILY = re.compile(r'<svg\b[^>]*?\bfont-family="([^"]*)"')
 _MARKER = re.compile(r'<marker\b([^>]*)>\s*<path\b([^>]*?)/?>\s*</marker>', re.S)
 _MARKED = re.compile(r'<path\b([^>]*\bmarker-(?:start|end)="[^"]*"[^>]*?)\s*/>', re.S)
-_POINT = re.compile(r"[ML]\s*(-?[\d.]+)[ ,](-?[\d.]+)")
+_NUMBER = re.compile(r"-?[\d.]+")
 
 
 class _Pen:
@@ -210,9 +210,10 @@ def expand_markers(svg: str) -> str:
     def place(m: re.Match) -> str:
         attrs = dict(_ATTR.findall(m.group(1)))
         d = attrs.get("d", "")
-        if not all(c in "ML0123456789.,- " for c in d):
+        if not all(c in "MLC0123456789.,- " for c in d):
             return m.group(0)
-        points = [(float(x), float(y)) for x, y in _POINT.findall(d)]
+        nums = [float(v) for v in _NUMBER.findall(d)]  # M/L/C: every pair is a point or a control point, so
+        points = list(zip(nums[::2], nums[1::2], strict=False))  # the last two give the end tangent
         heads = []
         for end, key in ((False, "marker-start"), (True, "marker-end")):
             if key not in attrs:

@@ -337,13 +337,16 @@ class SlideWriter:
         return sh
 
     def _line(self, p: Line):
-        """A two-point line is a straight connector; a polyline an open freeform; arrow heads native."""
+        """A two-point line is a straight connector; a polyline or a drawn path (`cmds`) an open freeform;
+        arrow heads native (line ends)."""
         f = self.fit
         style = Style(stroke=p.style.stroke or "#000000", stroke_width=p.style.stroke_width,
                       dash=p.style.dash, opacity=p.style.opacity)
         if len(p.points) < 2:
             return None
-        if len(p.points) == 2:
+        if p.cmds:  # rounded corners or a curve: an open freeform with Bézier segments
+            sh = self._freeform(list(p.cmds), closed_fill=False)
+        elif len(p.points) == 2:
             (xa, ya), (xb, yb) = p.points
             sh = self.shapes.add_connector(MSO_CONNECTOR.STRAIGHT, Emu(f.x(xa)), Emu(f.y(ya)),
                                       Emu(f.x(xb)), Emu(f.y(yb)))

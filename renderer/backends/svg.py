@@ -85,7 +85,8 @@ class _Writer:
             cmds = " ".join(c[0] + ",".join(_n(v) for v in c[1:]) for c in p.cmds)
             return _el("path", {"d": cmds, **_paint(p.style), **_ident(p)})
         if isinstance(p, Line):
-            cmds = " ".join(("M" if i == 0 else "L") + f"{_n(x)},{_n(y)}" for i, (x, y) in enumerate(p.points))
+            cmds = (" ".join(c[0] + ",".join(_n(v) for v in c[1:]) for c in p.cmds) if p.cmds else
+                    " ".join(("M" if i == 0 else "L") + f"{_n(x)},{_n(y)}" for i, (x, y) in enumerate(p.points)))
             a = {"d": cmds, **_paint(Style(stroke=p.style.stroke, stroke_width=p.style.stroke_width,
                                            dash=p.style.dash, opacity=p.style.opacity)), **_ident(p)}
             if p.arrow_end:

@@ -16,6 +16,7 @@ from .theme import Theme, UnknownRole, load_theme
 
 _METRICS: dict[str, Metrics] = {}
 MIN_TITLE_ROOM = 260.0  # px: a title is not squeezed narrower than this; the canvas widens instead
+GROW_PASSES = 3  # re-layouts at most, each giving containers the room their loops still lack
 TITLE_SLACK = 0.08  # a title may widen the canvas by this share of the body's width before it wraps
 
 
@@ -38,8 +39,17 @@ def layout(bound: BoundDiagram, theme: Theme) -> Scene:
                     known = ", ".join(sorted(k for k in body.anchors if k.startswith(target.rsplit(".", 1)[0])))
                     raise SpecError([bound.doc.problem(("edges", i, end), f"edge {end} unknown node "
                                                             f"'{target}' (expected one of: {known or 'none'})")])
-        edges = draw_edges(d.edges, body.anchors, body.obstacles, ctx,
-                           [ctx.src(("edges", i)) for i in range(len(d.edges))])
+        srcs = [ctx.src(("edges", i)) for i in range(len(d.edges))]
+        edges, needs = draw_edges(d.edges, body.anchors, body.obstacles, ctx, srcs, body.frames)
+        for _ in range(GROW_PASSES):  # loops that lack room inside their container: more padding, again
+            if not needs:
+                break
+            for key, sides in needs.items():
+                grown = ctx.grow.setdefault(key, {})
+                for side, px in sides.items():
+                    grown[side] = grown.get(side, 0.0) + px
+            body = layout_element(d.body, ("body",), ctx)
+            edges, needs = draw_edges(d.edges, body.anchors, body.obstacles, ctx, srcs, body.frames)
     except UnknownRole as e:
         role = e.args[0]
         # the role may have come from a placeholder: look for it in the filled-in data (same shape)

@@ -24,6 +24,9 @@ class Anchor:
     h: float
     shape: str = "rect"  # rect | ellipse
     src: str | None = None
+    # a spine port (`<container>.spine`): ports on the top/bottom sides sit at x = px, on the left/right at y = py
+    px: float | None = None
+    py: float | None = None
 
     @property
     def cx(self) -> float:
@@ -33,12 +36,23 @@ class Anchor:
     def cy(self) -> float:
         return self.y + self.h / 2
 
+    @property
+    def port_x(self) -> float:
+        """Where a port on the top or bottom side sits by default."""
+        return self.cx if self.px is None else self.px
+
+    @property
+    def port_y(self) -> float:
+        """Where a port on the left or right side sits by default."""
+        return self.cy if self.py is None else self.py
+
     def moved(self, dx: float, dy: float) -> Anchor:
-        return Anchor(self.x + dx, self.y + dy, self.w, self.h, self.shape, self.src)
+        return Anchor(self.x + dx, self.y + dy, self.w, self.h, self.shape, self.src,
+                      None if self.px is None else self.px + dx, None if self.py is None else self.py + dy)
 
     def grown(self, d: float) -> Anchor:
         """The same anchor `d` px larger on every side."""
-        return Anchor(self.x - d, self.y - d, self.w + 2 * d, self.h + 2 * d, self.shape, self.src)
+        return Anchor(self.x - d, self.y - d, self.w + 2 * d, self.h + 2 * d, self.shape, self.src, self.px, self.py)
 
 
 @dataclass
@@ -50,12 +64,25 @@ class Block:
     items: list[Prim] = field(default_factory=list)
     anchors: dict[str, Anchor] = field(default_factory=dict)
     obstacles: list[Anchor] = field(default_factory=list)  # boxes edges should not cross
+    # visible container outlines (panels, framed stacks) by spec path: a loop between two of its members
+    # stays inside one (edges.py), growing its padding on that side through Ctx.grow when it must
+    frames: list[tuple[tuple, Anchor]] = field(default_factory=list)
+    # (x, y) of the centre lines of the block's inner chain when they are not its centre (a graph's main
+    # column of nodes): a column lines its children up on these, and `.spine` ports use them
+    spine: tuple[float | None, float | None] = (None, None)
 
     def moved(self, dx: float, dy: float) -> Block:
         """The same block shifted by (dx, dy)."""
         return Block(self.w, self.h, [shift(p, dx, dy) for p in self.items],
                      {k: a.moved(dx, dy) for k, a in self.anchors.items()},
-                     [a.moved(dx, dy) for a in self.obstacles])
+                     [a.moved(dx, dy) for a in self.obstacles], [(k, a.moved(dx, dy)) for k, a in self.frames],
+                     (None if self.spine[0] is None else self.spine[0] + dx,
+                      None if self.spine[1] is None else self.spine[1] + dy))
+
+    def spine_at(self, axis: int) -> float:
+        """The centre line of the inner chain along `axis` (0: x of a vertical chain, 1: y of a row)."""
+        v = self.spine[axis]
+        return (self.w if axis == 0 else self.h) / 2 if v is None else v
 
     def add(self, other: Block, dx: float, dy: float) -> None:
         """Place `other` at (dx, dy) inside this block."""
@@ -63,6 +90,7 @@ class Block:
         self.items += m.items
         self.anchors.update(m.anchors)
         self.obstacles += m.obstacles
+        self.frames += m.frames
 
 
 @dataclass
@@ -75,6 +103,13 @@ class Ctx:
     doc: Located | None = None
     sources: dict[str, tuple[str, str]] = field(default_factory=dict)  # compute function -> (source, title)
     bar_pitch: float | None = None  # a bar chart laid on a column's tracks: px per category slot
+    # extra padding (px) by side of the container at a spec path: room for a loop to stay inside it
+    grow: dict[tuple, dict[str, float]] = field(default_factory=dict)
+
+    def pads(self, path: tuple, pad: float) -> tuple[float, float, float, float]:
+        """(left, top, right, bottom) padding of the container at `path`: `pad` plus what loops need."""
+        g = self.grow.get(path, {})
+        return tuple(pad + g.get(s, 0.0) for s in ("left", "top", "right", "bottom"))  # type: ignore[return-value]
 
     def t(self, text: str | I18n | None) -> str:
         """The text in the current language."""

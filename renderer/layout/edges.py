@@ -1,4 +1,4 @@
-"""Edge routing: attach arrows to the borders of their elements; orthogonal elbows where needed."""
+"""Edge routing: attach arrows to the borders of their elements; orthogonal elbows (rounded) where needed."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from ..scene import Line, Meta, Prim, Rect, Style
 from ..spec.models import Edge
 from .base import PART_PAD, Anchor, Ctx
 from .bus import bus_groups, bus_routes, junction
+from .edge_paths import curve, rounded
 from .geometry import clip_segment, dedupe
 
 Side = str
@@ -17,12 +18,12 @@ Pt = tuple[float, float]
 def _port(a: Anchor, side: Side, along: float | None = None) -> Pt:
     """The point on side `side` of `a`; `along` overrides the coordinate along that side."""
     if side == "top":
-        return (a.cx if along is None else along, a.y)
+        return (a.port_x if along is None else along, a.y)
     if side == "bottom":
-        return (a.cx if along is None else along, a.y + a.h)
+        return (a.port_x if along is None else along, a.y + a.h)
     if side == "left":
-        return (a.x, a.cy if along is None else along)
-    return (a.x + a.w, a.cy if along is None else along)
+        return (a.x, a.port_y if along is None else along)
+    return (a.x + a.w, a.port_y if along is None else along)
 
 
 def _auto_sides(a: Anchor, b: Anchor) -> tuple[Side, Side]:
@@ -188,11 +189,13 @@ def _route(a: Anchor, b: Anchor, e: Edge, from_side: str, to_side: str, others: 
     sa, sb = _auto_sides(a, b)
     sa = sa if from_side == "auto" else from_side
     sb = sb if to_side == "auto" else to_side
-    fixed = from_side != "auto" or to_side != "auto"
+    # sides the spec fixed keep their centred ports, unless they face each other across a gap: then a
+    # straight segment where the boxes overlap is still the route (no jog into a container)
+    fixed = (from_side != "auto" or to_side != "auto") and not _facing(a, b, sa, sb)
     vert_a, vert_b = sa in ("top", "bottom"), sb in ("top", "bottom")
     if vert_a and vert_b:
         lo, hi = max(a.x, b.x), min(a.x + a.w, b.x + b.w)
-        x = _straight_at(lo, hi, (a.cx, a.w), (b.cx, b.w)) if hi - lo > 8 and not fixed else None
+        x = _straight_at(lo, hi, *_centres(a, b, 0)) if hi - lo > 8 and not fixed else None
         if x is not None:  # overlapping spans: one straight segment
             return [_port(a, sa, x), _port(b, sb, x)]
         p0, p1 = _port(a, sa), _port(b, sb)
@@ -204,7 +207,7 @@ def _route(a: Anchor, b: Anchor, e: Edge, from_side: str, to_side: str, others: 
         return dedupe([p0, (p0[0], y), (p1[0], y), p1])
     if not vert_a and not vert_b:
         lo, hi = max(a.y, b.y), min(a.y + a.h, b.y + b.h)
-        y = _straight_at(lo, hi, (a.cy, a.h), (b.cy, b.h)) if hi - lo > 8 and not fixed else None
+        y = _straight_at(lo, hi, *_centres(a, b, 1)) if hi - lo > 8 and not fixed else None
         if y is not None:
             return [_port(a, sa, y), _port(b, sb, y)]
         p0, p1 = _port(a, sa), _port(b, sb)
@@ -219,6 +222,33 @@ def _route(a: Anchor, b: Anchor, e: Edge, from_side: str, to_side: str, others: 
     return dedupe([p0, corner, p1])
 
 
+def _curve_sides(a: Anchor, b: Anchor) -> tuple[Side, Side]:
+    """The facing sides a curve uses: across the wider of the two gaps between the boxes (a curve across a
+    narrow gap would double back on itself)."""
+    gx = max(b.x - (a.x + a.w), a.x - (b.x + b.w))
+    gy = max(b.y - (a.y + a.h), a.y - (b.y + b.h))
+    if gy >= gx:
+        return ("bottom", "top") if b.cy > a.cy else ("top", "bottom")
+    return ("right", "left") if b.cx > a.cx else ("left", "right")
+
+
+def _centres(a: Anchor, b: Anchor, axis: int) -> list[tuple[float, float]]:
+    """(port coordinate, size) of both ends along `axis`; only a bracket's or a spine's when one end is
+    one (its port is fixed: the bracket's middle, the spine's centre line)."""
+    cs = [((x.port_x, x.w) if axis == 0 else (x.port_y, x.h),
+           x.shape == "bracket" or (x.px if axis == 0 else x.py) is not None) for x in (a, b)]
+    fixed = [c for c, br in cs if br]
+    if len(fixed) == 1:
+        return fixed * 2
+    return fixed or [c for c, _ in cs]
+
+
+def _facing(a: Anchor, b: Anchor, sa: str, sb: str) -> bool:
+    """Side sa of a and side sb of b face each other across the gap between the boxes."""
+    return {("right", "left"): b.x >= a.x + a.w - 1, ("left", "right"): a.x >= b.x + b.w - 1,
+            ("bottom", "top"): b.y >= a.y + a.h - 1, ("top", "bottom"): a.y >= b.y + b.h - 1}.get((sa, sb), False)
+
+
 JOG = 6.0  # px: centres closer than this are joined by one straight segment between them, not a Z
 
 
@@ -230,7 +260,7 @@ def _straight_at(lo: float, hi: float, *centres: tuple[float, float]) -> float |
         if lo + 4 <= c <= hi - 4:
             return c
     (c1, _), (c2, _) = centres
-    return (c1 + c2) / 2 if abs(c1 - c2) < JOG else None
+    return (c1 + c2) / 2 if abs(c1 - c2) < JOG and lo <= (c1 + c2) / 2 <= hi else None
 
 
 def _clear(v: float, decreasing: bool, spans: list[tuple[float, float]], gap: float = 20) -> float:
@@ -246,20 +276,38 @@ def _clear(v: float, decreasing: bool, spans: list[tuple[float, float]], gap: fl
 
 
 def draw_edges(edges: list[Edge], anchors: dict[str, Anchor], obstacles: list[Anchor], ctx: Ctx,
-               srcs: list[str | None]) -> list[Prim]:
-    """Route every edge, then place labels clear of boxes and of the other edges' lines."""
+               srcs: list[str | None], frames: list[tuple[tuple, Anchor]] = ()
+               ) -> tuple[list[Prim], dict[tuple, dict[str, float]]]:
+    """Route every edge, then place labels clear of boxes and of the other edges' lines.
+
+    Also returns the room loops lack: {container path: {side: px}} for every visible container (`frames`)
+    that an edge between two of its members runs outside of (or closer than LOOP_MARGIN to its border);
+    the caller lays out again with that much more padding (Ctx.grow), so the loop fits inside.
+    """
     buses = bus_groups(edges)
     in_bus = {i for _kind, ids in buses for i in ids}
-    routes = [[] if i in in_bus else route(anchors[e.from_], anchors[e.to], e, obstacles,
+    homes = [home_frame(anchors[e.from_], anchors[e.to], frames) for e in edges]
+    routes = [[] if i in in_bus else route(anchors[e.from_], anchors[e.to], e, _within(obstacles, homes[i]),
                                            outer_sides(e.from_, anchors), outer_sides(e.to, anchors))
               for i, e in enumerate(edges)]
     _spread_ports(edges, routes, anchors, in_bus)
     dots: list[Prim] = []
+    sharp: set[Pt] = set()  # bus junctions: the T stays square (its dot marks it)
     for kind, ids in buses:
         member_routes, joins = bus_routes(kind, ids, edges, anchors)
         for i, pts in member_routes.items():
             routes[i] = pts
+        sharp.update(joins)
         dots += [junction(pt, ctx.color(edges[ids[0]].role), srcs[ids[0]], f"edge-{ids[0]}") for pt in joins]
+    drawn = [_drawn(e, pts, anchors, ctx, sharp) for e, pts in zip(edges, routes, strict=True)]
+    routes = [pts for pts, _cmds in drawn]
+    brackets = _brackets(edges, routes, anchors, ctx, srcs)
+    needs: dict[tuple, dict[str, float]] = {}
+    for home, pts in zip(homes, routes, strict=True):
+        if home is not None:
+            for side, px in lacking_room(pts, home[1]).items():
+                need = needs.setdefault(home[0], {})
+                need[side] = max(need.get(side, 0.0), px)
     out: list[Prim] = []
     labels: list[Prim] = []
     placed: list[Anchor] = []
@@ -268,7 +316,8 @@ def draw_edges(edges: list[Edge], anchors: dict[str, Anchor], obstacles: list[An
         meta = Meta(f"edge-{i}", e.role, srcs[i], "edge")
         style = Style(stroke=ctx.color(e.role), stroke_width=ctx.theme.stroke["edge"],
                       dash=(5, 4) if e.dashed else None)
-        out.append(Line(tuple(pts), style, e.head in ("start", "both"), e.head in ("end", "both"), meta))
+        out.append(Line(tuple(pts), style, e.head in ("start", "both"), e.head in ("end", "both"), meta,
+                        drawn[i][1]))
         if e.label is None:
             continue
         block = ctx.text_lines(ctx.t(e.label), ctx.size("edge_label"), 200, 400, "text-soft",
@@ -282,7 +331,70 @@ def draw_edges(edges: list[Edge], anchors: dict[str, Anchor], obstacles: list[An
         labels.append(Rect(bx - 3, by, block.w + 6, block.h, 3, Style(fill=ctx.color("white")),
                            Meta(f"edge-{i}", "white", srcs[i], "edge-label-bg")))
         labels += block.moved(bx, by).items
-    return out + dots + labels  # labels last: drawn over every line
+    return brackets + out + dots + labels, needs  # labels last: drawn over every line
+
+
+def _brackets(edges: list[Edge], routes: list[list[Pt]], anchors: dict[str, Anchor], ctx: Ctx,
+              srcs: list[str | None]) -> list[Prim]:
+    """A square bracket on every side of a `frame: bracket` container that an edge leaves or enters, its
+    middle where the edge attaches; serifs BRACKET_SERIF px long point back at the stack."""
+    seen: dict[tuple[str, str], int] = {}
+    for i, (e, pts) in enumerate(zip(edges, routes, strict=True)):
+        for name, pt in ((e.from_, pts[0]), (e.to, pts[-1])):
+            if anchors[name].shape == "bracket" and len(pts) >= 2:
+                seen.setdefault((name, _side(pt, anchors[name])), i)
+    out: list[Prim] = []
+    for (name, side), i in sorted(seen.items(), key=lambda kv: kv[1]):
+        a, s = anchors[name], BRACKET_SERIF
+        x0, y0, x1, y1 = a.x, a.y, a.x + a.w, a.y + a.h
+        pts = {"left": ((x0 + s, y0), (x0, y0), (x0, y1), (x0 + s, y1)),
+               "right": ((x1 - s, y0), (x1, y0), (x1, y1), (x1 - s, y1)),
+               "top": ((x0, y0 + s), (x0, y0), (x1, y0), (x1, y0 + s)),
+               "bottom": ((x0, y1 - s), (x0, y1), (x1, y1), (x1, y1 - s))}[side]
+        style = Style(stroke=ctx.color(edges[i].role), stroke_width=ctx.theme.stroke["edge"])
+        out.append(Line(pts, style, meta=Meta(name.rsplit(".spine", 1)[0], edges[i].role, a.src or srcs[i],
+                                              "group-bracket")))
+    return out
+
+
+BRACKET_SERIF = 6.0  # px: the bracket's ends, turned back toward the stack
+
+
+LOOP_MARGIN = 10.0  # px: an edge between two members of a container keeps this far inside its outline
+
+
+def home_frame(a: Anchor, b: Anchor, frames: list[tuple[tuple, Anchor]]) -> tuple[tuple, Anchor] | None:
+    """The smallest visible container holding both ends (and being neither of them)."""
+    holders = [(k, f) for k, f in frames if _inside(a, f) and _inside(b, f) and not _same(a, f) and not _same(b, f)]
+    return min(holders, key=lambda kf: kf[1].w * kf[1].h) if holders else None
+
+
+def _within(obstacles: list[Anchor], home: tuple[tuple, Anchor] | None) -> list[Anchor]:
+    """The obstacles an edge must avoid: inside its home container only (it never leaves that)."""
+    return list(obstacles) if home is None else [o for o in obstacles if _inside(o, home[1])]
+
+
+def lacking_room(pts: list[Pt], f: Anchor, margin: float = LOOP_MARGIN) -> dict[str, float]:
+    """How far (px, by side) the route comes closer than `margin` to the outline of `f`, or crosses it."""
+    xs, ys = [p[0] for p in pts], [p[1] for p in pts]
+    short = {"left": f.x + margin - min(xs), "right": max(xs) - (f.x + f.w - margin),
+             "top": f.y + margin - min(ys), "bottom": max(ys) - (f.y + f.h - margin)}
+    return {k: math.ceil(v) for k, v in short.items() if v > 0.01}
+
+
+def _drawn(e: Edge, pts: list[Pt], anchors: dict[str, Anchor], ctx: Ctx, sharp: set[Pt]
+           ) -> tuple[list[Pt], tuple]:
+    """(points the checks measure, path commands drawn): a curve and its samples for `route: curved`,
+    else the route with its bends rounded (theme `stroke.edge_corner_radius`; none at bus junctions)."""
+    a, b = anchors[e.from_], anchors[e.to]
+    if e.route == "curved" and len(pts) >= 2 and not _same(a, b):
+        sa, sb = _curve_sides(a, b)
+        sa, sb = (sa if e.from_side == "auto" else e.from_side), (sb if e.to_side == "auto" else e.to_side)
+        p0 = pts[0] if _side(pts[0], a) == sa else _port(a, sa)
+        p1 = pts[-1] if _side(pts[-1], b) == sb else _port(b, sb)
+        cmds, samples = curve(p0, sa, p1, sb)
+        return samples, cmds
+    return pts, rounded(pts, float(ctx.theme.stroke.get("edge_corner_radius", 0)), sharp)
 
 
 PORT_CLASH = 6.0  # px: edge ends closer than this on one side of one element share a port, so they are spread
@@ -305,8 +417,8 @@ def _spread_ports(edges: list[Edge], routes: list[list[Pt]], anchors: dict[str, 
         if max(math.dist(a, b) for a in pts_at for b in pts_at) > PORT_CLASH:
             continue  # already apart
         a = anchors[name]
-        if a.shape == "ellipse":
-            continue  # a port slid along an ellipse would leave its outline
+        if a.shape in ("ellipse", "bracket"):
+            continue  # a port slid along an ellipse would leave its outline; a bracket has one port, its middle
         horizontal = side in ("top", "bottom")
         far = [routes[i][-1] if s else routes[i][0] for i, s in members]
         order = sorted(range(len(members)), key=lambda k: far[k][0] if horizontal else far[k][1])

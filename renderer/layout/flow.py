@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import statistics
 from dataclasses import replace
 
 from ..scene import Ellipse, Group, Meta, Rect, Style
@@ -112,22 +113,38 @@ def _stack(c: Container, path: tuple, ctx: Ctx, horizontal: bool, min_w: float, 
             kids = [layout_element(el, child_path(ctx, path, i), ctx, max(max(k.w for k in kids), min_w), 0)
                     for i, el in enumerate(c.items)]
     main = sum(k.w if horizontal else k.h for k in kids) + gap * max(len(kids) - 1, 0)
+    axis = 1 if horizontal else 0  # the cross axis: a column's children line up on their spines' x
+    # centred children move toward one centre line through their inner chains (a graph's main column of
+    # nodes), as far as the container's width allows (it does not widen for that)
+    on_spine = c.align == "center" and any(k.spine[axis] is not None for k in kids)
     cross = max([0.0] + [k.h if horizontal else k.w for k in kids])
     cross = max(cross, min_h if horizontal else min_w)
     out = Block(max(main, min_w) if horizontal else cross, cross if horizontal else max(main, min_h))
     pos = ((min_w if horizontal else min_h) - main) / 2 if (min_w if horizontal else min_h) > main else 0.0
+    lines = []
     for i, k in enumerate(kids):
         size = k.h if horizontal else k.w
         off = {"start": 0.0, "center": (cross - size) / 2, "end": cross - size, "stretch": (cross - size) / 2}[c.align]
+        if on_spine:
+            off = min(max(cross / 2 - k.spine_at(axis), 0.0), cross - size)
         if horizontal and _panel_aligned(c, i):
             off = 0.0
         x, y = (pos, off) if horizontal else (off, pos)
         out.add(k, x, y)
+        lines.append(off + k.spine_at(axis))
         _member_anchor(out, c.id, i, len(kids), Anchor(x, y, k.w, k.h, "rect", ctx.src(child_path(ctx, path, i))))
         pos += (k.w if horizontal else k.h) + gap
     if c.id:
         out.anchors[c.id] = Anchor(0, 0, out.w, out.h, "rect", ctx.src(path))
+        out.anchors[f"{c.id}.spine"] = spine_anchor(out.anchors[c.id], lines, horizontal)
     return out
+
+
+def spine_anchor(a: Anchor, lines: list[float], horizontal: bool) -> Anchor:
+    """`<id>.spine`: the container's outline, its ports on the centre line of the children's chain (the
+    median of their centre lines: x for a column, y for a row)."""
+    mid = statistics.median(lines) if lines else None
+    return replace(a, py=mid) if horizontal else replace(a, px=mid)
 
 
 def _member_anchor(out: Block, ident: str | None, i: int, n: int, a: Anchor) -> None:
@@ -308,13 +325,51 @@ def _grid_size(kids: list[Block], tiers: int, horizontal: bool, gap: float, tier
 @register("row")
 def layout_row(c: Container, path: tuple, ctx: Ctx, min_w: float = 0, min_h: float = 0) -> Block:
     """Children left to right."""
-    return _stack(c, path, ctx, True, min_w, min_h)
+    return _framed(c, path, ctx, lambda mw, mh: _stack(c, path, ctx, True, mw, mh), min_w, min_h)
 
 
 @register("column")
 def layout_column(c: Container, path: tuple, ctx: Ctx, min_w: float = 0, min_h: float = 0) -> Block:
     """Children top to bottom."""
-    return _stack(c, path, ctx, False, min_w, min_h)
+    return _framed(c, path, ctx, lambda mw, mh: _stack(c, path, ctx, False, mw, mh), min_w, min_h)
+
+
+FRAME_PAD = 8.0  # px between a `frame: box` outline and the stack inside it
+BRACKET_GAP = 6.0  # px between a stack and its `frame: bracket` (the bracket's serifs are as long)
+
+
+def _framed(c: Container, path: tuple, ctx: Ctx, stack, min_w: float, min_h: float) -> Block:
+    """A row or column with its `frame`: `box` an outline FRAME_PAD outside the stack (the container's
+    anchor), `bracket` an anchor BRACKET_GAP outside it whose sides edges.py draws as brackets."""
+    frame = getattr(c, "frame", None)
+    if frame is None:
+        return stack(min_w, min_h)
+    if frame == "bracket":
+        out = stack(min_w, min_h)
+        if c.id:
+            _reanchor(out, c.id, replace(out.anchors[c.id].grown(BRACKET_GAP), shape="bracket"))
+        return out
+    pl, pt, pr, pb = ctx.pads(path, FRAME_PAD)  # more on a side where a loop inside needs the room
+    inner = stack(max(min_w - pl - pr, 0), max(min_h - pt - pb, 0))
+    out = Block(inner.w + pl + pr, inner.h + pt + pb)
+    src = ctx.src(path)
+    out.items.append(Rect(0, 0, out.w, out.h, ctx.theme.stroke["radius"],
+                          Style(stroke=ctx.color("frame"), stroke_width=ctx.theme.stroke["width"]),
+                          Meta(c.id, "frame", src, "group-frame")))
+    out.add(inner, pl, pt)
+    outline = Anchor(0, 0, out.w, out.h, "rect", src)
+    out.frames.append((path, outline))
+    if c.id:
+        _reanchor(out, c.id, outline)
+    return out
+
+
+def _reanchor(out: Block, ident: str, a: Anchor) -> None:
+    """The container's anchor (and its spine port's outline) set to `a`."""
+    out.anchors[ident] = a
+    spine = out.anchors.get(f"{ident}.spine")
+    if spine is not None:
+        out.anchors[f"{ident}.spine"] = replace(a, px=spine.px, py=spine.py)
 
 
 @register("grid")
@@ -352,6 +407,7 @@ def layout_grid(g: Grid, path: tuple, ctx: Ctx, min_w: float = 0, min_h: float =
 def layout_panel(p: Panel, path: tuple, ctx: Ctx, min_w: float = 0, min_h: float = 0) -> Block:
     """A tinted rounded group with an optional title above its children."""
     pad = ctx.sp("panel_padding")
+    pl, pt, pr, pb = ctx.pads(path, pad)
     meta = Meta(p.id, p.role, ctx.src(path), "panel")
     title = None
     if p.title is not None:
@@ -359,24 +415,32 @@ def layout_panel(p: Panel, path: tuple, ctx: Ctx, min_w: float = 0, min_h: float
                                "text-soft", "start", meta=Meta(p.id, "text-soft", ctx.src(path + ("title",)),
                                                                 "panel-title"))
     th = title.h + pad * 0.5 if title else 0.0
-    inner = _stack(p, path, ctx, p.direction == "row", max(min_w - 2 * pad, 0), 0)  # content sits under the title
+    inner = _stack(p, path, ctx, p.direction == "row", max(min_w - pl - pr, 0), 0)  # content sits under the title
     if p.id:
         inner.anchors.pop(p.id, None)
-    w = max(inner.w, title.w if title else 0) + 2 * pad
+    w = max(inner.w, title.w if title else 0) + pl + pr
     if p.stack is not None:  # room for the badge beside the title
-        w = max(w, (title.w if title else 0) + 2 * pad + _badge_text(p, ctx).w + 16 + 8)
-    h = inner.h + th + 2 * pad
+        w = max(w, (title.w if title else 0) + pl + pr + _badge_text(p, ctx).w + 16 + 8)
+    h = inner.h + th + pt + pb
     w, h = max(w, min_w), max(h, min_h)
-    style = Style(fill=ctx.color(p.role), stroke=ctx.color("frame") if p.dashed else None,
+    style = Style(fill=ctx.color(p.role), stroke=ctx.color("frame") if p.dashed or p.frame == "box" else None,
                   stroke_width=ctx.theme.stroke["width"], dash=(4, 3) if p.dashed else None)
     out = Block(w, h, [Rect(0, 0, w, h, ctx.theme.stroke["radius"], style, meta)])
     if p.stack is not None:
         out = _card_stack(out, p, path, ctx, style)
-    if title:
+    if title:  # the title keeps its place; grown padding makes room beside the content
         out.add(title, pad, pad)
-    out.add(inner, (w - inner.w) / 2, pad + th)
+    ix, iy = pl + (w - pl - pr - inner.w) / 2, pt + th
+    spine = inner.anchors.pop(f"{p.id}.spine", None) if p.id else None
+    out.add(inner, ix, iy)
     if p.stack is not None:
         _badge(out, p, path, ctx, w)
     if p.id:
         out.anchors[p.id] = Anchor(0, 0, w, h, "rect", meta.src)
+        if spine is not None:
+            out.anchors[f"{p.id}.spine"] = replace(out.anchors[p.id], px=None if spine.px is None else spine.px + ix,
+                                                   py=None if spine.py is None else spine.py + iy)
+        if p.frame == "bracket":
+            _reanchor(out, p.id, replace(out.anchors[p.id].grown(BRACKET_GAP), shape="bracket"))
+    out.frames.append((path, Anchor(0, 0, w, h, "rect", meta.src)))
     return out

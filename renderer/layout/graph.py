@@ -232,6 +232,7 @@ def _draw(el: Graph, path: tuple, ctx: Ctx, data: dict, blocks: dict[str, Block]
         out.items.append(Group(tuple(prims), meta))
         out.anchors[names[n.id]] = anchor
         out.obstacles.append(anchor)
+    out.spine = _chain_line([_pt(pos[f"n{i}"]["pos"], H) for i in range(len(el.nodes))], el.direction)
     if min_w > w or min_h > h:
         big = Block(max(w, min_w), max(h, min_h))
         big.add(out, (big.w - w) / 2, (big.h - h) / 2)
@@ -239,6 +240,18 @@ def _draw(el: Graph, path: tuple, ctx: Ctx, data: dict, blocks: dict[str, Block]
     if el.id:
         out.anchors[el.id] = Anchor(0, 0, out.w, out.h, "rect", src)
     return out
+
+
+def _chain_line(centres: list[tuple[float, float]], direction: str) -> tuple[float | None, float | None]:
+    """The graph's main chain: the x (TB/BT) or y (LR/RL) most node centres share, when 3 or more do."""
+    axis = 0 if direction in ("TB", "BT") else 1
+    counts: dict[float, int] = {}
+    for c in centres:
+        counts[round(c[axis], 1)] = counts.get(round(c[axis], 1), 0) + 1
+    line, n = max(counts.items(), key=lambda kv: (kv[1], -kv[0]), default=(0.0, 0))
+    if n < 3:
+        return (None, None)
+    return (line, None) if axis == 0 else (None, line)
 
 
 def _edge_prims(e: GraphEdge, ed: dict, H: float, ctx: Ctx, meta: Meta) -> list[Prim]:  # noqa: N803

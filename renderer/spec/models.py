@@ -108,12 +108,21 @@ class Container(Strict):
         return self
 
 
+FRAME_FIELD = Field(None, description="A visible group frame: `box` draws a thin outline round the stack, "
+                    "`bracket` a square bracket on each side an edge leaves or enters; an edge to or from the "
+                    "container attaches at the middle of that side (one arrow collecting the whole stack).")
+
+
 class Row(Container):
     """Children side by side, left to right."""
+
+    frame: Literal["box", "bracket"] | None = FRAME_FIELD
 
 
 class Column(Container):
     """Children stacked top to bottom."""
+
+    frame: Literal["box", "bracket"] | None = FRAME_FIELD
 
 
 class Grid(Container):
@@ -129,6 +138,7 @@ class Panel(Container):
     direction: Literal["row", "column"] = "column"
     role: Role = Field("panel", description="Background role.")
     dashed: bool = False
+    frame: Literal["box", "bracket"] | None = FRAME_FIELD
     stack: LocalText | int | None = Field(
         None, description="A block repeated N times (a decoder layer × 24): drawn as a stack of cards with a "
         "badge in its top-right corner showing this text (a number n shows as ×n).")
@@ -209,7 +219,7 @@ class Element(Strict):
 
 CheckName = Literal["text-overflow", "box-overlap", "text-overlap", "edge-crosses-box", "label-overlap",
                     "outside-frame", "foreign-colour", "missing-glyph", "aspect", "empty-space", "near-alignment",
-                    "edge-end", "arrow-near-text"]
+                    "edge-end", "arrow-near-text", "edge-leaves-container"]
 
 
 def member_name(end: str) -> str:
@@ -225,7 +235,9 @@ class Edge(Strict):
     label: LocalText | None = None
     dashed: bool = False
     head: Literal["end", "start", "both", "none"] = "end"
-    route: Literal["auto", "straight", "orthogonal"] = "auto"
+    route: Literal["auto", "straight", "orthogonal", "curved"] = Field(
+        "auto", description="auto/orthogonal: square elbows with rounded corners; straight: one segment between "
+        "the centres' border points; curved: one smooth cubic curve leaving and entering square to the sides used.")
     from_side: Literal["auto", "top", "bottom", "left", "right"] = "auto"
     to_side: Literal["auto", "top", "bottom", "left", "right"] = "auto"
     role: Role = Field("arrow", description="Line colour role.")

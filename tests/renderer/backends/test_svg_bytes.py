@@ -76,6 +76,8 @@ class _Writer:
             return d.path(d=cmds, **_paint(p.style), **_ident(p))
         if isinstance(p, Line):
             cmds = " ".join(("M" if i == 0 else "L") + f"{_n(x)},{_n(y)}" for i, (x, y) in enumerate(p.points))
+            if p.cmds:  # a drawn path (rounded corners, a curve; added after svgwrite): written as a Path's
+                cmds = " ".join(c[0] + ",".join(_n(v) for v in c[1:]) for c in p.cmds)
             el = d.path(d=cmds, **_paint(Style(stroke=p.style.stroke, stroke_width=p.style.stroke_width,
                                                 dash=p.style.dash, opacity=p.style.opacity)), **_ident(p))
             if p.arrow_end:
