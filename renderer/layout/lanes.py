@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..scene import Group, Line, Meta, Polygon, Rect, Style
-from ..spec.elements.lanes import Lanes, LaneCell, cell_span, span_problems
+from ..spec.elements.lanes import LaneCell, Lanes, cell_span, span_problems
 from ..spec.models import Element
 from .base import Anchor, Block, Ctx, layout_element, register
 from .chart_data import fail

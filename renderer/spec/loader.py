@@ -15,10 +15,10 @@ from compute import registry
 from . import components
 from .components import expand as expand_components
 from .display import display_path
+from .elements.lanes import Lanes, span_problems
 from .errors import Problem, SpecError, run_stage
 from .files import read_spec_file
 from .limits import check_limits
-from .elements.lanes import Lanes, span_problems
 from .models import Diagram
 from .paths import check_components
 from .schema import clip_message, schema_problems

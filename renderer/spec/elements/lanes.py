@@ -7,15 +7,15 @@ a cell being any element, null (empty) or `{span: n, item: element}` covering n 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, Literal
+from typing import Annotated, Literal
 
 from pydantic import Field
 
 from ..models_base import ELEMENT_ID_PATTERN, LocalText, Role, Strict
 from .chart import Null
 
-if TYPE_CHECKING:
-    from ..models import Element
+# `Element` (a cell's content) is defined in ..models, which imports this module and resolves the name
+# with `model_rebuild` once Element exists: importing it here would make an import circle.
 
 MAX_STAGES = 20
 MAX_COLUMNS = 30
@@ -37,7 +37,7 @@ class LaneCell(Strict):
     """A cell covering several columns (or one, with options), holding one element or nothing."""
 
     span: int = Field(1, ge=1, le=MAX_COLUMNS, description="Number of columns the cell covers.")
-    item: Element | None = Field(None, description="The cell's element (none: an empty cell).")
+    item: Element | None = Field(None, description="The cell's element (none: an empty cell).")  # noqa: F821
 
 
 class LaneRow(Strict):
@@ -46,7 +46,7 @@ class LaneRow(Strict):
     label: LocalText | None = Field(None, description="Row header text, in the header column on the left.")
     role: Role = Field("light", description="Row header fill role.")
     id: str | None = Field(None, pattern=ELEMENT_ID_PATTERN, description="Element id: the row header as an edge end.")
-    cells: Annotated[list[Element | LaneCell | Null], Field(max_length=MAX_COLUMNS)] = Field(
+    cells: Annotated[list[Element | LaneCell | Null], Field(max_length=MAX_COLUMNS)] = Field(  # noqa: F821
         description="The row's cells, left to right: an element, null (empty), or {span: n, item: element}.")
 
 
@@ -56,7 +56,8 @@ class Lanes(Strict):
     id: str | None = Field(None, pattern=ELEMENT_ID_PATTERN, description="Element id; cells are `<id>.<row>.<col>`.")
     stages: Annotated[list[Stage], Field(min_length=1, max_length=MAX_STAGES)] = Field(
         description="Stages, left to right; their spans add up to the column count.")
-    rows: Annotated[list[LaneRow], Field(min_length=1, max_length=MAX_ROWS)] = Field(description="Lanes, top to bottom.")
+    rows: Annotated[list[LaneRow], Field(min_length=1, max_length=MAX_ROWS)] = Field(
+        description="Lanes, top to bottom.")
     align: Literal["start", "center", "end", "stretch"] = Field(
         "start", description="Vertical place of a cell in its row; `stretch` makes boxes fill their cell.")
     gap: float | None = Field(None, ge=0, le=200, description="Space between columns in px (theme gap × 1.5).")
