@@ -83,6 +83,8 @@ def _lines(tf, texts: list[Text], scale: float, lang: str) -> None:
                 rPr.append(_el(tag, typeface=family))
             _sub(r, "a:t").text = t.text
         _sub(p, "a:endParaRPr", sz=round(base * scale * PT_PER_PX * 100), dirty="0")
+    if not lines:  # a text body holds at least one paragraph
+        _sub(body, "a:p")
 
 
 NATIVE["lanes-stage"] = native_banner

@@ -75,7 +75,8 @@ def layout_lanes(el: Lanes, path: tuple, ctx: Ctx, min_w: float = 0, min_h: floa
     texts = []
     for k, st in enumerate(el.stages):
         room = sum(col_w[starts[k]:starts[k] + st.span]) + gap * (st.span - 1)
-        texts.append(ctx.text_lines(ctx.t(st.text), ctx.size("heading"), max(room - 2 * pad, ctx.sp("box_max_width")),
+        wrap = max(room - 2 * pad - 2 * MIN_BANNER_H * DEPTH_SHARE, ctx.sp("box_max_width"))  # clear of the points
+        texts.append(ctx.text_lines(ctx.t(st.text), ctx.size("heading"), wrap,
                                     700 if st.bold else 400, st.text_role, "center",
                                     meta=Meta(st.id, st.text_role, ctx.src(path + ("stages", k, "text")),
                                               "lanes-stage-text")))

@@ -171,3 +171,17 @@ def test_pptx_banners_are_native_chevrons_with_their_text(write_spec):
 
 def test_the_lanes_example_passes_every_layout_check():
     assert check_spec(ROOT / "specs" / "_examples" / "lanes.yaml") == []
+
+
+def test_rules_between_lanes_tints_on_every_other_lane_and_bottom_alignment(write_spec):
+    body = LANES.replace("    id: L\n", "    id: L\n    separators: true\n    tint: true\n    align: end\n")
+    scene = scene_of(write_spec, body)
+    b = boxes(scene)
+    heads = sorted((bbox(g.children[0]) for g in kind(scene, "lanes-header", Group)), key=lambda h: h[1])
+    rules = sorted(kind(scene, "lanes-rule", Line), key=lambda r: r.points[0][1])
+    assert len(rules) == 2
+    for rule, above, below in zip(rules, heads, heads[1:], strict=False):
+        assert abs(rule.points[0][1] - (above[3] + below[1]) / 2) < 0.01, "a rule halfway between two lanes"
+    tints = kind(scene, "lanes-tint")
+    assert len(tints) == 1 and tints[0].y < heads[1][1] and tints[0].y + tints[0].h > heads[1][3]
+    assert abs(b["a"][3] - b["b"][3]) < 0.01 and abs(b["a"][3] - heads[0][3]) < 0.01  # cells sit on the row's bottom
