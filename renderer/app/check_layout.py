@@ -20,7 +20,7 @@ END_TOLERANCE = 3.0  # px: an edge end this close to an element's outline touche
 ARROW_CLEARANCE = 4.0  # px between an arrowhead and any text
 ARROW_LENGTH = 10.0  # px: the arrowhead drawn at a line end (backends/svg.py marker)
 BLOCK_KINDS = ("box", "node", "chart", "tensor", "table", "icon", "timeline", "graph-node", "panel", "code")
-BACKGROUND = ("frame", "panel")  # drawn, but not content that fills space
+BACKGROUND = ("frame", "panel", "lanes-tint", "lanes-rule")  # drawn, but not content that fills space
 
 Box = tuple[float, float, float, float]  # x0, y0, x1, y1
 Finding = tuple[str, str | None, str]

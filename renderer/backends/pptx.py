@@ -14,7 +14,7 @@ from pptx.util import Emu
 
 from .. import __version__
 from ..scene import Scene
-from . import pptx_native  # noqa: F401  (registers the native table and chart handlers in NATIVE)
+from . import pptx_chevrons, pptx_native  # noqa: F401  (register the native banner, table and chart handlers)
 from .pptx_shapes import EMU_PER_PX, FIXED_TIME, SLIDE_MAX_PX, SLIDE_MIN_PX, ZIP_TIME, Fit, SlideWriter, _rgb
 
 MAX_CORE_TITLE = 255  # characters PowerPoint (and python-pptx) allow in a core property; the slide shows all

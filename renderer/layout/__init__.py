@@ -6,7 +6,7 @@ from .. import __version__
 from ..scene import Meta, Polygon, Rect, Scene, Style, bbox
 from ..spec.bound import BoundDiagram
 from ..spec.errors import SpecError
-from . import chart, code, flow, graph, icon, math, table, tensor, timeline, tree  # noqa: F401 (register kinds)
+from . import chart, code, flow, graph, icon, lanes, math, table, tensor, timeline, tree  # noqa: F401 (register kinds)
 from .base import Block, Ctx, layout_element
 from .edges import draw_edges
 from .markup import plain

@@ -16,6 +16,7 @@ from compute import registry
 from . import components
 from .components import expand as expand_components
 from .display import display_path
+from .elements.lanes import Lanes, span_problems
 from .errors import Problem, SpecError, run_stage
 from .files import read_spec_file
 from .limits import check_limits
@@ -27,9 +28,9 @@ from .yamlpos import Located, load_yaml
 CONTAINERS = ("row", "column", "grid", "panel")
 # kinds whose parts can be edge ends as `<element id>.<part>`: tree and graph nodes, tensor cells, rows and
 # columns (r3c2, r3, c2), chart bars (bar2, s1.bar2), table cells, timeline items (s4), container members
-# (0, 1, …, first, last); the part is checked at layout, where the parts are known
+# (0, 1, …, first, last), lanes cells (<row>.<col>); the part is checked at layout, where the parts are known
 REPEAT_NAMES = ("item", "index")  # what a repeated item's placeholders read besides compute results and vars
-NODE_KINDS = ("tree", "graph", "tensor", "chart", "table", "timeline", "row", "column", "grid", "panel")
+NODE_KINDS = ("tree", "graph", "tensor", "chart", "table", "timeline", "row", "column", "grid", "panel", "lanes")
 
 
 @dataclass
@@ -67,7 +68,7 @@ def load(path: str | Path) -> Spec:
         diagram = Diagram.model_validate(doc.data)
     except pydantic.ValidationError as e:
         raise SpecError([_pydantic_problem(doc, err) for err in branch_errors(e.errors())]) from None
-    problems = check_references(doc) + check_compute(doc, diagram)
+    problems = check_references(doc) + check_lane_spans(doc) + check_compute(doc, diagram)
     if problems:
         raise SpecError(problems)
     return Spec(diagram, doc, path)
@@ -118,6 +119,23 @@ def walk_elements(data: Any, path: tuple = ()) -> Iterator[tuple[str, Any, tuple
             yield from walk_elements(child, ipath + (i,))
         if isinstance(content, dict) and isinstance(content.get("item"), dict):  # a repeated item's template
             yield from walk_elements(content["item"], here + ("item",))
+    if kind == "lanes" and isinstance(content, dict):
+        yield from _lane_parts(content, here)
+
+
+def _lane_parts(content: dict, here: tuple) -> Iterator[tuple[str, Any, tuple]]:
+    """A lanes element's stages and rows (they may have ids) and the elements in its cells."""
+    for k, stage in enumerate(content.get("stages") or []):
+        yield "lanes-stage", stage, here + ("stages", k)
+    for i, row in enumerate(content.get("rows") or []):
+        yield "lanes-row", row, here + ("rows", i)
+        cells = row.get("cells") if isinstance(row, dict) else None
+        for j, cell in enumerate(cells if isinstance(cells, list) else []):
+            cpath = here + ("rows", i, "cells", j)
+            if isinstance(cell, dict) and cell and set(cell) <= {"span", "item"}:
+                yield from walk_elements(cell.get("item"), cpath + ("item",))
+            else:
+                yield from walk_elements(cell, cpath)
 
 
 def check_references(doc: Located) -> list[Problem]:
@@ -135,12 +153,13 @@ def check_references(doc: Located) -> list[Problem]:
                 seen[eid] = path + ("id",)
     containers = {content.get("id") for kind, content, _ in walk_elements(doc.data.get("body"), ("body",))
                   if kind in NODE_KINDS and isinstance(content, dict)}
-    templated = [eid for eid, path in seen.items() if "item" in path[:-1]]  # copies are `<id>-<index>`
+    templated = [eid for eid, path in seen.items()  # in a repeated item's template: copies are `<id>-<index>`
+                 if any(k and path[k] == "item" and path[k - 1] in CONTAINERS for k in range(len(path)))]
     for i, edge in enumerate(doc.data.get("edges", [])):
         for end in ("from", "to"):
             target = edge.get(end)
             target = member_name(target) if isinstance(target, str) else target
-            if isinstance(target, str) and "." in target and target.rsplit(".", 1)[0] in containers:
+            if isinstance(target, str) and _part_of(target, containers):
                 continue  # a node inside a tree or graph: `<element id>.<node id>`, checked at layout
             if isinstance(target, str) and any(re.fullmatch(rf"{re.escape(t)}-\d+(\..+)?", target) for t in templated):
                 continue  # a copy of a repeated item (or a part of one), checked at layout
@@ -148,6 +167,22 @@ def check_references(doc: Located) -> list[Problem]:
                 known = ", ".join(sorted(seen)) or "none defined"
                 problems.append(doc.problem(("edges", i, end), f"edge {end} unknown element id "
                                             f"'{edge.get(end)}' (expected one of: {known})"))
+    return problems
+
+
+def _part_of(target: str, containers: set) -> bool:
+    """`target` names a part of an element with parts: `<id>.<part>`, or `<id>.<row>.<col>` in lanes."""
+    names = target.split(".")
+    return any(".".join(names[:k]) in containers for k in range(1, len(names)))
+
+
+def check_lane_spans(doc: Located) -> list[Problem]:
+    """Every row of a lanes element covers exactly its stages' columns."""
+    problems = []
+    for kind, content, path in walk_elements(doc.data.get("body"), ("body",)):
+        if kind == "lanes":
+            lanes = Lanes.model_validate(content)
+            problems += [doc.problem(path + ("rows", i, "cells"), msg) for i, msg in span_problems(lanes)]
     return problems
 
 

@@ -15,6 +15,7 @@ from .elements.chart import Chart
 from .elements.code import Code
 from .elements.graph import Graph
 from .elements.icon import Icon
+from .elements.lanes import LaneCell, LaneRow, Lanes
 from .elements.math import Math
 from .elements.table import Table
 from .elements.tensor import Tensor
@@ -160,7 +161,7 @@ class Use(Strict):
 
 
 ELEMENT_KINDS = ("row", "column", "grid", "panel", "box", "text", "note", "spacer", "chart", "tensor", "tree",
-                 "table", "timeline", "graph", "math", "code", "icon", "use")
+                 "table", "timeline", "graph", "math", "code", "icon", "lanes", "use")
 
 
 class Element(Strict):
@@ -189,6 +190,8 @@ class Element(Strict):
     math: Math | None = Field(None, description="A LaTeX formula drawn as vector paths.")
     code: Code | None = Field(None, description="Syntax-highlighted code.")
     icon: Icon | None = Field(None, description="A built-in pictogram.")
+    lanes: Lanes | None = Field(None, description="A swimlane matrix: stage banners over shared columns, "
+                                                  "labelled rows of cells.")
     use: Use | None = Field(None, description="A shared component from templates/components/.")
 
     @model_validator(mode="after")
@@ -216,6 +219,9 @@ class Element(Strict):
             return (TextEl if k == "text" else Note)(text=v)
         return v
 
+
+for _m in (LaneCell, LaneRow, Lanes):  # their cells are elements: resolve the forward reference here
+    _m.model_rebuild(_types_namespace={"Element": Element})
 
 CheckName = Literal["text-overflow", "box-overlap", "text-overlap", "edge-crosses-box", "label-overlap",
                     "outside-frame", "foreign-colour", "missing-glyph", "aspect", "empty-space", "near-alignment",

@@ -129,10 +129,11 @@ RANDOM_DATA = st.recursive(
                             st.dictionaries(st.one_of(st.sampled_from(KEYS), st.text(max_size=8)), inner, max_size=5)),
     max_leaves=30)
 ELEMENT_KINDS = ["box", "text", "note", "spacer", "tensor", "chart", "table", "tree", "graph", "timeline", "math",
-                 "code", "icon", "use", "row", "column", "grid", "panel"]
+                 "code", "icon", "lanes", "use", "row", "column", "grid", "panel"]
 FIELDS = ["id", "text", "role", "width", "height", "gap", "title", "items", "values", "shape", "kind", "x", "y",
           "series", "matrix", "rows", "header", "root", "nodes", "edges", "tex", "code", "name", "columns", "sub",
-          "component", "args", "lanes", "steps", "format", "highlight", "mask", "labels", "children"]
+          "component", "args", "lanes", "steps", "format", "highlight", "mask", "labels", "children", "stages",
+          "cells", "span", "item"]
 ELEMENT = st.deferred(lambda: st.one_of(
     st.builds(lambda k, t: {k: t}, st.sampled_from(["box", "text", "note"]), TEXTS),
     st.builds(lambda k, c: {k: c}, st.sampled_from(ELEMENT_KINDS),
