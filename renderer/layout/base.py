@@ -74,6 +74,7 @@ class Ctx:
     lang: str
     doc: Located | None = None
     sources: dict[str, tuple[str, str]] = field(default_factory=dict)  # compute function -> (source, title)
+    shared: dict[str, Any] = field(default_factory=dict)  # layout group -> its shared layout (tree_share.py)
 
     def t(self, text: str | I18n | None) -> str:
         """The text in the current language."""

@@ -27,7 +27,7 @@ CONTAINERS = ("row", "column", "grid", "panel")
 # kinds whose parts can be edge ends as `<element id>.<part>`: tree and graph nodes, tensor cells, rows and
 # columns (r3c2, r3, c2), chart bars (bar2, s1.bar2), table cells, timeline items (s4), container members
 # (0, 1, …, first, last); the part is checked at layout, where the parts are known
-NODE_KINDS = ("tree", "graph", "tensor", "chart", "table", "timeline", "row", "column", "grid", "panel")
+NODE_KINDS = ("tree", "graph", "tensor", "chart", "table", "timeline", "row", "column", "grid", "panel", "aside")
 
 
 @dataclass
@@ -98,6 +98,11 @@ def walk_elements(data: Any, path: tuple = ()) -> Iterator[tuple[str, Any, tuple
             (content.get("items", []), here + ("items",)) if isinstance(content, dict) else ([], here))
         for i, child in enumerate(items if isinstance(items, list) else []):
             yield from walk_elements(child, ipath + (i,))
+    if kind == "aside" and isinstance(content, dict) and isinstance(content.get("rows"), list):
+        for i, row in enumerate(content["rows"]):
+            for part in ("main", "side"):
+                if isinstance(row, dict) and part in row:
+                    yield from walk_elements(row[part], here + ("rows", i, part))
 
 
 def check_references(doc: Located) -> list[Problem]:
