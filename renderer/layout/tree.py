@@ -408,6 +408,9 @@ def _place_shared(root: _N, shared: SharedLayout, ghosts: bool) -> tuple[float, 
 @register("tree")
 def layout_tree(el: Tree, path: tuple, ctx: Ctx, min_w: float = 0, min_h: float = 0) -> Block:
     """One tree, or several side by side with captions underneath on a common line."""
+    if el.ghosts and not el.layout:
+        raise _fail(ctx, path + ("ghosts",), "`ghosts` draws the nodes of a shared layout this tree lacks "
+                                             "(expected `layout: <name>` with it)")
     look = look_of(el, path, ctx)
     parts = []
     for item, ipath in el.items():

@@ -123,9 +123,6 @@ class Tree(Strict):
         if self.trees is not None and any(x is not None for x in (self.highlight, self.keep, self.pruned,
                                                                     self.caption, self.prompt)):
             raise ValueError("with `trees:`, put highlight/keep/pruned/caption/prompt on each tree of the list")
-        if self.ghosts and self.layout is None:
-            raise ValueError("`ghosts` draws the nodes of a shared layout a tree lacks (expected `layout: <name>` "
-                             "with it)")
         return self
 
     def items(self) -> list[tuple[TreeItem, tuple]]:
