@@ -115,3 +115,20 @@ def test_bad_groups_are_located_errors(write_spec, text, line, words):
         scene_of(write_spec, text)
     p = e.value.problems[0]
     assert words in p.message and p.line == line, str(e.value)
+
+
+def test_the_cli_reports_a_bad_group_located_and_still_checks_the_other_spec(write_spec):
+    import subprocess
+    import sys
+
+    head = "id: {id}\nchapter: test\ntitle: {{en: T, zh: T}}\nbody:\n"
+    bad = write_spec(head.format(id="bad") + "  row:\n    items:\n" + tree("t1", "{id: R, label: R, children: "
+                     "[{label: x}]}") + tree("t2", STEP1), "bad.yaml")
+    good = write_spec(head.format(id="good") + body(), "good.yaml")
+    done = subprocess.run([sys.executable, "-m", "renderer.app.cli", "check", str(bad), str(good)], cwd=ROOT,
+                          capture_output=True, text=True, timeout=300)
+    out = done.stdout + done.stderr
+    assert done.returncode != 0 and "Traceback" not in out
+    assert "bad.yaml:12:52: error: every node of a tree in layout group 'g' needs an id" in out
+    good_lines = [ln for ln in out.splitlines() if "good.yaml" in ln]
+    assert good_lines and not [ln for ln in good_lines if "error:" in ln]  # checked: only layout findings
