@@ -166,8 +166,7 @@ def _spread(n: _N, dim_rest: bool, pruned: bool, keep: set[int]) -> None:
         _spread(c, dim_rest, n.pruned, keep)
 
 
-def nodes_of(n: _N) -> list[_N]:
-    """Every node of the subtree, depth first, parents before children."""
+def _all(n: _N) -> list[_N]:
     out, stack = [], [n]
     while stack:
         m = stack.pop()
@@ -177,7 +176,7 @@ def nodes_of(n: _N) -> list[_N]:
 
 
 @dataclass
-class Look:
+class _Look:
     """Resolved sizes and options shared by every node of the element."""
 
     el: Tree
@@ -189,9 +188,9 @@ class Look:
     label_size: float
 
 
-def look_of(el: Tree, path: tuple, ctx: Ctx) -> Look:
+def look_of(el: Tree, path: tuple, ctx: Ctx) -> _Look:
     """The tree element's sizes in the theme."""
-    return Look(el, ctx, ctx.src(path), ctx.sp("padding"), ctx.size("body"), ctx.size("small"), ctx.size("edge_label"))
+    return _Look(el, ctx, ctx.src(path), ctx.sp("padding"), ctx.size("body"), ctx.size("small"), ctx.size("edge_label"))
 
 
 def _node_roles(n: _N, el: Tree) -> tuple[str, str | None, str]:
@@ -203,7 +202,7 @@ def _node_roles(n: _N, el: Tree) -> tuple[str, str | None, str]:
     return fill, outline, "removed" if n.pruned else "text"
 
 
-def _measure(nodes: list[_N], look: Look) -> dict[int, Block]:
+def _measure(nodes: list[_N], look: _Look) -> dict[int, Block]:
     """Text blocks of every node; sets node sizes (uniform height; uniform diameter for circles)."""
     ctx, el = look.ctx, look.el
     blocks: dict[int, Block] = {}
@@ -236,7 +235,7 @@ def _measure(nodes: list[_N], look: Look) -> dict[int, Block]:
     return blocks
 
 
-def place(root: _N, look: Look) -> tuple[float, float]:
+def _place(root: _N, look: _Look) -> tuple[float, float]:
     """Tidy positions of every node (sets x, y); returns the tree's size."""
     ctx, el = look.ctx, look.el
     down = el.direction == "down"
@@ -258,7 +257,7 @@ def place(root: _N, look: Look) -> tuple[float, float]:
 
     t = conv(root)
     lo, _hi = tidy(t, gap)
-    nodes = nodes_of(root)
+    nodes = _all(root)
     depth: dict[int, int] = {id(root): 0}
     for n in nodes:
         for c in n.children:
@@ -292,14 +291,14 @@ def place(root: _N, look: Look) -> tuple[float, float]:
     return w, h
 
 
-def _draw(root: _N, look: Look, blocks: dict[int, Block]) -> Block:
+def _draw(root: _N, look: _Look, blocks: dict[int, Block]) -> Block:
     """Edges (normal, pruned, then kept on top), their labels, then the nodes."""
     ctx, el = look.ctx, look.el
     down = el.direction == "down"
     out = Block(0, 0)
     sw = ctx.theme.stroke["edge"]
     edges: list[tuple[int, list[Prim]]] = []
-    for n in nodes_of(root):
+    for n in _all(root):
         for c in n.children:
             if down:
                 p0, p1 = (n.x + n.w / 2, n.y + n.h), (c.x + c.w / 2, c.y)
@@ -326,7 +325,7 @@ def _draw(root: _N, look: Look, blocks: dict[int, Block]) -> Block:
             edges.append((2 if kept else 0 if pruned else 1, prims) if not c.ghost else (-1, prims))
     for _, prims in sorted(edges, key=lambda e: e[0]):
         out.items += prims
-    for n in nodes_of(root):
+    for n in _all(root):
         out.items.append(_node_prims(n, look, blocks[id(n)]))
     return out
 
@@ -338,7 +337,7 @@ def _on_circle(n: _N, toward: tuple[float, float]) -> tuple[float, float]:
     return (cx + (toward[0] - cx) * r / d, cy + (toward[1] - cy) * r / d)
 
 
-def _node_prims(n: _N, look: Look, text: Block) -> Group:
+def _node_prims(n: _N, look: _Look, text: Block) -> Group:
     ctx, el = look.ctx, look.el
     fill, outline, _ = _node_roles(n, el)
     meta = Meta(n.anchor or el.id, fill, ctx.src(n.path), "ghost" if n.ghost else "node")  # node: box-like
@@ -355,28 +354,28 @@ def _node_prims(n: _N, look: Look, text: Block) -> Group:
     return Group((shape, *t.items), meta)
 
 
-def measured(item: TreeItem, ipath: tuple, el: Tree, path: tuple, ctx: Ctx, look: Look
+def measured(item: TreeItem, ipath: tuple, el: Tree, path: tuple, ctx: Ctx, look: _Look
              ) -> tuple[_N, dict[int, Block]]:
     """The item's nodes with their anchors and sizes, and the text block of each."""
     root = _build(item, path + ipath, ctx, el.format)
     prefix = ".".join(p for p in (el.id, item.id) if p)
-    for n in nodes_of(root):
+    for n in _all(root):
         if n.id:
             n.anchor = f"{prefix}.{n.id}" if prefix else n.id
-    return root, _measure(nodes_of(root), look)
+    return root, _measure(_all(root), look)
 
 
-def _one(item: TreeItem, ipath: tuple, el: Tree, path: tuple, ctx: Ctx, look: Look) -> tuple[Block, _N]:
+def _one(item: TreeItem, ipath: tuple, el: Tree, path: tuple, ctx: Ctx, look: _Look) -> tuple[Block, _N]:
     root, blocks = measured(item, ipath, el, path, ctx, look)
     shared = ctx.shared.get(el.layout) if el.layout else None
     if shared is None:
-        w, h = place(root, look)
+        w, h = _place(root, look)
     else:
         w, h = _place_shared(root, shared, el.ghosts)
-        blocks.update({id(n): Block(0, 0) for n in nodes_of(root) if n.ghost})
+        blocks.update({id(n): Block(0, 0) for n in _all(root) if n.ghost})
     b = _draw(root, look, blocks)
     b.w, b.h = w, h
-    for n in nodes_of(root):
+    for n in _all(root):
         if n.ghost:
             continue
         a = Anchor(n.x, n.y, n.w, n.h, "ellipse" if el.node_shape == "circle" else "rect", ctx.src(n.path))
@@ -391,7 +390,7 @@ GHOST_OPACITY = 0.45
 
 def _place_shared(root: _N, shared: SharedLayout, ghosts: bool) -> tuple[float, float]:
     """Every node at its box in the group's layout; with `ghosts`, the union's other nodes as ghosts."""
-    have = {n.id: n for n in nodes_of(root)}
+    have = {n.id: n for n in _all(root)}
     for n in have.values():
         n.x, n.y, n.w, n.h = shared.boxes[n.id]  # type: ignore[index]
     if ghosts:

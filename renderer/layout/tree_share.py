@@ -13,7 +13,7 @@ from ..spec.elements.tree import Tree
 from ..spec.models import Element
 from .base import Ctx
 from .elements import all_elements
-from .tree import _N, SharedLayout, _fail, look_of, measured, nodes_of, place
+from .tree import _N, SharedLayout, _all, _fail, _place, look_of, measured
 
 
 def share_tree_layouts(body: Element, ctx: Ctx) -> dict[str, SharedLayout]:
@@ -61,8 +61,8 @@ def _union_layout(name: str, trees: list[tuple[Tree, tuple]], ctx: Ctx) -> Share
         u.h = tallest
         if el.node_shape == "circle":
             u.w = tallest
-    w, h = place(union[root_id], look_of(el, path, ctx))
-    boxes = {n.id: (n.x, n.y, n.w, n.h) for n in nodes_of(union[root_id]) if n.id}
+    w, h = _place(union[root_id], look_of(el, path, ctx))
+    boxes = {n.id: (n.x, n.y, n.w, n.h) for n in _all(union[root_id]) if n.id}
     return SharedLayout(boxes, parent, w, h)
 
 
