@@ -171,3 +171,25 @@ def test_bad_asides_are_located_errors(write_spec, body, where, words):
         load(path)
     p = e.value.problems[0]
     assert words in p.message and (p.line, p.col) == where, str(e.value)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_llm_structure_puts_each_data_item_beside_its_stage_on_one_straight_chain(lang):
+    from renderer.bind import bind
+    from renderer.layout import layout
+    from renderer.layout.theme import load_theme
+    from renderer.spec.loader import load
+
+    scene = layout(bind(load(ROOT / "specs/llm-basics/llm-structure.yaml")).for_lang(lang), load_theme())
+    chain = [ln for ln in kind(scene, "edge", Line) if (ln.meta.id or "").startswith("model.chain-")]
+    assert len(chain) == 3 and len({round(x, 2) for ln in chain for x, _ in ln.points}) == 1
+    leaders = kind(scene, "leader", Line)
+    assert len(leaders) == 3
+    a = scene.anchors
+    for ln, (stage, data) in zip(sorted(leaders, key=lambda ln: ln.meta.id),
+                                 [("input", "h0"), ("dec", "sizes"), ("output", "next")], strict=True):
+        (x0, y0), (x1, _) = ln.points
+        sx, sy, sw, sh = a[stage]
+        assert x0 == pytest.approx(sx + sw, abs=0.01) and y0 == pytest.approx(sy + sh / 2, abs=0.01)
+        dx, dy, dw, dh = a[data]  # at the data item's left side, where its content is at that height
+        assert dx <= x1 <= dx + dw / 2 and dy <= y0 <= dy + dh

@@ -132,3 +132,19 @@ def test_the_cli_reports_a_bad_group_located_and_still_checks_the_other_spec(wri
     assert "bad.yaml:12:52: error: every node of a tree in layout group 'g' needs an id" in out
     good_lines = [ln for ln in out.splitlines() if "good.yaml" in ln]
     assert good_lines and not [ln for ln in good_lines if "error:" in ln]  # checked: only layout findings
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_mcts_run_draws_its_four_steps_on_one_layout(lang):
+    from renderer.bind import bind
+    from renderer.layout import layout
+    from renderer.layout.theme import load_theme
+    from renderer.spec.loader import load
+
+    scene = layout(bind(load(ROOT / "specs/reasoning/mcts-run.yaml")).for_lang(lang), load_theme())
+    steps = [offsets(scene, t) for t in ("select", "expand", "simulate", "backup")]
+    for node in ("S1", "S2-1", "S2-2"):
+        assert len({s[node] for s in steps}) == 1
+    assert steps[1]["S3-2"] == steps[2]["S3-2"] == steps[3]["S3-2"]
+    assert len({tuple(round(v, 2) for v in scene.anchors[t][2:]) for t in ("select", "expand", "simulate",
+                                                                            "backup")}) == 1
