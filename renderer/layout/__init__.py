@@ -6,13 +6,14 @@ from .. import __version__
 from ..scene import Meta, Polygon, Rect, Scene, Style, bbox
 from ..spec.bound import BoundDiagram
 from ..spec.errors import SpecError
-from . import chart, code, flow, graph, icon, lanes, math, table, tensor, timeline, tree  # noqa: F401 (register kinds)
+from . import aside, chart, code, flow, graph, icon, lanes, math, table, tensor, timeline, tree  # noqa: F401 (register kinds)
 from .base import Block, Ctx, layout_element
 from .edges import draw_edges
 from .markup import plain
 from .scene_limits import scene_problems
 from .text import Metrics
 from .theme import Theme, UnknownRole, load_theme
+from .tree_share import share_tree_layouts
 
 _METRICS: dict[str, Metrics] = {}
 MIN_TITLE_ROOM = 260.0  # px: a title is not squeezed narrower than this; the canvas widens instead
@@ -32,6 +33,7 @@ def layout(bound: BoundDiagram, theme: Theme) -> Scene:
     ctx = Ctx(theme, metrics_for(theme), bound.lang, bound.doc, bound.sources)
     d = bound.diagram
     try:
+        ctx.shared = share_tree_layouts(d.body, ctx)
         body = layout_element(d.body, ("body",), ctx)
         for i, e in enumerate(d.edges):
             for end, target in (("from", e.from_), ("to", e.to)):

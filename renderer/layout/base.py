@@ -110,6 +110,7 @@ class Ctx:
         """(left, top, right, bottom) padding of the container at `path`: `pad` plus what loops need."""
         g = self.grow.get(path, {})
         return tuple(pad + g.get(s, 0.0) for s in ("left", "top", "right", "bottom"))  # type: ignore[return-value]
+    shared: dict[str, Any] = field(default_factory=dict)  # layout group -> its shared layout (tree_share.py)
 
     def t(self, text: str | I18n | None) -> str:
         """The text in the current language."""

@@ -132,7 +132,7 @@ def _stack(c: Container, path: tuple, ctx: Ctx, horizontal: bool, min_w: float, 
         x, y = (pos, off) if horizontal else (off, pos)
         out.add(k, x, y)
         lines.append(off + k.spine_at(axis))
-        _member_anchor(out, c.id, i, len(kids), Anchor(x, y, k.w, k.h, "rect", ctx.src(child_path(ctx, path, i))))
+        member_anchor(out, c.id, i, len(kids), Anchor(x, y, k.w, k.h, "rect", ctx.src(child_path(ctx, path, i))))
         pos += (k.w if horizontal else k.h) + gap
     if c.id:
         out.anchors[c.id] = Anchor(0, 0, out.w, out.h, "rect", ctx.src(path))
@@ -147,7 +147,7 @@ def spine_anchor(a: Anchor, lines: list[float], horizontal: bool) -> Anchor:
     return replace(a, py=mid) if horizontal else replace(a, px=mid)
 
 
-def _member_anchor(out: Block, ident: str | None, i: int, n: int, a: Anchor) -> None:
+def member_anchor(out: Block, ident: str | None, i: int, n: int, a: Anchor) -> None:
     """A container's members as edge ends: `<id>.<i>`, `<id>.first`, `<id>.last`."""
     if not ident:
         return
@@ -225,7 +225,7 @@ def _on_tracks(c: Container, kids: list[Block], path: tuple, ctx: Ctx) -> list[B
         for j, k in enumerate(cells):
             y = _cross(row.align, h, k.h)
             block.add(k, x + (widths[j] - k.w) / 2, y)
-            _member_anchor(block, row.id, j, len(cells), Anchor(x + (widths[j] - k.w) / 2, y, k.w, k.h, "rect",
+            member_anchor(block, row.id, j, len(cells), Anchor(x + (widths[j] - k.w) / 2, y, k.w, k.h, "rect",
                                                                  ctx.src(child_path(ctx, rpath, j))))
             x += widths[j] + gap
         if row.id:
@@ -295,7 +295,7 @@ def _tiers(c: Container, kids: list[Block], path: tuple, ctx: Ctx, horizontal: b
         else:
             ox, oy = _cross(c.align, cw, k.w), (ch - k.h) / 2
         out.add(k, dx + x + ox, dy + y + oy)
-        _member_anchor(out, c.id, i, len(kids), Anchor(dx + x + ox, dy + y + oy, k.w, k.h, "rect",
+        member_anchor(out, c.id, i, len(kids), Anchor(dx + x + ox, dy + y + oy, k.w, k.h, "rect",
                                                         ctx.src(child_path(ctx, path, i))))
     if c.id:
         out.anchors[c.id] = Anchor(0, 0, out.w, out.h, "rect", ctx.src(path))
@@ -394,7 +394,7 @@ def layout_grid(g: Grid, path: tuple, ctx: Ctx, min_w: float = 0, min_h: float =
         for j, k in enumerate(r):
             out.add(k, x + (col_w[j] - k.w) / 2, y + (rh - k.h) / 2)
             i = ri * n + j
-            _member_anchor(out, g.id, i, len(kids), Anchor(x + (col_w[j] - k.w) / 2, y + (rh - k.h) / 2, k.w, k.h,
+            member_anchor(out, g.id, i, len(kids), Anchor(x + (col_w[j] - k.w) / 2, y + (rh - k.h) / 2, k.w, k.h,
                                                            "rect", ctx.src(child_path(ctx, path, i))))
             x += col_w[j] + gap
         y += rh + gap

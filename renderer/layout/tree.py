@@ -41,6 +41,17 @@ class _N:
     x: float = 0.0  # top-left, in the tree's block
     y: float = 0.0
     anchor: str | None = None
+    ghost: bool = False  # a node of a shared layout this tree lacks: a faint dashed outline
+
+
+@dataclass(frozen=True)
+class SharedLayout:
+    """One placement of the union of a layout group's nodes (by node id), for every tree in the group."""
+
+    boxes: dict[str, tuple[float, float, float, float]]  # node id -> x, y, w, h in the tree's block
+    parent: dict[str, str | None]  # node id -> its parent's id (None for the root), in first-seen order
+    w: float
+    h: float
 
 
 def _text(v: object, fmt: str, ctx: Ctx) -> str:
@@ -177,8 +188,15 @@ class _Look:
     label_size: float
 
 
+def look_of(el: Tree, path: tuple, ctx: Ctx) -> _Look:
+    """The tree element's sizes in the theme."""
+    return _Look(el, ctx, ctx.src(path), ctx.sp("padding"), ctx.size("body"), ctx.size("small"), ctx.size("edge_label"))
+
+
 def _node_roles(n: _N, el: Tree) -> tuple[str, str | None, str]:
     """(fill role, outline role, text role) of a node."""
+    if n.ghost:
+        return "white", "removed", "removed"
     fill = n.role or ("kept-bg" if n.kept else "light" if n.pruned else el.node_role)
     outline = "kept" if n.kept else "removed" if n.pruned else None
     return fill, outline, "removed" if n.pruned else "text"
@@ -288,12 +306,12 @@ def _draw(root: _N, look: _Look, blocks: dict[int, Block]) -> Block:
                 p0, p1 = (n.x + n.w, n.y + n.h / 2), (c.x, c.y + c.h / 2)
             if el.node_shape == "circle":
                 p0, p1 = _on_circle(n, p1), _on_circle(c, p0)
-            kept, pruned = n.kept and c.kept, c.pruned
+            kept, pruned = n.kept and c.kept, c.pruned or c.ghost
             role = "kept" if kept else "removed" if pruned else "arrow"
             eid = f"{el.id or 'tree'}.edge-{len(edges)}"  # one id per edge: the checker tells labels apart
-            meta = Meta(eid, role, ctx.src(c.path), "edge")
+            meta = Meta(eid, role, ctx.src(c.path), "ghost-edge" if c.ghost else "edge")
             style = Style(stroke=ctx.color(role), stroke_width=sw * (1.6 if kept else 1.0),
-                          dash=(4, 3) if pruned else None)
+                          dash=(4, 3) if pruned else None, opacity=GHOST_OPACITY if c.ghost else 1.0)
             prims: list[Prim] = [Line((p0, p1), style, arrow_end=el.arrows, meta=meta)]
             if c.edge:
                 lrole = "kept" if kept else "removed" if pruned else "text-soft"
@@ -304,7 +322,7 @@ def _draw(root: _N, look: _Look, blocks: dict[int, Block]) -> Block:
                 prims.append(Rect(bx - 3, by, lab.w + 6, lab.h, 3, Style(fill=ctx.color("white")),
                                   Meta(eid, "white", ctx.src(c.path + ("edge",)), "edge-label-bg")))
                 prims += lab.moved(bx, by).items
-            edges.append((2 if kept else 0 if pruned else 1, prims))
+            edges.append((2 if kept else 0 if pruned else 1, prims) if not c.ghost else (-1, prims))
     for _, prims in sorted(edges, key=lambda e: e[0]):
         out.items += prims
     for n in _all(root):
@@ -322,10 +340,11 @@ def _on_circle(n: _N, toward: tuple[float, float]) -> tuple[float, float]:
 def _node_prims(n: _N, look: _Look, text: Block) -> Group:
     ctx, el = look.ctx, look.el
     fill, outline, _ = _node_roles(n, el)
-    meta = Meta(n.anchor or el.id, fill, ctx.src(n.path), "node")  # "node": box-like for `vizspec check`
-    style = Style(fill=ctx.color(fill), stroke=ctx.color(outline) if outline else None,
+    meta = Meta(n.anchor or el.id, fill, ctx.src(n.path), "ghost" if n.ghost else "node")  # node: box-like
+    style = Style(fill=None if n.ghost else ctx.color(fill), stroke=ctx.color(outline) if outline else None,
                   stroke_width=ctx.theme.stroke["width"] * (1.6 if n.kept else 1.0),
-                  dash=(4, 3) if n.pruned and not n.kept else None)
+                  dash=(4, 3) if (n.pruned or n.ghost) and not n.kept else None,
+                  opacity=GHOST_OPACITY if n.ghost else 1.0)
     if el.node_shape == "circle":
         shape: Prim = Ellipse(n.x + n.w / 2, n.y + n.h / 2, n.w / 2, n.h / 2, style, meta)
     else:
@@ -335,17 +354,30 @@ def _node_prims(n: _N, look: _Look, text: Block) -> Group:
     return Group((shape, *t.items), meta)
 
 
-def _one(item: TreeItem, ipath: tuple, el: Tree, path: tuple, ctx: Ctx, look: _Look) -> tuple[Block, _N]:
+def measured(item: TreeItem, ipath: tuple, el: Tree, path: tuple, ctx: Ctx, look: _Look
+             ) -> tuple[_N, dict[int, Block]]:
+    """The item's nodes with their anchors and sizes, and the text block of each."""
     root = _build(item, path + ipath, ctx, el.format)
     prefix = ".".join(p for p in (el.id, item.id) if p)
     for n in _all(root):
         if n.id:
             n.anchor = f"{prefix}.{n.id}" if prefix else n.id
-    blocks = _measure(_all(root), look)
-    w, h = _place(root, look)
+    return root, _measure(_all(root), look)
+
+
+def _one(item: TreeItem, ipath: tuple, el: Tree, path: tuple, ctx: Ctx, look: _Look) -> tuple[Block, _N]:
+    root, blocks = measured(item, ipath, el, path, ctx, look)
+    shared = ctx.shared.get(el.layout) if el.layout else None
+    if shared is None:
+        w, h = _place(root, look)
+    else:
+        w, h = _place_shared(root, shared, el.ghosts)
+        blocks.update({id(n): Block(0, 0) for n in _all(root) if n.ghost})
     b = _draw(root, look, blocks)
     b.w, b.h = w, h
     for n in _all(root):
+        if n.ghost:
+            continue
         a = Anchor(n.x, n.y, n.w, n.h, "ellipse" if el.node_shape == "circle" else "rect", ctx.src(n.path))
         if n.anchor:
             b.anchors[n.anchor] = a
@@ -353,11 +385,32 @@ def _one(item: TreeItem, ipath: tuple, el: Tree, path: tuple, ctx: Ctx, look: _L
     return b, root
 
 
+GHOST_OPACITY = 0.45
+
+
+def _place_shared(root: _N, shared: SharedLayout, ghosts: bool) -> tuple[float, float]:
+    """Every node at its box in the group's layout; with `ghosts`, the union's other nodes as ghosts."""
+    have = {n.id: n for n in _all(root)}
+    for n in have.values():
+        n.x, n.y, n.w, n.h = shared.boxes[n.id]  # type: ignore[index]
+    if ghosts:
+        for nid, pid in shared.parent.items():  # first-seen order: a parent comes before its children
+            if nid in have or pid is None:
+                continue
+            g = _N("", (), None, None, None, False, False, None, have[pid].path, ghost=True)
+            g.x, g.y, g.w, g.h = shared.boxes[nid]
+            have[pid].children.append(g)
+            have[nid] = g
+    return shared.w, shared.h
+
+
 @register("tree")
 def layout_tree(el: Tree, path: tuple, ctx: Ctx, min_w: float = 0, min_h: float = 0) -> Block:
     """One tree, or several side by side with captions underneath on a common line."""
-    look = _Look(el, ctx, ctx.src(path), ctx.sp("padding"), ctx.size("body"), ctx.size("small"),
-                 ctx.size("edge_label"))
+    if el.ghosts and not el.layout:
+        raise _fail(ctx, path + ("ghosts",), "`ghosts` draws the nodes of a shared layout this tree lacks "
+                                             "(expected `layout: <name>` with it)")
+    look = look_of(el, path, ctx)
     parts = []
     for item, ipath in el.items():
         b, _ = _one(item, ipath, el, path, ctx, look)

@@ -30,7 +30,8 @@ CONTAINERS = ("row", "column", "grid", "panel")
 # columns (r3c2, r3, c2), chart bars (bar2, s1.bar2), table cells, timeline items (s4), container members
 # (0, 1, …, first, last), lanes cells (<row>.<col>); the part is checked at layout, where the parts are known
 REPEAT_NAMES = ("item", "index")  # what a repeated item's placeholders read besides compute results and vars
-NODE_KINDS = ("tree", "graph", "tensor", "chart", "table", "timeline", "row", "column", "grid", "panel", "lanes")
+NODE_KINDS = ("tree", "graph", "tensor", "chart", "table", "timeline", "row", "column", "grid", "panel", "lanes",
+              "aside")
 
 
 @dataclass
@@ -121,6 +122,11 @@ def walk_elements(data: Any, path: tuple = ()) -> Iterator[tuple[str, Any, tuple
             yield from walk_elements(content["item"], here + ("item",))
     if kind == "lanes" and isinstance(content, dict):
         yield from _lane_parts(content, here)
+    if kind == "aside" and isinstance(content, dict) and isinstance(content.get("rows"), list):
+        for i, row in enumerate(content["rows"]):
+            for part in ("main", "side"):
+                if isinstance(row, dict) and part in row:
+                    yield from walk_elements(row[part], here + ("rows", i, part))
 
 
 def _lane_parts(content: dict, here: tuple) -> Iterator[tuple[str, Any, tuple]]:

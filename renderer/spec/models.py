@@ -145,6 +145,34 @@ class Panel(Container):
         "badge in its top-right corner showing this text (a number n shows as ×n).")
 
 
+class AsideRow(Strict):
+    """One row of an aside: a stage and, beside it, what it produces."""
+
+    main: Element = Field(description="The stage (module) in the main column.")
+    side: Element | None = Field(None, description="What the stage produces (a tensor, a note, a table), beside it.")
+
+
+class Aside(Strict):
+    """Two columns, module ↔ data: stages on one centre line, each with its data beside it joined by a leader line.
+
+    Each side item is vertically centred on its stage (top-aligned with it when taller); rows never overlap.
+    """
+
+    id: str | None = Field(None, pattern=ELEMENT_ID_PATTERN)
+    rows: list[AsideRow] = Field(min_length=1, max_length=60, description="Stages top to bottom, each with its data.")
+    side: Literal["right", "left"] = Field("right", description="Which side of the stages the data column is on.")
+    leader: Literal["dashdot", "dotted", "dashed", "solid", "none"] = Field(
+        "dashdot", description="Line from each stage's side to its data's side.")
+    leader_role: Role = Field("text-soft", description="Colour role of the leader lines.")
+    chain: bool | Literal["down", "up"] = Field(
+        False, description="Arrows between consecutive stages on their shared centre line: `true` or `down` "
+        "points from each row to the next, `up` from each row to the one above (a model drawn bottom-up).")
+    gap: float | None = Field(None, ge=0, le=400, description="Vertical space between rows (px); theme default "
+                              "(twice it with `chain`, room for the arrows).")
+    column_gap: float | None = Field(None, ge=8, le=800, description="Space between the stage column and the "
+                                     "data column (px), where the leader lines run.")
+
+
 class Spacer(Strict):
     """Empty space."""
 
@@ -161,7 +189,7 @@ class Use(Strict):
 
 
 ELEMENT_KINDS = ("row", "column", "grid", "panel", "box", "text", "note", "spacer", "chart", "tensor", "tree",
-                 "table", "timeline", "graph", "math", "code", "icon", "lanes", "use")
+                 "table", "timeline", "graph", "math", "code", "icon", "lanes", "aside", "use")
 
 
 class Element(Strict):
@@ -192,6 +220,7 @@ class Element(Strict):
     icon: Icon | None = Field(None, description="A built-in pictogram.")
     lanes: Lanes | None = Field(None, description="A swimlane matrix: stage banners over shared columns, "
                                                   "labelled rows of cells.")
+    aside: Aside | None = Field(None, description="Two columns, module ↔ data, joined by leader lines.")
     use: Use | None = Field(None, description="A shared component from templates/components/.")
 
     @model_validator(mode="after")

@@ -105,6 +105,14 @@ class Tree(Strict):
                                                                        "subtrees (px); theme gap by default.")
     tree_gap: float | None = Field(None, ge=0, le=400, description="Space between trees of `trees` (px).")
     arrows: bool = Field(False, description="Arrow heads on the edges (parent → child).")
+    layout: str | None = Field(None, pattern=r"^[A-Za-z_][A-Za-z0-9_-]*$", max_length=60,
+                               description="Name of a shared layout: every tree naming it (and every tree of "
+                                           "their `trees` lists) is placed by one layout of the union of their "
+                                           "nodes, identified by node id, so a node sits at the same offset in "
+                                           "every tree and all have one size (small multiples: one tree per "
+                                           "step). Every node then needs an id.")
+    ghosts: bool = Field(False, description="With `layout`: draw the union's nodes this tree lacks as faint "
+                                            "dashed outlines (otherwise their place is left blank).")
 
     @model_validator(mode="after")
     def _one_source(self) -> Tree:
