@@ -181,8 +181,8 @@ def _on_tracks(c: Container, kids: list[Block], path: tuple, ctx: Ctx) -> list[B
     if len(rows) < 2 and not (rows and any(_track_chart(el) for el in c.items)):
         return kids
     rpaths = {i: content_path(c.items[i], child_path(ctx, path, i)) for i in rows}
-    items = {i: [layout_element(el, child_path(ctx, rpaths[i], j), ctx) for j, el in enumerate(c.items[i].content.items)]
-             for i in rows}
+    items = {i: [layout_element(el, child_path(ctx, rpaths[i], j), ctx)
+                 for j, el in enumerate(c.items[i].content.items)] for i in rows}
     ncols = max(len(v) for v in items.values())
     widths = [max(v[j].w for v in items.values() if j < len(v)) for j in range(ncols)]
     gap = max(ctx.sp("gap") if c.items[i].content.gap is None else c.items[i].content.gap for i in rows)

@@ -194,7 +194,7 @@ class Element(Strict):
 
 CheckName = Literal["text-overflow", "box-overlap", "text-overlap", "edge-crosses-box", "label-overlap",
                     "outside-frame", "foreign-colour", "missing-glyph", "aspect", "empty-space", "near-alignment",
-                    "edge-end", "arrow-near-text"]
+                    "edge-end", "arrow-near-text", "legend", "role-meaning"]
 
 
 class Edge(Strict):
@@ -211,6 +211,21 @@ class Edge(Strict):
     role: Role = Field("arrow", description="Line colour role.")
     bus: bool = Field(False, description="Join the bus edges that share this edge's target (fan-in) or, "
                                          "failing that, its source (fan-out) into one trunk with junction dots.")
+
+
+class LegendEntry(Strict):
+    """One legend entry: a fill swatch (`role`) or a line sample (`line`, optionally dashed), and its text."""
+
+    role: Role | None = Field(None, description="Fill role the entry explains (a swatch).")
+    line: Role | None = Field(None, description="Line role the entry explains (an arrow sample), e.g. arrow.")
+    dashed: bool = Field(False, description="The line sample is dashed (an edge style).")
+    text: LocalText = Field(description="What the colour or line style means.")
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> LegendEntry:
+        if (self.role is None) == (self.line is None):
+            raise ValueError("a legend entry has exactly one of `role` (a fill) or `line` (an edge style)")
+        return self
 
 
 class Diagram(Strict):
@@ -234,6 +249,12 @@ class Diagram(Strict):
     )
     body: Element
     edges: list[Edge] = Field(default_factory=list)
+    legend: Annotated[list[LegendEntry], Field(max_length=24)] = Field(
+        default_factory=list, description="What each colour role and edge style means, one entry each; "
+        "`vizspec check` asks for one when two or more meaningful fill roles are used.")
+    legend_at: Literal["auto", "bottom", "right"] = Field(
+        "auto", description="Where the legend goes: under the body, right of it, or (auto) the side that keeps "
+        "the canvas nearer a 16:10 slide.")
     waive: dict[CheckName, Annotated[str, Field(min_length=12, max_length=300)]] = Field(
         default_factory=dict,
         description="Layout checks (`vizspec check`) this diagram is exempt from, each with the reason, e.g. "
