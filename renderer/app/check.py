@@ -17,6 +17,7 @@ from ..layout.theme import Theme
 from ..scene import Ellipse, Group, Line, Path, Polygon, Prim, Rect, Scene, Text, bbox, walk
 from ..spec.errors import Problem, run_stage
 from .check_layout import LAYOUT_CHECKS, contains
+from .check_legend import legend_checks
 
 
 def _loc(src: str | None, fallback: str) -> tuple[str, int, int]:
@@ -65,6 +66,7 @@ def named_findings(scene: Scene, theme: Theme, file: str = "?", covered: Callabl
         out += [(name, p) for p in found]
     for check in LAYOUT_CHECKS:
         out += [(name, _problem(src, file, msg)) for name, src, msg in check(scene)]
+    out += [(name, _problem(src, file, msg)) for name, src, msg in legend_checks(scene, theme)]
     return out
 
 

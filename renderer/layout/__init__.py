@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from math import log
+
 from .. import __version__
 from ..scene import Meta, Polygon, Rect, Scene, Style, bbox
 from ..spec.bound import BoundDiagram
@@ -9,6 +11,8 @@ from ..spec.errors import SpecError
 from . import aside, chart, code, flow, graph, icon, lanes, math, table, tensor, timeline, tree  # noqa: F401 (register kinds)
 from .base import Block, Ctx, layout_element
 from .edges import draw_edges
+from .flow import TARGET_ASPECT
+from .legend import legend_block
 from .markup import plain
 from .scene_limits import scene_problems
 from .text import Metrics
@@ -18,6 +22,7 @@ from .tree_share import share_tree_layouts
 _METRICS: dict[str, Metrics] = {}
 MIN_TITLE_ROOM = 260.0  # px: a title is not squeezed narrower than this; the canvas widens instead
 GROW_PASSES = 3  # re-layouts at most, each giving containers the room their loops still lack
+MIN_LEGEND_ROW = 320.0  # px: a legend under a narrow body may be this wide before it breaks
 TITLE_SLACK = 0.08  # a title may widen the canvas by this share of the body's width before it wraps
 
 
@@ -52,6 +57,12 @@ def layout(bound: BoundDiagram, theme: Theme) -> Scene:
                     grown[side] = grown.get(side, 0.0) + px
             body = layout_element(d.body, ("body",), ctx)
             edges, needs = draw_edges(d.edges, body.anchors, body.obstacles, ctx, srcs, body.frames)
+        body.items += edges
+        bodies = {"auto": _fit(body)}
+        if d.legend:
+            bodies = _with_legend(bodies["auto"], d.legend, ("legend",), ctx)
+            if d.legend_at != "auto":
+                bodies = {d.legend_at: bodies[d.legend_at]}
     except UnknownRole as e:
         role = e.args[0]
         # the role may have come from a placeholder: look for it in the filled-in data (same shape)
@@ -59,8 +70,9 @@ def layout(bound: BoundDiagram, theme: Theme) -> Scene:
         raise SpecError([bound.doc.problem(_find_role(filled, role) or _find_role(bound.doc.data, role),
                                                 f"unknown colour role '{role}' (expected one of: "
                                                 f"{', '.join(theme.roles())})")]) from None
-    body.items += edges
-    scene = frame(_fit(body), ctx, bound)
+    # the legend goes on the side (under or right) that keeps the canvas nearer a 16:10 slide
+    scene = min((frame(b, ctx, bound) for b in bodies.values()),
+                key=lambda sc: abs(log(sc.width / sc.height / TARGET_ASPECT)))
     too_big = scene_problems(scene, bound)  # before any backend allocates a raster or a slide for it
     if too_big:
         raise SpecError(too_big)
@@ -80,11 +92,25 @@ def _fit(block: Block) -> Block:
     return out
 
 
+def _with_legend(body: Block, entries: list, path: tuple, ctx: Ctx) -> dict[str, Block]:
+    """The body with its legend in centred rows under it (`bottom`) and in one column right of it (`right`)."""
+    gap = ctx.sp("gap")
+    leg = legend_block(entries, path, ctx, max(body.w, MIN_LEGEND_ROW))
+    under = Block(max(body.w, leg.w), body.h + gap + leg.h)
+    under.add(body, (under.w - body.w) / 2, 0)
+    under.add(leg, (under.w - leg.w) / 2, body.h + gap)
+    col = legend_block(entries, path, ctx, None)
+    beside = Block(body.w + 2 * gap + col.w, max(body.h, col.h))
+    beside.add(body, 0, (beside.h - body.h) / 2)
+    beside.add(col, body.w + 2 * gap, (beside.h - col.h) / 2)
+    return {"bottom": under, "right": beside}
+
+
 def _find_role(data, role: str, path: tuple = ()) -> tuple:
     """Path of the first value equal to `role` (to locate an unknown-role error)."""
     if isinstance(data, dict):
         for k, v in data.items():
-            if v == role and k in ("role", "outline", "text_role"):
+            if v == role and k in ("role", "outline", "text_role", "line"):
                 return path + (k,)
             found = _find_role(v, role, path + (k,))
             if found:

@@ -29,6 +29,7 @@ class Theme:
     stroke: dict[str, float]
     credit: dict[str, str]
     digest: str
+    neutral: frozenset[str] = frozenset()  # roles that carry no meaning of their own (no legend entry needed)
 
     def color(self, role: str) -> str:
         """Hex colour of a palette role."""
@@ -55,4 +56,4 @@ def load_theme(path: Path = THEME_FILE) -> Theme:
     raw = read_spec_file(path)  # inside the project, regular, bounded (a located error otherwise)
     d = yaml.safe_load(raw)
     return Theme(d["palette"], d["fonts"], d["sizes"], d["spacing"], d["stroke"], d["credit"],
-                 hashlib.sha256(raw).hexdigest()[:16])
+                 hashlib.sha256(raw).hexdigest()[:16], frozenset(d.get("neutral_roles", ())))

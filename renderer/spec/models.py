@@ -254,7 +254,8 @@ for _m in (LaneCell, LaneRow, Lanes):  # their cells are elements: resolve the f
 
 CheckName = Literal["text-overflow", "box-overlap", "text-overlap", "edge-crosses-box", "label-overlap",
                     "outside-frame", "foreign-colour", "missing-glyph", "aspect", "empty-space", "near-alignment",
-                    "edge-end", "arrow-near-text", "edge-leaves-container"]
+                    "edge-end", "arrow-near-text", "edge-leaves-container", "legend",
+                    "role-meaning"]
 
 
 def member_name(end: str) -> str:
@@ -286,6 +287,21 @@ class Edge(Strict):
         return member_name(v)
 
 
+class LegendEntry(Strict):
+    """One legend entry: a fill swatch (`role`) or a line sample (`line`, optionally dashed), and its text."""
+
+    role: Role | None = Field(None, description="Fill role the entry explains (a swatch).")
+    line: Role | None = Field(None, description="Line role the entry explains (an arrow sample), e.g. arrow.")
+    dashed: bool = Field(False, description="The line sample is dashed (an edge style).")
+    text: LocalText = Field(description="What the colour or line style means.")
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> LegendEntry:
+        if (self.role is None) == (self.line is None):
+            raise ValueError("a legend entry has exactly one of `role` (a fill) or `line` (an edge style)")
+        return self
+
+
 class Diagram(Strict):
     """One diagram."""
 
@@ -307,6 +323,12 @@ class Diagram(Strict):
     )
     body: Element
     edges: list[Edge] = Field(default_factory=list)
+    legend: Annotated[list[LegendEntry], Field(max_length=24)] = Field(
+        default_factory=list, description="What each colour role and edge style means, one entry each; "
+        "`vizspec check` asks for one when two or more meaningful fill roles are used.")
+    legend_at: Literal["auto", "bottom", "right"] = Field(
+        "auto", description="Where the legend goes: under the body, right of it, or (auto) the side that keeps "
+        "the canvas nearer a 16:10 slide.")
     waive: dict[CheckName, Annotated[str, Field(min_length=12, max_length=300)]] = Field(
         default_factory=dict,
         description="Layout checks (`vizspec check`) this diagram is exempt from, each with the reason, e.g. "

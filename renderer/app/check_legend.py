@@ -1,0 +1,92 @@
+"""Colour checks: every meaningful fill role is explained by a legend, and each role means one thing.
+
+A role is *meaningful* when the theme does not list it as neutral (panels, frames, text, …) and it is not a
+step of a colour scale (a scale has its colour bar). Legends are the diagram's `legend:` and the legends that
+charts and tables draw for their own series and bit kinds.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from ..layout.theme import Theme
+from ..scene import Line, Prim, Scene, Text, walk
+
+LEGEND_KINDS = ("legend", "legend-text", "chart-legend", "table-legend")
+NOT_A_FILL = LEGEND_KINDS + ("math", "text", "note", "credit", "title", "tab", "chart-key")
+
+Finding = tuple[str, str | None, str]  # (check name, spec location, message)
+
+
+def _meaningful(role: str | None, theme: Theme) -> bool:
+    return bool(role) and role not in theme.neutral and not role.startswith("scale")
+
+
+def _fills(scene: Scene, theme: Theme) -> dict[str, str | None]:
+    """Meaningful fill role → where it is first used."""
+    used: dict[str, str | None] = {}
+    for p in walk(scene.items):
+        style = getattr(p, "style", None)
+        if isinstance(p, Text | Line) or style is None or not style.fill or p.meta.kind in NOT_A_FILL:
+            continue
+        if _meaningful(p.meta.role, theme):
+            used.setdefault(p.meta.role, p.meta.src)
+    return used
+
+
+def _labels(scene: Scene) -> dict[str, dict[str, str | None]]:
+    """Role → {legend text → where it is written}, over every legend the scene draws."""
+    texts: dict[tuple[str, str | None], list[str]] = defaultdict(list)
+    swatches: list[Prim] = []
+    for p in walk(scene.items):
+        if p.meta.kind not in LEGEND_KINDS or not p.meta.role:
+            continue
+        if isinstance(p, Text):
+            texts[(p.meta.role, p.meta.src)].append(p.text)
+        else:
+            swatches.append(p)
+    out: dict[str, dict[str, str | None]] = defaultdict(dict)
+    for p in swatches:
+        label = " ".join(texts.get((p.meta.role, p.meta.src), [])).strip()
+        out[p.meta.role].setdefault(label, p.meta.src)
+    return out
+
+
+def _lines(scene: Scene) -> set[tuple[str | None, bool]]:
+    """(role, dashed) of every edge drawn."""
+    return {(p.meta.role, p.style.dash is not None) for p in walk(scene.items)
+            if isinstance(p, Line) and p.meta.kind == "edge"}
+
+
+def legend_checks(scene: Scene, theme: Theme) -> list[Finding]:
+    """`legend`: a meaningful role without an entry (when two or more are used), or a diagram legend entry
+    that nothing uses; `role-meaning`: one role explained as two different things."""
+    used = _fills(scene, theme)
+    labels = _labels(scene)
+    out: list[Finding] = []
+    if len(used) >= 2:
+        for role, src in used.items():
+            if role not in labels:
+                out.append(("legend", src, f"colour role '{role}' is used here but no legend says what it means "
+                                           f"(expected a `legend:` entry {{role: {role}, text: …}})"))
+    edges = _lines(scene)
+    for p in walk(scene.items):
+        if p.meta.kind != "legend" or isinstance(p, Text):
+            continue
+        if isinstance(p, Line):
+            dashed = p.style.dash is not None
+            if (p.meta.role, dashed) not in edges:
+                style = "dashed " if dashed else ""
+                out.append(("legend", p.meta.src, f"the legend explains a {style}'{p.meta.role}' edge but no "
+                                                  "edge is drawn that way (expected an entry for a style in use)"))
+        elif p.meta.role not in used:
+            out.append(("legend", p.meta.src, f"the legend explains colour role '{p.meta.role}' but nothing is "
+                                              "filled with it (expected an entry for a role in use)"))
+    for role, meanings in labels.items():
+        if len(meanings) > 1:
+            (first, at), *rest = meanings.items()
+            for text, src in rest:
+                out.append(("role-meaning", src, f"colour role '{role}' means '{text}' here but '{first}' at "
+                                                 f"{at or 'another legend'} (expected one meaning per colour: "
+                                                 "use another role, or the same words)"))
+    return out

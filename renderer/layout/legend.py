@@ -1,0 +1,55 @@
+"""The diagram legend: a swatch or a line sample per entry, with its text, laid in rows or a column."""
+
+from __future__ import annotations
+
+from ..scene import Line, Meta, Rect, Style
+from ..spec.models import LegendEntry
+from .base import Block, Ctx
+
+SWATCH = 14.0  # px, side of a fill swatch
+LINE_SAMPLE = 26.0  # px, length of a line sample
+ENTRY_GAP = 18.0  # px between entries in a row
+LABEL_GAP = 6.0  # px between a swatch and its text
+
+
+def _entry(e: LegendEntry, i: int, path: tuple, ctx: Ctx) -> Block:
+    src = ctx.src(path + (i,))
+    label = ctx.text_lines(ctx.t(e.text), ctx.size("small"), ctx.sp("box_max_width"), 400, "text-soft", "start",
+                           meta=Meta(None, e.role or e.line, src, "legend-text"))
+    sw = SWATCH if e.role is not None else LINE_SAMPLE
+    h = max(label.h, SWATCH)
+    out = Block(sw + LABEL_GAP + label.w, h)
+    cy = h / 2
+    if e.role is not None:
+        out.items.append(Rect(0, cy - SWATCH / 2, SWATCH, SWATCH, 3, Style(fill=ctx.color(e.role)),
+                              Meta(None, e.role, src, "legend")))
+    else:
+        style = Style(stroke=ctx.color(e.line), stroke_width=ctx.theme.stroke["edge"],
+                      dash=(5, 3) if e.dashed else None)
+        out.items.append(Line(((0, cy), (LINE_SAMPLE, cy)), style, arrow_end=True,
+                              meta=Meta(None, e.line, src, "legend")))
+    out.add(label, sw + LABEL_GAP, (h - label.h) / 2)
+    return out
+
+
+def legend_block(entries: list[LegendEntry], path: tuple, ctx: Ctx, max_w: float | None) -> Block:
+    """Entries left to right, breaking into centred rows within `max_w`; with no width, one column."""
+    blocks = [_entry(e, i, path, ctx) for i, e in enumerate(entries)]
+    rows: list[list[Block]] = [[]]
+    for b in blocks:
+        width = sum(k.w for k in rows[-1]) + ENTRY_GAP * len(rows[-1]) + b.w
+        if rows[-1] and (max_w is None or width > max_w):
+            rows.append([])
+        rows[-1].append(b)
+    widths = [sum(k.w for k in r) + ENTRY_GAP * (len(r) - 1) for r in rows]
+    row_h = [max(k.h for k in r) for r in rows]
+    line_gap = 6.0
+    out = Block(max(widths), sum(row_h) + line_gap * (len(rows) - 1))
+    y = 0.0
+    for r, w, h in zip(rows, widths, row_h, strict=True):
+        x = (out.w - w) / 2 if max_w is not None else 0.0
+        for k in r:
+            out.add(k, x, y + (h - k.h) / 2)
+            x += k.w + ENTRY_GAP
+        y += h + line_gap
+    return out

@@ -1,0 +1,116 @@
+"""The diagram legend (swatches, line samples, placement) and the colour checks that ask for it."""
+
+from __future__ import annotations
+
+import pytest
+from _helpers import HEAD, kind
+
+from renderer.app.check_legend import legend_checks
+from renderer.bind import bind
+from renderer.layout import layout
+from renderer.layout.theme import load_theme
+from renderer.scene import Group, Line, Rect, Text, bbox
+from renderer.spec.errors import SpecError
+from renderer.spec.loader import load
+
+THREE = ("  row:\n"
+         "    - box: {id: a, text: {en: policy, zh: 策略}, role: model}\n"
+         "    - box: {id: b, text: {en: prompt, zh: 提示}, role: data}\n"
+         "    - box: {id: c, text: {en: reward, zh: 奖励}, role: module}\n"
+         "edges:\n  - {from: a, to: b}\n  - {from: b, to: c, dashed: true}\n")
+LEGEND = ("legend:\n"
+          "  - {role: model, text: {en: trained, zh: 训练}}\n"
+          "  - {role: data, text: {en: data, zh: 数据}}\n"
+          "  - {role: module, text: {en: frozen, zh: 冻结}}\n"
+          "  - {line: arrow, dashed: true, text: {en: no gradient, zh: 无梯度}}\n")
+
+
+def scene(write_spec, text: str, lang: str = "en"):
+    return layout(bind(load(write_spec(HEAD + text))).for_lang(lang), load_theme())
+
+
+def found(sc, name: str) -> list[tuple[str, str | None, str]]:
+    return [f for f in legend_checks(sc, load_theme()) if f[0] == name]
+
+
+def test_each_entry_draws_its_role_colour_or_line_style_beside_its_text_in_both_languages(write_spec):
+    theme = load_theme()
+    words_of = {"en": ["trained", "data", "frozen", "no gradient"], "zh": ["训练", "数据", "冻结", "无梯度"]}
+    for lang, words in words_of.items():
+        sc = scene(write_spec, "body:\n" + THREE + LEGEND, lang)
+        swatches = [p for p in kind(sc, "legend", Rect)]
+        assert [s.style.fill for s in swatches] == [theme.color(r) for r in ("model", "data", "module")]
+        sample = kind(sc, "legend", Line)[0]
+        assert sample.arrow_end and sample.style.dash is not None
+        texts = [t for t in kind(sc, "legend-text", Text)]
+        assert [t.text for t in texts] == words
+        for sw, t in zip([*swatches, sample], texts, strict=True):  # each text right of its own sample
+            b = bbox(sw)
+            assert b[2] < t.x < b[2] + 12 and b[1] - 4 < t.y < b[3] + 8
+
+
+def test_the_legend_goes_under_a_wide_body_and_beside_a_tall_one(write_spec):
+    wide = "body:\n  row: [" + ", ".join(f"{{box: {{text: 'step {i}', role: model}}}}" for i in range(6)) + "]\n"
+    tall = "body:\n  column: [" + ", ".join(f"{{box: {{text: 'step {i}', role: model}}}}" for i in range(9)) + "]\n"
+    entry = "legend: [{role: model, text: a trained model}]\n"
+    for body, below in ((wide, True), (tall, False)):
+        sc = scene(write_spec, body + entry)
+        boxes = [bbox(g) for g in kind(sc, "box", Group)]
+        sw = bbox(kind(sc, "legend", Rect)[0])
+        if below:
+            assert sw[1] > max(b[3] for b in boxes)
+        else:
+            assert sw[0] > max(b[2] for b in boxes)
+    forced = scene(write_spec, tall + "legend_at: bottom\n" + entry)
+    boxes = [bbox(g) for g in kind(forced, "box", Group)]
+    assert bbox(kind(forced, "legend", Rect)[0])[1] > max(b[3] for b in boxes)
+
+
+def test_two_meaningful_colours_without_a_legend_are_reported_where_each_is_used(write_spec):
+    sc = scene(write_spec, "body:\n" + THREE)
+    missing = found(sc, "legend")
+    assert sorted(f[2].split("'")[1] for f in missing) == ["data", "model", "module"]
+    assert {f[1].split(":")[1] for f in missing} == {"6", "7", "8"}  # the lines of the three boxes
+    assert found(scene(write_spec, "body:\n" + THREE + LEGEND), "legend") == []
+    one = scene(write_spec, "body:\n  row: [{box: {text: x, role: model}}, {box: {text: y, role: panel}}]\n")
+    assert found(one, "legend") == [], "one meaningful colour (and a neutral one) needs no legend"
+
+
+def test_a_legend_entry_for_a_colour_or_line_style_not_in_the_diagram_is_reported(write_spec):
+    stale = LEGEND.replace("{role: module, text: {en: frozen, zh: 冻结}}", "{role: emphasis, text: x}")
+    stale = stale.replace("dashed: true, text", "dashed: false, line: warm, text").replace("line: arrow, ", "")
+    findings = found(scene(write_spec, "body:\n" + THREE + stale), "legend")
+    messages = " ".join(f[2] for f in findings)
+    assert "'emphasis' but nothing is filled with it" in messages
+    assert "'warm' edge but no edge is drawn that way" in messages
+    assert "'module' is used here" in messages
+
+
+def test_one_role_explained_as_two_things_is_reported(write_spec):
+    body = ("body:\n  column:\n    - box: {text: chosen, role: kept}\n"
+            "    - chart: {kind: bar, x: {categories: [a, b]},"
+            " series: [{name: kept tokens, values: [1, 2], role: kept},"
+            " {name: dropped, values: [2, 1], role: removed}]}\n")
+    sc = scene(write_spec, body + "legend: [{role: kept, text: the chosen token}]\n")
+    clash = found(sc, "role-meaning")
+    assert len(clash) == 1 and "'kept'" in clash[0][2]
+    same = scene(write_spec, body + "legend: [{role: kept, text: kept tokens}]\n")
+    assert found(same, "role-meaning") == []
+
+
+@pytest.mark.parametrize("entry, message", [
+    ("{role: model, line: arrow, text: x}", "exactly one of `role`"),
+    ("{text: x}", "exactly one of `role`"),
+])
+def test_a_malformed_entry_is_a_located_error(write_spec, entry, message):
+    path = write_spec(HEAD + "body: {box: a}\nlegend:\n  - " + entry + "\n")
+    with pytest.raises(SpecError) as e:
+        load(path)
+    assert message in str(e.value) and ":6:5:" in str(e.value)
+
+
+def test_an_unknown_legend_role_is_located_at_its_entry(write_spec):
+    path = write_spec(HEAD + "body: {box: a}\nlegend:\n  - {role: model, text: ok}\n  - {role: nosuch, text: x}\n")
+    with pytest.raises(SpecError) as e:
+        layout(bind(load(path)).for_lang("en"), load_theme())
+    assert "unknown colour role 'nosuch'" in str(e.value) and ":7:" in str(e.value)
