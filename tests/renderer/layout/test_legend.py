@@ -86,6 +86,16 @@ def test_a_legend_entry_for_a_colour_or_line_style_not_in_the_diagram_is_reporte
     assert "'module' is used here" in messages
 
 
+def test_a_line_entry_explains_a_dashed_edge_inside_a_graph(write_spec):
+    graph = ("body:\n  graph:\n    nodes: [{id: a, text: x, role: model}, {id: b, text: y, role: data}]\n"
+             "    edges: [{from: a, to: b, dashed: true, role: removed}]\n"
+             "legend:\n  - {role: model, text: m}\n  - {role: data, text: d}\n")
+    sc = scene(write_spec, graph + "  - {line: removed, dashed: true, text: dropped}\n")
+    assert found(sc, "legend") == []
+    solid = scene(write_spec, graph + "  - {line: removed, text: dropped}\n")
+    assert "'removed' edge but no edge is drawn that way" in " ".join(f[2] for f in found(solid, "legend"))
+
+
 def test_one_role_explained_as_two_things_is_reported(write_spec):
     body = ("body:\n  column:\n    - box: {text: chosen, role: kept}\n"
             "    - chart: {kind: bar, x: {categories: [a, b]},"
