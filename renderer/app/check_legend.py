@@ -10,9 +10,10 @@ from __future__ import annotations
 from collections import defaultdict
 
 from ..layout.theme import Theme
-from ..scene import Line, Prim, Scene, Text, walk
+from ..scene import Line, Path, Prim, Scene, Text, walk
 
 LEGEND_KINDS = ("legend", "legend-text", "chart-legend", "table-legend")
+EDGE_KINDS = ("edge", "graph-edge")  # connectors between elements, and inside a graph
 NOT_A_FILL = LEGEND_KINDS + ("math", "text", "note", "credit", "title", "tab", "chart-key")
 
 Finding = tuple[str, str | None, str]  # (check name, spec location, message)
@@ -53,9 +54,9 @@ def _labels(scene: Scene) -> dict[str, dict[str, str | None]]:
 
 
 def _lines(scene: Scene) -> set[tuple[str | None, bool]]:
-    """(role, dashed) of every edge drawn."""
+    """(role, dashed) of every edge drawn (a straight or routed Line, or a graph's spline Path)."""
     return {(p.meta.role, p.style.dash is not None) for p in walk(scene.items)
-            if isinstance(p, Line) and p.meta.kind == "edge"}
+            if isinstance(p, Line | Path) and p.meta.kind in EDGE_KINDS}
 
 
 def legend_checks(scene: Scene, theme: Theme) -> list[Finding]:

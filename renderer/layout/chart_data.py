@@ -72,9 +72,11 @@ def text_of(value: Any, ctx: Ctx, spec: str | None = None) -> str:
 
 
 def scale_colors(ctx: Ctx, roles: list[str] | None) -> list[tuple[str, str]]:
-    """(role, colour) steps of a colour scale, low → high: the given roles or the theme's `scale` list."""
+    """(step name, colour) of a colour scale, low → high: the given roles' colours or the theme's `scale` list.
+    Steps are named `scale-<i>` either way: a cell coloured by a scale means its value (the colour bar
+    says which), not what its palette role means elsewhere in the diagram."""
     if roles:
-        return [(r, ctx.color(r)) for r in roles]
+        return [(f"scale-{i}", ctx.color(r)) for i, r in enumerate(roles)]
     steps = ctx.theme.palette.get("scale")
     if not isinstance(steps, list) or len(steps) < 2:
         raise SpecError([Problem("templates/theme.yaml", 1, 1, "palette.scale must list at least 2 colours")])

@@ -86,6 +86,27 @@ def test_a_legend_entry_for_a_colour_or_line_style_not_in_the_diagram_is_reporte
     assert "'module' is used here" in messages
 
 
+def test_a_line_entry_explains_a_dashed_edge_inside_a_graph(write_spec):
+    graph = ("body:\n  graph:\n    nodes: [{id: a, text: x, role: model}, {id: b, text: y, role: data}]\n"
+             "    edges: [{from: a, to: b, dashed: true, role: removed}]\n"
+             "legend:\n  - {role: model, text: m}\n  - {role: data, text: d}\n")
+    sc = scene(write_spec, graph + "  - {line: removed, dashed: true, text: dropped}\n")
+    assert found(sc, "legend") == []
+    solid = scene(write_spec, graph + "  - {line: removed, text: dropped}\n")
+    assert "'removed' edge but no edge is drawn that way" in " ".join(f[2] for f in found(solid, "legend"))
+
+
+def test_cells_coloured_by_a_scale_of_palette_roles_need_no_legend_entry(write_spec):
+    body = ("body:\n  column:\n    - box: {text: x, role: model}\n"
+            "    - tensor: {values: [[0, 1], [2, 3]], color_by_value: true, scale: {colors: [emphasis, warm]}}\n"
+            "    - chart: {kind: heatmap, matrix: [[0, 1], [2, 3]], scale: {colors: [thought, kept]}}\n")
+    sc = scene(write_spec, body)
+    assert found(sc, "legend") == [], "a scale's steps are explained by its values, not by a legend entry"
+    cells = [p for p in kind(sc, "tensor-cell", Rect)] + [p for p in kind(sc, "chart-cell", Rect)]
+    theme = load_theme()
+    assert {p.style.fill for p in cells} == {theme.color(r) for r in ("emphasis", "warm", "thought", "kept")}
+
+
 def test_one_role_explained_as_two_things_is_reported(write_spec):
     body = ("body:\n  column:\n    - box: {text: chosen, role: kept}\n"
             "    - chart: {kind: bar, x: {categories: [a, b]},"
