@@ -123,3 +123,25 @@ def test_a_spec_with_sci_and_bytes_binds(write_spec):
     """)
     d = bind(load(p), use_cache=False).for_lang("en").diagram
     assert d.body.box.text == "lr = 3.0×10⁻⁴, weights 1.5 GiB"
+
+
+def test_a_number_placed_as_a_whole_label_uses_the_minus_sign(write_spec):
+    from renderer.bind import bind
+
+    p = write_spec("""
+        id: t-fmt
+        chapter: test
+        title: {en: "T", zh: "T"}
+        vars:
+          lp: [-2.3, 0.5]
+        body:
+          row:
+            items:
+              - box: {text: "{{ vars.lp[0] }}"}
+              - box: {text: {en: "{{ vars.lp[1] - 1 }}", zh: "x"}}
+              - box: {text: "-2.3 is typed"}
+    """)
+    row = bind(load(p), use_cache=False).for_lang("en").diagram.body.row
+    assert [i.box.text for i in row.items][0] == f"{MINUS}2.3"
+    assert row.items[1].box.text.en == f"{MINUS}0.5"
+    assert row.items[2].box.text == "-2.3 is typed"  # text as typed: a hyphen stays
