@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidatorFunctionWrapHandler, WrapValidator
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
 MAX_ID = 64  # characters of a diagram or chapter id: they become file names
@@ -25,15 +25,19 @@ class Strict(BaseModel):
 _SIGN = re.compile(r"-(?=[0-9.])")
 
 
-def number_text(v: Any) -> Any:
-    """A number given where text is expected (`text: "{{ vars.x }}"`, `text: -2.3`) written with the minus
-    sign U+2212, as the placeholder formatters write it; anything else unchanged (a typed hyphen stays)."""
+def number_text(v: Any, handler: ValidatorFunctionWrapHandler) -> str:
+    """A number given where only text is expected (`text: "{{ vars.x }}"`, `text: -2.3`) written with the
+    minus sign U+2212, as the placeholder formatters write it; typed text is unchanged (a hyphen stays).
+
+    Wraps str validation, so a union that also takes a number (`LocalText | float`) still gets the number.
+    """
+    out = handler(v)
     if isinstance(v, int | float) and not isinstance(v, bool):
-        return _SIGN.sub("\u2212", str(v))
-    return v
+        return _SIGN.sub("\u2212", out)
+    return out
 
 
-TextValue = Annotated[str, BeforeValidator(number_text)]
+TextValue = Annotated[str, WrapValidator(number_text)]
 
 
 class I18n(Strict):
