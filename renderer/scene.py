@@ -106,6 +106,13 @@ class Text:
     italic: bool = False
     width: float = 0.0  # measured advance width in px (for checks and for PPTX text boxes)
     meta: Meta = Meta()
+    # the text cut where the drawing face changes: (piece, family list) in order; () means one run in `family`
+    runs: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+    @property
+    def pieces(self) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        """The runs a backend draws, each in its own face (at least one)."""
+        return self.runs or ((self.text, self.family),)
 
     @property
     def left(self) -> float:

@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 VENV=${VENV:-.venv}
 want_test=0; [ "${1:-}" = "--test" ] && want_test=1
 
-debs=(graphviz fonts-noto-cjk)
+debs=(graphviz fonts-noto-cjk fonts-noto-core)  # fonts-noto-core: Noto Sans, the Latin face (12 MB download)
 [ $want_test = 1 ] && debs+=(libreoffice-impress poppler-utils chromium)
 missing=()
 for p in "${debs[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done

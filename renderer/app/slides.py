@@ -124,7 +124,10 @@ def title_scene(theme: Theme, lang: str, title: str, subtitle: str, lines: Seque
                        meta=Meta("credit", "credit", None, "credit")))
     items.insert(0, Rect(0, SLIDE_H - 12, SLIDE_W, 12, 0, Style(fill=theme.color("tab")),
                          Meta("slide-band", "tab", None, "tab")))
-    return Scene(SLIDE_W, SLIDE_H, items, title, subtitle, lang)
+    from ..layout import metrics_for
+
+    return Scene(SLIDE_W, SLIDE_H, metrics_for(theme).faced(items), title, subtitle, lang,
+                 family=tuple(theme.fonts["latin"]))
 
 
 def _section_lines(chapter_items: list[Item], lang: str) -> list[str]:

@@ -3,9 +3,11 @@
 Text: resvg (in vl-convert) looked fonts up per glyph and mapped the 19.5 MB Noto CJK file each time,
 three quarters of a PNG's cost. Here the faces are opened once per process (uharfbuzz, as layout measures
 with), each run is shaped with harfbuzz's default features (as resvg's rustybuzz does), and every glyph
-outline is written once into <defs> in font units and placed by a transform. A run this cannot reproduce
-exactly (an unknown attribute, child elements, a family outside the known faces) stays <text>. A character
-the face lacks comes from DejaVu Sans, or is the face's .notdef box when that lacks it too.
+outline is written once into <defs> in font units and placed by a transform. A text cut into runs by face
+(layout chose Noto Sans or Noto Sans CJK SC per character) is a <text> of <tspan font-family> children, each
+outlined with its own face. A run this cannot reproduce exactly (an unknown attribute, other child elements,
+a family outside the known faces) stays <text>. A character the face lacks comes from DejaVu Sans, or is
+the face's .notdef box when that lacks it too.
 
 Markers: Skia's SVG module draws no <marker>, so each marker-start/-end of a path is drawn as the
 marker's path, placed and turned as SVG's `orient="auto-start-reverse"` does.
@@ -24,15 +26,20 @@ from pathlib import Path
 import uharfbuzz as hb
 
 FONT_DIRS = ("/usr/share/fonts/opentype/noto", "/usr/share/fonts/truetype/noto", "/usr/local/share/fonts")
-FILES = {False: "NotoSansCJK-Regular.ttc", True: "NotoSansCJK-Bold.ttc"}  # bold? -> file
+CJK_FILES = {False: "NotoSansCJK-Regular.ttc", True: "NotoSansCJK-Bold.ttc"}  # bold? -> file
+LATIN_FILES = {False: "NotoSans-Regular.ttf", True: "NotoSans-Bold.ttf"}
 FALLBACK_DIR = "/usr/share/fonts/truetype/dejavu"
 FALLBACK = {False: "DejaVuSans.ttf", True: "DejaVuSans-Bold.ttf"}
-FAMILIES = ("Noto Sans CJK SC", "Noto Sans Mono CJK SC")  # the families a run may name first
+# the families a run may name first -> (glyph id prefix, files); the layout chose the face of every run
+FACES = {"Noto Sans CJK SC": ("", CJK_FILES), "Noto Sans Mono CJK SC": ("", CJK_FILES),
+         "Noto Sans": ("l", LATIN_FILES)}
 # attributes a run may have; font-style too: Noto CJK has no italic face, and resvg drew italic runs upright
 KNOWN_ATTRS = {"x", "y", "fill", "font-size", "font-weight", "font-family", "font-style", "text-anchor",
                "data-role", "data-id"}
 
 _TEXT = re.compile(r"<text\b([^>]*?)(?:/>|>(.*?)</text>)", re.S)
+_TSPANS = re.compile(r'(?:<tspan font-family="[^"<>]*">[^<]*</tspan>)+')
+_TSPAN = re.compile(r'<tspan font-family="([^"<>]*)">([^<]*)</tspan>')
 _ATTR = re.compile(r'([\w:-]+)="([^"]*)"')
 _ROOT_FAMILY = re.compile(r'<svg\b[^>]*?\bfont-family="([^"]*)"')
 _MARKER = re.compile(r'<marker\b([^>]*)>\s*<path\b([^>]*?)/?>\s*</marker>', re.S)
@@ -68,9 +75,9 @@ def _n(v: float) -> str:
 
 
 @cache
-def _file(bold: bool) -> Path | None:
+def _file(name: str) -> Path | None:
     for d in FONT_DIRS:
-        p = Path(d) / FILES[bold]
+        p = Path(d) / name
         if p.is_file():
             return p
     return None
@@ -78,8 +85,9 @@ def _file(bold: bool) -> Path | None:
 
 @cache
 def face(family: str, bold: bool) -> tuple[hb.Font, int, str] | None:
-    """(font, units per em, key) of a family's face in the regular or bold file; None if not installed."""
-    path = _file(bold)
+    """(font, units per em, glyph id prefix) of a family's regular or bold face; None if not installed."""
+    prefix, files = FACES[family]
+    path = _file(files[bold])
     if path is None:
         return None
     blob = hb.Blob.from_file_path(str(path))
@@ -89,7 +97,7 @@ def face(family: str, bold: bool) -> tuple[hb.Font, int, str] | None:
         except Exception:
             return None
         if f.get_name(hb.OTNameIdPredefined.FONT_FAMILY) == family:
-            return hb.Font(f), f.upem, f"{'b' if bold else 'r'}{i}"
+            return hb.Font(f), f.upem, f"{prefix}{'b' if bold else 'r'}{i}"
     return None
 
 
@@ -154,20 +162,26 @@ class _Outliner:
     def run(self, m: re.Match) -> str:
         attrs = dict(_ATTR.findall(m.group(1)))
         raw = m.group(2) or ""
-        if not attrs.keys() <= KNOWN_ATTRS or "<" in raw:
+        if not attrs.keys() <= KNOWN_ATTRS:
             return m.group(0)
-        text = html.unescape(raw)
-        family = _first_family(attrs.get("font-family", self.root_family))
+        if "<" in raw:  # runs in their faces, as layout cut them: only <tspan font-family> children
+            if not _TSPANS.fullmatch(raw):
+                return m.group(0)
+            pieces = [(_first_family(html.unescape(f)), html.unescape(t)) for f, t in _TSPAN.findall(raw)]
+        else:
+            pieces = [(_first_family(attrs.get("font-family", self.root_family)), html.unescape(raw))]
         weight = attrs.get("font-weight", "400")
-        if family not in FAMILIES or not weight.isdigit():
+        if not weight.isdigit() or any(f not in FACES for f, _ in pieces):
             return m.group(0)
-        found = face(family, int(weight) > 500)  # CSS matching with only 400 and 700 installed
-        if found is None:
+        bold = int(weight) > 500  # CSS matching with only 400 and 700 installed
+        found = [face(f, bold) for f, _ in pieces]
+        if None in found:
             return m.group(0)
-        if not text:
+        if not any(t for _, t in pieces):
             return ""
         size = float(attrs.get("font-size", "16"))
-        shaped = [(f, u, k, _shape(f, part)) for part, (f, u, k) in _spans(text, found, int(weight) > 500)]
+        shaped = [(f, u, k, _shape(f, part)) for (_, text), primary in zip(pieces, found, strict=True)
+                  for part, (f, u, k) in _spans(text, primary, bold)]
         total = sum(p.x_advance * size / u for _f, u, _k, (_i, ps) in shaped for p in ps)
         x = float(attrs.get("x", "0")) - {"middle": total / 2, "end": total}.get(attrs.get("text-anchor", ""), 0.0)
         y = float(attrs.get("y", "0"))

@@ -150,7 +150,7 @@ def _cell_body(tc: etree._Element, c: dict | None, sz: str, line: str, family: s
         _sub(_sub(pPr, "a:lnSpc"), "a:spcPts", val=line)
         _sub(_sub(pPr, "a:spcBef"), "a:spcPts", val=0)
         _sub(_sub(pPr, "a:spcAft"), "a:spcPts", val=0)
-        for text, script in runs:
+        for text, script, *face in runs:  # (text, script[, family]): the face layout chose for the run
             if not text:
                 continue
             r = _sub(p, "a:r")
@@ -158,7 +158,7 @@ def _cell_body(tc: etree._Element, c: dict | None, sz: str, line: str, family: s
             if BASELINE[script]:
                 rPr.set("baseline", BASELINE[script])
             _color(rPr, c["color"])
-            _font(rPr, family, lang)
+            _font(rPr, face[0] if face else family, lang)
             _sub(r, "a:t").text = text
         _sub(p, "a:endParaRPr", sz=sz, dirty="0")
 

@@ -382,19 +382,22 @@ class SlideWriter:
         pPr = para._p.get_or_add_pPr()
         _sub(_sub(pPr, "a:lnSpc"), "a:spcPct", val=100000)
         _sub(_sub(pPr, "a:spcBef"), "a:spcPts", val=0)
-        run = para.add_run()
-        run.text = t.text
-        font = run.font
-        font.size = Emu(round(size * PT_PER_PX * 12700))
-        font.bold = t.weight >= 600
-        font.italic = t.italic
-        font.color.rgb = _rgb(t.fill)
-        rPr = run._r.get_or_add_rPr()
-        rPr.set("lang", "zh-CN" if self.lang == "zh" or _CJK.search(t.text) else "en-US")
-        rPr.set("dirty", "0")
-        family = t.family[0] if t.family else "Noto Sans CJK SC"
-        for tag in ("a:latin", "a:ea", "a:cs"):
-            rPr.append(_el(tag, typeface=family))
+        lang = "zh-CN" if self.lang == "zh" or _CJK.search(t.text) else "en-US"
+        # one run per face, its latin, ea and cs fonts all naming it: PowerPoint cannot then give an
+        # ambiguous character (`×`, `·`, quotes) to the East Asian font
+        for piece, family in t.pieces:
+            run = para.add_run()
+            run.text = piece
+            font = run.font
+            font.size = Emu(round(size * PT_PER_PX * 12700))
+            font.bold = t.weight >= 600
+            font.italic = t.italic
+            font.color.rgb = _rgb(t.fill)
+            rPr = run._r.get_or_add_rPr()
+            rPr.set("lang", lang)
+            rPr.set("dirty", "0")
+            for tag in ("a:latin", "a:ea", "a:cs"):
+                rPr.append(_el(tag, typeface=family[0] if family else "Noto Sans CJK SC"))
         end = para._p.get_or_add_endParaRPr()
         end.set("sz", str(round(size * PT_PER_PX * 100)))
         return sh

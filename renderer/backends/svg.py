@@ -102,9 +102,13 @@ class _Writer:
                 kw["text_anchor"] = p.anchor
             if p.italic:
                 kw["font_style"] = "italic"
-            if p.family and p.family[0] != self.scene.family[0]:
-                kw["font_family"] = _families(p.family)
-            return _el("text", {"x": _n(p.x), "y": _n(p.y), **kw}, str(p.text))
+            if not p.runs:
+                if p.family and p.family[0] != self.scene.family[0]:
+                    kw["font_family"] = _families(p.family)
+                return _el("text", {"x": _n(p.x), "y": _n(p.y), **kw}, str(p.text))
+            text = _el("text", {"x": _n(p.x), "y": _n(p.y), **kw})  # one tspan per face
+            text.extend(_el("tspan", {"font_family": _families(fam)}, piece) for piece, fam in p.runs)
+            return text
         if isinstance(p, Group):
             g = _el("g", _ident(p))
             g.extend(self.elem(c) for c in p.children)

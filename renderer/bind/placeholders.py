@@ -122,9 +122,45 @@ def _select(v: Any, mask: Any) -> list:
     return [x for x, m in zip(_seq(v), _seq(mask), strict=False) if m]
 
 
+_SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
+MAX_SIG_FIGS = 17  # a double has at most 17 significant decimal digits
+BYTE_UNITS = ("B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB")
+
+
+def _sci(v: Any, figures: int = 3) -> Any:
+    """Scientific notation with `figures` significant figures, kept as written: 1.23×10⁻⁴, −5.00×10²."""
+    figures = _small_int(figures, "sci: significant figures", 1, MAX_SIG_FIGS)
+
+    def one(x: Any) -> str:
+        mantissa, exponent = format(_finite(_check_num(x)), f".{figures - 1}e").split("e")
+        return _minus(mantissa) + "×10" + str(int(exponent)).translate(_SUPERSCRIPT)
+
+    return _map(one, v)
+
+
+def _bytes(v: Any, digits: int = 1) -> Any:
+    """A byte count in binary units (B, KiB, MiB, GiB, …) with `digits` decimals: 1.5 MiB."""
+    digits = _small_int(digits, "bytes: digits", 0, 20)
+
+    def one(x: Any) -> str:
+        x = _finite(_check_num(x))
+        if x < 0:
+            raise ExprError(f"bytes: {x!r} is negative (expected a byte count of 0 or more)")
+        k = 0  # the largest unit in which the rounded value is still at least 1
+        while k < len(BYTE_UNITS) - 1 and float(format(x / 1024**k, f".{digits}f")) >= 1024:
+            k += 1
+        if k == 0 and float(x).is_integer():
+            return f"{int(x)} B"
+        return f"{x / 1024**k:.{digits}f} {BYTE_UNITS[k]}"
+
+    return _map(one, v)
+
+
 FILTERS: dict[str, Callable[..., Any]] = {
     "fmt": _fmt,
     "percent": _percent,
+    "sci": _sci,
+    "bytes": _bytes,
     "round": _round,
     "length": _length,
     "count": _count,
@@ -369,9 +405,14 @@ class _Eval:
             raise ExprError(f"filter {name}: {_clip(str(e), 120)}") from None
 
 
+_SIGN = re.compile(r"-(?=[0-9.])")  # a sign: before a digit (also after padding, and in an exponent: 1e-05)
+
+
 def _minus(number: str) -> str:
-    """Typographic minus sign (U+2212) for a formatted negative number, as on the chart axes."""
-    return "−" + number[1:] if number.startswith("-") else number
+    """A formatted number with typographic minus signs (U+2212), as on the chart axes; no sign on a zero."""
+    if number.lstrip().startswith("-") and not any(ch in "123456789" for ch in number.split("e")[0]):
+        number = number.replace("-", "", 1)  # -0.001 at two decimals is 0.00, not −0.00
+    return _SIGN.sub("−", number)
 
 
 def to_text(v: Any) -> str:

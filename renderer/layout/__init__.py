@@ -176,8 +176,8 @@ def frame(body: Block, ctx: Ctx, bound: BoundDiagram) -> Scene:
         "lang": ctx.lang,
         "computed": bound.computed,
     }
-    return Scene(round(out.w, 2), round(out.h, 2), out.items, plain(ctx.t(d.title)), plain(alt), ctx.lang,
-                 metadata=meta, family=tuple(ctx.theme.fonts["sans"]),
+    return Scene(round(out.w, 2), round(out.h, 2), ctx.metrics.faced(out.items), plain(ctx.t(d.title)), plain(alt),
+                 ctx.lang, metadata=meta, family=tuple(ctx.theme.fonts["latin"]),
                  anchors={k: (a.x, a.y, a.w, a.h) for k, a in out.anchors.items()},
                  links=tuple((e.from_, e.to) for e in d.edges))
 

@@ -133,14 +133,17 @@ def _payload(ctx: Ctx, cells: list[_Cell], col_w: list[float], row_h: list[float
     """The grid as backend-neutral data (for native tables): tracks, and each cell's text lines and paint.
 
     Coordinates are px relative to the top-left of the table group's bounding box; `lines` are the
-    wrapped lines as drawn, each a list of (text, "" | "_" | "^") script runs.
+    wrapped lines as drawn, each a list of (text, "" | "_" | "^", family) runs: cut at script markup and
+    where the drawing face changes.
     """
     out = []
+    fams = {True: ctx.theme.fonts["latin"][0], False: ctx.theme.fonts["sans"][0]}  # Latin face? -> family
     for c in sorted(cells, key=lambda c: (c.row, c.col)):
         lines = []
         if c.text and not c.bits:
             weight = bold_weight if c.bold else 400
-            lines = [[list(r) for r in split_scripts(s)] for s in ctx.metrics.wrap(c.text, fs, c.wrap, weight)]
+            lines = [[[t, k, fams[latin]] for part, k in split_scripts(s) for t, latin in ctx.metrics.runs(part)]
+                     for s in ctx.metrics.wrap(c.text, fs, c.wrap, weight)]
         out.append({"row": c.row, "col": c.col, "rowspan": c.rowspan, "colspan": c.colspan, "lines": lines,
                     "fill": ctx.color(c.role), "color": ctx.color(c.text_role), "bold": c.bold, "align": c.align,
                     "header": c.header, "bits": bool(c.bits)})

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 
 import uharfbuzz as hb
 
+from ..scene import Group, Prim, Text
 from .markup import SCRIPT_SCALE, split_scripts
 from .theme import Theme
 
@@ -32,34 +34,85 @@ def _face(path: str, family: str) -> tuple[hb.Font, int]:
     return hb.Font(face), face.upem
 
 
-def font_file(theme: Theme, weight: int) -> Path:
-    """The font file for a weight, found deterministically in the theme's folders (first hit wins)."""
+def font_file(theme: Theme, weight: int, latin: bool = False) -> Path:
+    """The font file for a face and weight, found deterministically in the theme's folders (first hit wins)."""
     files = theme.fonts["files"]
-    name = files["bold"] if weight >= 600 else files["regular"]
+    key = ("latin_" if latin else "") + ("bold" if weight >= 600 else "regular")
+    name = files[key]
     for d in files["dirs"]:
         p = Path(d) / name
         if p.is_file():
             return p
+    package = (theme.fonts.get("packages") or {}).get(key, "fonts-noto-core" if latin else "fonts-noto-cjk")
     raise FontNotFound(
         f"font file {name} not found in {', '.join(files['dirs'])} "
-        "(install Debian's fonts-noto-cjk: `make setup` does it)"
+        f"(install Debian's {package}: `make setup` does it)"
     )
 
 
+# Characters the CJK face draws whatever the Latin face has: Hangul Jamo, CJK radicals, ideographic
+# description, CJK symbols and punctuation, kana, bopomofo, Hangul, CJK strokes, enclosed CJK and
+# compatibility, ideographs (extension A, URO, compatibility, planes 2-3), vertical and compatibility
+# forms, half- and full-width forms.
+_CJK = re.compile("[\u1100-\u11FF\u2E80-\u2FDF\u2FF0-\u303F\u3040-\u33FF\u3400-\u4DBF\u4E00-\u9FFF"
+                  "\uA960-\uA97F\uAC00-\uD7FF\uF900-\uFAFF\uFE10-\uFE1F\uFE30-\uFE4F\uFF00-\uFFEF"
+                  "\U00020000-\U0003FFFF]")
+
+Run = tuple[str, bool]  # (text, drawn from the Latin face?)
+
+
 class Metrics:
-    """Measures and wraps text in the theme's font."""
+    """Measures and wraps text in the theme's fonts: each character in the face that should draw it."""
 
     def __init__(self, theme: Theme):
         self.theme = theme
-        self.family = theme.fonts["sans"][0]
+        fonts = theme.fonts
+        self.family = fonts["sans"][0]
+        self.latin_family = fonts["latin"][0]
         self._fonts = {w: _face(str(font_file(theme, w)), self.family) for w in (400, 700)}
-        self._mono = _face(str(font_file(theme, 400)), theme.fonts["mono"][0])
+        self._latin = {w: _face(str(font_file(theme, w, latin=True)), self.latin_family) for w in (400, 700)}
+        self._mono = _face(str(font_file(theme, 400)), fonts["mono"][0])
+
+    def _latin_char(self, ch: str) -> bool | None:
+        """Whether the Latin face draws `ch`; None for spaces and combining marks (they join a neighbour)."""
+        if ch.isspace() or unicodedata.combining(ch):
+            return None
+        if _CJK.match(ch):
+            return False
+        return self._latin[400][0].get_nominal_glyph(ord(ch)) is not None
+
+    @lru_cache(maxsize=65536)  # noqa: B019 - one Metrics per process
+    def runs(self, text: str) -> tuple[Run, ...]:
+        """The text cut where the drawing face changes: (piece, Latin face?) runs, in order.
+
+        Latin letters, digits, punctuation, `·`, `×`, quotes, Greek… → Latin face; CJK ideographs, kana,
+        CJK punctuation, full-width forms and anything the Latin face lacks → CJK face. Spaces and
+        combining marks stay in the run they follow (at the start: the run after them).
+        """
+        faces = [self._latin_char(ch) for ch in text]
+        known = [f for f in faces if f is not None]
+        prev = known[0] if known else True
+        out: list[list] = []
+        for ch, f in zip(text, faces, strict=True):
+            f = prev if f is None else f
+            prev = f
+            if out and out[-1][1] == f:
+                out[-1][0] += ch
+            else:
+                out.append([ch, f])
+        return tuple((t, f) for t, f in out)
 
     @lru_cache(maxsize=65536)  # noqa: B019 - one Metrics per process
     def _advance(self, text: str, bold: bool, mono: bool) -> float:
         if not text:
             return 0.0
-        font, upem = self._mono if mono else self._fonts[700 if bold else 400]
+        if mono:
+            return self._shaped(text, *self._mono)
+        w = 700 if bold else 400
+        return sum(self._shaped(t, *(self._latin[w] if latin else self._fonts[w])) for t, latin in self.runs(text))
+
+    @staticmethod
+    def _shaped(text: str, font: hb.Font, upem: int) -> float:
         buf = hb.Buffer()
         buf.add_str(text)
         buf.guess_segment_properties()
@@ -67,9 +120,24 @@ class Metrics:
         return sum(p.x_advance for p in buf.glyph_positions) / upem
 
     def has_glyph(self, ch: str) -> bool:
-        """Whether the regular face can draw the character."""
-        font, _ = self._fonts[400]
-        return font.get_nominal_glyph(ord(ch)) is not None
+        """Whether one of the two faces (regular) can draw the character."""
+        return any(f[400][0].get_nominal_glyph(ord(ch)) is not None for f in (self._latin, self._fonts))
+
+    def faced(self, items: list[Prim] | tuple[Prim, ...]) -> list[Prim]:
+        """The primitives with every text in the theme's sans font cut into runs, each naming its face."""
+        cjk, latin = tuple(self.theme.fonts["sans"]), tuple(self.theme.fonts["latin"])
+
+        def one(p: Prim) -> Prim:
+            if isinstance(p, Group):
+                return replace(p, children=tuple(one(c) for c in p.children))
+            if not isinstance(p, Text) or not p.family or p.family[0] != self.family:
+                return p
+            runs = tuple((t, latin if is_latin else cjk) for t, is_latin in self.runs(p.text))
+            if len(runs) <= 1:
+                return replace(p, family=runs[0][1] if runs else latin)
+            return replace(p, family=latin, runs=runs)
+
+        return [one(p) for p in items]
 
     def width(self, text: str, size: float, weight: int = 400, mono: bool = False) -> float:
         """Advance width of one line in px (sub/superscript markup `_{…}`/`^{…}` measured as drawn)."""

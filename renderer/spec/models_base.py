@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+import re
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidatorFunctionWrapHandler, WrapValidator
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
 MAX_ID = 64  # characters of a diagram or chapter id: they become file names
@@ -21,15 +22,33 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", populate_by_name=True, coerce_numbers_to_str=True)
 
 
+_SIGN = re.compile(r"-(?=[0-9.])")
+
+
+def number_text(v: Any, handler: ValidatorFunctionWrapHandler) -> str:
+    """A number given where only text is expected (`text: "{{ vars.x }}"`, `text: -2.3`) written with the
+    minus sign U+2212, as the placeholder formatters write it; typed text is unchanged (a hyphen stays).
+
+    Wraps str validation, so a union that also takes a number (`LocalText | float`) still gets the number.
+    """
+    out = handler(v)
+    if isinstance(v, int | float) and not isinstance(v, bool):
+        return _SIGN.sub("\u2212", out)
+    return out
+
+
+TextValue = Annotated[str, WrapValidator(number_text)]
+
+
 class I18n(Strict):
     """Text in both languages."""
 
-    en: str = Field(description="English text.")
-    zh: str = Field(description="Chinese text.")
+    en: TextValue = Field(description="English text.")
+    zh: TextValue = Field(description="Chinese text.")
 
 
 LocalText = Annotated[
-    str | I18n,
+    TextValue | I18n,
     Field(description="A string (same in every language) or {en: …, zh: …}. May hold {{ placeholders }}."),
 ]
 

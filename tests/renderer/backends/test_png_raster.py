@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 
 import numpy as np
 import pytest
@@ -67,9 +68,15 @@ def example_svgs(tmp_path_factory) -> dict[str, bytes]:
     return out
 
 
+# A text cut into runs of two faces (<tspan font-family>): vl-convert's resvg draws a Noto Sans run of a text
+# that holds a character Noto Sans lacks from a serif fallback at regular weight (seen with `x指x`), so it is
+# no reference for those; tests/test_fonts_fallback.py compares them with FreeType drawing each run instead.
+_MIXED = re.compile(rb"<text\b[^>]*>(?:<tspan\b[^>]*>[^<]*</tspan>)+</text>")
+
+
 @pytest.mark.parametrize("key", [f"{n}-{lang}" for n in [*EXAMPLES, "flow"] for lang in ("en", "zh")])
 def test_png_matches_the_svg_drawn_by_resvg(example_svgs, key):
-    svg = example_svgs[key]
+    svg = _MIXED.sub(b"", example_svgs[key])
     ours, ref = _rgb(svg_to_png(svg)), _rgb(resvg_png(svg))
     assert ours.shape == ref.shape
     tile, mean = _difference(ours, ref)

@@ -147,12 +147,14 @@ def test_text_boxes_keep_size_and_set_the_east_asian_font(scenes):
     root = slide_xml(draw_pptx(scene))
     texts = [p for p in _walk(scene.items) if isinstance(p, Text) and p.text]
     runs = root.findall(".//a:r", NS)
-    assert [r.find("a:t", NS).text for r in runs] == [t.text for t in texts]
-    for r, t in zip(runs, texts, strict=True):
+    pieces = [(t, piece, fam) for t in texts for piece, fam in t.pieces]  # one a:r per run of one face
+    assert [r.find("a:t", NS).text for r in runs] == [piece for _, piece, _ in pieces]
+    assert {fam[0] for _, _, fam in pieces} == {"Noto Sans", "Noto Sans CJK SC"}
+    for r, (t, _, fam) in zip(runs, pieces, strict=True):
         rpr = r.find("a:rPr", NS)
         assert int(rpr.get("sz")) == round(t.size * 0.75 * 100)
-        assert rpr.find("a:latin", NS).get("typeface") == t.family[0] == "Noto Sans CJK SC"
-        assert rpr.find("a:ea", NS).get("typeface") == "Noto Sans CJK SC"
+        for tag in ("a:latin", "a:ea", "a:cs"):
+            assert rpr.find(tag, NS).get("typeface") == fam[0]
         assert (rpr.get("b") == "1") == (t.weight >= 600)
     boxes = [sp for sp in root.iterfind(".//p:sp", NS) if sp.find("p:nvSpPr/p:cNvSpPr[@txBox='1']", NS) is not None]
     assert len(boxes) == len(texts)

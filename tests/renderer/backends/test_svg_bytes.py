@@ -93,6 +93,11 @@ class _Writer:
                 kw["text_anchor"] = p.anchor
             if p.italic:
                 kw["font_style"] = "italic"
+            if p.runs:  # added with the per-face runs: one tspan per run, each naming its face
+                t = d.text("", insert=(_n(p.x), _n(p.y)), **kw)
+                for piece, fam in p.runs:
+                    t.add(d.tspan(piece, font_family=_families(fam)))
+                return t
             if p.family and p.family[0] != self.scene.family[0]:
                 kw["font_family"] = _families(p.family)
             return d.text(p.text, insert=(_n(p.x), _n(p.y)), **kw)
