@@ -23,14 +23,14 @@ def _meaningful(role: str | None, theme: Theme) -> bool:
     return bool(role) and role not in theme.neutral and not role.startswith("scale")
 
 
-def _fills(scene: Scene, theme: Theme) -> dict[str, str | None]:
-    """Meaningful fill role → where it is first used."""
+def _fills(scene: Scene) -> dict[str, str | None]:
+    """Fill role → where it is first used."""
     used: dict[str, str | None] = {}
     for p in walk(scene.items):
         style = getattr(p, "style", None)
         if isinstance(p, Text | Line) or style is None or not style.fill or p.meta.kind in NOT_A_FILL:
             continue
-        if _meaningful(p.meta.role, theme):
+        if p.meta.role:
             used.setdefault(p.meta.role, p.meta.src)
     return used
 
@@ -62,7 +62,8 @@ def _lines(scene: Scene) -> set[tuple[str | None, bool]]:
 def legend_checks(scene: Scene, theme: Theme) -> list[Finding]:
     """`legend`: a meaningful role without an entry (when two or more are used), or a diagram legend entry
     that nothing uses; `role-meaning`: one role explained as two different things."""
-    used = _fills(scene, theme)
+    filled = _fills(scene)  # a neutral role may be explained too (a pale highlight), but never has to be
+    used = {role: src for role, src in filled.items() if _meaningful(role, theme)}
     labels = _labels(scene)
     out: list[Finding] = []
     if len(used) >= 2:
@@ -80,7 +81,7 @@ def legend_checks(scene: Scene, theme: Theme) -> list[Finding]:
                 style = "dashed " if dashed else ""
                 out.append(("legend", p.meta.src, f"the legend explains a {style}'{p.meta.role}' edge but no "
                                                   "edge is drawn that way (expected an entry for a style in use)"))
-        elif p.meta.role not in used:
+        elif p.meta.role not in filled:
             out.append(("legend", p.meta.src, f"the legend explains colour role '{p.meta.role}' but nothing is "
                                               "filled with it (expected an entry for a role in use)"))
     for role, meanings in labels.items():

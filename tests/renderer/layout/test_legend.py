@@ -135,3 +135,15 @@ def test_an_unknown_legend_role_is_located_at_its_entry(write_spec):
     with pytest.raises(SpecError) as e:
         layout(bind(load(path)).for_lang("en"), load_theme())
     assert "unknown colour role 'nosuch'" in str(e.value) and ":7:" in str(e.value)
+
+
+def test_a_neutral_role_in_use_may_be_explained_but_need_not_be(write_spec):
+    body = ("body:\n  row:\n    - box: {text: a, role: model}\n    - box: {text: b, role: data}\n"
+            "    - box: {text: c, role: kept-bg}\n")
+    entries = LEGEND.split("  - {role: module")[0]
+    assert found(scene(write_spec, body + entries), "legend") == []
+    explained = scene(write_spec, body + entries + "  - {role: kept-bg, text: used reward}\n")
+    assert found(explained, "legend") == []
+    unused = scene(write_spec, body + entries + "  - {role: light, text: not used}\n")
+    assert [f[2] for f in found(unused, "legend")] == [
+        "the legend explains colour role 'light' but nothing is filled with it (expected an entry for a role in use)"]
