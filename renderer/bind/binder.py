@@ -153,7 +153,7 @@ def _fill(value: Any, names: dict, path: tuple, spec: Spec, produced: list, lang
 
 def _repeat(value: dict, names: dict, path: tuple, spec: Spec, produced: list, lang: str | None,
             budget: FillBudget | None) -> dict:
-    """A container's `item` filled once per value of its `repeat` list, as its `items`; ({{ item }} is the value,
+    """A container's `item` filled once per value of its `repeat` list, after its `items`; ({{ item }} is the value,
     {{ index }} its position, and an id in the item gets -<index>). Spec locations of a copy are its template's."""
     seq = _fill(value["repeat"], names, path + ("repeat",), spec, produced, lang, budget)
     if not isinstance(seq, list):
@@ -164,9 +164,9 @@ def _repeat(value: dict, names: dict, path: tuple, spec: Spec, produced: list, l
                                                               f"{MAX_REPEAT})")])
     out = {k: _fill(v, names, path + (k,), spec, produced, lang, budget) for k, v in value.items()
            if k not in ("repeat", "item")}
-    out["items"] = []
+    out["items"] = list(out.get("items") or [])
     for i, v in enumerate(seq):
-        spec.doc.sub.setdefault(path + ("items", i), (spec.doc, path + ("item",)))
+        spec.doc.sub.setdefault(path + ("items", len(out["items"])), (spec.doc, path + ("item",)))
         item = _fill(_indexed_ids(value["item"], i), {**names, "item": v, "index": i}, path + ("item",), spec,
                      produced, lang, budget)
         out["items"].append(item)

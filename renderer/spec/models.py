@@ -86,7 +86,8 @@ class Container(Strict):
         "\"{{ vars.tokens }}\" or a compute result); inside `item`, {{ item }} is the value and {{ index }} its "
         "position (from 0), and an id gets -<index> appended (tok → tok-0, tok-1, …). Edges reach the copies "
         "as `<id>[3]` of the container, or by their own ids.")
-    item: Element | None = Field(None, description="The element repeated over `repeat` (instead of `items`).")
+    item: Element | None = Field(None, description="The element repeated over `repeat`; the copies follow any "
+                                 "`items` (a row's header, then one box per token).")
     gap: float | None = Field(None, ge=0, le=400, description="Space between children (px); theme default.")
     align: Align = Field("center", description="Cross-axis alignment of children.")
     wrap: int | Literal["auto"] | None = Field(
@@ -104,8 +105,6 @@ class Container(Strict):
         if (self.repeat is None) != (self.item is None):
             raise ValueError("`repeat` and `item` go together (expected a list to repeat over and the element "
                              "to repeat)")
-        if self.repeat is not None and self.items:
-            raise ValueError("a container has `items` or `repeat` + `item`, not both")
         return self
 
 

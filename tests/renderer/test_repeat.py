@@ -73,7 +73,6 @@ def test_a_component_inside_the_item_gets_the_value_even_inside_its_expressions(
 @pytest.mark.parametrize("body, where, message", [
     ("  row:\n    repeat: '{{ vars.n }}'\n    item: {box: x}\n", ":8:13:", "repeat needs a list (got int"),
     ("  row:\n    repeat: [1, 2]\n", ":8:5:", "`repeat` and `item` go together"),
-    ("  row:\n    repeat: [1, 2]\n    item: {box: x}\n    items: [{box: y}]\n", ":8:5:", "not both"),
     ("  row:\n    repeat: [1]\n    item: {box: '{{ item + nothing }}'}\n", ":9:", "unknown name 'nothing'"),
 ])
 def test_bad_repeats_are_located_errors(write_spec, body, where, message):
@@ -96,3 +95,9 @@ def test_item_and_index_are_reserved_compute_names(write_spec):
     with pytest.raises(SpecError) as e:
         load(write_spec(HEAD + "compute:\n  item: {fn: sampling.softmax, args: {logits: [1.0]}}\nbody: {box: a}\n"))
     assert "compute name 'item' is reserved" in str(e.value)
+
+
+def test_copies_follow_the_containers_own_items(write_spec):
+    body = TOKENS + ("body:\n  row:\n    items: [{box: token}]\n    repeat: '{{ vars.tokens }}'\n"
+                     "    item: {box: '{{ item }}'}\n")
+    assert [texts(g)[0] for g in boxes(scene(write_spec, body))] == ["token", "Who", "are", "you"]
