@@ -71,13 +71,13 @@ def _outputs(args: argparse.Namespace) -> tuple[tuple[str, ...], tuple[str, ...]
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from ..spec.loader import load_all
+    from .validate import validate
 
     paths = _spec_paths(args.paths)
-    specs, problems = load_all(paths)
+    ok, problems = validate(paths)
     for p in problems:
         _say(str(p))
-    _say(f"{len(specs)} valid, {len(paths) - len(specs)} invalid")
+    _say(f"{ok} valid, {len(paths) - ok} invalid")
     return 1 if problems else 0
 
 
@@ -290,7 +290,9 @@ def build_parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(prog="vizspec", description="Diagrams as data: validate and render YAML specs.")
     sub = ap.add_subparsers(dest="cmd", required=True, metavar="COMMAND")
 
-    p = sub.add_parser("validate", help="check specs; exit 1 if any is invalid")
+    p = sub.add_parser("validate", help="check specs as render would (compute, placeholders, roles, data, "
+                                        "layout), ids against file names and hand-typed numbers; write "
+                                        "nothing; exit 1 if any is invalid")
     p.add_argument("paths", nargs="*", help="spec files, folders or ids (default: all under specs/)")
     p.set_defaults(fn=cmd_validate)
 

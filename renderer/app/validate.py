@@ -1,0 +1,57 @@
+"""`vizspec validate`: everything `render` would reject, found without writing anything.
+
+Each spec is loaded, bound (compute calls, placeholders, filters, formats) and laid out in every language
+(roles, data lengths, scene limits); its id must match its file name, and every number a diagram of the
+collection prints must be an input or computed (the traceability rule; the examples under specs/_examples/
+show options with literal data and are exempt from it).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..spec.errors import Problem, SpecError, run_stage
+from ..spec.langs import LANGS
+from ..spec.loader import Spec, load_all
+
+EXAMPLES = "_examples"  # specs/_examples/<name>.yaml has the id example-<name>
+
+
+def expected_id(path: Path) -> str:
+    """The id a spec file must carry: its file name (example-<name> under specs/_examples/)."""
+    return f"example-{path.stem}" if path.parent.name == EXAMPLES else path.stem
+
+
+def validate(paths: list[Path]) -> tuple[int, list[Problem]]:
+    """(valid count, problems) over the specs, each problem located in its spec."""
+    specs, problems = load_all(paths)
+    ok = 0
+    for spec in specs:
+        found = spec_problems(spec)
+        problems += found
+        ok += not found
+    return ok, problems
+
+
+def spec_problems(spec: Spec) -> list[Problem]:
+    """What rendering this spec would reject, and the rules every spec in the collection keeps."""
+    from ..bind import bind
+    from ..layout import layout
+    from ..layout.theme import load_theme
+    from .traceability import known_numbers, untraced
+
+    out = []
+    want = expected_id(Path(spec.path))
+    if spec.diagram.id != want:
+        out.append(spec.doc.problem(("id",), f"id '{spec.diagram.id}' differs from the file name "
+                                             f"'{Path(spec.path).name}' (expected id: {want})"))
+    try:
+        bound = run_stage(spec.file, "bind", bind, spec)
+        theme = load_theme()
+        scenes = {lang: run_stage(spec.file, "layout", layout, bound.for_lang(lang), theme) for lang in LANGS}
+    except SpecError as e:
+        return out + e.problems
+    if Path(spec.path).parent.name == EXAMPLES:
+        return out
+    known = known_numbers(spec.doc.data, bound.results, bound.derived)
+    return out + untraced(scenes, known, spec.file)

@@ -1,0 +1,62 @@
+"""`vizspec validate` rejects everything `render` would, plus ids that differ from their file name and
+numbers typed by hand — each located at file:line:col, without writing anything, the other specs checked."""
+
+from __future__ import annotations
+
+import pytest
+
+from renderer.app.cli import main
+
+HEAD = "id: {id}\nchapter: t\ntitle: {{en: T, zh: T}}\n"
+DIST = "compute:\n  dist: {fn: sampling.softmax, args: {logits: [1.0, 2.0, 0.5, -1.0]}}\n"
+CHART = "body:\n  chart: {{kind: bar, x: {{categories: [a, b, c, d]}}, {rest}}}\n"
+
+MISTAKES = {  # name: (spec text after the head, line, what the message says)
+    "placeholder-typo": (DIST + "body: {box: '{{ dist.prob[0] }}'}\n", 6, "prob"),
+    "filter-typo": (DIST + "body: {box: \"{{ dist.probs[0] | fmtt('.2f') }}\"}\n", 6, "fmtt"),
+    "unknown-role": ("body: {box: {text: a, role: nosuch}}\n", 4, "unknown colour role 'nosuch'"),
+    "axis-max-text": (DIST + CHART.format(rest="y: {max: high}, series: [{values: '{{ dist.probs }}'}]"), 7,
+                      "high"),
+    "five-values-four-categories": (CHART.format(rest="series: [{values: [1, 2, 3, 4, 5]}]"), 5,
+                                    "5 values but the x axis has 4"),
+    "bad-format": (DIST + "body: {box: \"{{ dist.probs[0] | fmt('.2q') }}\"}\n", 6, ".2q"),
+    "hand-typed-number": (DIST + "body: {box: 'p = 0.34'}\n", 6, "the number 0.34"),
+}
+
+
+def write(root, name: str, body: str, ident: str | None = None):
+    p = root / "specs" / "t" / f"{name}.yaml"
+    p.parent.mkdir(parents=True, exist_ok=True)
+    p.write_text(HEAD.format(id=ident or name) + body, encoding="utf-8")
+    return p
+
+
+@pytest.mark.parametrize("name", MISTAKES)
+def test_each_mistake_fails_validate_with_a_located_message(name, tmp_path, capsys):
+    body, line, words = MISTAKES[name]
+    bad = write(tmp_path, name, body)
+    good = write(tmp_path, "fine", "body: {box: a}\n")
+    assert main(["validate", str(bad), str(good)]) == 1
+    out = capsys.readouterr()
+    text = out.out + out.err
+    located = [ln for ln in text.splitlines() if ln.startswith(f"{bad}:{line}:") or f"{name}.yaml:{line}:" in ln]
+    assert located and any(words in ln for ln in located), text
+    assert "Traceback" not in text
+    assert "1 valid, 1 invalid" in text, "the good spec is still checked and counted"
+    assert not (tmp_path / "build").exists(), "validate writes nothing"
+
+
+def test_an_id_that_differs_from_the_file_name_is_reported_at_the_id(tmp_path, capsys):
+    p = write(tmp_path, "my-diagram", "body: {box: a}\n", ident="another-name")
+    assert main(["validate", str(p)]) == 1
+    out = capsys.readouterr()
+    text = out.out + out.err
+    assert "my-diagram.yaml:1:5: error: id 'another-name' differs from the file name 'my-diagram.yaml' " \
+           "(expected id: my-diagram)" in text, text
+
+
+def test_a_valid_spec_passes(tmp_path, capsys):
+    p = write(tmp_path, "fine", DIST + "body: {box: \"{{ dist.probs[0] | fmt('.2f') }}\"}\n")
+    assert main(["validate", str(p)]) == 0
+    out = capsys.readouterr()
+    assert "1 valid, 0 invalid" in out.out + out.err
