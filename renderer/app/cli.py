@@ -9,6 +9,7 @@ import sys
 import time
 from pathlib import Path
 
+from .. import __version__
 from ..project import ROOT
 from ..spec.errors import SpecError, internal_problem
 from ..spec.langs import LANGS
@@ -288,6 +289,7 @@ def cmd_functions(args: argparse.Namespace) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(prog="vizspec", description="Diagrams as data: validate and render YAML specs.")
+    ap.add_argument("--version", action="version", version=f"vizspec {__version__}")
     sub = ap.add_subparsers(dest="cmd", required=True, metavar="COMMAND")
 
     p = sub.add_parser("validate", help="check specs as render would (compute, placeholders, roles, data, "

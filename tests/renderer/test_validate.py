@@ -60,3 +60,11 @@ def test_a_valid_spec_passes(tmp_path, capsys):
     assert main(["validate", str(p)]) == 0
     out = capsys.readouterr()
     assert "1 valid, 0 invalid" in out.out + out.err
+
+
+def test_version_is_printed(capsys):
+    from renderer import __version__
+
+    with pytest.raises(SystemExit) as e:
+        main(["--version"])
+    assert e.value.code == 0 and capsys.readouterr().out.strip() == f"vizspec {__version__}"
