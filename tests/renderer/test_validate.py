@@ -68,3 +68,18 @@ def test_version_is_printed(capsys):
     with pytest.raises(SystemExit) as e:
         main(["--version"])
     assert e.value.code == 0 and capsys.readouterr().out.strip() == f"vizspec {__version__}"
+
+
+def test_the_pre_commit_hook_blocks_a_mistake_without_an_activated_venv(tmp_path):
+    import os
+    import subprocess
+
+    from renderer.project import ROOT
+
+    bad = write(tmp_path, "typo", DIST + "body: {box: '{{ dist.prob[0] }}'}\n")
+    env = {k: v for k, v in os.environ.items() if k not in ("VIRTUAL_ENV", "PYTHONPATH")}
+    env["PATH"] = "/usr/bin:/bin"  # no venv on PATH: the hook finds the repository's own
+    done = subprocess.run([str(ROOT / "scripts" / "vizspec-hook"), str(bad)], capture_output=True, text=True,
+                          env=env, timeout=300)
+    assert done.returncode == 1 and "typo.yaml:6:" in done.stdout + done.stderr, done.stdout + done.stderr
+    assert "Traceback" not in done.stdout + done.stderr
