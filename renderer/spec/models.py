@@ -87,6 +87,11 @@ class Container(Strict):
         "position (from 0), and an id gets -<index> appended (tok → tok-0, tok-1, …). Edges reach the copies "
         "as `<id>[3]` of the container, or by their own ids.")
     item: Element | None = Field(None, description="The element repeated over `repeat` (instead of `items`).")
+    color_by: Literal["index", "value"] | None = Field(
+        None, description="With `repeat`: give each copy a colour role from the theme's `categorical` cycle, "
+        "as {{ color }} in `item` (role: \"{{ color }}\"): by position (`index`: copy i gets role i mod 6) or "
+        "by value (`value`: equal values share a role, in order of first appearance). Repeats over the same "
+        "list give a token the same colour in every row.")
     gap: float | None = Field(None, ge=0, le=400, description="Space between children (px); theme default.")
     align: Align = Field("center", description="Cross-axis alignment of children.")
     wrap: int | Literal["auto"] | None = Field(
@@ -104,6 +109,8 @@ class Container(Strict):
         if (self.repeat is None) != (self.item is None):
             raise ValueError("`repeat` and `item` go together (expected a list to repeat over and the element "
                              "to repeat)")
+        if self.color_by is not None and self.repeat is None:
+            raise ValueError("`color_by` colours the copies of a repeat (expected it with `repeat` and `item`)")
         if self.repeat is not None and self.items:
             raise ValueError("a container has `items` or `repeat` + `item`, not both")
         return self
