@@ -16,6 +16,7 @@ from ..spec.langs import LANGS
 from ..spec.limits import check_call_args, check_limits
 from ..spec.loader import CONTAINERS, Spec, _pydantic_problem, branch_errors
 from ..spec.models import MAX_REPEAT, Diagram
+from ..spec.palette import categorical_roles
 from .code_sources import code_sources
 from .compute_calls import ComputeError, _coerce, call_cached
 from .placeholders import ExprError, render_template
@@ -163,14 +164,31 @@ def _repeat(value: dict, names: dict, path: tuple, spec: Spec, produced: list, l
         raise SpecError([spec.doc.problem(path + ("repeat",), f"repeat over {len(seq)} values (limit max_repeat = "
                                                               f"{MAX_REPEAT})")])
     out = {k: _fill(v, names, path + (k,), spec, produced, lang, budget) for k, v in value.items()
-           if k not in ("repeat", "item")}
+           if k not in ("repeat", "item", "color_by")}
     out["items"] = list(out.get("items") or [])
+    colors = copy_roles(seq, value.get("color_by"))
     for i, v in enumerate(seq):
         spec.doc.sub.setdefault(path + ("items", len(out["items"])), (spec.doc, path + ("item",)))
-        item = _fill(_indexed_ids(value["item"], i), {**names, "item": v, "index": i}, path + ("item",), spec,
-                     produced, lang, budget)
+        extra = {"color": colors[i]} if colors else {}
+        item = _fill(_indexed_ids(value["item"], i), {**names, "item": v, "index": i, **extra}, path + ("item",),
+                     spec, produced, lang, budget)
         out["items"].append(item)
     return out
+
+
+def copy_roles(seq: list, color_by: str | None) -> list[str]:
+    """The role of each copy under `color_by` (none without it): the theme's categorical cycle by position,
+    or by distinct value in order of first appearance."""
+    if color_by not in ("index", "value"):
+        return []
+    cycle = categorical_roles()
+    if color_by == "index":
+        return [cycle[i % len(cycle)] for i in range(len(seq))]
+    seen: dict[str, int] = {}
+    keys = [repr(v) for v in seq]
+    for k in keys:
+        seen.setdefault(k, len(seen))
+    return [cycle[seen[k] % len(cycle)] for k in keys]
 
 
 def _indexed_ids(element: Any, i: int) -> Any:

@@ -139,8 +139,12 @@ class Ctx:
     def text_lines(self, text: str, size: float, max_width: float | None, weight: int = 400,
                    role: str = "text", align: str = "center", width: float | None = None,
                    meta: Meta | None = None, mono: bool = False) -> Block:
-        """A block of wrapped text lines; `width` (if given) is the box the lines are aligned in."""
+        """A block of wrapped text lines; `width` (if given) is the box the lines are aligned in.
+
+        Text between `$…$` is typeset as math (math_text.py)."""
         meta = meta or Meta()
+        if "$" in text:  # inline TeX between $…$ (or an escaped \$): math_text.py, registered at import
+            return MATH_LINES["lines"](self, text, size, max_width, weight, role, align, width, meta, mono)
         lines = self.metrics.wrap(text, size, max_width, weight, mono)
         runs = [split_scripts(s) for s in lines]
         widths = [sum(self.metrics.width(t, size * SCRIPT_SCALE if k else size, weight, mono) for t, k in r)
@@ -177,6 +181,7 @@ def script_runs(runs: list[tuple[str, str]], left: float, baseline: float, size:
 
 LayoutFn = Callable[[Any, tuple, Ctx, float, float], Block]
 KINDS: dict[str, LayoutFn] = {}
+MATH_LINES: dict[str, Callable[..., Block]] = {}  # "lines": math_text.math_lines (registered when math.py imports it)
 
 
 def register(kind: str) -> Callable[[LayoutFn], LayoutFn]:

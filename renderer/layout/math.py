@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import re
 
-from ..scene import Meta, Path, Prim, Style, Text, shift
+from ..scene import Meta, Text
 from ..spec.elements.math import Math
 from ..spec.errors import Problem, SpecError
 from .base import Anchor, Block, Ctx, register
 from .math_glyphs import MathError, Outline, outline
+from .math_text import formula_items, split_math
 
-_CJK = re.compile(r"[\u2E80-\u9FFF\uF900-\uFAFF\uFF00-\uFFEF\u3000-\u303F]")
-_DOLLAR = re.compile(r"(?<!\\)\$")
 _WORD = re.compile(r"\s*[^\s\u2E80-\u9FFF\uF900-\uFAFF\uFF00-\uFFEF\u3000-\u303F]+|\s*.", re.S)
 
 
@@ -28,22 +27,34 @@ def font_size(ctx: Ctx, size: str | float) -> float:
 
 
 def formula(ctx: Ctx, path: tuple, tex: str, size: float, inline: bool) -> Outline:
-    """The typeset outline of `tex`, with located errors."""
-    if _CJK.search(tex):
-        raise _fail(ctx, path, "Chinese characters are not in the math font (expected them outside the formula: "
-                               "use `text:` with inline $…$ formulas)")
+    """The typeset outline of `tex`, with located errors (Chinese only inside `\\text{…}`)."""
     try:
-        return outline(tex.strip(), round(size, 2), inline)
+        return outline(tex.strip(), round(size, 2), inline, ctx.metrics.unit_width)
     except MathError as e:
         raise _fail(ctx, path, str(e)) from None
 
 
-def _formula_block(o: Outline, fill: str, meta: Meta) -> Block:
+def aligned(lines: list[str]) -> str:
+    """`lines` as one \\begin{aligned} block, each aligned at its first `=` outside braces (or its own `&`;
+    a line with neither continues to the right of the alignment point)."""
+    rows = []
+    for line in lines:
+        if "&" not in line:
+            depth = 0
+            for i, ch in enumerate(line):
+                depth += {"{": 1, "}": -1}.get(ch, 0)
+                if ch == "=" and depth == 0:
+                    line = f"{line[:i]}&{line[i:]}"
+                    break
+            else:
+                line = "&" + line
+        rows.append(r"\mathstrut " + line)  # rows at least as high as a parenthesis: even spacing
+    return "\\begin{aligned}" + r" \\ ".join(rows) + "\\end{aligned}"
+
+
+def _formula_block(ctx: Ctx, o: Outline, fill: str, meta: Meta) -> Block:
     """A block holding one formula, its line box at (0, 0)."""
-    items: list[Prim] = []
-    if o.cmds:
-        items.append(shift(Path(o.cmds, Style(fill=fill), meta), -o.x0, o.top))
-    return Block(o.width, o.top + o.bottom, items)
+    return Block(o.width, o.top + o.bottom, formula_items(ctx, o, 0.0, o.top, fill, meta))
 
 
 @register("math")
@@ -51,10 +62,11 @@ def layout_math(el: Math, path: tuple, ctx: Ctx, min_w: float = 0, min_h: float 
     """A formula measured like text; `text:` mixes theme-font words with inline formulas and wraps."""
     size = font_size(ctx, el.size)
     fill = ctx.color(el.role)
-    if el.tex is not None:
-        tpath = path + ("tex",)
-        o = formula(ctx, tpath, ctx.t(el.tex), size, not el.display)
-        inner = _formula_block(o, fill, Meta(el.id, el.role, ctx.src(tpath), "math"))
+    if el.tex is not None or el.lines is not None:
+        tpath = path + ("tex" if el.tex is not None else "lines",)
+        tex = ctx.t(el.tex) if el.tex is not None else aligned([ctx.t(ln) for ln in el.lines or []])
+        o = formula(ctx, tpath, tex, size, not el.display)
+        inner = _formula_block(ctx, o, fill, Meta(el.id, el.role, ctx.src(tpath), "math"))
     else:
         inner = _mixed(el, path + ("text",), ctx, size, fill, min_w)
     w, h = max(inner.w, min_w), max(inner.h, min_h)
@@ -65,18 +77,10 @@ def layout_math(el: Math, path: tuple, ctx: Ctx, min_w: float = 0, min_h: float 
     return out
 
 
-def _split(text: str) -> list[tuple[bool, str]]:
-    """(is_math, piece) parts of text with $…$ formulas; an unclosed $ is an error."""
-    parts = _DOLLAR.split(text)
-    if len(parts) % 2 == 0:
-        raise ValueError("unbalanced $ (expected $…$ pairs; write \\$ for a dollar sign)")
-    return [(i % 2 == 1, p if i % 2 == 1 else p.replace("\\$", "$")) for i, p in enumerate(parts) if p]
-
-
 def _mixed(el: Math, path: tuple, ctx: Ctx, size: float, fill: str, min_w: float) -> Block:
     """Words and inline formulas on baselines, wrapped greedily at max_width."""
     try:
-        parts = _split(ctx.t(el.text))
+        parts = split_math(ctx.t(el.text))
     except ValueError as e:
         raise _fail(ctx, path, str(e)) from None
     src = ctx.src(path)
@@ -128,7 +132,7 @@ def _mixed(el: Math, path: tuple, ctx: Ctx, size: float, fill: str, min_w: float
                     out.items.append(_text(ctx, run, run_x, base, size, fill, fam, el, src))
                     run = ""
                 o: Outline = a[4]
-                out.add(_formula_block(o, fill, Meta(el.id, el.role, src, "math")), x, base - o.top)
+                out.add(_formula_block(ctx, o, fill, Meta(el.id, el.role, src, "math")), x, base - o.top)
             x += a[0]
         if run:
             out.items.append(_text(ctx, run, run_x, base, size, fill, fam, el, src))

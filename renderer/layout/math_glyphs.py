@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import threading
 import xml.etree.ElementTree as ET
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -17,6 +18,7 @@ from ..scene import PathCmd
 
 _LOCK = threading.Lock()
 _NUM = r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?"
+CJK = re.compile(r"[\u2E80-\u9FFF\uF900-\uFAFF\uFF00-\uFFEF\u3000-\u303F]")
 _TOKEN = re.compile(rf"[MLHVCSQTZmlhvcsqtz]|{_NUM}")
 
 
@@ -33,40 +35,115 @@ class Outline:
     top: float  # ascent (px above the baseline, positive)
     width: float
     bottom: float  # descent (px below the baseline, positive)
+    # `\\text{…}` pieces with Chinese, drawn in the text face: (left x, baseline y, text, font size px)
+    texts: tuple[tuple[float, float, str, float], ...] = ()
+
+
+# the text face's line box as fractions of the font size (as `Ctx.text_lines` draws a line)
+TEXT_ASCENT, TEXT_DESCENT = 0.88, 0.24
+_MARK = "#fe00"  # fill of the placeholder bar that marks where a Chinese `\\text{…}` piece sits
+
+
+TextWidth = Callable[[str], float]  # advance of a text piece at font size 1 in the text face
 
 
 @lru_cache(maxsize=4096)
-def outline(latex: str, size: float, inline: bool = False) -> Outline:
-    """The formula's glyph outlines at `size` px; raises MathError for LaTeX that does not parse."""
+def outline(latex: str, size: float, inline: bool = False, text_width: TextWidth | None = None) -> Outline:
+    """The formula's glyph outlines at `size` px; raises MathError for LaTeX that does not parse.
+
+    With `text_width`, a `\\text{…}` holding Chinese is typeset as a blank of that text's size and
+    returned in `texts`, for the caller to draw in the text face (the math font has no Chinese).
+    """
     import ziamath as zm
 
     with _LOCK:  # ziamath's config is module-global
         zm.config.svg2 = False  # absolute <path> elements instead of <symbol>/<use>
         zm.config.precision = 3
+        _keep_fills()
         try:
-            svg = zm.Math(_mathml(latex, inline), size=size, margin=0).svg()
+            root, pieces = _mathml(latex, inline, text_width)
+            svg = zm.Math(root, size=size, margin=0).svg()
+            ref = _mark_ref(size) if pieces else (0.0, 0.0, 1.0)
+        except MathError:
+            raise
         except Exception as e:  # latex2mathml/ziamath raise many types for bad input
             raise MathError(f"cannot typeset LaTeX {latex!r}: {type(e).__name__}: {e}") from None
-    return _parse_svg(svg)
+    return _parse_svg(svg, pieces, size, ref)
 
 
-def _mathml(latex: str, inline: bool) -> ET.Element:
-    """LaTeX → MathML, with \\hat as a narrow circumflex (ziamath stretches U+0302 over its base)."""
+def _keep_fills() -> None:
+    """Work around ziamath 0.13: a glyph without outline (a space) recolours the element drawn before it,
+    which would unmark a blank's bar; such a glyph now leaves it alone."""
+    from ziamath import drawable
+
+    if getattr(drawable.Glyph.draw, "_keeps_fills", False):
+        return
+    draw = drawable.Glyph.draw
+
+    def guarded(self, x: float, y: float, svg: ET.Element) -> tuple[float, float]:
+        before = len(svg)
+        fill = svg[-1].get("fill") if before else None
+        out = draw(self, x, y, svg)
+        if before and len(svg) == before and fill is not None:
+            svg[-1].set("fill", fill)
+        return out
+
+    guarded._keeps_fills = True  # type: ignore[attr-defined]
+    drawable.Glyph.draw = guarded
+
+
+def _mathml(latex: str, inline: bool, text_width: TextWidth | None = None) -> tuple[ET.Element, list[str]]:
+    """LaTeX → MathML, with \\hat as a narrow circumflex (ziamath stretches U+0302 over its base) and
+    each Chinese `\\text{…}` replaced by a marked blank of its size (the pieces, in mark order)."""
     from ziamath.tex import tex2mml
 
     root = ET.fromstring(tex2mml(latex, inline=inline))
-    for mover in root.iter():
-        if mover.tag.rsplit("}", 1)[-1] == "mover" and mover.attrib.get("accent") == "true" and len(mover) == 2:
-            mo = mover[1]
+    pieces: list[str] = []
+    for el in root.iter():
+        tag = el.tag.rsplit("}", 1)[-1]
+        if tag == "mover" and el.attrib.get("accent") == "true" and len(el) == 2:
+            mo = el[1]
             if mo.tag.rsplit("}", 1)[-1] == "mo" and mo.text == "\u0302":
                 mo.text = "\u02c6"
-    return root
+        if el.text and CJK.search(el.text):
+            if tag != "mtext" or text_width is None:
+                raise MathError("Chinese characters are not in the math font (expected them inside "
+                                "\\text{…}, or outside the formula)")
+            pieces.append(el.text)
+            _blank(el, len(pieces) - 1, text_width(el.text))
+    return root, pieces
 
 
-def _parse_svg(svg: str) -> Outline:
+def _blank(el: ET.Element, i: int, width: float) -> None:
+    """Turn an <mtext> into a blank of the text's box, holding a bar of the mark colour (where it lands)."""
+    ns = el.tag[:-len("mtext")]
+    el.tag = ns + "mpadded"
+    el.attrib = {"mathcolor": f"{_MARK}{i:02x}", "width": f"{width / EM:.4f}em",
+                 "height": f"{TEXT_ASCENT / EM:.4f}em", "depth": f"{TEXT_DESCENT / EM:.4f}em"}
+    el.text = None
+    ET.SubElement(el, ns + "mtext").text = "-"
+
+
+EM = 4 / 3  # ziamath sizes are points: 1em is 4/3 of the size in px
+
+
+def _mark_ref(size: float) -> tuple[float, float, float]:
+    """(x, y, height) of the mark bar of a blank at the top level: its offset from the pen and its scale."""
+    import ziamath as zm
+
+    root = ET.fromstring('<math xmlns="http://www.w3.org/1998/Math/MathML"/>')
+    ET.SubElement(root, "mtext").text = "M"
+    _blank(root[0], 0, 1.0)
+    rect = ET.fromstring(zm.Math(root, size=size, margin=0).svg()).find("{*}rect")
+    return float(rect.attrib.get("x", 0)), float(rect.attrib.get("y", 0)), float(rect.attrib["height"])
+
+
+def _parse_svg(svg: str, pieces: list[str] | None = None, size: float = 1.0,
+               ref: tuple[float, float, float] = (0.0, 0.0, 1.0)) -> Outline:
     root = ET.fromstring(svg)
     vx, vy, vw, vh = (float(v) for v in root.attrib["viewBox"].split())
     cmds: list[PathCmd] = []
+    texts: list[tuple[float, float, str, float]] = []
     for el in root.iter():
         tag = el.tag.rsplit("}", 1)[-1]
         if tag == "path":
@@ -74,6 +151,12 @@ def _parse_svg(svg: str) -> Outline:
         elif tag == "rect":
             x, y = float(el.attrib.get("x", 0)), float(el.attrib.get("y", 0))
             w, h = float(el.attrib["width"]), float(el.attrib["height"])
+            fill = el.attrib.get("fill", "")
+            if pieces and fill.startswith(_MARK):  # a blank for Chinese text: where and how large
+                s = h / ref[2]
+                texts.append((round(x - ref[0] * s, 3), round(y - ref[1] * s, 3), pieces[int(fill[5:], 16)],
+                              round(size * s, 3)))
+                continue
             cmds += [("M", x, y), ("L", x + w, y), ("L", x + w, y + h), ("L", x, y + h), ("Z",)]
         elif tag in ("line", "polyline", "polygon", "circle", "ellipse", "image", "text", "use"):
             raise MathError(f"unexpected <{tag}> in the typeset formula (expected paths and rects)")
@@ -85,7 +168,9 @@ def _parse_svg(svg: str) -> Outline:
     x1 = max([vx + vw, *xs])
     top = max([-vy, *(-y for y in ys)])
     bottom = max([vh + vy, *ys])
-    return Outline(tuple(cmds), x0, top, x1 - x0, bottom)
+    for tx, ty, _t, ts in texts:  # the blanks' boxes count as ink too
+        x0, top, bottom = min(x0, tx), max(top, -(ty - TEXT_ASCENT * ts)), max(bottom, ty + TEXT_DESCENT * ts)
+    return Outline(tuple(cmds), x0, top, x1 - x0, bottom, tuple(texts))
 
 
 def path_cmds(d: str) -> list[PathCmd]:

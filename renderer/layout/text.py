@@ -146,6 +146,10 @@ class Metrics:
                        for t, k in split_scripts(text))
         return self._advance(text, weight >= 600, mono) * size
 
+    def unit_width(self, text: str) -> float:
+        """Advance of one line at font size 1 (a stable bound method: a cache key for formula layout)."""
+        return self.width(text, 1.0)
+
     def wrap(self, text: str, size: float, max_width: float | None, weight: int = 400,
              mono: bool = False) -> list[str]:
         """Break text into balanced lines no wider than max_width (like CSS `text-wrap: balance`).

@@ -88,6 +88,11 @@ class Container(Strict):
         "as `<id>[3]` of the container, or by their own ids.")
     item: Element | None = Field(None, description="The element repeated over `repeat`; the copies follow any "
                                  "`items` (a row's header, then one box per token).")
+    color_by: Literal["index", "value"] | None = Field(
+        None, description="With `repeat`: give each copy a colour role from the theme's `categorical` cycle, "
+        "as {{ color }} in `item` (role: \"{{ color }}\"): by position (`index`: copy i gets role i mod 6) or "
+        "by value (`value`: equal values share a role, in order of first appearance). Repeats over the same "
+        "list give a token the same colour in every row.")
     gap: float | None = Field(None, ge=0, le=400, description="Space between children (px); theme default.")
     align: Align = Field("center", description="Cross-axis alignment of children.")
     wrap: int | Literal["auto"] | None = Field(
@@ -105,6 +110,8 @@ class Container(Strict):
         if (self.repeat is None) != (self.item is None):
             raise ValueError("`repeat` and `item` go together (expected a list to repeat over and the element "
                              "to repeat)")
+        if self.color_by is not None and self.repeat is None:
+            raise ValueError("`color_by` colours the copies of a repeat (expected it with `repeat` and `item`)")
         return self
 
 

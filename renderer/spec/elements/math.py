@@ -9,10 +9,11 @@ from pydantic import Field, model_validator
 from ..models_base import ELEMENT_ID_PATTERN, FontPx, LocalText, Role, Strict
 
 MAX_TEX = 2000
+MAX_LINES = 40
 
 
 class Math(Strict):
-    """A formula (`tex`) or a line of text with inline $…$ formulas (`text`), measured like text."""
+    """A formula (`tex`), an aligned multi-line equation (`lines`) or text with inline $…$ formulas (`text`)."""
 
     id: str | None = Field(None, pattern=ELEMENT_ID_PATTERN, description="Element id, for edges.")
     tex: LocalText | None = Field(None, description="A LaTeX formula without $ delimiters, e.g. "
@@ -21,6 +22,10 @@ class Math(Strict):
     text: LocalText | None = Field(None, description="Text with inline formulas between $…$ (write \\$ for a "
                                                      "dollar sign); the text uses the theme font, so it may be "
                                                      "Chinese, and wraps at `max_width`.")
+    lines: list[LocalText] | None = Field(
+        None, min_length=1, max_length=MAX_LINES,
+        description="A multi-line equation: one LaTeX line each (no $), aligned at the first `=` of each line "
+                    "(or where a line puts `&`), like \\begin{aligned}…\\end{aligned} in `tex`.")
     size: Literal["small", "body", "heading", "title"] | FontPx = Field(
         "body", description="Font size: a theme size name or px.")
     role: Role = Field("text", description="Colour role of the formula and its text.")
@@ -31,9 +36,10 @@ class Math(Strict):
 
     @model_validator(mode="after")
     def _one_source(self) -> Math:
-        if (self.tex is None) == (self.text is None):
-            raise ValueError("math has exactly one of `tex` (a formula) or `text` (text with $…$ formulas)")
-        for v in (self.tex, self.text):
+        if sum(v is not None for v in (self.tex, self.text, self.lines)) != 1:
+            raise ValueError("math has exactly one of `tex` (a formula), `lines` (an aligned multi-line "
+                             "equation) or `text` (text with $…$ formulas)")
+        for v in (self.tex, self.text, *(self.lines or [])):
             for s in ([v] if isinstance(v, str) else [v.en, v.zh] if v is not None else []):
                 if len(s) > MAX_TEX:
                     raise ValueError(f"formula too long ({len(s)} characters, limit {MAX_TEX})")
