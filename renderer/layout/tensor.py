@@ -17,6 +17,7 @@ from .chart_axes import stack_levels
 from .chart_canvas import Canvas
 from .chart_data import bin_index, bound, check_roles, fail, finite, measure, number, scale_colors, text_of
 from .markup import split_scripts
+from .tensor_marks import draw_braces, draw_pick
 
 ELLIPSIS_H = "…"
 ELLIPSIS_V = "⋮"  # drawn as dots: the theme font has no vertical/diagonal ellipsis
@@ -207,6 +208,10 @@ def layout_tensor(el: Tensor, path: tuple, ctx: Ctx, min_w: float = 0, min_h: fl
         c.text(s, W / 2, H + HEADER_GAP, fs, "text-soft", "middle", "top",
                meta=Meta(el.id, "text-soft", ctx.src(path + ("shape_label",) if el.shape_label is not True
                                                      else path + ("shape",)), "tensor-shape"))
+    if el.pick is not None:
+        draw_pick(el, path, ctx, c, rows, cols, cw, ch, R, C)
+    if el.braces:
+        draw_braces(el, path, ctx, c, rows, cols, cw, ch, R, C)
     if el.title is not None:
         x0, y0, x1, _ = c.box()
         tb = ctx.text_lines(ctx.t(el.title), ctx.size("body"), max(x1 - x0, ctx.sp("text_max_width")), 700, "text",
