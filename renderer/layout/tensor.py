@@ -92,6 +92,8 @@ def layout_tensor(el: Tensor, path: tuple, ctx: Ctx, min_w: float = 0, min_h: fl
     cols = slots(C, el.show_cols, el.tail)
     masked = _mask_fn(el, ctx, path)
     mtext = ctx.t(el.masked_text) if el.masked_text is not None else ("−∞" if data is not None else "")
+    hatch = el.mask_style == "hatch"
+    hatched: set[tuple[int, int]] = set()  # masked cells drawn with diagonal lines instead of a text
 
     def value(i: int, j: int) -> Any:
         if data is None or i >= len(data) or j >= len(data[i]):
@@ -117,7 +119,9 @@ def layout_tensor(el: Tensor, path: tuple, ctx: Ctx, min_w: float = 0, min_h: fl
                 cells[r, c] = (sym, "", None, "tensor-ellipsis")
                 continue
             if masked(i, j):
-                cells[r, c] = (mtext, el.masked_role, None, "tensor-cell")
+                cells[r, c] = ("" if hatch else mtext, el.masked_role, None, "tensor-cell")
+                if hatch:
+                    hatched.add((r, c))
                 continue
             v = value(i, j)
             text = text_of(v, ctx, el.format)
@@ -145,6 +149,8 @@ def layout_tensor(el: Tensor, path: tuple, ctx: Ctx, min_w: float = 0, min_h: fl
     ch = max(el.cell or 0.0, lh + 6, MIN_CELL)
     if not has_text:
         cw = ch = max(cw, ch)
+    if el.cell_group and f"tensor-cells:{el.cell_group}" in ctx.shared:  # set by tensor_share's pre-pass
+        cw, ch = ctx.shared[f"tensor-cells:{el.cell_group}"]
     W, H = len(cols) * cw, len(rows) * ch
 
     c = Canvas(ctx)
@@ -158,7 +164,8 @@ def layout_tensor(el: Tensor, path: tuple, ctx: Ctx, min_w: float = 0, min_h: fl
             rect = Rect(x, y, cw, ch, 0, Style(), meta)
         else:
             fill = color or ctx.color(role)
-            rect = Rect(x, y, cw, ch, 0, Style(fill=fill, stroke=frame, stroke_width=0.8), meta)
+            lines = ctx.color("text-soft") if (r, k) in hatched else None
+            rect = Rect(x, y, cw, ch, 0, Style(fill=fill, stroke=frame, stroke_width=0.8, hatch=lines), meta)
         kids: list[Prim] = [rect]
         if kind == "tensor-ellipsis":
             kids += _dots(text, x + cw / 2, y + ch / 2, ctx.color("text-soft"), meta)

@@ -111,11 +111,18 @@ class Tensor(Strict):
     masked_text: LocalText | None = Field(
         None, description="Text of masked cells (default: '−∞' when the tensor shows values, else empty).")
     masked_role: Role = Field("light", description="Fill role of masked cells.")
+    mask_style: Literal["text", "hatch"] = Field(
+        "text", description="How masked cells are drawn: 'text' writes `masked_text` (−∞ by default), 'hatch' "
+                            "draws diagonal lines over the masked fill (a pattern fill in PPTX).")
     row_groups: list[TensorGroup] = Field(
         default_factory=list, description="Row groups, top to bottom, with separators.")
     col_groups: list[TensorGroup] = Field(
         default_factory=list, description="Column groups, left to right, with separators (e.g. attention heads).")
     cell: float | None = Field(None, gt=0, le=400, description="Minimum cell width and height in px.")
+    cell_group: str | None = Field(
+        None, pattern=r"^[A-Za-z_][A-Za-z0-9_-]*$", max_length=60,
+        description="Name of a cell-size group: every tensor naming it draws cells of one size, the largest "
+                    "of the group (the same px per cell for sibling tensors).")
     braces: Annotated[list[TensorBrace], Field(max_length=16)] = Field(
         default_factory=list, description="Dimension braces along the sides of the grid, each with a label "
                                           "(e.g. {side: left, text: '151936 rows'}).")

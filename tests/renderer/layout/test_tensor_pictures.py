@@ -158,3 +158,82 @@ def test_pick_is_a_native_rectangle_connector_and_text_box_in_pptx(write_spec):
 def test_bad_picks_are_located_errors(write_spec, pick, message):
     with pytest.raises(SpecError, match=message):
         scene_of(write_spec, f"  tensor:\n    shape: [10, 4]\n    show_rows: 5\n    pick: {pick}\n")
+
+
+# --- 3. masked-cell style ---------------------------------------------------------------------------------
+
+def _masked_cells(scene):
+    return [g for g in kind(scene, "tensor-cell", Group) if g.meta.role == "light"]
+
+
+def test_hatched_mask_draws_lines_and_no_minus_infinity(write_spec):
+    from renderer.backends.svg import draw_svg
+    from renderer.layout.theme import load_theme
+
+    body = "  tensor: {values: [[1, 2, 3], [4, 5, 6], [7, 8, 9]], mask: causal, mask_style: hatch}\n"
+    scene = scene_of(write_spec, body)
+    masked = _masked_cells(scene)
+    assert len(masked) == 3
+    theme = load_theme()
+    for g in masked:
+        assert g.children[0].style.hatch == theme.color("text-soft")
+        assert g.children[0].style.fill == theme.color("light")
+        assert len(g.children) == 1, "no −∞ text in a hatched cell"
+    kept = [g for g in kind(scene, "tensor-cell", Group) if g not in masked]
+    assert all(g.children[0].style.hatch is None for g in kept)
+    svg = draw_svg(scene).decode()
+    assert svg.count("<pattern ") == 1 and svg.count('fill="url(#hatch-0)"') == 3
+    assert "−∞" not in svg
+
+
+def test_text_mask_style_keeps_minus_infinity(write_spec):
+    body = "  tensor: {values: [[1, 2], [3, 4]], mask: causal, mask_style: text}\n"
+    masked = _masked_cells(scene_of(write_spec, body))
+    assert [t.text for g in masked for t in g.children[1:]] == ["−∞"]
+    assert masked[0].children[0].style.hatch is None
+
+
+def test_hatched_mask_is_a_pattern_fill_in_pptx(write_spec):
+    scene = scene_of(write_spec, "  tensor: {shape: [3, 3], mask: causal, mask_style: hatch}\n")
+    patt = [sp.find("p:spPr/a:pattFill", NS) for sp in slide_shapes(scene)]
+    patt = [p for p in patt if p is not None]
+    assert len(patt) == 3 and all(p.get("prst") == "wdDnDiag" for p in patt)
+    assert patt[0].find("a:bgClr/a:srgbClr", NS).get("val") != patt[0].find("a:fgClr/a:srgbClr", NS).get("val")
+
+
+def test_hatched_mask_shows_the_lines_in_png(write_spec):
+    import numpy as np
+    from PIL import Image
+
+    from renderer.backends.png import svg_to_png
+    from renderer.backends.svg import draw_svg
+
+    scene = scene_of(write_spec, "  tensor: {shape: [2, 2], mask: causal, mask_style: hatch, cell: 60}\n")
+    cell = next(g.children[0] for g in _masked_cells(scene))
+    img = np.asarray(Image.open(io.BytesIO(svg_to_png(draw_svg(scene), 1))).convert("L")).astype(int)
+    inner = img[round(cell.y) + 4:round(cell.y + cell.h) - 4, round(cell.x) + 4:round(cell.x + cell.w) - 4]
+    assert inner.max() - inner.min() > 60, "dark lines over the light fill"
+
+
+# --- 4. one cell size shared by sibling tensors -----------------------------------------------------------
+
+def test_tensors_in_one_cell_group_share_the_largest_cell(write_spec):
+    body = ("  grid:\n    columns: 3\n    items:\n"
+            "      - tensor: {shape: [3, 3], cell_group: g}\n"
+            "      - tensor: {values: [[123456.5, 2], [3, 4]], format: '.1f', cell_group: g}\n"
+            "      - tensor: {shape: [2, 2]}\n")
+    scene = scene_of(write_spec, body)
+    by_tensor: dict[str, set] = {}
+    for g in kind(scene, "tensor-cell", Group):
+        by_tensor.setdefault(g.meta.src.split(":")[1], set()).add((round(g.children[0].w, 3),
+                                                                    round(g.children[0].h, 3)))
+    a, b, c = (by_tensor[k] for k in sorted(by_tensor, key=int))
+    assert len(a) == len(b) == 1 and a == b, "one cell size in the group"
+    (w, h), = a
+    assert w > h + 20, "the widest value of the group sets the width of every cell"
+    assert c != a, "a tensor outside the group keeps its own size"
+
+
+def test_a_cell_group_named_once_is_a_located_error(write_spec):
+    with pytest.raises(SpecError, match=r"s\.yaml:5:\d+: error: cell group 'g' is named by this tensor only"):
+        scene_of(write_spec, "  tensor: {shape: [3, 3], cell_group: g}\n")
