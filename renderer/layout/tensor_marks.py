@@ -141,3 +141,34 @@ def draw_pick(el: Tensor, path: tuple, ctx: Ctx, c: Canvas, rows: list[int | Non
     c.add(Rect(bx, cy - bh / 2, bw, bh, 4, Style(fill=ctx.color("white"), stroke=color, stroke_width=1.4),
                Meta(el.id, "white", ctx.src(p), "tensor-pick-box")))
     c.place(tb, bx + PICK_PAD, cy - tb.h / 2)
+
+
+DEPTH_STEP = 7.0  # px each layer behind the front is moved up and right
+DEPTH_DRAWN = 4  # layers drawn behind the front at most (the label gives the real depth)
+
+
+def depth_lift(el: Tensor) -> float:
+    """How far the stack reaches above (and right of) the front grid."""
+    return 0.0 if el.depth is None else DEPTH_STEP * min(el.depth - 1, DEPTH_DRAWN)
+
+
+def draw_depth(el: Tensor, path: tuple, ctx: Ctx, c: Canvas, W: float, H: float) -> None:
+    """The layers behind the grid (painted under it), the front outlined for a `slice`, and the label."""
+    n = min((el.depth or 1) - 1, DEPTH_DRAWN)
+    meta = Meta(el.id, el.role, ctx.src(path + ("depth",)), "tensor-layer")
+    back = [Rect(m * DEPTH_STEP, -m * DEPTH_STEP, W, H, 0,
+                 Style(fill=ctx.color(el.role), stroke=ctx.color("frame"), stroke_width=0.8), meta)
+            for m in range(n, 0, -1)]
+    c.items[:0] = back
+    fs = ctx.size("small")
+    lift = depth_lift(el)
+    x, y = W + lift + BRACE_GAP, -lift
+    text = ctx.t(el.depth_label) if el.depth_label is not None else str(el.depth)
+    lm = Meta(el.id, "text-soft", ctx.src(path + ("depth_label" if el.depth_label is not None else "depth",)),
+              "tensor-depth")
+    c.text(text, x, y, fs, "text-soft", "start", "top", meta=lm)
+    if el.slice is not None:
+        sm = Meta(el.id, "emphasis", ctx.src(path + ("slice",)), "tensor-slice")
+        c.add(Rect(-1, -1, W + 2, H + 2, 0, Style(stroke=ctx.color("emphasis"), stroke_width=2.0), sm))
+        lh = fs * ctx.sp("line_height")
+        c.text(f"[{el.slice}]", x, y + lh, fs, "emphasis", "start", "top", meta=sm)

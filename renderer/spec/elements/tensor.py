@@ -119,6 +119,14 @@ class Tensor(Strict):
     col_groups: list[TensorGroup] = Field(
         default_factory=list, description="Column groups, left to right, with separators (e.g. attention heads).")
     cell: float | None = Field(None, gt=0, le=400, description="Minimum cell width and height in px.")
+    depth: int | None = Field(
+        None, ge=2, le=10**9, description="A third dimension (e.g. the batch): the grid is the front of a stack "
+                                          "of this many layers, drawn as offset copies behind it.")
+    depth_label: LocalText | None = Field(
+        None, description="Label of the stack, beside its top-right corner (default: the depth, e.g. '4').")
+    slice: int | None = Field(
+        None, ge=0, le=10**9, description="Index of the layer the front grid shows (outlined, and named under "
+                                          "the depth label); needs `depth`.")
     cell_group: str | None = Field(
         None, pattern=r"^[A-Za-z_][A-Za-z0-9_-]*$", max_length=60,
         description="Name of a cell-size group: every tensor naming it draws cells of one size, the largest "
@@ -134,4 +142,6 @@ class Tensor(Strict):
     def _something(self) -> Tensor:
         if self.values is None and self.shape is None:
             raise ValueError("a tensor needs `values` or `shape`")
+        if self.slice is not None and (self.depth is None or self.slice >= self.depth):
+            raise ValueError(f"slice {self.slice} needs a `depth` above it (expected 0 ≤ slice < depth)")
         return self

@@ -237,3 +237,37 @@ def test_tensors_in_one_cell_group_share_the_largest_cell(write_spec):
 def test_a_cell_group_named_once_is_a_located_error(write_spec):
     with pytest.raises(SpecError, match=r"s\.yaml:5:\d+: error: cell group 'g' is named by this tensor only"):
         scene_of(write_spec, "  tensor: {shape: [3, 3], cell_group: g}\n")
+
+
+# --- 5. 3-D stacks ----------------------------------------------------------------------------------------
+
+def test_depth_draws_offset_layers_behind_the_grid_with_a_label_and_the_front_slice(write_spec):
+    from renderer.layout.tensor_marks import DEPTH_STEP
+    from renderer.layout.theme import load_theme
+    from renderer.scene import Rect, walk
+
+    body = ("  tensor:\n    shape: [3, 4]\n    depth: 8\n    depth_label: 'batch of 8'\n    slice: 2\n"
+            "    col_index: true\n")
+    scene = scene_of(write_spec, body)
+    x0, y0, x1, y1 = grid_box(scene)
+    layers = kind(scene, "tensor-layer", Rect)
+    assert len(layers) == 4, "at most 4 layers drawn behind the front"
+    assert [(round(r.x - x0, 3), round(y0 - r.y, 3)) for r in layers] == \
+        [(m * DEPTH_STEP, m * DEPTH_STEP) for m in (4, 3, 2, 1)], "farthest first, each moved up and right"
+    assert all((r.w, r.h) == pytest.approx((x1 - x0, y1 - y0)) for r in layers)
+    order = [p for p in walk(scene.items) if p.meta.kind in ("tensor-layer", "tensor-cell")]
+    assert all(p.meta.kind == "tensor-layer" for p in order[:4]), "layers are painted under the cells"
+    label = next(t for t in kind(scene, "tensor-depth", Text))
+    assert label.text == "batch of 8" and bbox(label)[0] > x1 + 4 * DEPTH_STEP
+    front = kind(scene, "tensor-slice", Rect)[0]
+    assert front.style.stroke == load_theme().color("emphasis")
+    assert bbox(front) == pytest.approx((x0 - 1, y0 - 1, x1 + 1, y1 + 1))
+    assert [t.text for t in kind(scene, "tensor-slice", Text)] == ["[2]"]
+    heads = [bbox(t) for t in kind(scene, "tensor-header", Text)]
+    assert max(h[3] for h in heads) < y0 - 4 * DEPTH_STEP, "column headers stand above the stack"
+    assert [t.text for t in kind(scene, "tensor-shape", Text)] == ["8×3×4"]
+
+
+def test_slice_without_depth_is_a_located_error(write_spec):
+    with pytest.raises(SpecError, match=r"s\.yaml:5:\d+: error: slice 3 needs a `depth` above it"):
+        scene_of(write_spec, "  tensor: {shape: [3, 3], depth: 3, slice: 3}\n")
