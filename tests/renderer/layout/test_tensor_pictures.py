@@ -271,3 +271,12 @@ def test_depth_draws_offset_layers_behind_the_grid_with_a_label_and_the_front_sl
 def test_slice_without_depth_is_a_located_error(write_spec):
     with pytest.raises(SpecError, match=r"s\.yaml:5:\d+: error: slice 3 needs a `depth` above it"):
         scene_of(write_spec, "  tensor: {shape: [3, 3], depth: 3, slice: 3}\n")
+
+
+@pytest.mark.parametrize("model", ["TensorBrace", "TensorPick"])
+def test_every_new_tensor_field_is_documented_in_the_schema(model):
+    from renderer.spec.schema import diagram_schema
+
+    d = diagram_schema()["$defs"][model]
+    assert d.get("description")
+    assert [f for f, v in d["properties"].items() if not v.get("description")] == []
