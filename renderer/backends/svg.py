@@ -68,7 +68,7 @@ class _Writer:
             hid = f"hatch-{len(self.hatches)}"
             s = HATCH_STEP
             pat = _el("pattern", {"id": hid, "patternUnits": "userSpaceOnUse", "width": _n(s), "height": _n(s)})
-            pat.append(_el("rect", {"width": _n(s), "height": _n(s), "fill": fill}))
+            pat.append(_el("rect", {"x": "0", "y": "0", "width": _n(s), "height": _n(s), "fill": fill}))
             pat.append(_el("path", {"d": f"M-1,-1 L{_n(s + 1)},{_n(s + 1)} M{_n(s - 1)},-1 L{_n(s + 1)},1 "
                                          f"M-1,{_n(s - 1)} L1,{_n(s + 1)}", "stroke": color, "stroke_width": "1"}))
             self.defs.append(pat)
