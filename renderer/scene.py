@@ -15,13 +15,15 @@ from typing import Literal
 
 @dataclass(frozen=True)
 class Style:
-    """Paint of a shape: fill, stroke, dash pattern, opacity."""
+    """Paint of a shape: fill, stroke, dash pattern, opacity; `hatch` draws diagonal lines of that colour
+    over the fill (an SVG pattern, a PPTX pattern fill)."""
 
     fill: str | None = None
     stroke: str | None = None
     stroke_width: float = 1.0
     dash: tuple[float, ...] | None = None
     opacity: float = 1.0
+    hatch: str | None = None
 
 
 @dataclass(frozen=True)

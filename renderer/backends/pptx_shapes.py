@@ -80,8 +80,11 @@ def _sub(parent: etree._Element, tag: str, **attrs) -> etree._Element:
 
 
 def _color(parent: etree._Element, hex_: str, opacity: float = 1.0) -> None:
-    fill = _sub(parent, "a:solidFill")
-    clr = _sub(fill, "a:srgbClr", val=hex_.lstrip("#").upper())
+    _srgb(_sub(parent, "a:solidFill"), hex_, opacity)
+
+
+def _srgb(parent: etree._Element, hex_: str, opacity: float = 1.0) -> None:
+    clr = _sub(parent, "a:srgbClr", val=hex_.lstrip("#").upper())
     if opacity < 1:
         _sub(clr, "a:alpha", val=round(opacity * 100000))
 
@@ -190,7 +193,11 @@ class SlideWriter:
         for child in list(spPr):
             if child.tag not in (qn("a:xfrm"), qn("a:prstGeom"), qn("a:custGeom")):
                 spPr.remove(child)
-        if fill and style.fill:
+        if fill and style.hatch:  # diagonal lines over the fill: a native pattern fill
+            patt = _sub(spPr, "a:pattFill", prst="wdDnDiag")
+            _srgb(_sub(patt, "a:fgClr"), style.hatch, style.opacity)
+            _srgb(_sub(patt, "a:bgClr"), style.fill or "#FFFFFF", style.opacity)
+        elif fill and style.fill:
             _color(spPr, style.fill, style.opacity)
         else:
             _sub(spPr, "a:noFill")

@@ -14,6 +14,7 @@ from ..scene import Ellipse, Group, Line, Path, Polygon, Prim, Rect, Scene, Styl
 
 ROOT_ATTRS = {"baseProfile": "full", "version": "1.1", "xmlns": "http://www.w3.org/2000/svg",
               "xmlns:ev": "http://www.w3.org/2001/xml-events", "xmlns:xlink": "http://www.w3.org/1999/xlink"}
+HATCH_STEP = 6.0  # px between the diagonal lines of a hatched fill
 
 
 def _n(v: float) -> str:
@@ -59,6 +60,20 @@ class _Writer:
         self.scene = scene
         self.defs = ElementTree.Element("defs")
         self.markers: dict[str, str] = {}
+        self.hatches: dict[tuple[str, str], str] = {}
+
+    def hatch(self, fill: str, color: str) -> str:
+        """A pattern of diagonal lines (top-left to bottom-right, as PPTX's wdDnDiag) over `fill`."""
+        if (fill, color) not in self.hatches:
+            hid = f"hatch-{len(self.hatches)}"
+            s = HATCH_STEP
+            pat = _el("pattern", {"id": hid, "patternUnits": "userSpaceOnUse", "width": _n(s), "height": _n(s)})
+            pat.append(_el("rect", {"x": "0", "y": "0", "width": _n(s), "height": _n(s), "fill": fill}))
+            pat.append(_el("path", {"d": f"M-1,-1 L{_n(s + 1)},{_n(s + 1)} M{_n(s - 1)},-1 L{_n(s + 1)},1 "
+                                         f"M-1,{_n(s - 1)} L1,{_n(s + 1)}", "stroke": color, "stroke_width": "1"}))
+            self.defs.append(pat)
+            self.hatches[fill, color] = hid
+        return f"url(#{self.hatches[fill, color]})"
 
     def marker(self, color: str) -> str:
         if color not in self.markers:
@@ -73,8 +88,11 @@ class _Writer:
     def elem(self, p: Prim) -> ElementTree.Element:
         if isinstance(p, Rect):
             kw = {"rx": _n(p.rx), "ry": _n(p.rx)} if p.rx else {}
+            paint = _paint(p.style)
+            if p.style.hatch:
+                paint["fill"] = self.hatch(p.style.fill or "#FFFFFF", p.style.hatch)
             return _el("rect", {"x": _n(p.x), "y": _n(p.y), "width": _n(p.w), "height": _n(p.h), **kw,
-                                **_paint(p.style), **_ident(p)})
+                                **paint, **_ident(p)})
         if isinstance(p, Ellipse):
             return _el("ellipse", {"cx": _n(p.cx), "cy": _n(p.cy), "rx": _n(p.rx), "ry": _n(p.ry),
                                    **_paint(p.style), **_ident(p)})

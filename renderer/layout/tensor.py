@@ -17,6 +17,7 @@ from .chart_axes import stack_levels
 from .chart_canvas import Canvas
 from .chart_data import bin_index, bound, check_roles, fail, finite, measure, number, scale_colors, text_of
 from .markup import split_scripts
+from .tensor_marks import depth_lift, draw_braces, draw_depth, draw_pick
 
 ELLIPSIS_H = "…"
 ELLIPSIS_V = "⋮"  # drawn as dots: the theme font has no vertical/diagonal ellipsis
@@ -91,6 +92,8 @@ def layout_tensor(el: Tensor, path: tuple, ctx: Ctx, min_w: float = 0, min_h: fl
     cols = slots(C, el.show_cols, el.tail)
     masked = _mask_fn(el, ctx, path)
     mtext = ctx.t(el.masked_text) if el.masked_text is not None else ("−∞" if data is not None else "")
+    hatch = el.mask_style == "hatch"
+    hatched: set[tuple[int, int]] = set()  # masked cells drawn with diagonal lines instead of a text
 
     def value(i: int, j: int) -> Any:
         if data is None or i >= len(data) or j >= len(data[i]):
@@ -116,7 +119,9 @@ def layout_tensor(el: Tensor, path: tuple, ctx: Ctx, min_w: float = 0, min_h: fl
                 cells[r, c] = (sym, "", None, "tensor-ellipsis")
                 continue
             if masked(i, j):
-                cells[r, c] = (mtext, el.masked_role, None, "tensor-cell")
+                cells[r, c] = ("" if hatch else mtext, el.masked_role, None, "tensor-cell")
+                if hatch:
+                    hatched.add((r, c))
                 continue
             v = value(i, j)
             text = text_of(v, ctx, el.format)
@@ -144,6 +149,8 @@ def layout_tensor(el: Tensor, path: tuple, ctx: Ctx, min_w: float = 0, min_h: fl
     ch = max(el.cell or 0.0, lh + 6, MIN_CELL)
     if not has_text:
         cw = ch = max(cw, ch)
+    if el.cell_group and f"tensor-cells:{el.cell_group}" in ctx.shared:  # set by tensor_share's pre-pass
+        cw, ch = ctx.shared[f"tensor-cells:{el.cell_group}"]
     W, H = len(cols) * cw, len(rows) * ch
 
     c = Canvas(ctx)
@@ -154,10 +161,11 @@ def layout_tensor(el: Tensor, path: tuple, ctx: Ctx, min_w: float = 0, min_h: fl
         src = ctx.src(path + ("values", rows[r] or 0, cols[k] or 0)) if kind == "tensor-cell" else ctx.src(path)
         meta = Meta(el.id, role or None, src, kind)
         if kind == "tensor-ellipsis":
-            rect = Rect(x, y, cw, ch, 0, Style(), meta)
+            rect = Rect(x, y, cw, ch, 0, Style(fill=ctx.color("white") if el.depth else None), meta)
         else:
             fill = color or ctx.color(role)
-            rect = Rect(x, y, cw, ch, 0, Style(fill=fill, stroke=frame, stroke_width=0.8), meta)
+            lines = ctx.color("text-soft") if (r, k) in hatched else None
+            rect = Rect(x, y, cw, ch, 0, Style(fill=fill, stroke=frame, stroke_width=0.8, hatch=lines), meta)
         kids: list[Prim] = [rect]
         if kind == "tensor-ellipsis":
             kids += _dots(text, x + cw / 2, y + ch / 2, ctx.color("text-soft"), meta)
@@ -171,17 +179,20 @@ def layout_tensor(el: Tensor, path: tuple, ctx: Ctx, min_w: float = 0, min_h: fl
         parts = (f"r{i}c{j}", f"r{i}", f"c{j}") if kind == "tensor-cell" and i is not None and j is not None else ()
         c.add(Group(tuple(kids), replace(meta, parts=parts)))
 
+    if el.depth is not None:
+        draw_depth(el, path, ctx, c, W, H)
     _structure(el, path, ctx, c, rows, cols, cw, ch, W, H, rgroup, cgroup)
     _highlights(el, path, ctx, c, rows, cols, cw, ch)
 
     # column headers (and column-group labels above them), row headers (and row-group labels left of them)
     hm = Meta(el.id, "text-soft", ctx.src(path + ("col_headers",)), "tensor-header")
-    top = 0.0
+    lift = depth_lift(el)  # column headers stand above the layers behind the grid
+    top = -lift if lift else 0.0
     if chh:
         for k, t in enumerate(col_head):  # a header belongs to its column (an edge to the column ends past it)
-            c.text(t, k * cw + cw / 2, -HEADER_GAP, fs, "text-soft", "middle", "bottom",
+            c.text(t, k * cw + cw / 2, -HEADER_GAP - lift, fs, "text-soft", "middle", "bottom",
                    meta=replace(hm, parts=(f"c{cols[k]}",) if cols[k] is not None else ()))
-        top = -HEADER_GAP - lh
+        top = -HEADER_GAP - lh - lift
     if el.col_groups:
         top = _group_labels(el, path, ctx, c, el.col_groups, cols, cgroup, cw, top, horizontal=True)
     left = 0.0
@@ -195,7 +206,7 @@ def layout_tensor(el: Tensor, path: tuple, ctx: Ctx, min_w: float = 0, min_h: fl
                        meta=replace(rm, parts=(f"r{rows[r]}",)))
         left = -HEADER_GAP - 2 - max(measure(ctx, t, fs) for t in row_head)
         if el.row_title is not None:  # in the corner: on the column headers' line, else above the rows
-            c.text(ctx.t(el.row_title), -HEADER_GAP - 2, -HEADER_GAP if chh else top - HEADER_GAP / 2, fs,
+            c.text(ctx.t(el.row_title), -HEADER_GAP - 2, -HEADER_GAP - lift if chh else top - HEADER_GAP / 2, fs,
                    "text-soft", "end", "bottom", 700,
                    Meta(el.id, "text-soft", ctx.src(path + ("row_title",)), "tensor-header"))
     if el.row_groups:
@@ -204,9 +215,15 @@ def layout_tensor(el: Tensor, path: tuple, ctx: Ctx, min_w: float = 0, min_h: fl
     # shape label under, title over
     if el.shape_label is not False:
         s = _shape_text(el, shape, R, C) if el.shape_label is True else ctx.t(el.shape_label)
+        if el.shape_label is True and el.depth is not None:
+            s = f"{el.depth}×{s}"
         c.text(s, W / 2, H + HEADER_GAP, fs, "text-soft", "middle", "top",
                meta=Meta(el.id, "text-soft", ctx.src(path + ("shape_label",) if el.shape_label is not True
                                                      else path + ("shape",)), "tensor-shape"))
+    if el.pick is not None:
+        draw_pick(el, path, ctx, c, rows, cols, cw, ch, R, C)
+    if el.braces:
+        draw_braces(el, path, ctx, c, rows, cols, cw, ch, R, C)
     if el.title is not None:
         x0, y0, x1, _ = c.box()
         tb = ctx.text_lines(ctx.t(el.title), ctx.size("body"), max(x1 - x0, ctx.sp("text_max_width")), 700, "text",

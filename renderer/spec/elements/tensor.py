@@ -29,6 +29,40 @@ class TensorGroup(Strict):
     role: Role | None = Field(None, description="Fill role of the group's cells (unless a cell has its own).")
 
 
+class TensorBrace(Strict):
+    """A curly brace along one side of the grid over rows/columns `from`..`to`, with a label beside it."""
+
+    side: Literal["left", "right", "top", "bottom"] = Field(
+        description="Side of the grid: left/right span rows, top/bottom span columns.")
+    text: LocalText | None = Field(None, description="Label written beside the brace (e.g. '151936 rows').")
+    from_: int | None = Field(None, alias="from", ge=0, le=10**9,
+                              description="First real row/column index spanned (default: the first).")
+    to: int | None = Field(None, ge=0, le=10**9, description="Last real row/column index spanned, inclusive "
+                                                              "(default: the last).")
+
+    @model_validator(mode="after")
+    def _order(self) -> TensorBrace:
+        if self.from_ is not None and self.to is not None and self.to < self.from_:
+            raise ValueError(f"brace `to` {self.to} is before `from` {self.from_} (expected from ≤ to)")
+        return self
+
+
+class TensorPick(Strict):
+    """A row or cell taken out of the tensor: outlined, with an arrow to a callout box beside the grid."""
+
+    row: int | None = Field(None, ge=0, le=10**9, description="Real index of the picked row.")
+    cell: Annotated[list[Annotated[int, Field(ge=0, le=10**9)]], Field(min_length=2, max_length=2)] | None = \
+        Field(None, description="The picked cell as [row, col] (real indices), instead of `row`.")
+    text: LocalText = Field(description="Text of the callout box (e.g. 'row 3 → embedding').")
+    role: Role = Field("emphasis", description="Colour of the outline, the arrow and the callout's border.")
+
+    @model_validator(mode="after")
+    def _one(self) -> TensorPick:
+        if (self.row is None) == (self.cell is None):
+            raise ValueError("a pick needs exactly one of `row` and `cell`")
+        return self
+
+
 class Tensor(Strict):
     """A matrix or vector of cells: values or colours, headers, shape label, ellipses, masks and groups."""
 
@@ -77,14 +111,37 @@ class Tensor(Strict):
     masked_text: LocalText | None = Field(
         None, description="Text of masked cells (default: '−∞' when the tensor shows values, else empty).")
     masked_role: Role = Field("light", description="Fill role of masked cells.")
+    mask_style: Literal["text", "hatch"] = Field(
+        "text", description="How masked cells are drawn: 'text' writes `masked_text` (−∞ by default), 'hatch' "
+                            "draws diagonal lines over the masked fill (a pattern fill in PPTX).")
     row_groups: list[TensorGroup] = Field(
         default_factory=list, description="Row groups, top to bottom, with separators.")
     col_groups: list[TensorGroup] = Field(
         default_factory=list, description="Column groups, left to right, with separators (e.g. attention heads).")
     cell: float | None = Field(None, gt=0, le=400, description="Minimum cell width and height in px.")
+    depth: int | None = Field(
+        None, ge=2, le=10**9, description="A third dimension (e.g. the batch): the grid is the front of a stack "
+                                          "of this many layers, drawn as offset copies behind it.")
+    depth_label: LocalText | None = Field(
+        None, description="Label of the stack, beside its top-right corner (default: the depth, e.g. '4').")
+    slice: int | None = Field(
+        None, ge=0, le=10**9, description="Index of the layer the front grid shows (outlined, and named under "
+                                          "the depth label); needs `depth`.")
+    cell_group: str | None = Field(
+        None, pattern=r"^[A-Za-z_][A-Za-z0-9_-]*$", max_length=60,
+        description="Name of a cell-size group: every tensor naming it draws cells of one size, the largest "
+                    "of the group (the same px per cell for sibling tensors).")
+    braces: Annotated[list[TensorBrace], Field(max_length=16)] = Field(
+        default_factory=list, description="Dimension braces along the sides of the grid, each with a label "
+                                          "(e.g. {side: left, text: '151936 rows'}).")
+    pick: TensorPick | None = Field(
+        None, description="A row or cell outlined with an arrow to a callout right of the grid "
+                          "(e.g. {row: 3, text: 'row 3 → embedding'}).")
 
     @model_validator(mode="after")
     def _something(self) -> Tensor:
         if self.values is None and self.shape is None:
             raise ValueError("a tensor needs `values` or `shape`")
+        if self.slice is not None and (self.depth is None or self.slice >= self.depth):
+            raise ValueError(f"slice {self.slice} needs a `depth` above it (expected 0 ≤ slice < depth)")
         return self

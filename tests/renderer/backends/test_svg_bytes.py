@@ -62,11 +62,25 @@ class _Writer:
             self.markers[color] = mid
         return f"url(#{self.markers[color]})"
 
+    def hatch(self, fill: str, color: str) -> str:  # added after svgwrite: a hatched fill's pattern
+        hatches = self.__dict__.setdefault("hatches", {})
+        if (fill, color) not in hatches:
+            hid = f"hatch-{len(hatches)}"
+            pat = self.dwg.pattern(id=hid, size=(6, 6), patternUnits="userSpaceOnUse")
+            pat.add(self.dwg.rect(size=(6, 6), fill=fill))
+            pat.add(self.dwg.path(d="M-1,-1 L7,7 M5,-1 L7,1 M-1,5 L1,7", stroke=color, stroke_width="1"))
+            self.dwg.defs.add(pat)
+            hatches[fill, color] = hid
+        return f"url(#{hatches[fill, color]})"
+
     def elem(self, p: Prim):
         d = self.dwg
         if isinstance(p, Rect):
             kw = {"rx": _n(p.rx), "ry": _n(p.rx)} if p.rx else {}
-            return d.rect((_n(p.x), _n(p.y)), (_n(p.w), _n(p.h)), **kw, **_paint(p.style), **_ident(p))
+            paint = _paint(p.style)
+            if p.style.hatch:
+                paint["fill"] = self.hatch(p.style.fill or "#FFFFFF", p.style.hatch)
+            return d.rect((_n(p.x), _n(p.y)), (_n(p.w), _n(p.h)), **kw, **paint, **_ident(p))
         if isinstance(p, Ellipse):
             return d.ellipse((_n(p.cx), _n(p.cy)), (_n(p.rx), _n(p.ry)), **_paint(p.style), **_ident(p))
         if isinstance(p, Polygon):
