@@ -188,15 +188,15 @@ def chart_plan(d: dict) -> tuple[str, object, tuple[float, float]] | None:
 
     kind, series = d.get("kind"), d.get("series") or []
     y0, y1 = d["y_domain"]
-    if kind not in DATA_PRIMS or not series or y1 <= y0:
-        return None
+    if kind not in DATA_PRIMS or not series or y1 <= y0 or any(s.get("axis") == "right" for s in series):
+        return None  # (a second value axis: drawn as shapes)
     W = d["plot"][2]
     names = [s["name"] or f"series {i + 1}" for i, s in enumerate(series)]
     if d.get("categories") is not None:
         cd = CategoryChartData()
         cd.categories = d["categories"]
-        for n, s in zip(names, series, strict=True):
-            cd.add_series(n, s["values"])
+        for n, s in zip(names, series, strict=True):  # an elided tail's slot has no value
+            cd.add_series(n, s["values"] + [None] * (len(d["categories"]) - len(s["values"])))
         if kind == "bar":
             return ("BAR_CLUSTERED" if d["horizontal"] else "COLUMN_CLUSTERED"), cd, (0.0, W)
         if kind == "line":
@@ -244,7 +244,7 @@ def native_chart(w: SlideWriter, parent: etree._Element, g: Group) -> bool:
     frame = None
     skip = DATA_PRIMS[d["kind"]]
     for child in g.children:
-        if child.meta.kind in skip and not (d["kind"] == "area" and not isinstance(child, Path)):
+        if _is_data(child, skip, d["kind"]):
             if frame is None:  # the chart takes the paint position of the data it replaces
                 frame = w.shapes.add_chart(getattr(XL_CHART_TYPE, type_name), Emu(f.x(left)), Emu(f.y(top)),
                                            Emu(f.len(fw)), Emu(f.len(fh)), chart_data)
@@ -258,6 +258,43 @@ def native_chart(w: SlideWriter, parent: etree._Element, g: Group) -> bool:
         w.draw(grp, child)
     _fit_group(grp)
     return True
+
+
+def _is_data(p, skip: set[str], kind: str) -> bool:
+    """A primitive the native chart replaces: a bar (hatched ones too), a line, a marker, an area."""
+    if isinstance(p, Group) and p.meta.kind == "hatched" and p.children:
+        p = p.children[0]
+    return p.meta.kind in skip and not (kind == "area" and not isinstance(p, Path))
+
+
+def _pattern(parent: etree._Element, fg: str, bg: str) -> None:
+    """A 45° hatch pattern fill (lines in `fg` on `bg`)."""
+    patt = _sub(parent, "a:pattFill", prst="wdUpDiag")
+    _sub(_sub(patt, "a:fgClr"), "a:srgbClr", val=fg.lstrip("#").upper())
+    _sub(_sub(patt, "a:bgClr"), "a:srgbClr", val=bg.lstrip("#").upper())
+
+
+def native_hatched(w: SlideWriter, parent: etree._Element, g: Group) -> bool:
+    """A hatched rectangle (its fill Rect and hatch lines) as one rectangle with a pattern fill."""
+    if len(g.children) != 2 or not isinstance(g.children[0], Rect) or not isinstance(g.children[1], Path):
+        return False
+    rect, lines = g.children
+    w.draw(parent, rect)
+    sp = parent[-1] if parent is not w.tree else w.tree.findall(qn("p:sp"))[-1]
+    spPr = sp.find(qn("p:spPr"))
+    fill = spPr.find(qn("a:solidFill"))
+    if fill is None:
+        return True
+    fill.addprevious(_el("a:pattFill"))
+    patt = fill.getprevious()
+    spPr.remove(fill)
+    patt.set("prst", "wdUpDiag")
+    _sub(_sub(patt, "a:fgClr"), "a:srgbClr", val=(lines.style.stroke or "#000000").lstrip("#").upper())
+    _sub(_sub(patt, "a:bgClr"), "a:srgbClr", val=(rect.style.fill or "#FFFFFF").lstrip("#").upper())
+    return True
+
+
+NATIVE["hatched"] = native_hatched
 
 
 def _c(tag: str) -> str:
@@ -361,8 +398,17 @@ def _style_chart(chart, d: dict, f, inner: tuple[float, float, float, float], cr
             fmt.line.fill.background()
             if d["kind"] == "bar":
                 ser.invert_if_negative = False
+                hatch = s.get("point_hatch") or []
                 for k, col in enumerate(s.get("point_colors") or []):
                     pf = ser.points[k].format
+                    if k < len(hatch) and hatch[k]:  # removed: hatched grey, outlined
+                        sppr = ser._element.get_or_add_dPt_for_point(k).get_or_add_spPr()
+                        for child in list(sppr):
+                            sppr.remove(child)
+                        _pattern(sppr, hatch[k], s["hatch_bg"])
+                        pf.line.color.rgb = _rgb(hatch[k])
+                        pf.line.width = Emu(f.len(1.0))
+                        continue
                     pf.fill.solid()
                     pf.fill.fore_color.rgb = _rgb(col)
                     pf.line.fill.background()
