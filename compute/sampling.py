@@ -36,10 +36,6 @@ def _masked_probs(z: np.ndarray, kept: np.ndarray) -> np.ndarray:
     return probs
 
 
-def _states(kept: np.ndarray) -> list[str]:
-    return ["kept" if k else "removed" for k in kept]
-
-
 def top_k(logits: list[float], k: int, temperature: float = 1.0) -> dict:
     """Top-k truncation: keep the k most likely tokens (ties with the k-th value are kept), renormalise.
 
@@ -47,7 +43,6 @@ def top_k(logits: list[float], k: int, temperature: float = 1.0) -> dict:
         base_probs: softmax(logits / temperature) before truncation.
         probs: renormalised over the kept tokens, 0 elsewhere.
         kept: one bool per token, True when it stays in the sampling pool.
-        states: the same as chart bar states, 'kept' or 'removed' per token.
         n_kept: number of kept tokens (more than k only when the k-th value is tied).
         kept_mass: total base probability of the kept tokens.
     """
@@ -58,7 +53,7 @@ def top_k(logits: list[float], k: int, temperature: float = 1.0) -> dict:
     kth = np.sort(z)[::-1][kk - 1]
     kept = z >= kth  # HF: remove scores < k-th largest, so ties with it stay
     base = _softmax(z)
-    return jsonable({"base_probs": base, "probs": _masked_probs(z, kept), "kept": kept, "states": _states(kept),
+    return jsonable({"base_probs": base, "probs": _masked_probs(z, kept), "kept": kept,
                      "n_kept": int(kept.sum()), "kept_mass": float(base[kept].sum())})
 
 
@@ -71,7 +66,6 @@ def top_p(logits: list[float], p: float, temperature: float = 1.0) -> dict:
         cumulative: running sum of base_probs along `order`.
         probs: renormalised over the kept tokens, 0 elsewhere.
         kept: one bool per token, True when it stays in the sampling pool.
-        states: the same as chart bar states, 'kept' or 'removed' per token.
         n_kept: number of kept tokens.
         cumulative_kept: base probability mass of the kept tokens (>= p).
     """
@@ -85,7 +79,7 @@ def top_p(logits: list[float], p: float, temperature: float = 1.0) -> dict:
     kept = np.zeros(z.size, dtype=bool)
     kept[order[:n]] = True
     return jsonable({"base_probs": base, "order": order, "cumulative": cum, "probs": _masked_probs(z, kept),
-                     "kept": kept, "states": _states(kept), "n_kept": n, "cumulative_kept": float(cum[n - 1])})
+                     "kept": kept, "n_kept": n, "cumulative_kept": float(cum[n - 1])})
 
 
 def temperature_curves(logits: list[float], temperatures: list[float]) -> dict:

@@ -8,13 +8,14 @@ the rectangle), so SVG and PNG draw lines and the PPTX backend one rectangle wit
 from __future__ import annotations
 
 from ..scene import Group, Meta, Path, Prim, Rect, Style, bbox
+from ..spec.models_base import I18n
 from .base import Ctx
 
 # state -> (fill role, hatched); the role is the state's meaning, so the legend check sees it
 STATE_STYLE = {"kept": ("kept", False), "removed": ("removed", True), "sampled": ("emphasis", False),
                "candidate": ("model", False)}
-STATE_NAMES = {"kept": {"en": "kept", "zh": "保留"}, "removed": {"en": "removed", "zh": "剔除"},
-               "sampled": {"en": "sampled", "zh": "采样"}, "candidate": {"en": "candidate", "zh": "候选"}}
+STATE_NAMES = {"kept": I18n(en="kept", zh="保留"), "removed": I18n(en="removed", zh="剔除"),
+               "sampled": I18n(en="sampled", zh="采样"), "candidate": I18n(en="candidate", zh="候选")}
 HATCH_GAP = 5.0  # px between hatch lines (measured across the rectangle's width)
 HATCH_BG = "white"  # role of the paper behind the hatch lines
 BRACE_H = 8.0  # px from a brace's tips to its point
