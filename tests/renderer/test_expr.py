@@ -81,8 +81,8 @@ ESCAPES = {
                 "arithmetic, comparisons and | filters)",
     "g.returns | fmt('{0.__class__}')": "fmt: bad format '{0.__class__}' (expected a format spec such as '.3f')",
     "g.returns | (lambda v: v)": "'lambda v: v' is not a filter (expected e.g. fmt('.2f'), percent, length)",
-    "g.returns | getattr('x')": "unknown filter 'getattr' (expected one of: abs, argmax, bytes, choose, count, first, fmt, "
-                                "join, last, length, max, min, percent, reverse, round, sci, select, string, sum)",
+    "g.returns | getattr('x')": "unknown filter 'getattr' (expected one of: abs, argmax, bytes, choose, count, first, "
+                                "fmt, join, last, length, max, min, percent, reverse, round, sci, select, string, sum)",
     "b'bytes'": "constant b'bytes' is not allowed (expected a number or a 'string')",
     "1j": "constant 1j is not allowed (expected a number or a 'string')",
     "~5": "~ is not allowed (expected + - * / // % ** and | filters)",

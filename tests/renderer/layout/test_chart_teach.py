@@ -272,3 +272,12 @@ def walk_texts(scene) -> list[Text]:
     from renderer.scene import walk
 
     return [p for p in walk(scene.items) if isinstance(p, Text)]
+
+
+@pytest.mark.parametrize("model", ["ChartCut", "ChartBrace"])
+def test_the_new_chart_models_are_documented_in_the_schema(model):
+    from renderer.spec.schema import diagram_schema
+
+    d = diagram_schema()["$defs"][model]
+    assert d.get("description")
+    assert [f for f, v in d["properties"].items() if not v.get("description")] == []
