@@ -498,6 +498,8 @@ def _cartesian(el: Chart, path: tuple, ctx: Ctx, c: Canvas, data: dict) -> list[
     data.update(_payload(el, ctx, series, horiz, cats if band is not None else None,
                          [xnum.d0, xnum.d1] if xnum is not None else None, xt if xnum is not None else None,
                          [v0, v1], vt, W, H))
+    if vmap2 is not None:  # the right-hand axis's range (only in payloads of charts that have one)
+        data["y2_domain"] = [w0, w1]
     entries = [(s.name, s.role, "line" if s.right else "bar" if bar else el.kind, s.i, path + ("series", s.i, "name"))
                for s in series if s.name and not s.states]
     used = {st for s in series for st in s.states}

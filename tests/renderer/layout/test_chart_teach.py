@@ -262,12 +262,25 @@ def test_pptx_native_chart_hatches_removed_points_with_a_pattern_fill(write_spec
     assert not [p for p in slide.iter("{*}cNvPr") if "hatch" in (p.get("name") or "")]
 
 
-def test_pptx_right_axis_chart_draws_hatched_bars_as_pattern_rectangles(write_spec):
+def test_pptx_right_axis_is_a_native_line_chart_on_a_second_value_axis(write_spec):
     scene = scene_of(write_spec, right_axis().replace(
         "        labels: '.2f'\n", f"        labels: '.2f'\n        states: {STATES}\n"))
-    assert not _xml(scene, "ppt/charts/chart")  # two value axes: drawn as shapes
-    slide = _xml(scene, "ppt/slides/slide")[0]
-    assert len(slide.findall(f".//{{{A}}}pattFill")) == 5 + 1  # five removed bars and the legend swatch
+    charts = _xml(scene, "ppt/charts/chart")
+    assert len(charts) == 1
+    plot_area = charts[0].find(".//{*}plotArea")
+    bar, line = plot_area.find("{*}barChart"), plot_area.find("{*}lineChart")
+    assert len(bar.findall("{*}ser")) == 1 and len(line.findall("{*}ser")) == 1
+    values = [float(v.text) for v in line.findall("{*}ser/{*}val//{*}pt/{*}v")]
+    assert values == pytest.approx(CUMULATIVE)
+    axes = {a.find("{*}axId").get("val"): a for a in plot_area.findall("{*}valAx")}
+    assert len(axes) == 2
+    right = axes[line.findall("{*}axId")[1].get("val")]
+    assert right.find("{*}axPos").get("val") == "r" and right.find("{*}crosses").get("val") == "max"
+    assert float(right.find("{*}scaling/{*}min").get("val")) == 0.0
+    assert float(right.find("{*}scaling/{*}max").get("val")) == 1.0
+    left = axes[bar.findall("{*}axId")[1].get("val")]
+    assert float(left.find("{*}scaling/{*}max").get("val")) == pytest.approx(0.3)  # the bars' own range
+    assert len(bar.findall(f".//{{{A}}}pattFill")) == 5  # the removed bars are hatched points
 
 
 @pytest.mark.skipif(missing_tools() is not None, reason=f"office check skipped: {missing_tools()}")
