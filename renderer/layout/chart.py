@@ -471,7 +471,11 @@ def _cartesian(el: Chart, path: tuple, ctx: Ctx, c: Canvas, data: dict) -> list[
     _side_labels(el, ctx, c, side_labels, W, H)
 
     # annotations avoid everything drawn so far
-    _annotations(el, path, ctx, c, series, P, obstacles, polylines, horiz, band, label_at)
+    def P2(x: float, y: float) -> tuple[float, float]:
+        """Plot pixel of a point of a right-axis series."""
+        return xmap(x), (vmap2 or vmap)(y)
+
+    _annotations(el, path, ctx, c, series, P, obstacles, polylines, horiz, band, label_at, P2)
 
     # axis titles: the horizontal axis's under its labels, the vertical axis's above the plot
     h_axis, h_path = (val_axis, vpath) if horiz else (cat_axis, cpath)
@@ -699,7 +703,7 @@ def _side_labels(el: Chart, ctx: Ctx, c: Canvas, labels: list[tuple[float, str, 
 
 def _annotations(el: Chart, path: tuple, ctx: Ctx, c: Canvas, series: list[_S], P, obstacles: list[Box],
                  polylines: list[list[tuple[float, float]]], horiz: bool, band: Band | None,
-                 label_at: dict[tuple[int, int], Box]) -> None:
+                 label_at: dict[tuple[int, int], Box], P2=None) -> None:
     if not el.annotations:
         return
     x0, y0, x1, y1 = c.box()
@@ -715,11 +719,12 @@ def _annotations(el: Chart, path: tuple, ctx: Ctx, c: Canvas, series: list[_S], 
             if a.series >= len(series) or a.index >= len(series[a.series].ys):
                 raise fail(ctx, ap, f"annotation points at series {a.series} index {a.index}, which does not exist")
             s = series[a.series]
-            px, py = P(s.xs[a.index], s.ys[a.index])
-            if el.kind == "bar" and band is not None:
-                ns = len(series)
+            px, py = (P2 if s.right else P)(s.xs[a.index], s.ys[a.index])
+            if el.kind == "bar" and band is not None and not s.right:
+                bars = [b for b in series if not b.right]
+                ns = len(bars)
                 inner = band.width * BAR_FILL
-                off = -inner / 2 + (series.index(s) + 0.5) * inner / ns
+                off = -inner / 2 + (bars.index(s) + 0.5) * inner / ns
                 if horiz:
                     py += off
                 else:

@@ -312,3 +312,10 @@ def test_the_new_chart_models_are_documented_in_the_schema(model):
     d = diagram_schema()["$defs"][model]
     assert d.get("description")
     assert [f for f, v in d["properties"].items() if not v.get("description")] == []
+
+
+def test_an_annotation_points_at_a_point_of_the_right_axis_series(write_spec):
+    scene = scene_of(write_spec, right_axis("    annotations: [{series: 1, index: 2, text: '70 % here'}]\n"))
+    marker = sorted(kind(scene, "chart-marker", Ellipse), key=lambda m: m.cx)[2]
+    arrow = kind(scene, "chart-annotation-arrow", Line)[0]
+    assert abs(arrow.points[-1][0] - marker.cx) < 6 and abs(arrow.points[-1][1] - marker.cy) < 6
