@@ -190,13 +190,16 @@ def chart_plan(d: dict) -> tuple[str, object, tuple[float, float]] | None:
     y0, y1 = d["y_domain"]
     if kind not in DATA_PRIMS or not series or y1 <= y0:
         return None
+    if any(s.get("axis") == "right" for s in series):  # bars and lines on a second value axis: a combo chart
+        if kind != "bar" or d["horizontal"] or d.get("categories") is None or not _right_ok(d):
+            return None
     W = d["plot"][2]
     names = [s["name"] or f"series {i + 1}" for i, s in enumerate(series)]
     if d.get("categories") is not None:
         cd = CategoryChartData()
         cd.categories = d["categories"]
-        for n, s in zip(names, series, strict=True):
-            cd.add_series(n, s["values"])
+        for n, s in zip(names, series, strict=True):  # an elided tail's slot has no value
+            cd.add_series(n, s["values"] + [None] * (len(d["categories"]) - len(s["values"])))
         if kind == "bar":
             return ("BAR_CLUSTERED" if d["horizontal"] else "COLUMN_CLUSTERED"), cd, (0.0, W)
         if kind == "line":
@@ -224,6 +227,53 @@ def chart_plan(d: dict) -> tuple[str, object, tuple[float, float]] | None:
     return ("AREA_STACKED" if d["stacked"] else "AREA"), cd, span
 
 
+def _right_ok(d: dict) -> bool:
+    w0, w1 = d.get("y2_domain") or (0.0, 0.0)
+    return w1 > w0
+
+
+def _second_axis(chart, d: dict) -> None:
+    """Move the right-axis series out of the bar chart into a line chart on a second (right) value axis."""
+    plot_area = chart._chartSpace.find(f"{_c('chart')}/{_c('plotArea')}")
+    bar = plot_area.find(_c("barChart"))
+    sers = bar.findall(_c("ser"))
+    line = etree.Element(_c("lineChart"))
+    _csub(line, "grouping", val="standard")
+    _csub(line, "varyColors", val="0")
+    for ser, s in zip(sers, d["series"], strict=True):
+        if s.get("axis") == "right":
+            line.append(ser)  # (moved out of the bar chart)
+    _csub(line, "marker", val="1")
+    cat_id, val_id = "50050", "50051"
+    _csub(line, "axId", val=cat_id)
+    _csub(line, "axId", val=val_id)
+    bar.addnext(line)
+    last_ax = plot_area.findall(_c("valAx"))[-1]
+    cat = etree.Element(_c("catAx"))
+    for tag, val in (("axId", cat_id), ("scaling", None), ("delete", "1"), ("axPos", "b"), ("majorTickMark", "none"),
+                     ("minorTickMark", "none"), ("tickLblPos", "none"), ("crossAx", val_id), ("crosses", "autoZero"),
+                     ("auto", "1"), ("lblAlgn", "ctr"), ("lblOffset", "100"), ("noMultiLvlLbl", "0")):
+        e = _csub(cat, tag) if val is None else _csub(cat, tag, val=val)
+        if tag == "scaling":
+            _csub(e, "orientation", val="minMax")
+    val = etree.Element(_c("valAx"))
+    w0, w1 = d["y2_domain"]
+    _csub(val, "axId", val=val_id)
+    sc = _csub(val, "scaling")
+    _csub(sc, "orientation", val="minMax")
+    _csub(sc, "max", val=repr(float(w1)))
+    _csub(sc, "min", val=repr(float(w0)))
+    for tag, v in (("delete", "0"), ("axPos", "r"), ("majorTickMark", "none"), ("minorTickMark", "none"),
+                   ("tickLblPos", "none")):
+        _csub(val, tag, val=v)
+    sp = _csub(val, "spPr")
+    _sub(_sub(sp, "a:ln"), "a:noFill")
+    for tag, v in (("crossAx", cat_id), ("crosses", "max"), ("crossBetween", "between")):
+        _csub(val, tag, val=v)
+    last_ax.addnext(cat)
+    cat.addnext(val)
+
+
 def native_chart(w: SlideWriter, parent: etree._Element, g: Group) -> bool:
     """A bar/line/area chart group as a PowerPoint chart holding the data; text and notes stay shapes."""
     from pptx.enum.chart import XL_CHART_TYPE
@@ -244,11 +294,13 @@ def native_chart(w: SlideWriter, parent: etree._Element, g: Group) -> bool:
     frame = None
     skip = DATA_PRIMS[d["kind"]]
     for child in g.children:
-        if child.meta.kind in skip and not (d["kind"] == "area" and not isinstance(child, Path)):
+        if _is_data(child, skip, d["kind"]):
             if frame is None:  # the chart takes the paint position of the data it replaces
                 frame = w.shapes.add_chart(getattr(XL_CHART_TYPE, type_name), Emu(f.x(left)), Emu(f.y(top)),
                                            Emu(f.len(fw)), Emu(f.len(fh)), chart_data)
                 frame.name = f"{g.meta.id or 'chart'} chart"
+                if any(s.get("axis") == "right" for s in d["series"]):
+                    _second_axis(frame.chart, d)
                 # category slots: points at slot centres ("between"); numeric areas: on the edges ("midCat")
                 cross = "midCat" if d.get("categories") is None else "between"
                 _style_chart(frame.chart, d, f, (MARGIN / fw, MARGIN / fh, (ix1 - ix0) / fw, ph / fh), cross)
@@ -258,6 +310,43 @@ def native_chart(w: SlideWriter, parent: etree._Element, g: Group) -> bool:
         w.draw(grp, child)
     _fit_group(grp)
     return True
+
+
+def _is_data(p, skip: set[str], kind: str) -> bool:
+    """A primitive the native chart replaces: a bar (hatched ones too), a line, a marker, an area."""
+    if isinstance(p, Group) and p.meta.kind == "hatched" and p.children:
+        p = p.children[0]
+    return p.meta.kind in skip and not (kind == "area" and not isinstance(p, Path))
+
+
+def _pattern(parent: etree._Element, fg: str, bg: str) -> None:
+    """A 45° hatch pattern fill (lines in `fg` on `bg`)."""
+    patt = _sub(parent, "a:pattFill", prst="wdUpDiag")
+    _sub(_sub(patt, "a:fgClr"), "a:srgbClr", val=fg.lstrip("#").upper())
+    _sub(_sub(patt, "a:bgClr"), "a:srgbClr", val=bg.lstrip("#").upper())
+
+
+def native_hatched(w: SlideWriter, parent: etree._Element, g: Group) -> bool:
+    """A hatched rectangle (its fill Rect and hatch lines) as one rectangle with a pattern fill."""
+    if len(g.children) != 2 or not isinstance(g.children[0], Rect) or not isinstance(g.children[1], Path):
+        return False
+    rect, lines = g.children
+    w.draw(parent, rect)
+    sp = parent[-1] if parent is not w.tree else w.tree.findall(qn("p:sp"))[-1]
+    spPr = sp.find(qn("p:spPr"))
+    fill = spPr.find(qn("a:solidFill"))
+    if fill is None:
+        return True
+    fill.addprevious(_el("a:pattFill"))
+    patt = fill.getprevious()
+    spPr.remove(fill)
+    patt.set("prst", "wdUpDiag")
+    _sub(_sub(patt, "a:fgClr"), "a:srgbClr", val=(lines.style.stroke or "#000000").lstrip("#").upper())
+    _sub(_sub(patt, "a:bgClr"), "a:srgbClr", val=(rect.style.fill or "#FFFFFF").lstrip("#").upper())
+    return True
+
+
+NATIVE["hatched"] = native_hatched
 
 
 def _c(tag: str) -> str:
@@ -324,6 +413,10 @@ def _style_chart(chart, d: dict, f, inner: tuple[float, float, float, float], cr
 
     # axes: our ranges, nothing drawn (our grid, axis lines and labels are shapes around the chart)
     cat_ax, val_ax = chart.category_axis, chart.value_axis
+    if d.get("y2_domain") is not None:  # python-pptx's value_axis is the second one when there are two
+        from pptx.chart.axis import ValueAxis
+
+        val_ax = ValueAxis(cs.valAx_lst[0])
     y0, y1 = d["y_domain"]
     val_ax.minimum_scale, val_ax.maximum_scale = y0, y1
     ticks = d.get("y_ticks") or []
@@ -345,24 +438,39 @@ def _style_chart(chart, d: dict, f, inner: tuple[float, float, float, float], cr
         cb.set("val", cross)
 
     plot = chart.plots[0]
-    ns = len(d["series"])
+    left = [s for s in d["series"] if s.get("axis") != "right"]
+    right = [s for s in d["series"] if s.get("axis") == "right"]
+    ns = len(left)
     if d["kind"] == "bar":
         plot.gap_width = min(500, round((1 / d["bar_fill"] - 1) * ns * 100))
         plot.overlap = 0
     plot.vary_by_categories = False
-    for ser, s in zip(plot.series, d["series"], strict=True):
+    plots = [(plot, left, d["kind"])]
+    if right:  # the line chart on the right-hand axis
+        chart.plots[1].vary_by_categories = False
+        plots.append((chart.plots[1], right, "line"))
+    for ser, s, kind in [(ser, s, k) for p, ss, k in plots for ser, s in zip(p.series, ss, strict=True)]:
         fmt = ser.format
-        if d["kind"] in ("bar", "area"):
+        if kind in ("bar", "area"):
             fmt.fill.solid()
             fmt.fill.fore_color.rgb = _rgb(s["color"])
             if s["opacity"] < 1:
                 clr = ser._element.find(f"{_c('spPr')}/{qn('a:solidFill')}/{qn('a:srgbClr')}")
                 _sub(clr, "a:alpha", val=round(s["opacity"] * 100000))
             fmt.line.fill.background()
-            if d["kind"] == "bar":
+            if kind == "bar":
                 ser.invert_if_negative = False
+                hatch = s.get("point_hatch") or []
                 for k, col in enumerate(s.get("point_colors") or []):
                     pf = ser.points[k].format
+                    if k < len(hatch) and hatch[k]:  # removed: hatched grey, outlined
+                        sppr = ser._element.get_or_add_dPt_for_point(k).get_or_add_spPr()
+                        for child in list(sppr):
+                            sppr.remove(child)
+                        _pattern(sppr, hatch[k], s["hatch_bg"])
+                        pf.line.color.rgb = _rgb(hatch[k])
+                        pf.line.width = Emu(f.len(1.0))
+                        continue
                     pf.fill.solid()
                     pf.fill.fore_color.rgb = _rgb(col)
                     pf.line.fill.background()

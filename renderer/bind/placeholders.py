@@ -122,6 +122,11 @@ def _select(v: Any, mask: Any) -> list:
     return [x for x, m in zip(_seq(v), _seq(mask), strict=False) if m]
 
 
+def _choose(v: Any, yes: Any, no: Any) -> list:
+    """One of two values per item of a list of flags: `kept | choose('kept', 'removed')` (bar states)."""
+    return [yes if x else no for x in _seq(v)]
+
+
 _SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
 MAX_SIG_FIGS = 17  # a double has at most 17 significant decimal digits
 BYTE_UNITS = ("B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB")
@@ -173,6 +178,7 @@ FILTERS: dict[str, Callable[..., Any]] = {
     "abs": lambda v: _map(lambda x: abs(_check_num(x)), v),
     "join": _join,
     "select": _select,
+    "choose": _choose,
     "reverse": lambda v: list(reversed(_seq(v))),
     "string": lambda v: to_text(v),
 }

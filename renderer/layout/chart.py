@@ -11,7 +11,7 @@ import math
 from dataclasses import dataclass, field, replace
 
 from ..scene import Ellipse, Group, Line, Meta, Path, Polygon, Prim, Rect, Style, Text, bbox, shift
-from ..spec.elements.chart import Chart, ChartAxis, ChartSeries
+from ..spec.elements.chart import STATES, Chart, ChartAxis, ChartSeries
 from .base import Anchor, Block, Ctx, register, script_runs
 from .chart_axes import (
     Band,
@@ -41,6 +41,7 @@ from .chart_data import (
     scale_colors,
     text_of,
 )
+from .chart_teach import STATE_NAMES, STATE_STYLE, brace_cmds, state_rect, top_over
 from .markup import split_scripts
 
 SERIES_ROLES = ("accent", "warm", "thought", "emphasis", "title", "kept", "module")
@@ -63,6 +64,11 @@ class _S:
     role: str
     name: str
     bar_roles: list[str] = field(default_factory=list)
+    states: list[str] = field(default_factory=list)  # one per bar when the series has `states`
+
+    @property
+    def right(self) -> bool:
+        return self.model.axis == "right"
 
 
 @register("chart")
@@ -70,7 +76,7 @@ def layout_chart(el: Chart, path: tuple, ctx: Ctx, min_w: float = 0, min_h: floa
     """A chart with axes, sized so every label is measured and fits."""
     check_roles(ctx, el, path)
     c = Canvas(ctx)
-    legend: list[tuple[str, str, str, int]] = []  # (name, role, shape, series index)
+    legend: list[tuple[str, str, str, int, tuple]] = []  # (name, role, shape, series index, spec path)
     data: dict = {}  # what the chart shows, for backends with native charts (PPTX); heat maps have none
     if el.kind == "heatmap":
         _heatmap(el, path, ctx, c)
@@ -121,10 +127,33 @@ def _series(el: Chart, path: tuple, ctx: Ctx) -> list[_S]:
             role = SERIES_ROLES[cycle % len(SERIES_ROLES)]
             cycle += 1
         item = _S(i, s, ys, xs, role, ctx.t(s.name) if s.name is not None else "")
-        if el.kind == "bar":
+        if el.kind == "bar" and not item.right:
             item.bar_roles = _bar_roles(s, ys, role, ctx, sp)
+            if s.states is not None:
+                item.states = _states(s, ys, ctx, sp)
+                item.bar_roles = [STATE_STYLE[st][0] for st in item.states]
         out.append(item)
     return out
+
+
+def _states(s: ChartSeries, ys: list[float], ctx: Ctx, sp: tuple) -> list[str]:
+    states = bound(s.states, ctx, sp + ("states",), "series states")
+    if len(states) != len(ys):
+        raise fail(ctx, sp + ("states",), f"series states has {len(states)} entries for {len(ys)} values "
+                                          "(expected one state per value)")
+    return list(states)  # each one of STATES: the model validated the bound values
+
+
+def _elide(el: Chart, cats: list[str], series: list[_S]) -> tuple[list[str], int]:
+    """Keep the first `elide_after` categories and values; the rest become one '…' slot. (cats, hidden)."""
+    n = el.elide_after
+    if n is None or len(cats) <= n + 1:  # hiding one category would take as much room as showing it
+        return cats, 0
+    hidden = len(cats) - n
+    for s in series:
+        s.ys, s.xs = s.ys[:n], s.xs[:n]
+        s.bar_roles, s.states = s.bar_roles[:n], s.states[:n]
+    return cats[:n] + [f"+{hidden}"], hidden
 
 
 def _bar_roles(s: ChartSeries, ys: list[float], role: str, ctx: Ctx, sp: tuple) -> list[str]:
@@ -183,7 +212,7 @@ def _axis_ticks(axis: ChartAxis, apath: tuple, ctx: Ctx, lo: float, hi: float, l
     return ticks, tick_labels(ticks, axis.format), d0, d1
 
 
-def _cartesian(el: Chart, path: tuple, ctx: Ctx, c: Canvas, data: dict) -> list[tuple[str, str, str, int]]:
+def _cartesian(el: Chart, path: tuple, ctx: Ctx, c: Canvas, data: dict) -> list[tuple[str, str, str, int, tuple]]:
     fs = ctx.size("small")
     lh = fs * ctx.sp("line_height")
     series = _series(el, path, ctx)
@@ -198,21 +227,36 @@ def _cartesian(el: Chart, path: tuple, ctx: Ctx, c: Canvas, data: dict) -> list[
     if bar and cats is not None and npts > len(cats):
         raise fail(ctx, path + ("series",), f"a series has {npts} values but the x axis has {len(cats)} "
                                             "categories (expected at most one value per category)")
-    ns = len(series)
+    hidden = 0
+    if cats is not None:
+        cats, hidden = _elide(el, cats, series)
+    elif el.elide_after is not None:
+        raise fail(ctx, path + ("elide_after",), "elide_after needs a category x axis (`x: {categories: …}`)")
+    left = [s for s in series if not s.right]
+    right = [s for s in series if s.right]
+    if not left:
+        raise fail(ctx, path + ("series",), "every series has `axis: right` (expected at least one on the left)")
+    if bar and any(ct.after is not None for ct in el.cuts()) or el.braces:
+        if cats is None:
+            raise fail(ctx, path + ("x",), "cut `after` and braces need a category x axis (`x: {categories: …}`)")
+    ns = len(left)
 
     # value labels (bar values / point values), measured up front: they size the bars
     vlabels = {s.i: [fmt_num(v, s.model.labels) for v in s.ys] if s.model.labels else [] for s in series}
     vl_w = max([measure(ctx, t, fs) for ts in vlabels.values() for t in ts] or [0.0])
 
     # value range (stacked areas add up)
-    stacks = _stacked(series) if el.kind == "area" and el.stacked else None
-    vals = [v for s in series for v in s.ys] + ([v for st in stacks for v in st] if stacks else [])
+    stacks = _stacked(left) if el.kind == "area" and el.stacked else None
+    vals = [v for s in left for v in s.ys] + ([v for st in stacks for v in st] if stacks else [])
     if bar or el.kind == "area":
         vals.append(0.0)
     vals += [number(r.y, ctx, path + ("refs", k, "y"), "ref y") for k, r in enumerate(el.refs) if r.y is not None]
     for k, g in enumerate(el.regions):
         if g.y is not None:
             vals += [number(v, ctx, path + ("regions", k, "y", j), "region y") for j, v in enumerate(g.y)]
+    cut_y = {k: number(ct.y, ctx, path + ("cut", k, "y") if isinstance(el.cut, list) else path + ("cut", "y"),
+                       "cut y") for k, ct in enumerate(el.cuts()) if ct.y is not None}
+    vals += [v for k, v in cut_y.items() if el.cuts()[k].axis == "left"]
     lo, hi = min(vals), max(vals)
 
     # plot size from measured labels
@@ -246,6 +290,14 @@ def _cartesian(el: Chart, path: tuple, ctx: Ctx, c: Canvas, data: dict) -> list[
     else:
         vt, vtl, v0, v1 = _axis_ticks(val_axis, vpath, ctx, lo, hi, H, lambda ls: lh, False)
         vmap = Linear(v0, v1, H, 0)
+    vmap2: Linear | None = None
+    if right:
+        rvals = [v for s in right for v in s.ys] + [v for k, v in cut_y.items() if el.cuts()[k].axis == "right"]
+        vt2, vtl2, w0, w1 = _axis_ticks(el.y2 or ChartAxis(), path + ("y2",), ctx, min([0.0, *rvals]),
+                                        max(rvals), H, lambda ls: lh, False)
+        vmap2 = Linear(w0, w1, H, 0)
+    elif any(ct.axis == "right" for ct in el.cuts()):
+        raise fail(ctx, path + ("cut",), "a cut on the right axis needs a series with `axis: right`")
 
     # category / x axis
     xnum: Linear | None = None
@@ -312,10 +364,41 @@ def _cartesian(el: Chart, path: tuple, ctx: Ctx, c: Canvas, data: dict) -> list[
     polylines: list[list[tuple[float, float]]] = []
     label_at: dict[tuple[int, int], Box] = {}  # (series, index) -> value label box
     if bar:
-        obstacles += _bars(el, path, ctx, c, series, band, vmap, horiz, vlabels, v0, v1, label_at)
+        obstacles += _bars(el, path, ctx, c, left, band, vmap, horiz, vlabels, v0, v1, label_at)
     else:
-        polylines, obs = _lines(el, path, ctx, c, series, xmap, vmap, stacks, vlabels, v0)
+        polylines, obs = _lines(el, path, ctx, c, left, xmap, vmap, stacks, vlabels, v0, el.kind)
         obstacles += obs
+    if vmap2 is not None:
+        more, obs = _lines(el, path, ctx, c, right, xmap, vmap2, None, vlabels, w0, "line")
+        polylines += more
+        obstacles += obs
+    if hidden and band is not None:  # the elided slot: an ellipsis where its bars would stand
+        base = vmap(min(max(0.0, v0), v1))
+        t = c.text("…", band.center(len(cats) - 1), base - LABEL_GAP, fs * 1.4, "text-soft", "middle", "bottom",
+                   meta=Meta(el.id, "text-soft", ctx.src(path + ("elide_after",)), "chart-elided"))
+        obstacles.append(bbox(t))
+    if el.braces and band is not None:
+        obstacles += _braces(el, path, ctx, c, band, ns)
+
+    # cut lines: dashed, between two slots or at a value, labelled like reference lines
+    for k, ct in enumerate(el.cuts()):
+        kp = path + ("cut", k) if isinstance(el.cut, list) else path + ("cut",)
+        style = Style(stroke=ctx.color(ct.role), stroke_width=1.6, dash=(6, 4))
+        meta = Meta(el.id, ct.role, ctx.src(kp), "chart-cut")
+        text = ctx.t(ct.text) if ct.text is not None else None
+        if ct.after is not None:
+            if band is None or ct.after > band.n:
+                raise fail(ctx, kp + ("after",), f"cut after {ct.after} slots, but the chart has "
+                                                 f"{band.n if band else 0} (expected 0 … {band.n if band else 0})")
+            p = band.r0 + ct.after * band.width
+            c.add(Line(((p, -4), (p, H)), style, meta=meta))
+            if text:
+                top_labels.append((p, text, ct.role, kp + ("text",)))
+        else:
+            p = (vmap2 if ct.axis == "right" else vmap)(cut_y[k])
+            c.add(Line(((0, p), (W, p)), style, meta=meta))
+            if text:
+                side_labels.append((p, text, ct.role, kp + ("text",)))
 
     # reference lines
     for k, r in enumerate(el.refs):
@@ -360,6 +443,13 @@ def _cartesian(el: Chart, path: tuple, ctx: Ctx, c: Canvas, data: dict) -> list[
         else:
             c.add(Line(((-TICK, p), (0, p)), astyle, meta=tmeta_v))
             c.text(s, -TICK - LABEL_GAP / 2, p, fs, axis_role, "end", "middle", meta=tmeta_v)
+    if vmap2 is not None:  # the right-hand value axis
+        r_meta = Meta(el.id, axis_role, ctx.src(path + ("y2",)), "chart-tick")
+        c.add(Line(((W, 0), (W, H)), astyle, meta=ameta))
+        for t, s in zip(vt2, vtl2, strict=True):
+            p = vmap2(t)
+            c.add(Line(((W, p), (W + TICK, p)), astyle, meta=r_meta))
+            c.text(s, W + TICK + LABEL_GAP / 2, p, fs, axis_role, "start", "middle", meta=r_meta)
     tmeta_c = Meta(el.id, axis_role, ctx.src(cpath), "chart-tick")
     if band is not None:
         for k, s in enumerate(cats or []):
@@ -381,7 +471,11 @@ def _cartesian(el: Chart, path: tuple, ctx: Ctx, c: Canvas, data: dict) -> list[
     _side_labels(el, ctx, c, side_labels, W, H)
 
     # annotations avoid everything drawn so far
-    _annotations(el, path, ctx, c, series, P, obstacles, polylines, horiz, band, label_at)
+    def P2(x: float, y: float) -> tuple[float, float]:
+        """Plot pixel of a point of a right-axis series."""
+        return xmap(x), (vmap2 or vmap)(y)
+
+    _annotations(el, path, ctx, c, series, P, obstacles, polylines, horiz, band, label_at, P2)
 
     # axis titles: the horizontal axis's under its labels, the vertical axis's above the plot
     h_axis, h_path = (val_axis, vpath) if horiz else (cat_axis, cpath)
@@ -392,16 +486,57 @@ def _cartesian(el: Chart, path: tuple, ctx: Ctx, c: Canvas, data: dict) -> list[
         tb = ctx.text_lines(ctx.t(h_axis.title), ts, max(W, 120), 400, "text",
                             meta=Meta(el.id, "text", ctx.src(h_path + ("title",)), "chart-axis-title"))
         c.place(tb, (W - tb.w) / 2, max(below, default=H) + LABEL_GAP)
+    title_top = c.box()[1]
     if v_axis.title is not None:
         left = min([bbox(p)[0] for p in c.items if isinstance(p, Text) and bbox(p)[2] <= 0.5] or [0.0])
-        top = c.box()[1]
+        top = title_top
         tb = ctx.text_lines(ctx.t(v_axis.title), ts, max(W, 120), 400, "text", "start",
                             meta=Meta(el.id, "text", ctx.src(v_path + ("title",)), "chart-axis-title"))
         c.place(tb, left, top - tb.h - LABEL_GAP)
+    if vmap2 is not None and el.y2 is not None and el.y2.title is not None:  # level with the left one
+        top = title_top
+        tb = ctx.text_lines(ctx.t(el.y2.title), ts, max(W, 120), 400, "text", "end",
+                            meta=Meta(el.id, "text", ctx.src(path + ("y2", "title")), "chart-axis-title"))
+        rx = max([W, *[bbox(p)[2] for p in c.items if isinstance(p, Text) and bbox(p)[0] >= W]])
+        c.place(tb, rx - tb.w, top - tb.h - LABEL_GAP)
     data.update(_payload(el, ctx, series, horiz, cats if band is not None else None,
                          [xnum.d0, xnum.d1] if xnum is not None else None, xt if xnum is not None else None,
                          [v0, v1], vt, W, H))
-    return [(s.name, s.role, "bar" if bar else el.kind, s.i) for s in series if s.name]
+    if vmap2 is not None:  # the right-hand axis's range (only in payloads of charts that have one)
+        data["y2_domain"] = [w0, w1]
+    entries = [(s.name, s.role, "line" if s.right else "bar" if bar else el.kind, s.i, path + ("series", s.i, "name"))
+               for s in series if s.name and not s.states]
+    used = {st for s in series for st in s.states}
+    for st in STATES:
+        if st in used:
+            label = el.state_labels.get(st)
+            sp = path + ("state_labels", st) if label is not None else path + ("series",)
+            entries.append((ctx.t(label if label is not None else STATE_NAMES[st]), STATE_STYLE[st][0],
+                            f"state:{st}", -1, sp))
+    return entries
+
+
+def _braces(el: Chart, path: tuple, ctx: Ctx, c: Canvas, band: Band, ns: int) -> list[Box]:
+    """Braces over ranges of bars (above what is drawn there), each with its text above it."""
+    fs = ctx.size("small")
+    inner = band.width * BAR_FILL
+    out: list[Box] = []
+    for k, b in enumerate(el.braces):
+        bp = path + ("braces", k)
+        if b.to >= band.n:
+            raise fail(ctx, bp + ("to",), f"brace to slot {b.to}, but the chart has {band.n} "
+                                          f"(expected 0 … {band.n - 1})")
+        x0, x1 = band.center(b.from_) - inner / 2, band.center(b.to) + inner / 2
+        top = top_over(c.items, x0, x1, 0.0) - 4
+        meta = Meta(el.id, b.role, ctx.src(bp), "chart-brace")
+        brace = Path(brace_cmds(x0, x1, top - 8), Style(stroke=ctx.color(b.role), stroke_width=1.2), meta)
+        c.add(brace)
+        out.append(bbox(brace))
+        if b.text is not None:
+            t = c.text(ctx.t(b.text), (x0 + x1) / 2, top - 8 - LABEL_GAP / 2, fs, b.role, "middle", "bottom",
+                       meta=Meta(el.id, b.role, ctx.src(bp + ("text",)), "chart-brace-text"))
+            out.append(bbox(t))
+    return out
 
 
 def _payload(el: Chart, ctx: Ctx, series: list[_S], horiz: bool, cats: list[str] | None,
@@ -411,13 +546,21 @@ def _payload(el: Chart, ctx: Ctx, series: list[_S], horiz: bool, cats: list[str]
     out = []
     for s in series:
         color = ctx.color(s.role)
-        marker = s.model.marker or ("circle" if len(s.ys) <= 30 and el.kind == "line" else "none")
-        out.append({"name": s.name, "values": list(s.ys), "x": list(s.xs) if x_domain is not None else None,
-                    "color": color,
-                    "point_colors": [ctx.color(r) for r in s.bar_roles] if el.kind == "bar" else None,
-                    "width": s.model.width, "dashed": s.model.dashed, "dash": [6, 4] if s.model.dashed else None,
-                    "marker": marker, "marker_r": max(2.5, s.model.width * 1.6), "marker_stroke": ctx.color("white"),
-                    "opacity": 0.35 if el.kind == "area" else 1.0, "labels": s.model.labels})
+        kind = "line" if s.right else el.kind
+        marker = s.model.marker or ("circle" if len(s.ys) <= 30 and kind == "line" else "none")
+        item = {"name": s.name, "values": list(s.ys), "x": list(s.xs) if x_domain is not None else None,
+                "color": color,
+                "point_colors": [ctx.color(r) for r in s.bar_roles] if el.kind == "bar" else None,
+                "width": s.model.width, "dashed": s.model.dashed, "dash": [6, 4] if s.model.dashed else None,
+                "marker": marker, "marker_r": max(2.5, s.model.width * 1.6), "marker_stroke": ctx.color("white"),
+                "opacity": 0.35 if el.kind == "area" else 1.0, "labels": s.model.labels}
+        if s.right:  # only in payloads of charts that use the right axis
+            item["axis"] = "right"
+        if s.states:  # hatched states: pattern colour per point (None: solid), on a white ground
+            item["point_hatch"] = [ctx.color(STATE_STYLE[st][0]) if STATE_STYLE[st][1] else None
+                                   for st in s.states]
+            item["hatch_bg"] = ctx.color("white")
+        out.append(item)
     return {"kind": el.kind, "horizontal": horiz, "stacked": bool(el.stacked and el.kind == "area"),
             "categories": cats, "x_domain": x_domain, "x_ticks": x_ticks, "y_domain": y_domain, "y_ticks": y_ticks,
             "x_title": ctx.t(el.x.title) if el.x.title is not None else None,
@@ -454,7 +597,10 @@ def _bars(el: Chart, path: tuple, ctx: Ctx, c: Canvas, series: list[_S], band: B
             role = s.bar_roles[k]
             meta = Meta(el.id, role, ctx.src(sp + ("values", k)), "chart-bar",
                         (f"bar{k}", f"s{j}.bar{k}") if j == 0 else (f"s{j}.bar{k}",))
-            if horiz:
+            if s.states:
+                r = (state_rect(ctx, s.states[k], min(base, p), c0, abs(p - base), bw, meta) if horiz else
+                     state_rect(ctx, s.states[k], c0, min(base, p), bw, abs(p - base), meta))
+            elif horiz:
                 r = Rect(min(base, p), c0, abs(p - base), bw, 0, Style(fill=ctx.color(role)), meta)
             else:
                 r = Rect(c0, min(base, p), bw, abs(p - base), 0, Style(fill=ctx.color(role)), meta)
@@ -486,7 +632,7 @@ def _marker(kind: str, x: float, y: float, r: float, color: str, meta: Meta, whi
 
 
 def _lines(el: Chart, path: tuple, ctx: Ctx, c: Canvas, series: list[_S], xmap, vmap: Linear,
-           stacks: list[list[float]] | None, vlabels: dict[int, list[str]], v0: float
+           stacks: list[list[float]] | None, vlabels: dict[int, list[str]], v0: float, kind: str
            ) -> tuple[list[list[tuple[float, float]]], list[Box]]:
     fs = ctx.size("small")
     polylines = []
@@ -497,8 +643,8 @@ def _lines(el: Chart, path: tuple, ctx: Ctx, c: Canvas, series: list[_S], xmap, 
         color = ctx.color(s.role)
         ys = stacks[j] if stacks else s.ys
         pts = [(xmap(x), vmap(y)) for x, y in zip(s.xs, ys, strict=True)]
-        meta = Meta(el.id, s.role, ctx.src(sp), f"chart-{el.kind}")
-        if el.kind == "area" and pts:
+        meta = Meta(el.id, s.role, ctx.src(sp), f"chart-{kind}")
+        if kind == "area" and pts:
             if stacks and prev_top is not None:
                 lower = list(reversed(prev_top))
             else:
@@ -510,7 +656,7 @@ def _lines(el: Chart, path: tuple, ctx: Ctx, c: Canvas, series: list[_S], xmap, 
         c.add(Line(tuple(pts), Style(stroke=color, stroke_width=s.model.width,
                                      dash=(6, 4) if s.model.dashed else None), meta=meta))
         polylines.append(pts)
-        marker = s.model.marker or ("circle" if len(pts) <= 30 and el.kind == "line" else "none")
+        marker = s.model.marker or ("circle" if len(pts) <= 30 and kind == "line" else "none")
         if marker != "none":
             r = max(2.5, s.model.width * 1.6)
             for p in pts:
@@ -557,7 +703,7 @@ def _side_labels(el: Chart, ctx: Ctx, c: Canvas, labels: list[tuple[float, str, 
 
 def _annotations(el: Chart, path: tuple, ctx: Ctx, c: Canvas, series: list[_S], P, obstacles: list[Box],
                  polylines: list[list[tuple[float, float]]], horiz: bool, band: Band | None,
-                 label_at: dict[tuple[int, int], Box]) -> None:
+                 label_at: dict[tuple[int, int], Box], P2=None) -> None:
     if not el.annotations:
         return
     x0, y0, x1, y1 = c.box()
@@ -573,11 +719,12 @@ def _annotations(el: Chart, path: tuple, ctx: Ctx, c: Canvas, series: list[_S], 
             if a.series >= len(series) or a.index >= len(series[a.series].ys):
                 raise fail(ctx, ap, f"annotation points at series {a.series} index {a.index}, which does not exist")
             s = series[a.series]
-            px, py = P(s.xs[a.index], s.ys[a.index])
-            if el.kind == "bar" and band is not None:
-                ns = len(series)
+            px, py = (P2 if s.right else P)(s.xs[a.index], s.ys[a.index])
+            if el.kind == "bar" and band is not None and not s.right:
+                bars = [b for b in series if not b.right]
+                ns = len(bars)
                 inner = band.width * BAR_FILL
-                off = -inner / 2 + (series.index(s) + 0.5) * inner / ns
+                off = -inner / 2 + (bars.index(s) + 0.5) * inner / ns
                 if horiz:
                     py += off
                 else:
@@ -634,13 +781,13 @@ def _place_note(px: float, py: float, w: float, h: float, taken: list[Box],
 
 # ---------------------------------------------------------------- legend
 
-def _legend(el: Chart, path: tuple, ctx: Ctx, c: Canvas, entries: list[tuple[str, str, str, int]]) -> None:
+def _legend(el: Chart, path: tuple, ctx: Ctx, c: Canvas, entries: list[tuple[str, str, str, int, tuple]]) -> None:
     fs = ctx.size("small")
     lh = fs * ctx.sp("line_height")
     sw = 18.0 if any(e[2] == "line" for e in entries) else 11.0
     items: list[tuple[float, list[Prim]]] = []  # (width, prims at origin: top-left of the entry)
-    for name, role, shape, i in entries:
-        meta = Meta(el.id, role, ctx.src(path + ("series", i, "name")), "chart-legend")
+    for name, role, shape, i, src in entries:
+        meta = Meta(el.id, role, ctx.src(src), "chart-legend")
         color = ctx.color(role)
         cy = lh / 2
         prims: list[Prim] = []
@@ -651,6 +798,8 @@ def _legend(el: Chart, path: tuple, ctx: Ctx, c: Canvas, entries: list[tuple[str
             mk = s.marker or ("circle" if len(numbers(s.values, ctx, (), "values")) <= 30 else "none")
             if mk != "none":
                 prims.append(_marker(mk, sw / 2, cy, max(2.5, s.width * 1.6), color, meta, ctx.color("white")))
+        elif shape.startswith("state:"):
+            prims.append(state_rect(ctx, shape[6:], sw / 2 - 5.5, cy - 5.5, 11, 11, meta))
         else:
             prims.append(Rect(sw / 2 - 5.5, cy - 5.5, 11, 11, 0,
                               Style(fill=color, opacity=0.35 if shape == "area" else 1.0,

@@ -38,6 +38,7 @@ def ev(source: str):
     ("0.2567 | percent(1)", "25.7%"),
     ("2.567 | round(1)", 2.6),
     ("g.returns | select(g.kept)", [14.0, 7.0]),
+    ("g.kept | choose('kept', 'removed')", ["kept", "removed", "kept", "removed"]),
     ("vars.tokens | join('/')", "on/good/have"),
     ("g.label + '0'", "G0"),
     ("g.n > 3 and g.n < 5", True),
@@ -80,8 +81,8 @@ ESCAPES = {
                 "arithmetic, comparisons and | filters)",
     "g.returns | fmt('{0.__class__}')": "fmt: bad format '{0.__class__}' (expected a format spec such as '.3f')",
     "g.returns | (lambda v: v)": "'lambda v: v' is not a filter (expected e.g. fmt('.2f'), percent, length)",
-    "g.returns | getattr('x')": "unknown filter 'getattr' (expected one of: abs, argmax, bytes, count, first, fmt, "
-                                "join, last, length, max, min, percent, reverse, round, sci, select, string, sum)",
+    "g.returns | getattr('x')": "unknown filter 'getattr' (expected one of: abs, argmax, bytes, choose, count, first, "
+                                "fmt, join, last, length, max, min, percent, reverse, round, sci, select, string, sum)",
     "b'bytes'": "constant b'bytes' is not allowed (expected a number or a 'string')",
     "1j": "constant 1j is not allowed (expected a number or a 'string')",
     "~5": "~ is not allowed (expected + - * / // % ** and | filters)",

@@ -23,6 +23,8 @@ Placeholder = Annotated[str, Field(max_length=500, description="A {{ placeholder
 Numbers = Annotated[list[float], Field(max_length=MAX_POINTS)] | Placeholder
 Number = float | Placeholder
 Format = Annotated[str, Field(pattern=FORMAT_PATTERN, description="Python format spec, e.g. '.2f', '.0%', ',d'.")]
+State = Literal["kept", "removed", "sampled", "candidate"]
+STATES = ("kept", "removed", "sampled", "candidate")  # the bar states, in legend order
 
 
 class ChartAxis(Strict):
@@ -64,6 +66,13 @@ class ChartSeries(Strict):
         None, description="Fill role of each bar, one per value (overrides `role` and `highlight`).")
     labels: Format | None = Field(
         None, description="Write each value at its bar or point with this format (e.g. '.2f', '.0%').")
+    states: Annotated[list[State], Field(max_length=MAX_POINTS)] | Placeholder | None = Field(
+        None, description="State of each bar, one per value: kept (solid `kept`), removed (hatched grey), "
+                          "sampled (solid `emphasis`), candidate (solid `model`); the legend lists each state "
+                          "used (overrides `role`, `roles` and `highlight`).")
+    axis: Literal["left", "right"] = Field(
+        "left", description="Value axis of the series: `right` draws it as a line against a right-hand axis "
+                            "(`y2`), e.g. a cumulative sum over bars.")
     marker: Literal["circle", "square", "diamond", "none"] | None = Field(
         None, description="Point marker of a line (default: circle for up to 30 points, else none).")
     dashed: bool = Field(False, description="Dashed line.")
@@ -100,6 +109,38 @@ class ChartRef(Strict):
     def _one_axis(self) -> ChartRef:
         if (self.x is None) == (self.y is None):
             raise ValueError("a reference line has exactly one of x or y")
+        return self
+
+
+class ChartCut(Strict):
+    """A labelled cut: a dashed line between two bars (`after`) or across the plot at a value (`y`)."""
+
+    after: int | None = Field(None, ge=0, description="Vertical line after this many category slots "
+                                                     "(`after: 3` cuts between the 3rd and 4th bar).")
+    y: Number | None = Field(None, description="Horizontal line at this value.")
+    axis: Literal["left", "right"] = Field("left", description="Value axis of `y` (`right`: the `y2` axis).")
+    text: LocalText | None = Field(None, description="Label: above a vertical cut, right of a horizontal one.")
+    role: Role = Field("emphasis", description="Line and label colour role.")
+
+    @model_validator(mode="after")
+    def _one_axis(self) -> ChartCut:
+        if (self.after is None) == (self.y is None):
+            raise ValueError("a cut has exactly one of after (a slot count) or y (a value)")
+        return self
+
+
+class ChartBrace(Strict):
+    """A curly brace above a range of bars with a text (a formula) over it."""
+
+    from_: int = Field(alias="from", ge=0, description="First category slot covered (0-based).")
+    to: int = Field(ge=0, description="Last category slot covered (inclusive).")
+    text: LocalText | None = Field(None, description="Text above the brace (e.g. 'Σ = 0.91').")
+    role: Role = Field("text", description="Colour role of the brace and its text.")
+
+    @model_validator(mode="after")
+    def _range(self) -> ChartBrace:
+        if self.to < self.from_:
+            raise ValueError("a brace's `to` is before its `from` (expected from ≤ to)")
         return self
 
 
@@ -149,6 +190,7 @@ class Chart(Strict):
     x: ChartAxis = Field(default_factory=ChartAxis,
                          description="The x axis (categories or numbers; heat map: columns).")
     y: ChartAxis = Field(default_factory=ChartAxis, description="The y axis (the values; heat map: rows).")
+    y2: ChartAxis | None = Field(None, description="The right-hand value axis of series with `axis: right`.")
     series: Annotated[list[ChartSeries], Field(max_length=MAX_SERIES)] = Field(
         default_factory=list, description="Data series (bar, line, area); several bars per slot are grouped.")
     stacked: bool = Field(False, description="Area charts: stack the series on top of each other.")
@@ -160,8 +202,18 @@ class Chart(Strict):
     regions: list[ChartRegion] = Field(default_factory=list, description="Shaded bands (e.g. the clip range).")
     refs: list[ChartRef] = Field(default_factory=list, description="Reference lines (e.g. 1−ε, 1, 1+ε).")
     annotations: list[ChartAnnotation] = Field(default_factory=list, description="Notes with arrows to data points.")
+    cut: ChartCut | Annotated[list[ChartCut], Field(max_length=8)] | None = Field(
+        None, description="Labelled cut lines: between two bars (`after`) and/or at a value (`y`).")
+    braces: Annotated[list[ChartBrace], Field(max_length=MAX_SERIES)] = Field(
+        default_factory=list, description="Braces above ranges of bars, each with a text (e.g. a sum).")
+    elide_after: int | None = Field(
+        None, ge=1, le=MAX_POINTS, description="Show only the first N categories; the rest collapse into one "
+                                               "'…' slot labelled with how many are hidden (values not drawn).")
+    state_labels: dict[State, LocalText] = Field(
+        default_factory=dict, description="Legend text of each bar state (default: kept, removed, sampled, "
+                                          "candidate in the diagram's language).")
     legend: Literal["top", "bottom", "right", "none"] = Field(
-        "top", description="Where the legend of named series goes.")
+        "top", description="Where the legend of named series and bar states goes.")
 
     @model_validator(mode="after")
     def _data(self) -> Chart:
@@ -169,4 +221,15 @@ class Chart(Strict):
             raise ValueError("a heatmap chart needs `matrix` (rows of values)")
         if self.kind != "heatmap" and not self.series:
             raise ValueError(f"a {self.kind} chart needs `series` (at least one, with `values`)")
+        teach = self.cut is not None or self.braces or self.elide_after is not None
+        if teach and (self.kind == "heatmap" or self.horizontal):
+            raise ValueError("cut, braces and elide_after need a vertical bar, line or area chart")
+        if any(s.axis == "right" for s in self.series) and self.kind == "heatmap":
+            raise ValueError("a heat map has no right-hand axis (series `axis: right`)")
+        if self.horizontal and any(s.axis == "right" for s in self.series):
+            raise ValueError("a horizontal bar chart has no right-hand axis (series `axis: right`)")
         return self
+
+    def cuts(self) -> list[ChartCut]:
+        """The cut lines as a list."""
+        return [] if self.cut is None else [self.cut] if isinstance(self.cut, ChartCut) else list(self.cut)
