@@ -387,6 +387,7 @@ def _cartesian(el: Chart, path: tuple, ctx: Ctx, c: Canvas, data: dict) -> list[
         meta = Meta(el.id, ct.role, ctx.src(kp), "chart-cut")
         text = ctx.t(ct.text) if ct.text is not None else None
         if ct.after is not None:
+            _whole(ct.after, ctx, kp + ("after",))
             if band is None or ct.after > band.n:
                 raise fail(ctx, kp + ("after",), f"cut after {ct.after} slots, but the chart has "
                                                  f"{band.n if band else 0} (expected 0 … {band.n if band else 0})")
@@ -523,6 +524,11 @@ def _braces(el: Chart, path: tuple, ctx: Ctx, c: Canvas, band: Band, ns: int) ->
     out: list[Box] = []
     for k, b in enumerate(el.braces):
         bp = path + ("braces", k)
+        _whole(b.from_, ctx, bp + ("from",))
+        _whole(b.to, ctx, bp + ("to",))
+        if b.to < b.from_:
+            raise fail(ctx, bp + ("to",), f"a brace's `to` ({b.to}) is before its `from` ({b.from_}) "
+                                          "(expected from ≤ to)")
         if b.to >= band.n:
             raise fail(ctx, bp + ("to",), f"brace to slot {b.to}, but the chart has {band.n} "
                                           f"(expected 0 … {band.n - 1})")
@@ -944,3 +950,9 @@ def _heatmap(el: Chart, path: tuple, ctx: Ctx, c: Canvas) -> None:
 
 
 __all__ = ["layout_chart", "nice_ticks"]
+
+
+def _whole(v: object, ctx: Ctx, path: tuple) -> None:
+    """A slot index that a placeholder filled with something other than a whole number is a located error."""
+    if not isinstance(v, int) or isinstance(v, bool) or v < 0:
+        raise fail(ctx, path, f"expected a slot index (a whole number ≥ 0), got {v!r}")

@@ -230,7 +230,9 @@ def test_diff_reports_a_spec_broken_by_the_change(repo, monkeypatch, capsys):
 def test_pre_commit_hook_validates_changed_specs():
     hooks = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())
     (hook,) = [h for h in hooks if h["id"] == "vizspec-validate"]
-    assert hook["entry"].split()[:2] == ["vizspec", "validate"]
+    assert hook["entry"] == "scripts/vizspec-hook"  # validate, then check, with the repository's .venv
+    script = (ROOT / "scripts" / "vizspec-hook").read_text()
+    assert "renderer.app.cli validate" in script and "renderer.app.cli check" in script
     assert re.search(hook["files"], "specs/rlhf/ppo-kl.yaml") and not re.search(hook["files"], "renderer/cli.py")
     assert hook.get("pass_filenames", True) is True
 

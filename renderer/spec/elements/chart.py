@@ -22,6 +22,7 @@ Null = Literal[None]  # a null list item (`X | None` would lose its null branch 
 Placeholder = Annotated[str, Field(max_length=500, description="A {{ placeholder }} bound to compute results.")]
 Numbers = Annotated[list[float], Field(max_length=MAX_POINTS)] | Placeholder
 Number = float | Placeholder
+Slot = Annotated[int, Field(ge=0)]  # a category slot index
 Format = Annotated[str, Field(pattern=FORMAT_PATTERN, description="Python format spec, e.g. '.2f', '.0%', ',d'.")]
 State = Literal["kept", "removed", "sampled", "candidate"]
 STATES = ("kept", "removed", "sampled", "candidate")  # the bar states, in legend order
@@ -115,8 +116,8 @@ class ChartRef(Strict):
 class ChartCut(Strict):
     """A labelled cut: a dashed line between two bars (`after`) or across the plot at a value (`y`)."""
 
-    after: int | None = Field(None, ge=0, description="Vertical line after this many category slots "
-                                                     "(`after: 3` cuts between the 3rd and 4th bar).")
+    after: Slot | Placeholder | None = Field(None, description="Vertical line after this many category slots "
+                                           "(`after: 3` cuts between the 3rd and 4th bar; or \"{{ vars.k }}\").")
     y: Number | None = Field(None, description="Horizontal line at this value.")
     axis: Literal["left", "right"] = Field("left", description="Value axis of `y` (`right`: the `y2` axis).")
     text: LocalText | None = Field(None, description="Label: above a vertical cut, right of a horizontal one.")
@@ -132,14 +133,14 @@ class ChartCut(Strict):
 class ChartBrace(Strict):
     """A curly brace above a range of bars with a text (a formula) over it."""
 
-    from_: int = Field(alias="from", ge=0, description="First category slot covered (0-based).")
-    to: int = Field(ge=0, description="Last category slot covered (inclusive).")
+    from_: Slot | Placeholder = Field(alias="from", description="First category slot covered (0-based).")
+    to: Slot | Placeholder = Field(description="Last category slot covered (inclusive; or \"{{ vars.k - 1 }}\").")
     text: LocalText | None = Field(None, description="Text above the brace (e.g. 'Σ = 0.91').")
     role: Role = Field("text", description="Colour role of the brace and its text.")
 
     @model_validator(mode="after")
     def _range(self) -> ChartBrace:
-        if self.to < self.from_:
+        if isinstance(self.to, int) and isinstance(self.from_, int) and self.to < self.from_:
             raise ValueError("a brace's `to` is before its `from` (expected from ≤ to)")
         return self
 

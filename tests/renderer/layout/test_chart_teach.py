@@ -319,3 +319,17 @@ def test_an_annotation_points_at_a_point_of_the_right_axis_series(write_spec):
     marker = sorted(kind(scene, "chart-marker", Ellipse), key=lambda m: m.cx)[2]
     arrow = kind(scene, "chart-annotation-arrow", Line)[0]
     assert abs(arrow.points[-1][0] - marker.cx) < 6 and abs(arrow.points[-1][1] - marker.cy) < 6
+
+
+def test_cut_and_brace_slots_can_come_from_a_placeholder(write_spec):
+    extra = "    cut: {after: '{{ vars.k }}'}\n    braces: [{from: 0, to: '{{ vars.k - 1 }}', text: top}]\n"
+    vars_ = "vars:\n  k: 3\n"
+    by_var = scene_of(write_spec, chart(extra), compute=vars_)
+    typed = scene_of(write_spec, chart("    cut: {after: 3}\n    braces: [{from: 0, to: 2, text: top}]\n"))
+    def cuts(sc) -> list:
+        return [bbox(p) for p in kind(sc, "chart-cut")]
+
+    assert cuts(by_var) and cuts(by_var) == cuts(typed)
+    with pytest.raises(SpecError) as e:
+        scene_of(write_spec, chart("    cut: {after: '{{ vars.k }}'}\n"), compute="vars:\n  k: many\n")
+    assert "expected a slot index" in str(e.value) and ":16:18:" in str(e.value)  # the cut's `after`
