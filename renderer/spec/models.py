@@ -14,7 +14,7 @@ from pydantic import ConfigDict, Field, field_validator, model_validator
 from .elements.chart import Chart
 from .elements.code import Code
 from .elements.graph import Graph
-from .elements.icon import Icon
+from .elements.icon import Icon, IconName
 from .elements.lanes import LaneCell, LaneRow, Lanes
 from .elements.math import Math
 from .elements.table import Table
@@ -55,6 +55,15 @@ class Box(Strict):
     dashed: bool = False
     outline: Role | None = Field(None, description="Stroke colour role (default: no outline).")
     text_role: Role | None = Field(None, description="Text colour role (default: text).")
+    badge: IconName | None = Field(None, description="An icon in a small circle on the box's top-right corner "
+                                   "(lock = frozen, flame = trained, check, cross, model, …), inside the box.")
+    badge_role: Role | None = Field(None, description="Colour role of the badge (default per icon: lock accent, "
+                                    "flame warm, check thought, cross emphasis, others model).")
+    step: int | None = Field(None, ge=0, le=999, description="A numbered step badge: a filled circle with this "
+                             "number on the box's top-left corner (the same place on every box).")
+    state: Literal["ghost", "struck"] | None = Field(
+        None, description="Something removed: `ghost` is a dashed outline with faint text and no fill; "
+        "`struck` is the box drawn normally, crossed by a diagonal line in `emphasis`, its text muted.")
 
 
 class TextEl(Strict):
