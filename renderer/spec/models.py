@@ -296,6 +296,39 @@ class Edge(Strict):
         return member_name(v)
 
 
+Side = Literal["left", "right", "top", "bottom"]
+
+
+class Annotation(Strict):
+    """A mark drawn after layout over the laid-out body: a brace over a range of elements, or a callout."""
+
+    brace: Annotated[list[str], Field(min_length=1, max_length=2)] | None = Field(
+        None, description="[a, b]: one curly brace spanning the union of the boxes of elements a and b (ids or "
+        "parts such as `T.r2`, `toks[3]`); [a] spans one element.")
+    callout: str | None = Field(None, description="Id (or part) of the element a note points at with a leader "
+                                "line.")
+    side: Side = Field("right", description="Which side of the target(s) the brace or note goes on.")
+    text: LocalText = Field(description="The brace's label (beside its tip) or the note's text.")
+    role: Role = Field("text-soft", description="Colour role of the brace or leader line.")
+
+    @field_validator("brace")
+    @classmethod
+    def _members(cls, v: list[str] | None) -> list[str] | None:
+        return None if v is None else [member_name(x) for x in v]
+
+    @field_validator("callout")
+    @classmethod
+    def _member(cls, v: str | None) -> str | None:
+        return None if v is None else member_name(v)
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> Annotation:
+        if (self.brace is None) == (self.callout is None):
+            raise ValueError("an annotation has exactly one of `brace` (a range of elements) or `callout` "
+                             "(an element a note points at)")
+        return self
+
+
 class LegendEntry(Strict):
     """One legend entry: a fill swatch (`role`) or a line sample (`line`, optionally dashed), and its text."""
 
@@ -332,6 +365,9 @@ class Diagram(Strict):
     )
     body: Element
     edges: list[Edge] = Field(default_factory=list)
+    annotations: Annotated[list[Annotation], Field(max_length=60)] = Field(
+        default_factory=list, description="Braces over ranges of elements and callouts with leader lines, placed "
+        "after layout (like edges) and inside the frame.")
     legend: Annotated[list[LegendEntry], Field(max_length=24)] = Field(
         default_factory=list, description="What each colour role and edge style means, one entry each; "
         "`vizspec check` asks for one when two or more meaningful fill roles are used.")

@@ -167,3 +167,129 @@ def test_pptx_badges_are_native_shapes_not_pictures(write_spec):
 
 def test_the_badges_example_is_clean_in_both_languages():
     assert check_spec(Path(ROOT / "specs/_examples/badges.yaml"), only=DEFECTS) == []
+
+
+# --- braces -----------------------------------------------------------------------------------------------------
+
+TOKENS = ('  column:\n    gap: 48\n    items:\n      - row:\n          id: toks\n          items:\n'
+          '            - box: {id: a, text: "The"}\n            - box: {id: b, text: "cat"}\n'
+          '            - box: {id: c, text: "sat"}\n            - box: {id: d, text: "on"}\n'
+          '      - tensor: {id: T, shape: [4, 6]}\n')
+
+
+def _xyxy(a: tuple) -> tuple:
+    return (a[0], a[1], a[0] + a[2], a[1] + a[3])
+
+
+def _annotated(write_spec, anns: str):
+    return scene_of(write_spec, TOKENS + "annotations:\n" + anns)
+
+
+def test_a_brace_spans_the_union_of_its_targets_with_its_label_beyond_the_tip(write_spec):
+    from renderer.layout.annotations import DEPTH, GAP, LABEL_GAP
+    scene = _annotated(write_spec, '  - {brace: [b, d], side: top, text: "3 tokens"}\n')
+    (path,) = [p for p in walk(scene.items) if p.meta.kind == "brace" and not isinstance(p, Group)]
+    x0 = scene.anchors["b"][0]
+    x1, y0 = scene.anchors["d"][0] + scene.anchors["d"][2], scene.anchors["b"][1]
+    assert path.cmds[0][1:] == pytest.approx((x0, y0 - GAP))
+    assert path.cmds[-1][-2:] == pytest.approx((x1, y0 - GAP))
+    assert path.style.fill is None and path.style.stroke == THEME.color("text-soft")
+    tip_y = min(bbox(path)[1], y0)
+    assert tip_y == pytest.approx(y0 - GAP - DEPTH)
+    (label,) = [t for t in walk(scene.items) if isinstance(t, Text) and t.meta.kind == "brace-text"]
+    assert label.text == "3 tokens" and (bbox(label)[0] + bbox(label)[2]) / 2 == pytest.approx((x0 + x1) / 2)
+    assert bbox(label)[3] <= tip_y - LABEL_GAP + 0.5
+
+
+def test_a_brace_on_parts_spans_their_rows_and_moves_out_clear_of_text(write_spec):
+    scene = _annotated(write_spec, '  - {brace: [T.r0, T.r3], side: left, text: "4 rows"}\n'
+                                   '  - {brace: [T.r3c0, "T.r3c5"], side: bottom, text: "6 columns"}\n')
+    left, bottom = [p for p in walk(scene.items) if p.meta.kind == "brace" and not isinstance(p, Group)]
+    r0, r3 = _xyxy(scene.anchors["T.r0"]), _xyxy(scene.anchors["T.r3"])
+    assert bbox(left)[1] == pytest.approx(r0[1]) and bbox(left)[3] == pytest.approx(r3[3])
+    assert bbox(left)[2] <= r0[0]
+    shape_label = next(t for t in walk(scene.items) if isinstance(t, Text) and t.text == "4×6")
+    sb, bb = bbox(shape_label), bbox(bottom)
+    assert bb[1] >= sb[3], "the bottom brace moved below the tensor's shape label"
+    texts = [bbox(t) for t in walk(scene.items) if isinstance(t, Text)]
+    for t in texts:
+        assert not (bb[0] < t[2] and t[0] < bb[2] and bb[1] < t[3] and t[1] < bb[3])
+
+
+def test_edges_route_around_braces(write_spec):
+    spec = TOKENS + "edges:\n  - {from: a, to: d}\nannotations:\n  - {brace: [b, c], side: top, text: two}\n"
+    scene = scene_of(write_spec, spec)
+    brace = next(p for p in walk(scene.items) if p.meta.kind == "brace" and isinstance(p, Group))
+    bx0, by0, bx1, by1 = bbox(brace)
+    (edge,) = kind(scene, "edge", Line)
+    assert min(y for _, y in edge.points) > scene.anchors["b"][1], "the loop goes under the row, not over the brace"
+    for (x0, y0), (x1, y1) in zip(edge.points, edge.points[1:], strict=False):
+        for i in range(1, 40):
+            x, y = x0 + (x1 - x0) * i / 40, y0 + (y1 - y0) * i / 40
+            assert not (bx0 < x < bx1 and by0 < y < by1)
+
+
+def test_an_unknown_brace_target_is_a_located_error(write_spec):
+    path = write_spec(HEAD + "body:\n" + TOKENS + "annotations:\n  - {brace: [a, zz], side: top, text: x}\n")
+    from renderer.bind import bind
+    from renderer.layout import layout
+    with pytest.raises(SpecError) as e:
+        layout(bind(load(path)).for_lang("en"), THEME)
+    (p,) = e.value.problems
+    assert "annotation target unknown 'zz'" in p.message
+    assert p.line == len(path.read_text().splitlines())
+
+
+@pytest.mark.parametrize("ann", ["{text: x}", "{brace: [a], callout: a, text: x}", "{brace: [a], text: x, side: up}",
+                                 "{brace: [], text: x}"])
+def test_malformed_annotations_are_located_errors(write_spec, ann):
+    path = write_spec(HEAD + "body:\n" + TOKENS + f"annotations:\n  - {ann}\n")
+    with pytest.raises(SpecError) as e:
+        load(path)
+    assert all(p.line >= len(path.read_text().splitlines()) for p in e.value.problems)
+
+
+# --- callouts -----------------------------------------------------------------------------------------------------
+
+def test_a_callout_note_sits_beside_its_target_clear_of_boxes_and_text(write_spec):
+    scene = _annotated(write_spec, '  - {callout: b, side: right, text: "the subject"}\n'
+                                   '  - {callout: T.r2, side: right, text: "row 2 is gathered", role: emphasis}\n')
+    notes = [p for p in walk(scene.items) if isinstance(p, Rect) and p.meta.kind == "callout"]
+    leaders = [p for p in walk(scene.items) if isinstance(p, Line) and p.meta.kind == "leader"]
+    assert len(notes) == 2 and len(leaders) == 2
+    boxes = [_xyxy(a) for k, a in scene.anchors.items() if k in "abcdT"]
+    texts = [bbox(t) for t in walk(scene.items) if isinstance(t, Text) and t.meta.kind != "callout-text"]
+    for n in notes:
+        nb = bbox(n)
+        for r in boxes + texts + [bbox(m) for m in notes if m is not n]:
+            assert not (nb[0] < r[2] and r[0] < nb[2] and nb[1] < r[3] and r[1] < nb[3]), (nb, r)
+    # each leader runs from its note's facing side to its target's right side
+    for ln, target in zip(leaders, ("b", "T.r2"), strict=True):
+        tx0, ty0, tx1, ty1 = _xyxy(scene.anchors[target])
+        (sx, sy), (ex, ey) = ln.points
+        assert ex == pytest.approx(tx1) and ty0 <= ey <= ty1
+        assert any(sx == pytest.approx(bbox(n)[0]) for n in notes) and sx > tx1
+        for k in "acd":  # clear of the other boxes
+            ox0, oy0, ox1, oy1 = _xyxy(scene.anchors[k])
+            for i in range(1, 50):
+                x, y = sx + (ex - sx) * i / 50, sy + (ey - sy) * i / 50
+                assert not (ox0 < x < ox1 and oy0 < y < oy1)
+    assert leaders[1].style.stroke == THEME.color("emphasis")
+
+
+def test_pptx_braces_and_notes_are_native_freeforms_and_shapes(write_spec):
+    scene = _annotated(write_spec, '  - {brace: [a, d], side: top, text: "4 tokens"}\n'
+                                   '  - {callout: b, side: bottom, text: "note"}\n')
+    with zipfile.ZipFile(io.BytesIO(draw_pptx(scene))) as z:
+        root = etree.fromstring(z.read("ppt/slides/slide1.xml"))
+    assert root.findall(".//p:pic", NS) == []
+    sps = {sp.find(".//p:cNvPr", NS).get("name"): sp for sp in root.iter(f"{{{NS['p']}}}sp")}
+    brace = [sp for n, sp in sps.items() if n.startswith("brace [")]
+    assert brace and brace[0].find("p:spPr/a:custGeom", NS) is not None
+    assert len(brace[0].findall(".//a:cubicBezTo", NS)) == 4
+    names = [el.get("name") for el in root.iter(f"{{{NS['p']}}}cNvPr")]
+    assert any("callout" in n for n in names) and any("leader" in n for n in names)  # the leader: a connector
+
+
+def test_the_annotations_example_is_clean_in_both_languages():
+    assert check_spec(Path(ROOT / "specs/_examples/annotations.yaml"), only=DEFECTS) == []
