@@ -41,10 +41,15 @@ def icon_badge(name: str, role: str | None, w: float, meta: Meta, ctx: Ctx) -> l
     return [ring, *(shift(p, cx - s / 2, cy - s / 2) for p in icon)]
 
 
-def step_badge(step: int, meta: Meta, ctx: Ctx) -> list[Prim]:
-    """A filled circle with the step number, at the top-left corner of a box (box coordinates)."""
+def step_diameter(step: int, ctx: Ctx) -> float:
+    """Diameter of the circle of step badge `step` (wider for long numbers)."""
+    return _step_diameter(step, ctx)
+
+
+def step_badge(step: int, meta: Meta, ctx: Ctx, at: tuple[float, float] = (INSET, INSET)) -> list[Prim]:
+    """A filled circle with the step number, its top-left at `at` (a box's top-left corner by default)."""
     d = _step_diameter(step, ctx)
-    cx, cy = INSET + d / 2, INSET + d / 2
+    cx, cy = at[0] + d / 2, at[1] + d / 2
     m = Meta(meta.id, STEP_ROLE, meta.src, "step")
     size = ctx.size("small")
     text = str(step)

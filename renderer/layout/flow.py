@@ -8,7 +8,7 @@ from dataclasses import replace
 
 from ..scene import Ellipse, Group, Line, Meta, Rect, Style
 from ..spec.models import Box, Container, Element, Grid, Panel, Spacer, TextEl
-from .badges import clearance, corner_marks
+from .badges import clearance, corner_marks, step_badge, step_diameter
 from .base import Anchor, Block, Ctx, child_path, content_path, layout_element, register
 
 
@@ -436,10 +436,14 @@ def layout_panel(p: Panel, path: tuple, ctx: Ctx, min_w: float = 0, min_h: float
                                "text-soft", "start", meta=Meta(p.id, "text-soft", ctx.src(path + ("title",)),
                                                                 "panel-title"))
     th = title.h + pad * 0.5 if title else 0.0
+    sd = step_diameter(p.step, ctx) if p.step is not None else 0.0
+    tx = pad + sd + 6 if sd else pad  # a step badge goes before the title
+    if sd:
+        th = max(th, sd + pad * 0.5)
     inner = _stack(p, path, ctx, p.direction == "row", max(min_w - pl - pr, 0), 0)  # content sits under the title
     if p.id:
         inner.anchors.pop(p.id, None)
-    w = max(inner.w, title.w if title else 0) + pl + pr
+    w = max(inner.w, (title.w if title else 0) + tx - pad) + pl + pr
     if p.stack is not None:  # room for the badge beside the title
         w = max(w, (title.w if title else 0) + pl + pr + _badge_text(p, ctx).w + 16 + 8)
     h = inner.h + th + pt + pb
@@ -450,7 +454,10 @@ def layout_panel(p: Panel, path: tuple, ctx: Ctx, min_w: float = 0, min_h: float
     if p.stack is not None:
         out = _card_stack(out, p, path, ctx, style)
     if title:  # the title keeps its place; grown padding makes room beside the content
-        out.add(title, pad, pad)
+        out.add(title, tx, pad)
+    if sd:  # centred on the title's first line
+        line = ctx.size("heading") * ctx.sp("line_height") if title else sd
+        out.items += step_badge(p.step, meta, ctx, (pad, pad + (line - sd) / 2))
     ix, iy = pl + (w - pl - pr - inner.w) / 2, pt + th
     spine = inner.anchors.pop(f"{p.id}.spine", None) if p.id else None
     out.add(inner, ix, iy)

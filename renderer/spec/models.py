@@ -152,6 +152,8 @@ class Panel(Container):
     stack: LocalText | int | None = Field(
         None, description="A block repeated N times (a decoder layer × 24): drawn as a stack of cards with a "
         "badge in its top-right corner showing this text (a number n shows as ×n).")
+    step: int | None = Field(None, ge=0, le=999, description="A numbered step badge: a filled circle with this "
+                             "number at the panel's top-left corner, before its title.")
 
 
 class AsideRow(Strict):

@@ -105,6 +105,26 @@ def test_step_badges_read_in_the_same_place_on_every_box(write_spec):
     assert offsets[0] == pytest.approx(offsets[2]), offsets
 
 
+def test_a_panel_step_badge_sits_before_its_title_in_the_same_place_on_every_panel(write_spec):
+    scene = scene_of(write_spec, '  row:\n    - panel: {id: p1, step: 1, title: "Sample", items: [{box: gen}]}\n'
+                                 '    - panel: {id: p2, step: 2, title: "Score them all", items: [{box: rm}]}\n'
+                                 '    - panel: {id: p3, title: "Plain", items: [{box: x}]}\n')
+    offsets = []
+    for ident in ("p1", "p2"):
+        px, py, _, _ = scene.anchors[ident]
+        disc = next(p for p in walk(scene.items) if isinstance(p, Ellipse) and p.meta.kind == "step"
+                    and p.meta.id == ident)
+        title = next(t for t in walk(scene.items) if isinstance(t, Text) and t.meta.kind == "panel-title"
+                     and t.meta.id == ident)
+        assert bbox(title)[0] >= disc.cx + disc.rx + 4
+        assert bbox(title)[1] - 2 <= disc.cy <= bbox(title)[3] + 2  # on the title's line
+        offsets.append((disc.cx - px, disc.cy - py))
+    assert offsets[0] == pytest.approx(offsets[1])
+    plain = next(t for t in walk(scene.items) if isinstance(t, Text) and t.meta.kind == "panel-title"
+                 and t.meta.id == "p3")
+    assert bbox(plain)[0] - scene.anchors["p3"][0] == pytest.approx(THEME.spacing["panel_padding"])
+
+
 def test_bad_badge_and_step_values_are_located_errors(write_spec):
     path = write_spec(HEAD + "body:\n  row:\n    - box: {text: A, badge: unicorn}\n    - box: {text: B, step: -2}\n")
     with pytest.raises(SpecError) as e:
