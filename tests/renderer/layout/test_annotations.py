@@ -249,14 +249,26 @@ def test_edges_route_around_braces(write_spec):
             assert not (bx0 < x < bx1 and by0 < y < by1)
 
 
-def test_an_unknown_brace_target_is_a_located_error(write_spec):
-    path = write_spec(HEAD + "body:\n" + TOKENS + "annotations:\n  - {brace: [a, zz], side: top, text: x}\n")
+def test_an_unknown_annotation_target_is_a_located_error_at_load(write_spec):
+    path = write_spec(HEAD + "body:\n" + TOKENS + "annotations:\n  - {brace: [a, zz], side: top, text: x}\n"
+                      "  - {callout: yy, text: note}\n")
+    with pytest.raises(SpecError) as e:
+        load(path)
+    got = sorted((p.line, p.col, p.message) for p in e.value.problems)
+    n = len(path.read_text().splitlines())
+    assert [(line, msg.split(" (")[0]) for line, _, msg in got] == [
+        (n - 1, "annotation target unknown element id 'zz'"), (n, "annotation target unknown element id 'yy'")]
+    assert got[0][1] == path.read_text().splitlines()[n - 2].index("zz") + 1
+
+
+def test_an_unknown_part_is_a_located_error_at_layout(write_spec):
     from renderer.bind import bind
     from renderer.layout import layout
+    path = write_spec(HEAD + "body:\n" + TOKENS + "annotations:\n  - {brace: [a, T.r9], side: top, text: x}\n")
     with pytest.raises(SpecError) as e:
         layout(bind(load(path)).for_lang("en"), THEME)
     (p,) = e.value.problems
-    assert "annotation target unknown 'zz'" in p.message
+    assert "annotation target unknown 'T.r9'" in p.message and "T.r3" in p.message
     assert p.line == len(path.read_text().splitlines())
 
 
