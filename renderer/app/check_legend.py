@@ -14,7 +14,8 @@ from ..scene import Line, Path, Prim, Scene, Text, walk
 
 LEGEND_KINDS = ("legend", "legend-text", "chart-legend", "table-legend")
 EDGE_KINDS = ("edge", "graph-edge")  # connectors between elements, and inside a graph
-NOT_A_FILL = LEGEND_KINDS + ("math", "text", "note", "credit", "title", "tab", "chart-key")
+NOT_A_FILL = LEGEND_KINDS + ("math", "text", "note", "credit", "title", "tab", "chart-key",
+                             "badge", "step")  # a badge's glyph (a lock, a flame, a number) says what it means
 
 Finding = tuple[str, str | None, str]  # (check name, spec location, message)
 

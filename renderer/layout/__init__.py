@@ -9,6 +9,7 @@ from ..scene import Meta, Polygon, Rect, Scene, Style, bbox
 from ..spec.bound import BoundDiagram
 from ..spec.errors import SpecError
 from . import aside, chart, code, flow, graph, icon, lanes, math, table, tensor, timeline, tree  # noqa: F401 (register kinds)
+from .annotations import draw_braces, draw_callouts
 from .base import Block, Ctx, layout_element
 from .edges import draw_edges
 from .flow import TARGET_ASPECT
@@ -49,7 +50,8 @@ def layout(bound: BoundDiagram, theme: Theme) -> Scene:
                     raise SpecError([bound.doc.problem(("edges", i, end), f"edge {end} unknown node "
                                                             f"'{target}' (expected one of: {known or 'none'})")])
         srcs = [ctx.src(("edges", i)) for i in range(len(d.edges))]
-        edges, needs = draw_edges(d.edges, body.anchors, body.obstacles, ctx, srcs, body.frames)
+        braces, walls = draw_braces(d.annotations, body, ctx) if d.annotations else ([], [])
+        edges, needs = draw_edges(d.edges, body.anchors, body.obstacles + walls, ctx, srcs, body.frames)
         for _ in range(GROW_PASSES):  # loops that lack room inside their container: more padding, again
             if not needs:
                 break
@@ -58,8 +60,12 @@ def layout(bound: BoundDiagram, theme: Theme) -> Scene:
                 for side, px in sides.items():
                     grown[side] = grown.get(side, 0.0) + px
             body = layout_element(d.body, ("body",), ctx)
-            edges, needs = draw_edges(d.edges, body.anchors, body.obstacles, ctx, srcs, body.frames)
+            braces, walls = draw_braces(d.annotations, body, ctx) if d.annotations else ([], [])
+            edges, needs = draw_edges(d.edges, body.anchors, body.obstacles + walls, ctx, srcs, body.frames)
         body.items += edges
+        if d.annotations:  # callouts go after the edges, clear of them; _fit takes them into the frame
+            body.items += braces
+            body.items += draw_callouts(d.annotations, body, ctx)
         bodies = {"auto": _fit(body)}
         if d.legend:
             bodies = _with_legend(bodies["auto"], d.legend, ("legend",), ctx)

@@ -6,8 +6,9 @@ import math
 import statistics
 from dataclasses import replace
 
-from ..scene import Ellipse, Group, Meta, Rect, Style
+from ..scene import Ellipse, Group, Line, Meta, Rect, Style
 from ..spec.models import Box, Container, Element, Grid, Panel, Spacer, TextEl
+from .badges import clearance, corner_marks, step_badge, step_diameter
 from .base import Anchor, Block, Ctx, child_path, content_path, layout_element, register
 
 
@@ -19,7 +20,7 @@ def layout_box(b: Box, path: tuple, ctx: Ctx, min_w: float = 0, min_h: float = 0
     max_w = b.max_width or ctx.sp("box_max_width")
     if b.width:
         max_w = max(max_w, b.width - 2 * pad)
-    text_role = b.text_role or "text"
+    text_role = "muted" if b.state else (b.text_role or "text")
     main = ctx.text_lines(ctx.t(b.text), ctx.size("body"), max_w, 700 if b.bold else 400, text_role,
                           meta=Meta(b.id, text_role, ctx.src(path + ("text",)), "box-text"))
     parts = [main]
@@ -33,6 +34,9 @@ def layout_box(b: Box, path: tuple, ctx: Ctx, min_w: float = 0, min_h: float = 0
         extra = 1.42  # text rectangle inscribed in the ellipse
     vpad = pad * 0.6
     w = max(tw * extra + 2 * pad, b.width or 0, min_w, ctx.size("body") * 2)
+    clear = clearance(b.step, b.badge, ctx)
+    if clear:  # the text keeps clear of the corner badges, on both sides so it stays centred
+        w = max(w, tw * extra + 2 * clear)
     if b.shape in ("pill", "ellipse"):
         min_h = 0.0  # round shapes keep their natural height when a container stretches its children
     h = max(th * extra + 2 * vpad, b.height or 0, min_h, ctx.size("body") * 1.3 + 2 * vpad)
@@ -43,6 +47,8 @@ def layout_box(b: Box, path: tuple, ctx: Ctx, min_w: float = 0, min_h: float = 0
                   stroke_width=ctx.theme.stroke["width"], dash=(4, 3) if b.dashed else None)
     if b.dashed and not outline:
         style = Style(fill=style.fill, stroke=ctx.color("text-soft"), stroke_width=style.stroke_width, dash=(4, 3))
+    if b.state == "ghost":  # removed: only a faint dashed outline remains
+        style = Style(stroke=ctx.color("muted"), stroke_width=style.stroke_width, dash=(4, 3))
     if b.shape == "ellipse":
         shape = Ellipse(w / 2, h / 2, w / 2, h / 2, style, meta)
     else:
@@ -55,12 +61,27 @@ def layout_box(b: Box, path: tuple, ctx: Ctx, min_w: float = 0, min_h: float = 0
         m = p.moved((w - p.w) / 2, y)
         children += m.items
         y += p.h + 2
-    out.items = [Group((shape, *children), meta)]
+    marks = corner_marks(b.step, b.badge, b.badge_role, w, meta, ctx)
+    if b.state == "struck":
+        marks.append(strike_line(w, h, b.shape == "ellipse", meta, ctx))
+    out.items = [Group((shape, *children, *marks), meta)]
     anchor = Anchor(0, 0, w, h, "ellipse" if b.shape == "ellipse" else "rect", meta.src)
     if b.id:
         out.anchors[b.id] = anchor
     out.obstacles.append(anchor)
     return out
+
+
+def strike_line(w: float, h: float, ellipse: bool, meta: Meta, ctx: Ctx) -> Line:
+    """The diagonal (bottom-left to top-right) that strikes a removed box out, in `emphasis`."""
+    if ellipse:  # from the outline at 225° to the outline at 45°
+        dx, dy = w / 2 * math.sqrt(0.5), h / 2 * math.sqrt(0.5)
+        pts = ((w / 2 - dx, h / 2 + dy), (w / 2 + dx, h / 2 - dy))
+    else:
+        k = min(ctx.theme.stroke["radius"], h / 2) * 0.3  # inside a rounded corner
+        pts = ((k, h - k), (w - k, k))
+    return Line(pts, Style(stroke=ctx.color("emphasis"), stroke_width=ctx.theme.stroke["edge"] * 1.4),
+                meta=Meta(meta.id, "emphasis", meta.src, "strike"))
 
 
 def _text_block(t: TextEl, path: tuple, ctx: Ctx, kind: str, min_w: float) -> Block:
@@ -415,10 +436,14 @@ def layout_panel(p: Panel, path: tuple, ctx: Ctx, min_w: float = 0, min_h: float
                                "text-soft", "start", meta=Meta(p.id, "text-soft", ctx.src(path + ("title",)),
                                                                 "panel-title"))
     th = title.h + pad * 0.5 if title else 0.0
+    sd = step_diameter(p.step, ctx) if p.step is not None else 0.0
+    tx = pad + sd + 6 if sd else pad  # a step badge goes before the title
+    if sd:
+        th = max(th, sd + pad * 0.5)
     inner = _stack(p, path, ctx, p.direction == "row", max(min_w - pl - pr, 0), 0)  # content sits under the title
     if p.id:
         inner.anchors.pop(p.id, None)
-    w = max(inner.w, title.w if title else 0) + pl + pr
+    w = max(inner.w, (title.w if title else 0) + tx - pad) + pl + pr
     if p.stack is not None:  # room for the badge beside the title
         w = max(w, (title.w if title else 0) + pl + pr + _badge_text(p, ctx).w + 16 + 8)
     h = inner.h + th + pt + pb
@@ -429,7 +454,10 @@ def layout_panel(p: Panel, path: tuple, ctx: Ctx, min_w: float = 0, min_h: float
     if p.stack is not None:
         out = _card_stack(out, p, path, ctx, style)
     if title:  # the title keeps its place; grown padding makes room beside the content
-        out.add(title, pad, pad)
+        out.add(title, tx, pad)
+    if sd:  # centred on the title's first line
+        line = ctx.size("heading") * ctx.sp("line_height") if title else sd
+        out.items += step_badge(p.step, meta, ctx, (pad, pad + (line - sd) / 2))
     ix, iy = pl + (w - pl - pr - inner.w) / 2, pt + th
     spine = inner.anchors.pop(f"{p.id}.spine", None) if p.id else None
     out.add(inner, ix, iy)

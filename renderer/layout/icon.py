@@ -21,11 +21,14 @@ class _Pen:
         self.ink = Style(fill=ctx.color("text-soft"))
         self.paper = Style(fill=ctx.color("white"), stroke=ctx.color("text-soft"), stroke_width=max(0.8, size / 60))
         self.stroke = Style(stroke=ctx.color("text-soft"), stroke_width=max(1.0, size / 40))
+        self.bold = Style(stroke=ctx.color(role), stroke_width=max(1.5, size / 7))  # a check or cross in its role
         self.role = role
         self.items: list[Prim] = []
 
     def _m(self, style: Style) -> Meta:
-        role = self.role if style is self.fill else ("white" if style is self.paper else "text-soft")
+        if style is self.fill or style is self.bold:
+            return Meta(self.meta.id, self.role, self.meta.src, self.meta.kind)
+        role = "white" if style is self.paper else "text-soft"
         return Meta(self.meta.id, role, self.meta.src, self.meta.kind)
 
     def rect(self, x: float, y: float, w: float, h: float, r: float = 0.0, style: Style | None = None) -> None:
@@ -119,8 +122,52 @@ def _gpu(p: _Pen) -> None:
                         tuple(p.ctx.theme.fonts["sans"]), width=w, meta=p._m(p.ink)))
 
 
+def _lock(p: _Pen) -> None:
+    """A padlock (frozen weights): shackle arc over a body with a keyhole."""
+    shackle = Style(stroke=p.ctx.color("text-soft"), stroke_width=max(1.2, p.s / 11))
+    p.path([("M", 0.3, 0.46), ("L", 0.3, 0.3), ("C", 0.3, 0.19, 0.39, 0.1, 0.5, 0.1),
+            ("C", 0.61, 0.1, 0.7, 0.19, 0.7, 0.3), ("L", 0.7, 0.46)], shackle)
+    p.rect(0.16, 0.44, 0.68, 0.5, 0.08)
+    p.circle(0.5, 0.63, 0.07, p.ink)
+    p.rect(0.47, 0.64, 0.06, 0.17, 0.02, p.ink)
+
+
+def _flame(p: _Pen) -> None:
+    """A flame (trained, updated weights): an outer tongue and a paler inner one."""
+    p.path([("M", 0.5, 0.04), ("C", 0.56, 0.22, 0.84, 0.38, 0.84, 0.64), ("C", 0.84, 0.84, 0.69, 0.96, 0.5, 0.96),
+            ("C", 0.31, 0.96, 0.16, 0.84, 0.16, 0.64), ("C", 0.16, 0.48, 0.26, 0.38, 0.32, 0.26),
+            ("C", 0.36, 0.36, 0.4, 0.4, 0.44, 0.42), ("C", 0.44, 0.28, 0.46, 0.16, 0.5, 0.04), ("Z",)])
+    p.path([("M", 0.5, 0.5), ("C", 0.56, 0.62, 0.66, 0.68, 0.66, 0.78), ("C", 0.66, 0.88, 0.58, 0.92, 0.5, 0.92),
+            ("C", 0.42, 0.92, 0.34, 0.88, 0.34, 0.78), ("C", 0.34, 0.68, 0.44, 0.62, 0.5, 0.5), ("Z",)], p.paper)
+
+
+def _check(p: _Pen) -> None:
+    """A tick, drawn as one heavy stroke in the role colour."""
+    p.path([("M", 0.14, 0.54), ("L", 0.4, 0.78), ("L", 0.86, 0.24)], p.bold)
+
+
+def _cross(p: _Pen) -> None:
+    """An X, two heavy strokes in the role colour."""
+    p.path([("M", 0.2, 0.2), ("L", 0.8, 0.8)], p.bold)
+    p.path([("M", 0.8, 0.2), ("L", 0.2, 0.8)], p.bold)
+
+
+def _model(p: _Pen) -> None:
+    """A small network: three layers of nodes (2, 3, 2) joined by thin links."""
+    layers = [[(0.14, y) for y in (0.32, 0.68)], [(0.5, y) for y in (0.16, 0.5, 0.84)],
+              [(0.86, y) for y in (0.32, 0.68)]]
+    for a, b in zip(layers, layers[1:], strict=False):
+        for pa in a:
+            for pb in b:
+                p.line([pa, pb])
+    for layer in layers:
+        for x, y in layer:
+            p.circle(x, y, 0.12)
+
+
 DRAW: dict[str, Callable[[_Pen], None]] = {
     "person": _person, "robot": _robot, "globe": _globe, "database": _database, "document": _document, "gpu": _gpu,
+    "lock": _lock, "flame": _flame, "check": _check, "cross": _cross, "model": _model,
 }
 
 

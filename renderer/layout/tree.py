@@ -5,10 +5,11 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-from ..scene import Ellipse, Group, Line, Meta, Prim, Rect, Style
+from ..scene import Ellipse, Group, Line, Meta, Prim, Rect, Style, shift
 from ..spec.elements.tree import MAX_TREE_NODES, TokenNode, Tree, TreeItem, TreeNode
 from ..spec.errors import Problem, SpecError
 from ..spec.models_base import I18n
+from .badges import clearance, corner_marks
 from .base import Anchor, Block, Ctx, register
 from .tree_tidy import TidyNode, tidy
 
@@ -42,6 +43,7 @@ class _N:
     y: float = 0.0
     anchor: str | None = None
     ghost: bool = False  # a node of a shared layout this tree lacks: a faint dashed outline
+    badge: str | None = None  # an icon badge on the node's top-right corner
 
 
 @dataclass(frozen=True)
@@ -87,7 +89,8 @@ def _from_node(n: TreeNode | str, path: tuple, ctx: Ctx, fmt: str, count: list[i
                                                "list of nodes, or a {{ placeholder }} bound to one)")
     out = _N(_text(n.label, fmt, ctx), _names(n.label, n.id, fmt),
              None if n.value is None else _text(n.value, fmt, ctx),
-             None if n.edge is None else _text(n.edge, fmt, ctx), n.role, n.kept, n.pruned, n.id, path)
+             None if n.edge is None else _text(n.edge, fmt, ctx), n.role, n.kept, n.pruned, n.id, path,
+             badge=n.badge)
     out.children = [_from_node(c, path + ("children", i), ctx, fmt, count) for i, c in enumerate(n.children)]
     return out
 
@@ -232,6 +235,8 @@ def _measure(nodes: list[_N], look: _Look) -> dict[int, Block]:
             n.w, n.h = max(b.w + h, h * 1.6), h
         else:
             n.w, n.h = max(b.w + 2 * look.pad, look.size * 2), h
+        if n.badge and el.node_shape != "circle":  # the text keeps clear of the badge, and stays centred
+            n.w = max(n.w, b.w + 2 * clearance(None, n.badge, ctx))
     return blocks
 
 
@@ -351,7 +356,8 @@ def _node_prims(n: _N, look: _Look, text: Block) -> Group:
         rx = {"round": ctx.theme.stroke["radius"], "rect": 0.0, "pill": n.h / 2}[el.node_shape]
         shape = Rect(n.x, n.y, n.w, n.h, min(rx, n.h / 2), style, meta)
     t = text.moved(n.x + (n.w - text.w) / 2, n.y + (n.h - text.h) / 2)
-    return Group((shape, *t.items), meta)
+    marks = [shift(p, n.x, n.y) for p in corner_marks(None, n.badge, None, n.w, meta, ctx)] if n.badge else []
+    return Group((shape, *t.items, *marks), meta)
 
 
 def measured(item: TreeItem, ipath: tuple, el: Tree, path: tuple, ctx: Ctx, look: _Look

@@ -161,18 +161,30 @@ def check_references(doc: Located) -> list[Problem]:
                   if kind in NODE_KINDS and isinstance(content, dict)}
     templated = [eid for eid, path in seen.items()  # in a repeated item's template: copies are `<id>-<index>`
                  if any(k and path[k] == "item" and path[k - 1] in CONTAINERS for k in range(len(path)))]
+    def unknown(target: object) -> bool:
+        target = member_name(target) if isinstance(target, str) else target
+        if isinstance(target, str) and _part_of(target, containers):
+            return False  # a node inside a tree or graph: `<element id>.<node id>`, checked at layout
+        if isinstance(target, str) and any(re.fullmatch(rf"{re.escape(t)}-\d+(\..+)?", target) for t in templated):
+            return False  # a copy of a repeated item (or a part of one), checked at layout
+        return target not in seen
+
+    known = ", ".join(sorted(seen)) or "none defined"
     for i, edge in enumerate(doc.data.get("edges", [])):
         for end in ("from", "to"):
-            target = edge.get(end)
-            target = member_name(target) if isinstance(target, str) else target
-            if isinstance(target, str) and _part_of(target, containers):
-                continue  # a node inside a tree or graph: `<element id>.<node id>`, checked at layout
-            if isinstance(target, str) and any(re.fullmatch(rf"{re.escape(t)}-\d+(\..+)?", target) for t in templated):
-                continue  # a copy of a repeated item (or a part of one), checked at layout
-            if target not in seen:
-                known = ", ".join(sorted(seen)) or "none defined"
+            if unknown(edge.get(end)):
                 problems.append(doc.problem(("edges", i, end), f"edge {end} unknown element id "
                                             f"'{edge.get(end)}' (expected one of: {known})"))
+    for i, ann in enumerate(doc.data.get("annotations") or []):
+        if not isinstance(ann, dict):
+            continue
+        braced = ann.get("brace") if isinstance(ann.get("brace"), list) else []
+        targets = [(("brace", j), t) for j, t in enumerate(braced)]
+        targets += [(("callout",), ann["callout"])] if "callout" in ann else []
+        for where, t in targets:
+            if unknown(t):
+                problems.append(doc.problem(("annotations", i, *where), f"annotation target unknown element id "
+                                            f"'{t}' (expected one of: {known})"))
     return problems
 
 

@@ -14,7 +14,7 @@ from pydantic import ConfigDict, Field, field_validator, model_validator
 from .elements.chart import Chart
 from .elements.code import Code
 from .elements.graph import Graph
-from .elements.icon import Icon
+from .elements.icon import Icon, IconName
 from .elements.lanes import LaneCell, LaneRow, Lanes
 from .elements.math import Math
 from .elements.table import Table
@@ -55,6 +55,15 @@ class Box(Strict):
     dashed: bool = False
     outline: Role | None = Field(None, description="Stroke colour role (default: no outline).")
     text_role: Role | None = Field(None, description="Text colour role (default: text).")
+    badge: IconName | None = Field(None, description="An icon in a small circle on the box's top-right corner "
+                                   "(lock = frozen, flame = trained, check, cross, model, …), inside the box.")
+    badge_role: Role | None = Field(None, description="Colour role of the badge (default per icon: lock accent, "
+                                    "flame warm, check thought, cross emphasis, others model).")
+    step: int | None = Field(None, ge=0, le=999, description="A numbered step badge: a filled circle with this "
+                             "number on the box's top-left corner (the same place on every box).")
+    state: Literal["ghost", "struck"] | None = Field(
+        None, description="Something removed: `ghost` is a dashed outline with faint text and no fill; "
+        "`struck` is the box drawn normally, crossed by a diagonal line in `emphasis`, its text muted.")
 
 
 class TextEl(Strict):
@@ -149,6 +158,8 @@ class Panel(Container):
     stack: LocalText | int | None = Field(
         None, description="A block repeated N times (a decoder layer × 24): drawn as a stack of cards with a "
         "badge in its top-right corner showing this text (a number n shows as ×n).")
+    step: int | None = Field(None, ge=0, le=999, description="A numbered step badge: a filled circle with this "
+                             "number at the panel's top-left corner, before its title.")
 
 
 class AsideRow(Strict):
@@ -293,6 +304,39 @@ class Edge(Strict):
         return member_name(v)
 
 
+Side = Literal["left", "right", "top", "bottom"]
+
+
+class Annotation(Strict):
+    """A mark drawn after layout over the laid-out body: a brace over a range of elements, or a callout."""
+
+    brace: Annotated[list[str], Field(min_length=1, max_length=2)] | None = Field(
+        None, description="[a, b]: one curly brace spanning the union of the boxes of elements a and b (ids or "
+        "parts such as `T.r2`, `toks[3]`); [a] spans one element.")
+    callout: str | None = Field(None, description="Id (or part) of the element a note points at with a leader "
+                                "line.")
+    side: Side = Field("right", description="Which side of the target(s) the brace or note goes on.")
+    text: LocalText = Field(description="The brace's label (beside its tip) or the note's text.")
+    role: Role = Field("text-soft", description="Colour role of the brace or leader line.")
+
+    @field_validator("brace")
+    @classmethod
+    def _members(cls, v: list[str] | None) -> list[str] | None:
+        return None if v is None else [member_name(x) for x in v]
+
+    @field_validator("callout")
+    @classmethod
+    def _member(cls, v: str | None) -> str | None:
+        return None if v is None else member_name(v)
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> Annotation:
+        if (self.brace is None) == (self.callout is None):
+            raise ValueError("an annotation has exactly one of `brace` (a range of elements) or `callout` "
+                             "(an element a note points at)")
+        return self
+
+
 class LegendEntry(Strict):
     """One legend entry: a fill swatch (`role`) or a line sample (`line`, optionally dashed), and its text."""
 
@@ -329,6 +373,9 @@ class Diagram(Strict):
     )
     body: Element
     edges: list[Edge] = Field(default_factory=list)
+    annotations: Annotated[list[Annotation], Field(max_length=60)] = Field(
+        default_factory=list, description="Braces over ranges of elements and callouts with leader lines, placed "
+        "after layout (like edges) and inside the frame.")
     legend: Annotated[list[LegendEntry], Field(max_length=24)] = Field(
         default_factory=list, description="What each colour role and edge style means, one entry each; "
         "`vizspec check` asks for one when two or more meaningful fill roles are used.")

@@ -125,5 +125,5 @@ def test_problem_prints_as_file_line_col_error(write_spec):
     with pytest.raises(SpecError) as e:
         load(path)
     line = str(e.value)
-    assert line.endswith("s.yaml:4:23: error: unknown key 'fill' (expected one of: bold, dashed, height, id, "
-                         "max_width, outline, role, shape, sub, text, text_role, width)")
+    assert line.endswith("s.yaml:4:23: error: unknown key 'fill' (expected one of: badge, badge_role, bold, dashed, "
+                         "height, id, max_width, outline, role, shape, state, step, sub, text, text_role, width)")

@@ -7,6 +7,7 @@ from typing import Literal
 from pydantic import Field, model_validator
 
 from ..models_base import ELEMENT_ID_PATTERN, LocalText, Role, Strict
+from .icon import IconName
 
 NODE_ID = r"^[A-Za-z_][A-Za-z0-9_-]*$"
 MAX_NODES = 150
@@ -28,6 +29,8 @@ class GraphNode(Strict):
     dashed: bool = Field(False, description="Dashed outline.")
     outline: Role | None = Field(None, description="Outline colour role (default: none).")
     text_role: Role | None = Field(None, description="Text colour role (default: text).")
+    badge: IconName | None = Field(None, description="An icon badge on the node's top-right corner, as on a box.")
+    badge_role: Role | None = Field(None, description="Colour role of the badge (default per icon).")
 
 
 class GraphEdge(Strict):

@@ -8,14 +8,18 @@ from pydantic import Field
 
 from ..models_base import ELEMENT_ID_PATTERN, LocalText, Role, Strict
 
+IconName = Literal["person", "robot", "agent", "globe", "environment", "database", "document", "gpu", "chip",
+                   "lock", "flame", "check", "cross", "model"]
+
 
 class Icon(Strict):
-    """A pictogram (person, robot/agent, globe/environment, database, document, GPU chip) with a label."""
+    """A pictogram (person, robot/agent, globe/environment, database, document, GPU chip, lock, flame, check,
+    cross, model) with a label."""
 
     id: str | None = Field(None, pattern=ELEMENT_ID_PATTERN, description="Element id, for edges.")
-    name: Literal["person", "robot", "agent", "globe", "environment", "database", "document", "gpu", "chip"] = Field(
+    name: IconName = Field(
         description="Which pictogram: person, robot (alias agent), globe (alias environment), database, "
-                    "document, gpu (alias chip).")
+                    "document, gpu (alias chip), lock (frozen), flame (trained), check, cross, model (a network).")
     label: LocalText | None = Field(None, description="Text under the pictogram.")
     role: Role = Field("model", description="Fill colour role of the pictogram.")
     size: float = Field(48, ge=16, le=400, description="Width and height of the pictogram (px).")

@@ -7,6 +7,7 @@ from typing import Literal
 from pydantic import Field, model_validator
 
 from ..models_base import ELEMENT_ID_PATTERN, LocalText, Role, Strict
+from .icon import IconName
 
 MAX_TREE_NODES = 400
 
@@ -28,6 +29,8 @@ class TreeNode(Strict):
                                                  "of this token).")
     role: Role | None = Field(None, description="Fill role of this node (default: the tree's `node_role`; "
                                                 "kept nodes `kept-bg`, pruned nodes `light`).")
+    badge: IconName | None = Field(None, description="An icon badge on the node's top-right corner (lock, "
+                                   "flame, check, cross, …), as on a box.")
     kept: bool = Field(False, description="On the highlighted path: node and the edge from its parent are "
                                           "drawn in the `kept` style.")
     pruned: bool = Field(False, description="A pruned branch: this node, its subtree and their edges are greyed "
