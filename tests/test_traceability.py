@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from renderer.app.build import find_specs
-from renderer.app.traceability import NUMBER, explained, known_numbers
+from renderer.app.traceability import explained, known_numbers, untraced
 from renderer.bind import bind
 from renderer.layout import layout
 from renderer.layout.theme import load_theme
@@ -25,21 +25,26 @@ def test_every_printed_number_is_an_input_or_computed(path):
     spec = load(path)
     bound = bind(spec)
     known = known_numbers(spec.doc.data, bound.results, bound.derived)  # arithmetic in placeholders counts
-    # products of shapes (e.g. 3×896 printed as parts) and pairs are covered by their parts
-    unexplained, literal_markup = [], []
-    for lang in ("en", "zh"):
-        scene = layout(bound.for_lang(lang), load_theme())
-        for t in walk(scene.items):
-            # axis ticks are generated from the data range (nice numbers), not typed: they are not checked
-            is_code = (t.meta.kind or "").startswith("code")
-            if isinstance(t, Text) and ("_{" in t.text or "^{" in t.text) and not is_code:
-                literal_markup.append(f"[{lang}] {t.text!r} at {t.meta.src}")
-            if isinstance(t, Text) and t.meta.kind not in ("credit", "chart-tick"):
-                for token in NUMBER.findall(t.text):
-                    if not explained(token, known):
-                        unexplained.append(f"[{lang}] {token!r} in {t.text!r} at {t.meta.src}")
-    assert not unexplained, "numbers typed by hand (make them compute results or inputs):\n" + "\n".join(unexplained)
+    scenes = {lang: layout(bound.for_lang(lang), load_theme()) for lang in ("en", "zh")}
+    unexplained = untraced(scenes, known, spec.file)
+    assert not unexplained, "numbers typed by hand (make them compute results or inputs):\n" + "\n".join(
+        map(str, unexplained))
+    literal_markup = [f"[{lang}] {t.text!r} at {t.meta.src}" for lang, scene in scenes.items()
+                      for t in walk(scene.items) if isinstance(t, Text) and ("_{" in t.text or "^{" in t.text)
+                      and not (t.meta.kind or "").startswith("code")]
     assert not literal_markup, "sub/superscript markup printed literally:\n" + "\n".join(literal_markup)
+
+
+def test_a_tensor_index_header_may_print_the_last_index_but_a_text_may_not(write_spec):
+    from renderer.app.traceability import untraced
+
+    head = "id: t\nchapter: t\ntitle: {en: T, zh: T}\nvars:\n  n: 151936\n"
+    ok = load(write_spec(head + "body: {tensor: {shape: '{{ [2, vars.n] }}', col_index: true}}\n"))
+    bad = load(write_spec(head + "body: {box: 'last index 151935'}\n", "b.yaml"))
+    for spec, found in ((ok, 0), (bad, 1)):
+        bound = bind(spec)
+        scenes = {"en": layout(bound.for_lang("en"), load_theme())}
+        assert len(untraced(scenes, known_numbers(spec.doc.data, bound.results, bound.derived), spec.file)) == found
 
 
 def test_the_check_catches_a_hand_typed_probability():

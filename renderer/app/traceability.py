@@ -3,7 +3,8 @@
 Numbers typed by hand into text are how the original collection got its probabilities wrong. Each number a
 scene prints is checked against (a) the inputs written in `compute:` args and `vars:`, (b) every value in the
 compute results or computed by a placeholder from inputs and results (at the precision printed), and (c) small
-counting integers (step numbers, list markers, indices ≤ 24). Chart axis ticks are chosen by the axis algorithm
+counting integers (step numbers, list markers, indices ≤ 24); a tensor's index header may print the last index
+n − 1 of an input or computed size n. Chart axis ticks are chosen by the axis algorithm
 from the data range, so they are not checked.
 """
 
@@ -20,6 +21,7 @@ from ..spec.errors import Problem
 NUMBER = re.compile(r"(?<![\w.])[−-]?\d+(?:[.,]\d+)*(?:\.\d+)?(?:[eE][+−-]?\d+)?%?(?![A-Za-z_])")
 SMALL_INT = 24
 UNCHECKED_KINDS = ("credit", "chart-tick")
+INDEX_KINDS = ("tensor-header",)  # real indices a tensor prints from its shape: 0 … n − 1
 
 
 def numbers_in(value: Any) -> list[float]:
@@ -85,12 +87,13 @@ def known_numbers(raw: dict, results: Any, derived: Any) -> list[float]:
 def untraced(scenes: dict[str, Scene], known: list[float], file: str) -> list[Problem]:
     """A problem per printed number that is neither an input nor computed, at the text's spec location."""
     out: dict[tuple, Problem] = {}
+    last_index = known + [k - 1 for k in known if float(k).is_integer() and k > 0]
     for lang, scene in scenes.items():
         for t in walk(scene.items):
             if not isinstance(t, Text) or t.meta.kind in UNCHECKED_KINDS:
                 continue
             for token in NUMBER.findall(t.text):
-                if not explained(token, known):
+                if not explained(token, last_index if t.meta.kind in INDEX_KINDS else known):
                     src = (t.meta.src or f"{file}:1:1").rsplit(":", 2)
                     where = (src[0], int(src[1]), int(src[2]))
                     out.setdefault((*where, token), Problem(*where, f"[{lang}] the number {token} in "
