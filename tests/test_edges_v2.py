@@ -134,7 +134,7 @@ def test_rlhf_vs_dpo_update_loops_stay_inside_their_panels_with_a_margin_on_the_
     for lang in ("en", "zh"):
         s = layout(bound.for_lang(lang), load_theme())
         panels = {p.meta.id: bbox(p) for p in walk(s.items) if isinstance(p, Rect) and p.meta.kind == "panel"}
-        for i, panel in ((4, "rlhf"), (9, "dpo")):
+        for i, panel in ((7, "rlhf"), (13, "dpo")):  # the two dashed update loops
             line = edge(s, i)
             x0, y0, x1, y1 = panels[panel]
             for x, y in line.points:
