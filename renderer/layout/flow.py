@@ -213,8 +213,8 @@ def _badge_text(p: Panel, ctx: Ctx, meta: Meta | None = None) -> Block:
 def _on_tracks(c: Container, kids: list[Block], path: tuple, ctx: Ctx) -> list[Block]:
     """The row children of a column re-laid on shared column tracks: item j of every row gets the widest
     item j's width (boxes and tensors take it as their minimum width), and every row the widest gap. A vertical
-    bar chart with one category per track joins them: its bars sit under the tracks, which then share one width
-    (the chart's category slots are equal)."""
+    bar chart with one category per track (or per track after the first, a header column) joins them: its bars
+    sit under the tracks, which then share one width (the chart's category slots are equal)."""
     rows = [i for i, el in enumerate(c.items) if el.row is not None]
     if len(rows) < 2 and not (rows and any(_track_chart(el) for el in c.items)):
         return kids
@@ -224,7 +224,9 @@ def _on_tracks(c: Container, kids: list[Block], path: tuple, ctx: Ctx) -> list[B
     ncols = max(len(v) for v in items.values())
     widths = [max(v[j].w for v in items.values() if j < len(v)) for j in range(ncols)]
     gap = max(ctx.sp("gap") if c.items[i].content.gap is None else c.items[i].content.gap for i in rows)
-    charts = [i for i, el in enumerate(c.items) if _track_chart(el) == ncols]
+    # a chart with one bar per track, or per track after a header column (a row label such as "P")
+    lead = {i: ncols - _track_chart(el) for i, el in enumerate(c.items) if _track_chart(el) in (ncols, ncols - 1)}
+    charts = list(lead)
     out = list(kids)
     left = 0.0  # where the first track starts: after a chart's value axis, half a gap into its first slot
     if charts:
@@ -232,10 +234,10 @@ def _on_tracks(c: Container, kids: list[Block], path: tuple, ctx: Ctx) -> list[B
         pitch = widths[0] + gap
         for i in charts:
             out[i] = layout_element(c.items[i], child_path(ctx, path, i), replace(ctx, bar_pitch=pitch))
-        plot_x = {i: _plot_left(out[i]) for i in charts}
-        left = max(plot_x.values()) + gap / 2
+        start = {i: _plot_left(out[i]) + gap / 2 - lead[i] * pitch for i in charts}  # where its tracks begin
+        left = max(0.0, *start.values())
         for i in charts:
-            out[i] = _padded(out[i], left - gap / 2 - plot_x[i])
+            out[i] = _padded(out[i], left - start[i])
     for i in rows:
         row, rpath = c.items[i].content, rpaths[i]
         cells = [k if abs(k.w - widths[j]) < 0.01 else layout_element(el, child_path(ctx, rpath, j), ctx, widths[j], 0)

@@ -151,3 +151,15 @@ def test_a_bar_chart_in_a_tracked_column_puts_each_bar_under_its_token_in_both_l
         ub = {g.meta.id: bbox(g) for g in kind(untracked, "box", Group) if g.meta.id}
         ubars = [bbox(p) for p in kind(untracked, "chart-bar")]
         assert abs((ub["t0"][0] + ub["t0"][2]) / 2 - (ubars[0][0] + ubars[0][2]) / 2) > 1
+
+
+def test_bars_sit_under_the_tracks_after_a_header_column(write_spec):
+    body = ("  column:\n    tracks: true\n    items:\n"
+            "      - row: [{text: token}, {box: {id: a, text: a}}, {box: {id: b, text: bb}}, {box: {id: c, text: c}}]\n"
+            "      - row: [{text: P}, {box: '0.5'}, {box: '0.3'}, {box: '0.2'}]\n" + BARS)
+    for lang in ("en", "zh"):
+        s = scene_of(write_spec, body, lang)
+        box = {g.meta.id: bbox(g) for g in kind(s, "box", Group) if g.meta.id}
+        bars = [bbox(p) for p in kind(s, "chart-bar")]
+        for j, ident in enumerate("abc"):
+            assert abs((box[ident][0] + box[ident][2]) / 2 - (bars[j][0] + bars[j][2]) / 2) < 0.01, (lang, ident)
