@@ -20,7 +20,8 @@ from .check_layout import LAYOUT_CHECKS, contains
 from .check_legend import legend_checks
 
 
-def _loc(src: str | None, fallback: str) -> tuple[str, int, int]:
+def src_location(src: str | None, fallback: str) -> tuple[str, int, int]:
+    """(file, line, col) of a primitive's `file:line:col` spec location, or the fallback file's start."""
     if not src:
         return (fallback, 1, 1)
     file, line, col = src.rsplit(":", 2)
@@ -28,7 +29,7 @@ def _loc(src: str | None, fallback: str) -> tuple[str, int, int]:
 
 
 def _problem(src: str | None, fallback: str, message: str) -> Problem:
-    return Problem(*_loc(src, fallback), message, "defect")
+    return Problem(*src_location(src, fallback), message, "defect")
 
 
 def _area(a: tuple, b: tuple) -> float:

@@ -17,6 +17,7 @@ from typing import Any
 
 from ..scene import Scene, Text, walk
 from ..spec.errors import Problem
+from .check import src_location
 
 NUMBER = re.compile(r"(?<![\w.])[−-]?\d+(?:[.,]\d+)*(?:\.\d+)?(?:[eE][+−-]?\d+)?%?(?![A-Za-z_])")
 SMALL_INT = 24
@@ -94,8 +95,7 @@ def untraced(scenes: dict[str, Scene], known: list[float], file: str) -> list[Pr
                 continue
             for token in NUMBER.findall(t.text):
                 if not explained(token, last_index if t.meta.kind in INDEX_KINDS else known):
-                    src = (t.meta.src or f"{file}:1:1").rsplit(":", 2)
-                    where = (src[0], int(src[1]), int(src[2]))
+                    where = src_location(t.meta.src, file)
                     out.setdefault((*where, token), Problem(*where, f"[{lang}] the number {token} in "
                                    f"'{t.text}' is typed by hand (expected a placeholder: an input in vars "
                                    "or compute arguments, or a computed value)"))

@@ -68,9 +68,8 @@ def layout(bound: BoundDiagram, theme: Theme) -> Scene:
             body.items += draw_callouts(d.annotations, body, ctx)
         bodies = {"auto": _fit(body)}
         if d.legend:
-            bodies = _with_legend(bodies["auto"], d.legend, ("legend",), ctx)
-            if d.legend_at != "auto":
-                bodies = {d.legend_at: bodies[d.legend_at]}
+            sides = ("bottom", "right") if d.legend_at == "auto" else (d.legend_at,)
+            bodies = _with_legend(bodies["auto"], d.legend, ("legend",), ctx, sides)
     except UnknownRole as e:
         role = e.args[0]
         # the role may have come from a placeholder: look for it in the filled-in data (same shape)
@@ -100,18 +99,21 @@ def _fit(block: Block) -> Block:
     return out
 
 
-def _with_legend(body: Block, entries: list, path: tuple, ctx: Ctx) -> dict[str, Block]:
-    """The body with its legend in centred rows under it (`bottom`) and in one column right of it (`right`)."""
+def _with_legend(body: Block, entries: list, path: tuple, ctx: Ctx, sides: tuple[str, ...]) -> dict[str, Block]:
+    """The body with its legend in centred rows under it (`bottom`) and/or in one column right of it (`right`)."""
     gap = ctx.sp("gap")
-    leg = legend_block(entries, path, ctx, max(body.w, MIN_LEGEND_ROW))
-    under = Block(max(body.w, leg.w), body.h + gap + leg.h)
-    under.add(body, (under.w - body.w) / 2, 0)
-    under.add(leg, (under.w - leg.w) / 2, body.h + gap)
-    col = legend_block(entries, path, ctx, None)
-    beside = Block(body.w + 2 * gap + col.w, max(body.h, col.h))
-    beside.add(body, 0, (beside.h - body.h) / 2)
-    beside.add(col, body.w + 2 * gap, (beside.h - col.h) / 2)
-    return {"bottom": under, "right": beside}
+    out = {}
+    if "bottom" in sides:
+        leg = legend_block(entries, path, ctx, max(body.w, MIN_LEGEND_ROW))
+        under = out["bottom"] = Block(max(body.w, leg.w), body.h + gap + leg.h)
+        under.add(body, (under.w - body.w) / 2, 0)
+        under.add(leg, (under.w - leg.w) / 2, body.h + gap)
+    if "right" in sides:
+        col = legend_block(entries, path, ctx, None)
+        beside = out["right"] = Block(body.w + 2 * gap + col.w, max(body.h, col.h))
+        beside.add(body, 0, (beside.h - body.h) / 2)
+        beside.add(col, body.w + 2 * gap, (beside.h - col.h) / 2)
+    return out
 
 
 def _find_role(data, role: str, path: tuple = ()) -> tuple:

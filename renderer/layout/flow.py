@@ -225,7 +225,8 @@ def _on_tracks(c: Container, kids: list[Block], path: tuple, ctx: Ctx) -> list[B
     widths = [max(v[j].w for v in items.values() if j < len(v)) for j in range(ncols)]
     gap = max(ctx.sp("gap") if c.items[i].content.gap is None else c.items[i].content.gap for i in rows)
     # a chart with one bar per track, or per track after a header column (a row label such as "P")
-    lead = {i: ncols - _track_chart(el) for i, el in enumerate(c.items) if _track_chart(el) in (ncols, ncols - 1)}
+    counts = {i: _track_chart(el) for i, el in enumerate(c.items)}
+    lead = {i: ncols - n for i, n in counts.items() if n in (ncols, ncols - 1)}
     charts = list(lead)
     out = list(kids)
     left = 0.0  # where the first track starts: after a chart's value axis, half a gap into its first slot
