@@ -80,11 +80,31 @@ def names() -> list[str]:
     return sorted(FUNCTIONS)
 
 
+# packages a compute module may need that the base install leaves out: package -> the extra that installs it
+OPTIONAL = {"torch": "torch"}
+
+
+class MissingPackage(ImportError):
+    """A registered function whose module needs an optional package that is not installed."""
+
+    def __init__(self, name: str, package: str) -> None:
+        super().__init__(f"{name} needs the Python package '{package}', which is not installed "
+                         f"(expected it installed: pip install 'vizspec[{OPTIONAL[package]}]')")
+        self.package = package
+
+
 @cache
 def get(name: str) -> Callable[..., dict]:
-    """The function registered as `name` (KeyError when it is not in the allow-list)."""
+    """The function registered as `name` (KeyError when not in the allow-list, MissingPackage, see OPTIONAL)."""
     module, attr = FUNCTIONS[name].split(":")
-    return getattr(importlib.import_module(module), attr)
+    try:
+        loaded = importlib.import_module(module)
+    except ModuleNotFoundError as e:
+        top = (e.name or "").split(".")[0]
+        if top in OPTIONAL:
+            raise MissingPackage(name, top) from None
+        raise
+    return getattr(loaded, attr)
 
 
 @cache

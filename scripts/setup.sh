@@ -36,9 +36,10 @@ pip_install() {  # quiet on success; the whole pip log on failure
   rm -f "$log"
 }
 echo "setup: installing Python packages into $VENV"
-# torch first and alone: the CPU wheel on disk; any looser request would pull a multi-GB CUDA build.
-pip_install "torch==2.13.0"
 if [ $want_test = 1 ]; then
+  # torch (the tests' reference implementations; no compute function needs it) first and alone: the CPU wheel
+  # on disk; any looser request would pull a multi-GB CUDA build.
+  pip_install "torch==2.13.0"
   pip_install -e ".[test]"
 else
   pip_install -e .

@@ -25,14 +25,14 @@ import yaml
 
 from .. import __version__
 from ..backends import FORMATS
-from ..project import COMPONENTS_DIR, ROOT, SPECS_DIR, THEME_FILE
+from ..project import COMPONENTS_DIR, SOURCE_ROOT, SPECS_DIR, THEME_FILE
 from ..spec.display import display_path
 from ..spec.langs import LANGS
 from ..trust import Refused, read_file, read_regular, sign, verify, walk
 from .files import UnsafeOutput, check_out, write_atomic
 from .workers import process_pool
 
-RENDERER_DIR = ROOT / "renderer"
+RENDERER_DIR = SOURCE_ROOT / "renderer"
 STAMPS_FILE = ".vizspec-build.json"
 STAMPS_VERSION = 2  # 2: signed, with the hash of every output written
 MAX_SPEC_BYTES = 1_000_000  # renderer.spec.yamlpos.MAX_BYTES: bigger files fail in load, unscanned here

@@ -6,11 +6,10 @@ from functools import cache
 
 import yaml
 
-from ..project import TEMPLATES_DIR
+from ..project import CHAPTERS_FILE
 from ..spec.yamlpos import MAX_BYTES
 from ..trust import Refused, read_file
 
-CHAPTERS_FILE = TEMPLATES_DIR / "chapters.yaml"
 ACRONYMS = {"llm", "llms", "sft", "dpo", "ppo", "grpo", "rl", "rlhf", "rope", "mcts", "kv", "lora", "rag",
             "moe", "vlm", "mllm", "cot", "tot", "got", "gae", "td", "mc", "dqn", "ai"}
 

@@ -10,13 +10,14 @@ import time
 from pathlib import Path
 
 from .. import __version__
-from ..project import ROOT
+from ..project import BUILD_DIR, ROOT, SCHEMA_OUT, SOURCE_ROOT, SPECS_DIR
+from ..spec.display import display_path
 from ..spec.errors import SpecError, internal_problem
 from ..spec.langs import LANGS
 from ..spec.printable import printable, printable_json
 from .failures import CliError, error_line, os_error_text, output_folder
 
-DEFAULT_OUT = Path("build")
+DEFAULT_OUT = Path(display_path(BUILD_DIR))  # the project's build/, relative when we run inside the project
 
 
 def _spec_paths(targets: list[str]) -> list[Path]:
@@ -131,8 +132,9 @@ def cmd_new(args: argparse.Namespace) -> int:
         return 1
     except OSError as e:
         raise CliError(f"cannot write the new spec: {os_error_text(e)}") from None
-    _say(f"wrote {printable(path)}")
-    _say(f"next: edit it, then `vizspec validate {printable(path)}` and `vizspec render {printable(args.id)}`")
+    shown = display_path(path)
+    _say(f"wrote {printable(shown)}")
+    _say(f"next: edit it, then `vizspec validate {printable(shown)}` and `vizspec render {printable(args.id)}`")
     return 0
 
 
@@ -271,7 +273,7 @@ def cmd_functions(args: argparse.Namespace) -> int:
 
         from .files import write_atomic
 
-        target = ROOT / "docs" / "functions.md"
+        target = SOURCE_ROOT / "docs" / "functions.md"
         try:
             write_atomic(target, functions_markdown().encode())  # replaces a planted symlink, never follows it
         except OSError as e:
@@ -281,8 +283,12 @@ def cmd_functions(args: argparse.Namespace) -> int:
     import inspect
 
     for name in registry.names():
-        sig = inspect.signature(registry.get(name))
-        print(f"{name}{sig}".replace(" -> dict", ""))
+        try:
+            fn = registry.get(name)
+        except registry.MissingPackage as e:
+            print(f"{name}  (not available: needs '{e.package}'; pip install 'vizspec[{e.package}]')")
+            continue
+        print(f"{name}{inspect.signature(fn)}".replace(" -> dict", ""))
         print(f"    {registry.doc(name)}")
     return 0
 
@@ -290,6 +296,9 @@ def cmd_functions(args: argparse.Namespace) -> int:
 def build_parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(prog="vizspec", description="Diagrams as data: validate and render YAML specs.")
     ap.add_argument("--version", action="version", version=f"vizspec {__version__}")
+    ap.add_argument("--root", metavar="DIR", help="the project folder (default: the nearest folder at or above "
+                    "the working directory holding specs/ or vizspec.toml, else the working directory); "
+                    "outputs go under its build/")
     sub = ap.add_subparsers(dest="cmd", required=True, metavar="COMMAND")
 
     p = sub.add_parser("validate", help="check specs as render would (compute, placeholders, roles, data, "
@@ -317,7 +326,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("id", help="kebab-case diagram id (the file name)")
     p.add_argument("--kind", choices=["flow", "chart", "tree", "tensor", "table", "timeline"], default="flow")
     p.add_argument("--chapter", default="misc", help="chapter folder under specs/ (default: misc)")
-    p.add_argument("--specs", type=Path, default=ROOT / "specs", help=argparse.SUPPRESS)
+    p.add_argument("--specs", type=Path, default=SPECS_DIR, help=argparse.SUPPRESS)
     p.set_defaults(fn=cmd_new)
 
     p = sub.add_parser("diff", help="before/after images and changed values of specs changed since a git ref")
@@ -332,7 +341,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--scale", type=float, default=None, help="PNG raster scale, 0.25–8 (default 2)")
     p.add_argument("--lang", choices=[*LANGS, "all"], default="all")
     p.add_argument("--jobs", type=int, default=None)
-    p.add_argument("--specs", type=Path, default=ROOT / "specs", help="folder of specs to watch (default: specs/)")
+    p.add_argument("--specs", type=Path, default=SPECS_DIR, help="folder of specs to watch (default: specs/)")
     p.set_defaults(fn=cmd_watch)
 
     p = sub.add_parser("check", help="report layout defects: overflowing text, overlaps, edges crossing boxes, "
@@ -350,7 +359,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(fn=cmd_slides)
 
     p = sub.add_parser("schema", help="write schema/diagram.schema.json from the models")
-    p.add_argument("--out", type=Path, default=ROOT / "schema" / "diagram.schema.json")
+    p.add_argument("--out", type=Path, default=SCHEMA_OUT)
     p.set_defaults(fn=cmd_schema)
 
     p = sub.add_parser("list", help="list diagrams: id, chapter, title")
@@ -373,6 +382,10 @@ def main(argv: list[str] | None = None) -> int:
     from .files import UnsafeOutput
 
     args = build_parser().parse_args(argv)
+    if args.root is not None and os.path.abspath(args.root) != str(ROOT):  # renderer.app.entry handles --root
+        _say(error_line(f"--root {printable(args.root)} came too late: this process already uses {printable(ROOT)} "
+                        "(expected `vizspec --root DIR …`, or VIZSPEC_ROOT set before it starts)"))
+        return 2
     try:
         return args.fn(args)
     except UnsafeOutput as e:  # an output path refused by the trust boundary: nothing was written there

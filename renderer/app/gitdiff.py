@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import trust
-from ..project import ROOT
+from ..project import SOURCE_ROOT as ROOT  # the tool's own source: what a render needs
 from ..spec.langs import LANGS
 from .build import find_specs, spec_deps
 from .files import SOURCE_DIRS, UnsafeOutput, check_out, write_atomic

@@ -5,12 +5,11 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from ..project import ROOT, SPECS_DIR
+from ..project import SPECS_DIR, STARTERS_DIR
 from ..spec.yamlpos import MAX_BYTES
 from ..trust import Refused, read_file
 from .build import find_specs
 
-STARTERS_DIR = ROOT / "templates" / "starters"
 KINDS = ("flow", "chart", "tree", "tensor", "table", "timeline")
 ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")  # the spec models' ID_PATTERN (not imported: pydantic is slow to load)
 MAX_NAME_CHARS = 100  # an id or chapter becomes a file or folder name (at most 255 bytes with its extension)

@@ -24,7 +24,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-from ..project import ROOT, SPECS_DIR
+from ..project import SOURCE_ROOT, SPECS_DIR, TEMPLATES_DIR
 from ..spec.errors import internal_problem
 from ..spec.langs import LANGS
 from ..spec.printable import printable
@@ -187,7 +187,7 @@ class Watcher:
         self.formats, self.langs, self.jobs = formats, langs, jobs
         self.host, self.port = host, port
         self.state = LiveState()
-        self.watch_paths = [Path(p) for p in (watch_paths or [self.specs_dir, ROOT / "templates", ROOT / "compute"])]
+        self.watch_paths = [Path(p) for p in (watch_paths or [self.specs_dir, TEMPLATES_DIR, SOURCE_ROOT / "compute"])]
         self.log = log or _log
         self.server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None

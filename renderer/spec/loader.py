@@ -52,8 +52,17 @@ def load(path: str | Path) -> Spec:
     """Load and validate one spec; raises SpecError with every problem found."""
     path = Path(path)
     file = display_path(path)
-    raw = read_spec_file(path, file)
-    doc = load_yaml(file, raw)
+    return _validated(load_yaml(file, read_spec_file(path, file)), path)
+
+
+def load_text(text: str | bytes, file: str = "<string>") -> Spec:
+    """Load and validate a spec given as YAML text (`file` names it in messages); SpecError like `load`."""
+    raw = text.encode("utf-8") if isinstance(text, str) else text
+    return _validated(load_yaml(file, raw), Path(file))
+
+
+def _validated(doc: Located, path: Path) -> Spec:
+    """Components, limits, schema, models and cross-references of a parsed spec; SpecError with every problem."""
     if not isinstance(doc.data, dict):
         raise SpecError([doc.problem((), "a spec is a mapping (expected keys id, chapter, title, body)")])
     root = components.COMPONENTS_DIR  # read per call, so tests can point it at fixtures
@@ -222,7 +231,10 @@ def check_compute(doc: Located, diagram: Diagram) -> list[Problem]:
                 " (expected a registered function; `vizspec functions` lists them)"
             problems.append(doc.problem(base + ("fn",), f"unknown compute function '{call.fn}'{hint}"))
             continue
-        problems += check_args(doc, base, call.fn, call.args)
+        try:
+            problems += check_args(doc, base, call.fn, call.args)
+        except registry.MissingPackage as e:
+            problems.append(doc.problem(base + ("fn",), str(e)))
     return problems
 
 

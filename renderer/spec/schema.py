@@ -12,12 +12,11 @@ from typing import Any
 
 import jsonschema
 
-from ..project import ROOT
+from ..project import SCHEMA_FILE
 from .errors import Problem
 from .yamlpos import Located
 
 SCHEMA_ID = "https://vizspec.dev/schema/diagram.schema.json"
-SCHEMA_FILE = ROOT / "schema" / "diagram.schema.json"
 
 
 @cache
