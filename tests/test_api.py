@@ -63,7 +63,8 @@ def test_bad_text_raises_a_located_spec_error():
         vizspec.load(TEXT.replace("sampling.softmax", "sampling.softmaks"))
     assert str(e.value).startswith("<string>:5:")
     assert "unknown compute function 'sampling.softmaks'" in str(e.value)
-    with pytest.raises(vizspec.SpecError, match=r"^<string>:8:26: error: placeholder: 'p' has no key 'prob' \(expected one of: probs\)$"):
+    typo = r"^<string>:8:26: error: placeholder: 'p' has no key 'prob' \(expected one of: probs\)$"
+    with pytest.raises(vizspec.SpecError, match=typo):
         vizspec.load(TEXT.replace("p.probs[0]", "p.prob[0]")).render()
     with pytest.raises(ValueError, match="unknown format 'gif'"):
         vizspec.load(TEXT).render("gif")

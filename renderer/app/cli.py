@@ -282,6 +282,8 @@ def cmd_functions(args: argparse.Namespace) -> int:
         return 0
     import inspect
 
+    if args.names:
+        return _function_details(args.names)
     for name in registry.names():
         try:
             fn = registry.get(name)
@@ -290,6 +292,40 @@ def cmd_functions(args: argparse.Namespace) -> int:
             continue
         print(f"{name}{inspect.signature(fn)}".replace(" -> dict", ""))
         print(f"    {registry.doc(name)}")
+    return 0
+
+
+def _function_details(names: list[str]) -> int:
+    """`vizspec functions NAME …`: signature, description, returned keys and example arguments of each."""
+    from compute import registry
+    from compute.docs import parse_doc, signature
+    from compute.examples import EXAMPLES
+
+    for name in names:
+        if name not in registry.FUNCTIONS:
+            near = [n for n in registry.names() if n.split(".")[0] == name.split(".")[0]] or registry.names()[:6]
+            raise CliError(f"unknown compute function '{printable(name)}' (expected one of: {', '.join(near)})")
+    for i, name in enumerate(names):
+        first, rest, keys = parse_doc(name)
+        if i:
+            print()
+        print(signature(name))
+        print(f"    {first}")
+        if rest:
+            print(f"    {rest}")
+        print("  returns:")
+        for key, text in keys:
+            print(f"    {key}: {text}")
+        if name in EXAMPLES:
+            print(f"  example args: {json.dumps(EXAMPLES[name], ensure_ascii=False)}")
+    return 0
+
+
+def cmd_completion(args: argparse.Namespace) -> int:
+    """`vizspec completion bash`: a bash completion script for commands, options, ids and functions."""
+    from .completion import bash_script
+
+    print(bash_script(build_parser()))
     return 0
 
 
@@ -373,7 +409,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("functions", help="list the compute functions specs may call")
     p.add_argument("--write", action="store_true", help="write docs/functions.md")
+    p.add_argument("names", nargs="*", metavar="NAME", help="show these functions in full: arguments, "
+                   "description, returned keys, example arguments")
     p.set_defaults(fn=cmd_functions)
+
+    p = sub.add_parser("completion", help="print a shell completion script: "
+                                          "eval \"$(vizspec completion bash)\"")
+    p.add_argument("shell", choices=["bash"], help="the shell (bash)")
+    p.set_defaults(fn=cmd_completion)
     return ap
 
 
