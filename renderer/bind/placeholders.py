@@ -127,6 +127,38 @@ def _choose(v: Any, yes: Any, no: Any) -> list:
     return [yes if x else no for x in _seq(v)]
 
 
+def _compare(op: Callable[[Any, Any], bool], name: str) -> Callable[[Any, Any], Any]:
+    """An elementwise comparison filter: `probs | eq(probs | max)` is one true/false per item."""
+
+    def one(v: Any, other: Any) -> Any:
+        def test(x: Any) -> bool:
+            try:
+                return bool(op(x, other))
+            except TypeError:
+                raise ExprError(f"{name}: cannot compare {type(x).__name__} with {type(other).__name__}") from None
+
+        return _map(test, v)
+
+    return one
+
+
+def _positions(v: Any) -> list[int]:
+    """0, 1, …, n−1 for a list of n items: `probs | positions | eq(probs | argmax)` marks the argmax only."""
+    return list(range(len(_seq(v))))
+
+
+def _map_filter(v: Any, name: Any, *args: Any) -> list:
+    """Another filter applied to each item of a list: `rows | map('sum')`, `xs | map('round', 2)`."""
+    if not isinstance(name, str) or name not in FILTERS or name == "map":
+        raise ExprError(f"map: unknown filter {name!r} (expected a filter name in quotes, e.g. map('sum'))")
+    fn = FILTERS[name]
+    try:
+        inspect.signature(fn).bind(None, *args)
+    except TypeError:
+        raise ExprError(f"map: wrong arguments for filter '{name}'") from None
+    return [fn(x, *args) for x in _seq(v)]
+
+
 _SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
 MAX_SIG_FIGS = 17  # a double has at most 17 significant decimal digits
 BYTE_UNITS = ("B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB")
@@ -181,6 +213,14 @@ FILTERS: dict[str, Callable[..., Any]] = {
     "choose": _choose,
     "reverse": lambda v: list(reversed(_seq(v))),
     "string": lambda v: to_text(v),
+    "eq": _compare(operator.eq, "eq"),
+    "ne": _compare(operator.ne, "ne"),
+    "lt": _compare(operator.lt, "lt"),
+    "le": _compare(operator.le, "le"),
+    "gt": _compare(operator.gt, "gt"),
+    "ge": _compare(operator.ge, "ge"),
+    "positions": _positions,
+    "map": _map_filter,
 }
 
 _BIN = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul, ast.Div: operator.truediv,

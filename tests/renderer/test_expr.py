@@ -81,8 +81,9 @@ ESCAPES = {
                 "arithmetic, comparisons and | filters)",
     "g.returns | fmt('{0.__class__}')": "fmt: bad format '{0.__class__}' (expected a format spec such as '.3f')",
     "g.returns | (lambda v: v)": "'lambda v: v' is not a filter (expected e.g. fmt('.2f'), percent, length)",
-    "g.returns | getattr('x')": "unknown filter 'getattr' (expected one of: abs, argmax, bytes, choose, count, first, "
-                                "fmt, join, last, length, max, min, percent, reverse, round, sci, select, string, sum)",
+    "g.returns | getattr('x')": "unknown filter 'getattr' (expected one of: abs, argmax, bytes, choose, count, eq, "
+                                "first, fmt, ge, gt, join, last, le, length, lt, map, max, min, ne, percent, "
+                                "positions, reverse, round, sci, select, string, sum)",
     "b'bytes'": "constant b'bytes' is not allowed (expected a number or a 'string')",
     "1j": "constant 1j is not allowed (expected a number or a 'string')",
     "~5": "~ is not allowed (expected + - * / // % ** and | filters)",
@@ -194,3 +195,37 @@ def test_the_evaluator_sees_only_the_names_it_is_given():
 def test_filter_arity_errors_name_the_filter():
     with pytest.raises(ExprError, match=r"filter fmt: wrong number of arguments \(3 given\)"):
         ev("1 | fmt('.1f', 2, 3)")
+
+
+DATA = {"d": {"probs": [0.2, 0.5, 0.3, 0.5], "rows": [[1, 2], [3, 4]], "words": ["a", "bb"]}}
+
+
+@pytest.mark.parametrize("source, value", [
+    ("d.probs | eq(d.probs | max)", [False, True, False, True]),  # ties: every maximum
+    ("d.probs | positions | eq(d.probs | argmax)", [False, True, False, False]),  # the argmax alone
+    ("d.probs | positions | eq(d.probs | argmax) | choose('sampled', 'kept')", ["kept", "sampled", "kept", "kept"]),
+    ("d.probs | gt(0.25)", [False, True, True, True]),
+    ("d.probs | le(0.3)", [True, False, True, False]),
+    ("d.probs | ne(0.5)", [True, False, True, False]),
+    ("d.probs | lt(0.3) | count(true)", 1),
+    ("d.rows | map('sum')", [3, 7]),
+    ("d.rows | map('max')", [2, 4]),
+    ("d.words | map('length')", [1, 2]),
+    ("d.probs | map('percent')", ["20%", "50%", "30%", "50%"]),
+    ("d.probs | positions", [0, 1, 2, 3]),
+])
+def test_elementwise_filters_build_lists_of_flags_and_values(source, value):
+    assert evaluate(source, DATA) == value
+
+
+@pytest.mark.parametrize("source, message", [
+    ("d.probs | map('nope')", "map: unknown filter 'nope' (expected a filter name in quotes, e.g. map('sum'))"),
+    ("d.probs | map('map', 'sum')", "map: unknown filter 'map'"),
+    ("d.rows | map('join', 1, 2)", "map: wrong arguments for filter 'join'"),
+    ("d.probs | lt('a')", "lt: cannot compare float with str"),
+    ("3 | positions", "expected a list, got int"),
+])
+def test_elementwise_filter_mistakes_are_explained(source, message):
+    with pytest.raises(ExprError) as e:
+        evaluate(source, DATA)
+    assert message in str(e.value)
