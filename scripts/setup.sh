@@ -8,6 +8,7 @@ want_test=0; [ "${1:-}" = "--test" ] && want_test=1
 
 debs=(graphviz fonts-noto-cjk fonts-noto-core)  # fonts-noto-core: Noto Sans, the Latin face (12 MB download)
 [ $want_test = 1 ] && debs+=(libreoffice-impress poppler-utils chromium)
+[ $want_test = 1 ] && ! command -v npm >/dev/null && debs+=(npm)  # yaml-language-server, for tests/test_editor.py
 missing=()
 for p in "${debs[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then
@@ -43,6 +44,9 @@ if [ $want_test = 1 ]; then
   pip_install -e ".[test]"
 else
   pip_install -e .
+fi
+if [ $want_test = 1 ]; then  # the editor's language server, driven by tests/test_editor.py (pinned)
+  npm install --prefix "$VENV/node" --no-audit --no-fund --silent yaml-language-server@1.25.0 >/dev/null
 fi
 touch "$stamp"
 compile_ours

@@ -12,7 +12,8 @@ MAX_ID = 64  # characters of a diagram or chapter id: they become file names
 RESERVED_NAMES = frozenset(["con", "prn", "aux", "nul", *(f"{p}{i}" for p in ("com", "lpt") for i in range(1, 10))])
 ELEMENT_ID_PATTERN = r"^[A-Za-z_][A-Za-z0-9_-]*(\.[A-Za-z_][A-Za-z0-9_-]*)*$"
 
-Role = Annotated[str, Field(pattern=r"^([a-z][a-z-]*|\{\{.*\}\})$",
+ROLE_PATTERN = r"^([a-z][a-z-]*|\{\{.*\}\})$"  # renderer.spec.schema finds roles by it (editor completion)
+Role = Annotated[str, Field(pattern=ROLE_PATTERN,
                             description="A palette role from templates/theme.yaml (or a placeholder giving one).")]
 
 

@@ -12,6 +12,8 @@ from typing import Any
 
 import jsonschema
 
+from compute import registry
+
 from ..project import SCHEMA_FILE
 from .errors import Problem
 from .yamlpos import Located
@@ -39,7 +41,65 @@ def diagram_schema() -> dict:
             return out
 
     schema = Diagram.model_json_schema(by_alias=True, schema_generator=NoNull)
-    return {"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": SCHEMA_ID, **schema}
+    return editor_hints({"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": SCHEMA_ID, **schema})
+
+
+def editor_hints(schema: dict) -> dict:
+    """What an editor completes and shows on hover, added without changing what validates.
+
+    Colour roles (from the theme) and chapters (templates/chapters.yaml) as `examples` (a project may add
+    its own, so they are not an enum), compute function names as `examples` of `fn`, and per function an
+    `if fn is … then` branch naming its arguments with their types and defaults and describing what it
+    returns; these branches constrain nothing (load's own checks report a wrong argument).
+    """
+    import yaml
+
+    from ..project import CHAPTERS_FILE, THEME_FILE
+    from .files import read_spec_file
+    from .models_base import ROLE_PATTERN
+
+    theme = yaml.safe_load(read_spec_file(THEME_FILE)) or {}
+    roles = sorted(k for k, v in (theme.get("palette") or {}).items() if isinstance(v, str))
+    chapters = list(yaml.safe_load(read_spec_file(CHAPTERS_FILE)) or {})
+
+    def visit(node: Any) -> None:
+        if isinstance(node, dict):
+            if node.get("pattern") == ROLE_PATTERN:
+                node["examples"] = roles
+            for v in node.values():
+                visit(v)
+        elif isinstance(node, list):
+            for v in node:
+                visit(v)
+
+    visit(schema)
+    schema["properties"]["chapter"]["examples"] = chapters
+    call = schema["$defs"]["ComputeCall"]
+    call["properties"]["fn"]["examples"] = registry.names()
+    call["allOf"] = [_function_branch(name) for name in registry.names()]
+    return schema
+
+
+def _function_branch(name: str) -> dict:
+    """`if fn == name then` the argument names of `name` (type, default) and what it returns, for editors."""
+    import inspect
+    import typing
+
+    from compute.docs import parse_doc, type_name
+
+    fn = registry.get(name)
+    hints = typing.get_type_hints(fn)
+    first, _rest, keys = parse_doc(name)
+    args = {}
+    for p in inspect.signature(fn).parameters.values():
+        text = type_name(hints[p.name]) if p.name in hints else "any"
+        if p.default is not p.empty:
+            text += f", default {json.dumps(p.default, ensure_ascii=False)}"
+        args[p.name] = {"description": f"{text} (or a {{{{ placeholder }}}})"}
+    returns = "; ".join(f"{k}: {d}" for k, d in keys)
+    return {"if": {"properties": {"fn": {"const": name}}, "required": ["fn"]},
+            "then": {"properties": {"fn": {"description": f"{first} Returns {returns}"},
+                                    "args": {"properties": args}}}}
 
 
 def committed_schema() -> dict:
@@ -57,7 +117,9 @@ def schema_text() -> str:
 
 @cache
 def _validator() -> jsonschema.Draft202012Validator:
-    return jsonschema.Draft202012Validator(committed_schema())
+    schema = committed_schema()
+    schema.get("$defs", {}).get("ComputeCall", {}).pop("allOf", None)  # editor hints only (editor_hints)
+    return jsonschema.Draft202012Validator(schema)
 
 
 def _weight(err: jsonschema.ValidationError) -> int:
