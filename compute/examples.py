@@ -62,6 +62,7 @@ EXAMPLES: dict[str, dict] = {
     "quant.float_formats": {},
     "rag.cosine_topk": {"query": [0.2, 0.5, 0.3], "docs": [[0.7, 0.1, 0.9], [0.1, 0.6, 0.2], [0.3, 0.4, 0.4]],
                         "k": 2, "doc_ids": ["doc A", "doc B", "doc C"]},
+    "rag.rerank": {"candidates": [1, 3, 0], "scores": [0.81, 0.96, 0.02, 0.12], "keep": 2},
     "reward.bradley_terry_loss": {"chosen_scores": [2.0, 0.5], "rejected_scores": [1.0, 1.5]},
     "rl.advantage": {"q_values": [100.0, 101.0, 102.0], "v": 100.0},
     "rl.bellman_v": {"pi": [0.5, 0.3, 0.2], "q": [2.6, 4.3, 1.7]},

@@ -43,6 +43,7 @@ FUNCTIONS: dict[str, str] = {
     "quant.cast": "compute.quant:cast",
     "quant.float_formats": "compute.quant:float_formats",
     "rag.cosine_topk": "compute.rag:cosine_topk",
+    "rag.rerank": "compute.rag:rerank",
     "reward.bradley_terry_loss": "compute.reward:bradley_terry_loss",
     "rl.advantage": "compute.rl:advantage",
     "rl.bellman_v": "compute.rl:bellman_v",

@@ -159,6 +159,15 @@ def _map_filter(v: Any, name: Any, *args: Any) -> list:
     return [fn(x, *args) for x in _seq(v)]
 
 
+def _mark(v: Any, index: Any, value: Any) -> list:
+    """A copy of a list with item `index` set to `value`: `states | mark(draw.samples[0], 'sampled')`."""
+    out = list(_seq(v))
+    if not isinstance(index, int) or isinstance(index, bool) or not -len(out) <= index < len(out):
+        raise ExprError(f"mark: index {index!r} is not a position in the list (it has {len(out)} items)")
+    out[index] = value
+    return out
+
+
 _SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
 MAX_SIG_FIGS = 17  # a double has at most 17 significant decimal digits
 BYTE_UNITS = ("B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB")
@@ -211,6 +220,7 @@ FILTERS: dict[str, Callable[..., Any]] = {
     "join": _join,
     "select": _select,
     "choose": _choose,
+    "mark": _mark,
     "reverse": lambda v: list(reversed(_seq(v))),
     "string": lambda v: to_text(v),
     "eq": _compare(operator.eq, "eq"),

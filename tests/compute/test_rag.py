@@ -19,3 +19,22 @@ def test_matches_sklearn_cosine_similarity():
     ref = sk.cosine_similarity(q[None], d)[0]
     assert np.allclose(out["scores"], ref)
     assert out["topk"] == np.argsort(-ref, kind="stable")[:5].tolist()
+
+
+def test_rerank_keeps_the_best_by_the_second_score():
+    # the reference: sort the retrieved candidates by the second score (stable), keep the first `keep`
+    candidates, scores = [1, 3, 0], [0.81, 0.96, 0.02, 0.12]
+    out = rag.rerank(candidates=candidates, scores=scores, keep=2)
+    ref = sorted(candidates, key=lambda c: -scores[c])
+    assert out["order"] == ref == [1, 0, 3]
+    assert out["top"] == ref[:2]
+    assert out["kept"] == [True, False, True]
+    assert out["scores"] == [0.96, 0.12, 0.81]
+
+
+def test_rerank_ties_keep_retrieval_order_and_bad_input_is_refused():
+    assert rag.rerank(candidates=[2, 0], scores=[0.5, 0.1, 0.5], keep=1)["top"] == [2]
+    with pytest.raises(ValueError, match="no score"):
+        rag.rerank(candidates=[5], scores=[0.1], keep=1)
+    with pytest.raises(ValueError, match="distinct"):
+        rag.rerank(candidates=[0, 0], scores=[0.1], keep=1)

@@ -39,6 +39,7 @@ def ev(source: str):
     ("2.567 | round(1)", 2.6),
     ("g.returns | select(g.kept)", [14.0, 7.0]),
     ("g.kept | choose('kept', 'removed')", ["kept", "removed", "kept", "removed"]),
+    ("g.kept | choose('kept', 'removed') | mark(g.n - 1, 'sampled')", ["kept", "removed", "kept", "sampled"]),
     ("vars.tokens | join('/')", "on/good/have"),
     ("g.label + '0'", "G0"),
     ("g.n > 3 and g.n < 5", True),
@@ -82,8 +83,10 @@ ESCAPES = {
     "g.returns | fmt('{0.__class__}')": "fmt: bad format '{0.__class__}' (expected a format spec such as '.3f')",
     "g.returns | (lambda v: v)": "'lambda v: v' is not a filter (expected e.g. fmt('.2f'), percent, length)",
     "g.returns | getattr('x')": "unknown filter 'getattr' (expected one of: abs, argmax, bytes, choose, count, eq, "
-                                "first, fmt, ge, gt, join, last, le, length, lt, map, max, min, ne, percent, "
+                                "first, fmt, ge, gt, join, last, le, length, lt, map, mark, max, min, ne, percent, "
                                 "positions, reverse, round, sci, select, string, sum)",
+    "g.kept | mark(4, 'sampled')": "mark: index 4 is not a position in the list (it has 4 items)",
+    "g.kept | mark('1', 'sampled')": "mark: index '1' is not a position in the list (it has 4 items)",
     "b'bytes'": "constant b'bytes' is not allowed (expected a number or a 'string')",
     "1j": "constant 1j is not allowed (expected a number or a 'string')",
     "~5": "~ is not allowed (expected + - * / // % ** and | filters)",
