@@ -76,7 +76,7 @@ def shifted_ce(input_ids: list[int], prompt_len: int, logits: list[list[float]] 
     """SFT loss: position t predicts token t+1 (labels shifted left); prompt targets are masked with −100.
 
     Give either full `logits` (one row per input token, over the vocabulary) or `target_probs`, the
-    probability each position t = 0..n−2 assigns to the next token (what the diagram shows). The loss is
+    probability each position t = 0..n−2 assigns to the next token. The loss is
     the mean of −log p over the counted positions, as transformers' ForCausalLMLoss (reduction "mean").
 
     Returns:
@@ -85,6 +85,9 @@ def shifted_ce(input_ids: list[int], prompt_len: int, logits: list[list[float]] 
         losses: per position, −log p of its label (0.0 where not counted).
         counted: per position, True when its label is counted.
         loss: mean of the counted losses.
+        vocab_probs: with `logits`, the softmax over the vocabulary at every position, as V rows × n
+            columns (row k: the probability of vocabulary entry k at each position; one column per
+            position, as the diagram draws it); empty with `target_probs`.
     """
     ids = [int(i) for i in input_ids]
     n = len(ids)
@@ -101,6 +104,7 @@ def shifted_ce(input_ids: list[int], prompt_len: int, logits: list[list[float]] 
         if max(ids) >= z.shape[1] or min(ids) < 0:
             raise ValueError(f"input_ids must be in [0, vocab={z.shape[1]})")
         lp = log_softmax(z)
+        vocab_probs = np.exp(lp).T
         logp = np.array([lp[t, ids[t + 1]] for t in range(n - 1)] + [0.0])
         probs = np.exp(logp)
         probs[-1] = 0.0
@@ -110,8 +114,9 @@ def shifted_ce(input_ids: list[int], prompt_len: int, logits: list[list[float]] 
             raise ValueError(f"target_probs must have n−1 = {n - 1} values in (0, 1]")
         probs = np.append(p, 0.0)
         logp = np.append(np.log(p), 0.0)
+        vocab_probs = np.zeros((0, n))
     losses = np.where(counted, -logp, 0.0)
     if not counted.any():
         raise ValueError("no position is counted (the whole sequence is prompt)")
     return jsonable({"labels": labels, "target_probs": probs, "losses": losses, "counted": counted,
-                     "loss": float(losses[counted].mean())})
+                     "loss": float(losses[counted].mean()), "vocab_probs": vocab_probs})

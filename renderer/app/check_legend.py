@@ -14,6 +14,7 @@ from ..scene import Line, Path, Prim, Scene, Text, walk
 
 LEGEND_KINDS = ("legend", "legend-text", "chart-legend", "table-legend")
 EDGE_KINDS = ("edge", "graph-edge")  # connectors between elements, and inside a graph
+LINE_KINDS = EDGE_KINDS + ("chart-line",)  # line styles a legend line entry may explain (also a chart's series)
 NOT_A_FILL = LEGEND_KINDS + ("math", "text", "note", "credit", "title", "tab", "chart-key",
                              "badge", "step")  # a badge's glyph (a lock, a flame, a number) says what it means
 
@@ -55,9 +56,9 @@ def _labels(scene: Scene) -> dict[str, dict[str, str | None]]:
 
 
 def _lines(scene: Scene) -> set[tuple[str | None, bool]]:
-    """(role, dashed) of every edge drawn (a straight or routed Line, or a graph's spline Path)."""
+    """(role, dashed) of every edge (a straight or routed Line, or a graph's spline Path) and chart line drawn."""
     return {(p.meta.role, p.style.dash is not None) for p in walk(scene.items)
-            if isinstance(p, Line | Path) and p.meta.kind in EDGE_KINDS}
+            if isinstance(p, Line | Path) and p.meta.kind in LINE_KINDS}
 
 
 def legend_checks(scene: Scene, theme: Theme) -> list[Finding]:

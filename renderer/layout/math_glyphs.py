@@ -97,7 +97,7 @@ def _mathml(latex: str, inline: bool, text_width: TextWidth | None = None) -> tu
     each Chinese `\\text{…}` replaced by a marked blank of its size (the pieces, in mark order)."""
     from ziamath.tex import tex2mml
 
-    root = ET.fromstring(tex2mml(latex, inline=inline))
+    root = ET.fromstring(tex2mml(_escape_texts(latex), inline=inline))
     pieces: list[str] = []
     for el in root.iter():
         tag = el.tag.rsplit("}", 1)[-1]
@@ -112,6 +112,16 @@ def _mathml(latex: str, inline: bool, text_width: TextWidth | None = None) -> tu
             pieces.append(el.text)
             _blank(el, len(pieces) - 1, text_width(el.text))
     return root, pieces
+
+
+_TEXT = re.compile(r"(\\text\s*\{)([^{}]*)(\})")
+
+
+def _escape_texts(latex: str) -> str:
+    """Escape `&`, `<` and `>` inside each `\\text{…}`: ziamath copies its words into <mtext> unescaped, so
+    `\\text{<END>}` would not parse as MathML (symbols outside `\\text` it writes as character references)."""
+    return _TEXT.sub(lambda m: m[1] + m[2].replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+                     + m[3], latex)
 
 
 def _blank(el: ET.Element, i: int, width: float) -> None:

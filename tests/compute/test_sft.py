@@ -62,3 +62,16 @@ def test_shifted_ce_matches_for_causal_lm_loss():
     out = sft.shifted_ce(input_ids=ids, prompt_len=prompt_len, logits=logits.tolist())
     assert out["loss"] == pytest.approx(ref.item(), abs=1e-5)
     assert out["labels"][:-1] == labels[0, 1:].tolist()  # the shift: logits[t] predicts labels[t+1]
+
+
+def test_shifted_ce_vocab_probs_are_the_per_position_softmax_by_vocabulary_row():
+    logits = [[0.0, 1.0, 2.0], [3.0, 0.0, -1.0], [0.5, 0.5, 0.5]]
+    out = sft.shifted_ce(input_ids=[2, 0, 1], prompt_len=1, logits=logits)
+    vp = np.array(out["vocab_probs"])
+    assert vp.shape == (3, 3)  # V rows × n positions
+    for t, row in enumerate(logits):
+        e = [math.exp(v) for v in row]
+        assert vp[:, t] == pytest.approx([v / sum(e) for v in e])
+    # the probability of each label is its vocabulary row in the position's column
+    assert out["target_probs"][:2] == pytest.approx([vp[0, 0], vp[1, 1]])
+    assert sft.shifted_ce(input_ids=[2, 0, 1], prompt_len=1, target_probs=[0.5, 0.5])["vocab_probs"] == []

@@ -96,6 +96,16 @@ def test_a_line_entry_explains_a_dashed_edge_inside_a_graph(write_spec):
     assert "'removed' edge but no edge is drawn that way" in " ".join(f[2] for f in found(solid, "legend"))
 
 
+def test_a_line_entry_explains_a_line_charts_series_drawn_in_that_style(write_spec):
+    chart = ("body:\n  chart: {kind: line, series: [{values: [1, 2, 3], role: muted, dashed: true},"
+             " {values: [3, 1, 2], role: emphasis}]}\n")
+    sc = scene(write_spec, chart + "legend:\n  - {line: muted, dashed: true, text: reference}\n"
+                                   "  - {line: emphasis, text: policy}\n")
+    assert found(sc, "legend") == []
+    wrong = scene(write_spec, chart + "legend:\n  - {line: muted, text: reference}\n")
+    assert "'muted' edge but no edge is drawn that way" in " ".join(f[2] for f in found(wrong, "legend"))
+
+
 def test_cells_coloured_by_a_scale_of_palette_roles_need_no_legend_entry(write_spec):
     body = ("body:\n  column:\n    - box: {text: x, role: model}\n"
             "    - tensor: {values: [[0, 1], [2, 3]], color_by_value: true, scale: {colors: [emphasis, warm]}}\n"

@@ -102,3 +102,13 @@ def test_svg_path_data_converts_quadratics_and_relative_commands_to_absolute_cub
 
 def test_the_math_example_renders_clean_in_both_languages():
     assert check_spec(Path(ROOT / "specs/_examples/math.yaml"), only=DEFECTS) == []
+
+
+def test_angle_brackets_and_ampersands_inside_text_are_typeset_as_written():
+    from renderer.layout.math_glyphs import _mathml
+
+    root, _ = _mathml(r"\underbrace{0.77}_{\text{<END> & <EOS>}} < 1", inline=False)
+    texts = [el.text for el in root.iter() if el.tag.endswith("mtext")]
+    assert [t.replace("\u00a0", " ") for t in texts] == ["<END> & <EOS>"]
+    wide, plain = outline(r"\text{<END>}", 16.0), outline(r"\text{END}", 16.0)
+    assert wide.width > plain.width  # the brackets are drawn, not dropped
