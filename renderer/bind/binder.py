@@ -14,7 +14,7 @@ from ..spec.budget import time_limit
 from ..spec.errors import Problem, SpecError
 from ..spec.langs import LANGS
 from ..spec.limits import check_call_args, check_limits
-from ..spec.loader import CONTAINERS, Spec, _pydantic_problem, branch_errors
+from ..spec.loader import CONTAINERS, Spec, pydantic_problems
 from ..spec.models import MAX_REPEAT, Diagram
 from ..spec.palette import categorical_roles
 from .code_sources import code_sources
@@ -77,7 +77,7 @@ def bind(spec: Spec, use_cache: bool = True) -> BoundSpec:
         try:
             diagrams[lang] = Diagram.model_validate(data)
         except pydantic.ValidationError as e:
-            raise SpecError([_pydantic_problem(spec.doc, err) for err in branch_errors(e.errors())]) from None
+            raise SpecError(pydantic_problems(spec.doc, e)) from None
     computed = {name: {**prov, "result": results[name]} for name, prov in provenance.items()}
     sources = code_sources(raw)
     langs = {lang: BoundDiagram(d, lang, spec.doc, computed, sources) for lang, d in diagrams.items()}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import inspect
+import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -77,7 +78,7 @@ def _validated(doc: Located, path: Path) -> Spec:
     try:
         diagram = Diagram.model_validate(doc.data)
     except pydantic.ValidationError as e:
-        raise SpecError([_pydantic_problem(doc, err) for err in branch_errors(e.errors())]) from None
+        raise SpecError(pydantic_problems(doc, e)) from None
     problems = check_references(doc) + check_lane_spans(doc) + check_compute(doc, diagram)
     if problems:
         raise SpecError(problems)
@@ -100,6 +101,15 @@ def branch_errors(errors: list[dict]) -> list[dict]:
     return out
 
 
+def pydantic_problems(doc: Located, e: pydantic.ValidationError) -> list[Problem]:
+    """One located problem per place: several items of one placeholder's value fail at the same spot."""
+    out: dict[tuple[int, int], Problem] = {}
+    for err in branch_errors(e.errors()):
+        p = _pydantic_problem(doc, err)
+        out.setdefault((p.line, p.col), p)
+    return list(out.values())
+
+
 def _pydantic_problem(doc: Located, err: dict) -> Problem:
     """Locate a pydantic error: follow its loc through the data, skipping union-branch names."""
     path: list[str | int] = []
@@ -111,8 +121,39 @@ def _pydantic_problem(doc: Located, err: dict) -> Problem:
         elif isinstance(node, list) and isinstance(part, int) and part < len(node):
             node = node[part]
             path.append(part)
-    msg = err["msg"].removeprefix("Value error, ")
-    return doc.problem(tuple(path), clip_message(msg))
+    return doc.problem(tuple(path), clip_message(_in_our_words(err)))
+
+
+_EXPECTED = {"int": "a whole number", "float": "a number", "string": "text", "bool": "true or false",
+             "list": "a list", "dict": "a mapping", "tuple": "a list"}
+
+
+def _shown(value: Any) -> tuple[str, str]:
+    """(kind, value as written, cut to 40 characters) of a value in a message."""
+    text = json.dumps(value, ensure_ascii=False, default=str)
+    kind = {dict: "mapping", list: "list", str: "text", bool: "true/false", int: "number", float: "number",
+            type(None): "nothing"}.get(type(value), type(value).__name__)
+    return kind, text if len(text) <= 40 else text[:37] + "…"
+
+
+def _in_our_words(err: dict, expected: str | None = None) -> str:
+    """A pydantic error as we word messages: what was given, what was expected (not pydantic's sentence)."""
+    kind, shown = _shown(err.get("input"))
+    t = err["type"]
+    if t == "value_error":
+        return err["msg"].removeprefix("Value error, ")
+    if t == "literal_error":
+        allowed = str((err.get("ctx") or {}).get("expected", "")).replace("'", "")
+        return f"{shown} is not allowed (expected one of: {allowed.replace(' or ', ', ')})"
+    if t in ("int_from_float", "int_parsing", "int_type") and isinstance(err.get("input"), float):
+        return f"{shown} is not a whole number (expected {expected or 'an integer'})"
+    if t.startswith(("greater_than", "less_than", "too_short", "too_long", "string_too", "multiple_of")):
+        ctx = ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in (err.get("ctx") or {}).items())
+        return f"{shown} is out of range (expected {expected or 'a value'}{', ' + ctx if ctx else ''})"
+    base = t.split("_")[0]
+    if t.endswith(("_type", "_parsing")) and (expected or base in _EXPECTED):
+        return f"wrong type: {kind} {shown} (expected {expected or _EXPECTED[base]})"
+    return err["msg"].removeprefix("Value error, ")
 
 
 def walk_elements(data: Any, path: tuple = ()) -> Iterator[tuple[str, Any, tuple]]:
@@ -256,8 +297,7 @@ def check_args(doc: Located, base: tuple, fn: str, args: dict[str, Any]) -> list
         except pydantic.ValidationError as e:
             first = e.errors()[0]
             problems.append(doc.problem(base + ("args", arg) + tuple(first["loc"]),
-                                        f"argument '{arg}' of {fn}: {first['msg']} "
-                                        f"(expected {_type_name(hints[arg])})"))
+                                        f"argument '{arg}' of {fn}: {_arg_problem(first, hints[arg])}"))
     missing = [n for n, p in params.items() if p.default is p.empty and n not in args]
     if missing:
         problems.append(doc.problem(base + ("args",) if "args" in doc.data["compute"][base[1]] else base,
@@ -272,6 +312,23 @@ def _hints(fn: str) -> dict[str, Any]:
         return typing.get_type_hints(registry.get(fn))
     except Exception:  # unresolvable annotations: names are still checked
         return {}
+
+
+def _arg_problem(err: dict, hint: Any) -> str:
+    """A pydantic error on a compute argument in our words, expecting the type at the failing spot."""
+    import typing
+
+    from compute.docs import type_name
+
+    want = hint
+    for step in err["loc"]:  # the type at the failing spot: list[float] at index 1 is float
+        args = [a for a in typing.get_args(want) if a is not type(None)]
+        if isinstance(step, int) and args:
+            want = args[0]
+        elif isinstance(step, str) and len(args) == 2 and typing.get_origin(want) is dict:
+            want = args[1]
+    return _in_our_words({**err, "type": err["type"] if err["type"] != "value_error" else "x_type"},
+                         type_name(want))
 
 
 def _type_name(t: Any) -> str:
