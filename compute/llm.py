@@ -23,6 +23,7 @@ def output_layer(vocab: int, hidden_size: int, seq_len: int, last_logits: list[f
         probs: softmax over the shown candidate logits.
         argmax: index of the largest logit (first on ties), the greedy choice.
         argmax_token: tokens[argmax] when tokens are given, else "".
+        chosen: one flag per candidate, true only at argmax (bar highlights, cell states).
         order: candidate indices by descending probability (stable).
     """
     for name, v in (("vocab", vocab), ("hidden_size", hidden_size), ("seq_len", seq_len)):
@@ -38,7 +39,8 @@ def output_layer(vocab: int, hidden_size: int, seq_len: int, last_logits: list[f
     return jsonable({
         "hidden_shape": [seq_len, hidden_size], "weight_shape": [hidden_size, vocab],
         "logits_shape": [seq_len, vocab], "last_logits": z, "probs": probs, "argmax": i,
-        "argmax_token": tokens[i] if tokens is not None else "", "order": np.argsort(-probs, kind="stable"),
+        "argmax_token": tokens[i] if tokens is not None else "", "chosen": [j == i for j in range(z.size)],
+        "order": np.argsort(-probs, kind="stable"),
     })
 
 

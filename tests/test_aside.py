@@ -182,12 +182,13 @@ def test_llm_structure_puts_each_data_item_beside_its_stage_on_one_straight_chai
 
     scene = layout(bind(load(ROOT / "specs/llm-basics/llm-structure.yaml")).for_lang(lang), load_theme())
     chain = [ln for ln in kind(scene, "edge", Line) if (ln.meta.id or "").startswith("model.chain-")]
-    assert len(chain) == 3 and len({round(x, 2) for ln in chain for x, _ in ln.points}) == 1
+    assert len(chain) == 6 and len({round(x, 2) for ln in chain for x, _ in ln.points}) == 1
     leaders = kind(scene, "leader", Line)
-    assert len(leaders) == 3
+    assert len(leaders) == 6
     a = scene.anchors
-    for ln, (stage, data) in zip(sorted(leaders, key=lambda ln: ln.meta.id),
-                                 [("input", "h0"), ("dec", "sizes"), ("output", "next")], strict=True):
+    pairs = [("next", "again"), ("decode", "probs"), ("head", "logits"), ("dec", "h24"), ("embed", "h0"),
+             ("tok", "ids")]
+    for ln, (stage, data) in zip(sorted(leaders, key=lambda ln: ln.meta.id), pairs, strict=True):
         (x0, y0), (x1, _) = ln.points
         sx, sy, sw, sh = a[stage]
         assert x0 == pytest.approx(sx + sw, abs=0.01) and y0 == pytest.approx(sy + sh / 2, abs=0.01)

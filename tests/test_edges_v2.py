@@ -198,8 +198,10 @@ def test_a_column_spine_port_sits_at_its_childrens_centre(write_spec):
 
 def test_the_decoder_chain_of_llm_structure_is_centred_in_its_panel():
     s = scene_of(SPECS_DIR / "llm-basics" / "llm-structure.yaml")
-    dot, panel = xyxy(s.anchors["dec-g.in"]), xyxy(s.anchors["dec"])
-    assert (dot[0] + dot[2]) / 2 == pytest.approx((panel[0] + panel[2]) / 2, abs=0.5)
+    panel = xyxy(s.anchors["layer"])
+    for step in ("l-in", "norm1", "attn", "add1", "norm2", "mlp", "add2", "l-out"):
+        box = xyxy(s.anchors[step])
+        assert (box[0] + box[2]) / 2 == pytest.approx((panel[0] + panel[2]) / 2, abs=0.5), step
 
 
 # --- 5. group frames -------------------------------------------------------------------------------------

@@ -19,9 +19,16 @@ def test_output_layer_probs_are_softmax_of_shown_logits():
     z = sum(math.exp(x) for x in logits)
     assert out["probs"] == pytest.approx([math.exp(x) / z for x in logits])
     assert out["argmax"] == 3 and out["argmax_token"] == "么"
+    assert out["chosen"] == [False, False, False, True, False, False, False]
     assert out["order"][:3] == [3, 4, 5]
     # the original diagram printed 0.34 for the top token: not the softmax of these logits
     assert out["probs"][3] == pytest.approx(0.954, abs=1e-3)
+
+
+def test_output_layer_flags_only_the_first_of_tied_largest_logits():
+    out = llm.output_layer(vocab=10, hidden_size=4, seq_len=1, last_logits=[1.0, 5.0, 5.0, -2.0])
+    assert out["chosen"] == [False, True, False, False]
+    assert out["chosen"].index(True) == int(max(range(4), key=lambda j: ([1.0, 5.0, 5.0, -2.0][j], -j)))
 
 
 def test_output_layer_rejects_mismatched_tokens():
