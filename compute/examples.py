@@ -53,6 +53,7 @@ EXAMPLES: dict[str, dict] = {
     "norms.rms_norm": {"x": [[0.2, 0.1, 0.6, 1.0], [0.4, 0.3, 0.1, 0.0], [0.9, 0.5, 0.2, 0.7]]},
     "ppo.clip_objective": {"ratio": [0.5, 0.8, 1.0, 1.2, 1.5], "advantage": 1.0, "eps": 0.2},
     "ppo.kl_penalty": {"logprobs": [-2.3, -8.3, -5.2], "ref_logprobs": [-2.5, -8.9, -5.5]},
+    "ppo.token_logprobs": {"logits": [[1.0, 2.5, -0.5], [0.3, -1.2, 2.0]], "tokens": [1, 0]},
     "ppo.losses": {"new_logprobs": [-1.0, -0.5, -2.0], "old_logprobs": [-1.1, -0.9, -1.8],
                    "advantages": [0.5, 1.0, -0.5], "new_values": [2.0, 2.5, 3.5],
                    "old_values": [2.1, 2.2, 3.4], "returns": [2.5, 3.0, 3.0]},

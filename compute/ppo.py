@@ -1,4 +1,5 @@
-"""PPO's clipped surrogate objective, its full loss (CleanRL form) and per-token KL penalties (RLHF).
+"""PPO's clipped surrogate objective, its full loss (CleanRL form), sampled-token log-probs and per-token KL
+penalties (RLHF).
 
 References: CleanRL `ppo.py` (vwxyzjn/cleanrl @ fe8d8a03, l.251-285) for the losses; Schulman,
 "Approximating KL Divergence" (2020) and TRL's PPO/GRPO trainers for the per-token KL estimators.
@@ -74,6 +75,32 @@ def losses(new_logprobs: list[float], old_logprobs: list[float], advantages: lis
         "approx_kl": ((ratio - 1) - logratio).mean(), "old_approx_kl": (-logratio).mean(),
         "clipfrac": float((np.abs(ratio - 1) > clip_eps).mean()), "advantages": adv,
     })
+
+
+def token_logprobs(logits: list[list[float]], tokens: list[int]) -> dict:
+    """Log-probabilities of the sampled tokens: log-softmax over the vocabulary, then gather at each token id.
+
+    `logits` is positions × vocabulary (one row per response position, as a causal LM returns them);
+    `tokens[t]` is the id sampled at position t. This is TRL's `selective_log_softmax` /
+    `torch.gather(logits.log_softmax(-1), -1, ids[..., None])`.
+
+    Returns:
+        logprobs: log-softmax of each row (positions × vocabulary).
+        by_vocab: the same matrix transposed (vocabulary × positions), for drawing the vocabulary down.
+        gathered: logprobs[t][tokens[t]] for each position t.
+        probs: exp(gathered), the probability each sampled token had.
+    """
+    z = arr(logits, "logits", 2)
+    t = arr(tokens, "tokens", 1)
+    if t.size != z.shape[0]:
+        raise ValueError(f"tokens must have one id per logits row ({z.shape[0]}), got {t.size}")
+    if np.any(t != np.round(t)) or np.any(t < 0) or np.any(t >= z.shape[1]):
+        raise ValueError(f"tokens must be integer ids in [0, {z.shape[1]}), got {list(tokens)}")
+    ids = t.astype(int)
+    m = z.max(axis=1, keepdims=True)
+    lp = z - m - np.log(np.exp(z - m).sum(axis=1, keepdims=True))
+    g = lp[np.arange(ids.size), ids]
+    return jsonable({"logprobs": lp, "by_vocab": lp.T, "gathered": g, "probs": np.exp(g)})
 
 
 def kl_penalty(logprobs: list[float], ref_logprobs: list[float],

@@ -97,3 +97,28 @@ def test_k1_and_k3_are_unbiased_monte_carlo_estimates_of_kl():
             pytest.approx(exact, abs=1e-2)
     k2 = np.mean(ppo.kl_penalty(logprobs=lp, ref_logprobs=ref, estimator="k2")["kl"])
     assert k2 > 0 and abs(k2 - exact) > 1e-3  # biased
+
+
+def test_token_logprobs_match_torch_log_softmax_and_gather():
+    torch = pytest.importorskip("torch")
+    logits = [[-1.0, 0.5, 2.0, 0.1], [3.0, -2.0, 0.0, 1.0], [0.2, 0.2, -0.7, 4.0]]
+    ids = [2, 3, 0]
+    out = ppo.token_logprobs(logits=logits, tokens=ids)
+    lp = torch.tensor(logits, dtype=torch.float64).log_softmax(-1)
+    ref = torch.gather(lp, -1, torch.tensor(ids)[:, None]).squeeze(-1)
+    np.testing.assert_allclose(out["logprobs"], lp.numpy(), rtol=1e-12)
+    np.testing.assert_allclose(out["by_vocab"], lp.T.numpy(), rtol=1e-12)
+    assert out["gathered"] == pytest.approx(ref.tolist())
+    assert out["probs"] == pytest.approx(ref.exp().tolist())
+
+
+def test_token_logprobs_rows_are_normalised_even_for_huge_logits():
+    out = ppo.token_logprobs(logits=[[1000.0, 999.0, 0.0]], tokens=[1])
+    assert sum(np.exp(out["logprobs"][0])) == pytest.approx(1.0)
+    assert out["gathered"][0] == pytest.approx(-1.0 - np.log1p(np.exp(-1.0) + np.exp(-1000.0)))
+
+
+@pytest.mark.parametrize("ids", [[0], [0, 5], [0, 1.5], [-1, 0]])
+def test_token_logprobs_rejects_bad_ids(ids):
+    with pytest.raises(ValueError, match="tokens must"):
+        ppo.token_logprobs(logits=[[0.0, 1.0], [1.0, 0.0]], tokens=ids)
