@@ -95,14 +95,27 @@ def affine(values: list[float], bits: int = 8) -> dict:
                      "max_error": float(np.abs(x - deq).max())})
 
 
-def _to_bf16(x: np.ndarray) -> np.ndarray:
-    u = x.astype(np.float32).view(np.uint32).astype(np.uint64)
-    u = (u + 0x7FFF + ((u >> 16) & 1)) >> 16 << 16  # round to nearest, ties to even
-    return u.astype(np.uint32).view(np.float32).astype(np.float64)
+def _round_to_float(x: np.ndarray, e_bits: int, m_bits: int) -> np.ndarray:
+    """Round float64 values straight to an IEEE-style format with e_bits/m_bits (nearest, ties to even).
+
+    One rounding from float64 (no trip through float32): the step at each value is 2^(max(E, emin) − m), so
+    subnormals keep their fixed step; magnitudes above the largest finite value become ±inf.
+    """
+    bias = 2 ** (e_bits - 1) - 1
+    _, exp2 = np.frexp(x)  # |x| = f·2^exp2 with f in [0.5, 1): the leading bit is 2^(exp2 − 1)
+    step = np.ldexp(1.0, np.maximum(exp2 - 1, 1 - bias) - m_bits)
+    r = np.round(x / step) * step  # x / step is exact (a power-of-two scale); np.round ties to even
+    biggest = (2 - 2.0 ** -m_bits) * 2.0 ** bias
+    return np.where(np.abs(r) > biggest, np.copysign(np.inf, x), r)
 
 
 def cast(values: list[float], dtype: Literal["fp32", "fp16", "bf16"] = "bf16") -> dict:
-    """Round values to a lower-precision float format (round to nearest, ties to even) and show the error.
+    """Round float64 values to a lower-precision float format (nearest, ties to even) and show the error.
+
+    Each value is rounded once, straight from float64 (numpy's float64 → float16/float32 casts, and our own
+    rounding for bf16). torch's `.to(torch.bfloat16)` and `.to(torch.float16)` from float64 go through
+    float32 first, so they round twice and can differ just above a halfway point (1 + 2⁻⁸ + 2⁻⁴⁰: torch
+    gives bf16 1.0, the nearest bf16 is 1.0078125).
 
     Returns:
         rounded: the nearest representable values in `dtype`.
@@ -116,7 +129,7 @@ def cast(values: list[float], dtype: Literal["fp32", "fp16", "bf16"] = "bf16") -
         with np.errstate(over="ignore"):
             r = x.astype(np.float16).astype(np.float64)
     elif dtype == "bf16":
-        r = _to_bf16(x)
+        r = _round_to_float(x, 8, 7)
     else:
         raise ValueError(f"dtype must be fp32, fp16 or bf16, got {dtype!r}")
     if not np.all(np.isfinite(r)):
