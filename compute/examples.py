@@ -21,6 +21,7 @@ MCTS_TREE = {
 TOP_P_LOGITS = [math.log(p) for p in (0.2, 0.17, 0.14, 0.12, 0.1, 0.06, 0.04)]
 
 EXAMPLES: dict[str, dict] = {
+    "alibi.attention": {"scores": [[0.5, 0.0, 0.0], [1.0, -0.5, 0.0], [0.2, 0.8, 0.1]], "n_heads": 8, "head": 1},
     "alibi.bias": {"n_heads": 4, "seq_len": 5},
     "alibi.slopes": {"n_heads": 12},
     "attention.causal_mask": {"seq_len": 4},

@@ -12,6 +12,7 @@ from pathlib import Path
 
 # public name -> "module:function". Only these are reachable from a spec.
 FUNCTIONS: dict[str, str] = {
+    "alibi.attention": "compute.alibi:attention",
     "alibi.bias": "compute.alibi:bias",
     "alibi.slopes": "compute.alibi:slopes",
     "attention.causal_mask": "compute.attention:causal_mask",
