@@ -126,3 +126,35 @@ def test_cast_matches_torch_where_torch_rounds_once():
         via_f32 = torch.tensor([x], dtype=torch.float64).to(torch.float32).to(dt).item()
         assert via_torch == via_f32 == 1.0, name
         assert quant.cast(values=[x], dtype=name)["rounded"] == [_nearest_exact(x, e, m)] == [1 + 2.0 ** -m]
+
+
+def test_int_formats_ranges_match_numpy_iinfo_in_descending_order():
+    rows = quant.int_formats()["formats"]
+    names = [r["name"] for r in rows]
+    assert names == ["INT64", "UINT64", "INT32", "UINT32", "INT16", "UINT16", "INT8", "UINT8", "INT4", "UINT4",
+                     "INT2", "INT1"]
+    for r in rows:
+        if r["name"] in ("INT4", "UINT4", "INT2", "INT1"):
+            continue
+        info = np.iinfo(r["name"].lower())
+        assert (r["min"], r["max"], r["bits"]) == (int(info.min), int(info.max), info.bits)
+        assert r["sign"] + r["value_bits"] == r["bits"]
+    small = {r["name"]: (r["min"], r["max"]) for r in rows}
+    assert small["INT4"] == (-8, 7) and small["UINT4"] == (0, 15) and small["INT2"] == (-2, 1)
+    assert small["INT1"] == (-1, 1)
+
+
+@pytest.mark.parametrize("value", [2.54, -1.27, 0.013, 1.0, 65504.0, 3e-6, 6e-8, 0.0, -0.0, 1 + 2 ** -8 + 2 ** -40])
+def test_encode_gives_the_bits_numpy_stores(value):
+    # fp16 and fp32: numpy's own bit patterns (both round once from float64)
+    for name, dt, ut in (("fp16", np.float16, np.uint16), ("fp32", np.float32, np.uint32)):
+        ref = np.array([value], dtype=dt).view(ut)[0]
+        out = quant.encode(value=value, dtype=name)
+        assert int("".join(map(str, out["bits"])), 2) == int(ref), name
+        assert out["rounded"] == float(np.array([value], dtype=dt)[0])
+        assert (-1) ** out["sign"][0] * out["significand"] * 2.0 ** out["exponent"] == out["rounded"]
+    # bf16: the top 16 bits of the float32 that holds the exactly rounded bf16 value
+    out = quant.encode(value=value, dtype="bf16")
+    r = math.copysign(_nearest_exact(value, 8, 7), value)
+    assert int("".join(map(str, out["bits"])), 2) == int(np.array([r], dtype=np.float32).view(np.uint32)[0]) >> 16
+    assert len(out["exponent_bits"]) == 8 and len(out["mantissa_bits"]) == 7 and out["bias"] == 127
