@@ -27,6 +27,7 @@ EXAMPLES: dict[str, dict] = {
     "attention.causal_mask": {"seq_len": 4},
     "attention.head_groups": {"n_heads": 8, "n_kv_heads": 2},
     "attention.kv_cache_bytes": {"layers": 24, "heads": 14, "kv_heads": 2, "head_dim": 64, "seq_len": 4096},
+    "attention.mla_cache_bytes": {"layers": 60, "latent_dim": 512, "rope_dim": 64, "seq_len": 4096, "dtype": "bf16"},
     "decoding.beam_search": {"tree": GREEDY_TREE, "beams": 2, "steps": 3, "prompt": "你"},
     "decoding.greedy": {"tree": GREEDY_TREE, "prompt": "你"},
     "distill.kd_loss": {"teacher_logits": [[3.0, 1.0, 0.2]], "student_logits": [[2.0, 1.5, 0.1]], "T": 2.0},
