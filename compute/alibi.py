@@ -4,7 +4,7 @@ import math
 
 import numpy as np
 
-from compute._common import jsonable
+from compute._common import arr, jsonable, softmax
 
 MAX_SEQ = 512
 
@@ -52,3 +52,36 @@ def bias(n_heads: int, seq_len: int, causal: bool = True) -> dict:
     b = -m[:, None, None] * np.abs(dist)[None]
     b = np.where(allowed[None], b, 0.0)
     return jsonable({"slopes": m, "distance": dist, "bias": b, "allowed": allowed})
+
+
+def attention(scores: list[list[float]], n_heads: int, head: int = 1) -> dict:
+    """One head of causal ALiBi attention: scores − m_h·(i−j), then the row softmax over the keys j ≤ i.
+
+    `scores` is the seq × seq matrix of raw scores q_i·k_j/√d (entries above the diagonal are ignored);
+    `head` counts from 1.
+
+    Returns:
+        slope: m of this head.
+        bias: seq × seq, −m·(i−j) where j ≤ i, null above the diagonal.
+        biased: seq × seq, scores + bias where j ≤ i, null above the diagonal (−∞ before the softmax).
+        weights: seq × seq attention weights (softmax of each row of `biased`; 0 above the diagonal).
+        weights_no_bias: the same softmax of the raw scores, for comparison.
+    """
+    s = arr(scores, "scores", ndim=2)
+    n = s.shape[0]
+    if s.shape != (n, n) or not 1 <= n <= MAX_SEQ:
+        raise ValueError(f"scores must be a square matrix of side 1..{MAX_SEQ}, got shape {list(s.shape)}")
+    if not 1 <= head <= n_heads:
+        raise ValueError(f"head must be in [1, {n_heads}], got {head}")
+    out = bias(n_heads, n)
+    allowed = np.array(out["allowed"])
+    b = np.array(out["bias"][head - 1])
+
+    def masked_softmax(z: np.ndarray) -> np.ndarray:
+        return softmax(np.where(allowed, z, -np.inf), axis=-1)
+
+    def lower(z: np.ndarray) -> list:
+        return [[float(z[i, j]) if allowed[i, j] else None for j in range(n)] for i in range(n)]
+
+    return jsonable({"slope": out["slopes"][head - 1], "bias": lower(b), "biased": lower(s + b),
+                     "weights": masked_softmax(s + b), "weights_no_bias": masked_softmax(s)})

@@ -75,3 +75,28 @@ def causal_mask(seq_len: int, masked_value: float = -1e9) -> dict:
         raise ValueError(f"seq_len must be in [1, 512], got {seq_len}")
     allowed = np.tril(np.ones((seq_len, seq_len), dtype=bool))
     return jsonable({"mask": np.where(allowed, 0.0, float(masked_value)), "allowed": allowed})
+
+
+def mla_cache_bytes(layers: int, latent_dim: int, rope_dim: int, seq_len: int, batch: int = 1,
+                    dtype: Dtype = "fp16") -> dict:
+    """MLA cache size (DeepSeek-V2): per token and layer the latent c^KV (latent_dim) and the RoPE key k^R.
+
+    Size = layers × (latent_dim + rope_dim) × seq_len × batch × bytes per element; K and V of every head
+    are rebuilt from c^KV by up-projections, so they are not cached.
+
+    Returns:
+        bytes: cache size.
+        per_token_bytes: bytes added per generated token (batch 1).
+        elements_per_token_layer: latent_dim + rope_dim.
+    """
+    for name, v in (("layers", layers), ("latent_dim", latent_dim), ("seq_len", seq_len), ("batch", batch)):
+        if v < 1:
+            raise ValueError(f"{name} must be >= 1, got {v}")
+    if rope_dim < 0:
+        raise ValueError(f"rope_dim must be >= 0, got {rope_dim}")
+    if dtype not in BYTES_PER_ELEMENT:
+        raise ValueError(f"dtype must be one of {', '.join(BYTES_PER_ELEMENT)}, got {dtype!r}")
+    bpe = BYTES_PER_ELEMENT[dtype]
+    per = latent_dim + rope_dim
+    return jsonable({"bytes": _num(layers * per * seq_len * batch * bpe), "per_token_bytes": _num(layers * per * bpe),
+                     "elements_per_token_layer": per})

@@ -21,11 +21,13 @@ MCTS_TREE = {
 TOP_P_LOGITS = [math.log(p) for p in (0.2, 0.17, 0.14, 0.12, 0.1, 0.06, 0.04)]
 
 EXAMPLES: dict[str, dict] = {
+    "alibi.attention": {"scores": [[0.5, 0.0, 0.0], [1.0, -0.5, 0.0], [0.2, 0.8, 0.1]], "n_heads": 8, "head": 1},
     "alibi.bias": {"n_heads": 4, "seq_len": 5},
     "alibi.slopes": {"n_heads": 12},
     "attention.causal_mask": {"seq_len": 4},
     "attention.head_groups": {"n_heads": 8, "n_kv_heads": 2},
     "attention.kv_cache_bytes": {"layers": 24, "heads": 14, "kv_heads": 2, "head_dim": 64, "seq_len": 4096},
+    "attention.mla_cache_bytes": {"layers": 60, "latent_dim": 512, "rope_dim": 64, "seq_len": 4096, "dtype": "bf16"},
     "decoding.beam_search": {"tree": GREEDY_TREE, "beams": 2, "steps": 3, "prompt": "你"},
     "decoding.greedy": {"tree": GREEDY_TREE, "prompt": "你"},
     "distill.kd_loss": {"teacher_logits": [[3.0, 1.0, 0.2]], "student_logits": [[2.0, 1.5, 0.1]], "T": 2.0},
@@ -60,7 +62,9 @@ EXAMPLES: dict[str, dict] = {
     "quant.absmax_int8": {"values": [1.2, -0.5, -4.3, 1.2, -3.1, 0.8, 2.4, 5.4]},
     "quant.affine": {"values": [1.2, -0.5, -4.3, 1.2, -3.1, 0.8, 2.4, 5.4]},
     "quant.cast": {"values": [3.14159265, 0.1, 1000.7], "dtype": "bf16"},
+    "quant.encode": {"value": 2.54, "dtype": "bf16"},
     "quant.float_formats": {},
+    "quant.int_formats": {},
     "rag.cosine_topk": {"query": [0.2, 0.5, 0.3], "docs": [[0.7, 0.1, 0.9], [0.1, 0.6, 0.2], [0.3, 0.4, 0.4]],
                         "k": 2, "doc_ids": ["doc A", "doc B", "doc C"]},
     "rag.rerank": {"candidates": [1, 3, 0], "scores": [0.81, 0.96, 0.02, 0.12], "keep": 2},

@@ -16,10 +16,12 @@ def layer_norm(x: list[list[float]], eps: float = 1e-5) -> dict:
         output: the normalised rows.
         mean: per-row mean.
         var: per-row biased variance.
+        std: per-row sqrt(var + eps), the divisor.
     """
     v = arr(x, "x", ndim=2)
     mean, var = v.mean(1), v.var(1)
-    return jsonable({"output": (v - mean[:, None]) / np.sqrt(var[:, None] + eps), "mean": mean, "var": var})
+    return jsonable({"output": (v - mean[:, None]) / np.sqrt(var[:, None] + eps), "mean": mean, "var": var,
+                     "std": np.sqrt(var + eps)})
 
 
 def rms_norm(x: list[list[float]], eps: float = 1e-6) -> dict:
@@ -47,6 +49,7 @@ def batch_norm(x: list[list[float]], eps: float = 1e-5, momentum: float = 0.1,
         var: per-feature biased batch variance (used to normalise).
         running_mean: updated running mean.
         running_var: updated running variance.
+        std: per-feature sqrt(var + eps), the divisor.
     """
     v = arr(x, "x", ndim=2)
     n, f = v.shape
@@ -57,4 +60,4 @@ def batch_norm(x: list[list[float]], eps: float = 1e-5, momentum: float = 0.1,
     mean, var = v.mean(0), v.var(0)
     return jsonable({"output": (v - mean) / np.sqrt(var + eps), "mean": mean, "var": var,
                      "running_mean": (1 - momentum) * rm + momentum * mean,
-                     "running_var": (1 - momentum) * rv + momentum * v.var(0, ddof=1)})
+                     "running_var": (1 - momentum) * rv + momentum * v.var(0, ddof=1), "std": np.sqrt(var + eps)})

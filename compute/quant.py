@@ -1,5 +1,6 @@
 """Number formats and quantisation: float layouts and ranges, absmax and affine integer quantisation."""
 
+import math
 from typing import Literal
 
 import numpy as np
@@ -43,6 +44,27 @@ def float_formats(include_fp8: bool = False) -> dict:
     """
     floats = FLOAT_LAYOUTS + (FP8_LAYOUTS if include_fp8 else [])
     return jsonable({"formats": [_float_row(*f) for f in floats] + [_int_row(*i) for i in INT_LAYOUTS]})
+
+
+ALL_INT_LAYOUTS = [("INT64", True, 64), ("UINT64", False, 64), ("INT32", True, 32), ("UINT32", False, 32),
+                   ("INT16", True, 16), ("UINT16", False, 16), ("INT8", True, 8), ("UINT8", False, 8),
+                   ("INT4", True, 4), ("UINT4", False, 4), ("INT2", True, 2)]
+
+
+def int_formats() -> dict:
+    """Integer formats from INT64 down to INT2 (signed two's complement and unsigned), then INT1 (binary).
+
+    Signed n bits: [−2^(n−1), 2^(n−1) − 1] with 1 sign bit and n − 1 value bits; unsigned: [0, 2^n − 1].
+    INT1 is the binary format of binarised weights: its one bit is a sign, values −1 and +1 (no 0).
+
+    Returns:
+        formats: rows {name, kind, bits, sign, value_bits, min, max, eps}; eps (the step) is 1, and 2 for INT1.
+    """
+    rows = [{"name": n, "kind": "int", "bits": b, "sign": int(sg), "value_bits": b - int(sg),
+             "min": r["min"], "max": r["max"], "eps": 1} for n, sg, b in ALL_INT_LAYOUTS for r in [_int_row(n, sg, b)]]
+    rows.append({"name": "INT1", "kind": "binary", "bits": 1, "sign": 1, "value_bits": 0, "min": -1, "max": 1,
+                 "eps": 2})
+    return jsonable({"formats": rows})
 
 
 def absmax_int8(values: list[float], bits: int = 8) -> dict:
@@ -95,14 +117,27 @@ def affine(values: list[float], bits: int = 8) -> dict:
                      "max_error": float(np.abs(x - deq).max())})
 
 
-def _to_bf16(x: np.ndarray) -> np.ndarray:
-    u = x.astype(np.float32).view(np.uint32).astype(np.uint64)
-    u = (u + 0x7FFF + ((u >> 16) & 1)) >> 16 << 16  # round to nearest, ties to even
-    return u.astype(np.uint32).view(np.float32).astype(np.float64)
+def _round_to_float(x: np.ndarray, e_bits: int, m_bits: int) -> np.ndarray:
+    """Round float64 values straight to an IEEE-style format with e_bits/m_bits (nearest, ties to even).
+
+    One rounding from float64 (no trip through float32): the step at each value is 2^(max(E, emin) − m), so
+    subnormals keep their fixed step; magnitudes above the largest finite value become ±inf.
+    """
+    bias = 2 ** (e_bits - 1) - 1
+    _, exp2 = np.frexp(x)  # |x| = f·2^exp2 with f in [0.5, 1): the leading bit is 2^(exp2 − 1)
+    step = np.ldexp(1.0, np.maximum(exp2 - 1, 1 - bias) - m_bits)
+    r = np.round(x / step) * step  # x / step is exact (a power-of-two scale); np.round ties to even
+    biggest = (2 - 2.0 ** -m_bits) * 2.0 ** bias
+    return np.where(np.abs(r) > biggest, np.copysign(np.inf, x), r)
 
 
 def cast(values: list[float], dtype: Literal["fp32", "fp16", "bf16"] = "bf16") -> dict:
-    """Round values to a lower-precision float format (round to nearest, ties to even) and show the error.
+    """Round float64 values to a lower-precision float format (nearest, ties to even) and show the error.
+
+    Each value is rounded once, straight from float64 (numpy's float64 → float16/float32 casts, and our own
+    rounding for bf16). torch's `.to(torch.bfloat16)` and `.to(torch.float16)` from float64 go through
+    float32 first, so they round twice and can differ just above a halfway point (1 + 2⁻⁸ + 2⁻⁴⁰: torch
+    gives bf16 1.0, the nearest bf16 is 1.0078125).
 
     Returns:
         rounded: the nearest representable values in `dtype`.
@@ -116,7 +151,7 @@ def cast(values: list[float], dtype: Literal["fp32", "fp16", "bf16"] = "bf16") -
         with np.errstate(over="ignore"):
             r = x.astype(np.float16).astype(np.float64)
     elif dtype == "bf16":
-        r = _to_bf16(x)
+        r = _round_to_float(x, 8, 7)
     else:
         raise ValueError(f"dtype must be fp32, fp16 or bf16, got {dtype!r}")
     if not np.all(np.isfinite(r)):
@@ -124,3 +159,39 @@ def cast(values: list[float], dtype: Literal["fp32", "fp16", "bf16"] = "bf16") -
     err = r - x
     rel = np.divide(np.abs(err), np.abs(x), out=np.zeros_like(x), where=x != 0)
     return jsonable({"rounded": r, "error": err, "relative_error": rel})
+
+
+def encode(value: float, dtype: Literal["fp32", "fp16", "bf16"] = "bf16") -> dict:
+    """The bit fields of the `dtype` number nearest to `value` (rounded once, as in `cast`).
+
+    Returns:
+        bits: all bits, sign first (0/1).
+        sign: the sign field, [0] or [1].
+        exponent_bits: the exponent field (0/1, most significant first).
+        mantissa_bits: the mantissa field (0/1, most significant first).
+        biased_exponent: the exponent field as an integer.
+        bias: 2^(e−1) − 1.
+        exponent: biased_exponent − bias (1 − bias for subnormals).
+        significand: 1 + mantissa / 2^m (0 + … for subnormals).
+        rounded: (−1)^sign · significand · 2^exponent, the stored value.
+    """
+    e_bits, m_bits = {"fp32": (8, 23), "fp16": (5, 10), "bf16": (8, 7)}.get(dtype, (0, 0))
+    if not e_bits:
+        raise ValueError(f"dtype must be fp32, fp16 or bf16, got {dtype!r}")
+    r = cast([value], dtype)["rounded"][0]
+    bias = 2 ** (e_bits - 1) - 1
+    sign = 1 if math.copysign(1.0, r if r else value) < 0 else 0  # −0.0 keeps its sign bit
+    mag = abs(r)
+    if mag == 0:
+        field, frac = 0, 0
+    else:
+        _, exp2 = math.frexp(mag)
+        field = max(exp2 - 1 + bias, 0)
+        frac = round(mag / 2.0 ** (max(exp2 - 1, 1 - bias) - m_bits)) - (2 ** m_bits if field else 0)
+    exponent = (field if field else 1) - bias
+    significand = (1 if field else 0) + frac / 2 ** m_bits
+    ebits = [int(c) for c in format(field, f"0{e_bits}b")]
+    mbits = [int(c) for c in format(frac, f"0{m_bits}b")]
+    return jsonable({"bits": [sign, *ebits, *mbits], "sign": [sign], "exponent_bits": ebits,
+                     "mantissa_bits": mbits, "biased_exponent": field, "bias": bias, "exponent": exponent,
+                     "significand": significand, "rounded": r})

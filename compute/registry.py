@@ -12,11 +12,13 @@ from pathlib import Path
 
 # public name -> "module:function". Only these are reachable from a spec.
 FUNCTIONS: dict[str, str] = {
+    "alibi.attention": "compute.alibi:attention",
     "alibi.bias": "compute.alibi:bias",
     "alibi.slopes": "compute.alibi:slopes",
     "attention.causal_mask": "compute.attention:causal_mask",
     "attention.head_groups": "compute.attention:head_groups",
     "attention.kv_cache_bytes": "compute.attention:kv_cache_bytes",
+    "attention.mla_cache_bytes": "compute.attention:mla_cache_bytes",
     "decoding.beam_search": "compute.decoding:beam_search",
     "decoding.greedy": "compute.decoding:greedy",
     "distill.kd_loss": "compute.distill:kd_loss",
@@ -42,7 +44,9 @@ FUNCTIONS: dict[str, str] = {
     "quant.absmax_int8": "compute.quant:absmax_int8",
     "quant.affine": "compute.quant:affine",
     "quant.cast": "compute.quant:cast",
+    "quant.encode": "compute.quant:encode",
     "quant.float_formats": "compute.quant:float_formats",
+    "quant.int_formats": "compute.quant:int_formats",
     "rag.cosine_topk": "compute.rag:cosine_topk",
     "rag.rerank": "compute.rag:rerank",
     "reward.bradley_terry_loss": "compute.reward:bradley_terry_loss",

@@ -66,3 +66,24 @@ def test_causal_alibi_attention_equals_bloom_style_bias_after_softmax():
 def test_non_causal_bias_is_symmetric():
     b = np.array(alibi.bias(n_heads=1, seq_len=5, causal=False)["bias"][0])
     assert np.allclose(b, b.T) and b[0, 4] == pytest.approx(-4 * 0.00390625)
+
+
+def test_attention_adds_the_head_bias_before_a_causal_row_softmax():
+    scores = [[0.3, 9.0, 9.0, 9.0], [1.2, -0.4, 9.0, 9.0], [0.1, 0.9, 0.5, 9.0], [-0.2, 0.6, 1.1, 0.0]]
+    n_heads, head = 8, 3
+    m = 2 ** (-8 * head / n_heads)  # the paper's geometric sequence for H a power of 2
+    out = alibi.attention(scores=scores, n_heads=n_heads, head=head)
+    assert out["slope"] == pytest.approx(m)
+    for i, row in enumerate(scores):
+        z = [row[j] - m * (i - j) for j in range(i + 1)]  # only keys j <= i; the 9.0s must not leak in
+        e = [math.exp(v) for v in z]
+        ref = [v / sum(e) for v in e] + [0.0] * (len(row) - i - 1)
+        assert out["weights"][i] == pytest.approx(ref)
+        assert out["biased"][i] == pytest.approx(z + [None] * (len(row) - i - 1))
+        assert out["bias"][i][: i + 1] == pytest.approx([-m * (i - j) for j in range(i + 1)])
+        e0 = [math.exp(row[j]) for j in range(i + 1)]
+        assert out["weights_no_bias"][i][: i + 1] == pytest.approx([v / sum(e0) for v in e0])
+    with pytest.raises(ValueError, match="head must be"):
+        alibi.attention(scores=scores, n_heads=8, head=9)
+    with pytest.raises(ValueError, match="square"):
+        alibi.attention(scores=[[1.0, 2.0]], n_heads=8)

@@ -63,3 +63,18 @@ def test_param_count_matches_num_parameters(tiny_llama):
                           heads=cfg.num_attention_heads, kv_heads=cfg.num_key_value_heads,
                           intermediate_size=cfg.intermediate_size, tied_embeddings=cfg.tie_word_embeddings)
     assert out["total"] == tiny_llama.num_parameters()
+
+
+def test_mla_cache_is_latent_plus_rope_key_per_token_and_layer():
+    # DeepSeek-V2 (Table 1 of the paper): (d_c + d_h^R)·l elements per token, d_c = 4·d_h, d_h^R = d_h/2
+    d_h, layers = 128, 60
+    out = attention.mla_cache_bytes(layers=layers, latent_dim=4 * d_h, rope_dim=d_h // 2, seq_len=1000,
+                                    dtype="bf16")
+    assert out["elements_per_token_layer"] == 576
+    assert out["per_token_bytes"] == 576 * layers * 2
+    assert out["bytes"] == 576 * layers * 2 * 1000
+    # … which the paper equates to GQA with 2.25 groups: 9/2·d_h·l elements against 2·n_g·d_h·l
+    gqa_like = 2 * 2.25 * d_h * layers * 2
+    assert out["per_token_bytes"] == gqa_like
+    with pytest.raises(ValueError, match="latent_dim"):
+        attention.mla_cache_bytes(layers=1, latent_dim=0, rope_dim=0, seq_len=1)

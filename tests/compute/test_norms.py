@@ -52,3 +52,13 @@ def test_rms_norm_matches_llama_rms_norm():
     x = torch.tensor(X, dtype=torch.float32)
     ref = LlamaRMSNorm(4, eps=1e-6)(x).detach().numpy()
     assert np.allclose(norms.rms_norm(x=X, eps=1e-6)["output"], ref, atol=1e-6)
+
+
+def test_std_is_the_divisor_of_each_group():
+    ln, bn = norms.layer_norm(x=X, eps=1e-5), norms.batch_norm(x=X, eps=1e-5)
+    x = np.array(X)
+    assert ln["std"] == pytest.approx(np.sqrt(x.var(1) + 1e-5).tolist())
+    assert bn["std"] == pytest.approx(np.sqrt(x.var(0) + 1e-5).tolist())
+    # the output is (x − mean) / std, row by row and column by column
+    assert np.allclose(ln["output"], (x - x.mean(1, keepdims=True)) / np.array(ln["std"])[:, None])
+    assert np.allclose(bn["output"], (x - x.mean(0)) / np.array(bn["std"]))
