@@ -190,6 +190,25 @@ def bellman_v(pi: list[float], q: list[float]) -> dict:
     return jsonable({"v": float(p @ qv), "terms": p * qv})
 
 
+def bellman_q(p: list[float], r: list[float], v_next: list[float], gamma: float = 1.0) -> dict:
+    """Bellman expectation Q(s,a) = Σ_s′ P(s′|s,a)·[r(s,a,s′) + γ·V(s′)] over the next states of one action.
+
+    Returns:
+        q: the action value.
+        targets: r + γ·V(s′) per next state.
+        terms: P(s′|s,a)·(r + γ·V(s′)) per next state.
+    """
+    pv, rv, vv = arr(p, "p", ndim=1), arr(r, "r", ndim=1), arr(v_next, "v_next", ndim=1)
+    if not pv.shape == rv.shape == vv.shape:
+        raise ValueError(f"p, r and v_next must have the same length, got {pv.size}, {rv.size} and {vv.size}")
+    if np.any(pv < 0) or abs(pv.sum() - 1) > 1e-6:
+        raise ValueError(f"p must be a probability distribution (sums to {pv.sum():.6g})")
+    if not 0 <= gamma <= 1:
+        raise ValueError(f"gamma must be in [0, 1], got {gamma}")
+    targets = rv + gamma * vv
+    return jsonable({"q": float(pv @ targets), "targets": targets, "terms": pv * targets})
+
+
 def categorical_return_distribution(support: list[float], probs: list[float]) -> dict:
     """Summary of a categorical return distribution Z(s,a) (C51-style atoms): mean = Q, spread, CDF.
 

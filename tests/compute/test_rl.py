@@ -185,6 +185,19 @@ def test_bellman_v_is_policy_weighted_q():
         rl.bellman_v(pi=[0.5, 0.6], q=[1.0, 2.0])
 
 
+def test_bellman_q_matches_the_sum_over_next_states():
+    # Sutton & Barto eq. 3.13 with deterministic rewards: q(s,a) = Σ_s′ p(s′|s,a)[r + γ v(s′)], written out by hand
+    p, r, v, gamma = [0.7, 0.3], [1.0, 0.0], [3.0, 2.0], 0.9
+    out = rl.bellman_q(p=p, r=r, v_next=v, gamma=gamma)
+    assert out["targets"] == pytest.approx([1.0 + 0.9 * 3.0, 0.0 + 0.9 * 2.0])
+    assert out["q"] == pytest.approx(0.7 * 3.7 + 0.3 * 1.8)
+    assert sum(out["terms"]) == pytest.approx(out["q"])
+    with pytest.raises(ValueError):
+        rl.bellman_q(p=[0.5, 0.6], r=[0, 0], v_next=[1, 1])
+    with pytest.raises(ValueError):
+        rl.bellman_q(p=[1.0], r=[0, 0], v_next=[1])
+
+
 def test_categorical_return_distribution_moments():
     out = rl.categorical_return_distribution(support=[-1.0, 0.0, 1.0], probs=[0.2, 0.3, 0.5])
     assert out["mean"] == pytest.approx(0.3)
