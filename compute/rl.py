@@ -135,16 +135,19 @@ def mc_value(episode_rewards: list[list[float]], gamma: float = 1.0, alpha: floa
 
 
 def epsilon_schedule(start: float = 1.0, end: float = 0.05, steps: int = 100,
-                     kind: Literal["linear", "exponential"] = "linear", total: int | None = None,
+                     kind: Literal["linear", "exponential", "asymptotic"] = "linear", total: int | None = None,
                      decay: float | None = None) -> dict:
     """ε-greedy exploration rate over training steps t = 0..total (linear: CleanRL's linear_schedule).
 
     linear: ε_t = max(start + (end − start)·t/steps, end). exponential: ε_t = max(end, start·decay^t),
-    with decay defaulting to (end/start)^(1/steps) so both reach `end` at t = steps.
+    with decay defaulting to (end/start)^(1/steps) so both reach `end` at t = steps. asymptotic (the PyTorch
+    DQN tutorial's form): ε_t = end + (start − end)·decay^t, never reaching `end`; decay defaults to
+    e^(−1/steps), so `steps` is the time constant.
 
     Returns:
         t: the step indices 0..total (total defaults to steps).
         epsilons: ε_t for each step.
+        exploit: 1 − ε_t, the probability of the greedy action.
     """
     if steps < 1:
         raise ValueError(f"steps must be >= 1, got {steps}")
@@ -157,9 +160,14 @@ def epsilon_schedule(start: float = 1.0, end: float = 0.05, steps: int = 100,
             raise ValueError("exponential decay needs start > 0 and end > 0")
         d = (end / start) ** (1.0 / steps) if decay is None else decay
         eps = np.maximum(end, start * d ** t)
+    elif kind == "asymptotic":
+        d = np.exp(-1.0 / steps) if decay is None else decay
+        if not 0 < d < 1:
+            raise ValueError(f"decay must be in (0, 1), got {d}")
+        eps = end + (start - end) * d ** t
     else:
-        raise ValueError(f"kind must be 'linear' or 'exponential', got {kind!r}")
-    return jsonable({"t": t.astype(int), "epsilons": eps})
+        raise ValueError(f"kind must be 'linear', 'exponential' or 'asymptotic', got {kind!r}")
+    return jsonable({"t": t.astype(int), "epsilons": eps, "exploit": 1.0 - eps})
 
 
 def advantage(q_values: list[float], v: float | None = None, pi: list[float] | None = None) -> dict:
