@@ -70,6 +70,7 @@ EXAMPLES: dict[str, dict] = {
     "rag.rerank": {"candidates": [1, 3, 0], "scores": [0.81, 0.96, 0.02, 0.12], "keep": 2},
     "reward.bradley_terry_loss": {"chosen_scores": [2.0, 0.5], "rejected_scores": [1.0, 1.5]},
     "rl.advantage": {"q_values": [100.0, 101.0, 102.0], "v": 100.0},
+    "rl.bellman_q": {"p": [0.7, 0.3], "r": [1.0, 0.0], "v_next": [3.0, 2.0], "gamma": 0.9},
     "rl.bellman_v": {"pi": [0.5, 0.3, 0.2], "q": [2.6, 4.3, 1.7]},
     "rl.categorical_return_distribution": {"support": [-2.0, -1.0, 0.0, 1.0, 2.0],
                                            "probs": [0.1, 0.15, 0.3, 0.3, 0.15]},

@@ -51,6 +51,7 @@ FUNCTIONS: dict[str, str] = {
     "rag.rerank": "compute.rag:rerank",
     "reward.bradley_terry_loss": "compute.reward:bradley_terry_loss",
     "rl.advantage": "compute.rl:advantage",
+    "rl.bellman_q": "compute.rl:bellman_q",
     "rl.bellman_v": "compute.rl:bellman_v",
     "rl.categorical_return_distribution": "compute.rl:categorical_return_distribution",
     "rl.discounted_returns": "compute.rl:discounted_returns",

@@ -135,16 +135,19 @@ def mc_value(episode_rewards: list[list[float]], gamma: float = 1.0, alpha: floa
 
 
 def epsilon_schedule(start: float = 1.0, end: float = 0.05, steps: int = 100,
-                     kind: Literal["linear", "exponential"] = "linear", total: int | None = None,
+                     kind: Literal["linear", "exponential", "asymptotic"] = "linear", total: int | None = None,
                      decay: float | None = None) -> dict:
     """ε-greedy exploration rate over training steps t = 0..total (linear: CleanRL's linear_schedule).
 
     linear: ε_t = max(start + (end − start)·t/steps, end). exponential: ε_t = max(end, start·decay^t),
-    with decay defaulting to (end/start)^(1/steps) so both reach `end` at t = steps.
+    with decay defaulting to (end/start)^(1/steps) so both reach `end` at t = steps. asymptotic (the PyTorch
+    DQN tutorial's form): ε_t = end + (start − end)·decay^t, never reaching `end`; decay defaults to
+    e^(−1/steps), so `steps` is the time constant.
 
     Returns:
         t: the step indices 0..total (total defaults to steps).
         epsilons: ε_t for each step.
+        exploit: 1 − ε_t, the probability of the greedy action.
     """
     if steps < 1:
         raise ValueError(f"steps must be >= 1, got {steps}")
@@ -157,9 +160,14 @@ def epsilon_schedule(start: float = 1.0, end: float = 0.05, steps: int = 100,
             raise ValueError("exponential decay needs start > 0 and end > 0")
         d = (end / start) ** (1.0 / steps) if decay is None else decay
         eps = np.maximum(end, start * d ** t)
+    elif kind == "asymptotic":
+        d = np.exp(-1.0 / steps) if decay is None else decay
+        if not 0 < d < 1:
+            raise ValueError(f"decay must be in (0, 1), got {d}")
+        eps = end + (start - end) * d ** t
     else:
-        raise ValueError(f"kind must be 'linear' or 'exponential', got {kind!r}")
-    return jsonable({"t": t.astype(int), "epsilons": eps})
+        raise ValueError(f"kind must be 'linear', 'exponential' or 'asymptotic', got {kind!r}")
+    return jsonable({"t": t.astype(int), "epsilons": eps, "exploit": 1.0 - eps})
 
 
 def advantage(q_values: list[float], v: float | None = None, pi: list[float] | None = None) -> dict:
@@ -188,6 +196,25 @@ def bellman_v(pi: list[float], q: list[float]) -> dict:
     if np.any(p < 0) or abs(p.sum() - 1) > 1e-6:
         raise ValueError(f"pi must be a probability distribution (sums to {p.sum():.6g})")
     return jsonable({"v": float(p @ qv), "terms": p * qv})
+
+
+def bellman_q(p: list[float], r: list[float], v_next: list[float], gamma: float = 1.0) -> dict:
+    """Bellman expectation Q(s,a) = Σ_s′ P(s′|s,a)·[r(s,a,s′) + γ·V(s′)] over the next states of one action.
+
+    Returns:
+        q: the action value.
+        targets: r + γ·V(s′) per next state.
+        terms: P(s′|s,a)·(r + γ·V(s′)) per next state.
+    """
+    pv, rv, vv = arr(p, "p", ndim=1), arr(r, "r", ndim=1), arr(v_next, "v_next", ndim=1)
+    if not pv.shape == rv.shape == vv.shape:
+        raise ValueError(f"p, r and v_next must have the same length, got {pv.size}, {rv.size} and {vv.size}")
+    if np.any(pv < 0) or abs(pv.sum() - 1) > 1e-6:
+        raise ValueError(f"p must be a probability distribution (sums to {pv.sum():.6g})")
+    if not 0 <= gamma <= 1:
+        raise ValueError(f"gamma must be in [0, 1], got {gamma}")
+    targets = rv + gamma * vv
+    return jsonable({"q": float(pv @ targets), "targets": targets, "terms": pv * targets})
 
 
 def categorical_return_distribution(support: list[float], probs: list[float]) -> dict:

@@ -1,7 +1,8 @@
 """Layout of the `timeline` element kind: lanes of steps/spans (boxes) and point events (markers with labels).
 
 Time maps linearly to x. The px-per-unit scale grows until every box's measured label fits; event
-labels sit above and below their lane on as many levels as needed so none overlap.
+labels sit above and below their lane on as many levels as needed so none overlap (with `label_sides:
+alternate`, above and below in turn).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ ARROW_ROOM = 22.0  # px between two boxes joined by an arrow
 BOX_INSET = 2.0  # px between adjacent boxes without arrows
 MARKER_R = 6.0
 STEM = 8.0  # px between the lane core and the first label level
+TIME_ARROW = 28.0  # px an arrow-of-time lane line runs past the end of the time range
 MAX_WIDTH = 4000.0
 
 
@@ -166,12 +168,13 @@ def _draw_lane(el: Timeline, path: tuple, ctx: Ctx, c: Canvas, li: int, items: l
     # event labels: first free level, trying above and below in turn
     placed: dict[int, tuple[int, int]] = {}  # item k -> (side −1 above / +1 below, level)
     ends: dict[tuple[int, int], float] = {}
-    for it in sorted(points, key=lambda it: it.t0):
+    for i, it in enumerate(sorted(points, key=lambda it: it.t0)):
         x = X(it.t0)
         lo, hi = x - it.label.w / 2, x + it.label.w / 2
         level = 0
+        sides = (-1, 1) if el.label_sides == "pack" else ((-1,) if i % 2 == 0 else (1,))
         while True:
-            for side in (-1, 1):
+            for side in sides:
                 if ends.get((side, level), -1e18) + 8 <= lo:
                     placed[it.k] = (side, level)
                     ends[side, level] = hi
@@ -189,7 +192,10 @@ def _draw_lane(el: Timeline, path: tuple, ctx: Ctx, c: Canvas, li: int, items: l
 
     # base line and arrows behind the items
     line_role = "text-soft"
-    if lane.line if lane.line is not None else bool(points):
+    if lane.line == "arrow":  # the arrow of time: the whole range, the head past its end
+        c.add(Line(((X.r0, cy), (X.r1 + TIME_ARROW, cy)), Style(stroke=ctx.color(line_role), stroke_width=1.5),
+                   arrow_end=True, meta=Meta(el.id, line_role, ctx.src(lp), "timeline-line")))
+    elif lane.line if lane.line is not None else bool(points):
         xs = [X(it.t0) for it in items] + [X(it.t1) for it in items]
         c.add(Line(((min(xs) - 10, cy), (max(xs) + 10, cy)), Style(stroke=ctx.color(line_role), stroke_width=1.5),
                    meta=Meta(el.id, line_role, ctx.src(lp), "timeline-line")))

@@ -173,6 +173,18 @@ def test_epsilon_schedule_matches_cleanrl_linear_schedule():
     assert all(a >= b for a, b in zip(exp["epsilons"], exp["epsilons"][1:], strict=False))
 
 
+def test_asymptotic_epsilon_matches_the_pytorch_dqn_tutorial():
+    # EPS_END + (EPS_START - EPS_END) * math.exp(-1. * steps_done / EPS_DECAY), from the PyTorch DQN tutorial
+    import math
+    out = rl.epsilon_schedule(start=0.9, end=0.05, steps=1000, total=3000, kind="asymptotic")
+    for t in (0, 1, 500, 1000, 3000):
+        assert out["epsilons"][t] == pytest.approx(0.05 + (0.9 - 0.05) * math.exp(-1.0 * t / 1000))
+        assert out["exploit"][t] == pytest.approx(1 - out["epsilons"][t])
+    assert min(out["epsilons"]) > 0.05  # approaches the floor, never clamped to it
+    with pytest.raises(ValueError):
+        rl.epsilon_schedule(steps=10, kind="asymptotic", decay=1.5)
+
+
 def test_advantage_baseline_example():
     assert rl.advantage(q_values=[100, 101, 102], v=100)["advantages"] == [0.0, 1.0, 2.0]
     assert rl.advantage(q_values=[1.0, 3.0])["v"] == 2.0
@@ -183,6 +195,19 @@ def test_bellman_v_is_policy_weighted_q():
     assert out["v"] == pytest.approx(1.3 + 1.29 + 0.34)
     with pytest.raises(ValueError):
         rl.bellman_v(pi=[0.5, 0.6], q=[1.0, 2.0])
+
+
+def test_bellman_q_matches_the_sum_over_next_states():
+    # Sutton & Barto eq. 3.13 with deterministic rewards: q(s,a) = Σ_s′ p(s′|s,a)[r + γ v(s′)], written out by hand
+    p, r, v, gamma = [0.7, 0.3], [1.0, 0.0], [3.0, 2.0], 0.9
+    out = rl.bellman_q(p=p, r=r, v_next=v, gamma=gamma)
+    assert out["targets"] == pytest.approx([1.0 + 0.9 * 3.0, 0.0 + 0.9 * 2.0])
+    assert out["q"] == pytest.approx(0.7 * 3.7 + 0.3 * 1.8)
+    assert sum(out["terms"]) == pytest.approx(out["q"])
+    with pytest.raises(ValueError):
+        rl.bellman_q(p=[0.5, 0.6], r=[0, 0], v_next=[1, 1])
+    with pytest.raises(ValueError):
+        rl.bellman_q(p=[1.0], r=[0, 0], v_next=[1])
 
 
 def test_categorical_return_distribution_moments():

@@ -47,7 +47,9 @@ class TimelineLane(Strict):
     role: Role = Field("model", description="Default fill role of the lane's items.")
     items: Annotated[list[TimelineItem], Field(max_length=MAX_ITEMS)] = Field(description="The lane's items.")
     arrows: bool | None = Field(None, description="Arrows between consecutive items (default: the timeline's).")
-    line: bool | None = Field(None, description="Draw the lane's base line (default: when it has point events).")
+    line: bool | Literal["arrow"] | None = Field(
+        None, description="Draw the lane's base line (default: when it has point events); `arrow`: an arrow of "
+                          "time across the whole time range, its head past the end.")
 
 
 class TimeAxis(Strict):
@@ -83,3 +85,6 @@ class Timeline(Strict):
     gap: float | None = Field(None, ge=0, le=200, description="Space between lanes in px (theme default).")
     lane_names: Literal["left", "top"] = Field("left", description="Lane names right-aligned left of the lanes, "
                                                                   "or as a heading above each lane (narrower).")
+    label_sides: Literal["pack", "alternate"] = Field(
+        "pack", description="Event labels: `pack` puts each on the first free level, above or below; `alternate` "
+                            "puts them above and below in turn, in time order (the same sides in every language).")

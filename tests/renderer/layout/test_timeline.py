@@ -167,3 +167,51 @@ def test_lane_names_on_top_sit_above_their_lane_and_make_the_timeline_narrower(w
         assert names[0][3] <= lines[0] and names[1][3] <= lines[-1]  # each heading above its lane
         assert kind(top, "frame")[0].w <= kind(left, "frame")[0].w
         assert bbox(kind(top, "timeline-lane")[0])[0] < bbox(kind(top, "timeline-event")[0])[2]  # not far left
+
+
+SIDES = """  timeline:
+    label_sides: SIDES
+    lanes:
+      - line: arrow
+        items:
+          - {at: 2013, label: {en: DQN, zh: DQN 玩 Atari 游戏}}
+          - {at: 2016, label: {en: AlphaGo, zh: AlphaGo 战胜李世石}}
+          - {at: 2017, label: PPO}
+          - {at: 2022, label: {en: InstructGPT, zh: InstructGPT：RLHF 用于大模型}}
+          - {at: 2024, label: o1}
+    axis: {min: 2012, max: 2025}
+"""
+
+
+def _label_sides(scene) -> list[str]:
+    """'above' or 'below' the lane line, per event label in time order."""
+    (line,) = kind(scene, "timeline-line", Line)
+    y = line.points[0][1]
+    sides: dict[float, str] = {}  # label centre x (every line of a wrapped label shares it) -> side
+    for t in kind(scene, "timeline-text", Text):
+        sides[round((bbox(t)[0] + bbox(t)[2]) / 2, 1)] = "above" if bbox(t)[3] < y else "below"
+    return [sides[x] for x in sorted(sides)]
+
+
+def test_alternate_label_sides_take_turns_in_time_order_in_every_language(write_spec):
+    for lang in ("en", "zh"):
+        scene = scene_of(write_spec, SIDES.replace("SIDES", "alternate"), lang)
+        assert _label_sides(scene) == ["above", "below", "above", "below", "above"], lang
+        texts = kind(scene, "timeline-text", Text)
+        for a, b in combinations(texts, 2):
+            assert not overlap(bbox(a), bbox(b)), f"'{a.text}' overlaps '{b.text}'"
+    packed = scene_of(write_spec, SIDES.replace("SIDES", "pack"))
+    assert _label_sides(packed).count("above") > 3, "pack (the default) fills the free level above first"
+
+
+def test_an_arrow_lane_line_spans_the_whole_time_range_with_its_head_past_the_end(write_spec):
+    scene = scene_of(write_spec, SIDES.replace("SIDES", "alternate"))
+    (line,) = kind(scene, "timeline-line", Line)
+    assert line.arrow_end and not line.arrow_start
+    ticks = sorted(kind(scene, "timeline-axis", Line), key=lambda ln: bbox(ln)[2] - bbox(ln)[0])
+    axis = bbox(ticks[-1])  # the axis line itself, the longest
+    (x0, _), (x1, _) = line.points
+    assert x0 == pytest.approx(axis[0]), "starts where the time range does (no stub before it)"
+    assert x1 > axis[2] + 10, "the head runs past the end of the range"
+    markers = [m for m in walk(scene.items) if m.meta.kind == "timeline-event" and not isinstance(m, Group)]
+    assert all(x0 < bbox(m)[0] and bbox(m)[2] < x1 for m in markers)
