@@ -73,6 +73,8 @@ EXAMPLES: dict[str, dict] = {
     "rl.epsilon_schedule": {"start": 1.0, "end": 0.05, "steps": 10, "total": 15},
     "rl.gae": {"rewards": [1.0, 0.5, 2.0], "values": [2.0, 2.5, 3.5, 0.0], "gamma": 0.99, "lam": 0.95},
     "rl.max_bias": {"q_values": [1.0, 1.0, 1.0, 1.0], "noise_std": 1.0, "trials": 1000},
+    "rl.mc_td_targets": {"reward_means": [1.0, 0.5], "reward_std": 1.0, "horizon": 10, "gamma": 0.9,
+                         "next_estimates": [8.0, 2.0], "episodes": 5},
     "rl.mc_value": {"episode_rewards": [[4.0, 3.0, 5.0, 2.0], [1.0, 2.0], [0.0, 6.0]]},
     "rl.n_step_td_target": {"rewards": [4.0, 3.0, 5.0, 2.0], "values": [10.0, 8.0, 6.0, 2.0, 0.0], "n": 2},
     "rl.td_error": {"rewards": [4.0, 3.0, 5.0, 2.0], "values": [10.0, 8.0, 6.0, 2.0, 0.0]},

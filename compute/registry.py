@@ -52,6 +52,7 @@ FUNCTIONS: dict[str, str] = {
     "rl.epsilon_schedule": "compute.rl:epsilon_schedule",
     "rl.gae": "compute.rl:gae",
     "rl.max_bias": "compute.rl:max_bias",
+    "rl.mc_td_targets": "compute.rl_targets:mc_td_targets",
     "rl.mc_value": "compute.rl:mc_value",
     "rl.n_step_td_target": "compute.rl:n_step_td_target",
     "rl.td_error": "compute.rl:td_error",
