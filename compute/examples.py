@@ -77,6 +77,7 @@ EXAMPLES: dict[str, dict] = {
                          "next_estimates": [8.0, 2.0], "episodes": 5},
     "rl.mc_value": {"episode_rewards": [[4.0, 3.0, 5.0, 2.0], [1.0, 2.0], [0.0, 6.0]]},
     "rl.n_step_td_target": {"rewards": [4.0, 3.0, 5.0, 2.0], "values": [10.0, 8.0, 6.0, 2.0, 0.0], "n": 2},
+    "rl.policy_gradient_variance": {"q_values": [100.0, 101.0, 102.0], "pi": [0.2, 0.5, 0.3]},
     "rl.td_error": {"rewards": [4.0, 3.0, 5.0, 2.0], "values": [10.0, 8.0, 6.0, 2.0, 0.0]},
     "rope.angles": {"head_dim": 6, "positions": [0, 1, 2, 3, 4, 5]},
     "rope.apply": {"x": [[1.0, 0.0, 1.0, 0.0], [1.0, 0.0, 1.0, 0.0]], "positions": [0, 1]},

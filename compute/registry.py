@@ -55,6 +55,7 @@ FUNCTIONS: dict[str, str] = {
     "rl.mc_td_targets": "compute.rl_targets:mc_td_targets",
     "rl.mc_value": "compute.rl:mc_value",
     "rl.n_step_td_target": "compute.rl:n_step_td_target",
+    "rl.policy_gradient_variance": "compute.rl_targets:policy_gradient_variance",
     "rl.td_error": "compute.rl:td_error",
     "rope.angles": "compute.rope:angles",
     "rope.apply": "compute.rope:apply",

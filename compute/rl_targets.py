@@ -62,3 +62,36 @@ def mc_td_targets(reward_means: list[float], reward_std: float, horizon: int, ga
     return jsonable({"true_values": true_v, "mc": mc, "td": td, "mc_bias": mb, "td_bias": tb, "mc_spread": ms,
                      "td_spread": ts, "mc_std": reward_std * float(np.sqrt((disc ** 2).sum())),
                      "td_std": float(reward_std), "td_bias_exact": float(np.hypot(*(gamma * (nxt - true_next))))})
+
+
+def policy_gradient_variance(q_values: list[float], pi: list[float]) -> dict:
+    """Score-function gradient of a softmax policy in one state, weighted by Q or by the advantage A = Q − V.
+
+    The policy is π = softmax(θ) over the actions, so ∇_θ log π(a) = e_a − π. One sampled action a gives the
+    estimate g = w(a)·(e_a − π); its expectation over a ~ π is the same for w = Q and w = A (the baseline
+    V = Σ_a π(a)Q(a) adds nothing in expectation), but its variance E‖g‖² − ‖E g‖² is not.
+
+    Returns:
+        v: the baseline V = Σ_a π(a)·Q(a).
+        advantages: A = Q − V per action.
+        expected_gradient: E[g] per logit, π(b)·A(b) (identical for both weights).
+        variance_q: total variance of the one-sample estimate with the weight Q.
+        variance_a: the same with the weight A.
+    """
+    q, p = arr(q_values, "q_values", ndim=1), arr(pi, "pi", ndim=1)
+    if q.shape != p.shape:
+        raise ValueError(f"q_values and pi must have the same length, got {q.size} and {p.size}")
+    if np.any(p < 0) or abs(p.sum() - 1) > 1e-6:
+        raise ValueError(f"pi must be a probability distribution (sums to {p.sum():.6g})")
+    v = float(p @ q)
+    score = np.eye(q.size) - p  # row a: ∇_θ log π(a) = e_a − π
+
+    def variance(w: np.ndarray) -> tuple[np.ndarray, float]:
+        g = w[:, None] * score
+        mean = p @ g
+        return mean, float(p @ (g ** 2).sum(1) - mean @ mean)
+
+    mean_q, var_q = variance(q)
+    _, var_a = variance(q - v)
+    return jsonable({"v": v, "advantages": q - v, "expected_gradient": mean_q, "variance_q": var_q,
+                     "variance_a": var_a})

@@ -6,7 +6,7 @@ import math
 import numpy as np
 import pytest
 
-from compute.rl_targets import mc_td_targets
+from compute.rl_targets import mc_td_targets, policy_gradient_variance
 
 
 def _geometric(gamma: float, n: int) -> float:
@@ -58,3 +58,39 @@ def test_bad_arguments_are_refused(bad, msg):
     args = dict(reward_means=[1.0, 1.0], reward_std=1.0, horizon=5, gamma=0.9, next_estimates=[1.0, 1.0])
     with pytest.raises(ValueError, match=msg):
         mc_td_targets(**{**args, **bad})
+
+
+def _one_sample_gradients(q, pi, w):
+    """Reference: the gradient of w(a)·log softmax(θ)[a] at θ = log π, by central finite differences, per action."""
+    theta = np.log(np.asarray(pi, dtype=float))
+    out = []
+    for a in range(len(q)):
+        g = np.zeros(len(q))
+        for b in range(len(q)):
+            e = np.zeros(len(q))
+            e[b] = 1e-6
+            lp = [t - np.log(np.exp(t).sum()) for t in (theta + e, theta - e)]
+            g[b] = w[a] * (lp[0][a] - lp[1][a]) / 2e-6
+        out.append(g)
+    return np.array(out)
+
+
+def test_policy_gradient_variance_matches_finite_difference_scores():
+    q, pi = [97.0, 100.0, 106.0], [0.2, 0.5, 0.3]
+    out = policy_gradient_variance(q_values=q, pi=pi)
+    v = sum(p * x for p, x in zip(pi, q, strict=True))
+    assert out["v"] == pytest.approx(v) and out["advantages"] == pytest.approx([x - v for x in q])
+    p = np.array(pi)
+    for weight, key in ((np.array(q), "variance_q"), (np.array(q) - v, "variance_a")):
+        g = _one_sample_gradients(q, pi, weight)
+        mean = p @ g
+        assert out["expected_gradient"] == pytest.approx(mean, abs=1e-5)  # same for both weights
+        assert out[key] == pytest.approx(float(p @ (g ** 2).sum(1) - mean @ mean), rel=1e-5)
+    assert out["variance_a"] < out["variance_q"] / 100
+
+
+def test_policy_gradient_variance_refuses_a_bad_policy():
+    with pytest.raises(ValueError, match="probability distribution"):
+        policy_gradient_variance(q_values=[1.0, 2.0], pi=[0.7, 0.7])
+    with pytest.raises(ValueError, match="same length"):
+        policy_gradient_variance(q_values=[1.0, 2.0], pi=[1.0])
