@@ -18,6 +18,7 @@ from .elements.icon import Icon, IconName
 from .elements.lanes import LaneCell, LaneRow, Lanes
 from .elements.math import Math
 from .elements.table import Table
+from .elements.target import Target
 from .elements.tensor import Tensor
 from .elements.timeline import Timeline
 from .elements.tree import Tree
@@ -206,7 +207,7 @@ class Use(Strict):
 
 
 ELEMENT_KINDS = ("row", "column", "grid", "panel", "box", "text", "note", "spacer", "chart", "tensor", "tree",
-                 "table", "timeline", "graph", "math", "code", "icon", "lanes", "aside", "use")
+                 "table", "timeline", "graph", "math", "code", "icon", "lanes", "aside", "target", "use")
 
 
 class Element(Strict):
@@ -238,6 +239,7 @@ class Element(Strict):
     lanes: Lanes | None = Field(None, description="A swimlane matrix: stage banners over shared columns, "
                                                   "labelled rows of cells.")
     aside: Aside | None = Field(None, description="Two columns, module ↔ data, joined by leader lines.")
+    target: Target | None = Field(None, description="A bull's-eye: rings round a true value, estimates as marks.")
     use: Use | None = Field(None, description="A shared component from templates/components/.")
 
     @model_validator(mode="after")

@@ -6,6 +6,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+import yaml
 
 from renderer.app.build import find_specs
 from renderer.app.cli import main
@@ -118,12 +119,18 @@ def test_llm_output_shows_the_true_softmax_of_its_logits():
         assert f"{p:.3f}" in texts
 
 
-def test_return_backwards_shows_14_10_7_2_0():
+def test_return_backwards_shows_the_discounted_returns():
+    """Every G_t of the spec's own episode, computed here backwards from G_T = 0, is printed (γ < 1)."""
     path = next(p for p in find_specs() if p.stem == "return-backwards")
-    runs = [t.text for t in walk(scene_of(path).items) if isinstance(t, Text)]
-    joined = "".join(runs)
-    for t, g in enumerate([14, 10, 7, 2, 0]):
-        assert f"G{t} = {g}" in joined.replace(" ", " ")
+    spec = yaml.safe_load(path.read_text(encoding="utf-8"))
+    rewards, gamma = spec["vars"]["rewards"], spec["vars"]["gamma"]
+    assert gamma < 1, "the running example discounts"
+    returns = [0.0]
+    for r in reversed(rewards):
+        returns.insert(0, r + gamma * returns[0])
+    joined = "".join(t.text for t in walk(scene_of(path).items) if isinstance(t, Text))
+    for t, g in enumerate(returns):
+        assert f"G{t} = {g:g}" in joined.replace("\u202f", " ")
 
 
 def test_render_all_skips_a_broken_spec_and_exits_1(write_spec, tmp_path, capsys):
