@@ -89,6 +89,7 @@ EXAMPLES: dict[str, dict] = {
     "rope.angles": {"head_dim": 6, "positions": [0, 1, 2, 3, 4, 5]},
     "rope.apply": {"x": [[1.0, 0.0, 1.0, 0.0], [1.0, 0.0, 1.0, 0.0]], "positions": [0, 1]},
     "rope.frequencies": {"head_dim": 8},
+    "rope.pair_rotation": {"head_dim": 8, "pairs": [0, 1], "positions": [0, 1, 2]},
     "rope.rotation_matrix": {"head_dim": 4, "position": 1},
     "sampling.multinomial": {"logits": TOP_P_LOGITS, "n": 10, "seed": 0},
     "sampling.softmax": {"logits": [2.0, 1.0, 0.1]},

@@ -26,9 +26,12 @@ def classification(y_true: list[int], y_score: list[float], threshold: float = 0
         recall: tp / (tp + fn), the true-positive rate.
         f1: harmonic mean of precision and recall.
         accuracy: (tp + tn) / n.
+        error_rate: (fp + fn) / n, the share of wrong predictions (1 − accuracy).
         fpr: fp / (fp + tn) at the threshold.
         roc: {fpr, tpr} points from (0, 0) to (1, 1), one per distinct score (descending).
         pr: {recall, precision} points, (0, 1) then one per distinct score (descending).
+        pr_step: {recall, precision} of the PR curve as a step plot: precision P_k held over recall
+            (R_{k−1}, R_k] for each k where recall grows, so the area under it is the average precision.
         auc: area under the ROC curve.
         average_precision: Σ (R_k − R_{k−1}) P_k over the PR points (sklearn's AP).
     """
@@ -52,10 +55,14 @@ def classification(y_true: list[int], y_score: list[float], threshold: float = 0
     fps = np.array([(~y & (s >= t)).sum() for t in thresholds], dtype=float)
     tpr, fpr_curve = np.r_[0.0, tps / P], np.r_[0.0, fps / N]
     pr_rec, pr_prec = np.r_[0.0, tps / P], np.r_[1.0, tps / (tps + fps)]
+    grow = np.flatnonzero(np.diff(pr_rec) > 0) + 1  # the k with R_k > R_{k−1} (others add no area)
+    step_rec = np.column_stack([pr_rec[grow - 1], pr_rec[grow]]).ravel()  # R_{k−1}, R_k for each such k
+    step_prec = np.repeat(pr_prec[grow], 2)  # P_k, P_k
     return jsonable({
         "tp": tp, "fp": fp, "fn": fn, "tn": tn, "precision": precision, "recall": recall, "f1": f1,
-        "accuracy": (tp + tn) / y.size, "fpr": _div(fp, fp + tn),
+        "accuracy": (tp + tn) / y.size, "error_rate": (fp + fn) / y.size, "fpr": _div(fp, fp + tn),
         "roc": {"fpr": fpr_curve, "tpr": tpr}, "pr": {"recall": pr_rec, "precision": pr_prec},
+        "pr_step": {"recall": step_rec, "precision": step_prec},
         "auc": float(np.sum(np.diff(fpr_curve) * (tpr[1:] + tpr[:-1]) / 2)),
         "average_precision": float(np.sum(np.diff(pr_rec) * pr_prec[1:])),
     })

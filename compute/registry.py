@@ -67,6 +67,7 @@ FUNCTIONS: dict[str, str] = {
     "rope.angles": "compute.rope:angles",
     "rope.apply": "compute.rope:apply",
     "rope.frequencies": "compute.rope:frequencies",
+    "rope.pair_rotation": "compute.rope:pair_rotation",
     "rope.rotation_matrix": "compute.rope:rotation_matrix",
     "sampling.multinomial": "compute.sampling:multinomial",
     "sampling.softmax": "compute.sampling:softmax",

@@ -40,10 +40,38 @@ def angles(head_dim: int, positions: list[int], base: float = 10000.0) -> dict:
         positions: the positions, as given.
         theta: the d/2 frequencies.
         angles: len(positions) × d/2 table of m·θ_i (radians).
+        wrapped: the same angles reduced to [0, 2π): where on the circle each pair points.
+        turns: m·θ_i / 2π, the number of full turns pair i has made by position m.
     """
     th = _theta(head_dim, base)
     m = np.asarray(positions, dtype=np.float64)
-    return jsonable({"positions": list(positions), "theta": th, "angles": np.outer(m, th)})
+    ang = np.outer(m, th)
+    return jsonable({"positions": list(positions), "theta": th, "angles": ang,
+                     "wrapped": np.mod(ang, 2 * np.pi), "turns": ang / (2 * np.pi)})
+
+
+CIRCLE_POINTS = 73  # the unit circle drawn as a 72-gon (5° steps)
+
+
+def pair_rotation(head_dim: int, pairs: list[int], positions: list[int], base: float = 10000.0) -> dict:
+    """Where RoPE turns the unit vector (1, 0) of chosen pairs i at positions m: (cos m·θ_i, sin m·θ_i).
+
+    Returns:
+        theta: θ_i of each chosen pair.
+        angle: per pair, m·θ_i at each position (radians).
+        x: per pair, cos m·θ_i (the rotated vector's first coordinate).
+        y: per pair, sin m·θ_i (its second coordinate).
+        circle_x: x of the unit circle the vectors move on (CIRCLE_POINTS points).
+        circle_y: y of the unit circle.
+    """
+    th = _theta(head_dim, base)
+    idx = np.asarray(pairs, dtype=int)
+    if idx.size == 0 or idx.min() < 0 or idx.max() >= th.size:
+        raise ValueError(f"pairs must be indices in [0, {th.size - 1}], got {list(pairs)}")
+    ang = np.outer(th[idx], np.asarray(positions, dtype=np.float64))
+    t = np.linspace(0, 2 * np.pi, CIRCLE_POINTS)
+    return jsonable({"theta": th[idx], "angle": ang, "x": np.cos(ang), "y": np.sin(ang),
+                     "circle_x": np.cos(t), "circle_y": np.sin(t)})
 
 
 def apply(x: list[list[float]], positions: list[int] | None = None, base: float = 10000.0,

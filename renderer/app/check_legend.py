@@ -74,6 +74,8 @@ def legend_checks(scene: Scene, theme: Theme) -> list[Finding]:
                 out.append(("legend", src, f"colour role '{role}' is used here but no legend says what it means "
                                            f"(expected a `legend:` entry {{role: {role}, text: …}})"))
     edges = _lines(scene)
+    written = {p.meta.role for p in walk(scene.items)  # text colours (e.g. changed values in `emphasis`)
+               if isinstance(p, Text) and p.meta.kind not in LEGEND_KINDS and p.meta.role}
     for p in walk(scene.items):
         if p.meta.kind != "legend" or isinstance(p, Text):
             continue
@@ -83,9 +85,9 @@ def legend_checks(scene: Scene, theme: Theme) -> list[Finding]:
                 style = "dashed " if dashed else ""
                 out.append(("legend", p.meta.src, f"the legend explains a {style}'{p.meta.role}' edge but no "
                                                   "edge is drawn that way (expected an entry for a style in use)"))
-        elif p.meta.role not in filled:
+        elif p.meta.role not in filled and p.meta.role not in written:
             out.append(("legend", p.meta.src, f"the legend explains colour role '{p.meta.role}' but nothing is "
-                                              "filled with it (expected an entry for a role in use)"))
+                                              "filled or written with it (expected an entry for a role in use)"))
     for role, meanings in labels.items():
         if len(meanings) > 1:
             (first, at), *rest = meanings.items()

@@ -848,6 +848,9 @@ def _moved(p: Prim, dx: float, dy: float) -> Prim:
 
 # ---------------------------------------------------------------- heat map
 
+KEY_TITLE_WIDTH = 160.0  # px at which a colour key's title wraps
+
+
 def _heatmap(el: Chart, path: tuple, ctx: Ctx, c: Canvas) -> None:
     mp = path + ("matrix",)
     rows = bound(el.matrix, ctx, mp, "heat-map matrix")
@@ -922,8 +925,14 @@ def _heatmap(el: Chart, path: tuple, ctx: Ctx, c: Canvas) -> None:
     if el.scale.legend:
         kh = max(lh, 14.0)
         kx0 = W + 18
-        ky0 = max(0.0, (H - n * kh) / 2)
         km = Meta(el.id, None, ctx.src(path + ("scale",)), "chart-key")
+        kt = None if el.scale.title is None else ctx.text_lines(
+            ctx.t(el.scale.title), fs, KEY_TITLE_WIDTH, 400, "text", "start",
+            meta=Meta(el.id, "text", ctx.src(path + ("scale", "title")), "chart-key-title"))
+        th = 0.0 if kt is None else kt.h + LABEL_GAP + lh / 2  # clear of the top boundary's label
+        ky0 = max(th, (H - n * kh + th) / 2)  # the key and its title centred on the plot, never above it
+        if kt is not None:
+            c.place(kt, kx0, ky0 - th)
         for b, (role, color) in enumerate(steps):
             y = ky0 + (n - 1 - b) * kh
             c.add(Rect(kx0, y, 14, kh, 0, Style(fill=color, stroke=ctx.color("frame"), stroke_width=0.6),

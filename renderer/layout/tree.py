@@ -44,6 +44,7 @@ class _N:
     anchor: str | None = None
     ghost: bool = False  # a node of a shared layout this tree lacks: a faint dashed outline
     badge: str | None = None  # an icon badge on the node's top-right corner
+    value_role: str | None = None  # text colour of the value line (None: text-soft)
 
 
 @dataclass(frozen=True)
@@ -90,7 +91,7 @@ def _from_node(n: TreeNode | str, path: tuple, ctx: Ctx, fmt: str, count: list[i
     out = _N(_text(n.label, fmt, ctx), _names(n.label, n.id, fmt),
              None if n.value is None else _text(n.value, fmt, ctx),
              None if n.edge is None else _text(n.edge, fmt, ctx), n.role, n.kept, n.pruned, n.id, path,
-             badge=n.badge)
+             badge=n.badge, value_role=n.value_role)
     out.children = [_from_node(c, path + ("children", i), ctx, fmt, count) for i, c in enumerate(n.children)]
     return out
 
@@ -215,7 +216,7 @@ def _measure(nodes: list[_N], look: _Look) -> dict[int, Block]:
         parts = [ctx.text_lines(n.label or "\u00a0", look.size, max_w, 700 if n.kept else 400, trole,
                                 meta=Meta(n.anchor or el.id, trole, ctx.src(n.path), "tree-text"))]
         if n.value is not None:
-            vrole = "removed" if n.pruned else "text-soft"
+            vrole = "removed" if n.pruned else n.value_role or "text-soft"
             parts.append(ctx.text_lines(n.value, look.small, max_w, 400, vrole,
                                         meta=Meta(n.anchor or el.id, vrole, ctx.src(n.path), "tree-value")))
         tw = max(p.w for p in parts)
@@ -296,8 +297,8 @@ def _place(root: _N, look: _Look) -> tuple[float, float]:
     return w, h
 
 
-def _draw(root: _N, look: _Look, blocks: dict[int, Block]) -> Block:
-    """Edges (normal, pruned, then kept on top), their labels, then the nodes."""
+def _draw(root: _N, look: _Look, blocks: dict[int, Block], path_arrows: str = "none") -> Block:
+    """Edges (normal, pruned, then kept on top; `path_arrows` heads on the kept ones), labels, then nodes."""
     ctx, el = look.ctx, look.el
     down = el.direction == "down"
     out = Block(0, 0)
@@ -317,7 +318,9 @@ def _draw(root: _N, look: _Look, blocks: dict[int, Block]) -> Block:
             meta = Meta(eid, role, ctx.src(c.path), "ghost-edge" if c.ghost else "edge")
             style = Style(stroke=ctx.color(role), stroke_width=sw * (1.6 if kept else 1.0),
                           dash=(4, 3) if pruned else None, opacity=GHOST_OPACITY if c.ghost else 1.0)
-            prims: list[Prim] = [Line((p0, p1), style, arrow_end=el.arrows, meta=meta)]
+            up = kept and path_arrows == "up"  # drawn child → parent, its head at the parent
+            prims: list[Prim] = [Line((p1, p0) if up else (p0, p1), style,
+                                      arrow_end=el.arrows or (kept and path_arrows != "none"), meta=meta)]
             if c.edge:
                 lrole = "kept" if kept else "removed" if pruned else "text-soft"
                 lab = ctx.text_lines(c.edge, look.label_size, None, 700 if kept else 400, lrole,
@@ -379,7 +382,7 @@ def _one(item: TreeItem, ipath: tuple, el: Tree, path: tuple, ctx: Ctx, look: _L
     else:
         w, h = _place_shared(root, shared, el.ghosts)
         blocks.update({id(n): Block(0, 0) for n in _all(root) if n.ghost})
-    b = _draw(root, look, blocks)
+    b = _draw(root, look, blocks, item.path_arrows or el.path_arrows)
     b.w, b.h = w, h
     for n in _all(root):
         if n.ghost:

@@ -54,3 +54,25 @@ def test_matches_sklearn_with_ties(pairs, thr):
 def test_zero_division_gives_zero():
     out = metrics.classification(y_true=[0, 1], y_score=[0.1, 0.2], threshold=0.9)
     assert out["precision"] == 0.0 and out["f1"] == 0.0
+
+
+def test_error_rate_and_pr_step_hand_worked():
+    # scores descending: labels 1 1 0 1; thresholds .9 .8 .7 .6 give (R, P) = (1/3, 1) (2/3, 1) (2/3, 2/3) (1, 3/4);
+    # the third point adds no recall, so it draws no step
+    out = metrics.classification(y_true=[1, 1, 0, 1], y_score=[0.9, 0.8, 0.7, 0.6], threshold=0.75)
+    assert out["error_rate"] == pytest.approx(1 - out["accuracy"]) == pytest.approx(1 / 4)
+    r, p = out["pr_step"]["recall"], out["pr_step"]["precision"]
+    assert r == pytest.approx([0, 1 / 3, 1 / 3, 2 / 3, 2 / 3, 1])
+    assert p == pytest.approx([1, 1, 1, 1, 3 / 4, 3 / 4])
+
+
+@PROPS
+@given(st.lists(st.tuples(st.integers(0, 1), st.sampled_from([0.0, 0.1, 0.25, 0.5, 0.5, 0.75, 0.9, 1.0])),
+                min_size=2, max_size=30).filter(lambda xs: len({y for y, _ in xs}) == 2))
+def test_area_under_the_pr_step_plot_is_sklearns_average_precision(pairs):
+    sk = pytest.importorskip("sklearn.metrics")
+    y, s = map(list, zip(*pairs, strict=True))
+    out = metrics.classification(y_true=y, y_score=s)
+    r, p = np.asarray(out["pr_step"]["recall"]), np.asarray(out["pr_step"]["precision"])
+    assert np.all(np.diff(r) >= 0)  # a step plot: recall never goes back
+    assert np.trapezoid(p, r) == pytest.approx(sk.average_precision_score(y, s))

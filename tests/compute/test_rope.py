@@ -75,3 +75,28 @@ def test_matches_transformers_llama_rotary_embedding():
     assert np.allclose(rope.apply(x=k[0, 0].double().tolist(), positions=pos[0].tolist())["rotated"],
                        k2[0, 0].numpy(), atol=1e-5)
     assert np.allclose(rope.frequencies(head_dim=16)["theta"], emb.inv_freq.numpy(), rtol=1e-6)
+
+
+def test_angles_wrap_and_turns_follow_the_angle():
+    out = rope.angles(head_dim=8, positions=[0, 7, 4095])
+    ang, wrapped, turns = (np.array(out[k]) for k in ("angles", "wrapped", "turns"))
+    assert np.all((wrapped >= 0) & (wrapped < 2 * np.pi))
+    assert np.allclose(np.cos(wrapped), np.cos(ang)) and np.allclose(np.sin(wrapped), np.sin(ang))
+    assert turns[2, 0] == pytest.approx(4095 / (2 * np.pi))  # θ_0 = 1 rad per position
+    assert np.allclose(wrapped, ang - 2 * np.pi * np.floor(turns))
+
+
+def test_pair_rotation_is_the_rope_rotation_of_a_unit_vector():
+    # independent reference: rope.apply (interleaved) on e_{2i}, i.e. (1, 0) in pair i, is (cos, sin) there
+    pairs, positions = [0, 3], [0, 1, 2, 10]
+    out = rope.pair_rotation(head_dim=8, pairs=pairs, positions=positions)
+    for k, i in enumerate(pairs):
+        e = np.zeros(8)
+        e[2 * i] = 1.0
+        rot = np.array(rope.apply(x=[e.tolist()] * len(positions), positions=positions, style="interleaved")["rotated"])
+        assert np.allclose(out["x"][k], rot[:, 2 * i]) and np.allclose(out["y"][k], rot[:, 2 * i + 1])
+        assert out["theta"][k] == pytest.approx(10000 ** (-2 * i / 8))
+    cx, cy = np.array(out["circle_x"]), np.array(out["circle_y"])
+    assert np.allclose(cx ** 2 + cy ** 2, 1) and (cx[0], cy[0]) == pytest.approx((cx[-1], cy[-1]))
+    with pytest.raises(ValueError, match="pairs"):
+        rope.pair_rotation(head_dim=8, pairs=[4], positions=[0])

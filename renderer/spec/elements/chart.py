@@ -176,6 +176,9 @@ class ColorScale(Strict):
     colors: list[Role] | None = Field(
         None, min_length=2, max_length=12, description="Palette roles low → high (default: the theme's `scale`).")
     legend: bool = Field(True, description="Draw the colour key beside the map.")
+    title: LocalText | None = Field(
+        None, description="Title of the colour key: what the colour means, with its unit (e.g. 'angle (rad)'); "
+                          "written above the key, wrapped at 160 px.")
     format: Format | None = Field(None, description="Format of the key's numbers (default: 3 significant digits).")
 
 

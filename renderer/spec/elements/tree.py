@@ -29,6 +29,8 @@ class TreeNode(Strict):
                                                  "of this token).")
     role: Role | None = Field(None, description="Fill role of this node (default: the tree's `node_role`; "
                                                 "kept nodes `kept-bg`, pruned nodes `light`).")
+    value_role: Role | None = Field(None, description="Text colour role of the value line (default `text-soft`; "
+                                                      "e.g. `emphasis` for a value that just changed).")
     badge: IconName | None = Field(None, description="An icon badge on the node's top-right corner (lock, "
                                    "flame, check, cross, …), as on a box.")
     kept: bool = Field(False, description="On the highlighted path: node and the edge from its parent are "
@@ -71,6 +73,8 @@ class TreeItem(Strict):
     dim_rest: bool = Field(False, description="Grey every node that is not on a `highlight` or `keep` path "
                                               "(pruned beams, unexplored branches).")
     caption: LocalText | None = Field(None, description="Caption under the tree (e.g. '1. Selection').")
+    path_arrows: Literal["none", "down", "up"] | None = Field(
+        None, description="Arrow heads on this tree's highlighted path (default: the element's `path_arrows`).")
 
     @model_validator(mode="after")
     def _one_source(self) -> TreeItem:
@@ -108,6 +112,9 @@ class Tree(Strict):
                                                                        "subtrees (px); theme gap by default.")
     tree_gap: float | None = Field(None, ge=0, le=400, description="Space between trees of `trees` (px).")
     arrows: bool = Field(False, description="Arrow heads on the edges (parent → child).")
+    path_arrows: Literal["none", "down", "up"] = Field(
+        "none", description="Arrow heads on the highlighted path's edges only: `down` points parent → child "
+                            "(a selection walking down), `up` child → parent (a value backed up to the root).")
     layout: str | None = Field(None, pattern=r"^[A-Za-z_][A-Za-z0-9_-]*$", max_length=60,
                                description="Name of a shared layout: every tree naming it (and every tree of "
                                            "their `trees` lists) is placed by one layout of the union of their "

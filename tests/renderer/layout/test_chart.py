@@ -243,6 +243,19 @@ def test_heatmap_values_sit_inside_their_cells_and_labels_do_not_collide(write_s
                  and t.meta.kind and t.meta.kind.startswith("chart")])
 
 
+def test_heatmap_key_title_sits_above_the_key_and_its_labels(write_spec):
+    scene = scene_of(write_spec, HEAT + "    scale: {title: {en: 'angle (rad)', zh: '角度（弧度）'}}\n")
+    title = kind(scene, "chart-key-title", Text)
+    assert [t.text for t in title] == ["angle (rad)"]
+    steps = [r for r in kind(scene, "chart-key", Rect)]
+    labels = [t for t in kind(scene, "chart-key", Text)]
+    top = min(bbox(x)[1] for x in steps + labels)
+    tb = bbox(title[0])
+    assert tb[3] <= top, "the title is above the key's top box and top label"
+    assert tb[0] == pytest.approx(min(bbox(r)[0] for r in steps), abs=0.5), "left-aligned with the key"
+    assert not kind(scene_of(write_spec, HEAT), "chart-key-title", Text), "no title unless asked for"
+
+
 def test_large_heatmap_thins_its_axis_labels(write_spec):
     rows = [[i * j for j in range(60)] for i in range(40)]
     scene = scene_of(write_spec, f"  chart:\n    kind: heatmap\n    matrix: {rows}\n")

@@ -81,9 +81,19 @@ def test_a_legend_entry_for_a_colour_or_line_style_not_in_the_diagram_is_reporte
     stale = stale.replace("dashed: true, text", "dashed: false, line: warm, text").replace("line: arrow, ", "")
     findings = found(scene(write_spec, "body:\n" + THREE + stale), "legend")
     messages = " ".join(f[2] for f in findings)
-    assert "'emphasis' but nothing is filled with it" in messages
+    assert "'emphasis' but nothing is filled or written with it" in messages
     assert "'warm' edge but no edge is drawn that way" in messages
     assert "'module' is used here" in messages
+
+
+def test_a_legend_entry_may_explain_a_text_colour(write_spec):
+    tree = ("body:\n  tree:\n    node_role: model\n    root:\n      label: S1\n      value: 'V=70→90'\n"
+            "      value_role: emphasis\n      children: [{label: S2, role: data}]\n"
+            "legend:\n  - {role: model, text: m}\n  - {role: data, text: d}\n  - {role: emphasis, text: changed}\n")
+    assert found(scene(write_spec, tree), "legend") == []
+    plain = tree.replace("      value_role: emphasis\n", "")
+    assert "'emphasis' but nothing is filled or written with it" in " ".join(f[2] for f in found(
+        scene(write_spec, plain), "legend"))
 
 
 def test_a_line_entry_explains_a_dashed_edge_inside_a_graph(write_spec):
@@ -156,4 +166,5 @@ def test_a_neutral_role_in_use_may_be_explained_but_need_not_be(write_spec):
     assert found(explained, "legend") == []
     unused = scene(write_spec, body + entries + "  - {role: light, text: not used}\n")
     assert [f[2] for f in found(unused, "legend")] == [
-        "the legend explains colour role 'light' but nothing is filled with it (expected an entry for a role in use)"]
+        "the legend explains colour role 'light' but nothing is filled or written with it (expected an entry for a "
+        "role in use)"]

@@ -127,6 +127,41 @@ def test_highlighted_path_draws_its_nodes_and_edges_in_the_kept_roles():
     assert {e.style.stroke for e in kept_edges} == {theme.color("kept")}
 
 
+@pytest.mark.parametrize("direction", ["down", "up"])
+def test_path_arrows_put_heads_on_the_highlighted_edges_only_pointing_down_or_up(direction):
+    el = Tree.model_validate({"tokens": PROBS, "prompt": "The", "highlight": ["nice", "woman"],
+                              "path_arrows": direction})
+    block = layout_tree(el, ("tree",), ctx())
+    nodes = {next(t.text for t in g.children if isinstance(t, Text)): bbox(g)
+             for g in walk(block.items) if isinstance(g, Group) and g.meta.kind == "node"}
+    lines = [p for p in walk(block.items) if isinstance(p, Line) and p.meta.kind == "edge"]
+    kept = [ln for ln in lines if ln.meta.role == "kept"]
+    assert len(kept) == 2 and all(ln.arrow_end for ln in kept)
+    assert not any(ln.arrow_end for ln in lines if ln.meta.role != "kept"), "other edges keep no heads"
+    for parent, child in (("The", "nice"), ("nice", "woman")):
+        top, bottom = nodes[child][1], nodes[parent][3]  # the child's top, the parent's bottom
+        ends = [ln.points[-1][1] for ln in kept if min(p[1] for p in ln.points) == pytest.approx(bottom)]
+        assert ends == [pytest.approx(top if direction == "down" else bottom)]
+    plain = layout_tree(Tree.model_validate({"tokens": PROBS, "highlight": ["nice", "woman"]}), ("tree",), ctx())
+    assert not any(p.arrow_end for p in walk(plain.items) if isinstance(p, Line)), "default: no heads"
+
+
+def test_an_item_of_trees_overrides_path_arrows_and_a_value_role_colours_the_value_line():
+    node = {"id": "r", "label": "R", "value": "3/5", "value_role": "emphasis",
+            "children": [{"id": "a", "label": "A", "value": "1/2"}]}
+    el = Tree.model_validate({"path_arrows": "down", "trees": [
+        {"root": node, "highlight": ["a"]}, {"root": node, "highlight": ["a"], "path_arrows": "up"}]})
+    block = layout_tree(el, ("tree",), ctx())
+    kept = [p for p in walk(block.items) if isinstance(p, Line) and p.meta.role == "kept"]
+    assert len(kept) == 2 and all(ln.arrow_end for ln in kept)
+    down, up = sorted(kept, key=lambda ln: ln.points[0][0])  # the first tree is on the left
+    assert down.points[-1][1] > down.points[0][1], "the element's `down`: the head at the child (below)"
+    assert up.points[-1][1] < up.points[0][1], "the item's `up`: the head at the parent (above)"
+    theme = load_theme()
+    values = {t.text: t.fill for t in walk(block.items) if isinstance(t, Text) and t.meta.kind == "tree-value"}
+    assert values == {"3/5": theme.color("emphasis"), "1/2": theme.color("text-soft")}
+
+
 def test_dim_rest_greys_every_node_off_the_highlighted_and_kept_paths():
     el = Tree.model_validate({"tokens": PROBS, "highlight": ["dog", "has"], "keep": [["nice"], ["nice", "woman"]],
                               "dim_rest": True})
