@@ -20,7 +20,6 @@ from renderer.project import ROOT
 
 SERVER = ROOT / ".venv" / "node" / "node_modules" / ".bin" / "yaml-language-server"
 SCHEMA = ROOT / "schema" / "diagram.schema.json"
-pytestmark = pytest.mark.skipif(not SERVER.exists(), reason="yaml-language-server not installed (setup.sh --test)")
 
 
 class Server:
@@ -78,6 +77,7 @@ class Server:
 
 @pytest.fixture(scope="module")
 def server():
+    assert SERVER.exists(), "yaml-language-server is not installed: run scripts/setup.sh --test (make setup-test)"
     s = Server()
     yield s
     s.close()
@@ -143,3 +143,10 @@ def test_an_unknown_key_is_a_diagnostic(server, tmp_path):
                       and m["params"]["uri"] == uri and m["params"]["diagnostics"])
     found = [(d["range"]["start"]["line"] - 1, d["message"]) for d in msg["params"]["diagnostics"]]
     assert any(line == 13 and "colour" in text for line, text in found), found
+
+
+def test_every_field_of_the_schema_has_a_description():
+    schema = json.loads(SCHEMA.read_text())
+    missing = [f"{name}.{key}" for name, node in [("Diagram", schema), *schema["$defs"].items()]
+               for key, prop in node.get("properties", {}).items() if "description" not in prop]
+    assert missing == []

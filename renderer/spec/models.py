@@ -48,12 +48,13 @@ class Box(Strict):
     text: LocalText = Field(description="Main label; wraps to the box's maximum width.")
     sub: LocalText | None = Field(None, description="Smaller second line(s) under the label.")
     role: Role = Field("model", description="Fill colour role.")
-    shape: Literal["round", "rect", "ellipse", "pill"] = "round"
+    shape: Literal["round", "rect", "ellipse", "pill"] = Field(
+        "round", description="Outline: rounded corners, square corners, an ellipse or a pill.")
     width: float | None = Field(None, gt=0, le=2000, description="Minimum width in px.")
     height: float | None = Field(None, gt=0, le=2000, description="Minimum height in px.")
     max_width: float | None = Field(None, gt=0, le=2000, description="Wrap text beyond this width (px).")
-    bold: bool = False
-    dashed: bool = False
+    bold: bool = Field(False, description="Bold label.")
+    dashed: bool = Field(False, description="Dashed outline.")
     outline: Role | None = Field(None, description="Stroke colour role (default: no outline).")
     text_role: Role | None = Field(None, description="Text colour role (default: text).")
     badge: IconName | None = Field(None, description="An icon in a small circle on the box's top-right corner "
@@ -70,26 +71,26 @@ class Box(Strict):
 class TextEl(Strict):
     """Free text: a label, a caption, a formula-like line."""
 
-    id: str | None = Field(None, pattern=ELEMENT_ID_PATTERN)
-    text: LocalText
-    size: TextSize = "body"
+    id: str | None = Field(None, pattern=ELEMENT_ID_PATTERN, description="Element id, for edges and annotations.")
+    text: LocalText = Field(description="The text; wraps at max_width.")
+    size: TextSize = Field("body", description="Type size: small, body, heading or title.")
     role: Role = Field("text", description="Text colour role.")
-    bold: bool = False
-    align: Literal["start", "center", "end"] = "center"
-    max_width: float | None = Field(None, gt=0, le=2000)
+    bold: bool = Field(False, description="Bold text.")
+    align: Literal["start", "center", "end"] = Field("center", description="Alignment of the lines.")
+    max_width: float | None = Field(None, gt=0, le=2000, description="Wrap beyond this width (px).")
 
 
 class Note(TextEl):
     """A secondary remark, smaller and in the credit/muted colour."""
 
-    size: TextSize = "small"
+    size: TextSize = Field("small", description="Type size: small, body, heading or title.")
     role: Role = "text-soft"
 
 
 class Container(Strict):
     """Shared fields of row/column/grid/panel."""
 
-    id: str | None = Field(None, pattern=ELEMENT_ID_PATTERN)
+    id: str | None = Field(None, pattern=ELEMENT_ID_PATTERN, description="Element id, for edges and annotations.")
     items: list[Element] = Field(default_factory=list, description="Child elements, in order.")
     repeat: Annotated[list[Any], Field(max_length=MAX_REPEAT)] | Placeholder | None = Field(
         None, description="Repeat `item` once per value of this list (literal, or a placeholder such as "
@@ -152,9 +153,10 @@ class Panel(Container):
     """A titled, tinted group of children."""
 
     title: LocalText | None = None
-    direction: Literal["row", "column"] = "column"
+    direction: Literal["row", "column"] = Field(
+        "column", description="Stack the members side by side (row) or top to bottom (column).")
     role: Role = Field("panel", description="Background role.")
-    dashed: bool = False
+    dashed: bool = Field(False, description="Dashed panel outline.")
     frame: Literal["box", "bracket"] | None = FRAME_FIELD
     stack: LocalText | int | None = Field(
         None, description="A block repeated N times (a decoder layer × 24): drawn as a stack of cards with a "
@@ -176,7 +178,7 @@ class Aside(Strict):
     Each side item is vertically centred on its stage (top-aligned with it when taller); rows never overlap.
     """
 
-    id: str | None = Field(None, pattern=ELEMENT_ID_PATTERN)
+    id: str | None = Field(None, pattern=ELEMENT_ID_PATTERN, description="Element id, for edges and annotations.")
     rows: list[AsideRow] = Field(min_length=1, max_length=60, description="Stages top to bottom, each with its data.")
     side: Literal["right", "left"] = Field("right", description="Which side of the stages the data column is on.")
     leader: Literal["dashdot", "dotted", "dashed", "solid", "none"] = Field(
@@ -194,8 +196,8 @@ class Aside(Strict):
 class Spacer(Strict):
     """Empty space."""
 
-    width: float = Field(0, ge=0, le=2000)
-    height: float = Field(0, ge=0, le=2000)
+    width: float = Field(0, ge=0, le=2000, description="Empty width in px.")
+    height: float = Field(0, ge=0, le=2000, description="Empty height in px.")
 
 
 class Use(Strict):
@@ -221,12 +223,12 @@ class Element(Strict):
 
     row: list[Element] | Row | None = Field(None, description="Children left to right (list or {items: …}).")
     column: list[Element] | Column | None = Field(None, description="Children top to bottom.")
-    grid: Grid | None = None
-    panel: Panel | None = None
+    grid: Grid | None = Field(None, description="Members on a grid of `columns` columns.")
+    panel: Panel | None = Field(None, description="A titled, filled group of members.")
     box: LocalText | Box | None = Field(None, description="A labelled box (a string is its label).")
-    text: LocalText | TextEl | None = None
-    note: LocalText | Note | None = None
-    spacer: Spacer | None = None
+    text: LocalText | TextEl | None = Field(None, description="Free text (a string, or a mapping with size, align, …).")
+    note: LocalText | Note | None = Field(None, description="A small explanatory note.")
+    spacer: Spacer | None = Field(None, description="Empty space of a given width and height.")
     chart: Chart | None = Field(None, description="Bar, line, area or heat-map chart with axes.")
     tensor: Tensor | None = Field(None, description="A matrix or vector of cells.")
     tree: Tree | None = Field(None, description="A tree with tidy layout.")
@@ -288,13 +290,15 @@ class Edge(Strict):
     from_: str = Field(alias="from", description="Element id the edge starts at.")
     to: str = Field(description="Element id the edge ends at.")
     label: LocalText | None = None
-    dashed: bool = False
-    head: Literal["end", "start", "both", "none"] = "end"
+    dashed: bool = Field(False, description="Dashed line (explain it with a legend entry).")
+    head: Literal["end", "start", "both", "none"] = Field("end", description="Where the arrowheads are.")
     route: Literal["auto", "straight", "orthogonal", "curved"] = Field(
         "auto", description="auto/orthogonal: square elbows with rounded corners; straight: one segment between "
         "the centres' border points; curved: one smooth cubic curve leaving and entering square to the sides used.")
-    from_side: Literal["auto", "top", "bottom", "left", "right"] = "auto"
-    to_side: Literal["auto", "top", "bottom", "left", "right"] = "auto"
+    from_side: Literal["auto", "top", "bottom", "left", "right"] = Field(
+        "auto", description="Side of `from` the edge leaves.")
+    to_side: Literal["auto", "top", "bottom", "left", "right"] = Field(
+        "auto", description="Side of `to` the edge enters.")
     role: Role = Field("arrow", description="Line colour role.")
     bus: bool = Field(False, description="Join the bus edges that share this edge's target (fan-in) or, "
                                          "failing that, its source (fan-out) into one trunk with junction dots.")
@@ -364,7 +368,7 @@ class Diagram(Strict):
     catalog: int | None = Field(None, ge=1, description="Row number in the original collection's catalogue.")
     title: LocalText
     caption: LocalText | None = Field(None, description="What the diagram explains (alt text, speaker notes).")
-    tags: list[str] = Field(default_factory=list)
+    tags: list[str] = Field(default_factory=list, description="Free keywords, shown in the gallery.")
     vars: dict[str, Any] = Field(
         default_factory=dict,
         description="Named literal inputs used by placeholders as {{ vars.name }}; a value {en: …, zh: …} "
@@ -373,8 +377,8 @@ class Diagram(Strict):
     compute: dict[str, ComputeCall] = Field(
         default_factory=dict, description="Named compute calls; results are used as {{ name.key }}."
     )
-    body: Element
-    edges: list[Edge] = Field(default_factory=list)
+    body: Element = Field(description="The one element at the top of the diagram (usually a row, column or panel).")
+    edges: list[Edge] = Field(default_factory=list, description="Arrows between elements or their parts.")
     annotations: Annotated[list[Annotation], Field(max_length=60)] = Field(
         default_factory=list, description="Braces over ranges of elements and callouts with leader lines, placed "
         "after layout (like edges) and inside the frame.")

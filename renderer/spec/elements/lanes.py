@@ -30,7 +30,7 @@ class Stage(Strict):
     text_role: Role = Field("text", description="Banner text colour role.")
     id: str | None = Field(None, pattern=ELEMENT_ID_PATTERN, description="Element id: the banner as an edge end.")
     span: int = Field(1, ge=1, le=MAX_COLUMNS, description="Number of columns the stage covers.")
-    bold: bool = True
+    bold: bool = Field(True, description="Bold banner text.")
 
 
 class LaneCell(Strict):
