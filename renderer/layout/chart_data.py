@@ -25,8 +25,9 @@ def bound(value: Any, ctx: Ctx, path: tuple, what: str, expected: str = "a list"
     """The value, or a located error when a `{{ placeholder }}` string survived binding (wrong shape)."""
     if isinstance(value, str):
         shown = value if len(value) <= 60 else value[:57] + "…"
-        raise fail(ctx, path, f"{what}: expected {expected}, got the text '{shown}' (a placeholder must "
-                              "stand alone and give the data, e.g. \"{{ dist.probs }}\")")
+        raise fail(ctx, path, f"{what}: expected {expected}, got text \"{shown}\" (a placeholder that gives "
+                              "data stands alone, with no other text and no fmt or percent, e.g. "
+                              "\"{{ dist.probs }}\")")
     return value
 
 

@@ -83,3 +83,16 @@ def test_the_pre_commit_hook_blocks_a_mistake_without_an_activated_venv(tmp_path
                           env=env, timeout=300)
     assert done.returncode == 1 and "typo.yaml:6:" in done.stdout + done.stderr, done.stdout + done.stderr
     assert "Traceback" not in done.stdout + done.stderr
+
+
+@pytest.mark.parametrize("field, shown", [
+    ("y: {max: \"{{ dist.probs[1] | fmt('.2f') }}\"}, series: [{values: '{{ dist.probs }}'}]", '"0.61"'),
+    ("series: [{values: 'p {{ dist.probs }}'}]", '"p 0.2242, 0.6095, 0.136, 0.03034"'),
+])
+def test_text_where_data_is_expected_says_what_turned_it_into_text(field, shown, tmp_path, capsys):
+    path = write(tmp_path, "text-for-data", DIST + CHART.format(rest=field))
+    assert main(["validate", str(path)]) == 1
+    err = capsys.readouterr().err
+    assert f"got text {shown} (a placeholder that gives data stands alone, with no other text and no fmt or " \
+           "percent" in err
+    assert err.count("error:") == 1
