@@ -11,11 +11,12 @@ from typing import Annotated, Any, Literal
 
 from pydantic import ConfigDict, Field, field_validator, model_validator
 
+from .elements import lanes as _lanes_module
 from .elements.chart import Chart
 from .elements.code import Code
 from .elements.graph import Graph
 from .elements.icon import Icon, IconName
-from .elements.lanes import LaneCell, LaneRow, Lanes
+from .elements.lanes import Lanes
 from .elements.math import Math
 from .elements.table import Table
 from .elements.target import Target
@@ -270,8 +271,9 @@ class Element(Strict):
         return v
 
 
-for _m in (LaneCell, LaneRow, Lanes):  # their cells are elements: resolve the forward reference here
-    _m.model_rebuild(_types_namespace={"Element": Element})
+# Lanes cells are elements: the lanes module names `Element` without importing it (an import circle); give it
+# the name, so the deferred schema build (Strict: defer_build) resolves it on first use.
+_lanes_module.Element = Element
 
 CheckName = Literal["text-overflow", "box-overlap", "text-overlap", "edge-crosses-box", "label-overlap",
                     "outside-frame", "foreign-colour", "missing-glyph", "aspect", "empty-space", "near-alignment",

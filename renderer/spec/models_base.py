@@ -20,7 +20,7 @@ Role = Annotated[str, Field(pattern=ROLE_PATTERN,
 class Strict(BaseModel):
     """Base: unknown keys are errors."""
 
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, coerce_numbers_to_str=True)
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, coerce_numbers_to_str=True, defer_build=True)
 
 
 _SIGN = re.compile(r"-(?=[0-9.])")

@@ -14,8 +14,8 @@ from pydantic import Field
 from ..models_base import ELEMENT_ID_PATTERN, LocalText, Role, Strict
 from .chart import Null
 
-# `Element` (a cell's content) is defined in ..models, which imports this module and resolves the name
-# with `model_rebuild` once Element exists: importing it here would make an import circle.
+# `Element` (a cell's content) is defined in ..models, which imports this module and puts the name
+# into this module once Element exists (importing it here would make an import circle).
 
 MAX_STAGES = 20
 MAX_COLUMNS = 30
