@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
@@ -108,6 +108,13 @@ class Tree(Strict):
                                                                        "subtrees (px); theme gap by default.")
     tree_gap: float | None = Field(None, ge=0, le=400, description="Space between trees of `trees` (px).")
     arrows: bool = Field(False, description="Arrow heads on the edges (parent → child).")
+    levels: Annotated[list[LocalText], Field(max_length=20)] = Field(
+        default_factory=list, description="A label per depth, root first (e.g. 'prompt', 'step 1', 'step 2'): "
+        "over each column of a `direction: right` tree, left of each row of a `down` tree; '' leaves one blank.")
+    cut_style: Literal["dashed", "solid"] = Field(
+        "dashed", description="The node at the end of each `pruned` path and the edge into it: dashed like the "
+        "subtree below it (default), or `solid` grey, so that dashed means only 'never evaluated' (the subtree "
+        "below a cut) and the cut itself reads as evaluated, then cut.")
     layout: str | None = Field(None, pattern=r"^[A-Za-z_][A-Za-z0-9_-]*$", max_length=60,
                                description="Name of a shared layout: every tree naming it (and every tree of "
                                            "their `trees` lists) is placed by one layout of the union of their "
