@@ -11,9 +11,11 @@ from ..spec.errors import Problem, SpecError
 from ..spec.models_base import I18n
 from .badges import clearance, corner_marks
 from .base import Anchor, Block, Ctx, register
+from .tree_levels import with_levels
 from .tree_tidy import TidyNode, tidy
 
 ROOT_TOKEN = "<s>"
+BADGE_TEXT_GAP = 5.0  # px more between a node's text and its corner badge than a box leaves (small tree nodes)
 
 
 def _fail(ctx: Ctx, path: tuple, msg: str) -> SpecError:
@@ -45,6 +47,7 @@ class _N:
     ghost: bool = False  # a node of a shared layout this tree lacks: a faint dashed outline
     badge: str | None = None  # an icon badge on the node's top-right corner
     value_role: str | None = None  # text colour of the value line (None: text-soft)
+    cut: bool = False  # the end of a `pruned` path (the cut itself; its subtree is only inherited-pruned)
 
 
 @dataclass(frozen=True)
@@ -131,7 +134,7 @@ def _build(item: TreeItem, ipath: tuple, ctx: Ctx, fmt: str) -> _N:
     for p in _paths(item.pruned, ipath + ("pruned",), ctx):
         nodes = _walk_path(root, p, ipath + ("pruned",), ctx)
         if nodes:
-            nodes[-1].pruned = True
+            nodes[-1].pruned = nodes[-1].cut = True
     _spread(root, item.dim_rest, False, keep)
     return root
 
@@ -237,7 +240,7 @@ def _measure(nodes: list[_N], look: _Look) -> dict[int, Block]:
         else:
             n.w, n.h = max(b.w + 2 * look.pad, look.size * 2), h
         if n.badge and el.node_shape != "circle":  # the text keeps clear of the badge, and stays centred
-            n.w = max(n.w, b.w + 2 * clearance(None, n.badge, ctx))
+            n.w = max(n.w, b.w + 2 * (clearance(None, n.badge, ctx) + BADGE_TEXT_GAP))
     return blocks
 
 
@@ -314,10 +317,11 @@ def _draw(root: _N, look: _Look, blocks: dict[int, Block], path_arrows: str = "n
                 p0, p1 = _on_circle(n, p1), _on_circle(c, p0)
             kept, pruned = n.kept and c.kept, c.pruned or c.ghost
             role = "kept" if kept else "removed" if pruned else "arrow"
+            dashed = pruned and not (c.cut and el.cut_style == "solid")
             eid = f"{el.id or 'tree'}.edge-{len(edges)}"  # one id per edge: the checker tells labels apart
             meta = Meta(eid, role, ctx.src(c.path), "ghost-edge" if c.ghost else "edge")
             style = Style(stroke=ctx.color(role), stroke_width=sw * (1.6 if kept else 1.0),
-                          dash=(4, 3) if pruned else None, opacity=GHOST_OPACITY if c.ghost else 1.0)
+                          dash=(4, 3) if dashed else None, opacity=GHOST_OPACITY if c.ghost else 1.0)
             up = kept and path_arrows == "up"  # drawn child → parent, its head at the parent
             prims: list[Prim] = [Line((p1, p0) if up else (p0, p1), style,
                                       arrow_end=el.arrows or (kept and path_arrows != "none"), meta=meta)]
@@ -351,7 +355,8 @@ def _node_prims(n: _N, look: _Look, text: Block) -> Group:
     meta = Meta(n.anchor or el.id, fill, ctx.src(n.path), "ghost" if n.ghost else "node")  # node: box-like
     style = Style(fill=None if n.ghost else ctx.color(fill), stroke=ctx.color(outline) if outline else None,
                   stroke_width=ctx.theme.stroke["width"] * (1.6 if n.kept else 1.0),
-                  dash=(4, 3) if (n.pruned or n.ghost) and not n.kept else None,
+                  dash=(4, 3) if (n.pruned and not (n.cut and el.cut_style == "solid") or n.ghost) and not n.kept
+                  else None,
                   opacity=GHOST_OPACITY if n.ghost else 1.0)
     if el.node_shape == "circle":
         shape: Prim = Ellipse(n.x + n.w / 2, n.y + n.h / 2, n.w / 2, n.h / 2, style, meta)
@@ -391,6 +396,9 @@ def _one(item: TreeItem, ipath: tuple, el: Tree, path: tuple, ctx: Ctx, look: _L
         if n.anchor:
             b.anchors[n.anchor] = a
         b.obstacles.append(a)
+    if el.levels:
+        b = with_levels(b, root, [ctx.t(t) for t in el.levels], el.direction == "right", path + ("levels",), ctx,
+                        el.id)
     return b, root
 
 

@@ -350,13 +350,19 @@ class LegendEntry(Strict):
 
     role: Role | None = Field(None, description="Fill role the entry explains (a swatch).")
     line: Role | None = Field(None, description="Line role the entry explains (an arrow sample), e.g. arrow.")
-    dashed: bool = Field(False, description="The line sample is dashed (an edge style).")
+    dashed: bool = Field(False, description="The line sample is dashed (an edge style); on a swatch with "
+                                            "`outline`, its outline is dashed (a node style).")
+    outline: Role | None = Field(None, description="Outline role of the swatch (a node drawn with an outline).")
     text: LocalText = Field(description="What the colour or line style means.")
 
     @model_validator(mode="after")
     def _one_kind(self) -> LegendEntry:
         if (self.role is None) == (self.line is None):
             raise ValueError("a legend entry has exactly one of `role` (a fill) or `line` (an edge style)")
+        if self.outline is not None and self.role is None:
+            raise ValueError("`outline` is the outline of a fill swatch (expected it with `role`, not `line`)")
+        if self.dashed and self.role is not None and self.outline is None:
+            raise ValueError("a dashed swatch needs the role of its dashed outline (expected `outline: …`)")
         return self
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
@@ -115,6 +115,13 @@ class Tree(Strict):
     path_arrows: Literal["none", "down", "up"] = Field(
         "none", description="Arrow heads on the highlighted path's edges only: `down` points parent → child "
                             "(a selection walking down), `up` child → parent (a value backed up to the root).")
+    levels: Annotated[list[LocalText], Field(max_length=20)] = Field(
+        default_factory=list, description="A label per depth, root first (e.g. 'prompt', 'step 1', 'step 2'): "
+        "over each column of a `direction: right` tree, left of each row of a `down` tree; '' leaves one blank.")
+    cut_style: Literal["dashed", "solid"] = Field(
+        "dashed", description="The node at the end of each `pruned` path and the edge into it: dashed like the "
+        "subtree below it (default), or `solid` grey, so that dashed means only 'never evaluated' (the subtree "
+        "below a cut) and the cut itself reads as evaluated, then cut.")
     layout: str | None = Field(None, pattern=r"^[A-Za-z_][A-Za-z0-9_-]*$", max_length=60,
                                description="Name of a shared layout: every tree naming it (and every tree of "
                                            "their `trees` lists) is placed by one layout of the union of their "
