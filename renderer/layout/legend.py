@@ -10,6 +10,7 @@ SWATCH = 14.0  # px, side of a fill swatch
 LINE_SAMPLE = 26.0  # px, length of a line sample
 ENTRY_GAP = 18.0  # px between entries in a row
 LABEL_GAP = 6.0  # px between a swatch and its text
+HATCH_ROLE = "text-soft"  # role of a hatched swatch's lines, as on masked tensor cells
 
 
 def _entry(e: LegendEntry, i: int, path: tuple, ctx: Ctx) -> Block:
@@ -21,7 +22,8 @@ def _entry(e: LegendEntry, i: int, path: tuple, ctx: Ctx) -> Block:
     out = Block(sw + LABEL_GAP + label.w, h)
     cy = h / 2
     if e.role is not None:
-        out.items.append(Rect(0, cy - SWATCH / 2, SWATCH, SWATCH, 3, Style(fill=ctx.color(e.role)),
+        hatch = ctx.color(HATCH_ROLE) if e.hatch else None  # the lines of hatched tensor cells
+        out.items.append(Rect(0, cy - SWATCH / 2, SWATCH, SWATCH, 3, Style(fill=ctx.color(e.role), hatch=hatch),
                               Meta(None, e.role, src, "legend")))
     else:
         style = Style(stroke=ctx.color(e.line), stroke_width=ctx.theme.stroke["edge"],

@@ -345,12 +345,15 @@ class LegendEntry(Strict):
     role: Role | None = Field(None, description="Fill role the entry explains (a swatch).")
     line: Role | None = Field(None, description="Line role the entry explains (an arrow sample), e.g. arrow.")
     dashed: bool = Field(False, description="The line sample is dashed (an edge style).")
+    hatch: bool = Field(False, description="The fill swatch is hatched (e.g. masked tensor cells, removed bars).")
     text: LocalText = Field(description="What the colour or line style means.")
 
     @model_validator(mode="after")
     def _one_kind(self) -> LegendEntry:
         if (self.role is None) == (self.line is None):
             raise ValueError("a legend entry has exactly one of `role` (a fill) or `line` (an edge style)")
+        if self.hatch and self.role is None:
+            raise ValueError("`hatch` needs a `role` swatch (expected `role:` with `hatch: true`, not `line:`)")
         return self
 
 

@@ -157,3 +157,18 @@ def test_a_neutral_role_in_use_may_be_explained_but_need_not_be(write_spec):
     unused = scene(write_spec, body + entries + "  - {role: light, text: not used}\n")
     assert [f[2] for f in found(unused, "legend")] == [
         "the legend explains colour role 'light' but nothing is filled with it (expected an entry for a role in use)"]
+
+
+def test_a_hatch_entry_draws_its_swatch_in_its_role_with_the_hatch_lines_of_masked_cells(write_spec):
+    theme = load_theme()
+    legend = ("legend:\n  - {role: model, text: trained}\n"
+              "  - {role: light, hatch: true, text: {en: ignored, zh: 忽略}}\n")
+    sc = scene(write_spec, "body:\n" + THREE + legend)
+    plain, hatched = kind(sc, "legend", Rect)
+    assert plain.style.hatch is None
+    assert hatched.style.fill == theme.color("light") and hatched.style.hatch == theme.color("text-soft")
+
+
+def test_hatch_on_a_line_entry_is_a_located_error(write_spec):
+    with pytest.raises(SpecError, match=r"`hatch` needs a `role` swatch"):
+        scene(write_spec, "body:\n" + THREE + "legend:\n  - {line: arrow, hatch: true, text: x}\n")
