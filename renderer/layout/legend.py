@@ -11,6 +11,7 @@ LINE_SAMPLE = 26.0  # px, length of a line sample
 ENTRY_GAP = 18.0  # px between entries in a row
 LABEL_GAP = 6.0  # px between a swatch and its text
 HATCH_ROLE = "text-soft"  # role of a hatched swatch's lines, as on masked tensor cells
+GHOST_ROLE = "muted"  # role of a dashed swatch's outline, as on a `state: ghost` box
 
 
 def _entry(e: LegendEntry, i: int, path: tuple, ctx: Ctx) -> Block:
@@ -23,8 +24,10 @@ def _entry(e: LegendEntry, i: int, path: tuple, ctx: Ctx) -> Block:
     cy = h / 2
     if e.role is not None:
         hatch = ctx.color(HATCH_ROLE) if e.hatch else None  # the lines of hatched tensor cells
-        out.items.append(Rect(0, cy - SWATCH / 2, SWATCH, SWATCH, 3, Style(fill=ctx.color(e.role), hatch=hatch),
-                              Meta(None, e.role, src, "legend")))
+        ghost = {"stroke": ctx.color(GHOST_ROLE), "stroke_width": ctx.theme.stroke["width"], "dash": (3, 2)} \
+            if e.dashed else {}  # the dashed outline of a ghost box
+        out.items.append(Rect(0, cy - SWATCH / 2, SWATCH, SWATCH, 3,
+                              Style(fill=ctx.color(e.role), hatch=hatch, **ghost), Meta(None, e.role, src, "legend")))
     else:
         style = Style(stroke=ctx.color(e.line), stroke_width=ctx.theme.stroke["edge"],
                       dash=(5, 3) if e.dashed else None)

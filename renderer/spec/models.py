@@ -344,7 +344,8 @@ class LegendEntry(Strict):
 
     role: Role | None = Field(None, description="Fill role the entry explains (a swatch).")
     line: Role | None = Field(None, description="Line role the entry explains (an arrow sample), e.g. arrow.")
-    dashed: bool = Field(False, description="The line sample is dashed (an edge style).")
+    dashed: bool = Field(False, description="The line sample is dashed (an edge style); on a `role` swatch, a "
+                                            "dashed outline (a ghost box: something removed).")
     hatch: bool = Field(False, description="The fill swatch is hatched (e.g. masked tensor cells, removed bars).")
     text: LocalText = Field(description="What the colour or line style means.")
 

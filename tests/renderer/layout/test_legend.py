@@ -172,3 +172,14 @@ def test_a_hatch_entry_draws_its_swatch_in_its_role_with_the_hatch_lines_of_mask
 def test_hatch_on_a_line_entry_is_a_located_error(write_spec):
     with pytest.raises(SpecError, match=r"`hatch` needs a `role` swatch"):
         scene(write_spec, "body:\n" + THREE + "legend:\n  - {line: arrow, hatch: true, text: x}\n")
+
+
+def test_a_dashed_role_entry_draws_a_dashed_outline_swatch_like_a_ghost_box(write_spec):
+    theme = load_theme()
+    legend = ("legend:\n  - {role: model, text: trained}\n"
+              "  - {role: white, dashed: true, text: {en: removed, zh: 删除}}\n")
+    sc = scene(write_spec, "body:\n" + THREE + legend)
+    plain, ghost = kind(sc, "legend", Rect)
+    assert plain.style.dash is None and plain.style.stroke is None
+    assert ghost.style.dash is not None and ghost.style.stroke == theme.color("muted")
+    assert ghost.style.fill == theme.color("white")
