@@ -31,7 +31,7 @@ def _entry(e: LegendEntry, i: int, path: tuple, ctx: Ctx) -> Block:
     else:
         style = Style(stroke=ctx.color(e.line), stroke_width=ctx.theme.stroke["edge"],
                       dash=(5, 3) if e.dashed else None)
-        out.items.append(Line(((0, cy), (LINE_SAMPLE, cy)), style, arrow_end=True,
+        out.items.append(Line(((0, cy), (LINE_SAMPLE, cy)), style, arrow_end=e.arrow,
                               meta=Meta(None, e.line, src, "legend")))
     out.add(label, sw + LABEL_GAP, (h - label.h) / 2)
     return out

@@ -346,6 +346,8 @@ class LegendEntry(Strict):
     line: Role | None = Field(None, description="Line role the entry explains (an arrow sample), e.g. arrow.")
     dashed: bool = Field(False, description="The line sample is dashed (an edge style); on a `role` swatch, a "
                                             "dashed outline (a ghost box: something removed).")
+    arrow: bool = Field(True, description="The line sample ends in an arrowhead (false: a plain segment, e.g. "
+                                          "a line chart's series).")
     hatch: bool = Field(False, description="The fill swatch is hatched (e.g. masked tensor cells, removed bars).")
     text: LocalText = Field(description="What the colour or line style means.")
 
@@ -353,6 +355,8 @@ class LegendEntry(Strict):
     def _one_kind(self) -> LegendEntry:
         if (self.role is None) == (self.line is None):
             raise ValueError("a legend entry has exactly one of `role` (a fill) or `line` (an edge style)")
+        if not self.arrow and self.line is None:
+            raise ValueError("`arrow` needs a `line` sample (expected `line:` with `arrow: false`, not `role:`)")
         if self.hatch and self.role is None:
             raise ValueError("`hatch` needs a `role` swatch (expected `role:` with `hatch: true`, not `line:`)")
         return self

@@ -183,3 +183,16 @@ def test_a_dashed_role_entry_draws_a_dashed_outline_swatch_like_a_ghost_box(writ
     assert plain.style.dash is None and plain.style.stroke is None
     assert ghost.style.dash is not None and ghost.style.stroke == theme.color("muted")
     assert ghost.style.fill == theme.color("white")
+
+
+def test_arrow_false_draws_a_plain_line_sample_for_a_chart_series(write_spec):
+    legend = ("legend:\n  - {line: arrow, text: edge}\n"
+              "  - {line: emphasis, arrow: false, text: {en: policy, zh: 策略}}\n")
+    sc = scene(write_spec, "body:\n" + THREE + legend)
+    edge_sample, series_sample = kind(sc, "legend", Line)
+    assert edge_sample.arrow_end and not series_sample.arrow_end
+
+
+def test_arrow_false_on_a_swatch_is_a_located_error(write_spec):
+    with pytest.raises(SpecError, match=r"`arrow` needs a `line` sample"):
+        scene(write_spec, "body:\n" + THREE + "legend:\n  - {role: model, arrow: false, text: x}\n")
