@@ -138,7 +138,7 @@ def test_rlhf_vs_dpo_update_loops_stay_inside_their_panels_with_a_margin_on_the_
             line = edge(s, i)
             x0, y0, x1, y1 = panels[panel]
             for x, y in line.points:
-                assert min(x - x0, x1 - x, y - y0, y1 - y) >= 8, (lang, panel, (x, y))
+                assert min(x - x0, x1 - x, y - y0, y1 - y) >= 30, (lang, panel, (x, y))
             sides[lang, panel] = "left" if min(x for x, _ in line.points) < line.points[0][0] - 1 else "other"
         assert cl.edge_leaves_container(s) == []
     assert sides["en", "rlhf"] == sides["zh", "rlhf"] == "left"

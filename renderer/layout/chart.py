@@ -334,7 +334,7 @@ def _cartesian(el: Chart, path: tuple, ctx: Ctx, c: Canvas, data: dict) -> list[
             a, b = (number(v, ctx, gp + ("y", j), "region y") for j, v in enumerate(g.y))
             pa, pb = sorted((vmap(a), vmap(b)))
             r = Rect(pa, 0, pb - pa, H) if horiz else Rect(0, pa, W, pb - pa)
-        c.add(Rect(r.x, r.y, r.w, r.h, 0, Style(fill=ctx.color(g.role)), meta))
+        c.add(Rect(r.x, r.y, r.w, r.h, 0, Style(fill=ctx.color(g.role), opacity=g.opacity), meta))
         if g.label is not None:
             lrole = "text-soft"
             if (g.x is not None) != horiz:

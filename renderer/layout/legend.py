@@ -10,6 +10,8 @@ SWATCH = 14.0  # px, side of a fill swatch
 LINE_SAMPLE = 26.0  # px, length of a line sample
 ENTRY_GAP = 18.0  # px between entries in a row
 LABEL_GAP = 6.0  # px between a swatch and its text
+HATCH_ROLE = "text-soft"  # role of a hatched swatch's lines, as on masked tensor cells
+GHOST_ROLE = "muted"  # role of a dashed swatch's outline, as on a `state: ghost` box
 
 
 def _entry(e: LegendEntry, i: int, path: tuple, ctx: Ctx) -> Block:
@@ -21,14 +23,16 @@ def _entry(e: LegendEntry, i: int, path: tuple, ctx: Ctx) -> Block:
     out = Block(sw + LABEL_GAP + label.w, h)
     cy = h / 2
     if e.role is not None:
-        edge = {} if e.outline is None else {"stroke": ctx.color(e.outline), "stroke_width": ctx.theme.stroke["width"],
-                                             "dash": (3, 2) if e.dashed else None}
-        out.items.append(Rect(0, cy - SWATCH / 2, SWATCH, SWATCH, 3, Style(fill=ctx.color(e.role), **edge),
-                              Meta(None, e.role, src, "legend")))
+        hatch = ctx.color(HATCH_ROLE) if e.hatch else None  # the lines of hatched tensor cells
+        edge = {} if e.outline is None and not e.dashed else {  # an outlined node, or a ghost box when dashed
+            "stroke": ctx.color(e.outline or GHOST_ROLE), "stroke_width": ctx.theme.stroke["width"],
+            "dash": (3, 2) if e.dashed else None}
+        out.items.append(Rect(0, cy - SWATCH / 2, SWATCH, SWATCH, 3,
+                              Style(fill=ctx.color(e.role), hatch=hatch, **edge), Meta(None, e.role, src, "legend")))
     else:
         style = Style(stroke=ctx.color(e.line), stroke_width=ctx.theme.stroke["edge"],
                       dash=(5, 3) if e.dashed else None)
-        out.items.append(Line(((0, cy), (LINE_SAMPLE, cy)), style, arrow_end=True,
+        out.items.append(Line(((0, cy), (LINE_SAMPLE, cy)), style, arrow_end=e.arrow,
                               meta=Meta(None, e.line, src, "legend")))
     out.add(label, sw + LABEL_GAP, (h - label.h) / 2)
     return out

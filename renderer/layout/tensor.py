@@ -17,6 +17,7 @@ from .chart_axes import stack_levels
 from .chart_canvas import Canvas
 from .chart_data import bin_index, bound, check_roles, fail, finite, measure, number, scale_colors, text_of
 from .markup import split_scripts
+from .tensor_groups import resolved_groups
 from .tensor_marks import depth_lift, draw_braces, draw_depth, draw_pick
 
 ELLIPSIS_H = "…"
@@ -77,6 +78,7 @@ def _group_of(groups: list[TensorGroup]) -> list[int]:
 def layout_tensor(el: Tensor, path: tuple, ctx: Ctx, min_w: float = 0, min_h: float = 0) -> Block:
     """A grid of cells sized to the widest shown text, with everything around it measured."""
     check_roles(ctx, el, path)
+    el = resolved_groups(el, ctx, path)
     data = _matrix(el, ctx, path)
     shape = None
     if el.shape is not None:

@@ -350,9 +350,13 @@ class LegendEntry(Strict):
 
     role: Role | None = Field(None, description="Fill role the entry explains (a swatch).")
     line: Role | None = Field(None, description="Line role the entry explains (an arrow sample), e.g. arrow.")
-    dashed: bool = Field(False, description="The line sample is dashed (an edge style); on a swatch with "
-                                            "`outline`, its outline is dashed (a node style).")
-    outline: Role | None = Field(None, description="Outline role of the swatch (a node drawn with an outline).")
+    dashed: bool = Field(False, description="The line sample is dashed (an edge style); on a `role` swatch, a "
+                                            "dashed outline (a ghost box, or a node drawn dashed: see `outline`).")
+    outline: Role | None = Field(None, description="Outline role of the swatch (a node drawn with an outline; "
+                                                   "with `dashed`, the colour of the dashed outline).")
+    arrow: bool = Field(True, description="The line sample ends in an arrowhead (false: a plain segment, e.g. "
+                                          "a line chart's series).")
+    hatch: bool = Field(False, description="The fill swatch is hatched (e.g. masked tensor cells, removed bars).")
     text: LocalText = Field(description="What the colour or line style means.")
 
     @model_validator(mode="after")
@@ -361,8 +365,10 @@ class LegendEntry(Strict):
             raise ValueError("a legend entry has exactly one of `role` (a fill) or `line` (an edge style)")
         if self.outline is not None and self.role is None:
             raise ValueError("`outline` is the outline of a fill swatch (expected it with `role`, not `line`)")
-        if self.dashed and self.role is not None and self.outline is None:
-            raise ValueError("a dashed swatch needs the role of its dashed outline (expected `outline: …`)")
+        if not self.arrow and self.line is None:
+            raise ValueError("`arrow` needs a `line` sample (expected `line:` with `arrow: false`, not `role:`)")
+        if self.hatch and self.role is None:
+            raise ValueError("`hatch` needs a `role` swatch (expected `role:` with `hatch: true`, not `line:`)")
         return self
 
 

@@ -88,6 +88,8 @@ class ChartRegion(Strict):
     y: Annotated[list[Number], Field(min_length=2, max_length=2)] | None = Field(
         None, description="[from, to] on the y axis.")
     role: Role = Field("kept-bg", description="Fill role of the band.")
+    opacity: float = Field(1.0, gt=0, le=1, description="Opacity of the band's fill: below 1 a lighter tint of the "
+                                                         "role, so a saturated role does not overpower the data.")
     label: LocalText | None = Field(None, description="Text written at the top of the band.")
 
     @model_validator(mode="after")

@@ -24,7 +24,8 @@ Labels = Annotated[list[LocalText | float], Field(max_length=MAX_SIDE)] | Placeh
 class TensorGroup(Strict):
     """A run of consecutive rows or columns drawn as one group (e.g. the query heads sharing a KV head)."""
 
-    size: int = Field(ge=1, le=MAX_SIDE, description="Number of rows/columns in the group.")
+    size: Annotated[int, Field(ge=1, le=MAX_SIDE)] | Placeholder = Field(
+        description="Number of rows/columns in the group, or a placeholder giving it (e.g. a count from compute).")
     label: LocalText | None = Field(None, description="Label written beside (rows) or above (columns) the group.")
     role: Role | None = Field(None, description="Fill role of the group's cells (unless a cell has its own).")
 

@@ -183,6 +183,16 @@ def test_reference_labels_stack_above_the_plot(write_spec):
     no_overlaps(labels)
 
 
+def test_a_region_opacity_lightens_its_fill_and_defaults_to_opaque(write_spec):
+    theme = load_theme()
+    tinted = LINES.replace("      - {x: [0.8, 1.2], label: trust region}",
+                           "      - {x: [0.8, 1.2], label: trust region}\n"
+                           "      - {x: [1.5, 2], role: negative, opacity: 0.35}")
+    plain, tint = kind(scene_of(write_spec, tinted), "chart-region", Rect)
+    assert plain.style.opacity == 1.0
+    assert tint.style.opacity == pytest.approx(0.35) and tint.style.fill == theme.color("negative")
+
+
 def test_legend_lists_the_named_series(write_spec):
     scene = scene_of(write_spec, LINES)
     assert [t.text for t in kind(scene, "chart-legend", Text)] == ["first", "second"]

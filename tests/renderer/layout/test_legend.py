@@ -168,3 +168,50 @@ def test_a_neutral_role_in_use_may_be_explained_but_need_not_be(write_spec):
     assert [f[2] for f in found(unused, "legend")] == [
         "the legend explains colour role 'light' but nothing is filled or written with it (expected an entry for a "
         "role in use)"]
+
+
+def test_a_hatch_entry_draws_its_swatch_in_its_role_with_the_hatch_lines_of_masked_cells(write_spec):
+    theme = load_theme()
+    legend = ("legend:\n  - {role: model, text: trained}\n"
+              "  - {role: light, hatch: true, text: {en: ignored, zh: 忽略}}\n")
+    sc = scene(write_spec, "body:\n" + THREE + legend)
+    plain, hatched = kind(sc, "legend", Rect)
+    assert plain.style.hatch is None
+    assert hatched.style.fill == theme.color("light") and hatched.style.hatch == theme.color("text-soft")
+
+
+def test_hatch_on_a_line_entry_is_a_located_error(write_spec):
+    with pytest.raises(SpecError, match=r"`hatch` needs a `role` swatch"):
+        scene(write_spec, "body:\n" + THREE + "legend:\n  - {line: arrow, hatch: true, text: x}\n")
+
+
+def test_a_dashed_role_entry_draws_a_dashed_outline_swatch_like_a_ghost_box(write_spec):
+    theme = load_theme()
+    legend = ("legend:\n  - {role: model, text: trained}\n"
+              "  - {role: white, dashed: true, text: {en: removed, zh: 删除}}\n")
+    sc = scene(write_spec, "body:\n" + THREE + legend)
+    plain, ghost = kind(sc, "legend", Rect)
+    assert plain.style.dash is None and plain.style.stroke is None
+    assert ghost.style.dash is not None and ghost.style.stroke == theme.color("muted")
+    assert ghost.style.fill == theme.color("white")
+
+
+def test_arrow_false_draws_a_plain_line_sample_for_a_chart_series(write_spec):
+    legend = ("legend:\n  - {line: arrow, text: edge}\n"
+              "  - {line: emphasis, arrow: false, text: {en: policy, zh: 策略}}\n")
+    sc = scene(write_spec, "body:\n" + THREE + legend)
+    edge_sample, series_sample = kind(sc, "legend", Line)
+    assert edge_sample.arrow_end and not series_sample.arrow_end
+
+
+def test_arrow_false_on_a_swatch_is_a_located_error(write_spec):
+    with pytest.raises(SpecError, match=r"`arrow` needs a `line` sample"):
+        scene(write_spec, "body:\n" + THREE + "legend:\n  - {role: model, arrow: false, text: x}\n")
+
+
+def test_a_dashed_swatch_with_an_outline_role_draws_its_dashed_outline_in_that_role(write_spec):
+    theme = load_theme()
+    legend = ("legend:\n  - {role: model, text: trained}\n"
+              "  - {role: white, outline: emphasis, dashed: true, text: {en: never evaluated, zh: 未评估}}\n")
+    _plain, node = kind(scene(write_spec, "body:\n" + THREE + legend), "legend", Rect)
+    assert node.style.stroke == theme.color("emphasis") and node.style.dash is not None

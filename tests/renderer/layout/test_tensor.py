@@ -12,6 +12,7 @@ from renderer.layout.tensor import slots
 from renderer.layout.theme import load_theme
 from renderer.project import ROOT
 from renderer.scene import Ellipse, Group, Line, Rect, Text, bbox, walk
+from renderer.spec.errors import SpecError
 
 
 def cells(scene) -> list[Group]:
@@ -110,6 +111,30 @@ def test_column_groups_get_separators_labels_and_roles(write_spec):
     labels = [t for t in kind(scene, "tensor-group", Text)]
     assert [t.text for t in labels] == ["KV 0", "KV 1"]
     assert labels[0].x < x < labels[1].x
+
+
+def test_row_group_sizes_may_come_from_placeholders(write_spec):
+    # the sizes are counts over a compute result, as in the packing diagram: 3 rows of sample 0, 2 of sample 1
+    compute = "vars:\n  ids: [0, 0, 0, 1, 1]\n"
+    body = ("  tensor:\n    shape: [5, 5]\n"
+            "    row_groups:\n"
+            "      - {size: \"{{ vars.ids | eq(0) | count }}\", label: a, role: model}\n"
+            "      - {size: \"{{ vars.ids | eq(1) | count }}\", label: b, role: module}\n")
+    scene = scene_of(write_spec, body, compute=compute)
+    seps = kind(scene, "tensor-separator", Line)
+    assert len(seps) == 1
+    rows = cells(scene)
+    assert [g.meta.role for g in rows[::5]] == ["model"] * 3 + ["module"] * 2
+    third = rows[10].children[0]
+    assert third.y + third.h == pytest.approx(seps[0].points[0][1])
+
+
+@pytest.mark.parametrize("value", ["0", "2.5", "'x'"])
+def test_a_bad_placeholder_group_size_is_a_located_error(write_spec, value):
+    body = ("  tensor:\n    shape: [4, 4]\n"
+            f"    row_groups: [{{size: \"{{{{ {value} }}}}\"}}]\n")
+    with pytest.raises(SpecError, match=r":7:\d+: .*tensor group size"):
+        scene_of(write_spec, body)
 
 
 def test_highlight_outlines_the_right_cell_and_skips_elided_ones(write_spec):

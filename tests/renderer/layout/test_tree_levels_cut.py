@@ -107,7 +107,6 @@ def test_a_legend_swatch_with_an_outline_is_stroked_dashed_when_asked(write_spec
 
 
 @pytest.mark.parametrize("entry, msg", [
-    ("{role: white, dashed: true, text: x}", "dashed swatch needs the role of its dashed outline"),
     ("{line: arrow, outline: removed, text: x}", "`outline` is the outline of a fill swatch"),
 ])
 def test_a_legend_outline_without_its_swatch_is_a_located_error(write_spec, entry, msg):
