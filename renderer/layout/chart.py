@@ -405,7 +405,7 @@ def _cartesian(el: Chart, path: tuple, ctx: Ctx, c: Canvas, data: dict) -> list[
     for k, r in enumerate(el.refs):
         rp = path + ("refs", k)
         style = Style(stroke=ctx.color(r.role), stroke_width=1.2, dash=(5, 3) if r.dashed else None)
-        meta = Meta(el.id, r.role, ctx.src(rp), "chart-ref")
+        meta = Meta(el.id, r.role, ctx.src(rp), "chart-ref", parts=(f"ref{k}",))  # edges may end at `C.ref0`
         if r.x is not None:
             p = P(number(r.x, ctx, rp + ("x",), "ref x"), v0)[1 if horiz else 0]
             if horiz:
