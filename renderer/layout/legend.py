@@ -21,7 +21,9 @@ def _entry(e: LegendEntry, i: int, path: tuple, ctx: Ctx) -> Block:
     out = Block(sw + LABEL_GAP + label.w, h)
     cy = h / 2
     if e.role is not None:
-        out.items.append(Rect(0, cy - SWATCH / 2, SWATCH, SWATCH, 3, Style(fill=ctx.color(e.role)),
+        style = Style(fill=ctx.color(e.role)) if e.outline is None else Style(
+            fill=ctx.color(e.role), stroke=ctx.color(e.outline), stroke_width=ctx.theme.stroke["edge"])
+        out.items.append(Rect(0, cy - SWATCH / 2, SWATCH, SWATCH, 3, style,
                               Meta(None, e.role, src, "legend")))
     else:
         style = Style(stroke=ctx.color(e.line), stroke_width=ctx.theme.stroke["edge"],

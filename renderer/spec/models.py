@@ -343,6 +343,8 @@ class LegendEntry(Strict):
     """One legend entry: a fill swatch (`role`) or a line sample (`line`, optionally dashed), and its text."""
 
     role: Role | None = Field(None, description="Fill role the entry explains (a swatch).")
+    outline: Role | None = Field(None, description="Outline role of the swatch (an element drawn with a fill and "
+                                 "an outline, e.g. kept-bg filled with a kept outline); only with `role`.")
     line: Role | None = Field(None, description="Line role the entry explains (an arrow sample), e.g. arrow.")
     dashed: bool = Field(False, description="The line sample is dashed (an edge style).")
     text: LocalText = Field(description="What the colour or line style means.")
@@ -351,6 +353,8 @@ class LegendEntry(Strict):
     def _one_kind(self) -> LegendEntry:
         if (self.role is None) == (self.line is None):
             raise ValueError("a legend entry has exactly one of `role` (a fill) or `line` (an edge style)")
+        if self.outline is not None and self.role is None:
+            raise ValueError("`outline` outlines a fill swatch: it needs `role`")
         return self
 
 

@@ -168,3 +168,19 @@ def test_a_neutral_role_in_use_may_be_explained_but_need_not_be(write_spec):
     assert [f[2] for f in found(unused, "legend")] == [
         "the legend explains colour role 'light' but nothing is filled or written with it (expected an entry for a "
         "role in use)"]
+
+
+def test_an_outlined_swatch_is_filled_in_its_role_and_stroked_in_its_outline_role(write_spec):
+    theme = load_theme()
+    body = "body:\n  row:\n    - box: {id: a, text: picked, role: kept-bg, outline: kept}\n    - box: {id: b, text: x, role: model}\n"
+    legend = ("legend:\n  - {role: kept-bg, outline: kept, text: {en: picked, zh: 选中}}\n"
+              "  - {role: model, text: {en: trained, zh: 训练}}\n")
+    for lang in ("en", "zh"):
+        picked, plain = kind(scene(write_spec, body + legend, lang), "legend", Rect)
+        assert picked.style.fill == theme.color("kept-bg") and picked.style.stroke == theme.color("kept")
+        assert plain.style.stroke is None
+
+
+def test_an_outline_without_a_fill_role_is_a_located_error(write_spec):
+    with pytest.raises(SpecError, match="outline"):
+        load(write_spec(HEAD + "body:\n  box: {text: a}\nlegend:\n  - {line: arrow, outline: kept, text: x}\n"))
