@@ -172,7 +172,8 @@ def test_a_neutral_role_in_use_may_be_explained_but_need_not_be(write_spec):
 
 def test_an_outlined_swatch_is_filled_in_its_role_and_stroked_in_its_outline_role(write_spec):
     theme = load_theme()
-    body = "body:\n  row:\n    - box: {id: a, text: picked, role: kept-bg, outline: kept}\n    - box: {id: b, text: x, role: model}\n"
+    body = ("body:\n  row:\n    - box: {id: a, text: picked, role: kept-bg, outline: kept}\n"
+            "    - box: {id: b, text: x, role: model}\n")
     legend = ("legend:\n  - {role: kept-bg, outline: kept, text: {en: picked, zh: 选中}}\n"
               "  - {role: model, text: {en: trained, zh: 训练}}\n")
     for lang in ("en", "zh"):
