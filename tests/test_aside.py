@@ -106,6 +106,34 @@ def test_stages_share_one_centre_line_and_the_chain_is_straight(write_spec, lang
     assert not [ln for ln in kind(lay(write_spec, lang, chain="false"), "edge", Line)]
 
 
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_tensor_is_placed_by_its_grid_so_the_leader_meets_the_cells_not_the_title(write_spec, lang):
+    scene = scene_of(write_spec, """\
+  aside:
+    rows:
+      - main: {box: {id: m0, text: stage}}
+        side: {box: {id: s0, text: data}}
+      - main: {box: {id: m, text: {en: short stage, zh: 短阶段}}}
+        side:
+          tensor:
+            id: t
+            title: {en: "a tensor with a title", zh: "带标题的张量"}
+            col_headers: [a, b, c]
+            values: [[1, 2, 3], [4, 5, 6], [7, 8, 9]]
+""", lang)
+    m, s0 = boxes(scene)["m"], boxes(scene)["s0"]
+    cells = [r for r in walk(scene.items) if isinstance(r, Rect) and r.meta is not None and r.meta.id == "t"
+             and r.meta.kind == "tensor-cell"]
+    mid = (min(r.y for r in cells) + max(r.y + r.h for r in cells)) / 2
+    assert m.y + m.h / 2 == pytest.approx(mid, abs=0.01)  # grid centred on the stage
+    ln = next(ln for ln in kind(scene, "leader", Line) if ln.meta.id == "aside.leader-1")
+    assert ln.points[0][1] == pytest.approx(mid, abs=0.01)
+    assert ln.points[1][0] == pytest.approx(min(r.x for r in cells), abs=0.01)  # ends on the cells' edge
+    title = next(t for t in walk(scene.items) if isinstance(t, Text) and t.meta is not None
+                 and t.meta.kind == "tensor-title")
+    assert title.y > s0.y + s0.h  # the title above the grid pushed the stage down, below the row above
+
+
 def test_a_leader_stops_short_of_text_it_points_at(write_spec):
     scene = scene_of(write_spec, """\
   aside:
@@ -189,8 +217,13 @@ def test_llm_structure_puts_each_data_item_beside_its_stage_on_one_straight_chai
     pairs = [("next", "again"), ("decode", "probs"), ("head", "logits"), ("dec", "h24"), ("embed", "h0"),
              ("tok", "ids")]
     for ln, (stage, data) in zip(sorted(leaders, key=lambda ln: ln.meta.id), pairs, strict=True):
-        (x0, y0), (x1, _) = ln.points
+        (x0, y0), (x1, _) = ln.points  # the data column is on the left (the layer's inside on the right)
         sx, sy, sw, sh = a[stage]
-        assert x0 == pytest.approx(sx + sw, abs=0.01) and y0 == pytest.approx(sy + sh / 2, abs=0.01)
-        dx, dy, dw, dh = a[data]  # at the data item's left side, where its content is at that height
-        assert dx <= x1 <= dx + dw / 2 and dy <= y0 <= dy + dh
+        assert x0 == pytest.approx(sx, abs=0.01) and y0 == pytest.approx(sy + sh / 2, abs=0.01)
+        dx, dy, dw, dh = a[data]  # at the data item's right side, where its content is at that height
+        assert dx + dw / 2 <= x1 <= dx + dw and dy <= y0 <= dy + dh
+        if data != "again":  # a tensor: the leader meets its grid's middle, not its title or headers
+            cells = [r for r in walk(scene.items) if isinstance(r, Rect) and r.meta is not None
+                     and r.meta.id == data and r.meta.kind == "tensor-cell"]
+            top, bottom = min(r.y for r in cells), max(r.y + r.h for r in cells)
+            assert y0 == pytest.approx((top + bottom) / 2, abs=0.01)

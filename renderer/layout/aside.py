@@ -2,13 +2,15 @@
 
 The stages (mains) share one column and one centre line, so a chain of arrows between them is straight; the
 data (sides) share the column edge that faces the stages. A side no taller than its stage is centred on it; a
-taller one is top-aligned with it, and the row grows so the next row never overlaps it. A leader line runs
-from the stage's side to the data's side at the stage's mid-height.
+taller one is top-aligned with it, and the row grows so the next row never overlaps it. A tensor side is
+placed by its grid instead: the grid's mid-height on the stage's (the stage moves down when the title above
+the grid needs the room), so the leader meets the grid, not its title or headers. A leader line runs from
+the stage's side to the data's side at the stage's mid-height.
 """
 
 from __future__ import annotations
 
-from ..scene import Group, Line, Meta, Style, Text, bbox, walk
+from ..scene import Group, Line, Meta, Rect, Style, Text, bbox, walk
 from ..spec.models import Aside
 from .base import Anchor, Block, Ctx, layout_element, register
 from .flow import member_anchor
@@ -37,19 +39,21 @@ def layout_aside(a: Aside, path: tuple, ctx: Ctx, min_w: float = 0, min_h: float
     y = 0.0
     for i, (m, s) in enumerate(zip(mains, sides, strict=True)):
         mx = cx - m.w / 2
-        out.add(m, mx, y)
-        boxes.append(Anchor(mx, y, m.w, m.h, "rect", ctx.src(rpath[i] + ("main",))))
+        grid = _grid_mid(s) if s is not None else None
+        top = y if grid is None else y + max(grid - m.h / 2, 0.0)  # the stage, below the tensor's title
+        out.add(m, mx, top)
+        boxes.append(Anchor(mx, top, m.w, m.h, "rect", ctx.src(rpath[i] + ("main",))))
         member_anchor(out, a.id, i, len(mains), boxes[-1])
-        row_h = m.h
+        row_h = top - y + m.h
         if s is not None:
-            sy = y + (m.h - s.h) / 2 if s.h <= m.h else y
+            sy = top + m.h / 2 - grid if grid is not None else y + (m.h - s.h) / 2 if s.h <= m.h else y
             sx = edge if a.side == "right" else edge - s.w
             out.add(s, sx, sy)
-            row_h = max(m.h, sy + s.h - y)
+            row_h = max(row_h, sy + s.h - y)
             if a.leader != "none":
-                reach = _reach(s, y + m.h / 2 - sy, a.side == "right")
+                reach = _reach(s, top + m.h / 2 - sy, a.side == "right")
                 out.items.append(_leader(a, i, (mx + m.w, sx + reach) if a.side == "right" else (mx, sx + reach),
-                                         y + m.h / 2, ctx.src(rpath[i]), ctx))
+                                         top + m.h / 2, ctx.src(rpath[i]), ctx))
         y += row_h + gap
     out.h = max(y - gap, min_h)
     if a.chain:
@@ -57,6 +61,13 @@ def layout_aside(a: Aside, path: tuple, ctx: Ctx, min_w: float = 0, min_h: float
     if a.id:
         out.anchors[a.id] = Anchor(0, 0, out.w, out.h, "rect", ctx.src(path))
     return out
+
+
+def _grid_mid(side: Block) -> float | None:
+    """The mid-height of a tensor side's grid of cells (its block's coordinates); None when it has no grid."""
+    ys = [(p.y, p.y + p.h) for p in walk(side.items) if isinstance(p, Rect) and p.meta is not None
+          and p.meta.kind in ("tensor-cell", "tensor-ellipsis")]
+    return (min(y0 for y0, _ in ys) + max(y1 for _, y1 in ys)) / 2 if ys else None
 
 
 LEADER_CLEAR = 4.0  # px between a leader's end and the text it points at

@@ -340,7 +340,8 @@ def _highlights(el: Tensor, path: tuple, ctx: Ctx, c: Canvas, rows: list, cols: 
             continue  # elided
         c.add(Rect(cs[0] * cw + 1, rs[0] * ch + 1, (cs[1] - cs[0] + 1) * cw - 2, (rs[1] - rs[0] + 1) * ch - 2, 0,
                    Style(stroke=ctx.color(el.highlight_role), stroke_width=2.2),
-                   Meta(el.id, el.highlight_role, ctx.src(path + ("highlight", h)), "tensor-highlight")))
+                   Meta(el.id, el.highlight_role, ctx.src(path + ("highlight", h)), "tensor-highlight",
+                        parts=(f"r{i}",) if j is None and i is not None else ())))  # a whole row: its ellipsis too
 
 
 def _group_labels(el: Tensor, path: tuple, ctx: Ctx, c: Canvas, groups: list[TensorGroup], idx: list,

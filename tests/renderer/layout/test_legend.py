@@ -215,3 +215,20 @@ def test_a_dashed_swatch_with_an_outline_role_draws_its_dashed_outline_in_that_r
               "  - {role: white, outline: emphasis, dashed: true, text: {en: never evaluated, zh: 未评估}}\n")
     _plain, node = kind(scene(write_spec, "body:\n" + THREE + legend), "legend", Rect)
     assert node.style.stroke == theme.color("emphasis") and node.style.dash is not None
+
+
+def test_an_outlined_swatch_is_filled_in_its_role_and_stroked_in_its_outline_role(write_spec):
+    theme = load_theme()
+    body = ("body:\n  row:\n    - box: {id: a, text: picked, role: kept-bg, outline: kept}\n"
+            "    - box: {id: b, text: x, role: model}\n")
+    legend = ("legend:\n  - {role: kept-bg, outline: kept, text: {en: picked, zh: 选中}}\n"
+              "  - {role: model, text: {en: trained, zh: 训练}}\n")
+    for lang in ("en", "zh"):
+        picked, plain = kind(scene(write_spec, body + legend, lang), "legend", Rect)
+        assert picked.style.fill == theme.color("kept-bg") and picked.style.stroke == theme.color("kept")
+        assert plain.style.stroke is None
+
+
+def test_an_outline_without_a_fill_role_is_a_located_error(write_spec):
+    with pytest.raises(SpecError, match="outline"):
+        load(write_spec(HEAD + "body:\n  box: {text: a}\nlegend:\n  - {line: arrow, outline: kept, text: x}\n"))

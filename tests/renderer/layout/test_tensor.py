@@ -190,3 +190,14 @@ def test_cell_text_draws_sub_and_superscripts_inside_the_cell(write_spec):
         for t in g.children[1:]:
             if isinstance(t, Text):
                 assert inside(box, bbox(t), tol=0.5)
+
+
+def test_a_highlighted_whole_row_is_an_edge_end_that_covers_its_outline_and_ellipsis(write_spec):
+    spec = ("  tensor: {id: t, values: [[1, 2, 3], [4, 5, 6]], shape: [2, 900], show_cols: 4, tail: 0,\n"
+            "           highlight: [[1, null]]}\n")
+    scene = scene_of(write_spec, spec)
+    (outline,) = kind(scene, "tensor-highlight", Rect)
+    x, y, w, h = scene.anchors["t.r1"]
+    assert x + w >= outline.x + outline.w  # the row's edge end is outside the outline, past the … cell
+    x0, _, w0, _ = scene.anchors["t.r0"]
+    assert x0 + w0 < outline.x + outline.w - 10  # an unhighlighted row still ends at its last value cell
