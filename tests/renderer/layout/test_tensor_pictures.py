@@ -302,6 +302,7 @@ def test_highlight_depth_draws_a_slab_through_every_layer(write_spec):
     assert faces == expect, "column 1 gets its top face, row 2 its right face, the inner cell none"
     polys = kind(scene, "tensor-slab", Polygon)
     assert all(p.style.stroke == load_theme().color("text-soft") and p.style.fill is None for p in polys)
+    assert sum(name(sp).startswith("tensor-slab") for sp in slide_shapes(scene)) == 2, "native PPTX shapes"
     plain = scene_of(write_spec, body.replace("    highlight_depth: true\n", ""))
     assert kind(plain, "tensor-slab", Polygon) == [], "off by default: the front outline only"
     flat = scene_of(write_spec, body.replace("    depth: 3\n", ""))
