@@ -19,6 +19,7 @@ from .chart_data import bin_index, bound, check_roles, fail, finite, measure, nu
 from .markup import split_scripts
 from .tensor_groups import resolved_groups
 from .tensor_marks import depth_lift, draw_braces, draw_depth, draw_pick
+from .tensor_slab import slab_faces
 
 ELLIPSIS_H = "…"
 ELLIPSIS_V = "⋮"  # drawn as dots: the theme font has no vertical/diagonal ellipsis
@@ -338,10 +339,15 @@ def _highlights(el: Tensor, path: tuple, ctx: Ctx, c: Canvas, rows: list, cols: 
         cs = (0, len(cols) - 1) if j is None else _span(cols, j, j + 1)
         if rs is None or cs is None:
             continue  # elided
-        c.add(Rect(cs[0] * cw + 1, rs[0] * ch + 1, (cs[1] - cs[0] + 1) * cw - 2, (rs[1] - rs[0] + 1) * ch - 2, 0,
-                   Style(stroke=ctx.color(el.highlight_role), stroke_width=2.2),
-                   Meta(el.id, el.highlight_role, ctx.src(path + ("highlight", h)), "tensor-highlight",
-                        parts=(f"r{i}",) if j is None and i is not None else ())))  # a whole row: its ellipsis too
+        box = (cs[0] * cw + 1, rs[0] * ch + 1, (cs[1] - cs[0] + 1) * cw - 2, (rs[1] - rs[0] + 1) * ch - 2)
+        style = Style(stroke=ctx.color(el.highlight_role), stroke_width=2.2)
+        meta = Meta(el.id, el.highlight_role, ctx.src(path + ("highlight", h)), "tensor-highlight",
+                    parts=(f"r{i}",) if j is None and i is not None else ())  # a whole row: its ellipsis too
+        c.add(Rect(*box, 0, style, meta))
+        if el.highlight_depth and el.depth is not None:
+            for face in slab_faces(box, len(cols) * cw, depth_lift(el), style,
+                                   replace(meta, kind="tensor-slab", parts=())):
+                c.add(face)
 
 
 def _group_labels(el: Tensor, path: tuple, ctx: Ctx, c: Canvas, groups: list[TensorGroup], idx: list,

@@ -104,6 +104,9 @@ class Tensor(Strict):
         default_factory=list, description="Cells outlined in `highlight_role`: [row, col] in real indices; "
                                           "[row, null] outlines a whole row, [null, col] a column.")
     highlight_role: Role = Field("emphasis", description="Outline colour of highlighted cells.")
+    highlight_depth: bool = Field(
+        False, description="With `depth`: each highlight runs through every layer of the stack (a slab with "
+                           "its top/right faces drawn), not the front grid only.")
     mask: Literal["causal"] | Annotated[list[list[bool]], Field(max_length=MAX_SIDE)] | Placeholder | None = Field(
         None, description="Masked cells: 'causal' (keys after the query), or rows of booleans (true = visible).")
     blocks: Annotated[list[int], Field(max_length=MAX_SIDE)] | Placeholder | None = Field(

@@ -280,3 +280,30 @@ def test_every_new_tensor_field_is_documented_in_the_schema(model):
     d = diagram_schema()["$defs"][model]
     assert d.get("description")
     assert [f for f, v in d["properties"].items() if not v.get("description")] == []
+
+
+def test_highlight_depth_draws_a_slab_through_every_layer(write_spec):
+    from renderer.layout.tensor_marks import DEPTH_STEP
+    from renderer.layout.theme import load_theme
+    from renderer.scene import Polygon
+
+    body = ("  tensor:\n    shape: [3, 4]\n    depth: 3\n    highlight: [[null, 1], [2, null], [1, 1]]\n"
+            "    highlight_role: text-soft\n    highlight_depth: true\n")
+    scene = scene_of(write_spec, body)
+    x0, y0, x1, y1 = grid_box(scene)
+    cw, ch, lift = (x1 - x0) / 4, (y1 - y0) / 3, 2 * DEPTH_STEP
+    faces = sorted(tuple((round(x - x0, 3), round(y - y0, 3)) for x, y in p.points)
+                    for p in kind(scene, "tensor-slab", Polygon))
+    top = ((cw + 1, 1), (cw + 1 + lift, 1 - lift), (2 * cw - 1 + lift, 1 - lift), (2 * cw - 1, 1))
+    right = ((x1 - x0 - 1, 2 * ch + 1), (x1 - x0 - 1 + lift, 2 * ch + 1 - lift),
+             (x1 - x0 - 1 + lift, 3 * ch - 1 - lift), (x1 - x0 - 1, 3 * ch - 1))
+    expect = sorted([tuple((round(a, 3), round(b, 3)) for a, b in top),
+                     tuple((round(a, 3), round(b, 3)) for a, b in right)])
+    assert faces == expect, "column 1 gets its top face, row 2 its right face, the inner cell none"
+    polys = kind(scene, "tensor-slab", Polygon)
+    assert all(p.style.stroke == load_theme().color("text-soft") and p.style.fill is None for p in polys)
+    assert sum(name(sp).startswith("tensor-slab") for sp in slide_shapes(scene)) == 2, "native PPTX shapes"
+    plain = scene_of(write_spec, body.replace("    highlight_depth: true\n", ""))
+    assert kind(plain, "tensor-slab", Polygon) == [], "off by default: the front outline only"
+    flat = scene_of(write_spec, body.replace("    depth: 3\n", ""))
+    assert kind(flat, "tensor-slab", Polygon) == [], "no stack, no slab"
