@@ -345,12 +345,15 @@ class LegendEntry(Strict):
     role: Role | None = Field(None, description="Fill role the entry explains (a swatch).")
     line: Role | None = Field(None, description="Line role the entry explains (an arrow sample), e.g. arrow.")
     dashed: bool = Field(False, description="The line sample is dashed (an edge style).")
-    text: LocalText = Field(description="What the colour or line style means.")
+    mark: Literal["cross"] | None = Field(None, description="A mark sample instead: `cross`, the × a target "
+                                          "draws at the mean of its points.")
+    text: LocalText = Field(description="What the colour, line style or mark means.")
 
     @model_validator(mode="after")
     def _one_kind(self) -> LegendEntry:
-        if (self.role is None) == (self.line is None):
-            raise ValueError("a legend entry has exactly one of `role` (a fill) or `line` (an edge style)")
+        if sum(x is not None for x in (self.role, self.line, self.mark)) != 1:
+            raise ValueError("a legend entry has exactly one of `role` (a fill), `line` (an edge style) or "
+                             "`mark` (a mark sample)")
         return self
 
 
