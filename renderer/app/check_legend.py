@@ -15,7 +15,8 @@ from ..scene import Line, Path, Prim, Scene, Text, walk
 LEGEND_KINDS = ("legend", "legend-text", "legend-mark", "chart-legend", "table-legend")
 MARK_KIND = "target-mean"  # what a legend `mark: cross` sample explains: a target's mean cross
 EDGE_KINDS = ("edge", "graph-edge")  # connectors between elements, and inside a graph
-LINE_KINDS = EDGE_KINDS + ("chart-line",)  # line styles a legend line entry may explain (also a chart's series)
+LINE_KINDS = EDGE_KINDS + ("chart-line", "chart-ref")  # line styles a legend line entry may explain (also a
+# chart's series and its reference lines, e.g. a dashed mean)
 NOT_A_FILL = LEGEND_KINDS + ("math", "text", "note", "credit", "title", "tab", "chart-key",
                              "badge", "step")  # a badge's glyph (a lock, a flame, a number) says what it means
 

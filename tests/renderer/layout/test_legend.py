@@ -198,3 +198,12 @@ def test_a_mark_entry_with_a_role_is_a_located_error(write_spec):
     with pytest.raises(SpecError) as e:
         load(path)
     assert "exactly one of `role`" in str(e.value) and ":6:5:" in str(e.value)
+
+
+def test_a_dashed_line_entry_explains_a_charts_reference_line(write_spec):
+    chart = ("body:\n  chart: {kind: bar, series: [{values: [1, 2, 3]}],"
+             " refs: [{y: 2, role: emphasis, label: mean}]}\n")
+    sc = scene(write_spec, chart + "legend:\n  - {line: emphasis, dashed: true, text: the mean}\n")
+    assert found(sc, "legend") == []
+    wrong = scene(write_spec, chart + "legend:\n  - {line: warm, dashed: true, text: the mean}\n")
+    assert "'warm' edge but no edge is drawn that way" in " ".join(f[2] for f in found(wrong, "legend"))
