@@ -12,9 +12,11 @@ from collections import defaultdict
 from ..layout.theme import Theme
 from ..scene import Line, Path, Prim, Scene, Text, walk
 
-LEGEND_KINDS = ("legend", "legend-text", "chart-legend", "table-legend")
+LEGEND_KINDS = ("legend", "legend-text", "legend-mark", "chart-legend", "table-legend")
+MARK_KIND = "target-mean"  # what a legend `mark: cross` sample explains: a target's mean cross
 EDGE_KINDS = ("edge", "graph-edge")  # connectors between elements, and inside a graph
-LINE_KINDS = EDGE_KINDS + ("chart-line",)  # line styles a legend line entry may explain (also a chart's series)
+LINE_KINDS = EDGE_KINDS + ("chart-line", "chart-ref")  # line styles a legend line entry may explain (also a
+# chart's series and its reference lines, e.g. a dashed mean)
 NOT_A_FILL = LEGEND_KINDS + ("math", "text", "note", "credit", "title", "tab", "chart-key",
                              "badge", "step")  # a badge's glyph (a lock, a flame, a number) says what it means
 
@@ -76,6 +78,11 @@ def legend_checks(scene: Scene, theme: Theme) -> list[Finding]:
     edges = _lines(scene)
     written = {p.meta.role for p in walk(scene.items)  # text colours (e.g. changed values in `emphasis`)
                if isinstance(p, Text) and p.meta.kind not in LEGEND_KINDS and p.meta.role}
+    kinds = {p.meta.kind for p in walk(scene.items)}
+    if MARK_KIND not in kinds:
+        for src in dict.fromkeys(p.meta.src for p in walk(scene.items) if p.meta.kind == "legend-mark"):
+            out.append(("legend", src, "the legend explains a cross mark but no target draws its mean cross "
+                                       "(expected an entry for a mark in use)"))
     for p in walk(scene.items):
         if p.meta.kind != "legend" or isinstance(p, Text):
             continue

@@ -1,4 +1,4 @@
-"""The diagram legend: a swatch or a line sample per entry, with its text, laid in rows or a column."""
+"""The diagram legend: a swatch, a line sample or a mark sample per entry, with its text, laid in rows or a column."""
 
 from __future__ import annotations
 
@@ -12,13 +12,14 @@ ENTRY_GAP = 18.0  # px between entries in a row
 LABEL_GAP = 6.0  # px between a swatch and its text
 HATCH_ROLE = "text-soft"  # role of a hatched swatch's lines, as on masked tensor cells
 GHOST_ROLE = "muted"  # role of a dashed swatch's outline, as on a `state: ghost` box
+CROSS_WIDTH = 3.0  # px, stroke of a `mark: cross` sample (as the target's mean cross)
 
 
 def _entry(e: LegendEntry, i: int, path: tuple, ctx: Ctx) -> Block:
     src = ctx.src(path + (i,))
     label = ctx.text_lines(ctx.t(e.text), ctx.size("small"), ctx.sp("box_max_width"), 400, "text-soft", "start",
                            meta=Meta(None, e.role or e.line, src, "legend-text"))
-    sw = SWATCH if e.role is not None else LINE_SAMPLE
+    sw = LINE_SAMPLE if e.line is not None else SWATCH
     h = max(label.h, SWATCH)
     out = Block(sw + LABEL_GAP + label.w, h)
     cy = h / 2
@@ -29,6 +30,12 @@ def _entry(e: LegendEntry, i: int, path: tuple, ctx: Ctx) -> Block:
             "dash": (3, 2) if e.dashed else None}
         out.items.append(Rect(0, cy - SWATCH / 2, SWATCH, SWATCH, 3,
                               Style(fill=ctx.color(e.role), hatch=hatch, **edge), Meta(None, e.role, src, "legend")))
+    elif e.mark == "cross":
+        style = Style(stroke=ctx.color("text"), stroke_width=CROSS_WIDTH)
+        a = SWATCH / 2 - 1
+        for dy in (-a, a):
+            out.items.append(Line(((SWATCH / 2 - a, cy - dy), (SWATCH / 2 + a, cy + dy)), style,
+                                  meta=Meta(None, "text", src, "legend-mark")))
     else:
         style = Style(stroke=ctx.color(e.line), stroke_width=ctx.theme.stroke["edge"],
                       dash=(5, 3) if e.dashed else None)

@@ -12,6 +12,8 @@ from .chart_data import bound, fail
 MARK_SHARE = 0.024  # mark radius as a share of the target's diameter
 MIN_MARK = 4.0  # px
 TITLE_GAP = 8.0
+MARK_OUTLINE = 1.5  # px, white outline of a mark and of the bull
+CROSS_WIDTH = 3.0  # px, stroke of the mean cross (over a white halo)
 
 
 def _marks(el: Target, ctx: Ctx, path: tuple) -> list[tuple[float, float]]:
@@ -61,22 +63,23 @@ def layout_target(el: Target, path: tuple, ctx: Ctx, min_w: float = 0, min_h: fl
         r = big * k / el.rings
         items.append(Ellipse(cx, cy, r, r, ring, Meta(el.id, "text-soft", src, "target-ring")))
     mr = max(MIN_MARK, d * MARK_SHARE)
-    edge = Style(stroke=ctx.color("text-soft"), stroke_width=0.8)
-    items.append(Ellipse(cx, cy, mr * 1.2, mr * 1.2, Style(fill=ctx.color(el.center_role), stroke=edge.stroke,
-                                                          stroke_width=edge.stroke_width),
-                         Meta(el.id, el.center_role, src, "target-center")))
     scale = big / _radius(el, ctx, path)
-    mark = Style(fill=ctx.color(el.role), stroke=edge.stroke, stroke_width=edge.stroke_width)
+    # white outlines keep overlapping marks apart; the bull and the mean cross are drawn over the marks
+    mark = Style(fill=ctx.color(el.role), stroke=ctx.color("white"), stroke_width=MARK_OUTLINE)
     for dx, dy in pts:
         items.append(Ellipse(cx + dx * scale, cy - dy * scale, mr, mr, mark, Meta(el.id, el.role, src, "target-mark")))
+    items.append(Ellipse(cx, cy, mr * 1.2, mr * 1.2, Style(fill=ctx.color(el.center_role), stroke=ctx.color("white"),
+                                                          stroke_width=MARK_OUTLINE),
+                         Meta(el.id, el.center_role, src, "target-center")))
     if el.mean and pts:
         mx = cx + sum(p[0] for p in pts) / len(pts) * scale
         my = cy - sum(p[1] for p in pts) / len(pts) * scale
-        cross = Style(stroke=ctx.color("text"), stroke_width=1.8)
-        arm = mr * 1.3
-        for (ax, ay), (bx, by) in (((-arm, -arm), (arm, arm)), ((-arm, arm), (arm, -arm))):
-            items.append(Line(((mx + ax, my + ay), (mx + bx, my + by)), cross, meta=Meta(el.id, "text", src,
-                                                                                          "target-mean")))
+        arm = mr * 1.4
+        arms = (((mx - arm, my - arm), (mx + arm, my + arm)), ((mx - arm, my + arm), (mx + arm, my - arm)))
+        halo = Style(stroke=ctx.color("white"), stroke_width=CROSS_WIDTH + 2 * MARK_OUTLINE)
+        items += [Line(a, halo, meta=Meta(el.id, "white", src, "target-mean-halo")) for a in arms]
+        cross = Style(stroke=ctx.color("text"), stroke_width=CROSS_WIDTH)
+        items += [Line(a, cross, meta=Meta(el.id, "text", src, "target-mean")) for a in arms]
     out = Block(w, h)
     if title:
         out.add(title, (w - title.w) / 2, y0 + d + TITLE_GAP)

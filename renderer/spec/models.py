@@ -357,12 +357,15 @@ class LegendEntry(Strict):
     arrow: bool = Field(True, description="The line sample ends in an arrowhead (false: a plain segment, e.g. "
                                           "a line chart's series).")
     hatch: bool = Field(False, description="The fill swatch is hatched (e.g. masked tensor cells, removed bars).")
-    text: LocalText = Field(description="What the colour or line style means.")
+    mark: Literal["cross"] | None = Field(None, description="A mark sample instead: `cross`, the × a target "
+                                          "draws at the mean of its points.")
+    text: LocalText = Field(description="What the colour, line style or mark means.")
 
     @model_validator(mode="after")
     def _one_kind(self) -> LegendEntry:
-        if (self.role is None) == (self.line is None):
-            raise ValueError("a legend entry has exactly one of `role` (a fill) or `line` (an edge style)")
+        if sum(x is not None for x in (self.role, self.line, self.mark)) != 1:
+            raise ValueError("a legend entry has exactly one of `role` (a fill), `line` (an edge style) or "
+                             "`mark` (a mark sample)")
         if self.outline is not None and self.role is None:
             raise ValueError("`outline` is the outline of a fill swatch (expected it with `role`, not `line`)")
         if not self.arrow and self.line is None:

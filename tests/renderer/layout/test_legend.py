@@ -232,3 +232,42 @@ def test_an_outlined_swatch_is_filled_in_its_role_and_stroked_in_its_outline_rol
 def test_an_outline_without_a_fill_role_is_a_located_error(write_spec):
     with pytest.raises(SpecError, match="outline"):
         load(write_spec(HEAD + "body:\n  box: {text: a}\nlegend:\n  - {line: arrow, outline: kept, text: x}\n"))
+
+
+EYE = ("body:\n  target: {id: T, points: [[1, 0], [0, 1]], radius: 2, mean: true}\n"
+       "legend:\n  - {role: accent, text: estimate}\n  - {role: emphasis, text: truth}\n"
+       "  - {mark: cross, text: {en: mean, zh: 均值}}\n")
+
+
+def test_a_mark_entry_draws_the_targets_cross_beside_its_text(write_spec):
+    sc = scene(write_spec, EYE)
+    arms = kind(sc, "legend-mark", Line)
+    assert len(arms) == 2 and not any(a.arrow_end for a in arms)
+    (cross,) = {a.style.stroke for a in arms}
+    assert cross == {a.style.stroke for a in kind(sc, "target-mean", Line)}.pop()
+    (text,) = [t for t in kind(sc, "legend-text", Text) if t.text == "mean"]
+    right = max(bbox(a)[2] for a in arms)
+    assert right < text.x < right + 12
+    assert found(sc, "legend") == []
+
+
+def test_a_mark_entry_with_no_target_mean_cross_is_reported(write_spec):
+    sc = scene(write_spec, EYE.replace("mean: true", "mean: false"))
+    assert [f[2] for f in found(sc, "legend")] == [
+        "the legend explains a cross mark but no target draws its mean cross (expected an entry for a mark in use)"]
+
+
+def test_a_mark_entry_with_a_role_is_a_located_error(write_spec):
+    path = write_spec(HEAD + "body: {box: a}\nlegend:\n  - {mark: cross, role: model, text: x}\n")
+    with pytest.raises(SpecError) as e:
+        load(path)
+    assert "exactly one of `role`" in str(e.value) and ":6:5:" in str(e.value)
+
+
+def test_a_dashed_line_entry_explains_a_charts_reference_line(write_spec):
+    chart = ("body:\n  chart: {kind: bar, series: [{values: [1, 2, 3]}],"
+             " refs: [{y: 2, role: emphasis, label: mean}]}\n")
+    sc = scene(write_spec, chart + "legend:\n  - {line: emphasis, dashed: true, text: the mean}\n")
+    assert found(sc, "legend") == []
+    wrong = scene(write_spec, chart + "legend:\n  - {line: warm, dashed: true, text: the mean}\n")
+    assert "'warm' edge but no edge is drawn that way" in " ".join(f[2] for f in found(wrong, "legend"))

@@ -110,3 +110,25 @@ def test_pptx_draws_rings_bull_and_marks_as_native_ellipses(write_spec):
     assert len(ovals) == 4 + 1 + 3  # rings, bull, marks
     widths = sorted({round(o.width / 9525) for o in ovals})  # EMU -> px
     assert math.isclose(widths[-1], 200, abs_tol=1)
+
+
+def test_marks_have_white_outlines_and_the_bull_and_cross_are_drawn_over_them(write_spec):
+    scene = scene_of(write_spec, EYE)
+    white = load_theme().color("white")
+    items = [p for p in _walk(scene) if p.meta.kind in ("target-mark", "target-center", "target-mean",
+                                                          "target-mean-halo")]
+    order = [p.meta.kind for p in items]
+    last_mark = max(i for i, k in enumerate(order) if k == "target-mark")
+    assert order.index("target-center") > last_mark
+    assert min(i for i, k in enumerate(order) if k == "target-mean-halo") > last_mark
+    assert min(i for i, k in enumerate(order) if k == "target-mean") > max(
+        i for i, k in enumerate(order) if k == "target-mean-halo")
+    assert all(p.style.stroke == white for p in items if p.meta.kind in ("target-mark", "target-center"))
+    halo, = {p.style.stroke_width for p in items if p.meta.kind == "target-mean-halo"}
+    cross, = {p.style.stroke_width for p in items if p.meta.kind == "target-mean"}
+    assert halo > cross >= 2.5
+
+
+def _walk(scene):
+    from renderer.scene import walk
+    return list(walk(scene.items))
