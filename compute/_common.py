@@ -18,6 +18,16 @@ def arr(values: Any, name: str = "values", ndim: int | None = None) -> np.ndarra
     return a
 
 
+def weighted(values: Any, probs: Any, vname: str, pname: str) -> tuple[np.ndarray, np.ndarray]:
+    """A 1-D vector and a probability distribution over it, checked: same length, p ≥ 0, Σp = 1."""
+    v, p = arr(values, vname, ndim=1), arr(probs, pname, ndim=1)
+    if v.shape != p.shape:
+        raise ValueError(f"{vname} and {pname} must have the same length, got {v.size} and {p.size}")
+    if np.any(p < 0) or abs(p.sum() - 1) > 1e-6:
+        raise ValueError(f"{pname} must be a probability distribution (sums to {p.sum():.6g})")
+    return v, p
+
+
 def jsonable(x: Any) -> Any:
     """Plain Python floats/ints/bools/str/lists/dicts; numpy scalars and arrays converted; NaN/inf refused."""
     if isinstance(x, dict):

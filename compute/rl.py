@@ -8,7 +8,7 @@ from typing import Literal
 
 import numpy as np
 
-from compute._common import arr, jsonable
+from compute._common import arr, jsonable, weighted
 
 
 def discounted_returns(rewards: list[float], gamma: float = 1.0) -> dict:
@@ -227,11 +227,7 @@ def categorical_return_distribution(support: list[float], probs: list[float]) ->
         cdf: cumulative probability at each atom.
         mode: the atom with the largest probability (first on ties).
     """
-    z, p = arr(support, "support", ndim=1), arr(probs, "probs", ndim=1)
-    if z.shape != p.shape:
-        raise ValueError(f"support and probs must have the same length, got {z.size} and {p.size}")
-    if np.any(p < 0) or abs(p.sum() - 1) > 1e-6:
-        raise ValueError(f"probs must be a probability distribution (sums to {p.sum():.6g})")
+    z, p = weighted(support, probs, "support", "probs")
     mean = float(p @ z)
     var = float(p @ (z - mean) ** 2)
     return jsonable({"mean": mean, "variance": var, "std": var ** 0.5, "cdf": np.cumsum(p),

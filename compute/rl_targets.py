@@ -5,7 +5,7 @@ Two start states are estimated at once, so every episode gives one 2-D estimate 
 
 import numpy as np
 
-from compute._common import arr, jsonable
+from compute._common import arr, jsonable, weighted
 
 MAX_EPISODES = 500
 MAX_HORIZON = 1000
@@ -78,11 +78,7 @@ def policy_gradient_variance(q_values: list[float], pi: list[float]) -> dict:
         variance_q: total variance of the one-sample estimate with the weight Q.
         variance_a: the same with the weight A.
     """
-    q, p = arr(q_values, "q_values", ndim=1), arr(pi, "pi", ndim=1)
-    if q.shape != p.shape:
-        raise ValueError(f"q_values and pi must have the same length, got {q.size} and {p.size}")
-    if np.any(p < 0) or abs(p.sum() - 1) > 1e-6:
-        raise ValueError(f"pi must be a probability distribution (sums to {p.sum():.6g})")
+    q, p = weighted(q_values, pi, "q_values", "pi")
     v = float(p @ q)
     score = np.eye(q.size) - p  # row a: ∇_θ log π(a) = e_a − π
 
