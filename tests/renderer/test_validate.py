@@ -70,19 +70,26 @@ def test_version_is_printed(capsys):
     assert e.value.code == 0 and capsys.readouterr().out.strip() == f"vizspec {__version__}"
 
 
-def test_the_pre_commit_hook_blocks_a_mistake_without_an_activated_venv(tmp_path):
+@pytest.mark.parametrize("name", [*MISTAKES, "id-differs"])
+def test_the_pre_commit_hook_blocks_each_mistake_without_an_activated_venv(name, tmp_path):
     import os
     import subprocess
 
     from renderer.project import ROOT
 
-    bad = write(tmp_path, "typo", DIST + "body: {box: '{{ dist.prob[0] }}'}\n")
+    if name == "id-differs":
+        bad, line, words = write(tmp_path, name, "body: {box: a}\n", ident="another-name"), 1, "differs from"
+    else:
+        body, line, words = MISTAKES[name]
+        bad = write(tmp_path, name, body)
     env = {k: v for k, v in os.environ.items() if k not in ("VIRTUAL_ENV", "PYTHONPATH")}
     env["PATH"] = "/usr/bin:/bin"  # no venv on PATH: the hook finds the repository's own
     done = subprocess.run([str(ROOT / "scripts" / "vizspec-hook"), str(bad)], capture_output=True, text=True,
                           env=env, timeout=300)
-    assert done.returncode == 1 and "typo.yaml:6:" in done.stdout + done.stderr, done.stdout + done.stderr
-    assert "Traceback" not in done.stdout + done.stderr
+    text = done.stdout + done.stderr
+    assert done.returncode == 1, text
+    assert any(f"{name}.yaml:{line}:" in ln and words in ln for ln in text.splitlines()), text
+    assert "Traceback" not in text
 
 
 @pytest.mark.parametrize("field, shown", [
