@@ -170,27 +170,32 @@ def test_a_neutral_role_in_use_may_be_explained_but_need_not_be(write_spec):
         "role in use)"]
 
 
+def swatches(write_spec, entry: str) -> tuple[Rect, Rect]:
+    """The swatch of a plain `model` entry and of `entry`, in a legend of those two."""
+    legend = "legend:\n  - {role: model, text: trained}\n  - " + entry + "\n"
+    plain, other = kind(scene(write_spec, "body:\n" + THREE + legend), "legend", Rect)
+    return plain, other
+
+
 def test_a_hatch_entry_draws_its_swatch_in_its_role_with_the_hatch_lines_of_masked_cells(write_spec):
     theme = load_theme()
-    legend = ("legend:\n  - {role: model, text: trained}\n"
-              "  - {role: light, hatch: true, text: {en: ignored, zh: 忽略}}\n")
-    sc = scene(write_spec, "body:\n" + THREE + legend)
-    plain, hatched = kind(sc, "legend", Rect)
+    plain, hatched = swatches(write_spec, "{role: light, hatch: true, text: {en: ignored, zh: 忽略}}")
     assert plain.style.hatch is None
     assert hatched.style.fill == theme.color("light") and hatched.style.hatch == theme.color("text-soft")
 
 
-def test_hatch_on_a_line_entry_is_a_located_error(write_spec):
-    with pytest.raises(SpecError, match=r"`hatch` needs a `role` swatch"):
-        scene(write_spec, "body:\n" + THREE + "legend:\n  - {line: arrow, hatch: true, text: x}\n")
+@pytest.mark.parametrize("entry, message", [
+    ("{line: arrow, hatch: true, text: x}", r"`hatch` needs a `role` swatch"),
+    ("{role: model, arrow: false, text: x}", r"`arrow` needs a `line` sample"),
+])
+def test_a_swatch_option_on_a_line_or_a_line_option_on_a_swatch_is_a_located_error(write_spec, entry, message):
+    with pytest.raises(SpecError, match=message):
+        scene(write_spec, "body:\n" + THREE + "legend:\n  - " + entry + "\n")
 
 
 def test_a_dashed_role_entry_draws_a_dashed_outline_swatch_like_a_ghost_box(write_spec):
     theme = load_theme()
-    legend = ("legend:\n  - {role: model, text: trained}\n"
-              "  - {role: white, dashed: true, text: {en: removed, zh: 删除}}\n")
-    sc = scene(write_spec, "body:\n" + THREE + legend)
-    plain, ghost = kind(sc, "legend", Rect)
+    plain, ghost = swatches(write_spec, "{role: white, dashed: true, text: {en: removed, zh: 删除}}")
     assert plain.style.dash is None and plain.style.stroke is None
     assert ghost.style.dash is not None and ghost.style.stroke == theme.color("muted")
     assert ghost.style.fill == theme.color("white")
@@ -204,16 +209,10 @@ def test_arrow_false_draws_a_plain_line_sample_for_a_chart_series(write_spec):
     assert edge_sample.arrow_end and not series_sample.arrow_end
 
 
-def test_arrow_false_on_a_swatch_is_a_located_error(write_spec):
-    with pytest.raises(SpecError, match=r"`arrow` needs a `line` sample"):
-        scene(write_spec, "body:\n" + THREE + "legend:\n  - {role: model, arrow: false, text: x}\n")
-
-
 def test_a_dashed_swatch_with_an_outline_role_draws_its_dashed_outline_in_that_role(write_spec):
     theme = load_theme()
-    legend = ("legend:\n  - {role: model, text: trained}\n"
-              "  - {role: white, outline: emphasis, dashed: true, text: {en: never evaluated, zh: 未评估}}\n")
-    _plain, node = kind(scene(write_spec, "body:\n" + THREE + legend), "legend", Rect)
+    _plain, node = swatches(write_spec, "{role: white, outline: emphasis, dashed: true, "
+                                        "text: {en: never evaluated, zh: 未评估}}")
     assert node.style.stroke == theme.color("emphasis") and node.style.dash is not None
 
 
