@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import inspect
-import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -23,7 +22,7 @@ from .files import read_spec_file
 from .limits import check_limits
 from .models import Diagram, member_name
 from .paths import check_components
-from .schema import clip_message, schema_problems
+from .schema import clip_message, schema_problems, short_value
 from .yamlpos import Located, load_yaml
 
 CONTAINERS = ("row", "column", "grid", "panel")
@@ -130,10 +129,9 @@ _EXPECTED = {"int": "a whole number", "float": "a number", "string": "text", "bo
 
 def _shown(value: Any) -> tuple[str, str]:
     """(kind, value as written, cut to 40 characters) of a value in a message."""
-    text = json.dumps(value, ensure_ascii=False, default=str)
     kind = {dict: "mapping", list: "list", str: "text", bool: "true/false", int: "number", float: "number",
             type(None): "nothing"}.get(type(value), type(value).__name__)
-    return kind, text if len(text) <= 40 else text[:37] + "…"
+    return kind, short_value(value)
 
 
 def _in_our_words(err: dict, expected: str | None = None) -> str:
@@ -329,10 +327,6 @@ def _arg_problem(err: dict, hint: Any) -> str:
             want = args[1]
     return _in_our_words({**err, "type": err["type"] if err["type"] != "value_error" else "x_type"},
                          type_name(want))
-
-
-def _type_name(t: Any) -> str:
-    return getattr(t, "__name__", None) or str(t).replace("typing.", "")
 
 
 def _has_placeholder(value: Any) -> bool:

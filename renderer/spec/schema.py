@@ -179,15 +179,15 @@ def _describe(err: jsonschema.ValidationError) -> tuple[str, bool]:
         return f"missing key '{missing[0]}' (expected keys: {', '.join(val)})", False
     if v == "type":
         want = val if isinstance(val, str) else " or ".join(val)
-        return f"wrong type: {_tname(inst)} {_short(inst)} (expected {want})", False
+        return f"wrong type: {_tname(inst)} {short_value(inst)} (expected {want})", False
     if v in ("anyOf", "oneOf"):
-        return f"wrong type: {_tname(inst)} {_short(inst)} (expected {_expected_types(err)})", False
+        return f"wrong type: {_tname(inst)} {short_value(inst)} (expected {_expected_types(err)})", False
     if v == "enum":
-        return f"{_short(inst)} is not allowed (expected one of: {', '.join(map(str, val))})", False
+        return f"{short_value(inst)} is not allowed (expected one of: {', '.join(map(str, val))})", False
     if v == "const":
-        return f"{_short(inst)} is not allowed (expected {val!r})", False
+        return f"{short_value(inst)} is not allowed (expected {val!r})", False
     if v == "pattern":
-        return f"{_short(inst)} has the wrong form (expected to match {val})", False
+        return f"{short_value(inst)} has the wrong form (expected to match {val})", False
     if v in ("minProperties", "maxProperties") and "properties" in err.schema:
         kinds = ", ".join(_in_model_order(err.schema["properties"]))
         return f"an element has exactly one kind key, found {len(inst)} (expected one of: {kinds})", False
@@ -195,9 +195,9 @@ def _describe(err: jsonschema.ValidationError) -> tuple[str, bool]:
         rel = {"minimum": "≥", "maximum": "≤", "exclusiveMinimum": ">", "exclusiveMaximum": "<"}[v]
         return f"{inst} is out of range (expected {rel} {val})", False
     if v in ("minItems", "maxItems"):
-        return f"list {_short(inst)} has {len(inst)} items (expected {v} {val})", False
+        return f"list {short_value(inst)} has {len(inst)} items (expected {v} {val})", False
     if v in ("minLength", "maxLength"):
-        return f"string {_short(inst)} is {len(inst)} characters long (expected {v} {val})", False
+        return f"string {short_value(inst)} is {len(inst)} characters long (expected {v} {val})", False
     return clip_message(err.message), False
 
 
@@ -222,7 +222,8 @@ def clip_message(message: str, n: int = MAX_MESSAGE) -> str:
     return message if len(message) <= n else f"{message[: n - 40]}… ({len(message)} characters)"
 
 
-def _short(x: Any) -> str:
+def short_value(x: Any) -> str:
+    """A value as written in a message (JSON), cut to 40 characters."""
     s = json.dumps(x, ensure_ascii=False, default=str)
     return s if len(s) <= 40 else s[:37] + "…"
 
