@@ -57,8 +57,7 @@ class Diagram:
     @property
     def values(self) -> dict[str, dict[str, Any]]:
         """Every computed value by name: {"fn", "args", "source" (code hash), "result"}."""
-        b = self.bound
-        return {name: {**prov, "result": b.results[name]} for name, prov in b.provenance.items()}
+        return self.bound.computed
 
     def title(self, lang: str = LANGS[0]) -> str:
         """The title in one language."""

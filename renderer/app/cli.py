@@ -251,8 +251,7 @@ def cmd_explain(args: argparse.Namespace) -> int:
     path = _spec_paths([args.id])[0]
     bound = run_stage(path, "bind", bind, run_stage(path, "load", load, path))
     if args.json:
-        print(printable_json(json.dumps({n: {**p, "result": bound.results[n]} for n, p in bound.provenance.items()},
-                                        indent=2, ensure_ascii=False)))
+        print(printable_json(json.dumps(bound.computed, indent=2, ensure_ascii=False)))
         return 0
     for name, prov in bound.provenance.items():
         args_text = ", ".join(f"{k}={json.dumps(v, ensure_ascii=False)}" for k, v in prov["args"].items())

@@ -45,6 +45,11 @@ class BoundSpec:
         """What layout draws in one language."""
         return self.langs[lang]
 
+    @property
+    def computed(self) -> dict[str, dict[str, Any]]:
+        """Every compute result with its provenance: name -> {fn, args, source, result} (as layout gets it)."""
+        return self.langs[LANGS[0]].computed
+
 
 def bind(spec: Spec, use_cache: bool = True) -> BoundSpec:
     """Run compute calls in order, then fill every placeholder outside `compute:`."""
