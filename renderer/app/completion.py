@@ -41,17 +41,16 @@ def bash_script(parser: argparse.ArgumentParser) -> str:
     cases, choice_cases = [], []
     for name, sub in sorted(subs.items()):
         words = " ".join(_options(sub))
-        if name in ID_COMMANDS:
+        pos_choices = [str(c) for a in sub._actions if not a.option_strings and a.choices for c in a.choices]
+        if pos_choices:  # a positional with fixed choices (`completion bash`)
+            pos = f'COMPREPLY+=($(compgen -W {q(" ".join(pos_choices))} -- "$cur"))'
+        elif name in ID_COMMANDS:
             pos = 'COMPREPLY+=($(compgen -W "all $(_vizspec_ids)" -- "$cur") $(compgen -f -X "!*.y*ml" -- "$cur") ' \
                   '$(compgen -d -- "$cur"))'
         elif name == "functions":
             pos = f'COMPREPLY+=($(compgen -W {q(" ".join(registry.names()))} -- "$cur"))'
         else:
             pos = ":"
-        pos_choices = [c for a in sub._actions if not a.option_strings and a.choices and a.nargs != 0
-                       for c in a.choices] if name != "functions" else []
-        if pos_choices:
-            pos = f'COMPREPLY+=($(compgen -W {q(" ".join(map(str, pos_choices)))} -- "$cur"))'
         cases.append(f'    {name}) if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W {q(words)} -- "$cur")); '
                      f"else {pos}; fi ;;")
         for opt, values in _choices(sub).items():
