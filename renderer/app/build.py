@@ -245,7 +245,22 @@ def diagram_meta(bound: Any) -> dict[str, Any]:
     return {"id": d.id, "chapter": d.chapter, "order": d.order, "tags": list(d.tags),
             "title": {lang: _local(bound.for_lang(lang).diagram.title, lang) for lang in LANGS},
             "caption": {lang: _local(bound.for_lang(lang).diagram.caption, lang) for lang in LANGS},
-            "computed": sorted(bound.provenance)}
+            "computed": sorted(bound.provenance), "values": computed_values(bound.computed)}
+
+
+VALUE_CHARS = 400  # a computed value is shown (and searched) up to this many characters
+
+
+def computed_values(computed: dict[str, dict[str, Any]]) -> list[dict[str, str]]:
+    """Every computed value as short text for the gallery: name, function, arguments and result."""
+    return [{"name": name, "fn": str(prov.get("fn")),
+             "args": ", ".join(f"{k}={_short(v)}" for k, v in (prov.get("args") or {}).items()),
+             "result": _short(prov.get("result"))} for name, prov in sorted(computed.items())]
+
+
+def _short(value: Any) -> str:
+    text = json.dumps(value, ensure_ascii=False, default=str)
+    return text if len(text) <= VALUE_CHARS else text[:VALUE_CHARS - 1] + "…"
 
 
 def render_spec(path: Path, out: Path, formats: tuple[str, ...], langs: tuple[str, ...] = LANGS,

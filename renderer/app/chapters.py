@@ -26,6 +26,11 @@ def chapter_title(chapter: str, lang: str = "en") -> str:
     return " ".join(out)
 
 
+def known_chapters() -> list[str]:
+    """The chapter ids templates/chapters.yaml names, in its order (empty without the file)."""
+    return [k for k, v in _chapter_names().items() if isinstance(v, dict)]
+
+
 @cache
 def _chapter_names() -> dict:
     if not CHAPTERS_FILE.is_file():

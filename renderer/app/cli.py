@@ -209,12 +209,25 @@ def cmd_slides(args: argparse.Namespace) -> int:
                       on_write=lambda p: _say(f"wrote {printable(p)}"))
     for p in res.problems:
         _say(printable(p))
+    if res.written:
+        _refresh_gallery(Path(args.out))
     if args.chapter and not res.diagrams:
         _say(error_line(f"no diagrams in chapter '{args.chapter}' (expected a chapter id from `vizspec list`)"))
         return 1
     _say(f"{len(res.written)} decks, {res.diagrams} diagrams, {len(res.problems)} problems "
          f"in {time.perf_counter() - t0:.2f} s → {printable(args.out)}")
     return 1 if res.problems else 0
+
+
+def _refresh_gallery(decks: Path) -> None:
+    """Decks written into `<site>/pptx` of a rendered site: its gallery links them now, not after a later render."""
+    from .build import load_stamps, stamps_path
+    from .gallery import write_gallery
+
+    site = decks.parent
+    if decks.name == "pptx" and stamps_path(site).is_file():
+        write_gallery(site, load_stamps(site))
+        _say(f"updated {printable(site / 'index.html')}")
 
 
 def cmd_schema(args: argparse.Namespace) -> int:

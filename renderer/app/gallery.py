@@ -2,7 +2,8 @@
 
 Written from the build stamps (so it lists every diagram rendered into the folder, not only the ones
 this run touched). The page is static HTML with a small script: a language switch and a search box
-that filters by title, tag and id. No timestamps: the same build gives the same bytes.
+that filters by id, title, caption, tag and computed value in both languages. Each diagram also gets a detail
+page (gallery_detail). No timestamps: the same build gives the same bytes.
 """
 
 from __future__ import annotations
@@ -13,9 +14,11 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
+from ..layout.markup import plain
 from ..spec.langs import LANGS
 from .chapters import chapter_title
 from .files import write_atomic
+from .gallery_detail import DETAIL_DIR, detail_href, detail_html, markup_html
 
 FORMAT_ORDER = ("svg", "png", "pptx")
 THUMB_ORDER = ("svg", "png")  # SVG first: a tenth of the bytes of the 2× PNG, and sharp at any size
@@ -44,6 +47,8 @@ def gallery_items(entries: dict[str, dict], out: Path) -> list[dict[str, Any]]:
             "title": {lang: title.get(lang) or did for lang in LANGS},
             "caption": {lang: (meta.get("caption") or {}).get(lang) for lang in LANGS},
             "tags": list(meta.get("tags") or []),
+            "values": list(meta.get("values") or []),
+            "path": path,
             "outputs": {lang: dict(sorted(outputs[lang].items(), key=lambda kv: _fmt_rank(kv[0])))
                         for lang in LANGS if lang in outputs},
             "problems": list(e.get("problems") or []),
@@ -97,10 +102,37 @@ def write_gallery(out: Path, entries: dict[str, dict]) -> Path:
     """Write index.html and gallery.json into `out`; returns the page's path."""
     out = Path(out)
     data = manifest(gallery_items(entries, out), out)
-    write_atomic(out / "gallery.json", (json.dumps(data, indent=1, ensure_ascii=False) + "\n").encode(), inside=out)
+    write_atomic(out / "gallery.json", (json.dumps(_public(data), indent=1, ensure_ascii=False) + "\n").encode(),
+                 inside=out)
     page = out / "index.html"
     write_atomic(page, render_html(data).encode(), inside=out)
+    _write_details(out, data)
     return page
+
+
+def _public(data: dict[str, Any]) -> dict[str, Any]:
+    """The manifest without the spec files' absolute paths (the JSON is published with the site)."""
+    chapters = [{**ch, "diagrams": [{k: v for k, v in it.items() if k != "path"} for it in ch["diagrams"]]}
+                for ch in data["chapters"]]
+    return {**data, "chapters": chapters}
+
+
+def _write_details(out: Path, data: dict[str, Any]) -> None:
+    """One detail page per diagram; pages of diagrams no longer listed are removed."""
+    from ..layout.theme import load_theme
+
+    credit = load_theme().credit
+    folder = out / DETAIL_DIR
+    keep = set()
+    for ch in data["chapters"]:
+        for it in ch["diagrams"]:
+            target = out / detail_href(it["id"])
+            keep.add(target.name)
+            write_atomic(target, detail_html(it, credit, ch["name"]).encode(), inside=out)
+    if folder.is_dir():
+        for old in folder.glob("*.html"):
+            if old.name not in keep and old.is_file() and not old.is_symlink():
+                old.unlink()
 
 
 def _thumb(outputs: dict[str, str]) -> str | None:
@@ -111,7 +143,7 @@ def _thumb(outputs: dict[str, str]) -> str | None:
 
 
 def _card(it: dict[str, Any]) -> str:
-    search = " ".join([it["id"], *[t for t in it["title"].values() if t], *it["tags"]]).lower()
+    search = search_text(it)
     cls = "card failed" if it["problems"] else "card"
     parts = [f'<article class="{cls}" id="d-{escape(it["id"])}" data-search="{escape(search)}">']
     for lang in LANGS:
@@ -119,15 +151,16 @@ def _card(it: dict[str, Any]) -> str:
         thumb = _thumb(outputs)
         title = escape(it["title"][lang])
         if thumb:
-            href = escape(outputs.get("svg", thumb))
+            href = escape(detail_href(it["id"]) + f"?lang={lang}")
             parts.append(f'<a class="thumb l-{lang}" href="{href}"><img src="{escape(thumb)}" alt="{title}" '
                          f'loading="lazy" decoding="async"></a>')
     for lang in LANGS:
-        parts.append(f'<h3 class="l-{lang}" lang="{lang}">{escape(it["title"][lang])}</h3>')
+        parts.append(f'<h3 class="l-{lang}" lang="{lang}"><a href="{escape(detail_href(it["id"]))}?lang={lang}">'
+                     f'{escape(it["title"][lang])}</a></h3>')
     for lang in LANGS:
         cap = it["caption"].get(lang)
         if cap:
-            parts.append(f'<p class="caption l-{lang}" lang="{lang}">{escape(cap)}</p>')
+            parts.append(f'<p class="caption l-{lang}" lang="{lang}">{markup_html(cap)}</p>')
     if it["problems"]:
         parts.append('<pre class="error">' + escape("\n".join(it["problems"])) + "</pre>")
     parts.append('<p class="meta"><code>' + escape(it["id"]) + "</code>")
@@ -144,6 +177,15 @@ def _card(it: dict[str, Any]) -> str:
         parts.append('<p class="downloads">' + " · ".join(links) + "</p>")
     parts.append("</article>")
     return "".join(parts)
+
+
+def search_text(it: dict[str, Any]) -> str:
+    """What the search box matches: id, titles, captions (markup removed), tags, computed names and values."""
+    words = [it["id"], *[t for t in it["title"].values() if t], *[plain(c) for c in it["caption"].values() if c],
+             *it["tags"]]
+    for v in it.get("values") or []:
+        words += [v["name"], v["fn"], v["result"]]
+    return " ".join(words).lower()
 
 
 def render_html(data: dict[str, Any]) -> str:
@@ -192,6 +234,8 @@ button.lang.on {{ background: #71CCF5; }}
 nav {{ padding: 6px 20px; font-size: 13px; }}
 nav a {{ margin-right: 10px; color: #4472C4; }}
 main {{ padding: 0 20px 40px; }}
+html {{ scroll-padding-top: var(--header, 64px); }}
+.card h3 a {{ color: inherit; text-decoration: none; }}
 section h2 {{ font-size: 17px; color: #4472C4; border-bottom: 1px solid #DEEBF7; padding-bottom: 4px; }}
 section h2 small {{ color: #7F7F7F; font-weight: 400; }}
 .grid {{ display: grid; grid-template-columns: repeat(auto-fill, minmax(340px, 1fr)); gap: 16px; }}
@@ -218,7 +262,7 @@ body[data-lang="en"] .l-zh, body[data-lang="zh"] .l-en {{ display: none; }}
 <body data-lang="{default_lang}">
 <header>
 <h1>vizspec gallery</h1>
-<input id="search" type="search" placeholder="Search title, tag or id…" aria-label="Search diagrams">
+<input id="search" type="search" placeholder="Search titles, captions, tags, values…" aria-label="Search diagrams">
 <span id="count">{count} diagrams</span>
 <span class="langs">{langs}</span>
 </header>
@@ -261,6 +305,12 @@ body[data-lang="en"] .l-zh, body[data-lang="zh"] .l-en {{ display: none; }}
     }});
     try {{ localStorage.setItem("vizspec-lang", lang); }} catch (e) {{ /* storage may be off */ }}
   }}
+  function headerHeight() {{
+    document.documentElement.style.setProperty("--header",
+      (document.querySelector("header").offsetHeight + 8) + "px");
+  }}
+  headerHeight();
+  window.addEventListener("resize", headerHeight);
   search.addEventListener("input", apply);
   document.querySelectorAll("button.tag").forEach(function (b) {{
     b.addEventListener("click", function () {{ search.value = b.getAttribute("data-tag"); apply(); }});

@@ -1,15 +1,18 @@
 """`vizspec validate`: everything `render` would reject, found without writing anything.
 
 Each spec is loaded, bound (compute calls, placeholders, filters, formats) and laid out in every language
-(roles, data lengths, scene limits); its id must match its file name, and every number a diagram of the
+(roles, data lengths, scene limits); its id must match its file name, a spec under specs/ must be in a
+chapter of templates/chapters.yaml (the folder it sits in), and every number a diagram of the
 collection prints must be an input or computed (the traceability rule; the examples under specs/_examples/
 show options with literal data and are exempt from it).
 """
 
 from __future__ import annotations
 
+import difflib
 from pathlib import Path
 
+from ..project import SPECS_DIR
 from ..spec.errors import Problem, SpecError, run_stage
 from ..spec.langs import LANGS
 from ..spec.loader import Spec, load_all
@@ -33,6 +36,26 @@ def validate(paths: list[Path]) -> tuple[int, list[Problem]]:
     return ok, problems
 
 
+def chapter_problems(spec: Spec) -> list[Problem]:
+    """A spec of the collection (under specs/) is in a known chapter (one with EN and ZH names), its folder."""
+    from .chapters import known_chapters
+
+    chapter, path = spec.diagram.chapter, Path(spec.path).resolve()
+    if not path.is_relative_to(SPECS_DIR.resolve()):
+        return []  # a scratch file or fixture outside the collection is in no chapter list
+    known = known_chapters()
+    if known and chapter not in known:
+        near = difflib.get_close_matches(chapter, known, n=1)
+        hint = f"did you mean '{near[0]}'? " if near else ""
+        return [spec.doc.problem(("chapter",), f"unknown chapter '{chapter}' ({hint}expected one of "
+                                                f"{', '.join(known)}; a new chapter needs a line with its EN and "
+                                                "ZH names in templates/chapters.yaml)")]
+    if path.parent.parent.name == "specs" and path.parent.name not in (EXAMPLES, chapter):
+        return [spec.doc.problem(("chapter",), f"chapter '{chapter}' differs from the spec's folder "
+                                                f"specs/{path.parent.name}/ (expected chapter: {path.parent.name})")]
+    return []
+
+
 def spec_problems(spec: Spec) -> list[Problem]:
     """What rendering this spec would reject, and the rules every spec in the collection keeps."""
     from ..bind import bind
@@ -45,6 +68,7 @@ def spec_problems(spec: Spec) -> list[Problem]:
     if spec.diagram.id != want:
         out.append(spec.doc.problem(("id",), f"id '{spec.diagram.id}' differs from the file name "
                                              f"'{Path(spec.path).name}' (expected id: {want})"))
+    out += chapter_problems(spec)
     try:
         bound = run_stage(spec.file, "bind", bind, spec)
         theme = load_theme()

@@ -22,12 +22,18 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backg
                  "--disable-component-update", "--no-first-run", "--disable-sync"]
 
 
+CAPTION = ("caption:\n  en: \"Each return bootstraps from the next one: G_{t} = r_{t+1} + γ·G_{t+1}.\"\n"
+           "  zh: \"每个回报由下一个回报递推：G_{t} = r_{t+1} + γ·G_{t+1}。\"\n")
+
+
 @pytest.fixture(scope="module")
 def site(tmp_path_factory) -> Path:
     """The fixture specs rendered (SVG + PNG, both languages) with the gallery, plus one broken spec."""
     root = tmp_path_factory.mktemp("gallery")
     specs = root / "specs"
     shutil.copytree(FIXTURES, specs)
+    returns = specs / "basics" / "fx-returns.yaml"  # a caption with script markup, in both languages
+    returns.write_text(returns.read_text(encoding="utf-8").replace("tags:", CAPTION + "tags:", 1), encoding="utf-8")
     (specs / "extras" / "fx-broken.yaml").write_text(
         "id: fx-broken\nchapter: extras\ntitle: Broken\nbody: {box: {text: x, role: no-such-role}}\n")
     out = root / "out"
@@ -204,3 +210,103 @@ def test_gallery_in_chromium_loads_cleanly_shows_every_image_and_filters(site, b
             assert errors == []
         finally:
             page.close()
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Search text, captions, detail pages, decks
+
+
+def test_captions_show_scripts_as_html_not_markup(site):
+    html = (site / "index.html").read_text(encoding="utf-8")
+    assert "G<sub>t</sub> = r<sub>t+1</sub> + γ·G<sub>t+1</sub>" in html
+    assert "_{" not in html.split("<script>")[0]
+
+
+def test_search_covers_captions_and_computed_values_in_both_languages(site):
+    from renderer.app.gallery import search_text
+
+    data = json.loads((site / "gallery.json").read_text(encoding="utf-8"))
+    returns = data["chapters"][0]["diagrams"][1]
+    text = search_text(returns)
+    assert "bootstraps" in text and "递推" in text and "g_t+1" not in text  # markup removed: "gt+1"
+    assert "rl.discounted_returns" in text
+    value = next(v for v in returns["values"] if v["name"] == "g")
+    # rewards 1, 0, 2 with γ = 0.5, backwards: G2 = 2, G1 = 0 + 0.5·2 = 1, G0 = 1 + 0.5·1 = 1.5
+    assert json.loads(value["result"])["returns"][:3] == [1.5, 1.0, 2.0]  # then the terminal 0
+    assert value["args"] == "rewards=[1.0, 0.0, 2.0], gamma=0.5"  # as the function received them
+
+
+def test_every_diagram_has_a_detail_page_with_values_source_downloads_and_credit(site):
+    page = (site / "diagrams" / "fx-returns.html").read_text(encoding="utf-8")
+    for lang in ("en", "zh"):
+        assert f'src="../svg/{lang}/fx-returns.svg"' in page
+        for fmt in ("svg", "png"):
+            assert f'href="../{fmt}/{lang}/fx-returns.{fmt}" download' in page
+    assert "<code>rl.discounted_returns(rewards=[1.0, 0.0, 2.0], gamma=0.5)</code>" in page
+    assert "Spec <code>" in page and "fx-returns.yaml</code>" in page
+    source = __import__("re").sub(r"<[^>]+>", "", page.split('class="src"')[1])
+    assert "gamma: 0.5" in source and "rl.discounted_returns" in source
+    assert "Changye Yu" in page and "余昌叶" in page
+    assert "r<sub>t+1</sub>" in page
+    broken = (site / "diagrams" / "fx-broken.html").read_text(encoding="utf-8")
+    assert "no-such-role" in broken and "<img" not in broken
+    index = (site / "index.html").read_text(encoding="utf-8")
+    assert 'href="diagrams/fx-returns.html?lang=zh"' in index
+    data = json.loads((site / "gallery.json").read_text(encoding="utf-8"))
+    assert all("path" not in d for c in data["chapters"] for d in c["diagrams"])  # no absolute paths published
+
+
+def test_detail_pages_of_removed_diagrams_are_removed(tmp_path):
+    from renderer.app.gallery import write_gallery
+
+    (tmp_path / "svg" / "en").mkdir(parents=True)
+    (tmp_path / "svg" / "en" / "d.svg").write_bytes(b"<svg/>")
+    entries = {str(tmp_path / "d.yaml"): {"id": "d", "meta": {"chapter": "c"}, "targets": {"svg/en/d.svg": {}}}}
+    (tmp_path / "diagrams").mkdir()
+    (tmp_path / "diagrams" / "gone.html").write_text("old")
+    write_gallery(tmp_path, entries)
+    assert sorted(p.name for p in (tmp_path / "diagrams").iterdir()) == ["d.html"]
+
+
+def test_slides_link_their_decks_in_the_gallery_at_once(site, tmp_path, monkeypatch):
+    from renderer.app.cli import main
+
+    copy = tmp_path / "site"
+    shutil.copytree(site, copy)
+    specs = [Path(p) for p in build_mod.load_stamps(copy)]
+    monkeypatch.setattr("renderer.app.slides.collection_specs", lambda chapter=None: specs)
+    assert "pptx/en/basics.pptx" not in (copy / "index.html").read_text(encoding="utf-8")
+    main(["slides", "--out", str(copy / "pptx"), "--lang", "en"])
+    html = (copy / "index.html").read_text(encoding="utf-8")
+    assert 'href="pptx/en/basics.pptx"' in html and 'href="pptx/en/all.pptx"' in html
+
+
+def test_detail_page_and_header_offset_in_chromium(site, browser):
+    page, errors = open_page(browser, (site / "diagrams" / "fx-returns.html").as_uri())
+    try:
+        images = load_all_images(page)
+        assert sorted(i["src"] for i in images) == ["../svg/en/fx-returns.svg", "../svg/zh/fx-returns.svg"]
+        assert all(i["ok"] and i["w"] > 0 for i in images), images
+        page.click('button.lang[data-lang="zh"]')
+        assert page.is_hidden('figure[lang="en"]') and page.is_visible('figure[lang="zh"]')
+        assert page.is_visible("table.values") and "rl.discounted_returns" in page.inner_text("table.values")
+        assert errors == []
+    finally:
+        page.close()
+    page, errors = open_page(browser, (site / "index.html").as_uri() + "#ch-extras")
+    try:
+        page.set_viewport_size({"width": 700, "height": 500})  # the header wraps onto two lines
+        page.evaluate("document.getElementById('ch-extras').scrollIntoView()")
+        header = page.evaluate("document.querySelector('header').getBoundingClientRect().bottom")
+        heading = page.evaluate("document.querySelector('#ch-extras h2').getBoundingClientRect().top")
+        assert heading >= header, (heading, header)
+        page.fill("#search", "bootstraps")  # a caption word
+        assert visible_cards(page) == ["fx-returns"]
+        page.fill("#search", "discounted_returns")  # a compute function
+        assert visible_cards(page) == ["fx-returns"]
+        page.click('h3.l-en a[href^="diagrams/fx-returns.html"]')
+        page.wait_for_load_state("load")
+        assert page.url.split("/")[-1] == "fx-returns.html?lang=en" and page.is_hidden('figure[lang="zh"]')
+        assert errors == []
+    finally:
+        page.close()

@@ -7,7 +7,7 @@ import pytest
 
 from renderer.app.cli import main
 
-HEAD = "id: {id}\nchapter: t\ntitle: {{en: T, zh: T}}\n"
+HEAD = "id: {id}\nchapter: sft\ntitle: {{en: T, zh: T}}\n"
 DIST = "compute:\n  dist: {fn: sampling.softmax, args: {logits: [1.0, 2.0, 0.5, -1.0]}}\n"
 CHART = "body:\n  chart: {{kind: bar, x: {{categories: [a, b, c, d]}}, {rest}}}\n"
 
@@ -25,7 +25,7 @@ MISTAKES = {  # name: (spec text after the head, line, what the message says)
 
 
 def write(root, name: str, body: str, ident: str | None = None):
-    p = root / "specs" / "t" / f"{name}.yaml"
+    p = root / "specs" / "sft" / f"{name}.yaml"
     p.parent.mkdir(parents=True, exist_ok=True)
     p.write_text(HEAD.format(id=ident or name) + body, encoding="utf-8")
     return p
@@ -103,3 +103,26 @@ def test_text_where_data_is_expected_says_what_turned_it_into_text(field, shown,
     assert f"got text {shown} (a placeholder that gives data stands alone, with no other text and no fmt or " \
            "percent" in err
     assert err.count("error:") == 1
+
+
+@pytest.mark.parametrize(("chapter", "folder", "words"), [
+    ("rl-basic", "sft", "unknown chapter 'rl-basic' (did you mean 'rl-basics'? expected one of llm-basics, sft"),
+    ("no-such-chapter", "sft", "unknown chapter 'no-such-chapter' (expected one of llm-basics, sft"),
+    ("dpo", "sft", "chapter 'dpo' differs from the spec's folder specs/sft/ (expected chapter: sft)"),
+])
+def test_a_chapter_must_be_known_and_match_its_folder(chapter, folder, words, tmp_path, capsys, monkeypatch):
+    monkeypatch.setattr("renderer.app.validate.SPECS_DIR", tmp_path / "specs")  # the collection's folder
+    bad = tmp_path / "specs" / folder / "wrong-chapter.yaml"
+    bad.parent.mkdir(parents=True)
+    bad.write_text(f"id: wrong-chapter\nchapter: {chapter}\ntitle: T\nbody: {{box: a}}\n", encoding="utf-8")
+    good = write(tmp_path, "fine", "body: {box: a}\n")
+    assert main(["validate", str(bad), str(good)]) == 1
+    err = capsys.readouterr()
+    assert f"wrong-chapter.yaml:2:10: error: {words}" in err.err and "1 valid, 1 invalid" in err.out + err.err
+
+
+def test_a_spec_outside_the_collection_may_use_any_chapter(tmp_path, capsys):
+    scratch = tmp_path / "notes" / "scratch.yaml"
+    scratch.parent.mkdir()
+    scratch.write_text("id: scratch\nchapter: my-own\ntitle: T\nbody: {box: a}\n", encoding="utf-8")
+    assert main(["validate", str(scratch)]) == 0
