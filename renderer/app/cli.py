@@ -151,7 +151,8 @@ def cmd_diff(args: argparse.Namespace) -> int:
         for side in (it.before, it.after):
             for p in side.get("problems") or []:
                 _say(f"  {printable(p)}")
-    _say(f"{len(items)} diagram(s) compared → {printable(args.out / 'index.html')}")
+    _say(f"{len(items)} diagram(s) compared → {printable(args.out / 'index.html')} (summary: "
+         f"{printable(args.out / 'summary.md')})")
     return 1 if any(it.status == "failed" for it in items) else 0
 
 

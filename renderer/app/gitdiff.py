@@ -3,8 +3,10 @@
 A spec counts as changed when its file changed (or is new and untracked), when a component it uses
 changed, or when the module of a compute function it calls changed; a change to the theme or to the
 renderer's code changes every diagram. `diff` renders each changed diagram as of the ref and as in
-the working tree, with today's renderer code for both, so the pictures differ only by the change
-under review, and lists the computed values that differ.
+the working tree, and lists the computed values and the pixels that differ (diff_report). "Before" uses
+compute/ and templates/ as of the ref, and the ref's renderer too when the renderer changed (so a renderer
+change shows what it moved); otherwise today's renderer draws both sides, so the pictures differ only by
+the change under review. Each side renders in parallel worker processes.
 """
 
 from __future__ import annotations
@@ -24,7 +26,8 @@ from typing import Any
 from .. import trust
 from ..project import SOURCE_ROOT as ROOT  # the tool's own source: what a render needs
 from ..spec.langs import LANGS
-from .build import find_specs, spec_deps
+from .build import default_jobs, find_specs, spec_deps
+from .diff_report import pixel_diff, sort_items, summary_md
 from .files import SOURCE_DIRS, UnsafeOutput, check_out, write_atomic
 
 TREE_DIRS = ("renderer", "compute", "templates")  # what a render needs besides the spec
@@ -88,6 +91,7 @@ class Selection:
     specs: list[Path]
     reasons: dict[str, str] = field(default_factory=dict)  # spec path -> why
     deleted: list[str] = field(default_factory=list)  # spec files (relative) gone from the work tree
+    renderer_changed: bool = False  # a renderer/*.py file changed since the base
 
 
 def changed_specs(ref: str = "HEAD", specs_dir: Path | None = None, cwd: Path | None = None) -> Selection:
@@ -103,7 +107,8 @@ def changed_specs(ref: str = "HEAD", specs_dir: Path | None = None, cwd: Path | 
                      for f in files)
     fn_files = _function_modules() if modules else {}
     components_dir = root / "templates" / "components"
-    sel = Selection(root, base, [])
+    sel = Selection(root, base, [], renderer_changed=any(f.startswith("renderer/") and f.endswith(".py")
+                                                         for f in files))
     for s in all_specs:
         why = None
         if s.resolve() in changed:
@@ -182,10 +187,10 @@ def _copy_tree(dst: Path, sources: list[tuple[Path, str]]) -> None:
             shutil.copytree(base / name, dst / name, ignore=ignore, dirs_exist_ok=True, symlinks=True)
 
 
-def _overlay_from_git(dst: Path, root: Path, commit: str) -> None:
-    """Put the files of compute/ and templates/ as of `commit` over the copied tree (merged, not replaced)."""
+def _overlay_from_git(dst: Path, root: Path, commit: str, dirs: tuple[str, ...] = OVERLAY_DIRS) -> None:
+    """Put the files of `dirs` as of `commit` over the copied tree (merged, not replaced)."""
     top = set(git(["ls-tree", "--name-only", commit], root).split())
-    dirs = [d for d in OVERLAY_DIRS if d in top]
+    dirs = [d for d in dirs if d in top]
     if not dirs:
         return
     archive = subprocess.run(["git", "archive", "--format=tar", commit, *dirs], cwd=root, capture_output=True,
@@ -193,6 +198,19 @@ def _overlay_from_git(dst: Path, root: Path, commit: str) -> None:
     if archive.returncode != 0:
         raise GitError(archive.stderr.decode(errors="replace").strip())
     subprocess.run(["tar", "-x", "-C", str(dst)], input=archive.stdout, check=True)
+
+
+def _base_renderer_usable(root: Path, commit: str) -> bool:
+    """The ref's renderer can draw the "before" side: it has this snapshot entry point."""
+    p = subprocess.run(["git", "show", f"{commit}:renderer/app/gitdiff.py"], cwd=root, capture_output=True,
+                       check=False)
+    return p.returncode == 0 and b"def snapshot_main" in p.stdout
+
+
+def _run_side(tree: Path, pairs: list[tuple[str, str]], jobs: int) -> list[subprocess.Popen]:
+    """Snapshot `pairs` in up to `jobs` processes (round-robin, so heavy specs spread out)."""
+    chunks = [pairs[i::jobs] for i in range(max(1, min(jobs, len(pairs))))]
+    return [_run_snapshots(tree, c) for c in chunks if c]
 
 
 def _run_snapshots(tree: Path, pairs: list[tuple[str, str]]) -> subprocess.Popen:
@@ -264,11 +282,13 @@ class DiffItem:
     after: dict[str, Any]
     values: list[dict[str, Any]]
     same_images: bool = False
+    pixels: dict[str, dict[str, Any]] = field(default_factory=dict)  # lang -> changed/total/bbox (diff_report)
 
 
 def diff(ref: str = "HEAD", out: Path = Path("build/diff"), specs_dir: Path | None = None,
-         cwd: Path | None = None) -> list[DiffItem]:
-    """Write before/after images and changed values of every changed diagram into `out` (with index.html)."""
+         cwd: Path | None = None, workers: int | None = None) -> list[DiffItem]:
+    """Write before/after images, pixel overlays and changed values of every changed diagram into `out`
+    (with index.html and summary.md); changed diagrams first."""
     sel = changed_specs(ref, specs_dir, cwd)
     root = sel.root
     out = Path(out)
@@ -278,7 +298,8 @@ def diff(ref: str = "HEAD", out: Path = Path("build/diff"), specs_dir: Path | No
         tmp = Path(tmp)
         before_tree, after_tree = tmp / "before", tmp / "after"
         _copy_tree(before_tree, [(ROOT, d) for d in TREE_DIRS])
-        _overlay_from_git(before_tree, root, sel.base)
+        old_renderer = sel.renderer_changed and _base_renderer_usable(root, sel.base)
+        _overlay_from_git(before_tree, root, sel.base, OVERLAY_DIRS + (("renderer",) if old_renderer else ()))
         if root.resolve() == ROOT.resolve():
             after_tree = ROOT
         else:
@@ -305,15 +326,16 @@ def diff(ref: str = "HEAD", out: Path = Path("build/diff"), specs_dir: Path | No
         snaps = tmp / "snaps"
         bpairs = [(str(j[1]), str(snaps / str(i) / "before")) for i, j in enumerate(jobs) if j[1]]
         apairs = [(str(j[2]), str(snaps / str(i) / "after")) for i, j in enumerate(jobs) if j[2]]
-        procs = [_run_snapshots(before_tree, bpairs) if bpairs else None,
-                 _run_snapshots(after_tree, apairs) if apairs else None]
-        for p in procs:
-            if p is not None:
-                p.wait()
+        n = workers or default_jobs()
+        for p in _run_side(before_tree, bpairs, n) + _run_side(after_tree, apairs, n):
+            p.wait()
         used: set[str] = set()
         for i, (rel, b, a, why) in enumerate(jobs):
             items.append(_collect(snaps / str(i), rel, b is not None, a is not None, why, out, used))
+    items = sort_items(items)
     _write_index(out, items, ref, sel.base)
+    write_atomic(out / "summary.md", summary_md(items, ref, sel.base, "`index.html` in this folder").encode(),
+                 inside=out)
     return items
 
 
@@ -372,6 +394,15 @@ def _collect(snap: Path, rel: str, had_before: bool, has_after: bool, reason: st
                        "problems": (info or {}).get("problems", []), "files": files,
                        "title": ((info or {}).get("meta") or {}).get("title")}
     values = value_changes(_read_json(snap / "before" / "values.json"), _read_json(snap / "after" / "values.json"))
+    pixels = {}
+    for lang in LANGS:
+        b, a = (sides[side]["files"].get(lang, {}).get("png") for side in ("before", "after"))
+        if b and a:
+            pixels[lang] = pixel_diff(out / b, out / a, dest / f"overlay.{lang}.png").as_dict()
+            if pixels[lang]["changed"]:
+                sides["after"]["files"][lang]["overlay"] = f"{name}/overlay.{lang}.png"
+            else:
+                (dest / f"overlay.{lang}.png").unlink()
     same = bool(binfo and ainfo and binfo.get("ok") and ainfo.get("ok")) and all(
         (snap / "before" / f).read_bytes() == (snap / "after" / f).read_bytes()
         for f in (binfo.get("outputs") or {}).get(LANGS[0], {}).values())
@@ -382,8 +413,9 @@ def _collect(snap: Path, rel: str, had_before: bool, has_after: bool, reason: st
     elif not (sides["before"]["ok"] and sides["after"]["ok"]):
         status = "failed"
     else:
+        same = same or not any(p["changed"] for p in pixels.values()) and len(pixels) == len(LANGS)
         status = "unchanged" if same and not values else "changed"
-    item = DiffItem(did, rel, reason, status, sides["before"], sides["after"], values, same)
+    item = DiffItem(did, rel, reason, status, sides["before"], sides["after"], values, same, pixels)
     write_atomic(dest / "changes.json", json.dumps(item.__dict__, indent=1, ensure_ascii=False,
                                                    default=str).encode())
     return item
@@ -394,29 +426,44 @@ def _fmt(v: Any) -> str:
     return text if len(text) <= 120 else text[:117] + "…"
 
 
+def _image_rows(it: DiffItem) -> str:
+    rows = ['<table class="images"><tr><th></th><th>before</th><th>after</th><th>changed pixels</th></tr>']
+    for lang in LANGS:
+        cells = []
+        for side in ("before", "after"):
+            files = getattr(it, side)["files"].get(lang, {})
+            src = files.get("svg") or files.get("png")
+            links = " ".join(f'<a href="{escape(p)}">{fmt.upper()}</a>' for fmt, p in files.items()
+                             if fmt != "overlay")
+            cells.append(f'<td><img src="{escape(src)}" alt="{side} ({lang})" loading="lazy"><br>{links}</td>'
+                         if src else "<td>—</td>")
+        overlay = it.after["files"].get(lang, {}).get("overlay")
+        px = it.pixels.get(lang)
+        note = (f"{px['changed']:,} of {px['total']:,} pixels" + (" (size changed)" if px["size_changed"] else "")
+                if px else "")
+        cells.append(f'<td><img src="{escape(overlay)}" alt="changed pixels ({lang})" loading="lazy"><br>{note}'
+                     "</td>" if overlay else f"<td>{note or '—'}</td>")
+        rows.append(f"<tr><th>{lang}</th>{''.join(cells)}</tr>")
+    rows.append("</table>")
+    return "".join(rows)
+
+
 def _write_index(out: Path, items: list[DiffItem], ref: str, base: str) -> None:
     parts = []
-    for it in items:
+    moved = [it for it in items if it.status != "unchanged"]
+    same = [it for it in items if it.status == "unchanged"]
+    for it in moved:
         title = (it.after.get("title") or it.before.get("title") or {}).get(LANGS[0]) or it.id
+        px = sum(p["changed"] for p in it.pixels.values())
         parts.append(f'<section class="item {it.status}" id="{escape(it.id)}"><h2>{escape(title)} '
                      f'<code>{escape(it.id)}</code> <span class="status">{escape(it.status)}</span></h2>'
-                     f'<p class="why">{escape(it.spec)} — {escape(it.reason)}'
-                     f'{" — images identical" if it.same_images else ""}</p>')
+                     f'<p class="why">{escape(it.spec)} — {escape(it.reason)} — {px:,} changed pixels, '
+                     f'{len(it.values)} changed values{" — images identical" if it.same_images else ""}</p>')
         for side in ("before", "after"):
             info = getattr(it, side)
             if info["problems"]:
                 parts.append(f'<pre class="error">{side}: ' + escape("\n".join(info["problems"])) + "</pre>")
-        parts.append('<table class="images"><tr><th></th><th>before</th><th>after</th></tr>')
-        for lang in LANGS:
-            cells = []
-            for side in ("before", "after"):
-                files = getattr(it, side)["files"].get(lang, {})
-                src = files.get("svg") or files.get("png")
-                links = " ".join(f'<a href="{escape(p)}">{fmt.upper()}</a>' for fmt, p in files.items())
-                cells.append(f'<td><img src="{escape(src)}" alt="{side} ({lang})"><br>{links}</td>' if src
-                             else "<td>—</td>")
-            parts.append(f"<tr><th>{lang}</th>{''.join(cells)}</tr>")
-        parts.append("</table>")
+        parts.append(_image_rows(it))
         if it.values:
             rows = "".join(f'<tr class="{r["change"]}"><td><code>{escape(r["path"])}</code></td>'
                            f'<td>{escape(_fmt(r["before"]))}</td><td>{escape(_fmt(r["after"]))}</td></tr>'
@@ -428,7 +475,13 @@ def _write_index(out: Path, items: list[DiffItem], ref: str, base: str) -> None:
         else:
             parts.append('<p class="novalues">No computed value changed.</p>')
         parts.append("</section>")
+    if same:
+        links = " ".join(f'<li id="{escape(it.id)}"><code>{escape(it.id)}</code> — {escape(it.reason)}</li>'
+                         for it in same)
+        parts.append(f'<details class="unchanged"><summary>{len(same)} unchanged diagram(s): same pixels, same '
+                     f"values</summary><ul>{links}</ul></details>")
     body = "\n".join(parts) or "<p>No diagram changed.</p>"
+    toc = " ".join(f'<a href="#{escape(it.id)}">{escape(it.id)}</a> ({escape(it.status)})' for it in moved)
     html = f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>vizspec diff against {escape(ref)}</title>
 <link rel="icon" href="data:,">
@@ -437,17 +490,21 @@ body {{ font-family: "Noto Sans CJK SC", system-ui, sans-serif; margin: 20px; }}
 h1 {{ font-size: 20px; color: #4472C4; }} h2 {{ font-size: 16px; }} .status {{ font-size: 12px;
 background: #DEEBF7; border-radius: 4px; padding: 1px 6px; }} .failed .status {{ background: #F0ADB7; }}
 .added .status {{ background: #70C08E; }} .why {{ color: #595959; font-size: 13px; }}
-table.images img {{ max-width: 560px; border: 1px solid #D9D9D9; }} table {{ border-collapse: collapse; }}
+table.images img {{ max-width: 420px; max-height: 420px; border: 1px solid #D9D9D9; }}
+table {{ border-collapse: collapse; }} table.images td {{ vertical-align: top; font-size: 12px; }}
 table.values td, table.values th {{ border: 1px solid #D9D9D9; padding: 2px 6px; font-size: 13px; }}
 pre.error {{ background: #FFF2CC; border-left: 3px solid #EB6252; padding: 6px; white-space: pre-wrap; }}
 section.item {{ border-top: 1px solid #BFBFBF; padding-top: 8px; margin-top: 16px; }}
+.summary {{ font-size: 14px; }} details.unchanged {{ margin-top: 20px; color: #595959; }}
 </style></head><body>
 <h1>vizspec diff: working tree against {escape(ref)} ({escape(base[:12])}) — {len(items)} diagram(s)</h1>
+<p class="summary">{len(moved)} changed, {len(same)} unchanged; changed pixels are red over a faded "after".
+{toc}</p>
 {body}
 </body></html>
 """
     write_atomic(out / "index.html", html.encode())
     summary = [{"id": it.id, "spec": it.spec, "status": it.status, "reason": it.reason,
-                "values_changed": len(it.values)} for it in items]
+                "values_changed": len(it.values), "pixels": it.pixels} for it in items]
     write_atomic(out / "diff.json", json.dumps({"ref": ref, "base": base, "diagrams": summary}, indent=1,
                                                ensure_ascii=False).encode())

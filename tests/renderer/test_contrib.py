@@ -263,3 +263,76 @@ def test_contributing_walks_through_adding_a_diagram_with_real_commands():
     commands = set(build_parser()._subparsers._group_actions[0].choices)
     for used in set(re.findall(r"vizspec ([a-z]+)", text)):
         assert used in commands, f"CONTRIBUTING.md mentions `vizspec {used}`, which does not exist"
+
+
+def test_pixel_diff_counts_changed_pixels_and_draws_them_red(tmp_path):
+    from PIL import Image
+
+    from renderer.app.diff_report import CHANGED_RGB, pixel_diff
+
+    before = Image.new("RGB", (20, 10), "white")
+    after = before.copy()
+    for x in range(4, 7):
+        for y in range(2, 4):
+            after.putpixel((x, y), (0, 0, 0))
+    after.putpixel((15, 8), (252, 252, 252))  # within the antialiasing tolerance: not a change
+    before.save(tmp_path / "b.png")
+    after.save(tmp_path / "a.png")
+    d = pixel_diff(tmp_path / "b.png", tmp_path / "a.png", tmp_path / "o.png")
+    assert (d.changed, d.total, d.bbox, d.size_changed) == (6, 200, (4, 2, 7, 4), False)
+    over = Image.open(tmp_path / "o.png").convert("RGB")
+    assert over.getpixel((5, 3)) == CHANGED_RGB and over.getpixel((0, 0)) == (255, 255, 255)
+    Image.new("RGB", (20, 12), "white").save(tmp_path / "taller.png")  # two white rows more: padded white
+    grown = pixel_diff(tmp_path / "b.png", tmp_path / "taller.png")
+    assert grown.size_changed and grown.changed == 0 and grown.total == 240
+
+
+def test_diff_lists_changed_first_with_overlays_folds_unchanged_and_writes_a_summary(repo, monkeypatch):
+    monkeypatch.chdir(repo)
+    soft = repo / "specs" / "basics" / "fx-softmax.yaml"
+    soft.write_text(soft.read_text().replace("logits: [2.0, 1.0, 0.1]", "logits: [3.0, 1.0, 0.1]"))
+    plain = repo / "specs" / "extras" / "fx-plain.yaml"
+    plain.write_text(plain.read_text() + "# a comment: the file changed, the picture did not\n")
+    out = repo / "build" / "diff"
+    items = diff("HEAD", out, workers=2)
+    assert [(it.id, it.status) for it in items] == [("fx-softmax", "changed"), ("fx-plain", "unchanged")]
+    soft_item = items[0]
+    for lang in ("en", "zh"):
+        px = soft_item.pixels[lang]
+        assert 0 < px["changed"] < px["total"]
+        assert (out / "fx-softmax" / f"overlay.{lang}.png").read_bytes()[:4] == b"\x89PNG"
+    assert items[1].pixels["en"]["changed"] == 0 and not (out / "fx-plain" / "overlay.en.png").exists()
+    html = (out / "index.html").read_text()
+    assert html.index('id="fx-softmax"') < html.index('<details class="unchanged">') < html.index('id="fx-plain"')
+    assert 'src="fx-softmax/overlay.en.png"' in html and 'src="fx-plain/' not in html
+    md = (out / "summary.md").read_text()
+    assert "1 of 2 diagram(s) changed" in md and "| `fx-softmax` | changed |" in md
+    assert "`p(args).logits[0]` | 2.0 | 3.0 |" in md and "1 unchanged" in md and "`fx-plain`" in md
+    assert json.loads((out / "diff.json").read_text())["diagrams"][0]["pixels"]["en"]["changed"] > 0
+
+
+def test_a_renderer_change_is_drawn_with_the_base_renderer_before(repo):
+    from renderer.app.gitdiff import _base_renderer_usable, _overlay_from_git, changed_specs
+
+    (repo / "renderer" / "app").mkdir(parents=True)
+    mod = repo / "renderer" / "app" / "gitdiff.py"
+    mod.write_text("def snapshot_main(argv=None):\n    return 0\n")
+    run_git(repo, "add", "-A")
+    run_git(repo, "commit", "-q", "-m", "renderer")
+    mod.write_text("def snapshot_main(argv=None):\n    return 1  # changed\n")
+    sel = changed_specs("HEAD", cwd=repo)
+    assert sel.renderer_changed and len(sel.specs) == 4  # every diagram, "theme or renderer changed"
+    assert _base_renderer_usable(repo, sel.base)
+    tree = repo.parent / "tree"
+    (tree / "renderer" / "app").mkdir(parents=True)
+    (tree / "renderer" / "app" / "gitdiff.py").write_text("today's")
+    _overlay_from_git(tree, repo, sel.base, ("renderer",))
+    assert (tree / "renderer" / "app" / "gitdiff.py").read_text().endswith("return 0\n")
+
+
+def test_ci_posts_the_diff_summary_on_pull_requests():
+    wf = yaml.safe_load((ROOT / ".github" / "workflows" / "render.yml").read_text())
+    steps = [s for job in wf["jobs"].values() for s in job["steps"]]
+    post = [s for s in steps if "summary.md" in s.get("run", "")]
+    assert post and "pull_request" in post[0]["if"] and "gh pr comment" in post[0]["run"]
+    assert "GITHUB_STEP_SUMMARY" in post[0]["run"] and wf["permissions"]["pull-requests"] == "write"

@@ -1,0 +1,132 @@
+"""What `vizspec diff` shows a reviewer: pixel differences and the Markdown summary a CI job can post.
+
+`pixel_diff` compares the before/after PNGs of a diagram: the changed pixels are counted and drawn red over a
+faded copy of the after image (sizes that differ are compared on the larger canvas, white-padded). `summary_md`
+lists the changed diagrams first with their changed pixels and values, the unchanged ones folded into a count.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+CHANGED_RGB = (235, 98, 82)  # the theme's red: a changed pixel
+FADE = 0.25  # how much of the after image shows under the overlay
+TOLERANCE = 8  # a channel differing by at most this (antialiasing noise) is not a change
+STATUS_ORDER = ("failed", "changed", "added", "deleted", "unchanged")
+MAX_MD_VALUES = 8  # changed values listed per diagram in the summary
+
+
+@dataclass
+class PixelDiff:
+    """Changed pixels of one image pair, their bounding box (x0, y0, x1, y1) and the overlay written."""
+
+    changed: int
+    total: int
+    bbox: tuple[int, int, int, int] | None
+    size_changed: bool
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"changed": self.changed, "total": self.total, "bbox": self.bbox, "size_changed": self.size_changed}
+
+
+def _rgb(path: Path) -> np.ndarray:
+    from PIL import Image
+
+    with Image.open(path) as im:
+        im.load()
+        if im.mode in ("RGBA", "LA", "P"):
+            bg = Image.new("RGBA", im.size, (255, 255, 255, 255))
+            bg.alpha_composite(im.convert("RGBA"))
+            im = bg
+        return np.asarray(im.convert("RGB"), dtype=np.int16)
+
+
+def _pad(a: np.ndarray, h: int, w: int) -> np.ndarray:
+    out = np.full((h, w, 3), 255, dtype=np.int16)
+    out[:a.shape[0], :a.shape[1]] = a
+    return out
+
+
+def pixel_diff(before: Path, after: Path, overlay: Path | None = None) -> PixelDiff:
+    """Count the pixels that differ between two PNGs; write the red-on-faded overlay to `overlay`."""
+    b, a = _rgb(before), _rgb(after)
+    h, w = max(b.shape[0], a.shape[0]), max(b.shape[1], a.shape[1])
+    size_changed = b.shape != a.shape
+    b, a = _pad(b, h, w), _pad(a, h, w)
+    mask = (np.abs(a - b) > TOLERANCE).any(axis=2)
+    changed = int(mask.sum())
+    ys, xs = np.nonzero(mask)
+    bbox = (int(xs.min()), int(ys.min()), int(xs.max()) + 1, int(ys.max()) + 1) if changed else None
+    if overlay is not None:
+        from PIL import Image
+
+        faded = (255 - FADE * (255 - a)).astype(np.uint8)
+        faded[mask] = CHANGED_RGB
+        Image.fromarray(faded, "RGB").save(overlay, optimize=False)
+    return PixelDiff(changed, h * w, bbox, size_changed)
+
+
+def sort_items(items: list[Any]) -> list[Any]:
+    """Failed, changed, added and deleted diagrams first (most changed pixels first), unchanged last."""
+    def key(it: Any) -> tuple:
+        rank = STATUS_ORDER.index(it.status) if it.status in STATUS_ORDER else len(STATUS_ORDER)
+        return rank, -changed_pixels(it), it.id
+
+    return sorted(items, key=key)
+
+
+def changed_pixels(it: Any) -> int:
+    """Changed pixels over both languages."""
+    return sum(p.get("changed", 0) for p in (getattr(it, "pixels", None) or {}).values())
+
+
+def summary_md(items: list[Any], ref: str, base: str, link: str = "") -> str:
+    """The Markdown summary: a table of what changed, the values that changed, unchanged ones counted."""
+    items = sort_items(items)
+    moved = [it for it in items if it.status != "unchanged"]
+    same = [it for it in items if it.status == "unchanged"]
+    lines = [f"## vizspec diff against `{ref}` (`{base[:12]}`)", "",
+             f"{len(moved)} of {len(items)} diagram(s) changed, {sum(len(it.values) for it in items)} computed "
+             f"value(s) changed, {len(same)} unchanged." + (f" Images: {link}" if link else ""), ""]
+    if moved:
+        lines += ["| diagram | status | changed pixels (en / zh) | values changed | why |",
+                  "|---|---|---|---|---|"]
+        for it in moved:
+            px = " / ".join(_px((it.pixels or {}).get(lang)) for lang in ("en", "zh"))
+            lines.append(f"| `{it.id}` | {it.status} | {px} | {len(it.values)} | {it.reason} |")
+        lines.append("")
+    for it in moved:
+        if it.values:
+            lines.append(f"<details><summary><code>{it.id}</code>: {len(it.values)} value(s)</summary>\n")
+            lines += ["| value | before | after |", "|---|---|---|"]
+            for r in it.values[:MAX_MD_VALUES]:
+                lines.append(f"| `{r['path']}` | {_cell(r['before'])} | {_cell(r['after'])} |")
+            if len(it.values) > MAX_MD_VALUES:
+                lines.append(f"| … {len(it.values) - MAX_MD_VALUES} more | | |")
+            lines += ["", "</details>", ""]
+        problems = [p for side in ("before", "after") for p in it.__dict__[side].get("problems", [])]
+        if problems:
+            lines += [f"`{it.id}`:", "```", *problems, "```", ""]
+    if same:
+        lines += [f"<details><summary>{len(same)} unchanged</summary>\n", ", ".join(f"`{it.id}`" for it in same),
+                  "", "</details>", ""]
+    return "\n".join(lines)
+
+
+def _px(p: dict[str, Any] | None) -> str:
+    if not p:
+        return "—"
+    share = 100 * p["changed"] / p["total"] if p["total"] else 0
+    return f"{p['changed']:,} ({share:.2g} %)" + (" resized" if p.get("size_changed") else "")
+
+
+def _cell(v: Any) -> str:
+    import json
+
+    text = json.dumps(v, ensure_ascii=False)
+    text = text if len(text) <= 60 else text[:59] + "…"
+    return text.replace("|", "\\|")
