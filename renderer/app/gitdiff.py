@@ -11,6 +11,7 @@ the change under review. Each side renders in parallel worker processes.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -173,11 +174,69 @@ def snapshot(spec: Path, dest: Path, langs: tuple[str, ...] = LANGS,
 
 
 def snapshot_main(argv: list[str] | None = None) -> int:
-    """Entry of the snapshot subprocess: argv[0] is a JSON list of [spec, dest] pairs."""
+    """Entry of the snapshot subprocess: argv[0] is a JSON list of [spec, dest] pairs.
+
+    With VIZSPEC_DIFF_TREE (the hash of the source tree drawing this side), a snapshot of the same spec bytes
+    drawn by the same tree is copied from the cache instead of rendered again (a re-run, or the base side of
+    every pull request against the same base).
+    """
     pairs = json.loads((argv or sys.argv[1:])[0])
+    tree = os.environ.get("VIZSPEC_DIFF_TREE")
     for spec, dest in pairs:
+        key = _snapshot_key(tree, Path(spec)) if tree else None
+        if key and _from_cache(key, Path(dest)):
+            continue
         snapshot(Path(spec), Path(dest))
+        if key:
+            _to_cache(key, Path(dest))
     return 0
+
+
+def _snapshot_key(tree: str, spec: Path) -> str | None:
+    try:
+        raw = trust.read_file(spec, 1 << 20)
+    except (trust.Refused, OSError):
+        return None
+    return hashlib.sha256(json.dumps([tree, list(LANGS), list(DIFF_FORMATS)]).encode() + raw).hexdigest()[:32]
+
+
+def _snapshot_cache(key: str) -> Path:
+    return _cache_dir() / "diff" / key[:2] / key
+
+
+def _from_cache(key: str, dest: Path) -> bool:
+    src = _snapshot_cache(key)
+    if not (src / "snapshot.json").is_file():
+        return False
+    shutil.copytree(src, dest, dirs_exist_ok=True)
+    return True
+
+
+def _to_cache(key: str, dest: Path) -> None:
+    target = _snapshot_cache(key)
+    if target.exists():
+        return
+    tmp: Path | None = None
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=".part-", dir=target.parent))
+        shutil.copytree(dest, tmp, dirs_exist_ok=True)
+        os.replace(tmp, target)
+    except OSError:  # a read-only or full cache, or another process was first: it only costs speed
+        if tmp is not None:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+def source_tree_key(tree: Path) -> str:
+    """What a snapshot drawn by `tree` depends on besides its spec: its sources and this machine's fonts."""
+    from .build import environment_key
+
+    h = hashlib.sha256(environment_key().encode())
+    for d in TREE_DIRS:
+        for p in sorted((tree / d).rglob("*")):
+            if p.is_file() and not p.is_symlink() and "__pycache__" not in p.parts:
+                h.update(p.relative_to(tree).as_posix().encode() + b"\0" + p.read_bytes() + b"\0")
+    return h.hexdigest()[:32]
 
 
 def _copy_tree(dst: Path, sources: list[tuple[Path, str]]) -> None:
@@ -209,14 +268,17 @@ def _base_renderer_usable(root: Path, commit: str) -> bool:
 
 def _run_side(tree: Path, pairs: list[tuple[str, str]], jobs: int) -> list[subprocess.Popen]:
     """Snapshot `pairs` in up to `jobs` processes (round-robin, so heavy specs spread out)."""
+    if not pairs:
+        return []
+    key = source_tree_key(tree)
     chunks = [pairs[i::jobs] for i in range(max(1, min(jobs, len(pairs))))]
-    return [_run_snapshots(tree, c) for c in chunks if c]
+    return [_run_snapshots(tree, c, key) for c in chunks if c]
 
 
-def _run_snapshots(tree: Path, pairs: list[tuple[str, str]]) -> subprocess.Popen:
+def _run_snapshots(tree: Path, pairs: list[tuple[str, str]], tree_key: str = "") -> subprocess.Popen:
     code = ("import sys; sys.path.insert(0, sys.argv[1]); from renderer.app.gitdiff import snapshot_main; "
             "sys.exit(snapshot_main(sys.argv[2:]))")
-    env = {**os.environ, "VIZSPEC_CACHE": str(_cache_dir().resolve())}
+    env = {**os.environ, "VIZSPEC_CACHE": str(_cache_dir().resolve()), "VIZSPEC_DIFF_TREE": tree_key}
     return subprocess.Popen([sys.executable, "-c", code, str(tree), json.dumps(pairs)], cwd=tree, env=env)
 
 

@@ -336,3 +336,25 @@ def test_ci_posts_the_diff_summary_on_pull_requests():
     post = [s for s in steps if "summary.md" in s.get("run", "")]
     assert post and "pull_request" in post[0]["if"] and "gh pr comment" in post[0]["run"]
     assert "GITHUB_STEP_SUMMARY" in post[0]["run"] and wf["permissions"]["pull-requests"] == "write"
+
+
+def test_a_repeated_diff_takes_unchanged_snapshots_from_the_cache(repo, monkeypatch):
+    from renderer.app import gitdiff
+
+    monkeypatch.chdir(repo)
+    soft = repo / "specs" / "basics" / "fx-softmax.yaml"
+    soft.write_text(soft.read_text().replace("logits: [2.0, 1.0, 0.1]", "logits: [3.0, 1.0, 0.1]"))
+    first = {it.id: it for it in diff("HEAD", repo / "build" / "diff")}
+    cached = sorted((gitdiff._cache_dir() / "diff").glob("*/*/snapshot.json"))
+    assert len(cached) == 2  # before and after of fx-softmax
+    for snap in cached:  # mark the cached copies: a second diff must show these, not new renders
+        info = json.loads(snap.read_text())
+        info["meta"]["title"]["en"] = "from the cache"
+        snap.write_text(json.dumps(info))
+    again = {it.id: it for it in diff("HEAD", repo / "build" / "diff")}
+    assert again["fx-softmax"].after["title"]["en"] == "from the cache"
+    assert again["fx-softmax"].values == first["fx-softmax"].values and again["fx-softmax"].status == "changed"
+    soft.write_text(soft.read_text().replace("logits: [3.0, 1.0, 0.1]", "logits: [4.0, 1.0, 0.1]"))
+    third = {it.id: it for it in diff("HEAD", repo / "build" / "diff")}
+    assert third["fx-softmax"].before["title"]["en"] == "from the cache"  # the base side: same spec, same tree
+    assert third["fx-softmax"].after["title"]["en"] == "Softmax of three logits"  # a new spec: rendered
