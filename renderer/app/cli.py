@@ -206,8 +206,9 @@ def cmd_slides(args: argparse.Namespace) -> int:
     langs = LANGS if args.lang == "all" else (args.lang,)
     t0 = time.perf_counter()
     output_folder(args.out)
+    template = _template_deck(args.template) if args.template else None
     res = build_decks(collection_specs(args.chapter), args.out, langs, chapter=args.chapter, jobs=args.jobs,
-                      on_write=lambda p: _say(f"wrote {printable(p)}"))
+                      on_write=lambda p: _say(f"wrote {printable(p)}"), template=template)
     for p in res.problems:
         _say(printable(p))
     if res.written:
@@ -218,6 +219,20 @@ def cmd_slides(args: argparse.Namespace) -> int:
     _say(f"{len(res.written)} decks, {res.diagrams} diagrams, {len(res.problems)} problems "
          f"in {time.perf_counter() - t0:.2f} s → {printable(args.out)}")
     return 1 if res.problems else 0
+
+
+def _template_deck(path: Path) -> str:
+    """A readable .pptx whose layouts the decks use; a clear error otherwise."""
+    from pptx import Presentation
+
+    if not path.is_file():
+        raise CliError(f"--template {printable(path)}: no such file (expected a .pptx with your masters)")
+    try:
+        Presentation(str(path))
+    except Exception as e:  # python-pptx raises zip, XML and key errors for what is not a presentation
+        raise CliError(f"--template {printable(path)}: not a PowerPoint presentation ({type(e).__name__}; "
+                       "expected a .pptx; save a .potx template as .pptx first)") from None
+    return str(path)
 
 
 def _refresh_gallery(decks: Path) -> None:
@@ -405,6 +420,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", type=Path, default=DEFAULT_OUT / "pptx",
                    help="output folder (default: build/pptx; decks go to <out>/<lang>/<chapter>.pptx)")
     p.add_argument("--jobs", type=int, default=None, help="worker processes (default: one per core)")
+    p.add_argument("--template", type=Path, default=None,
+                   help="a .pptx whose masters, layouts and slide size the decks use (its slides are dropped)")
     p.set_defaults(fn=cmd_slides)
 
     p = sub.add_parser("schema", help="write schema/diagram.schema.json from the models")

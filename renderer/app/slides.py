@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import __version__
-from ..backends.pptx import add_scene_slide, fit_into, new_presentation, save
+from ..backends.pptx import add_scene_slide, fit_into, new_presentation, save, slide_px
 from ..layout.theme import Theme, load_theme
 from ..scene import Line, Meta, Rect, Scene, Style, Text
 from ..spec.errors import Problem, SpecError, internal_problem, run_stage
@@ -143,21 +143,29 @@ def _count(n: int, lang: str) -> str:
     return f"{n} 幅图" if lang == "zh" else f"{n} diagram{'s' if n != 1 else ''}"
 
 
-def deck(chapters: list[tuple[str, list[Item]]], lang: str, title: str, theme: Theme) -> bytes:
-    """One presentation: title slide, then per chapter a section slide and its diagrams."""
-    prs = new_presentation(SLIDE_W, SLIDE_H, title, lang)
+def deck(chapters: list[tuple[str, list[Item]]], lang: str, title: str, theme: Theme,
+         template: str | None = None) -> bytes:
+    """One presentation: title slide, then per chapter a section slide and its diagrams.
+
+    With `template` (a .pptx), its masters and layouts (and slide size, and background) are used.
+    """
+    prs = new_presentation(SLIDE_W, SLIDE_H, title, lang, template)
+    bg = template is None
+    w, h = slide_px(prs)
     n = sum(len(its) for _, its in chapters)
     sub = f"{_count(n, lang)} · vizspec {__version__}"
     names = [chapter_title(c, lang) for c, _ in chapters]
-    add_scene_slide(prs, title_scene(theme, lang, title, sub, names if len(chapters) > 1 else ()), notes=False)
-    box = (MARGIN, MARGIN, SLIDE_W - 2 * MARGIN, SLIDE_H - 2 * MARGIN)
+    whole = (0.0, 0.0, w, h)
+    cover = title_scene(theme, lang, title, sub, names if len(chapters) > 1 else ())
+    add_scene_slide(prs, cover, fit_into(cover, whole), notes=False, background=bg)
+    box = (MARGIN, MARGIN, w - 2 * MARGIN, h - 2 * MARGIN)
     for i, (chapter, its) in enumerate(chapters):
         head = f"{i + 1}  {chapter_title(chapter, lang)}" if len(chapters) > 1 else chapter_title(chapter, lang)
-        add_scene_slide(prs, title_scene(theme, lang, head, _count(len(its), lang), _section_lines(its, lang)),
-                        notes=False)
+        section = title_scene(theme, lang, head, _count(len(its), lang), _section_lines(its, lang))
+        add_scene_slide(prs, section, fit_into(section, whole), notes=False, background=bg)
         for it in its:
             scene = it.scenes[lang]
-            add_scene_slide(prs, scene, fit_into(scene, box, MAX_SCALE))
+            add_scene_slide(prs, scene, fit_into(scene, box, MAX_SCALE), background=bg)
     return save(prs)
 
 
@@ -179,7 +187,8 @@ def collection_specs(chapter: str | None = None) -> list[Path]:
 
 
 def build_decks(specs: Sequence[Path], out: Path, langs: Sequence[str] = LANGS, chapter: str | None = None,
-                jobs: int | None = None, on_write: Callable[[Path], None] | None = None) -> DeckResult:
+                jobs: int | None = None, on_write: Callable[[Path], None] | None = None,
+                template: str | None = None) -> DeckResult:
     """Write `<out>/<lang>/<chapter>.pptx` for every chapter (or only `chapter`) and `all.pptx`."""
     from .files import check_out
 
@@ -199,7 +208,7 @@ def build_decks(specs: Sequence[Path], out: Path, langs: Sequence[str] = LANGS, 
         if chapter is None:
             jobs_out.append((out / lang / "all.pptx", chapters, DECK_TITLE.get(lang, DECK_TITLE["en"])))
         for target, chs, title in jobs_out:
-            problem = _write_deck(target, chs, lang, title, theme, out)
+            problem = _write_deck(target, chs, lang, title, theme, out, template)
             if problem:
                 res.problems.append(problem)
                 continue
@@ -210,7 +219,7 @@ def build_decks(specs: Sequence[Path], out: Path, langs: Sequence[str] = LANGS, 
 
 
 def _write_deck(target: Path, chapters: list[tuple[str, list[Item]]], lang: str, title: str,
-                theme: Theme, out: Path) -> str | None:
+                theme: Theme, out: Path, template: str | None = None) -> str | None:
     """Draw and write one deck; the problem (located at the chapter's first spec) instead of raising."""
     from .failures import error_line, os_error_text
     from .files import write_atomic
@@ -218,7 +227,7 @@ def _write_deck(target: Path, chapters: list[tuple[str, list[Item]]], lang: str,
     first = chapters[0][1][0]
     where = first.chapter_at if len(chapters) == 1 else None  # a chapter deck: the chapter named its file
     try:
-        data = deck(chapters, lang, title, theme)
+        data = deck(chapters, lang, title, theme, template)
     except Exception as e:  # a bug: this deck fails, the other decks are still written
         return str(internal_problem(where[0] if where else first.path, "slides", e))
     try:

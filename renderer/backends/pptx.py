@@ -10,6 +10,7 @@ import json
 import zipfile
 
 from pptx import Presentation
+from pptx.enum.shapes import PP_PLACEHOLDER
 from pptx.util import Emu
 
 from .. import __version__
@@ -18,13 +19,25 @@ from . import pptx_chevrons, pptx_native  # noqa: F401  (register the native ban
 from .pptx_shapes import EMU_PER_PX, FIXED_TIME, SLIDE_MAX_PX, SLIDE_MIN_PX, ZIP_TIME, Fit, SlideWriter, _rgb
 
 MAX_CORE_TITLE = 255  # characters PowerPoint (and python-pptx) allow in a core property; the slide shows all
+TITLE_LAYOUT = "Title Only"  # the layout of every slide: a title placeholder and nothing else
+TITLES = (PP_PLACEHOLDER.TITLE, PP_PLACEHOLDER.CENTER_TITLE)
+TITLE_HEIGHT_PX = 60.0
+MAX_ALT = 1000  # characters of alt text per group
 
 
-def new_presentation(width_px: float, height_px: float, title: str = "", lang: str = "en"):
-    """An empty presentation with the given slide size (clamped to PowerPoint's limits)."""
-    prs = Presentation()
-    prs.slide_width = Emu(round(min(max(width_px, SLIDE_MIN_PX), SLIDE_MAX_PX) * EMU_PER_PX))
-    prs.slide_height = Emu(round(min(max(height_px, SLIDE_MIN_PX), SLIDE_MAX_PX) * EMU_PER_PX))
+def new_presentation(width_px: float, height_px: float, title: str = "", lang: str = "en",
+                     template: str | None = None):
+    """An empty presentation with the given slide size (clamped to PowerPoint's limits).
+
+    With `template` (a .pptx), its masters, layouts, theme and slide size are used and its slides dropped.
+    """
+    if template is not None:
+        prs = Presentation(template)
+        _drop_slides(prs)
+    else:
+        prs = Presentation()
+        prs.slide_width = Emu(round(min(max(width_px, SLIDE_MIN_PX), SLIDE_MAX_PX) * EMU_PER_PX))
+        prs.slide_height = Emu(round(min(max(height_px, SLIDE_MIN_PX), SLIDE_MAX_PX) * EMU_PER_PX))
     cp = prs.core_properties
     cp.title = title if len(title) <= MAX_CORE_TITLE else title[: MAX_CORE_TITLE - 1] + "…"
     cp.author = "vizspec"
@@ -34,6 +47,41 @@ def new_presentation(width_px: float, height_px: float, title: str = "", lang: s
     cp.revision = 1
     cp.language = "zh-CN" if lang == "zh" else "en-US"
     return prs
+
+
+def _drop_slides(prs) -> None:
+    ids = prs.slides._sldIdLst
+    for sld in list(ids):
+        prs.part.drop_rel(sld.rId)
+        ids.remove(sld)
+
+
+def _titled(layout) -> bool:
+    return any(ph.placeholder_format.type in TITLES for ph in layout.placeholders)
+
+
+def scene_layout(prs):
+    """The layout of diagram slides: "Title Only", else the titled layout with the fewest placeholders."""
+    layouts = list(prs.slide_layouts)
+    titled = [lo for lo in layouts if _titled(lo)]
+    named = [lo for lo in titled if lo.name == TITLE_LAYOUT]
+    if named:
+        return named[0]
+    return min(titled, key=lambda lo: len(lo.placeholders)) if titled else layouts[-1]
+
+
+def _title_slide(slide, prs, text: str) -> None:
+    """Keep only the title placeholder, holding `text`, just above the slide's top edge: the outline, screen
+    readers and PowerPoint's accessibility checker read it, and it covers nothing of the drawing."""
+    for ph in list(slide.placeholders):
+        if ph.placeholder_format.type not in TITLES:
+            ph._element.getparent().remove(ph._element)
+    title = slide.shapes.title
+    if title is None:
+        return
+    title.text = text
+    h = Emu(round(TITLE_HEIGHT_PX * EMU_PER_PX))
+    title.left, title.width, title.height, title.top = Emu(0), prs.slide_width, h, Emu(-h - EMU_PER_PX * 4)
 
 
 def slide_px(prs) -> tuple[float, float]:
@@ -82,12 +130,17 @@ def _js(v) -> str:
     return text if len(text) <= 600 else text[:597] + "…"
 
 
-def add_scene_slide(prs, scene: Scene, fit: Fit | None = None, notes: bool = True):
-    """Append a blank slide showing the scene (at `fit`, by default 1:1 at the top-left)."""
-    slide = prs.slides.add_slide(prs.slide_layouts[6])  # the default template's "Blank" layout
-    bg = slide.background.fill
-    bg.solid()
-    bg.fore_color.rgb = _rgb(scene.background or "#FFFFFF")
+def add_scene_slide(prs, scene: Scene, fit: Fit | None = None, notes: bool = True, background: bool = True):
+    """Append a slide showing the scene (at `fit`, by default 1:1 at the top-left), titled with its title.
+
+    `background=False` keeps the master's background (a template's design) instead of the scene's colour.
+    """
+    slide = prs.slides.add_slide(scene_layout(prs))
+    _title_slide(slide, prs, scene.title or str((scene.metadata or {}).get("id") or ""))
+    if background:
+        bg = slide.background.fill
+        bg.solid()
+        bg.fore_color.rgb = _rgb(scene.background or "#FFFFFF")
     SlideWriter(slide, fit or Fit(), scene.lang).draw_scene(scene)
     if notes and (scene.desc or scene.metadata):
         slide.notes_slide.notes_text_frame.text = notes_text(scene)

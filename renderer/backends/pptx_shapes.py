@@ -171,6 +171,22 @@ def fill_groups(cmds: list[tuple]) -> list[list[tuple]]:
     return [g for g in groups if g]
 
 
+def alt_text(g: Group, limit: int = 1000) -> str:
+    """Alt text of an element's group: its words in reading order (markup removed), at most `limit` chars."""
+    words: list[str] = []
+
+    def walk(p: Prim) -> None:
+        if isinstance(p, Group):
+            for c in p.children:
+                walk(c)
+        elif isinstance(p, Text) and p.text.strip():
+            words.append(p.text.strip())
+
+    walk(g)
+    text = " ".join(words)
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
 class SlideWriter:
     """Adds scene primitives to a slide's shape tree as native shapes."""
 
@@ -255,6 +271,9 @@ class SlideWriter:
             for c in kids:
                 self.draw(grp, c)
             _fit_group(grp)
+            alt = alt_text(p)
+            if alt:
+                grp.nvGrpSpPr.cNvPr.set("descr", alt)
             return
         if isinstance(p, Rect):
             kind = MSO_SHAPE.ROUNDED_RECTANGLE if p.rx > 0 else MSO_SHAPE.RECTANGLE

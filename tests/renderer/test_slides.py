@@ -91,7 +91,8 @@ def test_every_deck_slide_is_16_9_and_diagrams_fit_inside(specs: Path, tmp_path:
     prs = Presentation(str(res.written[0]))
     assert (prs.slide_width, prs.slide_height) == (round(SLIDE_W * EMU_PER_PX), round(SLIDE_H * EMU_PER_PX))
     diagram = prs.slides[2]
-    for sh in diagram.shapes:
+    assert diagram.shapes.title.text == "LLM output 图" and diagram.shapes.title.top < 0  # read, not shown
+    for sh in (sh for sh in diagram.shapes if not sh.is_placeholder):
         assert 0 <= sh.left and sh.left + sh.width <= prs.slide_width
         assert 0 <= sh.top and sh.top + sh.height <= prs.slide_height
     assert "关于 LLM output。" in diagram.notes_slide.notes_text_frame.text
@@ -160,3 +161,55 @@ def test_libreoffice_opens_the_deck_and_the_diagram_slide_looks_like_the_svg(spe
     assert abs(pages[2].width - SLIDE_W / 2) <= 2 and abs(pages[2].height - SLIDE_H / 2) <= 2
     d_diagram, d_section = distance(ours, pages[2].crop(box)), distance(ours, pages[1].crop(box))
     assert d_diagram < 4.0 < d_section, (d_diagram, d_section)  # measured 0.9 and 8.7
+
+
+def test_every_slide_has_a_title_placeholder_and_groups_carry_alt_text(specs: Path, tmp_path: Path):
+    res = build_decks(build.find_specs(specs), tmp_path / "out", ("en",), chapter="rl-basics", jobs=1)
+    prs = Presentation(str(res.written[0]))
+    titles = [s.shapes.title.text if s.shapes.title is not None else None for s in prs.slides]
+    assert titles == [chapter_title("rl-basics", "en"), chapter_title("rl-basics", "en"), "Return", "Value"]
+    for s in prs.slides:
+        assert s.slide_layout.name == "Title Only"
+        assert s.shapes.title.top + s.shapes.title.height <= 0  # above the slide: read, never covering a shape
+        assert [ph.placeholder_format.type for ph in s.placeholders] == [s.shapes.title.placeholder_format.type]
+    groups = {g.name: g._element.nvGrpSpPr.cNvPr.get("descr") for g in prs.slides[2].shapes if g.shape_type == 6}
+    assert groups["a"] == "Model" and groups["b"] == "Data"
+
+
+def test_slides_use_the_masters_and_layouts_of_a_template(specs: Path, tmp_path: Path):
+    from pptx.util import Emu
+
+    tpl = Presentation()
+    tpl.slide_width, tpl.slide_height = Emu(9144000), Emu(6858000)  # 4:3, 10 × 7.5 in
+    old = tpl.slides.add_slide(tpl.slide_layouts[0])
+    old.shapes.title.text = "an old slide of the template"
+    logo = old.shapes.add_textbox(Emu(0), Emu(0), Emu(914400), Emu(300000))
+    logo.text = "UNIVERSITY LOGO"
+    tpl.slide_masters[0].shapes._spTree.append(logo._element)  # moved onto the master: on every slide
+    tpl.save(str(tmp_path / "deck.pptx"))
+    out = tmp_path / "out"
+    res = build_decks(build.find_specs(specs), out, ("en",), chapter="rl-basics", jobs=1,
+                      template=str(tmp_path / "deck.pptx"))
+    prs = Presentation(str(res.written[0]))
+    assert (prs.slide_width, prs.slide_height) == (Emu(9144000), Emu(6858000))
+    assert len(prs.slides) == 4 and "an old slide of the template" not in [s.shapes.title.text for s in prs.slides]
+    master = prs.slides[2].slide_layout.slide_master
+    assert any(sh.has_text_frame and sh.text_frame.text == "UNIVERSITY LOGO" for sh in master.shapes)
+    diagram = prs.slides[2]
+    ns = {"p": "http://schemas.openxmlformats.org/presentationml/2006/main"}
+    assert diagram._element.find("p:cSld/p:bg", ns) is None  # the master's background shows, not a white fill
+    for sh in (sh for sh in diagram.shapes if not sh.is_placeholder):  # scaled into the 4:3 slide
+        assert 0 <= sh.left and sh.left + sh.width <= prs.slide_width
+        assert 0 <= sh.top and sh.top + sh.height <= prs.slide_height
+
+
+@pytest.mark.parametrize(("content", "words"), [
+    (None, "no such file"), (b"not a zip", "not a PowerPoint presentation"),
+])
+def test_a_bad_template_is_one_clear_error(tmp_path: Path, capsys, content, words):
+    tpl = tmp_path / "deck.pptx"
+    if content is not None:
+        tpl.write_bytes(content)
+    assert main(["slides", "--out", str(tmp_path / "out"), "--template", str(tpl)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"vizspec: error: --template {tpl}: {words}") and "Traceback" not in err

@@ -70,8 +70,12 @@ def scene_for(tmp_path: Path, lang: str = "en") -> Scene:
 
 
 def slide_xml(data: bytes, n: int = 1) -> etree._Element:
+    """The slide's drawing: its XML without the title placeholder (tested on its own, it sits above the slide)."""
     with zipfile.ZipFile(io.BytesIO(data)) as z:
-        return etree.fromstring(z.read(f"ppt/slides/slide{n}.xml"))
+        root = etree.fromstring(z.read(f"ppt/slides/slide{n}.xml"))
+    for ph in root.xpath(".//p:sp[p:nvSpPr/p:nvPr/p:ph]", namespaces=NS):
+        ph.getparent().remove(ph)
+    return root
 
 
 def shapes_by_name(root: etree._Element) -> dict[str, etree._Element]:
@@ -248,7 +252,7 @@ def test_scene_larger_than_powerpoint_allows_is_scaled_down():
     scene = Scene(8000, 1000, [Rect(0, 0, 8000, 1000, 0, Style(fill="#DEEBF7"))])
     prs = Presentation(io.BytesIO(draw_pptx(scene)))
     assert prs.slide_width == round(backend.SLIDE_MAX_PX * EMU_PER_PX)
-    sh = prs.slides[0].shapes[0]
+    sh = next(_iter_shapes(prs.slides[0].shapes))
     assert sh.width == prs.slide_width and sh.height == round(1000 * backend.SLIDE_MAX_PX / 8000 * EMU_PER_PX)
 
 
@@ -320,6 +324,8 @@ def _walk(items):
 
 def _iter_shapes(shapes):
     for sh in shapes:
+        if sh.is_placeholder:  # the slide title, above the slide
+            continue
         if sh.shape_type is not None and sh.shape_type == 6:  # MSO_SHAPE_TYPE.GROUP
             yield from _iter_shapes(sh.shapes)
         else:
