@@ -381,6 +381,7 @@ def _cartesian(el: Chart, path: tuple, ctx: Ctx, c: Canvas, data: dict) -> list[
         obstacles += _braces(el, path, ctx, c, band, ns)
 
     # cut lines: dashed, between two slots or at a value, labelled like reference lines
+    cut_lines: dict[tuple, int] = {}  # a labelled vertical cut's label path -> its line in c.items
     for k, ct in enumerate(el.cuts()):
         kp = path + ("cut", k) if isinstance(el.cut, list) else path + ("cut",)
         style = Style(stroke=ctx.color(ct.role), stroke_width=1.6, dash=(6, 4))
@@ -395,6 +396,7 @@ def _cartesian(el: Chart, path: tuple, ctx: Ctx, c: Canvas, data: dict) -> list[
             c.add(Line(((p, -4), (p, H)), style, meta=meta))
             if text:
                 top_labels.append((p, text, ct.role, kp + ("text",)))
+                cut_lines[kp + ("text",)] = len(c.items) - 1
         else:
             p = (vmap2 if ct.axis == "right" else vmap)(cut_y[k])
             c.add(Line(((0, p), (W, p)), style, meta=meta))
@@ -468,7 +470,10 @@ def _cartesian(el: Chart, path: tuple, ctx: Ctx, c: Canvas, data: dict) -> list[
             c.text(s, p, below, fs, axis_role, "middle", "top", meta=tmeta_c)
 
     # labels of vertical refs / x regions above the plot, of horizontal ones right of it
-    _top_labels(el, ctx, c, top_labels, W)
+    bottoms = _top_labels(el, ctx, c, top_labels, W)
+    for sp, i in cut_lines.items():  # a cut line runs up to its label, however high braces pushed it
+        (x, y0), end = c.items[i].points
+        c.items[i] = replace(c.items[i], points=((x, min(y0, bottoms[sp] + 2)), end))
     _side_labels(el, ctx, c, side_labels, W, H)
 
     # annotations avoid everything drawn so far
@@ -678,10 +683,12 @@ def _lines(el: Chart, path: tuple, ctx: Ctx, c: Canvas, series: list[_S], xmap, 
     return polylines, obstacles
 
 
-def _top_labels(el: Chart, ctx: Ctx, c: Canvas, labels: list[tuple[float, str, str, tuple]], W: float) -> None:
-    """Labels of vertical reference lines / x regions above the plot, stacked so they never overlap."""
+def _top_labels(el: Chart, ctx: Ctx, c: Canvas, labels: list[tuple[float, str, str, tuple]], W: float
+                ) -> dict[tuple, float]:
+    """Labels of vertical reference lines / x regions above the plot, stacked so they never overlap; returns
+    each label's bottom y by its source path."""
     if not labels:
-        return
+        return {}
     fs = ctx.size("small")
     lh = fs * ctx.sp("line_height")
     labels = sorted(labels, key=lambda t: t[0])
@@ -690,8 +697,11 @@ def _top_labels(el: Chart, ctx: Ctx, c: Canvas, labels: list[tuple[float, str, s
     levels = stack_levels(spans, 6)
     inside = [bbox(p)[1] for p in c.items if bbox(p)[0] < W and bbox(p)[2] > 0]
     base = min([0.0, *inside]) - 3
+    out = {}
     for (x, s, role, sp), lvl in zip(labels, levels, strict=True):
         c.text(s, x, base - lvl * lh, fs, role, "middle", "bottom", meta=Meta(el.id, role, ctx.src(sp), "chart-label"))
+        out[sp] = base - lvl * lh
+    return out
 
 
 def _side_labels(el: Chart, ctx: Ctx, c: Canvas, labels: list[tuple[float, str, str, tuple]], W: float,

@@ -94,7 +94,8 @@ def _keep_fills() -> None:
 
 def _mathml(latex: str, inline: bool, text_width: TextWidth | None = None) -> tuple[ET.Element, list[str]]:
     """LaTeX → MathML, with \\hat as a narrow circumflex (ziamath stretches U+0302 over its base) and
-    each Chinese `\\text{…}` replaced by a marked blank of its size (the pieces, in mark order)."""
+    each Chinese `\\text{…}` and each `\\textsf{…}` replaced by a marked blank of its size (the pieces, in mark
+    order), drawn later in the label face."""
     from ziamath.tex import tex2mml
 
     root = ET.fromstring(tex2mml(_escape_texts(latex), inline=inline))
@@ -105,16 +106,18 @@ def _mathml(latex: str, inline: bool, text_width: TextWidth | None = None) -> tu
             mo = el[1]
             if mo.tag.rsplit("}", 1)[-1] == "mo" and mo.text == "\u0302":
                 mo.text = "\u02c6"
-        if el.text and CJK.search(el.text):
+        sans = tag == "mtext" and el.attrib.get("mathvariant") == "sans-serif" and text_width is not None
+        if el.text and (CJK.search(el.text) or sans):  # \textsf{…}: in the label face, like Chinese text
             if tag != "mtext" or text_width is None:
                 raise MathError("Chinese characters are not in the math font (expected them inside "
                                 "\\text{…}, or outside the formula)")
-            pieces.append(el.text)
-            _blank(el, len(pieces) - 1, text_width(el.text))
+            text = el.text.replace("\u00a0", " ")
+            pieces.append(text)
+            _blank(el, len(pieces) - 1, text_width(text))
     return root, pieces
 
 
-_TEXT = re.compile(r"(\\text\s*\{)([^{}]*)(\})")
+_TEXT = re.compile(r"(\\text(?:sf)?\s*\{)([^{}]*)(\})")
 
 
 def _escape_texts(latex: str) -> str:

@@ -294,7 +294,7 @@ def _place(root: _N, look: _Look) -> tuple[float, float]:
         if down:
             n.x, n.y = b - n.w / 2, start[d] + (extent[d] - n.h) / 2
         else:
-            n.x, n.y = start[d], b - n.h / 2
+            n.x, n.y = start[d] + (extent[d] - n.w) / 2, b - n.h / 2  # centred in its level, as `down` does
     w = max(n.x + n.w for n in nodes)
     h = max(n.y + n.h for n in nodes)
     return w, h

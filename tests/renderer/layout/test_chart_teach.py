@@ -132,6 +132,18 @@ def test_a_cut_after_three_bars_stands_between_the_third_and_fourth(write_spec):
     assert bbox(label)[3] <= ya + 0.5  # above the line
 
 
+def test_a_cut_line_runs_up_to_its_label_when_a_brace_lifts_the_label(write_spec):
+    # the brace over bars 1-3 pushes the label above it: the dashed line reaches the label, not stopping
+    # at the plot top with a gap under a detached label
+    scene = scene_of(write_spec, chart('    cut: {after: 3, text: "K = 3"}\n'
+                                       '    braces: [{from: 0, to: 2, text: "kept"}]\n'))
+    (x, ya), _ = kind(scene, "chart-cut", Line)[0].points
+    top, _bottom = plot_height(scene)
+    label = [t for t in walk_texts(scene) if t.text == "K = 3"][0]
+    assert bbox(label)[3] < top - 20  # lifted by the brace
+    assert bbox(label)[3] <= ya <= bbox(label)[3] + 3  # the line starts right under it
+
+
 def test_a_horizontal_cut_sits_at_its_value(write_spec):
     scene = scene_of(write_spec, chart('    cut: [{y: 0.25, text: "p = 0.25"}, {after: 1}]\n'))
     bs = bars(scene)

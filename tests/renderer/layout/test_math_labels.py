@@ -133,6 +133,18 @@ def test_chinese_inside_text_is_drawn_in_the_cjk_face_where_the_formula_leaves_r
     assert faced.family == tuple(load_theme().fonts["sans"])  # the CJK face
 
 
+def test_textsf_is_drawn_in_the_label_face_at_its_own_width():
+    # `\\textsf{…}` (an underbrace label in English) is set like Chinese text: in the sans label face, as in
+    # the Chinese version of the same formula, not in the math font's serif
+    c = ctx("en")
+    o = outline(r"\underbrace{\sigma(x)}_{\textsf{dynamic coefficient}}", 16.0, False, c.metrics.unit_width)
+    assert [t[2] for t in o.texts] == ["dynamic coefficient"]  # the no-break space of \\textsf is a space
+    block = layout_math(Math(tex=r"\underbrace{\sigma(x)}_{\textsf{dynamic}}"), ("math",), c)
+    [t] = [p for p in walk(block.items) if isinstance(p, Text)]
+    assert t.text == "dynamic" and bbox(t)[2] <= block.w + 0.5
+    assert c.metrics.faced([t])[0].family[0] == "Noto Sans"  # the Latin label face
+
+
 def test_chinese_text_in_a_math_element_formula():
     block = layout_math(Math(tex=r"\text{奖励}\ r_t"), ("math",), ctx("zh"))
     [t] = [p for p in walk(block.items) if isinstance(p, Text)]

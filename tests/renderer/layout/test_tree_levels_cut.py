@@ -124,3 +124,14 @@ def test_a_tree_node_text_keeps_clear_of_its_corner_badge():
             text = next(bbox(t) for t in g.children if isinstance(t, Text))
             badge = min(bbox(p)[0] for p in g.children[2:] if not isinstance(p, Text))
             assert badge - text[2] >= 6, (text, badge)
+
+
+def test_nodes_of_a_right_tree_are_centred_in_their_level_column():
+    # "woman" and "has" are wider than "runs": all step-2 nodes share one centre x, so a level label
+    # centred over the column is centred over each node (not only over the widest)
+    el = Tree.model_validate({"tokens": PROBS, "prompt": "The", "direction": "right"})
+    nodes = {k: bbox(v) for k, v in _nodes(layout_tree(el, ("tree",), ctx())).items()}
+    widths = {round(nodes[k][2] - nodes[k][0], 1) for k in ("has", "runs", "woman", "house")}
+    assert len(widths) > 1  # the example needs nodes of different widths
+    centres = {round((nodes[k][0] + nodes[k][2]) / 2, 1) for k in ("has", "runs", "woman", "house")}
+    assert len(centres) == 1
