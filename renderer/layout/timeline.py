@@ -21,6 +21,7 @@ ARROW_ROOM = 22.0  # px between two boxes joined by an arrow
 BOX_INSET = 2.0  # px between adjacent boxes without arrows
 MARKER_R = 6.0
 STEM = 8.0  # px between the lane core and the first label level
+TICK_CLEAR = 4.0  # px between a tick label on a lane and the stem of an event label below it
 TIME_ARROW = 28.0  # px an arrow-of-time lane line runs past the end of the time range
 MAX_WIDTH = 4000.0
 
@@ -76,6 +77,7 @@ def layout_timeline(el: Timeline, path: tuple, ctx: Ctx, min_w: float = 0, min_h
     X = Linear(t0, t1, 0, span * unit)
 
     c = Canvas(ctx)
+    ticks = _ticks(el, ap, ctx, X, t0, t1) if el.axis is not None and el.axis.on_lanes else None
     y = 0.0
     gap = ctx.sp("gap") if el.gap is None else el.gap
     name_rows: list[tuple[int, float]] = []  # (lane index, centre y)
@@ -85,7 +87,7 @@ def layout_timeline(el: Timeline, path: tuple, ctx: Ctx, min_w: float = 0, min_h
                                 meta=Meta(el.id, "text", ctx.src(path + ("lanes", li, "name")), "timeline-lane"))
             c.place(nb, min(0.0, c.box()[0]) if c.items else 0.0, y)
             y += nb.h + 4
-        cy, bottom = _draw_lane(el, path, ctx, c, li, lane, X, y)
+        cy, bottom = _draw_lane(el, path, ctx, c, li, lane, X, y, ticks)
         name_rows.append((li, cy))
         y = bottom + gap
 
@@ -98,8 +100,12 @@ def layout_timeline(el: Timeline, path: tuple, ctx: Ctx, min_w: float = 0, min_h
                                 meta=Meta(el.id, "text", ctx.src(path + ("lanes", li, "name")), "timeline-lane"))
             c.place(nb, left - nb.w, cy - nb.h / 2)
 
-    if el.axis is not None:
+    if el.axis is not None and not el.axis.on_lanes:
         _axis(el, ap, ctx, c, X, t0, t1, c.box()[3] + 6)
+    elif el.axis is not None and el.axis.title is not None:  # ticks on the lanes: the title under them all
+        tb = ctx.text_lines(ctx.t(el.axis.title), ctx.size("note"), max(X.r1 - X.r0, 120), 400, "text",
+                            meta=Meta(el.id, "text", ctx.src(ap + ("title",)), "timeline-axis-title"))
+        c.place(tb, (X.r0 + X.r1 - tb.w) / 2, c.box()[3] + 6)
     if el.title is not None:
         x0, y0, x1, _ = c.box()
         tb = ctx.text_lines(ctx.t(el.title), ctx.size("body"), max(x1 - x0, ctx.sp("text_max_width")), 700, "text",
@@ -155,8 +161,9 @@ def _label(el: Timeline, ctx: Ctx, ip: tuple, m: TimelineItem, point: bool, role
 
 
 def _draw_lane(el: Timeline, path: tuple, ctx: Ctx, c: Canvas, li: int, items: list[_It], X: Linear,
-               top: float) -> tuple[float, float]:
-    """Draw one lane with its top at `top`; returns (core centre y, bottom y)."""
+               top: float, ticks: list[tuple[float, str]] | None = None) -> tuple[float, float]:
+    """Draw one lane with its top at `top`; returns (core centre y, bottom y). With `ticks` (time, label) the
+    ticks cross the lane's line and their labels sit just under it, the labels below the lane one row lower."""
     pad = ctx.sp("padding")
     lane = el.lanes[li]
     lp = path + ("lanes", li)
@@ -224,7 +231,8 @@ def _draw_lane(el: Timeline, path: tuple, ctx: Ctx, c: Canvas, li: int, items: l
         lab = it.label.moved(x0 + (x1 - x0 - it.label.w) / 2, cy - it.label.h / 2)
         c.add(Group((rect, *lab.items), meta))
 
-    side_y = {-1: cy - core_h / 2 - STEM, 1: cy + core_h / 2 + STEM}
+    tick_row = ctx.size("small") * 1.3 + 2 if ticks else 0.0  # the tick labels' row under the line
+    side_y = {-1: cy - core_h / 2 - STEM, 1: cy + core_h / 2 + STEM + tick_row}
     offsets: dict[tuple[int, int], float] = {}
     for side in (-1, 1):
         acc = 0.0
@@ -248,7 +256,30 @@ def _draw_lane(el: Timeline, path: tuple, ctx: Ctx, c: Canvas, li: int, items: l
         c.place(it.label, x - it.label.w / 2, ly)
         c.add(_marker(it.model.marker, x, cy, ctx.color(it.role), meta, ctx.color("white")))
         bottom = max(bottom, ly + it.label.h)
+    if ticks:
+        stems = [X(it.t0) for it in points if placed[it.k][0] > 0]
+        bottom = max(bottom, _lane_ticks(el, lp, ctx, c, X, cy, core_h / 2, ticks, stems))
     return cy, bottom
+
+
+def _lane_ticks(el: Timeline, lp: tuple, ctx: Ctx, c: Canvas, X: Linear, cy: float, half: float,
+                ticks: list[tuple[float, str]], stems: list[float]) -> float:
+    """Ticks across a lane's line at cy and their labels just under its markers, each label moved sideways off
+    the stem of an event below the lane that would cross it; returns the labels' bottom."""
+    fs = ctx.size("small")
+    role = "text-soft"
+    meta = Meta(el.id, role, ctx.src(lp), "timeline-axis")
+    style = Style(stroke=ctx.color(role), stroke_width=1.0)
+    for t, s in ticks:
+        x = X(t)
+        c.add(Line(((x, cy - 4), (x, cy + 4)), style, meta=meta))
+        room = measure(ctx, s, fs) / 2 + TICK_CLEAR
+        lx = x
+        for sx in stems:
+            if abs(sx - lx) < room:
+                lx = sx + room if sx <= x else sx - room
+        c.text(s, lx, cy + half + 1, fs, role, "middle", "top", meta=meta)
+    return cy + half + 1 + fs * 1.3
 
 
 def _marker(kind: str, x: float, y: float, color: str, meta: Meta, white: str) -> Prim:
@@ -267,6 +298,23 @@ def _axis(el: Timeline, ap: tuple, ctx: Ctx, c: Canvas, X: Linear, t0: float, t1
     fs = ctx.size("small")
     role = "text-soft"
     meta = Meta(el.id, role, ctx.src(ap), "timeline-axis")
+    x0, x1 = X(t0), X(t1)
+    style = Style(stroke=ctx.color(role), stroke_width=1.0)
+    c.add(Line(((x0, y), (x1, y)), style, meta=meta))
+    for t, s in _ticks(el, ap, ctx, X, t0, t1):
+        x = X(t)
+        c.add(Line(((x, y), (x, y + 4)), style, meta=meta))
+        c.text(s, x, y + 6, fs, role, "middle", "top", meta=meta)
+    if el.axis.title is not None:
+        tb = ctx.text_lines(ctx.t(el.axis.title), ctx.size("note"), max(x1 - x0, 120), 400, "text",
+                            meta=Meta(el.id, "text", ctx.src(ap + ("title",)), "timeline-axis-title"))
+        c.place(tb, (x0 + x1 - tb.w) / 2, y + 8 + fs * 1.2)
+
+
+def _ticks(el: Timeline, ap: tuple, ctx: Ctx, X: Linear, t0: float, t1: float) -> list[tuple[float, str]]:
+    """The axis ticks as (time, label): the explicit ones, else nice ticks that fit the width."""
+    assert el.axis is not None
+    fs = ctx.size("small")
     if el.axis.ticks is not None:
         ticks = numbers(el.axis.ticks, ctx, ap + ("ticks",), "axis ticks")
         labels = ([ctx.t(t) for t in el.axis.tick_labels] if el.axis.tick_labels is not None
@@ -275,17 +323,7 @@ def _axis(el: Timeline, ap: tuple, ctx: Ctx, c: Canvas, X: Linear, t0: float, t1
         ticks = fit_ticks(t0, t1, X.r1 - X.r0, lambda ts: max(measure(ctx, s, fs) for s in tick_labels(
             ts, el.axis.format or _year_format(ts))), fixed_ends=True)
         labels = tick_labels(ticks, el.axis.format or _year_format(ticks))
-    x0, x1 = X(t0), X(t1)
-    style = Style(stroke=ctx.color(role), stroke_width=1.0)
-    c.add(Line(((x0, y), (x1, y)), style, meta=meta))
-    for t, s in zip(ticks, labels, strict=True):
-        x = X(t)
-        c.add(Line(((x, y), (x, y + 4)), style, meta=meta))
-        c.text(s, x, y + 6, fs, role, "middle", "top", meta=meta)
-    if el.axis.title is not None:
-        tb = ctx.text_lines(ctx.t(el.axis.title), ctx.size("note"), max(x1 - x0, 120), 400, "text",
-                            meta=Meta(el.id, "text", ctx.src(ap + ("title",)), "timeline-axis-title"))
-        c.place(tb, (x0 + x1 - tb.w) / 2, y + 8 + fs * 1.2)
+    return list(zip(ticks, labels, strict=True))
 
 
 def _year_format(ticks: list[float]) -> str | None:

@@ -61,6 +61,8 @@ class TimeAxis(Strict):
     format: Format | None = Field(None, description="Format of tick labels (default: decimals of the step).")
     min: Number | None = Field(None, description="Start of the axis (default: the earliest item).")
     max: Number | None = Field(None, description="End of the axis (default: the latest item).")
+    on_lanes: bool = Field(False, description="Draw the ticks on every lane's line, their labels just under it, "
+                                              "instead of a separate axis under all the lanes.")
 
     @model_validator(mode="after")
     def _labels(self) -> TimeAxis:
