@@ -51,6 +51,7 @@ FUNCTIONS: dict[str, str] = {
     "rag.rerank": "compute.rag:rerank",
     "reward.bradley_terry_loss": "compute.reward:bradley_terry_loss",
     "reward_model.forward": "compute.reward_model:forward",
+    "reward_model.heads": "compute.reward_model:heads",
     "reward_model.loss_curve": "compute.reward_model:loss_curve",
     "reward_model.pairwise_step": "compute.reward_model:pairwise_step",
     "rl.advantage": "compute.rl:advantage",

@@ -25,6 +25,23 @@ def _matrix(given: list | None, shape: tuple[int, ...], name: str, rng: np.rando
     return a
 
 
+def heads(hidden_size: int, vocab_size: int) -> dict:
+    """Weight shapes and sizes of the LM head and of the reward head that replaces it, from a model config.
+
+    Returns:
+        lm_head_shape: [hidden_size, vocab_size].
+        reward_head_shape: [hidden_size, 1].
+        lm_head_params: hidden_size · vocab_size (no bias).
+        reward_head_params: hidden_size (no bias).
+        ratio: lm_head_params / reward_head_params (= vocab_size).
+    """
+    for name, v in (("hidden_size", hidden_size), ("vocab_size", vocab_size)):
+        if v < 1:
+            raise ValueError(f"{name} must be >= 1, got {v}")
+    return {"lm_head_shape": [hidden_size, vocab_size], "reward_head_shape": [hidden_size, 1],
+            "lm_head_params": hidden_size * vocab_size, "reward_head_params": hidden_size, "ratio": vocab_size}
+
+
 def forward(token_ids: list[int], pad_token_id: int, hidden_size: int, vocab_size: int, seed: int = 0,
             hidden_states: list[list[float]] | None = None, reward_head: list[float] | None = None,
             lm_head: list[list[float]] | None = None) -> dict:
@@ -50,9 +67,7 @@ def forward(token_ids: list[int], pad_token_id: int, hidden_size: int, vocab_siz
         last_index: the pooled position.
         reward: scores[last_index], the sequence's reward.
     """
-    for name, v in (("hidden_size", hidden_size), ("vocab_size", vocab_size)):
-        if v < 1:
-            raise ValueError(f"{name} must be >= 1, got {v}")
+    shapes = heads(hidden_size, vocab_size)
     ids = [int(t) for t in token_ids]
     if not ids:
         raise ValueError("token_ids must not be empty")
@@ -67,9 +82,10 @@ def forward(token_ids: list[int], pad_token_id: int, hidden_size: int, vocab_siz
     last = int(np.argmax(np.arange(len(ids)) * ~is_pad))
     scores = h @ w_r
     return jsonable({
-        "hidden_shape": [len(ids), hidden_size], "lm_head_shape": [hidden_size, vocab_size],
-        "reward_head_shape": [hidden_size, 1], "logits_shape": [len(ids), vocab_size], "scores_shape": [len(ids), 1],
-        "lm_head_params": hidden_size * vocab_size, "reward_head_params": hidden_size,
+        "hidden_shape": [len(ids), hidden_size], "lm_head_shape": shapes["lm_head_shape"],
+        "reward_head_shape": shapes["reward_head_shape"], "logits_shape": [len(ids), vocab_size],
+        "scores_shape": [len(ids), 1], "lm_head_params": shapes["lm_head_params"],
+        "reward_head_params": shapes["reward_head_params"],
         "hidden_states": h, "logits": h @ w_lm, "scores": scores, "is_pad": is_pad,
         "last_index": last, "reward": scores[last],
     })

@@ -34,6 +34,9 @@ def test_head_shapes_are_those_of_real_modules(tiny_config, tiny_rm):
     assert out["lm_head_params"] == lm.lm_head.weight.numel()
     assert out["reward_head_params"] == tiny_rm.score.weight.numel()
     assert out["scores_shape"] == [3, tiny_config.num_labels]
+    assert reward_model.heads(hidden_size=HIDDEN, vocab_size=VOCAB) == {
+        k: out[k] for k in ("lm_head_shape", "reward_head_shape", "lm_head_params", "reward_head_params")} | {
+        "ratio": VOCAB}
 
 
 @pytest.mark.parametrize("ids", [[7, 12, 9, 31, 2, 0, 0], [0, 0, 7, 12, 9, 31, 2], [7, 12, 0, 9, 31, 2, 5]])
