@@ -48,7 +48,9 @@ def forward(token_ids: list[int], pad_token_id: int, hidden_size: int, vocab_siz
     """LM head vs reward head on the same last hidden states; the reward is the score at the last non-pad token.
 
     Hidden states and weights not given are drawn from a seeded normal (hidden states with std 1, weights
-    with std 1/√hidden_size, so scores and logits are of order 1). The pooled index is the rightmost
+    with std 1/√hidden_size, so scores and logits are of order 1). The state at position t is drawn from a
+    generator seeded by (seed, ids[0..t]), so, as in a causal decoder, equal prefixes give equal states
+    and two responses to one prompt share the prompt's states and scores. The pooled index is the rightmost
     position whose id is not `pad_token_id` (transformers' sequence-classification pooling, which handles
     left and right padding alike).
 
@@ -75,7 +77,10 @@ def forward(token_ids: list[int], pad_token_id: int, hidden_size: int, vocab_siz
         raise ValueError(f"token_ids must lie in 0..{vocab_size - 1}")
     rng = np.random.default_rng(seed)
     w_scale = 1.0 / np.sqrt(hidden_size)
-    h = _matrix(hidden_states, (len(ids), hidden_size), "hidden_states", rng, 1.0)
+    if hidden_states is None:
+        h = np.array([np.random.default_rng([seed, *ids[:t + 1]]).normal(size=hidden_size) for t in range(len(ids))])
+    else:
+        h = _matrix(hidden_states, (len(ids), hidden_size), "hidden_states", rng, 1.0)
     w_r = _matrix(reward_head, (hidden_size,), "reward_head", rng, w_scale)
     w_lm = _matrix(lm_head, (hidden_size, vocab_size), "lm_head", rng, w_scale)
     is_pad = np.array(ids) == pad_token_id

@@ -80,6 +80,14 @@ def test_seeded_values_are_reproducible_and_scaled():
     assert 0.1 < np.std(a["logits"]) < 10
 
 
+def test_seeded_states_depend_on_the_prefix_only_like_a_causal_decoder():
+    a = reward_model.forward(token_ids=[4, 5, 6, 7, 2], pad_token_id=0, hidden_size=8, vocab_size=10, seed=1)
+    b = reward_model.forward(token_ids=[4, 5, 6, 9, 2, 0], pad_token_id=0, hidden_size=8, vocab_size=10, seed=1)
+    assert a["hidden_states"][:3] == b["hidden_states"][:3] and a["scores"][:3] == b["scores"][:3]
+    assert a["scores"][3] != b["scores"][3] and a["scores"][4] != b["scores"][4]
+    assert b["last_index"] == 4
+
+
 def test_forward_rejects_wrong_shapes_and_ids():
     with pytest.raises(ValueError, match="hidden_states must have shape"):
         reward_model.forward(token_ids=[1, 2], pad_token_id=0, hidden_size=3, vocab_size=5,
