@@ -64,6 +64,8 @@ FUNCTIONS: dict[str, str] = {
     "rl.n_step_td_target": "compute.rl:n_step_td_target",
     "rl.policy_gradient_variance": "compute.rl_targets:policy_gradient_variance",
     "rl.td_error": "compute.rl:td_error",
+    "rlhf.ppo_memory": "compute.rlhf_models:ppo_memory",
+    "rlhf.value_head": "compute.rlhf_models:value_head",
     "rope.angles": "compute.rope:angles",
     "rope.apply": "compute.rope:apply",
     "rope.frequencies": "compute.rope:frequencies",
