@@ -143,6 +143,9 @@ def ppo_memory(vocab: int, hidden_size: int, layers: int, heads: int, kv_heads: 
         shared: the same for the shared base (the base counted once, under reference), and total_bytes.
         saved_bytes: separate − shared total bytes.
         saved_fraction: saved_bytes / separate total bytes.
+        roles: the role names in the order of the lists below.
+        separate_gib: bytes per role in GiB (2^30 bytes), separate models.
+        shared_gib: bytes per role in GiB, shared base.
     """
     targets = list(lora_targets or ["q_proj", "v_proj"])
     bad = [t for t in targets if t not in _PROJ]
@@ -177,4 +180,6 @@ def ppo_memory(vocab: int, hidden_size: int, layers: int, heads: int, kv_heads: 
         "lora_per_role": lora,
         "separate": {**sep, "total_bytes": sep_total}, "shared": {**sh, "total_bytes": sh_total},
         "saved_bytes": sep_total - sh_total, "saved_fraction": (sep_total - sh_total) / sep_total,
+        "roles": list(sep), "separate_gib": [r["bytes"] / 2**30 for r in sep.values()],
+        "shared_gib": [r["bytes"] / 2**30 for r in sh.values()],
     })

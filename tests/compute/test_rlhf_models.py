@@ -103,6 +103,8 @@ def test_ppo_memory_counts_match_transformers_and_peft(tied):
     # bytes: 16 per trained parameter (bf16 weight + grad, fp32 master + Adam m, v), 2 per frozen one
     assert sh["total_bytes"] == 2 * n_lm + 16 * trainable + 2 * (trainable + 16) + 16 * (trainable + 17)
     assert out["saved_bytes"] == sep["total_bytes"] - sh["total_bytes"] > 0
+    assert out["roles"] == ["policy", "reference", "reward", "value"]
+    assert out["shared_gib"] == [sh[r]["bytes"] / 2**30 for r in out["roles"]]
 
 
 def test_ppo_memory_for_qwen2_5_0_5b():
