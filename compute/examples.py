@@ -88,6 +88,7 @@ EXAMPLES: dict[str, dict] = {
     "rl.td_error": {"rewards": [4.0, 3.0, 5.0, 2.0], "values": [10.0, 8.0, 6.0, 2.0, 0.0]},
     "rlhf.ppo_memory": {"vocab": 151936, "hidden_size": 896, "layers": 24, "heads": 14, "kv_heads": 2,
                         "intermediate_size": 4864, "tied_embeddings": True, "qkv_bias": True, "lora_r": 8},
+    "rlhf.token_entropy": {"logits": [[1.0, 2.5, -0.5], [0.3, -1.2, 2.0]]},
     "rlhf.value_head": {"vocab": 8, "hidden_size": 4, "layers": 2, "heads": 2, "kv_heads": 1,
                         "intermediate_size": 8, "input_ids": [2, 5, 0, 3, 4, 1], "init_std": 1.0},
     "rope.angles": {"head_dim": 6, "positions": [0, 1, 2, 3, 4, 5]},

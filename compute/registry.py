@@ -65,6 +65,7 @@ FUNCTIONS: dict[str, str] = {
     "rl.policy_gradient_variance": "compute.rl_targets:policy_gradient_variance",
     "rl.td_error": "compute.rl:td_error",
     "rlhf.ppo_memory": "compute.rlhf_models:ppo_memory",
+    "rlhf.token_entropy": "compute.rlhf_models:token_entropy",
     "rlhf.value_head": "compute.rlhf_models:value_head",
     "rope.angles": "compute.rope:angles",
     "rope.apply": "compute.rope:apply",

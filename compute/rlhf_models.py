@@ -9,7 +9,7 @@ tests/compute/test_rlhf_models.py loads the same weights into transformers' Llam
 
 import numpy as np
 
-from compute._common import jsonable, softmax
+from compute._common import arr, jsonable, log_softmax, softmax
 from compute.llm import param_count
 from compute.lora import param_counts as lora_counts
 
@@ -183,3 +183,16 @@ def ppo_memory(vocab: int, hidden_size: int, layers: int, heads: int, kv_heads: 
         "roles": list(sep), "separate_gib": [r["bytes"] / 2**30 for r in sep.values()],
         "shared_gib": [r["bytes"] / 2**30 for r in sh.values()],
     })
+
+
+def token_entropy(logits: list[list[float]]) -> dict:
+    """Entropy H = −Σ p log p of the policy's next-token distribution at each position (PPO's bonus term).
+
+    Returns:
+        entropy: H at each position (one row of `logits` each), in nats.
+        mean: the mean over the positions, the S in L^CLIP + c1·L^V − c2·S.
+    """
+    z = arr(logits, "logits", 2)
+    lp = log_softmax(z, axis=1)
+    h = -(np.exp(lp) * lp).sum(axis=1)
+    return jsonable({"entropy": h, "mean": float(h.mean())})

@@ -117,3 +117,13 @@ def test_ppo_memory_for_qwen2_5_0_5b():
     assert out["separate"]["total_bytes"] == 16 * n + 2 * n + 2 * (n + 896) + 16 * (n + 897)
     with pytest.raises(ValueError, match="lora_targets"):
         m.ppo_memory(**QWEN_TINY, lora_targets=["qkv"])
+
+
+def test_token_entropy_matches_torch_categorical():
+    torch = pytest.importorskip("torch")
+    logits = [[-1.0, -0.5, 0.8, 1.9], [0.0, 0.0, 0.0, 0.0], [9.0, -9.0, 0.0, 1.0]]
+    out = m.token_entropy(logits)
+    ref = torch.distributions.Categorical(logits=torch.tensor(logits, dtype=torch.float64)).entropy()
+    np.testing.assert_allclose(out["entropy"], ref.numpy(), atol=1e-12)
+    assert out["entropy"][1] == pytest.approx(np.log(4))  # uniform: the maximum
+    assert out["mean"] == pytest.approx(float(ref.mean()))
