@@ -19,6 +19,7 @@ FUNCTIONS: dict[str, str] = {
     "attention.head_groups": "compute.attention:head_groups",
     "attention.kv_cache_bytes": "compute.attention:kv_cache_bytes",
     "attention.mla_cache_bytes": "compute.attention:mla_cache_bytes",
+    "bon.expected_best": "compute.bon:expected_best",
     "decoding.beam_search": "compute.decoding:beam_search",
     "decoding.greedy": "compute.decoding:greedy",
     "distill.kd_loss": "compute.distill:kd_loss",
