@@ -56,11 +56,16 @@ def rejection_sampling(logits: list[float], rewards: list[float], prompts: int =
     Returns:
         probs: π before each round and after the last (rounds + 1 rows).
         expected: E_π[r] for each row of probs.
-        samples, scores: the sampled style indices and their rewards, [round][prompt][answer].
-        kept_mask: true at the best answer of each prompt, [round][prompt][answer]; best: its column, [round][prompt].
-        kept: the kept style of each prompt, [round][prompt]; kept_counts: per style, [round][style].
-        mean_score, mean_kept: mean reward of all sampled and of the kept answers, per round.
-        loss_before, loss_after: the fine-tuning loss on the kept answers before and after each round's steps.
+        samples: the sampled style indices, [round][prompt][answer].
+        scores: their rewards, [round][prompt][answer].
+        kept_mask: true at the best answer of each prompt, [round][prompt][answer].
+        best: the column of that answer, [round][prompt].
+        kept: the kept style of each prompt, [round][prompt].
+        kept_counts: how many prompts kept each style, [round][style].
+        mean_score: mean reward of all sampled answers, per round.
+        mean_kept: mean reward of the kept answers, per round.
+        loss_before: the fine-tuning loss on the kept answers before each round's steps.
+        loss_after: the same loss after them.
     """
     theta, r = np.asarray(logits, dtype=np.float64), np.asarray(rewards, dtype=np.float64)
     if theta.ndim != 1 or theta.shape != r.shape or theta.size < 2 or not np.all(np.isfinite(theta)) \
