@@ -39,6 +39,7 @@ EXAMPLES: dict[str, dict] = {
     "dpo.loss": {"policy_chosen_logps": [-12.0, -8.5], "policy_rejected_logps": [-14.0, -7.9],
                  "ref_chosen_logps": [-12.5, -8.8], "ref_rejected_logps": [-13.0, -8.0], "beta": 0.1},
     "dpo.sigmoid_weight_curve": {"deltas": [-10.0, -5.0, -3.0, 0.0, 3.0, 5.0, 10.0]},
+    "elo.expected_score": {"ratings": [5185.0, 2200.0], "opponents": [4858.0, 2000.0]},
     "grpo.advantages": {"rewards": [1.0, 0.0, 0.0, 1.0]},
     "llm.activations": {"x": [-4.0, -2.0, -1.0, 0.0, 1.0, 2.0, 4.0]},
     "llm.swiglu": {"x": [1.0, -0.5], "w_gate": [[0.5, 0.1], [-0.3, 0.8], [0.2, 0.2]],

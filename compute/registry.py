@@ -27,6 +27,7 @@ FUNCTIONS: dict[str, str] = {
     "dpo.beta_policy": "compute.dpo:beta_policy",
     "dpo.loss": "compute.dpo:loss",
     "dpo.sigmoid_weight_curve": "compute.dpo:sigmoid_weight_curve",
+    "elo.expected_score": "compute.elo:expected_score",
     "grpo.advantages": "compute.grpo:advantages",
     "llm.activations": "compute.llm:activations",
     "llm.output_layer": "compute.llm:output_layer",
