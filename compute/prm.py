@@ -60,3 +60,93 @@ def rank(step_scores: list[list[float]], outcome_scores: list[float], aggregate:
                      "prm_min": mins, "prm_prod": prods, "weakest": [int(np.argmin(s)) for s in steps],
                      "first_error": first_error, "agree": orm_rank[0] == prm_rank[0],
                      "all_steps": np.concatenate(steps), "all_accepted": np.concatenate(steps) >= threshold})
+
+
+def step_beam(nodes: dict[str, dict], root: str, beams: int = 2, aggregate: Aggregate = "min") -> dict:
+    """Step-level beam search over a tree of reasoning steps scored by a PRM (Snell et al. 2024; OpenR).
+
+    `nodes` maps a step id to {"score": PRM score of the step in [0, 1], "children": [ids]}; the root (the
+    question) needs no score. A partial solution's score aggregates its steps' scores (`min`, `prod` or
+    `last`, as in `rank`). At every depth the children of the kept partial solutions are scored, and the
+    `beams` best are kept (ties to the earlier candidate); a kept step without children is a finished
+    solution. The answer is the best finished solution.
+
+    Returns:
+        depths: per depth {depth, candidates (ids, best first), scores (their path scores), kept (bools),
+            chosen (index of the candidate on the path to `best`, −1 when the path is shorter)}.
+        path_score: {id: path score} of every step that was scored.
+        kept: ids of every step kept at its depth.
+        pruned: ids scored but not kept.
+        unexplored: ids below a pruned step (never scored).
+        finished: ids of finished solutions, best first.
+        best: the best finished solution.
+        best_score: its path score.
+        path: ids from the root to `best`.
+        pruned_paths: per pruned step, the ids from the root down to it.
+    """
+    if root not in nodes:
+        raise ValueError(f"root {root!r} is not a node")
+    if beams < 1:
+        raise ValueError(f"beams must be >= 1, got {beams}")
+    if aggregate not in ("min", "prod", "last"):
+        raise ValueError(f"aggregate must be min, prod or last, got {aggregate!r}")
+    parent: dict[str, str] = {}
+    for nid, n in nodes.items():
+        for c in n.get("children", []):
+            if c not in nodes:
+                raise ValueError(f"child {c!r} of {nid!r} is not a node")
+            if c in parent or c == root:
+                raise ValueError(f"step {c!r} has two parents: the nodes must form a tree")
+            parent[c] = nid
+            s = nodes[c].get("score")
+            if s is None or not 0 <= float(s) <= 1:
+                raise ValueError(f"step {c!r} needs a score in [0, 1]")
+
+    def combine(prev: float | None, s: float) -> float:
+        if prev is None or aggregate == "last":
+            return s
+        return min(prev, s) if aggregate == "min" else prev * s
+
+    def from_root(nid: str) -> list[str]:
+        out = [nid]
+        while out[-1] != root:
+            out.append(parent[out[-1]])
+        return out[::-1]
+
+    frontier: list[str] = [root]
+    path_score: dict[str, float | None] = {root: None}
+    depths, kept_all, pruned, finished = [], [], [], []
+    depth = 0
+    while frontier:
+        depth += 1
+        cands = [c for b in frontier for c in nodes[b].get("children", [])]
+        if not cands:
+            break
+        for c in cands:
+            path_score[c] = combine(path_score[parent[c]], float(nodes[c]["score"]))
+        order = sorted(range(len(cands)), key=lambda i: -path_score[cands[i]])  # stable: ties to the earlier
+        ranked = [cands[i] for i in order]
+        keep = ranked[:beams]
+        depths.append({"depth": depth, "candidates": ranked, "scores": [path_score[c] for c in ranked],
+                       "kept": [c in keep for c in ranked]})
+        kept_all += keep
+        pruned += ranked[beams:]
+        finished += [c for c in keep if not nodes[c].get("children")]
+        frontier = [c for c in keep if nodes[c].get("children")]
+    if not finished:
+        raise ValueError("no finished solution: the tree has no steps below the root")
+    finished.sort(key=lambda c: -path_score[c])
+    best = finished[0]
+    on_path = set(from_root(best))
+    for d in depths:
+        d["chosen"] = next((i for i, c in enumerate(d["candidates"]) if c in on_path), -1)
+    unexplored, stack = [], [c for p in pruned for c in nodes[p].get("children", [])]
+    while stack:
+        nid = stack.pop(0)
+        unexplored.append(nid)
+        stack += nodes[nid].get("children", [])
+    scored = {k: v for k, v in path_score.items() if v is not None}
+    return jsonable({"depths": depths, "path_score": scored, "kept": kept_all, "pruned": pruned,
+                     "unexplored": unexplored, "finished": finished, "best": best,
+                     "best_score": scored[best], "path": from_root(best),
+                     "pruned_paths": [from_root(p) for p in pruned]})

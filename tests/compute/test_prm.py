@@ -48,3 +48,72 @@ def test_matches_the_papers_aggregates(steps, aggregate, data):
 def test_bad_input_is_a_clear_error(kwargs, message):
     with pytest.raises(ValueError, match=message):
         prm.rank(**kwargs)
+
+
+def _tree(data, depth=3):
+    """A random step tree of the given depth (every leaf at that depth), scores on a coarse grid, ids n0, n1, …"""
+    nodes, frontier = {"q": {"children": []}}, ["q"]
+    for _ in range(depth):
+        nxt = []
+        for p in frontier:
+            for _ in range(data.draw(st.integers(1, 3))):
+                cid = f"n{len(nodes)}"
+                nodes[cid] = {"score": data.draw(st.sampled_from([0.1, 0.3, 0.5, 0.7, 0.9])), "children": []}
+                nodes[p]["children"].append(cid)
+                nxt.append(cid)
+        frontier = nxt
+    return nodes
+
+
+def _leaf_paths(nodes, nid="q", path=()):
+    kids = nodes[nid]["children"]
+    if not kids:
+        yield path
+    for c in kids:
+        yield from _leaf_paths(nodes, c, path + (c,))
+
+
+@PROPS
+@given(st.data(), st.sampled_from(["min", "prod"]))
+def test_wide_beam_finds_the_best_leaf_by_exhaustive_search(data, aggregate):
+    nodes = _tree(data)
+    agg = {"min": min, "prod": math.prod}[aggregate]
+    best = max(agg(nodes[c]["score"] for c in p) for p in _leaf_paths(nodes))
+    out = prm.step_beam(nodes=nodes, root="q", beams=len(nodes), aggregate=aggregate)
+    assert out["best_score"] == pytest.approx(best) and out["pruned"] == [] and out["path"][0] == "q"
+    assert agg(nodes[c]["score"] for c in out["path"][1:]) == pytest.approx(best)
+
+
+@PROPS
+@given(st.data(), st.integers(1, 3))
+def test_product_beam_matches_token_beam_search(data, beams):
+    """With the product aggregate and every leaf at one depth, step beam search is beam search over a
+    next-token table with the step scores as probabilities (decoding.beam_search, checked against HF)."""
+    from compute import decoding
+
+    nodes = _tree(data)
+
+    def table(nid):  # a third of each score, so siblings' probabilities sum to at most 1; order is kept
+        return {c: {"p": nodes[c]["score"] / 3, **({"next": table(c)} if nodes[c]["children"] else {})}
+                for c in nodes[nid]["children"]}
+
+    ref = decoding.beam_search(tree=table("q"), beams=beams, steps=3, length_penalty=0.0, eos="")
+    out = prm.step_beam(nodes=nodes, root="q", beams=beams, aggregate="prod")
+    assert out["best_score"] / 27 == pytest.approx(math.exp(ref["sequences"][0]["logprob"]))
+    for d, step in zip(out["depths"], ref["steps"], strict=True):  # the same kept scores at every depth
+        ours = [s for s, k in zip(d["scores"], d["kept"], strict=True) if k]
+        theirs = [k["cumulative"] * 3 ** d["depth"] for k in step["kept"]]
+        assert sorted(ours) == pytest.approx(sorted(theirs))
+
+
+def test_step_beam_prunes_and_marks_the_unexplored():
+    nodes = {"q": {"children": ["a", "b", "c"]}, "a": {"score": 0.2, "children": ["a1"]}, "a1": {"score": 0.9},
+             "b": {"score": 0.8, "children": ["b1"]}, "b1": {"score": 0.6}, "c": {"score": 0.7}}
+    out = prm.step_beam(nodes=nodes, root="q", beams=2)
+    assert out["pruned"] == ["a"] and out["unexplored"] == ["a1"] and out["pruned_paths"] == [["q", "a"]]
+    assert out["finished"] == ["c", "b1"] and out["best"] == "c" and out["path"] == ["q", "c"]
+    assert [d["chosen"] for d in out["depths"]] == [1, -1]
+    with pytest.raises(ValueError, match="needs a score"):
+        prm.step_beam(nodes={"q": {"children": ["a"]}, "a": {}}, root="q")
+    with pytest.raises(ValueError, match="two parents"):
+        prm.step_beam(nodes={"q": {"children": ["a", "a"]}, "a": {"score": 0.5}}, root="q")
