@@ -124,9 +124,20 @@ def _px(p: dict[str, Any] | None) -> str:
     return f"{p['changed']:,} ({share:.2g} %)" + (" resized" if p.get("size_changed") else "")
 
 
+def readable(v: Any) -> Any:
+    """Floats rounded to 6 significant digits for display (4.800000000000001 → 4.8); the JSON keeps them."""
+    if isinstance(v, float):
+        return float(f"{v:.6g}")
+    if isinstance(v, list):
+        return [readable(x) for x in v]
+    if isinstance(v, dict):
+        return {k: readable(x) for k, x in v.items()}
+    return v
+
+
 def _cell(v: Any) -> str:
     import json
 
-    text = json.dumps(v, ensure_ascii=False)
+    text = json.dumps(readable(v), ensure_ascii=False)
     text = text if len(text) <= 60 else text[:59] + "…"
     return text.replace("|", "\\|")

@@ -28,7 +28,7 @@ from .. import trust
 from ..project import SOURCE_ROOT as ROOT  # the tool's own source: what a render needs
 from ..spec.langs import LANGS
 from .build import default_jobs, find_specs, spec_deps
-from .diff_report import pixel_diff, sort_items, summary_md
+from .diff_report import pixel_diff, readable, sort_items, summary_md
 from .files import SOURCE_DIRS, UnsafeOutput, check_out, write_atomic
 
 TREE_DIRS = ("renderer", "compute", "templates")  # what a render needs besides the spec
@@ -484,7 +484,7 @@ def _collect(snap: Path, rel: str, had_before: bool, has_after: bool, reason: st
 
 
 def _fmt(v: Any) -> str:
-    text = json.dumps(v, ensure_ascii=False)
+    text = json.dumps(readable(v), ensure_ascii=False)
     return text if len(text) <= 120 else text[:117] + "…"
 
 
