@@ -66,7 +66,7 @@ def outline(latex: str, size: float, inline: bool = False, text_width: TextWidth
     With `text_width`, a `\\text{…}` holding Chinese is typeset as a blank of that text's size and
     returned in `texts`, for the caller to draw in the text face (the math font has no Chinese).
     `letters` is the default math alphabet of Latin letters and digits ("" serif, "sans" the font's
-    sans-serif alphabets, so formulas match a sans text face); an explicit `\\mathbf`… still wins.
+    sans-serif alphabets, so formulas match a sans text face); bold/italic styles still apply.
     """
     import ziamath as zm
 

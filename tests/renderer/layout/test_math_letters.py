@@ -13,8 +13,8 @@ from renderer.layout.math import layout_math
 from renderer.layout.math_glyphs import MathError, math_letters, outline
 from renderer.layout.math_text import math_lines
 from renderer.layout.theme import load_theme
-from renderer.scene import Path as PathPrim
 from renderer.scene import Meta, walk
+from renderer.scene import Path as PathPrim
 from renderer.spec.elements.math import Math
 
 SANS_ITALIC_X = "\U0001d639"  # MATHEMATICAL SANS-SERIF ITALIC SMALL X
