@@ -8,7 +8,7 @@ from ..scene import Meta, Text
 from ..spec.elements.math import Math
 from ..spec.errors import Problem, SpecError
 from .base import Anchor, Block, Ctx, register
-from .math_glyphs import MathError, Outline, outline
+from .math_glyphs import MathError, Outline, math_letters, outline
 from .math_text import formula_items, split_math
 
 _WORD = re.compile(r"\s*[^\s\u2E80-\u9FFF\uF900-\uFAFF\uFF00-\uFFEF\u3000-\u303F]+|\s*.", re.S)
@@ -29,7 +29,7 @@ def font_size(ctx: Ctx, size: str | float) -> float:
 def formula(ctx: Ctx, path: tuple, tex: str, size: float, inline: bool) -> Outline:
     """The typeset outline of `tex`, with located errors (Chinese only inside `\\text{…}`)."""
     try:
-        return outline(tex.strip(), round(size, 2), inline, ctx.metrics.unit_width)
+        return outline(tex.strip(), round(size, 2), inline, ctx.metrics.unit_width, math_letters(ctx.theme.fonts))
     except MathError as e:
         raise _fail(ctx, path, str(e)) from None
 

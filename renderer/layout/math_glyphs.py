@@ -47,18 +47,33 @@ _MARK = "#fe00"  # fill of the placeholder bar that marks where a Chinese `\\tex
 TextWidth = Callable[[str], float]  # advance of a text piece at font size 1 in the text face
 
 
+LETTERS = ("serif", "sans")  # the theme's `fonts.math_letters` choices
+
+
+def math_letters(fonts: dict) -> str:
+    """The theme's math alphabet for Latin letters and digits as ziamath names it ("" is serif)."""
+    letters = fonts.get("math_letters", "serif")
+    if letters not in LETTERS:
+        raise MathError(f"theme fonts.math_letters is {letters!r} (expected one of {', '.join(LETTERS)})")
+    return "" if letters == "serif" else letters
+
+
 @lru_cache(maxsize=4096)
-def outline(latex: str, size: float, inline: bool = False, text_width: TextWidth | None = None) -> Outline:
+def outline(latex: str, size: float, inline: bool = False, text_width: TextWidth | None = None,
+            letters: str = "") -> Outline:
     """The formula's glyph outlines at `size` px; raises MathError for LaTeX that does not parse.
 
     With `text_width`, a `\\text{…}` holding Chinese is typeset as a blank of that text's size and
     returned in `texts`, for the caller to draw in the text face (the math font has no Chinese).
+    `letters` is the default math alphabet of Latin letters and digits ("" serif, "sans" the font's
+    sans-serif alphabets, so formulas match a sans text face); bold/italic styles still apply.
     """
     import ziamath as zm
 
     with _LOCK:  # ziamath's config is module-global
         zm.config.svg2 = False  # absolute <path> elements instead of <symbol>/<use>
         zm.config.precision = 3
+        zm.config.math.variant = letters
         _keep_fills()
         try:
             root, pieces = _mathml(latex, inline, text_width)

@@ -14,7 +14,7 @@ from ..scene import Meta, Path, Prim, Style, Text, shift
 from ..spec.errors import Problem, SpecError
 from .base import MATH_LINES, Block, Ctx, script_runs
 from .markup import split_scripts
-from .math_glyphs import MathError, Outline, outline
+from .math_glyphs import MathError, Outline, math_letters, outline
 from .text import _tokens
 
 DOLLAR = re.compile(r"(?<!\\)\$")
@@ -64,7 +64,7 @@ def math_lines(ctx: Ctx, text: str, size: float, max_width: float | None, weight
     for is_math, piece in parts:
         if is_math:
             try:
-                o = outline(piece.strip(), round(size, 2), True, ctx.metrics.unit_width)
+                o = outline(piece.strip(), round(size, 2), True, ctx.metrics.unit_width, math_letters(ctx.theme.fonts))
             except MathError as e:
                 raise located(meta.src, str(e)) from None
             atoms.append((o.width, o.top, o.bottom, "math", o))
