@@ -69,6 +69,8 @@ EXAMPLES: dict[str, dict] = {
                         "k": 2, "doc_ids": ["doc A", "doc B", "doc C"]},
     "rag.rerank": {"candidates": [1, 3, 0], "scores": [0.81, 0.96, 0.02, 0.12], "keep": 2},
     "reward.bradley_terry_loss": {"chosen_scores": [2.0, 0.5], "rejected_scores": [1.0, 1.5]},
+    "reward.rule_based": {"rm_score": 0.4, "features": [0.9, 0.2, 0.7], "weights": [1.5, -2.0, 0.8]},
+    "reward.soft_label_loss": {"scores_a": [1.2, 0.3], "scores_b": [0.4, 0.9], "prefs": [0.8, 1.0]},
     "rl.advantage": {"q_values": [100.0, 101.0, 102.0], "v": 100.0},
     "rl.bellman_q": {"p": [0.7, 0.3], "r": [1.0, 0.0], "v_next": [3.0, 2.0], "gamma": 0.9},
     "rl.bellman_v": {"pi": [0.5, 0.3, 0.2], "q": [2.6, 4.3, 1.7]},

@@ -50,6 +50,8 @@ FUNCTIONS: dict[str, str] = {
     "rag.cosine_topk": "compute.rag:cosine_topk",
     "rag.rerank": "compute.rag:rerank",
     "reward.bradley_terry_loss": "compute.reward:bradley_terry_loss",
+    "reward.rule_based": "compute.reward_feedback:rule_based",
+    "reward.soft_label_loss": "compute.reward_feedback:soft_label_loss",
     "rl.advantage": "compute.rl:advantage",
     "rl.bellman_q": "compute.rl:bellman_q",
     "rl.bellman_v": "compute.rl:bellman_v",
