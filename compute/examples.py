@@ -76,6 +76,8 @@ EXAMPLES: dict[str, dict] = {
                         "k": 2, "doc_ids": ["doc A", "doc B", "doc C"]},
     "rag.rerank": {"candidates": [1, 3, 0], "scores": [0.81, 0.96, 0.02, 0.12], "keep": 2},
     "reward.bradley_terry_loss": {"chosen_scores": [2.0, 0.5], "rejected_scores": [1.0, 1.5]},
+    "reward.rule_based": {"rm_score": 0.4, "features": [0.9, 0.2, 0.7], "weights": [1.5, -2.0, 0.8]},
+    "reward.soft_label_loss": {"scores_a": [1.2, 0.3], "scores_b": [0.4, 0.9], "prefs": [0.8, 1.0]},
     "reward_model.forward": {"token_ids": [5, 9, 3, 2, 0], "pad_token_id": 0, "hidden_size": 4, "vocab_size": 12},
     "reward_model.heads": {"hidden_size": 896, "vocab_size": 151936},
     "reward_model.loss_curve": {"margins": [-4.0, -1.0, 0.0, 1.0, 4.0]},

@@ -55,6 +55,8 @@ FUNCTIONS: dict[str, str] = {
     "rag.cosine_topk": "compute.rag:cosine_topk",
     "rag.rerank": "compute.rag:rerank",
     "reward.bradley_terry_loss": "compute.reward:bradley_terry_loss",
+    "reward.rule_based": "compute.reward_feedback:rule_based",
+    "reward.soft_label_loss": "compute.reward_feedback:soft_label_loss",
     "reward_model.forward": "compute.reward_model:forward",
     "reward_model.heads": "compute.reward_model:heads",
     "reward_model.loss_curve": "compute.reward_model:loss_curve",
