@@ -120,7 +120,7 @@ body:
 
 def test_completes_chapters_functions_their_arguments_and_roles(server, tmp_path):
     uri = open_doc(server, tmp_path, SPEC)
-    assert labels(server, uri, 1, 9) == ["decoding", "dpo", "examples", "llm-basics", "llm-extended",
+    assert labels(server, uri, 1, 9) == ["decoding", "dpo", "examples", "llm-basics", "llm-extended", "overview",
                                           "policy-optimization", "reasoning", "rl-basics", "rlhf", "sft"]
     assert labels(server, uri, 5, 8) == registry.names()
     assert labels(server, uri, 9, 6) == ["logits", "p", "temperature"]

@@ -119,8 +119,13 @@ def test_svg_writes_one_tspan_per_run_naming_its_face(scene):
 
 
 def _slide(data: bytes) -> etree._Element:
+    """The slide's drawing, without its title placeholder (which sits above the slide)."""
     with zipfile.ZipFile(io.BytesIO(data)) as z:
-        return etree.fromstring(z.read("ppt/slides/slide1.xml"))
+        root = etree.fromstring(z.read("ppt/slides/slide1.xml"))
+    ns = {"p": "http://schemas.openxmlformats.org/presentationml/2006/main"}
+    for ph in root.xpath(".//p:sp[p:nvSpPr/p:nvPr/p:ph]", namespaces=ns):
+        ph.getparent().remove(ph)
+    return root
 
 
 def _faces_of_runs(root: etree._Element) -> list[tuple[str, tuple[str, ...]]]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import difflib
 from pathlib import Path
 
-from ..project import SPECS_DIR
+from ..project import CHAPTERS_FILE, ROOT, SPECS_DIR
 from ..spec.errors import Problem, SpecError, run_stage
 from ..spec.langs import LANGS
 from ..spec.loader import Spec, load_all
@@ -37,12 +37,15 @@ def validate(paths: list[Path]) -> tuple[int, list[Problem]]:
 
 
 def chapter_problems(spec: Spec) -> list[Problem]:
-    """A spec of the collection (under specs/) is in a known chapter (one with EN and ZH names), its folder."""
+    """A spec under specs/ of a project with its own templates/chapters.yaml (as this collection has) is in one
+    of its chapters (each has EN and ZH names) and in that chapter's folder."""
     from .chapters import known_chapters
 
     chapter, path = spec.diagram.chapter, Path(spec.path).resolve()
     if not path.is_relative_to(SPECS_DIR.resolve()):
         return []  # a scratch file or fixture outside the collection is in no chapter list
+    if not CHAPTERS_FILE.resolve().is_relative_to(ROOT.resolve()):
+        return []  # a project without its own templates/chapters.yaml names its chapters freely
     known = known_chapters()
     if known and chapter not in known:
         near = difflib.get_close_matches(chapter, known, n=1)

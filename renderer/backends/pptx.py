@@ -11,7 +11,7 @@ import zipfile
 
 from pptx import Presentation
 from pptx.enum.shapes import PP_PLACEHOLDER
-from pptx.util import Emu
+from pptx.util import Emu, Pt
 
 from .. import __version__
 from ..scene import Scene
@@ -21,7 +21,7 @@ from .pptx_shapes import EMU_PER_PX, FIXED_TIME, SLIDE_MAX_PX, SLIDE_MIN_PX, ZIP
 MAX_CORE_TITLE = 255  # characters PowerPoint (and python-pptx) allow in a core property; the slide shows all
 TITLE_LAYOUT = "Title Only"  # the layout of every slide: a title placeholder and nothing else
 TITLES = (PP_PLACEHOLDER.TITLE, PP_PLACEHOLDER.CENTER_TITLE)
-TITLE_HEIGHT_PX = 60.0
+TITLE_PT = 24  # the hidden title's size (the layout's 44 pt would wrap long titles)
 MAX_ALT = 1000  # characters of alt text per group
 
 
@@ -80,7 +80,10 @@ def _title_slide(slide, prs, text: str) -> None:
     if title is None:
         return
     title.text = text
-    h = Emu(round(TITLE_HEIGHT_PX * EMU_PER_PX))
+    for run in title.text_frame.paragraphs[0].runs:
+        run.font.size = Pt(TITLE_PT)
+    # as tall as the slide, so even a long title wrapped onto many lines stays inside its box, off the slide
+    h = prs.slide_height
     title.left, title.width, title.height, title.top = Emu(0), prs.slide_width, h, Emu(-h - EMU_PER_PX * 4)
 
 

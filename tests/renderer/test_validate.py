@@ -106,8 +106,8 @@ def test_text_where_data_is_expected_says_what_turned_it_into_text(field, shown,
 
 
 @pytest.mark.parametrize(("chapter", "folder", "words"), [
-    ("rl-basic", "sft", "unknown chapter 'rl-basic' (did you mean 'rl-basics'? expected one of llm-basics, sft"),
-    ("no-such-chapter", "sft", "unknown chapter 'no-such-chapter' (expected one of llm-basics, sft"),
+    ("rl-basic", "sft", "unknown chapter 'rl-basic' (did you mean 'rl-basics'? expected one of "),
+    ("no-such-chapter", "sft", "unknown chapter 'no-such-chapter' (expected one of "),
     ("dpo", "sft", "chapter 'dpo' differs from the spec's folder specs/sft/ (expected chapter: sft)"),
 ])
 def test_a_chapter_must_be_known_and_match_its_folder(chapter, folder, words, tmp_path, capsys, monkeypatch):
@@ -119,6 +119,8 @@ def test_a_chapter_must_be_known_and_match_its_folder(chapter, folder, words, tm
     assert main(["validate", str(bad), str(good)]) == 1
     err = capsys.readouterr()
     assert f"wrong-chapter.yaml:2:10: error: {words}" in err.err and "1 valid, 1 invalid" in err.out + err.err
+    if "unknown" in words:
+        assert "llm-basics, sft, dpo" in err.err and "templates/chapters.yaml" in err.err
 
 
 def test_a_spec_outside_the_collection_may_use_any_chapter(tmp_path, capsys):
