@@ -18,7 +18,7 @@ from ..layout.markup import plain
 from ..spec.langs import LANGS
 from .chapters import chapter_title
 from .files import write_atomic
-from .gallery_detail import DETAIL_DIR, detail_href, detail_html, markup_html
+from .gallery_detail import DETAIL_DIR, SHARED_CSS, detail_href, detail_html, markup_html
 
 FORMAT_ORDER = ("svg", "png", "pptx")
 THUMB_ORDER = ("svg", "png")  # SVG first: a tenth of the bytes of the 2× PNG, and sharp at any size
@@ -202,7 +202,7 @@ def render_html(data: dict[str, Any]) -> str:
                            "</button>" for lang in LANGS)
     empty = "" if data["chapters"] else '<p class="none">No diagrams rendered yet.</p>'
     return _PAGE.format(count=data["count"], tool=escape(data["tool"]), toc=toc, langs=lang_buttons,
-                        sections="\n".join(sections), empty=empty, default_lang=LANGS[0])
+                        sections="\n".join(sections), empty=empty, default_lang=LANGS[0], shared=SHARED_CSS)
 
 
 def _decks(decks: dict[str, str] | None, what: str = "slides") -> str:
@@ -221,16 +221,10 @@ _PAGE = """<!DOCTYPE html>
 <title>vizspec gallery</title>
 <link rel="icon" href="data:,">
 <style>
-body {{ font-family: "Noto Sans CJK SC", "Noto Sans", system-ui, sans-serif; margin: 0; color: #000;
-       background: #fafafa; }}
-header {{ position: sticky; top: 0; z-index: 2; background: #fff; border-bottom: 1px solid #BFBFBF;
-         padding: 10px 20px; display: flex; gap: 16px; align-items: center; flex-wrap: wrap; }}
-header h1 {{ font-size: 18px; margin: 0; color: #4472C4; }}
+{shared}
+header h1 {{ color: #4472C4; }}
 #search {{ font: inherit; padding: 5px 10px; min-width: 260px; border: 1px solid #BFBFBF; border-radius: 6px; }}
 #count {{ color: #595959; font-size: 13px; }}
-button.lang {{ font: inherit; border: 1px solid #BFBFBF; background: #F2F2F2; border-radius: 6px;
-              padding: 3px 10px; cursor: pointer; }}
-button.lang.on {{ background: #71CCF5; }}
 nav {{ padding: 6px 20px; font-size: 13px; }}
 nav a {{ margin-right: 10px; color: #4472C4; }}
 main {{ padding: 0 20px 40px; }}

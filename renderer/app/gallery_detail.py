@@ -108,8 +108,18 @@ def detail_html(it: dict[str, Any], credit: dict[str, str], chapter_name: dict[s
         title=escape(it["title"][LANGS[0]]), did=escape(it["id"]), titles="".join(titles), buttons=buttons,
         chapter=chapter, chapter_id=escape(it["chapter"]), figures="".join(figs), captions="".join(caps),
         problems=problems, values=_values_table(it.get("values") or []), downloads=" · ".join(downloads),
-        tags=tags, source=source, credits=credits, css=source_css())
+        tags=tags, source=source, credits=credits, css=source_css(), shared=SHARED_CSS)
 
+
+SHARED_CSS = """\
+body { font-family: "Noto Sans CJK SC", "Noto Sans", system-ui, sans-serif; margin: 0; color: #000;
+       background: #fafafa; }
+header { position: sticky; top: 0; z-index: 2; background: #fff; border-bottom: 1px solid #BFBFBF;
+         padding: 10px 20px; display: flex; gap: 16px; align-items: center; flex-wrap: wrap; }
+header h1 { font-size: 18px; margin: 0; }
+button.lang { font: inherit; border: 1px solid #BFBFBF; background: #F2F2F2; border-radius: 6px;
+              padding: 3px 10px; cursor: pointer; }
+button.lang.on { background: #71CCF5; }"""  # the index and the detail pages share their frame
 
 _PAGE = """<!DOCTYPE html>
 <html lang="en">
@@ -119,15 +129,8 @@ _PAGE = """<!DOCTYPE html>
 <title>{title} · vizspec</title>
 <link rel="icon" href="data:,">
 <style>
-body {{ font-family: "Noto Sans CJK SC", "Noto Sans", system-ui, sans-serif; margin: 0; color: #000;
-       background: #fafafa; }}
-header {{ position: sticky; top: 0; z-index: 2; background: #fff; border-bottom: 1px solid #BFBFBF;
-         padding: 8px 20px; display: flex; gap: 14px; align-items: center; flex-wrap: wrap; }}
+{shared}
 header a {{ color: #4472C4; }}
-header h1 {{ font-size: 18px; margin: 0; }}
-button.lang {{ font: inherit; border: 1px solid #BFBFBF; background: #F2F2F2; border-radius: 6px;
-              padding: 3px 10px; cursor: pointer; }}
-button.lang.on {{ background: #71CCF5; }}
 main {{ padding: 10px 20px 40px; }}
 .figures {{ display: flex; gap: 16px; flex-wrap: wrap; }}
 figure {{ margin: 0; flex: 1 1 560px; background: #fff; border: 1px solid #D9D9D9; border-radius: 10px;
