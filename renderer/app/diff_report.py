@@ -135,9 +135,13 @@ def readable(v: Any) -> Any:
     return v
 
 
-def _cell(v: Any) -> str:
+def value_text(v: Any, limit: int) -> str:
+    """A value as readable JSON text of at most `limit` characters."""
     import json
 
     text = json.dumps(readable(v), ensure_ascii=False)
-    text = text if len(text) <= 60 else text[:59] + "…"
-    return text.replace("|", "\\|")
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+def _cell(v: Any) -> str:
+    return value_text(v, 60).replace("|", "\\|")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from functools import cache
 from html import escape
 from pathlib import Path
 from typing import Any
@@ -58,8 +59,9 @@ def spec_source_html(path: str) -> tuple[str, str]:
     return highlight(text, YamlLexer(), HtmlFormatter(cssclass="src", nowrap=False)), shown
 
 
+@cache
 def source_css() -> str:
-    """The highlighting colours of the spec source."""
+    """The highlighting colours of the spec source (the same for every page)."""
     from pygments.formatters import HtmlFormatter
 
     return HtmlFormatter(style="friendly").get_style_defs(".src")

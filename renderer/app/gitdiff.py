@@ -28,7 +28,7 @@ from .. import trust
 from ..project import SOURCE_ROOT as ROOT  # the tool's own source: what a render needs
 from ..spec.langs import LANGS
 from .build import default_jobs, find_specs, spec_deps
-from .diff_report import pixel_diff, readable, sort_items, summary_md
+from .diff_report import pixel_diff, sort_items, summary_md, value_text
 from .files import SOURCE_DIRS, UnsafeOutput, check_out, write_atomic
 
 TREE_DIRS = ("renderer", "compute", "templates")  # what a render needs besides the spec
@@ -104,12 +104,11 @@ def changed_specs(ref: str = "HEAD", specs_dir: Path | None = None, cwd: Path | 
     comps = {Path(f).stem for f in files if f.startswith("templates/components/") and f.endswith(".yaml")}
     modules = {f for f in files if f.startswith("compute/") and f.endswith(".py")}
     helpers = any(Path(f).name.startswith("_") for f in modules)
-    everything = any(f == "templates/theme.yaml" or (f.startswith("renderer/") and f.endswith(".py"))
-                     for f in files)
+    renderer = any(f.startswith("renderer/") and f.endswith(".py") for f in files)
+    everything = renderer or "templates/theme.yaml" in files
     fn_files = _function_modules() if modules else {}
     components_dir = root / "templates" / "components"
-    sel = Selection(root, base, [], renderer_changed=any(f.startswith("renderer/") and f.endswith(".py")
-                                                         for f in files))
+    sel = Selection(root, base, [], renderer_changed=renderer)
     for s in all_specs:
         why = None
         if s.resolve() in changed:
@@ -484,8 +483,7 @@ def _collect(snap: Path, rel: str, had_before: bool, has_after: bool, reason: st
 
 
 def _fmt(v: Any) -> str:
-    text = json.dumps(readable(v), ensure_ascii=False)
-    return text if len(text) <= 120 else text[:117] + "…"
+    return value_text(v, 120)
 
 
 def _image_rows(it: DiffItem) -> str:

@@ -53,7 +53,7 @@ def chapter_problems(spec: Spec) -> list[Problem]:
         return [spec.doc.problem(("chapter",), f"unknown chapter '{chapter}' ({hint}expected one of "
                                                 f"{', '.join(known)}; a new chapter needs a line with its EN and "
                                                 "ZH names in templates/chapters.yaml)")]
-    if path.parent.parent.name == "specs" and path.parent.name not in (EXAMPLES, chapter):
+    if path.parent.parent == SPECS_DIR.resolve() and path.parent.name not in (EXAMPLES, chapter):
         return [spec.doc.problem(("chapter",), f"chapter '{chapter}' differs from the spec's folder "
                                                 f"specs/{path.parent.name}/ (expected chapter: {path.parent.name})")]
     return []

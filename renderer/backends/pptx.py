@@ -22,7 +22,6 @@ MAX_CORE_TITLE = 255  # characters PowerPoint (and python-pptx) allow in a core 
 TITLE_LAYOUT = "Title Only"  # the layout of every slide: a title placeholder and nothing else
 TITLES = (PP_PLACEHOLDER.TITLE, PP_PLACEHOLDER.CENTER_TITLE)
 TITLE_PT = 24  # the hidden title's size (the layout's 44 pt would wrap long titles)
-MAX_ALT = 1000  # characters of alt text per group
 
 
 def new_presentation(width_px: float, height_px: float, title: str = "", lang: str = "en",

@@ -22,7 +22,7 @@ from pptx.oxml.ns import qn as _qn
 from pptx.oxml.shapes.groupshape import CT_GroupShape
 from pptx.util import Emu
 
-from ..scene import Ellipse, Group, Line, Path, Polygon, Prim, Rect, Scene, Style, Text
+from ..scene import Ellipse, Group, Line, Path, Polygon, Prim, Rect, Scene, Style, Text, walk
 
 qn = functools.cache(_qn)  # "a:tag" -> Clark name: a table writes hundreds of thousands of elements
 
@@ -171,19 +171,12 @@ def fill_groups(cmds: list[tuple]) -> list[list[tuple]]:
     return [g for g in groups if g]
 
 
-def alt_text(g: Group, limit: int = 1000) -> str:
-    """Alt text of an element's group: its words in reading order (markup removed), at most `limit` chars."""
-    words: list[str] = []
+MAX_ALT = 1000  # characters of alt text per group
 
-    def walk(p: Prim) -> None:
-        if isinstance(p, Group):
-            for c in p.children:
-                walk(c)
-        elif isinstance(p, Text) and p.text.strip():
-            words.append(p.text.strip())
 
-    walk(g)
-    text = " ".join(words)
+def alt_text(g: Group, limit: int = MAX_ALT) -> str:
+    """Alt text of an element's group: the text it draws, in drawing order, at most `limit` characters."""
+    text = " ".join(p.text.strip() for p in walk(g.children) if isinstance(p, Text) and p.text.strip())
     return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
