@@ -15,7 +15,8 @@ from pptx.oxml.ns import qn
 from pptx.oxml.shapes.groupshape import CT_GroupShape
 from pptx.util import Emu
 
-from ..scene import Group, Path, Rect, bbox
+from ..scene import Group, Path, Rect, Text, bbox
+from .pptx_chart_labels import add_data_labels, axis_plan, label_plan, show_axis_labels
 from .pptx_shapes import NATIVE, PT_PER_PX, SlideWriter, _color, _el, _fit_group, _rgb, _sub
 
 NO_STYLE = "{2D5ABB26-0587-4C30-8999-92F81FD0307C}"  # the built-in "No Style, No Grid" table style
@@ -288,22 +289,43 @@ def native_chart(w: SlideWriter, parent: etree._Element, g: Group) -> bool:
     f = w.fit
     ox, oy = _origin(g)
     px, py, _, ph = d["plot"]
-    left, top = ox + px + ix0 - MARGIN, oy + py - MARGIN
-    fw, fh = ix1 - ix0 + 2 * MARGIN, ph + 2 * MARGIN
+    values = [c for c in g.children if isinstance(c, Text) and c.meta.kind == "chart-value"]
+    labels = label_plan(d["series"], values) if d["kind"] in ("bar", "line") else None
+    ticks = [c for c in g.children if isinstance(c, Text) and c.meta.kind == "chart-tick"]
+    vaxis, caxis, native_ticks = axis_plan(d, ticks, (ox + px, oy + py, ox + px + d["plot"][2], oy + py + ph))
+    native_text = {id(t) for t in values if labels} | native_ticks
+    # the chart's frame: the plot area with a margin, and the value labels it draws itself
+    x0, y0 = ox + px + ix0 - MARGIN, oy + py - MARGIN
+    x1, y1 = ox + px + ix1 + MARGIN, oy + py + ph + MARGIN
+    for t in (c for c in g.children if id(c) in native_text):
+        bx0, by0, bx1, by1 = bbox(t)
+        x0, y0, x1, y1 = min(x0, bx0 - 2), min(y0, by0 - 2), max(x1, bx1 + 2), max(y1, by1 + 2)
+    fw, fh = x1 - x0, y1 - y0
+    inner = ((ox + px + ix0 - x0) / fw, (oy + py - y0) / fh, (ix1 - ix0) / fw, ph / fh)
     grp = _group(w, parent, g)
     frame = None
     skip = DATA_PRIMS[d["kind"]]
     for child in g.children:
+        if id(child) in native_text:
+            continue  # drawn by the chart itself: data labels, tick labels
         if _is_data(child, skip, d["kind"]):
             if frame is None:  # the chart takes the paint position of the data it replaces
-                frame = w.shapes.add_chart(getattr(XL_CHART_TYPE, type_name), Emu(f.x(left)), Emu(f.y(top)),
+                frame = w.shapes.add_chart(getattr(XL_CHART_TYPE, type_name), Emu(f.x(x0)), Emu(f.y(y0)),
                                            Emu(f.len(fw)), Emu(f.len(fh)), chart_data)
                 frame.name = f"{g.meta.id or 'chart'} chart"
                 if any(s.get("axis") == "right" for s in d["series"]):
                     _second_axis(frame.chart, d)
                 # category slots: points at slot centres ("between"); numeric areas: on the edges ("midCat")
                 cross = "midCat" if d.get("categories") is None else "between"
-                _style_chart(frame.chart, d, f, (MARGIN / fw, MARGIN / fh, (ix1 - ix0) / fw, ph / fh), cross)
+                _style_chart(frame.chart, d, f, inner, cross)
+                if labels:
+                    add_data_labels(frame.chart, labels, d["kind"], d["horizontal"], f.scale)
+                if vaxis:
+                    # categories top-down (reversed) put the low end of the category axis at the top
+                    show_axis_labels(frame.chart.value_axis, vaxis[1], f.scale, vaxis[0],
+                                     "high" if d["horizontal"] else "low")
+                if caxis:
+                    show_axis_labels(frame.chart.category_axis, caxis, f.scale)
                 _fix_workbook(frame.chart)
                 w.place(frame, grp)
             continue

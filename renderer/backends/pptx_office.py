@@ -63,7 +63,8 @@ def pdf_to_pngs(pdf: Path, dpi: float = 48, outdir: Path | None = None) -> list[
     outdir = outdir or pdf.parent
     prefix = outdir / pdf.stem
     subprocess.run([exe, "-png", "-r", f"{dpi:g}", str(pdf), str(prefix)], check=True, capture_output=True)
-    pages = sorted(outdir.glob(f"{pdf.stem}-*.png"), key=lambda p: int(p.stem.rsplit("-", 1)[1]))
+    pages = sorted((p for p in outdir.glob(f"{pdf.stem}-*.png") if p.stem.rsplit("-", 1)[1].isdigit()),
+                   key=lambda p: int(p.stem.rsplit("-", 1)[1]))  # (not other files that share the prefix)
     return pages
 
 

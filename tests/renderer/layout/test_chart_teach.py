@@ -298,14 +298,16 @@ def test_pptx_right_axis_is_a_native_line_chart_on_a_second_value_axis(write_spe
 
 @pytest.mark.skipif(missing_tools() is not None, reason=f"office check skipped: {missing_tools()}")
 def test_libreoffice_draws_the_hatched_states_like_our_png(tmp_path):
-    # Measured (mean abs RGB difference at 64 px wide): 3.56 (en), 3.79 (zh); the limit of test_pptx_native
+    # Measured (mean abs RGB difference at 64 px wide): 3.79 (en), 4.07 (zh) since the chart draws its own value and
+    # tick labels (LibreOffice puts data labels ~5 px further from the bar end than we do; 3.60 / 3.83 with text
+    # shapes). Deliberately wrong renderings measure above 5 (test_pptx), so the limit sits between.
     spec = ROOT / "specs" / "_examples" / "chart-teach.yaml"
     scenes = {f"teach_{lang}.pptx": layout(bind(load(spec)).for_lang(lang), load_theme()) for lang in ("en", "zh")}
     pages = first_pages({name: draw_pptx(scene) for name, scene in scenes.items()}, tmp_path, dpi=48)
     for name, scene in scenes.items():
         ref = Image.open(io.BytesIO(draw_png(scene, 0.5))).convert("RGB")
         d = distance(ref, pages[name])
-        assert d < 4.0, f"{name}: LibreOffice rendering differs from the PNG by {d:.2f} (limit 4.0)"
+        assert d < 4.4, f"{name}: LibreOffice rendering differs from the PNG by {d:.2f} (limit 4.4)"
 
 
 def test_example_spec_has_no_layout_defects():
