@@ -2,9 +2,11 @@
 
 Tables become PowerPoint tables (merged cells, fills, borders, text as laid out); charts become
 PowerPoint charts whose data (categories, series values, point colours) is editable in the office
-app. Only the data-bearing part is native: text that the layout placed by measurement (titles,
-tick and value labels, legends, notes) and what a native chart cannot express (regions, reference
-lines, annotations, bit-layout bars) stay the drawn shapes they are in the SVG, at the same places.
+app. Value labels and tick labels are the chart's own wherever a number format prints exactly our
+text (pptx_chart_labels), so editing the data updates them; other text the layout placed by
+measurement (titles, legends, notes, labels no format can print) and what a native chart cannot
+express (regions, reference lines, annotations, bit-layout bars) stay the drawn shapes they are in
+the SVG, at the same places, in the chart's group.
 A group without a usable payload returns False and is drawn as primitives.
 """
 
