@@ -16,6 +16,7 @@ from .flow import TARGET_ASPECT
 from .legend import legend_block
 from .markup import plain
 from .scene_limits import scene_problems
+from .table_levels import share_level_columns
 from .tensor_share import share_tensor_cells
 from .text import Metrics
 from .theme import Theme, UnknownRole, load_theme
@@ -42,6 +43,7 @@ def layout(bound: BoundDiagram, theme: Theme) -> Scene:
     try:
         ctx.shared = share_tree_layouts(d.body, ctx)
         ctx.shared.update(share_tensor_cells(d.body, ctx))
+        ctx.shared.update(share_level_columns(d.body, ctx))
         body = layout_element(d.body, ("body",), ctx)
         for i, e in enumerate(d.edges):
             for end, target in (("from", e.from_), ("to", e.to)):

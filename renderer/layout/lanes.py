@@ -55,6 +55,9 @@ def layout_lanes(el: Lanes, path: tuple, ctx: Ctx, min_w: float = 0, min_h: floa
     gap = ctx.sp("gap") * 1.5 if el.gap is None else el.gap
     row_gap = ctx.sp("gap") * 1.5 if el.row_gap is None else el.row_gap
     n = el.columns
+    starts = _stage_starts(el)
+    sg = gap if el.stage_gap is None else el.stage_gap
+    gaps = [sg if j + 1 in starts else gap for j in range(max(n - 1, 0))]  # gaps[j]: between columns j and j+1
     rows = [_cells(el, path, i) for i in range(len(el.rows))]
     for r in rows:
         for c in r:
@@ -70,11 +73,10 @@ def layout_lanes(el: Lanes, path: tuple, ctx: Ctx, min_w: float = 0, min_h: floa
     col_w = [0.0] * n
     spans = [(c.col, c.span, c.block.w) for r in rows for c in r if c.block is not None]
     for col, span, w in sorted(spans, key=lambda s: s[1]):
-        _widen(col_w, col, span, w, gap)
-    starts = _stage_starts(el)
+        _widen(col_w, col, span, w, gaps)
     texts = []
     for k, st in enumerate(el.stages):
-        room = sum(col_w[starts[k]:starts[k] + st.span]) + gap * (st.span - 1)
+        room = sum(col_w[starts[k]:starts[k] + st.span]) + sum(gaps[starts[k]:starts[k] + st.span - 1])
         wrap = max(room - 2 * pad - 2 * MIN_BANNER_H * DEPTH_SHARE, ctx.sp("box_max_width"))  # clear of the points
         texts.append(ctx.text_lines(ctx.t(st.text), ctx.size("heading"), wrap,
                                     700 if st.bold else 400, st.text_role, "center",
@@ -83,11 +85,11 @@ def layout_lanes(el: Lanes, path: tuple, ctx: Ctx, min_w: float = 0, min_h: floa
     bh = max(MIN_BANNER_H, max(t.h for t in texts) + 2 * pad)
     depth = bh * DEPTH_SHARE
     for k, st in enumerate(el.stages):
-        _widen(col_w, starts[k], st.span, texts[k].w + 2 * pad + 2 * depth, gap)
-    inner = x_cols + sum(col_w) + gap * (n - 1)
+        _widen(col_w, starts[k], st.span, texts[k].w + 2 * pad + 2 * depth, gaps)
+    inner = x_cols + sum(col_w) + sum(gaps)
     if min_w > inner:
         col_w = [w + (min_w - inner) / n for w in col_w]
-    xs = [x_cols + sum(col_w[:j]) + gap * j for j in range(n)]
+    xs = [x_cols + sum(col_w[:j]) + sum(gaps[:j]) for j in range(n)]
     width = xs[-1] + col_w[-1]
 
     def span_w(col: int, span: int) -> float:
@@ -104,7 +106,7 @@ def layout_lanes(el: Lanes, path: tuple, ctx: Ctx, min_w: float = 0, min_h: floa
             row_h[i] = max([row_h[i]] + [c.block.h for c in r if c.block is not None])
 
     out = Block(width, 0.0)
-    _banners(out, el, path, ctx, texts, starts, xs, col_w, gap, bh, depth, span_w)
+    _banners(out, el, path, ctx, texts, starts, xs, col_w, gaps, bh, depth, span_w)
     y = bh + row_gap
     for i, r in enumerate(rows):
         h = row_h[i]
@@ -148,9 +150,9 @@ def _stage_starts(el: Lanes) -> list[int]:
     return starts
 
 
-def _widen(col_w: list[float], col: int, span: int, need: float, gap: float) -> None:
+def _widen(col_w: list[float], col: int, span: int, need: float, gaps: list[float]) -> None:
     """Widen columns col … col+span-1 evenly until together (with their gaps) they are `need` wide."""
-    have = sum(col_w[col:col + span]) + gap * (span - 1)
+    have = sum(col_w[col:col + span]) + sum(gaps[col:col + span - 1])
     if need > have:
         for j in range(col, col + span):
             col_w[j] += (need - have) / span
@@ -165,7 +167,7 @@ def _label(el: Lanes, path: tuple, ctx: Ctx, i: int) -> Block | None:
 
 
 def _banners(out: Block, el: Lanes, path: tuple, ctx: Ctx, texts: list[Block], starts: list[int], xs: list[float],
-             col_w: list[float], gap: float, bh: float, depth: float, span_w) -> None:
+             col_w: list[float], gaps: list[float], bh: float, depth: float, span_w) -> None:
     """The stage banners: a pentagon then chevrons, each point nested in the next notch, BANNER_GAP apart."""
     last = len(el.stages) - 1
     for k, st in enumerate(el.stages):
@@ -173,8 +175,8 @@ def _banners(out: Block, el: Lanes, path: tuple, ctx: Ctx, texts: list[Block], s
         if k == 0:
             x0 = 0.0
         else:
-            x0 = xs[a] - gap / 2 - depth / 2 + BANNER_GAP / 2
-        x1 = xs[b] + col_w[b] + (0.0 if k == last else gap / 2 + depth / 2 - BANNER_GAP / 2)
+            x0 = xs[a] - gaps[a - 1] / 2 - depth / 2 + BANNER_GAP / 2
+        x1 = xs[b] + col_w[b] + (0.0 if k == last else gaps[b] / 2 + depth / 2 - BANNER_GAP / 2)
         src = ctx.src(path + ("stages", k))
         meta = Meta(st.id, st.role, src, "lanes-stage")
         poly = Polygon(chevron(x0, 0.0, x1, bh, depth, k > 0, True), Style(fill=ctx.color(st.role)), meta)

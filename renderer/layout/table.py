@@ -18,6 +18,7 @@ from .chart_axes import spread
 from .chart_canvas import Canvas
 from .chart_data import bound, check_roles, fail, measure, text_of
 from .markup import split_scripts
+from .table_levels import level_key
 
 CYCLE = ("model", "data", "module", "negative", "thought", "warm")
 MAX_BITS_PX = 520.0  # the widest bit layout's default length (px); theme text_max_width is the same measure
@@ -94,8 +95,10 @@ def layout_table(el: Table, path: tuple, ctx: Ctx, min_w: float = 0, min_h: floa
             c.block = ctx.text_lines(c.text, fs, avail, 700 if c.bold else 400, c.text_role, c.align,
                                      meta=Meta(el.id, c.text_role, ctx.src(c.src), "table-text"))
             c.h = max(c.block.h, lh) + 2 * vpad
+    if el.columns_under:
+        col_w = _fixed_widths(el, path, ctx, cells, col_w, fs, lh, pad, vpad)
     row_h = _sizes(nrows, [(c.row, c.rowspan, c.h) for c in cells])
-    extra = max(0.0, min_w - sum(col_w))
+    extra = 0.0 if el.columns_under else max(0.0, min_w - sum(col_w))
     col_w = [w + extra / ncols for w in col_w]
     xs = [sum(col_w[:k]) for k in range(ncols + 1)]
     ys = [sum(row_h[:k]) for k in range(nrows + 1)]
@@ -126,6 +129,26 @@ def layout_table(el: Table, path: tuple, ctx: Ctx, min_w: float = 0, min_h: floa
     if el.id:
         out.anchors[el.id] = Anchor(0, 0, out.w, out.h, "rect", ctx.src(path))
     return out
+
+
+def _fixed_widths(el: Table, path: tuple, ctx: Ctx, cells: list[_Cell], natural: list[float], fs: float, lh: float,
+                  pad: float, vpad: float) -> list[float]:
+    """The column widths of the tree named by `columns_under` (table_levels' pre-pass); text rewrapped to fit."""
+    widths = ctx.shared.get(level_key(el.columns_under or ""))
+    if widths is None:  # laid out without the pre-pass (a table alone): natural widths
+        return natural
+    if len(widths) != len(natural):
+        raise fail(ctx, path + ("columns_under",), f"the table has {len(natural)} columns but tree "
+                                                   f"'{el.columns_under}' has {len(widths)} levels (expected one "
+                                                   "column per level)")
+    for c in cells:
+        avail = sum(widths[c.col:c.col + c.colspan]) - 2 * pad
+        if c.block is not None and c.block.w > avail:
+            c.wrap = avail
+            c.block = ctx.text_lines(c.text, fs, avail, 700 if c.bold else 400, c.text_role, c.align,
+                                     meta=Meta(el.id, c.text_role, ctx.src(c.src), "table-text"))
+            c.h = max(c.block.h, lh) + 2 * vpad
+    return list(widths)
 
 
 def _payload(ctx: Ctx, cells: list[_Cell], col_w: list[float], row_h: list[float], origin: tuple[float, float],

@@ -56,7 +56,7 @@ def draw_braces(el: Tensor, path: tuple, ctx: Ctx, c: Canvas, rows: list[int | N
                 cw: float, ch: float, R: int, C: int) -> None:
     """Every brace of `el.braces`, outside what the canvas holds on its side; braces that would overlap
     along one side are stacked outwards."""
-    fs = ctx.size("small")
+    fs = ctx.size(el.brace_size) if isinstance(el.brace_size, str) else float(el.brace_size)
     lh = fs * ctx.sp("line_height")
     color = ctx.color("text-soft")
     box = c.box()

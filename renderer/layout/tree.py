@@ -241,6 +241,8 @@ def _measure(nodes: list[_N], look: _Look) -> dict[int, Block]:
             n.w, n.h = max(b.w + 2 * look.pad, look.size * 2), h
         if n.badge and el.node_shape != "circle":  # the text keeps clear of the badge, and stays centred
             n.w = max(n.w, b.w + 2 * (clearance(None, n.badge, ctx) + BADGE_TEXT_GAP))
+        if el.node_min_width and el.node_shape != "circle":
+            n.w = max(n.w, el.node_min_width)
     return blocks
 
 

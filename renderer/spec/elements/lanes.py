@@ -61,6 +61,9 @@ class Lanes(Strict):
     align: Literal["start", "center", "end", "stretch"] = Field(
         "start", description="Vertical place of a cell in its row; `stretch` makes boxes fill their cell.")
     gap: float | None = Field(None, ge=0, le=200, description="Space between columns in px (theme gap × 1.5).")
+    stage_gap: float | None = Field(None, ge=0, le=400, description="Space between the two columns where one "
+                                    "stage ends and the next begins, in px (default `gap`): a wider gutter "
+                                    "there makes the stages read as separate.")
     row_gap: float | None = Field(None, ge=0, le=200, description="Space between rows in px (theme gap × 1.5).")
     header_width: float | None = Field(None, gt=0, le=1000, description="Row header labels wrap beyond this (px).")
     separators: bool = Field(False, description="Faint lines between the lanes.")

@@ -107,6 +107,10 @@ class Table(Strict):
         default_factory=dict, description="Role and legend label per bit field name, e.g. "
                                           "{sign: {role: negative, label: Sign}}.")
     legend: bool = Field(True, description="Draw a legend of the labelled bit kinds under the table.")
+    columns_under: str | None = Field(
+        None, pattern=ELEMENT_ID_PATTERN, description="Id of a `direction: right` tree: column k gets the width "
+        "of the tree's level k (gap middle to gap middle), so the table centred under the tree has each column "
+        "under its level; text wraps to fit.")
 
     @model_validator(mode="after")
     def _body(self) -> Table:

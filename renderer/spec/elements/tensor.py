@@ -10,7 +10,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
-from ..models_base import ELEMENT_ID_PATTERN, LocalText, Role, Strict
+from ..models_base import ELEMENT_ID_PATTERN, FontPx, LocalText, Role, Strict
 from .chart import ColorScale, Format, Null, Placeholder
 
 MAX_SIDE = 4096  # rows / columns of the data (only `show_rows` × `show_cols` cells are drawn)
@@ -138,6 +138,9 @@ class Tensor(Strict):
     braces: Annotated[list[TensorBrace], Field(max_length=16)] = Field(
         default_factory=list, description="Dimension braces along the sides of the grid, each with a label "
                                           "(e.g. {side: left, text: '151936 rows'}).")
+    brace_size: Literal["small", "note", "body", "heading"] | FontPx = Field(
+        "small", description="Size of the brace labels: a theme size name or px (larger for a wide diagram "
+                             "shown on a slide).")
     pick: TensorPick | None = Field(
         None, description="A row or cell outlined with an arrow to a callout right of the grid "
                           "(e.g. {row: 3, text: 'row 3 → embedding'}).")

@@ -108,6 +108,9 @@ class Tree(Strict):
                         description="Python format spec for numeric labels, values and edge labels.")
     level_gap: float | None = Field(None, ge=8, le=400, description="Distance between levels (px); default fits "
                                                                      "the edge labels.")
+    node_min_width: float | None = Field(
+        None, gt=0, le=800, description="Minimum width of every node (px; not circles): nodes of one width in "
+                                        "every language, so the tree keeps its shape when labels differ.")
     sibling_gap: float | None = Field(None, ge=2, le=400, description="Minimum space between neighbouring "
                                                                        "subtrees (px); theme gap by default.")
     tree_gap: float | None = Field(None, ge=0, le=400, description="Space between trees of `trees` (px).")
