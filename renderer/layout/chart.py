@@ -347,10 +347,12 @@ def _cartesian(el: Chart, path: tuple, ctx: Ctx, c: Canvas, data: dict) -> list[
     axis_role = "text-soft"
     amp = ctx.src(vpath)
     vgrid = val_axis.grid is not False
+    on_zero = bar and v0 < 0 < v1  # bars stand on (and hang from) an axis line at value 0
+    zero = vmap(0.0) if on_zero else (0 if horiz else H)
     for t in vt:
         p = vmap(t)
         gmeta = Meta(el.id, grid_role, amp, "chart-grid")
-        if vgrid and abs(p - (0 if horiz else H)) > 0.5:
+        if vgrid and abs(p - (0 if horiz else H)) > 0.5 and abs(p - zero) > 0.5:
             c.add(Line(((p, 0), (p, H)) if horiz else ((0, p), (W, p)), Style(stroke=ctx.color(grid_role),
                                                                                stroke_width=0.8), meta=gmeta))
     if xnum is not None and cat_axis.grid:
@@ -372,6 +374,10 @@ def _cartesian(el: Chart, path: tuple, ctx: Ctx, c: Canvas, data: dict) -> list[
         more, obs = _lines(el, path, ctx, c, right, xmap, vmap2, None, vlabels, w0, "line")
         polylines += more
         obstacles += obs
+    ameta = Meta(el.id, axis_role, ctx.src(path), "chart-axis")
+    astyle = Style(stroke=ctx.color(axis_role), stroke_width=1.0)
+    if on_zero:  # over the bars, under cut and reference lines (a line at 0 stays visible)
+        c.add(Line(((zero, 0), (zero, H)) if horiz else ((0, zero), (W, zero)), astyle, meta=ameta))
     if hidden and band is not None:  # the elided slot: an ellipsis where its bars would stand
         base = vmap(min(max(0.0, v0), v1))
         t = c.text("…", band.center(len(cats) - 1), base - LABEL_GAP, fs * 1.4, "text-soft", "middle", "bottom",
@@ -434,9 +440,10 @@ def _cartesian(el: Chart, path: tuple, ctx: Ctx, c: Canvas, data: dict) -> list[
     values_drawn = [bbox(t) for t in c.items if isinstance(t, Text) and t.meta.kind == "chart-value"]
     below = max([below] + [b[3] + LABEL_GAP for b in values_drawn if b[3] > H])  # clear labels of negative bars
     left = min([-TICK - LABEL_GAP / 2] + [b[0] - 2 * LABEL_GAP for b in values_drawn if b[0] < 0])
-    ameta = Meta(el.id, axis_role, ctx.src(path), "chart-axis")
-    astyle = Style(stroke=ctx.color(axis_role), stroke_width=1.0)
-    c.add(Line(((0, H), (W, H)), astyle, meta=ameta), Line(((0, 0), (0, H)), astyle, meta=ameta))
+    if not on_zero:
+        c.add(Line(((0, H), (W, H)), astyle, meta=ameta), Line(((0, 0), (0, H)), astyle, meta=ameta))
+    else:  # the value axis; the category axis is the line at 0 drawn with the data
+        c.add(Line(((0, H), (W, H)) if horiz else ((0, 0), (0, H)), astyle, meta=ameta))
     tmeta_v = Meta(el.id, axis_role, amp, "chart-tick")
     for t, s in zip(vt, vtl, strict=True):
         p = vmap(t)
