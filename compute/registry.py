@@ -40,6 +40,7 @@ FUNCTIONS: dict[str, str] = {
     "norms.batch_norm": "compute.norms:batch_norm",
     "norms.layer_norm": "compute.norms:layer_norm",
     "norms.rms_norm": "compute.norms:rms_norm",
+    "norms.steps": "compute.norm_steps:steps",
     "ppo.clip_objective": "compute.ppo:clip_objective",
     "ppo.kl_penalty": "compute.ppo:kl_penalty",
     "ppo.losses": "compute.ppo:losses",
