@@ -67,6 +67,8 @@ EXAMPLES: dict[str, dict] = {
     "prm.rank": {"step_scores": [[0.9, 0.2, 0.8], [0.9, 0.9, 0.7]], "outcome_scores": [0.9, 0.8]},
     "prm.step_beam": {"nodes": {"q": {"children": ["a", "b"]}, "a": {"score": 0.3},
                                 "b": {"score": 0.8, "children": ["c"]}, "c": {"score": 0.9}}, "root": "q", "beams": 1},
+    "prune.init_linear": {"in_features": 6, "out_features": 4, "seed": 0},
+    "prune.magnitude": {"weights": [[0.4, -0.1, 0.05], [-0.3, 0.2, -0.6]], "amount": 0.5},
     "quant.absmax_int8": {"values": [1.2, -0.5, -4.3, 1.2, -3.1, 0.8, 2.4, 5.4]},
     "quant.affine": {"values": [1.2, -0.5, -4.3, 1.2, -3.1, 0.8, 2.4, 5.4]},
     "quant.cast": {"values": [3.14159265, 0.1, 1000.7], "dtype": "bf16"},

@@ -47,6 +47,8 @@ FUNCTIONS: dict[str, str] = {
     "ppo.token_logprobs": "compute.ppo:token_logprobs",
     "prm.rank": "compute.prm:rank",
     "prm.step_beam": "compute.prm:step_beam",
+    "prune.init_linear": "compute.prune:init_linear",
+    "prune.magnitude": "compute.prune:magnitude",
     "quant.absmax_int8": "compute.quant:absmax_int8",
     "quant.affine": "compute.quant:affine",
     "quant.cast": "compute.quant:cast",
