@@ -28,6 +28,7 @@ EXAMPLES: dict[str, dict] = {
     "attention.head_groups": {"n_heads": 8, "n_kv_heads": 2},
     "attention.kv_cache_bytes": {"layers": 24, "heads": 14, "kv_heads": 2, "head_dim": 64, "seq_len": 4096},
     "attention.mla_cache_bytes": {"layers": 60, "latent_dim": 512, "rope_dim": 64, "seq_len": 4096, "dtype": "bf16"},
+    "backprop.training_step": {"layers": 4, "mode": "checkpoint", "every": 2},
     "bon.expected_best": {"ns": [1, 2, 4, 8], "mean": 0.0, "std": 1.0},
     "bon.rejection_sampling": {"logits": [1.0, 0.5, 0.0], "rewards": [-1.0, 0.0, 1.0], "prompts": 4, "k": 3,
                                "rounds": 2},

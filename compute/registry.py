@@ -19,6 +19,7 @@ FUNCTIONS: dict[str, str] = {
     "attention.head_groups": "compute.attention:head_groups",
     "attention.kv_cache_bytes": "compute.attention:kv_cache_bytes",
     "attention.mla_cache_bytes": "compute.attention:mla_cache_bytes",
+    "backprop.training_step": "compute.backprop:training_step",
     "bon.expected_best": "compute.bon:expected_best",
     "bon.rejection_sampling": "compute.bon:rejection_sampling",
     "decoding.beam_search": "compute.decoding:beam_search",
