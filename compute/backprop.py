@@ -39,6 +39,7 @@ def training_step(layers: int = 4, mode: Mode = "store", every: int = 2) -> dict
         kept: activations kept from the forward pass for the backward pass.
         dropped: the others.
         recompute_counts: per layer (index 0 = layer 1), how often its forward is re-run.
+        recomputed_in: per layer, the steps that re-run it.
         recomputes: their sum.
         forward_calls: layers + recomputes.
         peak: most activations held at once.
@@ -46,6 +47,8 @@ def training_step(layers: int = 4, mode: Mode = "store", every: int = 2) -> dict
         step_numbers: the steps' numbers, 1 … 2·layers + 1.
         held_profile: activations held after each step (index 0 = step 1).
         peak_profile: most activations held during each step.
+        occupancy: rows a_1 … a_L, columns steps 1 … 2L+1: 2 if the step recomputes the activation, 1 if it
+            is in memory during the step (computed, kept or used), 0 if not.
     """
     if not 1 <= layers <= 32 or every < 1:
         raise ValueError("layers must be in [1, 32] and every >= 1")
@@ -61,21 +64,24 @@ def training_step(layers: int = 4, mode: Mode = "store", every: int = 2) -> dict
         if drop_input:
             held.discard(i - 1)
 
-    def log(phase: str, layer: int, recompute: list[int], peak: int) -> None:
+    occupancy: list[list[int]] = []
+
+    def log(phase: str, layer: int, recompute: list[int], peak: int, present: set[int]) -> None:
+        occupancy.append([2 if i in recompute else int(i in present) for i in range(1, layers + 1)])
         steps.append({"step": len(steps) + 1, "phase": phase, "layer": layer, "recompute": recompute,
                       "held": sorted(held), "peak": max(peak, len(held))})
 
     for i in range(1, layers + 1):
-        peak = [len(held)]
+        peak, before = [len(held)], set(held)
         run(i, i - 1 not in keep, peak)
-        log("forward", i, [], peak[0])
-    peak = [len(held)]
+        log("forward", i, [], peak[0], before | held)
+    peak, before = [len(held)], set(held)
     if layers not in keep:
         held.discard(layers)
-    log("loss", 0, [], peak[0])
+    log("loss", 0, [], peak[0], before)
     kept_after_forward = len(held)
     for i in range(layers, 0, -1):
-        peak, redo = [len(held)], []
+        peak, redo, before = [len(held)], [], set(held)
         if i not in held:
             start = 0 if mode == "full" else max([c for c in held if c < i], default=0)
             for j in range(start + 1, i + 1):
@@ -83,12 +89,15 @@ def training_step(layers: int = 4, mode: Mode = "store", every: int = 2) -> dict
                 counts[j - 1] += 1
                 redo.append(j)
         held.discard(i)  # the gradient of layer i has used a_i
-        log("backward", i, redo, peak[0])
+        log("backward", i, redo, peak[0], before | {i})
     recomputes = sum(counts)
     return jsonable({
         "steps": steps, "kept": sorted(keep), "dropped": [i for i in range(1, layers + 1) if i not in keep],
-        "recompute_counts": counts, "recomputes": recomputes, "forward_calls": layers + recomputes,
+        "recompute_counts": counts,
+        "recomputed_in": [[s["step"] for s in steps if i in s["recompute"]] for i in range(1, layers + 1)],
+        "recomputes": recomputes, "forward_calls": layers + recomputes,
         "peak": max(s["peak"] for s in steps), "kept_after_forward": kept_after_forward,
         "step_numbers": [s["step"] for s in steps], "held_profile": [len(s["held"]) for s in steps],
         "peak_profile": [s["peak"] for s in steps],
+        "occupancy": [list(row) for row in zip(*occupancy, strict=True)],
     })

@@ -126,3 +126,22 @@ def test_bad_arguments_raise():
         backprop.training_step(4, "some")
     with pytest.raises(ValueError, match="layers"):
         backprop.training_step(0)
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_occupancy_marks_what_each_step_holds_and_recomputes(mode):
+    out = backprop.training_step(layers=5, mode=mode, every=2)
+    columns = list(zip(*out["occupancy"], strict=True))
+    assert len(columns) == len(out["steps"]) == 11
+    for step, col in zip(out["steps"], columns, strict=True):
+        assert {i + 1 for i, v in enumerate(col) if v == 2} == set(step["recompute"])
+        assert set(step["held"]) <= {i + 1 for i, v in enumerate(col) if v}
+        if step["phase"] == "backward":
+            assert col[step["layer"] - 1] > 0, "the gradient step uses its activation"
+    assert out["occupancy"][0][0] == 1 and out["occupancy"][-1][:4] == [0, 0, 0, 0]
+
+
+def test_recomputed_in_lists_the_steps_that_rerun_each_layer():
+    full = backprop.training_step(4, "full")
+    assert full["recomputed_in"] == [[6, 7, 8, 9], [6, 7, 8], [6, 7], [6]]
+    assert [len(s) for s in full["recomputed_in"]] == full["recompute_counts"]
