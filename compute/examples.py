@@ -116,6 +116,8 @@ EXAMPLES: dict[str, dict] = {
     "sampling.temperature_curves": {"logits": [2.0, 1.0, 0.5, 0.0, -1.0], "temperatures": [0.3, 1.0, 3.0]},
     "sampling.top_k": {"logits": TOP_P_LOGITS, "k": 3},
     "sampling.top_p": {"logits": [2.1, 1.9, 1.7, 1.6, 1.4, 0.9, 0.5, -0.3], "p": 0.7},
+    "rnn.unroll": {"inputs": [[1.0, 0.0], [0.0, 1.0]], "w_x": [[0.5, -0.3], [0.8, 0.2]],
+                   "w_h": [[0.1, 0.4], [-0.3, 0.2]], "b": [0.0, -0.1]},
     "schedule.checkpointing": {"layers": 4, "mode": "checkpoint", "every": 2},
     "schedule.grad_accumulation": {"micro_batches": 3, "steps": 1},
     "schedule.ppo_epochs": {"epochs": 2, "minibatches": 4},

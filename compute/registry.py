@@ -89,6 +89,7 @@ FUNCTIONS: dict[str, str] = {
     "sampling.temperature_curves": "compute.sampling:temperature_curves",
     "sampling.top_k": "compute.sampling:top_k",
     "sampling.top_p": "compute.sampling:top_p",
+    "rnn.unroll": "compute.rnn:unroll",
     "schedule.checkpointing": "compute.schedule:checkpointing",
     "schedule.grad_accumulation": "compute.schedule:grad_accumulation",
     "schedule.ppo_epochs": "compute.schedule:ppo_epochs",
