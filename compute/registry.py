@@ -34,6 +34,7 @@ FUNCTIONS: dict[str, str] = {
     "llm.param_count": "compute.llm:param_count",
     "llm.swiglu": "compute.llm:swiglu",
     "lora.param_counts": "compute.lora:param_counts",
+    "lora.train_step": "compute.lora:train_step",
     "mcts.run": "compute.mcts:run",
     "mcts.scores": "compute.mcts:scores",
     "metrics.classification": "compute.metrics:classification",
