@@ -50,6 +50,7 @@ EXAMPLES: dict[str, dict] = {
     "llm.param_count": {"vocab": 151936, "hidden_size": 896, "layers": 24, "heads": 14, "kv_heads": 2,
                         "intermediate_size": 4864, "tied_embeddings": True, "qkv_bias": True},
     "lora.param_counts": {"d_in": 1024, "d_out": 1024, "r": 2, "alpha": 4.0},
+    "bpe.encode": {"messages": [{"role": "user", "content": "How long should I boil an egg?"}]},
     "lora.train_step": {"x": [1.0, 0.5, -1.0, 2.0], "y": [1.0, -1.0, 0.5, 0.0], "r": 2, "alpha": 4.0, "lr": 0.1},
     "mcts.run": {"nodes": MCTS_TREE, "root": "S1", "simulations": 3, "rule": "uct", "c_puct": 1.0},
     "mcts.scores": {"nodes": MCTS_TREE, "parent": "S1", "rule": "uct"},

@@ -21,6 +21,7 @@ FUNCTIONS: dict[str, str] = {
     "attention.mla_cache_bytes": "compute.attention:mla_cache_bytes",
     "bon.expected_best": "compute.bon:expected_best",
     "bon.rejection_sampling": "compute.bon:rejection_sampling",
+    "bpe.encode": "compute.bpe:encode",
     "decoding.beam_search": "compute.decoding:beam_search",
     "decoding.greedy": "compute.decoding:greedy",
     "distill.kd_loss": "compute.distill:kd_loss",
@@ -106,7 +107,7 @@ def names() -> list[str]:
 
 
 # packages a compute module may need that the base install leaves out: package -> the extra that installs it
-OPTIONAL = {"torch": "torch"}
+OPTIONAL = {"torch": "torch", "tokenizers": "tokenizers"}
 
 
 class MissingPackage(ImportError):
@@ -134,11 +135,14 @@ def get(name: str) -> Callable[..., dict]:
 
 @cache
 def source_hash(name: str) -> str:
-    """Hash of the source of the module defining `name` and of compute/'s shared helpers."""
+    """Hash of the source of the module defining `name`, of its data files (compute/data/<module>-*) and of
+    compute/'s shared helpers."""
     module = FUNCTIONS[name].split(":")[0]
     spec = importlib.util.find_spec(module)
     h = hashlib.sha256()
-    files = [Path(spec.origin)] + sorted(Path(__file__).parent.glob("_*.py"))
+    here = Path(__file__).parent
+    files = [Path(spec.origin), *sorted((here / "data").glob(f"{module.rsplit('.', 1)[-1]}-*")),
+             *sorted(here.glob("_*.py"))]
     for f in files:
         h.update(f.read_bytes())
     return h.hexdigest()[:16]
