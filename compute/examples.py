@@ -68,6 +68,7 @@ EXAMPLES: dict[str, dict] = {
     "prm.rank": {"step_scores": [[0.9, 0.2, 0.8], [0.9, 0.9, 0.7]], "outcome_scores": [0.9, 0.8]},
     "prm.step_beam": {"nodes": {"q": {"children": ["a", "b"]}, "a": {"score": 0.3},
                                 "b": {"score": 0.8, "children": ["c"]}, "c": {"score": 0.9}}, "root": "q", "beams": 1},
+    "prefix.shapes": {"layers": 24, "prefix_len": 4, "hidden_size": 896, "heads": 14, "kv_heads": 2, "seq_len": 6},
     "quant.absmax_int8": {"values": [1.2, -0.5, -4.3, 1.2, -3.1, 0.8, 2.4, 5.4]},
     "quant.affine": {"values": [1.2, -0.5, -4.3, 1.2, -3.1, 0.8, 2.4, 5.4]},
     "quant.cast": {"values": [3.14159265, 0.1, 1000.7], "dtype": "bf16"},

@@ -46,6 +46,7 @@ FUNCTIONS: dict[str, str] = {
     "ppo.kl_penalty": "compute.ppo:kl_penalty",
     "ppo.losses": "compute.ppo:losses",
     "ppo.token_logprobs": "compute.ppo:token_logprobs",
+    "prefix.shapes": "compute.prefix:shapes",
     "prm.rank": "compute.prm:rank",
     "prm.step_beam": "compute.prm:step_beam",
     "quant.absmax_int8": "compute.quant:absmax_int8",
