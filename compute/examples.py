@@ -40,6 +40,8 @@ EXAMPLES: dict[str, dict] = {
                  "ref_chosen_logps": [-12.5, -8.8], "ref_rejected_logps": [-13.0, -8.0], "beta": 0.1},
     "dpo.sigmoid_weight_curve": {"deltas": [-10.0, -5.0, -3.0, 0.0, 3.0, 5.0, 10.0]},
     "elo.expected_score": {"ratings": [5185.0, 2200.0], "opponents": [4858.0, 2000.0]},
+    "finetune.trainable": {"vocab": 151936, "hidden_size": 896, "layers": 24, "heads": 14, "kv_heads": 2,
+                           "intermediate_size": 4864, "tied_embeddings": True, "qkv_bias": True},
     "grpo.advantages": {"rewards": [1.0, 0.0, 0.0, 1.0]},
     "llm.activations": {"x": [-4.0, -2.0, -1.0, 0.0, 1.0, 2.0, 4.0]},
     "llm.swiglu": {"x": [1.0, -0.5], "w_gate": [[0.5, 0.1], [-0.3, 0.8], [0.2, 0.2]],

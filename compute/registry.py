@@ -29,6 +29,7 @@ FUNCTIONS: dict[str, str] = {
     "dpo.loss": "compute.dpo:loss",
     "dpo.sigmoid_weight_curve": "compute.dpo:sigmoid_weight_curve",
     "elo.expected_score": "compute.elo:expected_score",
+    "finetune.trainable": "compute.finetune:trainable",
     "grpo.advantages": "compute.grpo:advantages",
     "llm.activations": "compute.llm:activations",
     "llm.output_layer": "compute.llm:output_layer",
