@@ -22,6 +22,7 @@ FUNCTIONS: dict[str, str] = {
     "backprop.training_step": "compute.backprop:training_step",
     "bon.expected_best": "compute.bon:expected_best",
     "bon.rejection_sampling": "compute.bon:rejection_sampling",
+    "bpe.encode": "compute.bpe:encode",
     "decoding.beam_search": "compute.decoding:beam_search",
     "decoding.greedy": "compute.decoding:greedy",
     "distill.kd_loss": "compute.distill:kd_loss",
@@ -29,12 +30,14 @@ FUNCTIONS: dict[str, str] = {
     "dpo.loss": "compute.dpo:loss",
     "dpo.sigmoid_weight_curve": "compute.dpo:sigmoid_weight_curve",
     "elo.expected_score": "compute.elo:expected_score",
+    "finetune.trainable": "compute.finetune:trainable",
     "grpo.advantages": "compute.grpo:advantages",
     "llm.activations": "compute.llm:activations",
     "llm.output_layer": "compute.llm:output_layer",
     "llm.param_count": "compute.llm:param_count",
     "llm.swiglu": "compute.llm:swiglu",
     "lora.param_counts": "compute.lora:param_counts",
+    "lora.train_step": "compute.lora:train_step",
     "mcts.run": "compute.mcts:run",
     "mcts.scores": "compute.mcts:scores",
     "metrics.classification": "compute.metrics:classification",
@@ -46,6 +49,7 @@ FUNCTIONS: dict[str, str] = {
     "ppo.kl_penalty": "compute.ppo:kl_penalty",
     "ppo.losses": "compute.ppo:losses",
     "ppo.token_logprobs": "compute.ppo:token_logprobs",
+    "prefix.shapes": "compute.prefix:shapes",
     "prm.rank": "compute.prm:rank",
     "prm.step_beam": "compute.prm:step_beam",
     "prune.init_linear": "compute.prune:init_linear",
@@ -110,7 +114,7 @@ def names() -> list[str]:
 
 
 # packages a compute module may need that the base install leaves out: package -> the extra that installs it
-OPTIONAL = {"torch": "torch"}
+OPTIONAL = {"torch": "torch", "tokenizers": "tokenizers"}
 
 
 class MissingPackage(ImportError):
@@ -138,11 +142,14 @@ def get(name: str) -> Callable[..., dict]:
 
 @cache
 def source_hash(name: str) -> str:
-    """Hash of the source of the module defining `name` and of compute/'s shared helpers."""
+    """Hash of the source of the module defining `name`, of its data files (compute/data/<module>-*) and of
+    compute/'s shared helpers."""
     module = FUNCTIONS[name].split(":")[0]
     spec = importlib.util.find_spec(module)
     h = hashlib.sha256()
-    files = [Path(spec.origin)] + sorted(Path(__file__).parent.glob("_*.py"))
+    here = Path(__file__).parent
+    files = [Path(spec.origin), *sorted((here / "data").glob(f"{module.rsplit('.', 1)[-1]}-*")),
+             *sorted(here.glob("_*.py"))]
     for f in files:
         h.update(f.read_bytes())
     return h.hexdigest()[:16]
