@@ -124,4 +124,7 @@ EXAMPLES: dict[str, dict] = {
     "sft.packing": {"lengths": [3, 2, 4, 5, 1], "max_len": 10, "position_base": 1},
     "sft.shifted_ce": {"input_ids": [11, 12, 13, 21, 22, 23], "prompt_len": 3,
                        "target_probs": [0.001, 0.002, 0.327, 0.5, 0.99]},
+    "speculative.generate": {"vocab": 8, "hidden_size": 8, "layers": 3, "heads": 2, "kv_heads": 1,
+                             "intermediate_size": 16, "draft_layers": 2, "prompt": [1, 2], "gamma": 3,
+                             "max_new_tokens": 4},
 }

@@ -96,6 +96,7 @@ FUNCTIONS: dict[str, str] = {
     "search.majority_vote": "compute.search:majority_vote",
     "sft.packing": "compute.sft:packing",
     "sft.shifted_ce": "compute.sft:shifted_ce",
+    "speculative.generate": "compute.speculative:generate",
 }
 
 
