@@ -31,6 +31,8 @@ EXAMPLES: dict[str, dict] = {
     "bon.expected_best": {"ns": [1, 2, 4, 8], "mean": 0.0, "std": 1.0},
     "bon.rejection_sampling": {"logits": [1.0, 0.5, 0.0], "rewards": [-1.0, 0.0, 1.0], "prompts": 4, "k": 3,
                                "rounds": 2},
+    "contrastive.search": {"vocab": 8, "hidden_size": 8, "layers": 2, "heads": 2, "kv_heads": 1,
+                           "intermediate_size": 16, "prompt": [0, 1, 2], "k": 3, "steps": 2},
     "decoding.beam_search": {"tree": GREEDY_TREE, "beams": 2, "steps": 3, "prompt": "你"},
     "decoding.greedy": {"tree": GREEDY_TREE, "prompt": "你"},
     "distill.kd_loss": {"teacher_logits": [[3.0, 1.0, 0.2]], "student_logits": [[2.0, 1.5, 0.1]], "T": 2.0},

@@ -21,6 +21,7 @@ FUNCTIONS: dict[str, str] = {
     "attention.mla_cache_bytes": "compute.attention:mla_cache_bytes",
     "bon.expected_best": "compute.bon:expected_best",
     "bon.rejection_sampling": "compute.bon:rejection_sampling",
+    "contrastive.search": "compute.contrastive:search",
     "decoding.beam_search": "compute.decoding:beam_search",
     "decoding.greedy": "compute.decoding:greedy",
     "distill.kd_loss": "compute.distill:kd_loss",
