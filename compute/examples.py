@@ -36,6 +36,8 @@ EXAMPLES: dict[str, dict] = {
     "decoding.beam_search": {"tree": GREEDY_TREE, "beams": 2, "steps": 3, "prompt": "你"},
     "decoding.greedy": {"tree": GREEDY_TREE, "prompt": "你"},
     "distill.kd_loss": {"teacher_logits": [[3.0, 1.0, 0.2]], "student_logits": [[2.0, 1.5, 0.1]], "T": 2.0},
+    "dola.contrast": {"vocab": 8, "hidden_size": 8, "layers": 3, "heads": 2, "kv_heads": 1, "intermediate_size": 16,
+                      "prompt": [0, 1, 2], "premature_layers": [0, 1], "steps": 2},
     "dpo.beta_policy": {"ref_probs": [0.1, 0.2, 0.4, 0.2, 0.1], "rewards": [0.0, 0.5, 0.2, 1.0, 2.0],
                         "betas": [0.1, 1.0, 10.0]},
     "dpo.loss": {"policy_chosen_logps": [-12.0, -8.5], "policy_rejected_logps": [-14.0, -7.9],

@@ -25,6 +25,7 @@ FUNCTIONS: dict[str, str] = {
     "decoding.beam_search": "compute.decoding:beam_search",
     "decoding.greedy": "compute.decoding:greedy",
     "distill.kd_loss": "compute.distill:kd_loss",
+    "dola.contrast": "compute.dola:contrast",
     "dpo.beta_policy": "compute.dpo:beta_policy",
     "dpo.loss": "compute.dpo:loss",
     "dpo.sigmoid_weight_curve": "compute.dpo:sigmoid_weight_curve",
