@@ -53,6 +53,8 @@ EXAMPLES: dict[str, dict] = {
                          "tokens": ["我", "怎", "不", "么", "要", "你", "他"]},
     "llm.param_count": {"vocab": 151936, "hidden_size": 896, "layers": 24, "heads": 14, "kv_heads": 2,
                         "intermediate_size": 4864, "tied_embeddings": True, "qkv_bias": True},
+    "lookahead.decode": {"bigram": [[0.1, 0.7, 0.2], [0.2, 0.1, 0.7], [0.8, 0.1, 0.1]], "prompt": [0], "window": 3,
+                         "ngram": 2, "max_new_tokens": 6},
     "lora.param_counts": {"d_in": 1024, "d_out": 1024, "r": 2, "alpha": 4.0},
     "mcts.run": {"nodes": MCTS_TREE, "root": "S1", "simulations": 3, "rule": "uct", "c_puct": 1.0},
     "mcts.scores": {"nodes": MCTS_TREE, "parent": "S1", "rule": "uct"},

@@ -35,6 +35,7 @@ FUNCTIONS: dict[str, str] = {
     "llm.output_layer": "compute.llm:output_layer",
     "llm.param_count": "compute.llm:param_count",
     "llm.swiglu": "compute.llm:swiglu",
+    "lookahead.decode": "compute.lookahead:decode",
     "lora.param_counts": "compute.lora:param_counts",
     "mcts.run": "compute.mcts:run",
     "mcts.scores": "compute.mcts:scores",
