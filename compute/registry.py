@@ -23,9 +23,11 @@ FUNCTIONS: dict[str, str] = {
     "bon.expected_best": "compute.bon:expected_best",
     "bon.rejection_sampling": "compute.bon:rejection_sampling",
     "bpe.encode": "compute.bpe:encode",
+    "contrastive.search": "compute.contrastive:search",
     "decoding.beam_search": "compute.decoding:beam_search",
     "decoding.greedy": "compute.decoding:greedy",
     "distill.kd_loss": "compute.distill:kd_loss",
+    "dola.contrast": "compute.dola:contrast",
     "dpo.beta_policy": "compute.dpo:beta_policy",
     "dpo.loss": "compute.dpo:loss",
     "dpo.sigmoid_weight_curve": "compute.dpo:sigmoid_weight_curve",
@@ -36,6 +38,7 @@ FUNCTIONS: dict[str, str] = {
     "llm.output_layer": "compute.llm:output_layer",
     "llm.param_count": "compute.llm:param_count",
     "llm.swiglu": "compute.llm:swiglu",
+    "lookahead.decode": "compute.lookahead:decode",
     "lora.param_counts": "compute.lora:param_counts",
     "lora.train_step": "compute.lora:train_step",
     "mcts.run": "compute.mcts:run",
@@ -105,6 +108,7 @@ FUNCTIONS: dict[str, str] = {
     "search.majority_vote": "compute.search:majority_vote",
     "sft.packing": "compute.sft:packing",
     "sft.shifted_ce": "compute.sft:shifted_ce",
+    "speculative.generate": "compute.speculative:generate",
 }
 
 
