@@ -28,6 +28,16 @@ def _rope(x: np.ndarray, base: float) -> np.ndarray:
     return x * np.cos(emb) + rot * np.sin(emb)
 
 
+def check_shape(vocab: int, hidden_size: int, layers: int, heads: int, kv_heads: int, intermediate_size: int) -> None:
+    """Refuse a tiny-model shape that cannot be built (sizes < 1, heads that do not split evenly)."""
+    for name, v in (("vocab", vocab), ("hidden_size", hidden_size), ("layers", layers), ("heads", heads),
+                    ("kv_heads", kv_heads), ("intermediate_size", intermediate_size)):
+        if v < 1:
+            raise ValueError(f"{name} must be >= 1, got {v}")
+    if hidden_size % heads or heads % kv_heads or (hidden_size // heads) % 2:
+        raise ValueError("hidden_size must split into heads of even size, and heads into kv_heads groups")
+
+
 def tiny_weights(vocab: int, hidden_size: int, layers: int, heads: int, kv_heads: int,
                  intermediate_size: int, seed: int = 0, init_std: float = 0.02) -> dict[str, np.ndarray]:
     """Seeded N(0, init_std) weights named as transformers' LlamaForCausalLM state dict, plus `v_head.*`.
@@ -77,12 +87,7 @@ def value_head(vocab: int, hidden_size: int, layers: int, heads: int, kv_heads: 
         next_prob: softmax probability of that token.
         params: {decoder, lm_head, v_head, total}: parameter counts of the shared trunk and of each head.
     """
-    for name, v in (("vocab", vocab), ("hidden_size", hidden_size), ("layers", layers), ("heads", heads),
-                    ("kv_heads", kv_heads), ("intermediate_size", intermediate_size)):
-        if v < 1:
-            raise ValueError(f"{name} must be >= 1, got {v}")
-    if hidden_size % heads or heads % kv_heads or (hidden_size // heads) % 2:
-        raise ValueError("hidden_size must split into heads of even size, and heads into kv_heads groups")
+    check_shape(vocab, hidden_size, layers, heads, kv_heads, intermediate_size)
     ids = np.asarray(input_ids)
     if ids.ndim != 1 or not ids.size or np.any(ids < 0) or np.any(ids >= vocab):
         raise ValueError(f"input_ids must be a non-empty list of ids in [0, {vocab}), got {list(input_ids)}")

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from compute._common import softmax
-from compute.rlhf_models import _rms, _rope, tiny_weights
+from compute.rlhf_models import _rms, _rope, check_shape, tiny_weights
 
 
 @dataclass(frozen=True)
@@ -33,12 +33,7 @@ class TinyLM:
 def build(vocab: int, hidden_size: int, layers: int, heads: int, kv_heads: int, intermediate_size: int,
           seed: int = 0, init_std: float = 1.0) -> TinyLM:
     """A seeded random model (validated shapes)."""
-    for name, v in (("vocab", vocab), ("hidden_size", hidden_size), ("layers", layers), ("heads", heads),
-                    ("kv_heads", kv_heads), ("intermediate_size", intermediate_size)):
-        if v < 1:
-            raise ValueError(f"{name} must be >= 1, got {v}")
-    if hidden_size % heads or heads % kv_heads or (hidden_size // heads) % 2:
-        raise ValueError("hidden_size must split into heads of even size, and heads into kv_heads groups")
+    check_shape(vocab, hidden_size, layers, heads, kv_heads, intermediate_size)
     w = tiny_weights(vocab, hidden_size, layers, heads, kv_heads, intermediate_size, seed, init_std)
     return TinyLM({k: v for k, v in w.items() if not k.startswith("v_head")}, vocab, hidden_size, layers,
                   heads, kv_heads)
