@@ -15,7 +15,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from lxml import etree
 
 from ..scene import Text
-from .pptx_shapes import PT_PER_PX, _sub
+from .pptx_shapes import PT_PER_PX, _rgb, _sub
 
 MINUS = "\u2212"
 SPEC = re.compile(r"^(?P<sign>\+?)(?P<group>,?)(?:\.(?P<prec>\d{1,2}))?(?P<type>[fd%])$")
@@ -26,12 +26,20 @@ def _c(tag: str) -> str:
     return f"{{{C_NS}}}{tag}"
 
 
-def excel_format(spec: str | None) -> str | None:
-    """The Excel number format that prints numbers as the Python format `spec` does, or None."""
+def _parse(spec: str | None) -> tuple[re.Match, int] | None:
+    """The parts of a format spec we can print with Excel, and its number of decimals (Python's defaults)."""
     m = SPEC.match(spec or "")
     if m is None or (m["type"] == "d" and m["prec"]):
         return None
-    prec = int(m["prec"]) if m["prec"] is not None else (0 if m["type"] == "d" else 6)
+    return m, int(m["prec"]) if m["prec"] is not None else (0 if m["type"] == "d" else 6)
+
+
+def excel_format(spec: str | None) -> str | None:
+    """The Excel number format that prints numbers as the Python format `spec` does, or None."""
+    parsed = _parse(spec)
+    if parsed is None:
+        return None
+    m, prec = parsed
     body = ("#,##0" if m["group"] else "0") + ("." + "0" * prec if prec else "") + ("%" if m["type"] == "%" else "")
     pos = f'"+"{body}' if m["sign"] else body
     return f'{pos};"{MINUS}"{body};{pos}'
@@ -39,10 +47,10 @@ def excel_format(spec: str | None) -> str | None:
 
 def excel_text(v: float, spec: str) -> str | None:
     """What Excel shows for `v` in excel_format(spec): rounded half away from zero, sign by the value."""
-    m = SPEC.match(spec)
-    if m is None:
+    parsed = _parse(spec)
+    if parsed is None:
         return None
-    prec = int(m["prec"]) if m["prec"] is not None else (0 if m["type"] == "d" else 6)
+    m, prec = parsed
     try:
         x = Decimal(repr(float(v))) * (100 if m["type"] == "%" else 1)
         q = abs(x).quantize(Decimal(1).scaleb(-prec), rounding=ROUND_HALF_UP)
@@ -77,7 +85,7 @@ def label_plan(series: list[dict], texts: list[Text]) -> dict[int, tuple[str, Te
     return plan if k == len(texts) else None
 
 
-def add_data_labels(chart, plan: dict[int, tuple[str, Text]], kind: str, horizontal: bool, scale: float) -> None:
+def add_data_labels(chart, plan: dict[int, tuple[str, Text]], kind: str, scale: float) -> None:
     """Data labels on the planned series: their number format, our label font and colour, outside the bar end
     (above a line's point)."""
     pos = "outEnd" if kind == "bar" else "t"
@@ -171,8 +179,6 @@ def axis_plan(d: dict, ticks: list[Text], plot: tuple[float, float, float, float
 
 def _tx_pr(t: Text, scale: float) -> etree._Element:
     """A c:txPr in our label's size, weight, colour and face."""
-    from .pptx_shapes import _rgb
-
     tx = etree.Element(_c("txPr"))
     _sub(tx, "a:bodyPr", rot="0", vert="horz", wrap="none", lIns="0", tIns="0", rIns="0", bIns="0")
     _sub(tx, "a:lstStyle")

@@ -18,7 +18,7 @@ from pptx.oxml.shapes.groupshape import CT_GroupShape
 from pptx.util import Emu
 
 from ..scene import Group, Path, Rect, Text, bbox
-from .pptx_chart_labels import add_data_labels, axis_plan, label_plan, show_axis_labels
+from .pptx_chart_labels import _c, add_data_labels, axis_plan, label_plan, show_axis_labels
 from .pptx_shapes import NATIVE, PT_PER_PX, SlideWriter, _color, _el, _fit_group, _rgb, _sub
 
 NO_STYLE = "{2D5ABB26-0587-4C30-8999-92F81FD0307C}"  # the built-in "No Style, No Grid" table style
@@ -174,7 +174,6 @@ NATIVE["table"] = native_table
 DATA_PRIMS = {"bar": {"chart-bar"}, "line": {"chart-line", "chart-marker"}, "area": {"chart-area"}}
 MARGIN = 8.0  # px of chart space around the plot area, so markers and lines at its edges are not clipped
 MARKERS = {"circle": "CIRCLE", "square": "SQUARE", "diamond": "DIAMOND", "none": "NONE"}
-C_NS = "http://schemas.openxmlformats.org/drawingml/2006/chart"
 FIXED_W3CDTF = "2025-01-01T00:00:00Z"
 
 
@@ -321,7 +320,7 @@ def native_chart(w: SlideWriter, parent: etree._Element, g: Group) -> bool:
                 cross = "midCat" if d.get("categories") is None else "between"
                 _style_chart(frame.chart, d, f, inner, cross)
                 if labels:
-                    add_data_labels(frame.chart, labels, d["kind"], d["horizontal"], f.scale)
+                    add_data_labels(frame.chart, labels, d["kind"], f.scale)
                 if vaxis:
                     # categories top-down (reversed) put the low end of the category axis at the top
                     show_axis_labels(frame.chart.value_axis, vaxis[1], f.scale, vaxis[0],
@@ -371,10 +370,6 @@ def native_hatched(w: SlideWriter, parent: etree._Element, g: Group) -> bool:
 
 
 NATIVE["hatched"] = native_hatched
-
-
-def _c(tag: str) -> str:
-    return f"{{{C_NS}}}{tag}"
 
 
 def _csub(parent: etree._Element, tag: str, **attrs) -> etree._Element:
