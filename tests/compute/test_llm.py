@@ -65,14 +65,29 @@ def test_activations_match_torch():
         assert out[key] == pytest.approx(ref.tolist(), abs=1e-12), key
 
 
-def test_swiglu_matches_llama_mlp():
+@pytest.mark.parametrize(("family", "hidden", "inter", "heads", "seed"), [
+    ("llama", 8, 12, 2, 0),
+    ("qwen2", 3, 4, 1, 1),  # the SwiGLU diagram's own shape
+])
+def test_swiglu_matches_the_transformers_mlp(family, hidden, inter, heads, seed):
     torch = pytest.importorskip("torch")
-    from transformers import LlamaConfig
-    from transformers.models.llama.modeling_llama import LlamaMLP
+    if family == "llama":
+        from transformers import LlamaConfig as Config
+        from transformers.models.llama.modeling_llama import LlamaMLP as MLP
+    else:
+        from transformers import Qwen2Config as Config
+        from transformers.models.qwen2.modeling_qwen2 import Qwen2MLP as MLP
 
-    torch.manual_seed(0)
-    mlp = LlamaMLP(LlamaConfig(hidden_size=8, intermediate_size=12, num_attention_heads=2)).double()
-    x = torch.randn(8, dtype=torch.float64)
+    torch.manual_seed(seed)
+    mlp = MLP(Config(hidden_size=hidden, intermediate_size=inter, num_attention_heads=heads)).double()
+    x = torch.randn(hidden, dtype=torch.float64)
     out = llm.swiglu(x=x.tolist(), w_gate=mlp.gate_proj.weight.tolist(), w_up=mlp.up_proj.weight.tolist(),
                      w_down=mlp.down_proj.weight.tolist())
-    assert out["output"] == pytest.approx(mlp(x[None])[0].tolist(), abs=1e-12)
+    with torch.no_grad():
+        gate, up = mlp.gate_proj(x), mlp.up_proj(x)
+        silu = torch.nn.functional.silu(gate)
+        assert out["gate"] == pytest.approx(gate.tolist()) and out["up"] == pytest.approx(up.tolist())
+        assert out["hidden"] == pytest.approx((silu * up).tolist(), abs=1e-12)
+        assert out["output"] == pytest.approx(mlp(x[None])[0].tolist(), abs=1e-12)
+        # the gate the SwiGLU diagram draws is SiLU of the gate projection
+        assert llm.activations(x=out["gate"])["silu"] == pytest.approx(silu.tolist())
