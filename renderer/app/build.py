@@ -200,6 +200,10 @@ def target_key(env: str, spec_sha: str, comps: dict[str, str], fns: dict[str, st
         from ..backends import png_scale
 
         parts.append(png_scale())
+    if fmt == "svg":
+        from ..backends import svg_fonts_embedded
+
+        parts.append(svg_fonts_embedded())
     return _sha(json.dumps(parts).encode())[:32]
 
 

@@ -69,6 +69,9 @@ def _outputs(args: argparse.Namespace) -> tuple[tuple[str, ...], tuple[str, ...]
         if not 0.25 <= scale <= 8:
             raise CliError(f"--scale {scale:g} is out of range (expected 0.25 to 8)")
         os.environ["VIZSPEC_PNG_SCALE"] = repr(scale)  # read by the PNG backend, in every worker process
+    fonts = getattr(args, "svg_fonts", None)
+    if fonts is not None:
+        os.environ["VIZSPEC_SVG_FONTS"] = fonts  # read by the SVG backend, in every worker process
     return formats, (LANGS if args.lang == "all" else (args.lang,))
 
 
@@ -375,6 +378,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("targets", nargs="*", default=["all"], help="'all', diagram ids, spec files or folders")
     p.add_argument("--format", help="comma-separated formats (default: every available: svg,png,pptx)")
     p.add_argument("--scale", type=float, default=None, help="PNG raster scale, 0.25–8 (default 2)")
+    p.add_argument("--svg-fonts", choices=["embed", "system"], default=None,
+                   help="SVG text: embed the faces used as font subsets, so the SVG looks the same without Noto "
+                        "installed (default), or name the system fonts only (smaller files)")
     p.add_argument("--lang", choices=[*LANGS, "all"], default="all")
     p.add_argument("--out", type=Path, default=DEFAULT_OUT, help="output folder (default: build)")
     p.add_argument("--jobs", type=int, default=None, help="worker processes (default: one per core)")
@@ -403,6 +409,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", type=Path, default=DEFAULT_OUT)
     p.add_argument("--format", default="svg,png", help="comma-separated formats (default: svg,png)")
     p.add_argument("--scale", type=float, default=None, help="PNG raster scale, 0.25–8 (default 2)")
+    p.add_argument("--svg-fonts", choices=["embed", "system"], default=None,
+                   help="SVG text: embedded font subsets (default) or system fonts only")
     p.add_argument("--lang", choices=[*LANGS, "all"], default="all")
     p.add_argument("--jobs", type=int, default=None)
     p.add_argument("--specs", type=Path, default=SPECS_DIR, help="folder of specs to watch (default: specs/)")

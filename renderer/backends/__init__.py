@@ -26,6 +26,11 @@ def png_scale() -> float:
     return scale if 0.25 <= scale <= 8 else 2.0
 
 
+def svg_fonts_embedded() -> bool:
+    """Whether SVGs carry their fonts: `vizspec render --svg-fonts embed|system` (env VIZSPEC_SVG_FONTS)."""
+    return os.environ.get("VIZSPEC_SVG_FONTS", "embed") != "system"
+
+
 def available() -> list[str]:
     """Formats whose backend module exists."""
     out = []

@@ -96,4 +96,4 @@ def resvg_png(svg: bytes, scale: float = SCALE) -> bytes:
 
 def draw_png(scene: Scene, scale: float | None = None) -> bytes:
     """The scene as a PNG image at `scale` (default: png_scale()), rendered from its SVG so both look the same."""
-    return svg_to_png(draw_svg(scene), png_scale() if scale is None else scale)
+    return svg_to_png(draw_svg(scene, fonts=False), png_scale() if scale is None else scale)

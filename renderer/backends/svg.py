@@ -56,8 +56,10 @@ def _ident(p: Prim) -> dict:
 
 
 class _Writer:
-    def __init__(self, scene: Scene):
+    def __init__(self, scene: Scene, fonts: bool):
         self.scene = scene
+        self.fonts = fonts
+        self.runs: dict[tuple[str, bool], list[str]] = {}  # (family, bold) -> texts drawn in that face
         self.defs = ElementTree.Element("defs")
         self.markers: dict[str, str] = {}
         self.hatches: dict[tuple[str, str], str] = {}
@@ -120,6 +122,8 @@ class _Writer:
                 kw["text_anchor"] = p.anchor
             if p.italic:
                 kw["font_style"] = "italic"
+            if self.fonts:
+                self.note_runs(p)
             if not p.runs:
                 if p.family and p.family[0] != self.scene.family[0]:
                     kw["font_family"] = _families(p.family)
@@ -132,6 +136,14 @@ class _Writer:
             g.extend(self.elem(c) for c in p.children)
             return g
         raise TypeError(type(p).__name__)
+
+    def note_runs(self, p: Text) -> None:
+        """Remember which characters are drawn in which face (for the embedded font subsets)."""
+        bold = p.weight > 500  # CSS matching with only 400 and 700 installed
+        pieces = p.runs or [(str(p.text), p.family or self.scene.family)]
+        for piece, fam in pieces:
+            if fam:
+                self.runs.setdefault((fam[0], bold), []).append(piece)
 
     def write(self) -> bytes:
         s = self.scene
@@ -147,6 +159,12 @@ class _Writer:
         root.append(self.defs)
         root.append(_el("rect", {"x": "0", "y": "0", "width": w, "height": h, "fill": s.background}))
         root.extend(self.elem(p) for p in s.items)
+        if self.runs:
+            from .svg_fonts import font_face_css
+
+            css = font_face_css(self.runs)
+            if css:
+                self.defs.insert(0, _el("style", {"type": "text/css"}, css))
         body = ElementTree.tostring(root, encoding="utf-8").decode("utf-8")
         return ('<?xml version="1.0" encoding="utf-8"?>\n' + body + "\n").encode()
 
@@ -155,6 +173,11 @@ def _families(names: tuple[str, ...]) -> str:
     return ", ".join(f"'{f}'" if " " in f else f for f in names)
 
 
-def draw_svg(scene: Scene) -> bytes:
-    """The scene as an SVG document (UTF-8 bytes)."""
-    return _Writer(scene).write()
+def draw_svg(scene: Scene, fonts: bool | None = None) -> bytes:
+    """The scene as an SVG document (UTF-8 bytes); `fonts`: embed the faces it draws with as WOFF2
+    subsets (default: `vizspec render --svg-fonts`, i.e. env VIZSPEC_SVG_FONTS, embed unless "system")."""
+    if fonts is None:
+        from . import svg_fonts_embedded
+
+        fonts = svg_fonts_embedded()
+    return _Writer(scene, fonts).write()

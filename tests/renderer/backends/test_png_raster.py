@@ -64,7 +64,7 @@ def example_svgs(tmp_path_factory) -> dict[str, bytes]:
     for name in [*EXAMPLES, "flow"]:
         bound = bind(load(flow if name == "flow" else SPECS_DIR / "_examples" / f"{name}.yaml"), use_cache=False)
         for lang in ("en", "zh"):
-            out[f"{name}-{lang}"] = draw_svg(layout(bound.for_lang(lang), load_theme()))
+            out[f"{name}-{lang}"] = draw_svg(layout(bound.for_lang(lang), load_theme()), fonts=False)
     return out
 
 
@@ -135,14 +135,14 @@ def test_code_text_comes_from_the_monospaced_face():
 
 def test_a_character_noto_lacks_comes_from_dejavu_as_resvg_drew_it():
     text = "☈☈"  # U+2608 THUNDERSTORM: in DejaVu Sans, not in Noto Sans CJK
-    svg = draw_svg(Scene(260, 80, [Text(10, 55, text, 30)]))
+    svg = draw_svg(Scene(260, 80, [Text(10, 55, text, 30)]), fonts=False)
     ours = _crop(_ink(svg_to_png(svg)))
     assert _corr(ours, _freetype(text, f"{FALLBACK_DIR}/{FALLBACK[False]}")) > 0.9
     assert _corr(ours, _crop(_ink(resvg_png(svg)))) > 0.9
 
 
 def test_a_run_that_cannot_be_outlined_is_still_drawn():
-    svg = draw_svg(Scene(260, 80, [Text(10, 55, "Serif text", 30, family=("DejaVu Serif", "serif"))]))
+    svg = draw_svg(Scene(260, 80, [Text(10, 55, "Serif text", 30, family=("DejaVu Serif", "serif"))]), fonts=False)
     assert "<text" in outline_text(svg.decode())  # not a face png_svg knows
     ours, ref = _ink(svg_to_png(svg)), _ink(resvg_png(svg))
     assert ours.sum() > 500 and (ours == ref).all()
