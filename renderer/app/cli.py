@@ -103,7 +103,7 @@ def cmd_render(args: argparse.Namespace) -> int:
             wanted = {p.resolve() for p in _spec_paths(args.targets)}
             paths = [p for p in paths if p.resolve() in wanted]
         for p in paths:
-            _say(f"changed: {printable(p)} ({printable(sel.reasons.get(str(p), 'spec changed'))})")
+            _say(f"changed: {printable(display_path(p))} ({printable(sel.reasons.get(str(p), 'spec changed'))})")
         if not paths:
             _say(f"no spec changed since {printable(args.changed)}")
             return 0
@@ -154,8 +154,8 @@ def cmd_diff(args: argparse.Namespace) -> int:
         for side in (it.before, it.after):
             for p in side.get("problems") or []:
                 _say(f"  {printable(p)}")
-    _say(f"{len(items)} diagram(s) compared → {printable(args.out / 'index.html')} (summary: "
-         f"{printable(args.out / 'summary.md')})")
+    _say(f"{len(items)} diagram(s) compared → {printable(display_path(args.out / 'index.html'))} (summary: "
+         f"{printable(display_path(args.out / 'summary.md'))})")
     return 1 if any(it.status == "failed" for it in items) else 0
 
 
@@ -211,7 +211,7 @@ def cmd_slides(args: argparse.Namespace) -> int:
     output_folder(args.out)
     template = _template_deck(args.template) if args.template else None
     res = build_decks(collection_specs(args.chapter), args.out, langs, chapter=args.chapter, jobs=args.jobs,
-                      on_write=lambda p: _say(f"wrote {printable(p)}"), template=template)
+                      on_write=lambda p: _say(f"wrote {printable(display_path(Path(p)))}"), template=template)
     for p in res.problems:
         _say(printable(p))
     if res.written:
@@ -220,7 +220,7 @@ def cmd_slides(args: argparse.Namespace) -> int:
         _say(error_line(f"no diagrams in chapter '{args.chapter}' (expected a chapter id from `vizspec list`)"))
         return 1
     _say(f"{len(res.written)} decks, {res.diagrams} diagrams, {len(res.problems)} problems "
-         f"in {time.perf_counter() - t0:.2f} s → {printable(args.out)}")
+         f"in {time.perf_counter() - t0:.2f} s → {printable(display_path(Path(args.out)))}")
     return 1 if res.problems else 0
 
 

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import os
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
+from ..spec.display import display_path
 from ..spec.printable import printable
 
 if TYPE_CHECKING:
@@ -69,7 +71,7 @@ class Reporter:
     def result(self, r: Result) -> None:
         """One spec finished (cached ones arrive first, all at once)."""
         self.done += 1
-        name = printable(r.id or r.path)
+        name = printable(r.id or display_path(Path(r.path)))
         if self._progress is not None:
             from rich.markup import escape
 
@@ -94,8 +96,9 @@ def summary_text(report: Report) -> str:
     if failed:
         lines.append(f"{len(failed)} failed:")
         for r in failed:
-            for p in r.problems or [f"{r.path}: failed"]:
+            for p in r.problems or [f"{display_path(Path(r.path))}: failed"]:
                 lines.append(f"  {printable(p)}")
+    out = printable(display_path(Path(report.out)))
     lines.append(f"{report.count('rendered')} rendered, {report.count('cached')} cached, "
-                 f"{report.count('failed')} failed in {report.seconds:.2f} s → {printable(report.out)}")
+                 f"{report.count('failed')} failed in {report.seconds:.2f} s → {out}")
     return "\n".join(lines)

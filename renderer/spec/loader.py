@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import inspect
 import re
 from collections.abc import Iterator
@@ -283,10 +284,16 @@ def check_args(doc: Located, base: tuple, fn: str, args: dict[str, Any]) -> list
     sig = inspect.signature(registry.get(fn))
     hints = _hints(fn)
     params = {n: p for n, p in sig.parameters.items() if p.kind in (p.KEYWORD_ONLY, p.POSITIONAL_OR_KEYWORD)}
+    missing = [n for n, p in params.items() if p.default is p.empty and n not in args]
     for arg, value in args.items():
         if arg not in params:
+            # a misspelt required argument is one mistake: said here, not again as "needs argument"
+            near = difflib.get_close_matches(arg, [n for n in params if n not in args], n=1)
+            if near and near[0] in missing:
+                missing.remove(near[0])
+            hint = f"did you mean '{near[0]}'? " if near else ""
             problems.append(doc.problem(base + ("args", arg), f"{fn} has no argument '{arg}' "
-                                        f"(expected: {', '.join(params)})", key=True))
+                                        f"({hint}expected: {', '.join(params)})", key=True))
             continue
         if _has_placeholder(value) or arg not in hints:
             continue
@@ -296,7 +303,6 @@ def check_args(doc: Located, base: tuple, fn: str, args: dict[str, Any]) -> list
             first = e.errors()[0]
             problems.append(doc.problem(base + ("args", arg) + tuple(first["loc"]),
                                         f"argument '{arg}' of {fn}: {_arg_problem(first, hints[arg])}"))
-    missing = [n for n, p in params.items() if p.default is p.empty and n not in args]
     if missing:
         problems.append(doc.problem(base + ("args",) if "args" in doc.data["compute"][base[1]] else base,
                                     f"{fn} needs argument '{missing[0]}' (expected: {', '.join(params)})"))

@@ -9,6 +9,8 @@ from renderer.app.cli import main
 
 HEAD = "id: {id}\nchapter: sft\ntitle: {{en: T, zh: T}}\n"
 DIST = "compute:\n  dist: {fn: sampling.softmax, args: {logits: [1.0, 2.0, 0.5, -1.0]}}\n"
+FN = "compute:\n  d: {{fn: sampling.softmax, args: {{{args}}}}}\n"
+ROW = "body:\n  row:\n    items:\n      - box: {id: a, text: a}\n      - box: {id: b, text: b}\n"
 CHART = "body:\n  chart: {{kind: bar, x: {{categories: [a, b, c, d]}}, {rest}}}\n"
 
 MISTAKES = {  # name: (spec text after the head, line, what the message says)
@@ -21,6 +23,19 @@ MISTAKES = {  # name: (spec text after the head, line, what the message says)
                                     "5 values but the x axis has 4"),
     "bad-format": (DIST + "body: {box: \"{{ dist.probs[0] | fmt('.2q') }}\"}\n", 6, ".2q"),
     "hand-typed-number": (DIST + "body: {box: 'p = 0.34'}\n", 6, "the number 0.34"),
+    # the other eight of the sixteen: mistakes validate already caught, kept caught
+    "unknown-key": ("body: {box: {text: a, colour: model}}\n", 4, "unknown key 'colour' (expected one of: "),
+    "unknown-element-kind": ("body: {bxo: a}\n", 4, "unknown key 'bxo' (expected one of: aside, box, "),
+    "unknown-function": (FN.format(args="logits: [1.0, 2.0]").replace("softmax", "softmx") + "body: {box: a}\n",
+                         5, "unknown compute function 'sampling.softmx'"),
+    "argument-type": (FN.format(args="logits: abc") + "body: {box: a}\n", 5,
+                      "argument 'logits' of sampling.softmax: wrong type: text \"abc\" (expected list[float])"),
+    "misspelt-argument": (FN.format(args="logit: [1.0, 2.0]") + "body: {box: a}\n", 5,
+                          "has no argument 'logit' (did you mean 'logits'? expected: logits, temperature)"),
+    "edge-to-unknown-element": (ROW + "edges:\n  - {from: a, to: c}\n", 10,
+                                "edge to unknown element id 'c' (expected one of: a, b)"),
+    "duplicate-element-id": (ROW.replace("{id: b,", "{id: a,"), 8, "duplicate element id 'a' (first defined at "),
+    "yaml-syntax": ("body: {box: a\n", 5, "YAML syntax"),
 }
 
 
@@ -41,6 +56,7 @@ def test_each_mistake_fails_validate_with_a_located_message(name, tmp_path, caps
     text = out.out + out.err
     located = [ln for ln in text.splitlines() if ln.startswith(f"{bad}:{line}:") or f"{name}.yaml:{line}:" in ln]
     assert located and any(words in ln for ln in located), text
+    assert sum(": error: " in ln for ln in text.splitlines()) == 1, f"one mistake, one error:\n{text}"
     assert "Traceback" not in text
     assert "1 valid, 1 invalid" in text, "the good spec is still checked and counted"
     assert not (tmp_path / "build").exists(), "validate writes nothing"
@@ -128,3 +144,15 @@ def test_a_spec_outside_the_collection_may_use_any_chapter(tmp_path, capsys):
     scratch.parent.mkdir()
     scratch.write_text("id: scratch\nchapter: my-own\ntitle: T\nbody: {box: a}\n", encoding="utf-8")
     assert main(["validate", str(scratch)]) == 0
+
+
+def test_render_names_a_failed_spec_and_the_output_folder_relative_to_the_working_directory(tmp_path, capsys,
+                                                                                             monkeypatch):
+    bad = write(tmp_path, "broken", MISTAKES["unknown-key"][0])
+    monkeypatch.chdir(tmp_path)
+    assert main(["render", str(bad.resolve()), "--format", "svg", "--out", str(tmp_path / "out"),
+                 "--no-gallery"]) == 1
+    out = capsys.readouterr()
+    text = out.out + out.err
+    assert "specs/sft/broken.yaml:4:" in text and "→ out" in text, text
+    assert str(tmp_path) not in text, f"an absolute path where a relative one reads better:\n{text}"
