@@ -381,7 +381,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--svg-fonts", choices=["embed", "system"], default=None,
                    help="SVG text: embed the faces used as font subsets, so the SVG looks the same without Noto "
                         "installed (default), or name the system fonts only (smaller files)")
-    p.add_argument("--lang", choices=[*LANGS, "all"], default="all")
+    p.add_argument("--lang", choices=[*LANGS, "all"], default="all", help="language(s) (default: all)")
     p.add_argument("--out", type=Path, default=DEFAULT_OUT, help="output folder (default: build)")
     p.add_argument("--jobs", type=int, default=None, help="worker processes (default: one per core)")
     p.add_argument("--no-cache", action="store_true", help="re-render everything, without the compute cache")
@@ -394,7 +394,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("new", help="write a starter spec: specs/<chapter>/<id>.yaml")
     p.add_argument("id", help="kebab-case diagram id (the file name)")
-    p.add_argument("--kind", choices=["flow", "chart", "tree", "tensor", "table", "timeline"], default="flow")
+    p.add_argument("--kind", choices=["flow", "chart", "tree", "tensor", "table", "timeline"], default="flow",
+                   help="which starter to copy (default: flow)")
     p.add_argument("--chapter", default="misc", help="chapter folder under specs/ (default: misc)")
     p.add_argument("--specs", type=Path, default=SPECS_DIR, help=argparse.SUPPRESS)
     p.set_defaults(fn=cmd_new)
@@ -406,25 +407,25 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("watch", help="serve the gallery on 127.0.0.1, re-render on save, reload the page")
     p.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (default 8000; 0 picks a free one)")
-    p.add_argument("--out", type=Path, default=DEFAULT_OUT)
+    p.add_argument("--out", type=Path, default=DEFAULT_OUT, help="output folder (default: build)")
     p.add_argument("--format", default="svg,png", help="comma-separated formats (default: svg,png)")
     p.add_argument("--scale", type=float, default=None, help="PNG raster scale, 0.25–8 (default 2)")
     p.add_argument("--svg-fonts", choices=["embed", "system"], default=None,
                    help="SVG text: embedded font subsets (default) or system fonts only")
-    p.add_argument("--lang", choices=[*LANGS, "all"], default="all")
-    p.add_argument("--jobs", type=int, default=None)
+    p.add_argument("--lang", choices=[*LANGS, "all"], default="all", help="language(s) (default: all)")
+    p.add_argument("--jobs", type=int, default=None, help="worker processes (default: one per core)")
     p.add_argument("--specs", type=Path, default=SPECS_DIR, help="folder of specs to watch (default: specs/)")
     p.set_defaults(fn=cmd_watch)
 
     p = sub.add_parser("check", help="report layout defects: overflowing text, overlaps, edges crossing boxes, "
                                      "elements outside the frame, colours not in the theme, missing glyphs")
     p.add_argument("targets", nargs="*", default=["all"], help="'all', diagram ids, spec files or folders")
-    p.add_argument("--lang", choices=[*LANGS, "all"], default="all")
+    p.add_argument("--lang", choices=[*LANGS, "all"], default="all", help="language(s) (default: all)")
     p.set_defaults(fn=cmd_check)
 
     p = sub.add_parser("slides", help="write slide decks: one per chapter and all.pptx, native shapes")
     p.add_argument("--chapter", help="only this chapter's deck (default: every chapter and all.pptx)")
-    p.add_argument("--lang", choices=[*LANGS, "all"], default="all")
+    p.add_argument("--lang", choices=[*LANGS, "all"], default="all", help="language(s) (default: all)")
     p.add_argument("--out", type=Path, default=DEFAULT_OUT / "pptx",
                    help="output folder (default: build/pptx; decks go to <out>/<lang>/<chapter>.pptx)")
     p.add_argument("--jobs", type=int, default=None, help="worker processes (default: one per core)")
@@ -433,16 +434,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(fn=cmd_slides)
 
     p = sub.add_parser("schema", help="write schema/diagram.schema.json from the models")
-    p.add_argument("--out", type=Path, default=SCHEMA_OUT)
+    p.add_argument("--out", type=Path, default=SCHEMA_OUT,
+                   help="where to write the schema (default: schema/diagram.schema.json)")
     p.set_defaults(fn=cmd_schema)
 
     p = sub.add_parser("list", help="list diagrams: id, chapter, title")
-    p.add_argument("--lang", choices=LANGS, default="en")
+    p.add_argument("--lang", choices=LANGS, default="en", help="language of the titles (default: en)")
     p.set_defaults(fn=cmd_list)
 
     p = sub.add_parser("explain", help="every computed value of a diagram, with its function and arguments")
     p.add_argument("id", help="diagram id or spec file")
-    p.add_argument("--json", action="store_true")
+    p.add_argument("--json", action="store_true", help="print the values as JSON")
     p.set_defaults(fn=cmd_explain)
 
     p = sub.add_parser("functions", help="list the compute functions specs may call")

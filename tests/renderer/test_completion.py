@@ -70,3 +70,14 @@ def test_functions_name_shows_arguments_and_returned_keys():
     assert bad.returncode == 2
     assert bad.stderr.startswith("vizspec: error: unknown compute function 'sampling.top_q' (expected one of: "
                                  "sampling.multinomial, sampling.softmax")
+
+
+def test_every_option_of_every_command_has_help_text():
+    import argparse
+
+    from renderer.app.cli import build_parser
+
+    sub = next(a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction))
+    bare = [f"{name} {x.option_strings or x.dest}" for name, p in sub.choices.items() for x in p._actions
+            if not x.help and not isinstance(x, argparse._HelpAction)]
+    assert not bare, f"options without help text: {bare}"
