@@ -39,8 +39,7 @@ def _eval(node: ast.AST, env: dict[str, Fraction]) -> tuple[Fraction, str, int]:
         (a, sa, pa), (b, sb, pb) = _eval(node.left, env), _eval(node.right, env)
         if isinstance(node.op, ast.Div) and b == 0:
             raise ValueError("division by zero in a step")
-        v = a / b if isinstance(node.op, ast.Div) else {ast.Add: a + b, ast.Sub: a - b, ast.Mult: a * b}[
-            type(node.op)]
+        v = a / b if isinstance(node.op, ast.Div) else {ast.Add: a + b, ast.Sub: a - b, ast.Mult: a * b}[type(node.op)]
         left = sa if pa >= prec else f"({sa})"
         right = sb if pb > prec else f"({sb})"  # a − (b − c): the right operand of equal rank keeps its brackets
         return v, f"{left} {sym} {right}", prec
@@ -79,6 +78,12 @@ def evaluate(steps: list[dict]) -> dict:
         env[name] = v
         values.append(v)
         shown.append(s)
-    return jsonable({"values": [_number(v) for v in values], "shown": shown,
-                     "lines": [f"{s} = {_text(v)}" for s, v in zip(shown, values, strict=True)],
-                     "by_name": {k: _number(v) for k, v in env.items()}, "answer": _number(values[-1])})
+    return jsonable(
+        {
+            "values": [_number(v) for v in values],
+            "shown": shown,
+            "lines": [f"{s} = {_text(v)}" for s, v in zip(shown, values, strict=True)],
+            "by_name": {k: _number(v) for k, v in env.items()},
+            "answer": _number(values[-1]),
+        }
+    )

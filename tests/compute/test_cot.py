@@ -8,8 +8,11 @@ import pytest
 from compute import cot
 
 # a worked answer: 45 books, 18 lent out, then 3 boxes of 4 books arrive
-STEPS = [{"name": "left", "expr": "45 - 18"}, {"name": "bought", "expr": "3 * 4"},
-         {"name": "total", "expr": "left + bought"}]
+STEPS = [
+    {"name": "left", "expr": "45 - 18"},
+    {"name": "bought", "expr": "3 * 4"},
+    {"name": "total", "expr": "left + bought"},
+]
 
 
 def test_worked_answer_written_out_with_earlier_results():
@@ -24,8 +27,20 @@ def test_worked_answer_written_out_with_earlier_results():
     assert out["by_name"] == {"left": left, "bought": bought, "total": total}
 
 
-@pytest.mark.parametrize("expr", ["7 - (2 - 1)", "7 - 2 - 1", "(1 + 2) * 3", "1 + 2 * 3", "-4 * (2 + 1)",
-                                  "10 / 4", "a * (b - 3) / 2", "(a - b) - (b - 3)", "1.5 * a"])
+@pytest.mark.parametrize(
+    "expr",
+    [
+        "7 - (2 - 1)",
+        "7 - 2 - 1",
+        "(1 + 2) * 3",
+        "1 + 2 * 3",
+        "-4 * (2 + 1)",
+        "10 / 4",
+        "a * (b - 3) / 2",
+        "(a - b) - (b - 3)",
+        "1.5 * a",
+    ],
+)
 def test_agrees_with_python_eval_and_keeps_needed_brackets(expr):
     env = {"a": Fraction(12), "b": Fraction(5)}
     steps = [{"name": "a", "expr": "4 * 3"}, {"name": "b", "expr": "10 / 2"}, {"name": "x", "expr": expr}]

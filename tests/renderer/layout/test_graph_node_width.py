@@ -9,13 +9,14 @@ from renderer.spec.errors import SpecError
 
 
 def body(extra: str) -> str:
-    return ("  graph:\n    id: g\n" + extra +
-            "    nodes:\n"
-            "      - {id: a, text: '4 + 4 + 4'}\n"
-            "      - {id: b, text: '45 − 18'}\n"
-            "      - {id: c, text: 'a much longer thought than the minimum allows'}\n"
-            "      - {id: s, text: S, shape: circle}\n"
-            "    edges: [{from: a, to: b}, {from: b, to: c}, {from: c, to: s}]\n")
+    return (
+        "  graph:\n    id: g\n" + extra + "    nodes:\n"
+        "      - {id: a, text: '4 + 4 + 4'}\n"
+        "      - {id: b, text: '45 − 18'}\n"
+        "      - {id: c, text: 'a much longer thought than the minimum allows'}\n"
+        "      - {id: s, text: S, shape: circle}\n"
+        "    edges: [{from: a, to: b}, {from: b, to: c}, {from: c, to: s}]\n"
+    )
 
 
 def widths(scene) -> dict[str, float]:
