@@ -1,5 +1,8 @@
 """Inference-time selection: best-of-N by reward, majority vote (self-consistency), exhaustive search size."""
 
+import math
+from fractions import Fraction
+
 import numpy as np
 
 from compute._common import arr, jsonable
@@ -51,3 +54,41 @@ def exhaustive(branching: int, depth: int) -> dict:
         raise ValueError("branching must be >= 1 and depth in [1, 64]")
     per = [branching ** d for d in range(1, depth + 1)]
     return jsonable({"per_layer": per, "total": sum(per)})
+
+
+def _sci(n: int) -> tuple[float, int]:
+    """A positive integer as (mantissa, exponent) with n = mantissa × 10^exponent, 1 ≤ mantissa < 10."""
+    exponent = len(str(n)) - 1
+    return float(Fraction(n, 10**exponent)), exponent
+
+
+def _size(n: int) -> dict:
+    """One count as log10, mantissa/exponent and (below 10^15) the exact integer."""
+    mantissa, exponent = _sci(n)
+    return {"log10": math.log10(mantissa) + exponent, "mantissa": mantissa, "exponent": exponent,
+            "exact": n if n < 10**15 else None}
+
+
+def exhaustive_growth(vocab: int, lengths: list[int]) -> dict:
+    """Cost of exhaustive search over answers of length L with a vocabulary of V tokens.
+
+    Sequences: V^L, the leaves of the full search tree. Model calls: one forward pass per prefix of length
+    0 … L − 1 (every inner node of the tree gives the next-token distribution of its children),
+    1 + V + … + V^(L−1).
+
+    Returns:
+        lengths: the lengths L, as given.
+        sequences: per length {log10, mantissa, exponent, exact}: V^L ≈ mantissa × 10^exponent, log10(V^L),
+            and V^L itself when below 10^15 (else null).
+        calls: per length, the same for the number of model calls.
+        log10_sequences: log10(V^L) per length (bar heights of a log-scale chart).
+        log10_per_token: log10 V, the number of decimal digits each extra token adds.
+    """
+    if not 1 <= vocab <= 10**7:
+        raise ValueError("vocab must be in [1, 10^7]")
+    if not 1 <= len(lengths) <= 32 or any(not 1 <= n <= 64 for n in lengths):
+        raise ValueError("lengths must be 1 to 32 lengths, each in [1, 64]")
+    seqs = [_size(vocab**n) for n in lengths]
+    calls = [_size(sum(vocab**k for k in range(n))) for n in lengths]
+    return jsonable({"lengths": list(lengths), "sequences": seqs, "calls": calls,
+                     "log10_sequences": [s["log10"] for s in seqs], "log10_per_token": math.log10(vocab)})

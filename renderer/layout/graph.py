@@ -67,7 +67,8 @@ def _node_box(n: GraphNode, el: Graph, anchor: str) -> Box:
     shape = n.shape or el.node_shape
     return Box(id=anchor, text=n.text if n.text is not None else n.id, sub=n.sub, role=n.role or el.node_role,
                shape={"circle": "ellipse", "dot": "round"}.get(shape, shape), bold=n.bold, dashed=n.dashed,
-               outline=n.outline, text_role=n.text_role, badge=n.badge, badge_role=n.badge_role)
+               outline=n.outline, text_role=n.text_role, badge=n.badge, badge_role=n.badge_role,
+               width=el.node_min_width if shape not in ("circle", "dot") else None)
 
 
 def _edge_text(e: GraphEdge, el: Graph, ctx: Ctx) -> str | None:

@@ -74,6 +74,9 @@ class Graph(Strict):
     node_role: Role = Field("model", description="Default fill role of nodes.")
     node_shape: Literal["round", "rect", "ellipse", "circle", "pill", "dot"] = Field(
         "round", description="Default node shape.")
+    node_min_width: float | None = Field(
+        None, gt=0, le=800, description="Minimum width of every node (px; not dots or circles): nodes of one width, "
+                                        "so stacked chains of thoughts line up whatever their labels.")
     rank_gap: float = Field(40, ge=5, le=400, description="Space between ranks (px; dot ranksep).")
     node_gap: float = Field(24, ge=5, le=400, description="Space between nodes of a rank (px; dot nodesep).")
     format: str = Field(".3g", pattern=r"^[<>^+\- #0-9,._a-zA-Z%]{0,12}$",
