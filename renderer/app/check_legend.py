@@ -13,10 +13,11 @@ from ..layout.theme import Theme
 from ..scene import Line, Path, Prim, Scene, Text, walk
 
 LEGEND_KINDS = ("legend", "legend-text", "legend-mark", "chart-legend", "table-legend")
+DIRECT_LABELS = ("chart-end-label",)  # texts that name what their colour means where it is drawn
 MARK_KIND = "target-mean"  # what a legend `mark: cross` sample explains: a target's mean cross
 EDGE_KINDS = ("edge", "graph-edge")  # connectors between elements, and inside a graph
-LINE_KINDS = EDGE_KINDS + ("chart-line", "chart-ref")  # line styles a legend line entry may explain (also a
-# chart's series and its reference lines, e.g. a dashed mean)
+# line styles a legend line entry may explain (also a chart's series and its reference lines, e.g. a dashed mean)
+LINE_KINDS = EDGE_KINDS + ("chart-line", "chart-curve", "chart-ref")
 NOT_A_FILL = LEGEND_KINDS + ("math", "text", "note", "credit", "title", "tab", "chart-key",
                              "badge", "step")  # a badge's glyph (a lock, a flame, a number) says what it means
 
@@ -54,6 +55,9 @@ def _labels(scene: Scene) -> dict[str, dict[str, str | None]]:
     for p in swatches:
         label = " ".join(texts.get((p.meta.role, p.meta.src), [])).strip()
         out[p.meta.role].setdefault(label, p.meta.src)
+    for p in walk(scene.items):  # a series named at the end of its line, in its colour, is its own legend
+        if isinstance(p, Text) and p.meta.kind in DIRECT_LABELS and p.meta.role:
+            out[p.meta.role].setdefault(p.text, p.meta.src)
     return out
 
 

@@ -309,7 +309,8 @@ def native_chart(w: SlideWriter, parent: etree._Element, g: Group) -> bool:
     for child in g.children:
         if id(child) in native_text:
             continue  # drawn by the chart itself: data labels, tick labels
-        if _is_data(child, skip, d["kind"]):
+        curve = child.meta.kind == "chart-curve"  # a step/smooth line: drawn as a shape, over its series' data
+        if curve or _is_data(child, skip, d["kind"]):
             if frame is None:  # the chart takes the paint position of the data it replaces
                 frame = w.shapes.add_chart(getattr(XL_CHART_TYPE, type_name), Emu(f.x(x0)), Emu(f.y(y0)),
                                            Emu(f.len(fw)), Emu(f.len(fh)), chart_data)
@@ -329,7 +330,8 @@ def native_chart(w: SlideWriter, parent: etree._Element, g: Group) -> bool:
                     show_axis_labels(frame.chart.category_axis, caxis, f.scale)
                 _fix_workbook(frame.chart)
                 w.place(frame, grp)
-            continue
+            if not curve:
+                continue
         w.draw(grp, child)
     _fit_group(grp)
     return True
@@ -502,6 +504,8 @@ def _style_chart(chart, d: dict, f, inner: tuple[float, float, float, float], cr
             cust = _sub(ln, "a:custDash")
             sw = max(s["width"], 1e-6)
             _sub(cust, "a:ds", d=round(s["dash"][0] / sw * 100000), sp=round(s["dash"][1] / sw * 100000))
+        if s.get("curve"):  # a step or smooth curve is drawn as its own freeform: the series keeps the data
+            fmt.line.fill.background()
         ser.marker.style = getattr(XL_MARKER_STYLE, MARKERS.get(s["marker"], "NONE"))
         if s["marker"] != "none":
             ser.marker.size = max(2, min(72, round(2 * s["marker_r"] * f.scale * PT_PER_PX)))

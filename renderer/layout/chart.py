@@ -41,6 +41,7 @@ from .chart_data import (
     scale_colors,
     text_of,
 )
+from .chart_lines import smooth_cmds, step_points
 from .chart_teach import STATE_NAMES, STATE_STYLE, brace_cmds, state_rect, top_over
 from .markup import split_scripts
 
@@ -320,6 +321,10 @@ def _cartesian(el: Chart, path: tuple, ctx: Ctx, c: Canvas, data: dict) -> list[
         """Plot pixel of a data point (x = slot index or number, y = value)."""
         return (vmap(y), xmap(x)) if horiz else (xmap(x), vmap(y))
 
+    def P2(x: float, y: float) -> tuple[float, float]:
+        """Plot pixel of a point of a right-axis series."""
+        return xmap(x), (vmap2 or vmap)(y)
+
     # regions behind everything
     top_labels: list[tuple[float, str, str, tuple]] = []  # (x centre, text, role, src path)
     side_labels: list[tuple[float, str, str, tuple]] = []  # (y centre, text, role, src path)
@@ -368,12 +373,14 @@ def _cartesian(el: Chart, path: tuple, ctx: Ctx, c: Canvas, data: dict) -> list[
     if bar:
         obstacles += _bars(el, path, ctx, c, left, band, vmap, horiz, vlabels, v0, v1, label_at)
     else:
+        _between(el, path, ctx, c, series, P, P2)
         polylines, obs = _lines(el, path, ctx, c, left, xmap, vmap, stacks, vlabels, v0, el.kind)
         obstacles += obs
     if vmap2 is not None:
         more, obs = _lines(el, path, ctx, c, right, xmap, vmap2, None, vlabels, w0, "line")
         polylines += more
         obstacles += obs
+    obstacles += _end_labels(el, path, ctx, c, series, left, stacks, P, P2, H)
     ameta = Meta(el.id, axis_role, ctx.src(path), "chart-axis")
     astyle = Style(stroke=ctx.color(axis_role), stroke_width=1.0)
     if on_zero:  # over the bars, under cut and reference lines (a line at 0 stays visible)
@@ -484,10 +491,6 @@ def _cartesian(el: Chart, path: tuple, ctx: Ctx, c: Canvas, data: dict) -> list[
     _side_labels(el, ctx, c, side_labels, W, H)
 
     # annotations avoid everything drawn so far
-    def P2(x: float, y: float) -> tuple[float, float]:
-        """Plot pixel of a point of a right-axis series."""
-        return xmap(x), (vmap2 or vmap)(y)
-
     _annotations(el, path, ctx, c, series, P, obstacles, polylines, horiz, band, label_at, P2)
 
     # axis titles: the horizontal axis's under its labels, the vertical axis's above the plot
@@ -518,7 +521,9 @@ def _cartesian(el: Chart, path: tuple, ctx: Ctx, c: Canvas, data: dict) -> list[
     if vmap2 is not None:  # the right-hand axis's range (only in payloads of charts that have one)
         data["y2_domain"] = [w0, w1]
     entries = [(s.name, s.role, "line" if s.right else "bar" if bar else el.kind, s.i, path + ("series", s.i, "name"))
-               for s in series if s.name and not s.states]
+               for s in series if s.name and not s.states and not s.model.end_label]
+    entries += [(ctx.t(b.name), b.role, "area", -1, path + ("between", k, "name"))
+                for k, b in enumerate(el.between) if b.name is not None]
     used = {st for s in series for st in s.states}
     for st in STATES:
         if st in used:
@@ -572,6 +577,8 @@ def _payload(el: Chart, ctx: Ctx, series: list[_S], horiz: bool, cats: list[str]
                 "width": s.model.width, "dashed": s.model.dashed, "dash": [6, 4] if s.model.dashed else None,
                 "marker": marker, "marker_r": max(2.5, s.model.width * 1.6), "marker_stroke": ctx.color("white"),
                 "opacity": 0.35 if el.kind == "area" else 1.0, "labels": s.model.labels}
+        if s.model.curve != "linear":  # the curve is a shape of its own: the chart's series keeps the data
+            item["curve"] = s.model.curve
         if s.right:  # only in payloads of charts that use the right axis
             item["axis"] = "right"
         if s.states:  # hatched states: pattern colour per point (None: solid), on a white ground
@@ -671,9 +678,27 @@ def _lines(el: Chart, path: tuple, ctx: Ctx, c: Canvas, series: list[_S], xmap, 
             cmds = [("M", *pts[0])] + [("L", *p) for p in pts[1:]] + [("L", *p) for p in lower] + [("Z",)]
             c.add(Path(tuple(cmds), Style(fill=color, opacity=0.35), meta))
             prev_top = pts
-        c.add(Line(tuple(pts), Style(stroke=color, stroke_width=s.model.width,
-                                     dash=(6, 4) if s.model.dashed else None), meta=meta))
-        polylines.append(pts)
+        if s.model.deviations is not None:  # behind the line: each point's distance to the value
+            yd = vmap(number(s.model.deviations, ctx, sp + ("deviations",), "deviations"))
+            dmeta = Meta(el.id, s.role, ctx.src(sp + ("deviations",)), "chart-deviation")
+            for x, y in pts:
+                if abs(y - yd) > 0.5:
+                    c.add(Line(((x, y), (x, yd)), Style(stroke=color, stroke_width=1.0, dash=(2, 2)), meta=dmeta))
+        style = Style(stroke=color, stroke_width=s.model.width, dash=(6, 4) if s.model.dashed else None)
+        curve = s.model.curve
+        if curve != "linear" and any(b[0] <= a[0] for a, b in zip(pts, pts[1:], strict=False)):
+            raise fail(ctx, sp + ("curve",), f"curve: {curve} needs x values that increase along the series")
+        if curve == "linear":
+            c.add(Line(tuple(pts), style, meta=meta))
+            polylines.append(pts)
+        elif curve == "step":
+            drawn = step_points(pts)
+            c.add(Line(tuple(drawn), style, meta=replace(meta, kind="chart-curve")))
+            polylines.append(drawn)
+        else:
+            cmds, samples = smooth_cmds(pts)
+            c.add(Line(tuple(samples), style, meta=replace(meta, kind="chart-curve"), cmds=tuple(cmds)))
+            polylines.append(samples)
         marker = s.model.marker or ("circle" if len(pts) <= 30 and kind == "line" else "none")
         if marker != "none":
             r = max(2.5, s.model.width * 1.6)
@@ -688,6 +713,47 @@ def _lines(el: Chart, path: tuple, ctx: Ctx, c: Canvas, series: list[_S], xmap, 
                         meta=Meta(el.id, s.role, ctx.src(sp + ("labels",)), "chart-value"))
             obstacles.append(bbox(tx))
     return polylines, obstacles
+
+
+def _between(el: Chart, path: tuple, ctx: Ctx, c: Canvas, series: list[_S], P, P2) -> None:
+    """Areas filled between two line series, behind the lines."""
+    for k, b in enumerate(el.between):
+        bp = path + ("between", k)
+        if max(b.series) >= len(series):
+            raise fail(ctx, bp + ("series",), f"between series {b.series}, but the chart has {len(series)} "
+                                              f"(expected indices 0 … {len(series) - 1})")
+        up, lo = (series[i] for i in b.series)
+        if up.xs != lo.xs:
+            raise fail(ctx, bp + ("series",), f"between series {b.series[0]} and {b.series[1]}: their x values "
+                                              "differ (expected the same x for both)")
+        pts = [(P2 if s.right else P)(x, y) for s in (up, lo) for x, y in zip(s.xs, s.ys, strict=True)]
+        n = len(up.xs)
+        outline = pts[:n] + pts[n:][::-1]
+        cmds = [("M", *outline[0])] + [("L", *q) for q in outline[1:]] + [("Z",)]
+        c.add(Path(tuple(cmds), Style(fill=ctx.color(b.role), opacity=b.opacity),
+                   Meta(el.id, b.role, ctx.src(bp), "chart-between")))
+
+
+def _end_labels(el: Chart, path: tuple, ctx: Ctx, c: Canvas, series: list[_S], left: list[_S],
+                stacks: list[list[float]] | None, P, P2, H: float) -> list[Box]:
+    """Series names written right of their lines' last points, in their colours, kept apart."""
+    ends = [s for s in series if s.model.end_label and s.name]
+    if not ends:
+        return []
+    fs = ctx.size("small")
+    lh = fs * ctx.sp("line_height")
+    points = []
+    for s in ends:
+        y = stacks[left.index(s)][-1] if stacks and s in left else s.ys[-1]
+        points.append((P2 if s.right else P)(s.xs[-1], y))
+    ys = spread([p[1] for p in points], [lh] * len(points), 0.0, H, gap=0.0)
+    out = []
+    for s, (px, _py), y in zip(ends, points, ys, strict=True):
+        role = s.role if s.role not in ("kept-bg",) else "text"
+        t = c.text(s.name, px + 8, y, fs, role, "start", "middle",
+                   meta=Meta(el.id, s.role, ctx.src(path + ("series", s.i, "name")), "chart-end-label"))
+        out.append(bbox(t))
+    return out
 
 
 def _top_labels(el: Chart, ctx: Ctx, c: Canvas, labels: list[tuple[float, str, str, tuple]], W: float

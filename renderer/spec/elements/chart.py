@@ -78,6 +78,15 @@ class ChartSeries(Strict):
         None, description="Point marker of a line (default: circle for up to 30 points, else none).")
     dashed: bool = Field(False, description="Dashed line.")
     width: float = Field(2.0, gt=0, le=10, description="Line width in px.")
+    curve: Literal["linear", "step", "smooth"] = Field(
+        "linear", description="How a line joins its points: straight segments, steps (each value holds until the "
+                              "next x, as a piecewise-constant schedule), or a smooth monotone curve through every "
+                              "point (no overshoot between points).")
+    end_label: bool = Field(False, description="Write the series name at the end of its line, in its colour, "
+                                               "instead of in the legend.")
+    deviations: Number | None = Field(
+        None, description="Draw a thin line from each point to this value (e.g. a reference line's y): how far "
+                          "each point deviates from it.")
 
 
 class ChartRegion(Strict):
@@ -97,6 +106,16 @@ class ChartRegion(Strict):
         if (self.x is None) == (self.y is None):
             raise ValueError("a region has exactly one of x: [from, to] or y: [from, to]")
         return self
+
+
+class ChartBetween(Strict):
+    """The area between two line series (same x values), e.g. the gap a clip or a bound opens."""
+
+    series: Annotated[list[Annotated[int, Field(ge=0)]], Field(min_length=2, max_length=2)] = Field(
+        description="[upper, lower]: the indices of the two series bounding the area.")
+    role: Role = Field("kept-bg", description="Fill role of the area.")
+    opacity: float = Field(0.6, gt=0, le=1, description="Opacity of the fill.")
+    name: LocalText | None = Field(None, description="Legend entry of the area (none: not in the legend).")
 
 
 class ChartRef(Strict):
@@ -206,6 +225,8 @@ class Chart(Strict):
     cell: float | None = Field(None, gt=0, le=200, description="Heat map: minimum cell size in px.")
     scale: ColorScale = Field(default_factory=ColorScale, description="Heat map: the colour scale.")
     regions: list[ChartRegion] = Field(default_factory=list, description="Shaded bands (e.g. the clip range).")
+    between: Annotated[list[ChartBetween], Field(max_length=MAX_SERIES)] = Field(
+        default_factory=list, description="Line charts: areas filled between two series.")
     refs: list[ChartRef] = Field(default_factory=list, description="Reference lines (e.g. 1−ε, 1, 1+ε).")
     annotations: list[ChartAnnotation] = Field(default_factory=list, description="Notes with arrows to data points.")
     cut: ChartCut | Annotated[list[ChartCut], Field(max_length=8)] | None = Field(
@@ -232,6 +253,12 @@ class Chart(Strict):
             raise ValueError("cut, braces and elide_after need a vertical bar, line or area chart")
         if any(s.axis == "right" for s in self.series) and self.kind == "heatmap":
             raise ValueError("a heat map has no right-hand axis (series `axis: right`)")
+        lines_only = [k for k, s in enumerate(self.series) if s.curve != "linear" or s.end_label
+                      or s.deviations is not None]
+        if lines_only and self.kind not in ("line", "area"):
+            raise ValueError(f"series {lines_only[0]}: curve, end_label and deviations need a line or area chart")
+        if self.between and self.kind != "line":
+            raise ValueError("`between` needs a line chart")
         if self.horizontal and any(s.axis == "right" for s in self.series):
             raise ValueError("a horizontal bar chart has no right-hand axis (series `axis: right`)")
         return self
