@@ -10,7 +10,7 @@ from renderer.app.build import find_specs
 from renderer.bind import bind
 from renderer.layout import layout
 from renderer.layout.theme import load_theme
-from renderer.scene import Text, walk
+from renderer.scene import Group, Line, Rect, Text, walk
 from renderer.spec.loader import load
 
 
@@ -57,14 +57,29 @@ def test_rlaif_soft_label_pushes_less_than_the_hard_label():
     assert abs(b.results["l_ai"]["grad_a"][0]) < abs(b.results["l_h"]["grad_a"][0])
 
 
-def test_constitutional_ai_names_three_different_principles_drawn_at_random():
+def test_constitutional_ai_arrows_leave_the_three_principles_drawn_at_random():
     b = bind(load(spec_path("constitutional-ai")))
     s = b.results["draw"]["samples"]
     assert len(set(s)) == 3, "three different principles make the random draw visible"
     principles = b.spec.doc.data["vars"]["principles"]["en"]
-    shown = texts("constitutional-ai", "en")
-    assert all(p in shown for p in principles)
-    assert f"principle {s[0]}, then {s[1]}" in shown and f"principle {s[2]}" in shown
+    bound = b.for_lang("en")
+    scene = layout(bound, load_theme())
+    assert all(p in " ".join(t.text for t in walk(scene.items) if isinstance(t, Text)) for p in principles)
+    # each use's arrow starts on the cell of the principle drawn for it (critique round 1, round 2, feedback)
+    cells = {
+        part: next(r for r in g.children if isinstance(r, Rect))
+        for g in walk(scene.items)
+        if isinstance(g, Group) and g.meta.id == "const"
+        for part in g.meta.parts
+    }
+    edges = {(e.from_, e.to): f"edge-{i}" for i, e in enumerate(bound.diagram.edges)}
+    lines = {ln.meta.id: ln for ln in walk(scene.items) if isinstance(ln, Line) and ln.meta.kind == "edge"}
+    for k, target in zip(s, ["crit", "crit", "q"], strict=True):
+        assert (f"const.c{k}", target) in edges, f"an arrow from principle {k}'s cell to {target}"
+        x, y = lines[edges[(f"const.c{k}", target)]].points[0]
+        cell = cells[f"c{k}"]
+        assert cell.x <= x <= cell.x + cell.w, f"the arrow to {target} leaves principle {k}"
+        assert min(abs(y - cell.y), abs(y - cell.y - cell.h)) <= 6
 
 
 def test_rule_based_reward_reverses_the_helpful_only_ranking():
