@@ -16,6 +16,18 @@ from .tree_tidy import TidyNode, tidy
 
 ROOT_TOKEN = "<s>"
 BADGE_TEXT_GAP = 5.0  # px more between a node's text and its corner badge than a box leaves (small tree nodes)
+DOT = 12.0  # diameter of a `dot` node (an action in a backup diagram)
+DOT_GAP = 4.0  # between a dot and its label
+
+
+def shape_of(n: _N, el: Tree) -> str:
+    """The node's shape: its own, else the tree's."""
+    return n.shape or el.node_shape
+
+
+def _round(n: _N, el: Tree) -> bool:
+    """Drawn as a disc (edges end on its rim)."""
+    return shape_of(n, el) in ("circle", "dot")
 
 
 def _fail(ctx: Ctx, path: tuple, msg: str) -> SpecError:
@@ -48,6 +60,7 @@ class _N:
     badge: str | None = None  # an icon badge on the node's top-right corner
     value_role: str | None = None  # text colour of the value line (None: text-soft)
     cut: bool = False  # the end of a `pruned` path (the cut itself; its subtree is only inherited-pruned)
+    shape: str | None = None  # the node's own shape (None: the tree's node_shape)
 
 
 @dataclass(frozen=True)
@@ -94,7 +107,7 @@ def _from_node(n: TreeNode | str, path: tuple, ctx: Ctx, fmt: str, count: list[i
     out = _N(_text(n.label, fmt, ctx), _names(n.label, n.id, fmt),
              None if n.value is None else _text(n.value, fmt, ctx),
              None if n.edge is None else _text(n.edge, fmt, ctx), n.role, n.kept, n.pruned, n.id, path,
-             badge=n.badge, value_role=n.value_role)
+             badge=n.badge, value_role=n.value_role, shape=n.shape)
     out.children = [_from_node(c, path + ("children", i), ctx, fmt, count) for i, c in enumerate(n.children)]
     return out
 
@@ -233,15 +246,23 @@ def _measure(nodes: list[_N], look: _Look) -> dict[int, Block]:
     diam = max(math.hypot(b.w, b.h) for b in blocks.values()) + look.pad * 0.6
     for n in nodes:
         b = blocks[id(n)]
-        if el.node_shape == "circle":
+        shape = shape_of(n, el)
+        if shape == "dot":  # the label beside the disc, room kept on both sides so the disc stays centred
+            beside = b.w + DOT_GAP if n.label else 0.0
+            if el.direction == "down":
+                n.w, n.h = DOT + 2 * beside, max(DOT, b.h if n.label else 0.0)
+            else:
+                n.w, n.h = max(DOT, b.w), DOT + 2 * (b.h + DOT_GAP if n.label else 0.0)
+            continue
+        if shape == "circle":
             n.w = n.h = max(diam, h)
-        elif el.node_shape == "pill":
+        elif shape == "pill":
             n.w, n.h = max(b.w + h, h * 1.6), h
         else:
             n.w, n.h = max(b.w + 2 * look.pad, look.size * 2), h
-        if n.badge and el.node_shape != "circle":  # the text keeps clear of the badge, and stays centred
+        if n.badge and shape != "circle":  # the text keeps clear of the badge, and stays centred
             n.w = max(n.w, b.w + 2 * (clearance(None, n.badge, ctx) + BADGE_TEXT_GAP))
-        if el.node_min_width and el.node_shape != "circle":
+        if el.node_min_width and shape != "circle":
             n.w = max(n.w, el.node_min_width)
     return blocks
 
@@ -315,8 +336,10 @@ def _draw(root: _N, look: _Look, blocks: dict[int, Block], path_arrows: str = "n
                 p0, p1 = (n.x + n.w / 2, n.y + n.h), (c.x + c.w / 2, c.y)
             else:
                 p0, p1 = (n.x + n.w, n.y + n.h / 2), (c.x, c.y + c.h / 2)
-            if el.node_shape == "circle":
-                p0, p1 = _on_circle(n, p1), _on_circle(c, p0)
+            if _round(n, el):
+                p0 = _on_circle(n, p1, el)
+            if _round(c, el):
+                p1 = _on_circle(c, p0, el)
             kept, pruned = n.kept and c.kept, c.pruned or c.ghost
             role = "kept" if kept else "removed" if pruned else "arrow"
             dashed = pruned and not (c.cut and el.cut_style == "solid")
@@ -344,10 +367,11 @@ def _draw(root: _N, look: _Look, blocks: dict[int, Block], path_arrows: str = "n
     return out
 
 
-def _on_circle(n: _N, toward: tuple[float, float]) -> tuple[float, float]:
+def _on_circle(n: _N, toward: tuple[float, float], el: Tree) -> tuple[float, float]:
+    """Where the line from the disc's centre toward a point leaves its rim."""
     cx, cy = n.x + n.w / 2, n.y + n.h / 2
     d = math.hypot(toward[0] - cx, toward[1] - cy) or 1.0
-    r = n.w / 2
+    r = DOT / 2 if shape_of(n, el) == "dot" else n.w / 2
     return (cx + (toward[0] - cx) * r / d, cy + (toward[1] - cy) * r / d)
 
 
@@ -360,10 +384,24 @@ def _node_prims(n: _N, look: _Look, text: Block) -> Group:
                   dash=(4, 3) if (n.pruned and not (n.cut and el.cut_style == "solid") or n.ghost) and not n.kept
                   else None,
                   opacity=GHOST_OPACITY if n.ghost else 1.0)
-    if el.node_shape == "circle":
-        shape: Prim = Ellipse(n.x + n.w / 2, n.y + n.h / 2, n.w / 2, n.h / 2, style, meta)
+    kind = shape_of(n, el)
+    cx, cy = n.x + n.w / 2, n.y + n.h / 2
+    if kind == "dot":  # filled with the outline's colour (or the text's), the label beside it
+        ink = ctx.color(outline or ("removed" if n.pruned else "text"))
+        shape: Prim = Ellipse(cx, cy, DOT / 2, DOT / 2, Style(fill=ink, opacity=style.opacity), meta)
+        if el.direction == "down":
+            t = text.moved(cx + DOT / 2 + DOT_GAP, cy - text.h / 2)
+        else:
+            t = text.moved(cx - text.w / 2, cy - DOT / 2 - DOT_GAP - text.h)
+        disc = Group((shape,), meta)  # the node (edges and checks see the disc); its label stands beside it
+        if not n.label:
+            return disc
+        return Group((disc, Group(tuple(t.items), Meta(n.anchor or el.id, None, ctx.src(n.path), "dot-label"))),
+                     Meta(n.anchor or el.id, None, ctx.src(n.path), "dot-node"))
+    if kind == "circle":
+        shape = Ellipse(cx, cy, n.w / 2, n.h / 2, style, meta)
     else:
-        rx = {"round": ctx.theme.stroke["radius"], "rect": 0.0, "pill": n.h / 2}[el.node_shape]
+        rx = {"round": ctx.theme.stroke["radius"], "rect": 0.0, "pill": n.h / 2}[kind]
         shape = Rect(n.x, n.y, n.w, n.h, min(rx, n.h / 2), style, meta)
     t = text.moved(n.x + (n.w - text.w) / 2, n.y + (n.h - text.h) / 2)
     marks = [shift(p, n.x, n.y) for p in corner_marks(None, n.badge, None, n.w, meta, ctx)] if n.badge else []
@@ -394,7 +432,10 @@ def _one(item: TreeItem, ipath: tuple, el: Tree, path: tuple, ctx: Ctx, look: _L
     for n in _all(root):
         if n.ghost:
             continue
-        a = Anchor(n.x, n.y, n.w, n.h, "ellipse" if el.node_shape == "circle" else "rect", ctx.src(n.path))
+        if shape_of(n, el) == "dot":  # edges end at the disc, not at the room kept for its label
+            a = Anchor(n.x + n.w / 2 - DOT / 2, n.y + n.h / 2 - DOT / 2, DOT, DOT, "ellipse", ctx.src(n.path))
+        else:
+            a = Anchor(n.x, n.y, n.w, n.h, "ellipse" if shape_of(n, el) == "circle" else "rect", ctx.src(n.path))
         if n.anchor:
             b.anchors[n.anchor] = a
         b.obstacles.append(a)

@@ -13,7 +13,7 @@ from ..spec.elements.tree import Tree
 from ..spec.models import Element
 from .base import Ctx
 from .elements import all_elements
-from .tree import _N, SharedLayout, _all, _fail, _place, look_of, measured
+from .tree import _N, SharedLayout, _all, _fail, _place, look_of, measured, shape_of
 
 
 def share_tree_layouts(body: Element, ctx: Ctx) -> dict[str, SharedLayout]:
@@ -59,7 +59,7 @@ def _union_layout(name: str, trees: list[tuple[Tree, tuple]], ctx: Ctx) -> Share
     tallest = max(u.h for u in union.values())  # one node height (one diameter for circles), as in one tree
     for u in union.values():
         u.h = tallest
-        if el.node_shape == "circle":
+        if shape_of(u, el) == "circle":
             u.w = tallest
     w, h = _place(union[root_id], look_of(el, path, ctx))
     boxes = {n.id: (n.x, n.y, n.w, n.h) for n in _all(union[root_id]) if n.id}

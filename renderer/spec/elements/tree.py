@@ -33,6 +33,9 @@ class TreeNode(Strict):
                                                       "e.g. `emphasis` for a value that just changed).")
     badge: IconName | None = Field(None, description="An icon badge on the node's top-right corner (lock, "
                                    "flame, check, cross, …), as on a box.")
+    shape: Literal["round", "rect", "circle", "pill", "dot"] | None = Field(
+        None, description="This node's shape (default: the tree's `node_shape`): e.g. states as circles and "
+                          "actions as `dot`s (a small filled disc, its label beside it) in a backup diagram.")
     kept: bool = Field(False, description="On the highlighted path: node and the edge from its parent are "
                                           "drawn in the `kept` style.")
     pruned: bool = Field(False, description="A pruned branch: this node, its subtree and their edges are greyed "
@@ -103,7 +106,8 @@ class Tree(Strict):
                                                      "(e.g. the four MCTS steps); replaces root/tokens.")
     direction: Literal["down", "right"] = Field("down", description="Growth direction: top-down or left-to-right.")
     node_role: Role = Field("data", description="Default fill role of nodes.")
-    node_shape: Literal["round", "rect", "circle", "pill"] = Field("round", description="Shape of every node.")
+    node_shape: Literal["round", "rect", "circle", "pill", "dot"] = Field(
+        "round", description="Shape of every node (a node's own `shape` overrides it).")
     format: str = Field(".3g", pattern=r"^[<>^+\- #0-9,._a-zA-Z%]{0,12}$",
                         description="Python format spec for numeric labels, values and edge labels.")
     level_gap: float | None = Field(None, ge=8, le=400, description="Distance between levels (px); default fits "

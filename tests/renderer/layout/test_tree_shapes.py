@@ -1,0 +1,73 @@
+"""Per-node shapes in trees: states as circles and actions as dots (a small disc, its label beside it)."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+from _helpers import kind, scene_of
+
+from renderer.app.check import check_scene
+from renderer.layout.theme import load_theme
+from renderer.layout.tree import DOT
+from renderer.scene import Ellipse, Group, Line, Rect, Text, bbox, walk
+
+TREE = """  tree:
+    id: t
+    node_shape: circle
+    direction: {direction}
+    root:
+      id: s
+      label: s
+      children:
+        - {{id: a1, label: a1, shape: dot, edge: p, children: [{{id: s1, label: x}}, {{id: s2, label: y}}]}}
+        - {{id: a2, label: a2, shape: dot, children: [{{id: s3, label: z, shape: rect}}]}}
+"""
+
+
+def nodes(scene) -> dict[str, object]:
+    """Node shape by its label's text (each node group: the shape first, its texts after)."""
+    out = {}
+    for g in kind(scene, "node", Group):
+        texts = [t.text for t in walk(g.children) if isinstance(t, Text)]
+        out[texts[0] if texts else g.meta.id.split(".")[-1]] = g.children[0]
+    return out
+
+
+def test_dots_are_small_filled_discs_with_their_labels_beside_them(write_spec):
+    scene = scene_of(write_spec, TREE.format(direction="down"))
+    theme = load_theme()
+    shapes = nodes(scene)
+    dots = [shapes["a1"], shapes["a2"]]
+    for d in dots:
+        assert isinstance(d, Ellipse) and d.rx == d.ry == pytest.approx(DOT / 2)
+        assert d.style.fill == theme.color("text")
+    circles = [shapes[k] for k in ("s", "x", "y")]
+    assert all(isinstance(c, Ellipse) and c.rx > DOT for c in circles)
+    assert len({round(c.rx, 3) for c in circles}) == 1, "the states keep one diameter"
+    assert isinstance(shapes["z"], Rect), "a node's own shape overrides the tree's"
+    labels = {t.text: t for t in kind(scene, "tree-text", Text)}
+    for name, d in (("a1", shapes["a1"]), ("a2", shapes["a2"])):
+        b = bbox(labels[name])
+        assert b[0] >= d.cx + d.rx  # right of the disc
+        assert abs((b[1] + b[3]) / 2 - d.cy) < 3  # level with it
+    found = [p.message for p in check_scene(scene, theme) if "empty region" not in p.message]  # a tiny test tree
+    assert not found, "the label beside a dot is not text overflowing a box"
+
+
+def test_edges_end_on_the_rim_of_a_dot(write_spec):
+    scene = scene_of(write_spec, TREE.format(direction="down"))
+    shapes = nodes(scene)
+    a1, s = shapes["a1"], shapes["s"]
+    ends = [p for ln in kind(scene, "edge", Line) for p in ln.points]
+    on_dot = [p for p in ends if abs(math.hypot(p[0] - a1.cx, p[1] - a1.cy) - DOT / 2) < 0.5]
+    assert len(on_dot) == 3  # from the root, to its two children
+    assert [p for p in ends if abs(math.hypot(p[0] - s.cx, p[1] - s.cy) - s.rx) < 0.5]
+
+
+def test_a_tree_growing_right_writes_a_dots_label_above_it(write_spec):
+    scene = scene_of(write_spec, TREE.format(direction="right"))
+    d = nodes(scene)["a1"]
+    (label,) = [t for t in kind(scene, "tree-text", Text) if t.text == "a1"]
+    b = bbox(label)
+    assert b[3] <= d.cy - d.ry and abs((b[0] + b[2]) / 2 - d.cx) < 1
