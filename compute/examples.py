@@ -29,6 +29,8 @@ EXAMPLES: dict[str, dict] = {
     "attention.kv_cache_bytes": {"layers": 24, "heads": 14, "kv_heads": 2, "head_dim": 64, "seq_len": 4096},
     "attention.mla_cache_bytes": {"layers": 60, "latent_dim": 512, "rope_dim": 64, "seq_len": 4096, "dtype": "bf16"},
     "backprop.training_step": {"layers": 4, "mode": "checkpoint", "every": 2},
+    "benchmark.score": {"gold": ["B", "C", "A"], "outputs": ["The answer is B.", "答案是 D", "no idea"],
+                        "subjects": ["geography", "biology", "biology"]},
     "bon.expected_best": {"ns": [1, 2, 4, 8], "mean": 0.0, "std": 1.0},
     "bon.rejection_sampling": {"logits": [1.0, 0.5, 0.0], "rewards": [-1.0, 0.0, 1.0], "prompts": 4, "k": 3,
                                "rounds": 2},

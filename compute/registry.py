@@ -20,6 +20,7 @@ FUNCTIONS: dict[str, str] = {
     "attention.kv_cache_bytes": "compute.attention:kv_cache_bytes",
     "attention.mla_cache_bytes": "compute.attention:mla_cache_bytes",
     "backprop.training_step": "compute.backprop:training_step",
+    "benchmark.score": "compute.benchmark:score",
     "bon.expected_best": "compute.bon:expected_best",
     "bon.rejection_sampling": "compute.bon:rejection_sampling",
     "bpe.encode": "compute.bpe:encode",
