@@ -146,4 +146,6 @@ EXAMPLES: dict[str, dict] = {
     "speculative.generate": {"vocab": 8, "hidden_size": 8, "layers": 3, "heads": 2, "kv_heads": 1,
                              "intermediate_size": 16, "draft_layers": 2, "prompt": [1, 2], "gamma": 3,
                              "max_new_tokens": 4},
+    "taxonomy.leaf_counts": {"branches": [{"children": [{"children": [{"use": "I"}, {"use": "B"}]}, {"use": "T"}]},
+                                          {"children": [{"use": "B"}]}], "tags": ["T", "I", "B"]},
 }
