@@ -29,6 +29,8 @@ EXAMPLES: dict[str, dict] = {
     "attention.kv_cache_bytes": {"layers": 24, "heads": 14, "kv_heads": 2, "head_dim": 64, "seq_len": 4096},
     "attention.mla_cache_bytes": {"layers": 60, "latent_dim": 512, "rope_dim": 64, "seq_len": 4096, "dtype": "bf16"},
     "backprop.training_step": {"layers": 4, "mode": "checkpoint", "every": 2},
+    "benchmark.score": {"gold": ["B", "C", "A"], "outputs": ["The answer is B.", "答案是 D", "no idea"],
+                        "subjects": ["geography", "biology", "biology"]},
     "bon.expected_best": {"ns": [1, 2, 4, 8], "mean": 0.0, "std": 1.0},
     "bon.rejection_sampling": {"logits": [1.0, 0.5, 0.0], "rewards": [-1.0, 0.0, 1.0], "prompts": 4, "k": 3,
                                "rounds": 2},
@@ -147,4 +149,6 @@ EXAMPLES: dict[str, dict] = {
     "speculative.generate": {"vocab": 8, "hidden_size": 8, "layers": 3, "heads": 2, "kv_heads": 1,
                              "intermediate_size": 16, "draft_layers": 2, "prompt": [1, 2], "gamma": 3,
                              "max_new_tokens": 4},
+    "taxonomy.leaf_counts": {"branches": [{"children": [{"children": [{"use": "I"}, {"use": "B"}]}, {"use": "T"}]},
+                                          {"children": [{"use": "B"}]}], "tags": ["T", "I", "B"]},
 }

@@ -20,6 +20,7 @@ FUNCTIONS: dict[str, str] = {
     "attention.kv_cache_bytes": "compute.attention:kv_cache_bytes",
     "attention.mla_cache_bytes": "compute.attention:mla_cache_bytes",
     "backprop.training_step": "compute.backprop:training_step",
+    "benchmark.score": "compute.benchmark:score",
     "bon.expected_best": "compute.bon:expected_best",
     "bon.rejection_sampling": "compute.bon:rejection_sampling",
     "bpe.encode": "compute.bpe:encode",
@@ -111,6 +112,7 @@ FUNCTIONS: dict[str, str] = {
     "sft.packing": "compute.sft:packing",
     "sft.shifted_ce": "compute.sft:shifted_ce",
     "speculative.generate": "compute.speculative:generate",
+    "taxonomy.leaf_counts": "compute.taxonomy:leaf_counts",
 }
 
 

@@ -312,7 +312,8 @@ def _tiers(c: Container, kids: list[Block], path: tuple, ctx: Ctx, horizontal: b
     dx, dy = (out.w - w) / 2, (out.h - h) / 2
     for i, (x, y, cw, ch) in enumerate(cells):
         k = kids[i]
-        if c.items[i].panel is not None and (k.w < cw - 0.5 or k.h < ch - 0.5):  # panels fill their cell
+        fills = c.items[i].panel is not None or c.align == "stretch"  # panels (and, with stretch, all) fill their cell
+        if fills and (k.w < cw - 0.5 or k.h < ch - 0.5):
             k = layout_element(c.items[i], child_path(ctx, path, i), ctx, cw, ch)
         if horizontal:  # along a tier the cell is centred; across it the container's `align` applies
             ox, oy = (cw - k.w) / 2, _cross(c.align, ch, k.h)

@@ -39,6 +39,21 @@ def test_wrap_with_a_count_and_a_column_reflowing_into_columns(write_spec):
     assert [k for k in c if round(c[k][0], 1) == lefts[0]] == ["p0", "p1", "p2", "p3"]
 
 
+def test_stretch_makes_every_box_of_a_wrapped_row_fill_its_grid_cell(write_spec):
+    body = ("  row:\n    wrap: 2\n    gap: 6\n    align: {align}\n    items:\n"
+            "      - box: {{id: a, text: short}}\n      - box: {{id: b, text: a much longer label}}\n"
+            "      - box: {{id: c, text: a long label here as well}}\n      - box: {{id: d, text: x}}\n")
+    def boxes(align: str, lang: str) -> dict[str, tuple]:
+        return {r.meta.id: bbox(r) for r in kind(scene_of(write_spec, body.format(align=align), lang), "box", Rect)}
+
+    for lang in ("en", "zh"):
+        b = boxes("stretch", lang)
+        assert abs(b["a"][0] - b["c"][0]) < 0.01 and abs(b["a"][2] - b["c"][2]) < 0.01  # column 0: one width
+        assert abs(b["b"][2] - b["d"][2]) < 0.01  # column 1: one width
+        centred = boxes("center", lang)
+        assert centred["d"][2] < centred["b"][2] - 10  # without stretch a short box keeps its own width
+
+
 def test_a_bad_wrap_is_a_located_error(write_spec):
     import pytest
 
