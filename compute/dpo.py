@@ -153,7 +153,9 @@ def tiny_pair(vocab: int, hidden_size: int, layers: int, heads: int, kv_heads: i
         chosen: for the chosen answer: `ids` (prompt + answer), `labels` (ids[1:]), `mask` (1 for an answer
             label), `policy_logits` and `ref_logits` (labels × vocab), `policy_logprobs` (log-softmax rows),
             `policy_token_logps` / `ref_token_logps` (each row's log-prob of its label, masked rows too),
-            `policy_logp` / `ref_logp` (masked sums), `logratio` (policy − ref) and `reward` (β · logratio).
+            `policy_logp` / `ref_logp` (masked sums), `logratio` (policy − ref), `reward` (β · logratio), and
+            aligned with `ids` for drawing a token strip: `in_loss` (1 for an answer token), `policy_at_token` /
+            `ref_at_token` (the log-prob each token got from the tokens before it; null for the first).
         rejected: the same for the rejected answer.
         loss: the sigmoid DPO loss −log σ(βΔ).
         delta: Δ = chosen log-ratio − rejected log-ratio.
@@ -191,7 +193,8 @@ def tiny_pair(vocab: int, hidden_size: int, layers: int, heads: int, kv_heads: i
         zr, _, tok_r, s_r = _seq_logps(w_ref, hidden, labels, mask)
         seqs[name] = {"ids": ids, "labels": labels, "mask": mask, "policy_logits": z, "ref_logits": zr,
                       "policy_logprobs": lp, "policy_token_logps": tok, "ref_token_logps": tok_r,
-                      "policy_logp": s, "ref_logp": s_r, "logratio": s - s_r, "reward": beta * (s - s_r)}
+                      "policy_logp": s, "ref_logp": s_r, "logratio": s - s_r, "reward": beta * (s - s_r),
+                      "in_loss": [0, *mask.astype(int)], "policy_at_token": [None, *tok], "ref_at_token": [None, *tok_r]}
     return jsonable({**seqs, "loss": out["loss"], "delta": out["delta"][0], "grad_weight": out["grad_weight"][0],
                      "grad_norm": float(np.linalg.norm(g)), "losses": losses, "next_loss": nxt["loss"],
                      "next_chosen_reward": nxt["chosen_reward"][0],

@@ -169,5 +169,6 @@ def test_tiny_pair_starts_at_log_two_and_its_rewards_agree_with_the_loss():
     assert trained["loss"] == pytest.approx(-math.log(1 / (1 + math.exp(-(c["reward"] - r["reward"])))))
     assert trained["losses"] == sorted(trained["losses"], reverse=True) and trained["next_loss"] < trained["loss"]
     np.testing.assert_allclose(np.exp(c["policy_logprobs"]).sum(axis=1), 1.0)
+    assert c["in_loss"] == [0, 0, 1] and c["policy_at_token"] == [None, *c["policy_token_logps"]]
     in_loss = [t for t, m in zip(c["policy_token_logps"], c["mask"], strict=True) if m]
     assert c["policy_logp"] == pytest.approx(sum(in_loss))
