@@ -138,9 +138,13 @@ def _pair_loss(w: np.ndarray, w_ref: np.ndarray, c: tuple, r: tuple, beta: float
     return loss([lc], [lr_], [rc], [rr], beta=beta)
 
 
+def _pad(values: list, length: int | None, fill: object) -> list:
+    return values if length is None else values + [fill] * (length - len(values))
+
+
 def tiny_pair(vocab: int, hidden_size: int, layers: int, heads: int, kv_heads: int, intermediate_size: int,
               prompt: list[int], chosen: list[int], rejected: list[int], beta: float = 0.1, seed: int = 0,
-              init_std: float = 1.0, lr: float = 1.0, steps: int = 0) -> dict:
+              init_std: float = 1.0, lr: float = 1.0, steps: int = 0, pad_to: int | None = None) -> dict:
     """One preference pair through a tiny seeded causal LM: policy and reference log-probs, DPO loss, gradient.
 
     The reference is `tiny_lm.build(…, seed, init_std)` (the "SFT model", frozen). The policy starts as a copy
@@ -155,7 +159,8 @@ def tiny_pair(vocab: int, hidden_size: int, layers: int, heads: int, kv_heads: i
             `policy_token_logps` / `ref_token_logps` (each row's log-prob of its label, masked rows too),
             `policy_logp` / `ref_logp` (masked sums), `logratio` (policy − ref), `reward` (β · logratio), and
             aligned with `ids` for drawing a token strip: `in_loss` (1 for an answer token), `policy_at_token` /
-            `ref_at_token` (the log-prob each token got from the tokens before it; null for the first).
+            `ref_at_token` (the log-prob each token got from the tokens before it; null for the first); with
+            `pad_to`, these three are padded (0, null) to that length, as a batch pads to its longest sequence.
         rejected: the same for the rejected answer.
         loss: the sigmoid DPO loss −log σ(βΔ).
         delta: Δ = chosen log-ratio − rejected log-ratio.
@@ -166,6 +171,8 @@ def tiny_pair(vocab: int, hidden_size: int, layers: int, heads: int, kv_heads: i
         next_chosen_reward: the chosen answer's implicit reward after that step.
         next_rejected_reward: the rejected answer's implicit reward after that step.
     """
+    if pad_to is not None and pad_to < len(prompt) + max(len(chosen), len(rejected)):
+        raise ValueError(f"pad_to must be at least the longer sequence's length, got {pad_to}")
     if steps < 0 or not lr > 0:
         raise ValueError(f"steps must be >= 0 and lr > 0, got steps={steps}, lr={lr}")
     model = tiny_lm.build(vocab, hidden_size, layers, heads, kv_heads, intermediate_size, seed, init_std)
@@ -194,7 +201,9 @@ def tiny_pair(vocab: int, hidden_size: int, layers: int, heads: int, kv_heads: i
         seqs[name] = {"ids": ids, "labels": labels, "mask": mask, "policy_logits": z, "ref_logits": zr,
                       "policy_logprobs": lp, "policy_token_logps": tok, "ref_token_logps": tok_r,
                       "policy_logp": s, "ref_logp": s_r, "logratio": s - s_r, "reward": beta * (s - s_r),
-                      "in_loss": [0, *mask.astype(int)], "policy_at_token": [None, *tok], "ref_at_token": [None, *tok_r]}
+                      "in_loss": _pad([0, *mask.astype(int)], pad_to, 0),
+                      "policy_at_token": _pad([None, *tok], pad_to, None),
+                      "ref_at_token": _pad([None, *tok_r], pad_to, None)}
     return jsonable({**seqs, "loss": out["loss"], "delta": out["delta"][0], "grad_weight": out["grad_weight"][0],
                      "grad_norm": float(np.linalg.norm(g)), "losses": losses, "next_loss": nxt["loss"],
                      "next_chosen_reward": nxt["chosen_reward"][0],

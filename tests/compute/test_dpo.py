@@ -170,5 +170,11 @@ def test_tiny_pair_starts_at_log_two_and_its_rewards_agree_with_the_loss():
     assert trained["losses"] == sorted(trained["losses"], reverse=True) and trained["next_loss"] < trained["loss"]
     np.testing.assert_allclose(np.exp(c["policy_logprobs"]).sum(axis=1), 1.0)
     assert c["in_loss"] == [0, 0, 1] and c["policy_at_token"] == [None, *c["policy_token_logps"]]
+    padded = dpo.tiny_pair(**TINY, prompt=[1, 2], chosen=[3], rejected=[4, 5], beta=0.2, steps=0, pad_to=4)
+    assert padded["chosen"]["in_loss"] == [0, 0, 1, 0] and padded["rejected"]["in_loss"] == [0, 0, 1, 1]
+    assert padded["chosen"]["policy_at_token"][3] is None
+    assert padded["chosen"]["policy_logp"] == out["chosen"]["policy_logp"]  # padding changes no number
+    with pytest.raises(ValueError, match="pad_to"):
+        dpo.tiny_pair(**TINY, prompt=[1, 2], chosen=[3], rejected=[4, 5], pad_to=3)
     in_loss = [t for t, m in zip(c["policy_token_logps"], c["mask"], strict=True) if m]
     assert c["policy_logp"] == pytest.approx(sum(in_loss))
