@@ -168,6 +168,7 @@ def tiny_pair(vocab: int, hidden_size: int, layers: int, heads: int, kv_heads: i
         grad_norm: Frobenius norm of ∂loss/∂W_head at the current policy.
         losses: the loss before each training step and now (steps + 1 values).
         next_loss: the loss after one more step with the gradient above.
+        loss_curve: `losses` followed by `next_loss` (steps + 2 values, one per step 0 … steps + 1).
         next_chosen_reward: the chosen answer's implicit reward after that step.
         next_rejected_reward: the rejected answer's implicit reward after that step.
     """
@@ -206,5 +207,6 @@ def tiny_pair(vocab: int, hidden_size: int, layers: int, heads: int, kv_heads: i
                       "ref_at_token": _pad([None, *tok_r], pad_to, None)}
     return jsonable({**seqs, "loss": out["loss"], "delta": out["delta"][0], "grad_weight": out["grad_weight"][0],
                      "grad_norm": float(np.linalg.norm(g)), "losses": losses, "next_loss": nxt["loss"],
+                     "loss_curve": [*losses, nxt["loss"]],
                      "next_chosen_reward": nxt["chosen_reward"][0],
                      "next_rejected_reward": nxt["rejected_reward"][0]})

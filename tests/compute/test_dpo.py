@@ -168,6 +168,7 @@ def test_tiny_pair_starts_at_log_two_and_its_rewards_agree_with_the_loss():
     assert c["reward"] == pytest.approx(0.2 * (c["policy_logp"] - c["ref_logp"]))
     assert trained["loss"] == pytest.approx(-math.log(1 / (1 + math.exp(-(c["reward"] - r["reward"])))))
     assert trained["losses"] == sorted(trained["losses"], reverse=True) and trained["next_loss"] < trained["loss"]
+    assert trained["loss_curve"] == [*trained["losses"], trained["next_loss"]]
     np.testing.assert_allclose(np.exp(c["policy_logprobs"]).sum(axis=1), 1.0)
     assert c["in_loss"] == [0, 0, 1] and c["policy_at_token"] == [None, *c["policy_token_logps"]]
     padded = dpo.tiny_pair(**TINY, prompt=[1, 2], chosen=[3], rejected=[4, 5], beta=0.2, steps=0, pad_to=4)
