@@ -11,7 +11,8 @@ from typing import Literal
 
 import numpy as np
 
-from compute._common import arr, jsonable, log_sigmoid, sigmoid
+from compute import tiny_lm
+from compute._common import arr, jsonable, log_sigmoid, log_softmax, sigmoid, softmax
 
 
 def loss(policy_chosen_logps: list[float], policy_rejected_logps: list[float], ref_chosen_logps: list[float],
@@ -103,3 +104,109 @@ def beta_policy(ref_probs: list[float], rewards: list[float], betas: list[float]
         ers.append(float(q @ r))
     return jsonable({"betas": [float(b) for b in betas], "policies": pols, "kl_to_ref": kls,
                      "expected_reward": ers})
+
+
+def _answer_rows(model: tiny_lm.TinyLM, prompt: list[int], answer: list[int], name: str) -> tuple:
+    """(ids, labels, loss mask, final hidden states of the rows that predict each label)."""
+    p = tiny_lm.check_ids(model, prompt, "prompt")
+    a = tiny_lm.check_ids(model, answer, name)
+    ids = np.concatenate([p, a])
+    _, last, _ = tiny_lm.forward(model, ids)
+    mask = (np.arange(1, ids.size) >= p.size).astype(float)  # row t predicts ids[t + 1]
+    return ids, ids[1:], mask, last[:-1]
+
+
+def _seq_logps(w: np.ndarray, hidden: np.ndarray, labels: np.ndarray, mask: np.ndarray) -> tuple:
+    """(logits, log-softmax, per-row log-prob of the label, masked sum) under LM head `w`."""
+    z = hidden @ w.T
+    lp = log_softmax(z)
+    tok = lp[np.arange(labels.size), labels]
+    return z, lp, tok, float(tok @ mask)
+
+
+def _head_grad(w: np.ndarray, seq: tuple) -> np.ndarray:
+    """∂(Σ masked log π(label))/∂W for an LM head W: Σ_t mask_t (onehot(label_t) − softmax(z_t)) h_tᵀ."""
+    _, labels, mask, hidden = seq
+    d = -softmax(hidden @ w.T)
+    d[np.arange(labels.size), labels] += 1
+    return (d * mask[:, None]).T @ hidden
+
+
+def _pair_loss(w: np.ndarray, w_ref: np.ndarray, c: tuple, r: tuple, beta: float) -> dict:
+    lc, lr_ = _seq_logps(w, c[3], c[1], c[2])[3], _seq_logps(w, r[3], r[1], r[2])[3]
+    rc, rr = _seq_logps(w_ref, c[3], c[1], c[2])[3], _seq_logps(w_ref, r[3], r[1], r[2])[3]
+    return loss([lc], [lr_], [rc], [rr], beta=beta)
+
+
+def _pad(values: list, length: int | None, fill: object) -> list:
+    return values if length is None else values + [fill] * (length - len(values))
+
+
+def tiny_pair(vocab: int, hidden_size: int, layers: int, heads: int, kv_heads: int, intermediate_size: int,
+              prompt: list[int], chosen: list[int], rejected: list[int], beta: float = 0.1, seed: int = 0,
+              init_std: float = 1.0, lr: float = 1.0, steps: int = 0, pad_to: int | None = None) -> dict:
+    """One preference pair through a tiny seeded causal LM: policy and reference log-probs, DPO loss, gradient.
+
+    The reference is `tiny_lm.build(…, seed, init_std)` (the "SFT model", frozen). The policy starts as a copy
+    of it; `steps` plain gradient-descent steps of learning rate `lr` on this pair's sigmoid DPO loss train its
+    LM head only (the layers below stay shared, so the hidden states are the reference's). The sequence is
+    prompt + answer; logits row t predicts token t + 1, and only rows whose label is an answer token are in the
+    loss (TRL's completion mask): log π(y|x) = Σ_t mask_t · log_softmax(logits_t)[label_t].
+
+    Returns:
+        chosen: for the chosen answer: `ids` (prompt + answer), `labels` (ids[1:]), `mask` (1 for an answer
+            label), `policy_logits` and `ref_logits` (labels × vocab), `policy_logprobs` (log-softmax rows),
+            `policy_token_logps` / `ref_token_logps` (each row's log-prob of its label, masked rows too),
+            `policy_logp` / `ref_logp` (masked sums), `logratio` (policy − ref), `reward` (β · logratio), and
+            aligned with `ids` for drawing a token strip: `in_loss` (1 for an answer token), `policy_at_token` /
+            `ref_at_token` (the log-prob each token got from the tokens before it; null for the first); with
+            `pad_to`, these three are padded (0, null) to that length, as a batch pads to its longest sequence.
+        rejected: the same for the rejected answer.
+        loss: the sigmoid DPO loss −log σ(βΔ).
+        delta: Δ = chosen log-ratio − rejected log-ratio.
+        grad_weight: σ(−βΔ), the factor scaling the gradient.
+        grad_norm: Frobenius norm of ∂loss/∂W_head at the current policy.
+        losses: the loss before each training step and now (steps + 1 values).
+        next_loss: the loss after one more step with the gradient above.
+        loss_curve: `losses` followed by `next_loss` (steps + 2 values, one per step 0 … steps + 1).
+        next_chosen_reward: the chosen answer's implicit reward after that step.
+        next_rejected_reward: the rejected answer's implicit reward after that step.
+    """
+    if pad_to is not None and pad_to < len(prompt) + max(len(chosen), len(rejected)):
+        raise ValueError(f"pad_to must be at least the longer sequence's length, got {pad_to}")
+    if steps < 0 or not lr > 0:
+        raise ValueError(f"steps must be >= 0 and lr > 0, got steps={steps}, lr={lr}")
+    model = tiny_lm.build(vocab, hidden_size, layers, heads, kv_heads, intermediate_size, seed, init_std)
+    c = _answer_rows(model, prompt, chosen, "chosen")
+    r = _answer_rows(model, prompt, rejected, "rejected")
+    w_ref = model.weights["lm_head.weight"]
+    w = w_ref.copy()
+
+    def grad(w: np.ndarray) -> tuple[dict, np.ndarray]:
+        out = _pair_loss(w, w_ref, c, r, beta)
+        return out, -beta * out["grad_weight"][0] * (_head_grad(w, c) - _head_grad(w, r))
+
+    losses = []
+    for _ in range(steps):
+        out, g = grad(w)
+        losses.append(out["loss"])
+        w = w - lr * g
+    out, g = grad(w)
+    losses.append(out["loss"])
+    nxt = _pair_loss(w - lr * g, w_ref, c, r, beta)
+    seqs = {}
+    for name, seq in (("chosen", c), ("rejected", r)):
+        ids, labels, mask, hidden = seq
+        z, lp, tok, s = _seq_logps(w, hidden, labels, mask)
+        zr, _, tok_r, s_r = _seq_logps(w_ref, hidden, labels, mask)
+        seqs[name] = {"ids": ids, "labels": labels, "mask": mask, "policy_logits": z, "ref_logits": zr,
+                      "policy_logprobs": lp, "policy_token_logps": tok, "ref_token_logps": tok_r,
+                      "policy_logp": s, "ref_logp": s_r, "logratio": s - s_r, "reward": beta * (s - s_r),
+                      "in_loss": _pad([0, *mask.astype(int)], pad_to, 0),
+                      "policy_at_token": _pad([None, *tok], pad_to, None),
+                      "ref_at_token": _pad([None, *tok_r], pad_to, None)}
+    return jsonable({**seqs, "loss": out["loss"], "delta": out["delta"][0], "grad_weight": out["grad_weight"][0],
+                     "grad_norm": float(np.linalg.norm(g)), "losses": losses, "next_loss": nxt["loss"],
+                     "loss_curve": [*losses, nxt["loss"]],
+                     "next_chosen_reward": nxt["chosen_reward"][0],
+                     "next_rejected_reward": nxt["rejected_reward"][0]})

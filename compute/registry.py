@@ -33,6 +33,7 @@ FUNCTIONS: dict[str, str] = {
     "dpo.beta_policy": "compute.dpo:beta_policy",
     "dpo.loss": "compute.dpo:loss",
     "dpo.sigmoid_weight_curve": "compute.dpo:sigmoid_weight_curve",
+    "dpo.tiny_pair": "compute.dpo:tiny_pair",
     "elo.expected_score": "compute.elo:expected_score",
     "finetune.trainable": "compute.finetune:trainable",
     "grpo.advantages": "compute.grpo:advantages",
