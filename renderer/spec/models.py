@@ -18,6 +18,7 @@ from .elements.graph import Graph
 from .elements.icon import Icon, IconName
 from .elements.lanes import Lanes
 from .elements.math import Math
+from .elements.polar import Polar
 from .elements.table import Table
 from .elements.target import Target
 from .elements.tensor import Tensor
@@ -210,7 +211,7 @@ class Use(Strict):
 
 
 ELEMENT_KINDS = ("row", "column", "grid", "panel", "box", "text", "note", "spacer", "chart", "tensor", "tree",
-                 "table", "timeline", "graph", "math", "code", "icon", "lanes", "aside", "target", "use")
+                 "table", "timeline", "graph", "math", "code", "icon", "polar", "lanes", "aside", "target", "use")
 
 
 class Element(Strict):
@@ -239,6 +240,7 @@ class Element(Strict):
     math: Math | None = Field(None, description="A LaTeX formula drawn as vector paths.")
     code: Code | None = Field(None, description="Syntax-highlighted code.")
     icon: Icon | None = Field(None, description="A built-in pictogram.")
+    polar: Polar | None = Field(None, description="A rotation glyph: vectors from one origin with angle arcs.")
     lanes: Lanes | None = Field(None, description="A swimlane matrix: stage banners over shared columns, "
                                                   "labelled rows of cells.")
     aside: Aside | None = Field(None, description="Two columns, module ↔ data, joined by leader lines.")
