@@ -9,7 +9,8 @@ def trainable(vocab: int, hidden_size: int, layers: int, heads: int, kv_heads: i
               bottleneck: int = 64) -> dict:
     """Trainable parameters of full, selective, additive and reparameterised fine-tuning, and their shares.
 
-    full: every weight. last_layer: only the top decoder layer (selective). norms: only the RMSNorm weights
+    full: every weight. last_layer / first_layer: only the top (output side) or the bottom (input side)
+    decoder layer (selective). norms: only the RMSNorm weights
     (selective, like LayerNorm tuning). lora: rank-lora_r LoRA on q_proj and v_proj of every layer (peft's
     default targets for Llama/Qwen). prefix: Prefix-Tuning, virtual_tokens keys and values per layer.
     prompt: Prompt Tuning, virtual_tokens input embeddings. adapter: two Houlsby bottleneck adapters per
@@ -17,7 +18,8 @@ def trainable(vocab: int, hidden_size: int, layers: int, heads: int, kv_heads: i
 
     Returns:
         total: parameters of the model (= full).
-        counts: method -> trainable parameters (full, last_layer, norms, lora, prefix, prompt, adapter).
+        counts: method -> trainable parameters (full, last_layer, first_layer, norms, lora, prefix, prompt,
+            adapter).
         shares: method -> trainable / total.
     """
     if min(lora_r, virtual_tokens, bottleneck) < 1:
@@ -30,6 +32,7 @@ def trainable(vocab: int, hidden_size: int, layers: int, heads: int, kv_heads: i
     px = prefix.shapes(layers=layers, prefix_len=virtual_tokens, hidden_size=hidden_size, heads=heads,
                        kv_heads=kv_heads, seq_len=1)["params"]
     adapter = 2 * layers * (2 * hidden_size * bottleneck + bottleneck + hidden_size)
-    counts = {"full": pc["total"], "last_layer": pc["per_layer"], "norms": layers * pc["norms"] + hidden_size,
-              "lora": layers * (q + v), "prefix": px, "prompt": virtual_tokens * hidden_size, "adapter": adapter}
+    counts = {"full": pc["total"], "last_layer": pc["per_layer"], "first_layer": pc["per_layer"],
+              "norms": layers * pc["norms"] + hidden_size, "lora": layers * (q + v), "prefix": px,
+              "prompt": virtual_tokens * hidden_size, "adapter": adapter}
     return jsonable({"total": pc["total"], "counts": counts, "shares": {k: n / pc["total"] for k, n in counts.items()}})

@@ -54,3 +54,16 @@ def test_the_check_catches_a_hand_typed_probability():
     assert explained("3", [])
     assert not explained("151936", [])
     assert explained("151936", [151936.0])
+
+
+def test_a_colour_key_checks_its_end_values_but_not_its_even_divisions(write_spec):
+    head = "id: k\nchapter: t\ntitle: {en: T, zh: T}\nvars:\n  low: 0\n  top: 0.8\n"
+    heat = ("body: {chart: {kind: heatmap, matrix: [[0.1, 0.7], [0.3, 0.5]], "
+            "scale: {min: '{{ vars.low }}', max: %s, format: '.1f'}}}\n")
+    ok = load(write_spec(head + heat % "'{{ vars.top }}'"))
+    bad = load(write_spec(head + heat % "0.9", "b.yaml"))
+    for spec, found in ((ok, []), (bad, ["0.9"])):
+        bound = bind(spec)
+        scenes = {"en": layout(bound.for_lang("en"), load_theme())}
+        problems = untraced(scenes, known_numbers(spec.doc.data, bound.results, bound.derived), spec.file)
+        assert [p.message.split("the number ")[1].split(" ")[0] for p in problems] == found

@@ -5,7 +5,8 @@ scene prints is checked against (a) the inputs written in `compute:` args and `v
 compute results or computed by a placeholder from inputs and results (at the precision printed), and (c) small
 counting integers (step numbers, list markers, indices ≤ 24); a tensor's index header may print the last index
 n − 1 of an input or computed size n. Chart axis ticks are chosen by the axis algorithm
-from the data range, so they are not checked.
+from the data range, and a colour key's inner boundaries divide its (checked) end values evenly, so neither is
+checked.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from .check import src_location
 
 NUMBER = re.compile(r"(?<![\w.])[−-]?\d+(?:[.,]\d+)*(?:\.\d+)?(?:[eE][+−-]?\d+)?%?(?![A-Za-z_])")
 SMALL_INT = 24
-UNCHECKED_KINDS = ("credit", "chart-tick")
+UNCHECKED_KINDS = ("credit", "chart-tick", "chart-key-tick")
 INDEX_KINDS = ("tensor-header",)  # real indices a tensor prints from its shape: 0 … n − 1
 
 

@@ -1025,8 +1025,10 @@ def _heatmap(el: Chart, path: tuple, ctx: Ctx, c: Canvas) -> None:
             [fmt_num(v, el.scale.format) for v in bounds]
         if el.scale.format is None and len(set(labels)) < len(labels):
             labels = [fmt_num(v, ".3g") for v in bounds]
+        inner = Meta(el.id, None, km.src, "chart-key-tick")  # even divisions of the range, like axis ticks
         for b, s in enumerate(labels):
-            c.text(s, kx0 + 14 + LABEL_GAP, ky0 + (n - b) * kh, fs, axis_role, "start", "middle", meta=km)
+            c.text(s, kx0 + 14 + LABEL_GAP, ky0 + (n - b) * kh, fs, axis_role, "start", "middle",
+                   meta=km if b in (0, n) else inner)
 
     ts = ctx.size("note")
     if el.x.title is not None:

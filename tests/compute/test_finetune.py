@@ -16,6 +16,7 @@ def test_full_and_selective_counts_match_the_modules(tiny_llama):
     out = _counts(tiny_llama)
     assert out["counts"]["full"] == out["total"] == sum(p.numel() for p in tiny_llama.parameters())
     assert out["counts"]["last_layer"] == sum(p.numel() for p in tiny_llama.model.layers[-1].parameters())
+    assert out["counts"]["first_layer"] == sum(p.numel() for p in tiny_llama.model.layers[0].parameters())
     assert out["counts"]["norms"] == sum(p.numel() for n, p in tiny_llama.named_parameters() if "norm" in n)
     assert out["shares"]["full"] == 1.0
 
