@@ -47,6 +47,8 @@ EXAMPLES: dict[str, dict] = {
     "elo.expected_score": {"ratings": [5185.0, 2200.0], "opponents": [4858.0, 2000.0]},
     "finetune.trainable": {"vocab": 151936, "hidden_size": 896, "layers": 24, "heads": 14, "kv_heads": 2,
                            "intermediate_size": 4864, "tied_embeddings": True, "qkv_bias": True},
+    "generation.greedy_steps": {"prompt": "How long should I boil an egg?", "reply": " About nine minutes.",
+                                "others": [" About six minutes."]},
     "grpo.advantages": {"rewards": [1.0, 0.0, 0.0, 1.0]},
     "llm.activations": {"x": [-4.0, -2.0, -1.0, 0.0, 1.0, 2.0, 4.0]},
     "llm.swiglu": {"x": [1.0, -0.5], "w_gate": [[0.5, 0.1], [-0.3, 0.8], [0.2, 0.2]],

@@ -33,6 +33,7 @@ FUNCTIONS: dict[str, str] = {
     "dpo.sigmoid_weight_curve": "compute.dpo:sigmoid_weight_curve",
     "elo.expected_score": "compute.elo:expected_score",
     "finetune.trainable": "compute.finetune:trainable",
+    "generation.greedy_steps": "compute.generation:greedy_steps",
     "grpo.advantages": "compute.grpo:advantages",
     "llm.activations": "compute.llm:activations",
     "llm.output_layer": "compute.llm:output_layer",
