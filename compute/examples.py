@@ -146,4 +146,5 @@ EXAMPLES: dict[str, dict] = {
     "speculative.generate": {"vocab": 8, "hidden_size": 8, "layers": 3, "heads": 2, "kv_heads": 1,
                              "intermediate_size": 16, "draft_layers": 2, "prompt": [1, 2], "gamma": 3,
                              "max_new_tokens": 4},
+    "vlm.shapes": {"image_size": 448, "patch_size": 14, "vision_hidden": 1024, "llm_hidden": 896, "text_tokens": 5},
 }

@@ -110,6 +110,7 @@ FUNCTIONS: dict[str, str] = {
     "sft.packing": "compute.sft:packing",
     "sft.shifted_ce": "compute.sft:shifted_ce",
     "speculative.generate": "compute.speculative:generate",
+    "vlm.shapes": "compute.vlm:shapes",
 }
 
 
