@@ -25,6 +25,7 @@ EXAMPLES: dict[str, dict] = {
     "alibi.bias": {"n_heads": 4, "seq_len": 5},
     "alibi.slopes": {"n_heads": 12},
     "attention.causal_mask": {"seq_len": 4},
+    "attention.causal_softmax": {"scores": [[2.0, 0.5, 1.0], [1.0, 3.0, -1.0], [0.5, 2.5, 1.5]], "head_dim": 4},
     "attention.head_groups": {"n_heads": 8, "n_kv_heads": 2},
     "attention.kv_cache_bytes": {"layers": 24, "heads": 14, "kv_heads": 2, "head_dim": 64, "seq_len": 4096},
     "attention.mla_cache_bytes": {"layers": 60, "latent_dim": 512, "rope_dim": 64, "seq_len": 4096, "dtype": "bf16"},

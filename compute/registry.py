@@ -16,6 +16,7 @@ FUNCTIONS: dict[str, str] = {
     "alibi.bias": "compute.alibi:bias",
     "alibi.slopes": "compute.alibi:slopes",
     "attention.causal_mask": "compute.attention:causal_mask",
+    "attention.causal_softmax": "compute.attention:causal_softmax",
     "attention.head_groups": "compute.attention:head_groups",
     "attention.kv_cache_bytes": "compute.attention:kv_cache_bytes",
     "attention.mla_cache_bytes": "compute.attention:mla_cache_bytes",
