@@ -100,3 +100,27 @@ def mla_cache_bytes(layers: int, latent_dim: int, rope_dim: int, seq_len: int, b
     per = latent_dim + rope_dim
     return jsonable({"bytes": _num(layers * per * seq_len * batch * bpe), "per_token_bytes": _num(layers * per * bpe),
                      "elements_per_token_layer": per})
+
+
+def causal_softmax(scores: list[list[float]], head_dim: int | None = None) -> dict:
+    """Attention weights from raw scores: optional 1/sqrt(head_dim) scaling, the causal mask, row softmax.
+
+    Returns:
+        scaled: the scores after scaling (all cells: q·k exists everywhere before the mask).
+        masked: the scaled scores where j <= i, None above the diagonal (−∞ once the mask is added).
+        weights: softmax of each row over its visible keys; 0 above the diagonal; each row sums to 1.
+        allowed: seq × seq booleans (True on and below the diagonal).
+    """
+    s = np.asarray(scores, dtype=np.float64)
+    if s.ndim != 2 or s.shape[0] != s.shape[1] or not 1 <= s.shape[0] <= 64 or not np.all(np.isfinite(s)):
+        raise ValueError(f"scores must be a square matrix of finite numbers, at most 64 × 64, got {scores!r}")
+    if head_dim is not None and head_dim < 1:
+        raise ValueError(f"head_dim must be >= 1, got {head_dim}")
+    scaled = s / np.sqrt(head_dim) if head_dim else s
+    allowed = np.tril(np.ones(s.shape, dtype=bool))
+    z = np.where(allowed, scaled, -np.inf)
+    e = np.exp(z - z.max(axis=1, keepdims=True))
+    weights = e / e.sum(axis=1, keepdims=True)
+    masked = [[float(v) if ok else None for v, ok in zip(row, arow, strict=True)]
+              for row, arow in zip(scaled, allowed, strict=True)]
+    return jsonable({"scaled": scaled, "masked": masked, "weights": weights, "allowed": allowed})

@@ -25,6 +25,7 @@ EXAMPLES: dict[str, dict] = {
     "alibi.bias": {"n_heads": 4, "seq_len": 5},
     "alibi.slopes": {"n_heads": 12},
     "attention.causal_mask": {"seq_len": 4},
+    "attention.causal_softmax": {"scores": [[2.0, 0.5, 1.0], [1.0, 3.0, -1.0], [0.5, 2.5, 1.5]], "head_dim": 4},
     "attention.head_groups": {"n_heads": 8, "n_kv_heads": 2},
     "attention.kv_cache_bytes": {"layers": 24, "heads": 14, "kv_heads": 2, "head_dim": 64, "seq_len": 4096},
     "attention.mla_cache_bytes": {"layers": 60, "latent_dim": 512, "rope_dim": 64, "seq_len": 4096, "dtype": "bf16"},
@@ -53,6 +54,8 @@ EXAMPLES: dict[str, dict] = {
     "elo.expected_score": {"ratings": [5185.0, 2200.0], "opponents": [4858.0, 2000.0]},
     "finetune.trainable": {"vocab": 151936, "hidden_size": 896, "layers": 24, "heads": 14, "kv_heads": 2,
                            "intermediate_size": 4864, "tied_embeddings": True, "qkv_bias": True},
+    "generation.greedy_steps": {"prompt": "How long should I boil an egg?", "reply": " About nine minutes.",
+                                "others": [" About six minutes."]},
     "grpo.advantages": {"rewards": [1.0, 0.0, 0.0, 1.0]},
     "llm.activations": {"x": [-4.0, -2.0, -1.0, 0.0, 1.0, 2.0, 4.0]},
     "llm.swiglu": {"x": [1.0, -0.5], "w_gate": [[0.5, 0.1], [-0.3, 0.8], [0.2, 0.2]],
@@ -153,4 +156,5 @@ EXAMPLES: dict[str, dict] = {
                              "max_new_tokens": 4},
     "taxonomy.leaf_counts": {"branches": [{"children": [{"children": [{"use": "I"}, {"use": "B"}]}, {"use": "T"}]},
                                           {"children": [{"use": "B"}]}], "tags": ["T", "I", "B"]},
+    "vlm.shapes": {"image_size": 448, "patch_size": 14, "vision_hidden": 1024, "llm_hidden": 896, "text_tokens": 5},
 }

@@ -16,6 +16,7 @@ FUNCTIONS: dict[str, str] = {
     "alibi.bias": "compute.alibi:bias",
     "alibi.slopes": "compute.alibi:slopes",
     "attention.causal_mask": "compute.attention:causal_mask",
+    "attention.causal_softmax": "compute.attention:causal_softmax",
     "attention.head_groups": "compute.attention:head_groups",
     "attention.kv_cache_bytes": "compute.attention:kv_cache_bytes",
     "attention.mla_cache_bytes": "compute.attention:mla_cache_bytes",
@@ -36,6 +37,7 @@ FUNCTIONS: dict[str, str] = {
     "dpo.tiny_pair": "compute.dpo:tiny_pair",
     "elo.expected_score": "compute.elo:expected_score",
     "finetune.trainable": "compute.finetune:trainable",
+    "generation.greedy_steps": "compute.generation:greedy_steps",
     "grpo.advantages": "compute.grpo:advantages",
     "llm.activations": "compute.llm:activations",
     "llm.output_layer": "compute.llm:output_layer",
@@ -114,6 +116,7 @@ FUNCTIONS: dict[str, str] = {
     "sft.shifted_ce": "compute.sft:shifted_ce",
     "speculative.generate": "compute.speculative:generate",
     "taxonomy.leaf_counts": "compute.taxonomy:leaf_counts",
+    "vlm.shapes": "compute.vlm:shapes",
 }
 
 

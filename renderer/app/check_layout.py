@@ -10,6 +10,7 @@ import math
 from ..scene import Group, Line, Prim, Rect, Scene, Text, bbox, walk
 
 ASPECT = (0.75, 1.9)  # frame width / height: a slide is 1.78 (16:9), a portrait page 0.75
+POSTER_ASPECT = (0.75, 2.6)  # a diagram with `poster: true` (one wide overview figure)
 EMPTY_SHARE = 0.12  # largest empty rectangle, as a share of the frame's inner area
 EMPTY_CELL = 8.0  # px: the occupancy grid's resolution
 EMPTY_MIN_SIDE = 7  # cells (56 px): a thinner empty rectangle is a gutter between parts, not dead space
@@ -32,16 +33,17 @@ def frame_of(scene: Scene) -> Rect | None:
 
 
 def aspect(scene: Scene) -> list[Finding]:
-    """The frame fits a slide: width / height within ASPECT."""
+    """The frame fits a slide: width / height within ASPECT (POSTER_ASPECT for a poster)."""
     f = frame_of(scene)
     if f is None or f.h <= 0:
         return []
     r = f.w / f.h
-    if ASPECT[0] <= r <= ASPECT[1]:
+    lo, hi = POSTER_ASPECT if scene.metadata.get("poster") else ASPECT
+    if lo <= r <= hi:
         return []
-    shape = "a strip" if r > ASPECT[1] else "a tower"
+    shape = "a strip" if r > hi else "a tower"
     return [("aspect", None, f"frame aspect {r:.2f} ({f.w:.0f}×{f.h:.0f} px) is {shape} "
-                             f"(expected width/height between {ASPECT[0]} and {ASPECT[1]}; 16:9 is 1.78)")]
+                             f"(expected width/height between {lo} and {hi}; 16:9 is 1.78)")]
 
 
 def empty_space(scene: Scene) -> list[Finding]:

@@ -188,6 +188,8 @@ def frame(body: Block, ctx: Ctx, bound: BoundDiagram) -> Scene:
         "lang": ctx.lang,
         "computed": bound.computed,
     }
+    if d.poster:
+        meta["poster"] = True  # read by the aspect check (app/check_layout.py)
     return Scene(round(out.w, 2), round(out.h, 2), ctx.metrics.faced(out.items), plain(ctx.t(d.title)), plain(alt),
                  ctx.lang, metadata=meta, family=tuple(ctx.theme.fonts["latin"]),
                  anchors={k: (a.x, a.y, a.w, a.h) for k, a in out.anchors.items()},

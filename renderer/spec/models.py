@@ -404,6 +404,9 @@ class Diagram(Strict):
     legend: Annotated[list[LegendEntry], Field(max_length=24)] = Field(
         default_factory=list, description="What each colour role and edge style means, one entry each; "
         "`vizspec check` asks for one when two or more meaningful fill roles are used.")
+    poster: bool = Field(
+        False, description="A poster (the collection's one overview figure): `vizspec check` allows a frame "
+        "aspect up to 2.6 instead of 1.9.")
     legend_at: Literal["auto", "bottom", "right"] = Field(
         "auto", description="Where the legend goes: under the body, right of it, or (auto) the side that keeps "
         "the canvas nearer a 16:10 slide.")

@@ -1,3 +1,6 @@
+import math
+
+import numpy as np
 import pytest
 
 from compute import attention, llm
@@ -78,3 +81,20 @@ def test_mla_cache_is_latent_plus_rope_key_per_token_and_layer():
     assert out["per_token_bytes"] == gqa_like
     with pytest.raises(ValueError, match="latent_dim"):
         attention.mla_cache_bytes(layers=1, latent_dim=0, rope_dim=0, seq_len=1)
+
+
+@pytest.mark.parametrize("head_dim", [None, 64])
+def test_causal_softmax_matches_torch_scaled_dot_product_attention_weights(head_dim):
+    torch = pytest.importorskip("torch")
+    rng = np.random.default_rng(2)
+    scores = rng.normal(0, 3, (4, 4))
+    out = attention.causal_softmax(scores.tolist(), head_dim)
+    scale = 1 / math.sqrt(head_dim) if head_dim else 1.0
+    # the weights SDPA applies: softmax(q·kᵀ·scale + causal mask); with v = I they come out as the output
+    n = 4
+    q, k = torch.tensor(scores, dtype=torch.float64), torch.eye(n, dtype=torch.float64)
+    ref = torch.nn.functional.scaled_dot_product_attention(q[None], k[None], torch.eye(n, dtype=torch.float64)[None],
+                                                           is_causal=True, scale=scale)[0]
+    np.testing.assert_allclose(out["weights"], ref.numpy(), atol=1e-12)
+    assert out["masked"][0][1] is None and out["masked"][3][2] == pytest.approx(scores[3, 2] * scale)
+    np.testing.assert_allclose(np.sum(out["weights"], axis=1), 1.0)

@@ -55,6 +55,36 @@ def test_a_strip_and_a_tower_are_reported_a_slide_is_not():
     assert cl.aspect(scene(1600, 900)) == [] and cl.aspect(scene(750, 1000)) == []
 
 
+def poster(w: float, h: float) -> Scene:
+    s = scene(w, h)
+    s.metadata["poster"] = True
+    return s
+
+
+def test_a_poster_may_be_as_wide_as_2_6_and_no_wider_and_a_normal_diagram_may_not():
+    assert cl.aspect(poster(2600, 1000)) == [] and cl.aspect(poster(2200, 1000)) == []
+    assert "is a strip" in cl.aspect(scene(2600, 1000))[0][2]  # the same frame without poster: true
+    wide = cl.aspect(poster(2700, 1000))
+    assert len(wide) == 1 and "frame aspect 2.70" in wide[0][2] and "between 0.75 and 2.6" in wide[0][2]
+    assert "is a tower" in cl.aspect(poster(300, 500))[0][2]  # the lower bound stays
+
+
+def _boxes_row(n: int) -> str:
+    boxes = ", ".join(f"{{box: {{text: B{i}, width: 100, height: 200}}}}" for i in range(n))
+    return HEAD + "body:\n  row: [" + boxes + "]\n"
+
+
+def _aspect_messages(path) -> list[str]:
+    return [p.message for p in check_spec(path, ("en",)) if "frame aspect" in p.message]
+
+
+def test_poster_true_in_a_spec_reaches_the_aspect_check(write_spec):
+    assert _aspect_messages(write_spec(_boxes_row(5)))  # about 2.2: a strip for a normal diagram
+    assert not _aspect_messages(write_spec("poster: true\n" + _boxes_row(5), name="poster.yaml"))
+    wider = _aspect_messages(write_spec("poster: true\n" + _boxes_row(8), name="wider.yaml"))
+    assert wider and "between 0.75 and 2.6" in wider[0]
+
+
 # --- empty space -------------------------------------------------------------------------------------------
 
 def test_a_large_empty_region_is_found_with_its_place_and_size():
