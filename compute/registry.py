@@ -51,6 +51,7 @@ FUNCTIONS: dict[str, str] = {
     "metrics.classification": "compute.metrics:classification",
     "norms.batch_norm": "compute.norms:batch_norm",
     "norms.layer_norm": "compute.norms:layer_norm",
+    "norms.residual_stack": "compute.norms:residual_stack",
     "norms.rms_norm": "compute.norms:rms_norm",
     "norms.steps": "compute.norm_steps:steps",
     "ppo.clip_objective": "compute.ppo:clip_objective",

@@ -19,6 +19,9 @@ def unroll(inputs: list[list[float]], w_x: list[list[float]], w_h: list[list[flo
         recurrent_term: W_h h_{t−1} + b, T × H.
         h0: the initial state.
         last: h_T.
+        steps: 1 … T.
+        gradient_reach: per step t, the spectral norm ‖∂h_T/∂h_t‖₂ of the Jacobian
+            J_T · … · J_{t+1}, J_k = diag(1 − h_k²)·W_h (1 at t = T): how strongly a gradient at h_T reaches h_t.
     """
     x, wx, wh = arr(inputs, "inputs", ndim=2), arr(w_x, "w_x", ndim=2), arr(w_h, "w_h", ndim=2)
     bias = arr(b, "b", ndim=1)
@@ -38,4 +41,14 @@ def unroll(inputs: list[list[float]], w_x: list[list[float]], w_h: list[list[flo
         pre.append(a + r)
         hs.append(h)
     return jsonable({"hidden": np.array(hs), "pre_activation": np.array(pre), "input_term": np.array(xin),
-                     "recurrent_term": np.array(rec), "h0": start, "last": hs[-1]})
+                     "recurrent_term": np.array(rec), "h0": start, "last": hs[-1],
+                     "steps": list(range(1, len(hs) + 1)), "gradient_reach": _reach(hs, wh)})
+
+
+def _reach(hs: list[np.ndarray], wh: np.ndarray) -> list[float]:
+    """‖∂h_T/∂h_t‖₂ for t = 1 … T: the product of the step Jacobians diag(1 − h_k²)·W_h for k = T … t + 1."""
+    jac, out = np.eye(wh.shape[0]), [1.0]
+    for k in range(len(hs) - 1, 0, -1):
+        jac = jac @ (np.diag(1 - hs[k] ** 2) @ wh)
+        out.append(float(np.linalg.norm(jac, 2)))
+    return out[::-1]

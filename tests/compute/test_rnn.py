@@ -39,3 +39,27 @@ def test_bad_shapes_raise():
         rnn.unroll(X, WX, [[1.0, 0.0], [0.0, 1.0]], B)
     with pytest.raises(ValueError, match="h0"):
         rnn.unroll(X, WX, WH, B, h0=[0.0])
+
+
+@pytest.mark.parametrize("repeat", [1, 4])
+def test_gradient_reach_matches_torch_autograd_jacobians(repeat):
+    torch = pytest.importorskip("torch")
+    xs = torch.tensor(X * repeat, dtype=torch.float64)
+    wx, wh, b = (torch.tensor(v, dtype=torch.float64) for v in (WX, WH, B))
+
+    def last_from(t: int, h_t):
+        """h_T as a function of h_t (steps after t replayed with torch ops)."""
+        h = h_t
+        for x in xs[t + 1:]:
+            h = torch.tanh(wx @ x + wh @ h + b)
+        return h
+
+    hidden = torch.tensor(rnn.unroll(X * repeat, WX, WH, B)["hidden"], dtype=torch.float64)
+    ref = [float(torch.linalg.matrix_norm(torch.autograd.functional.jacobian(lambda h, t=t: last_from(t, h),
+                                                                                 hidden[t]), ord=2))
+           for t in range(len(xs))]
+    got = rnn.unroll(X * repeat, WX, WH, B)
+    assert got["gradient_reach"] == pytest.approx(ref, rel=1e-9)
+    assert got["steps"] == list(range(1, len(xs) + 1))
+    assert all(a < b for a, b in zip(got["gradient_reach"], got["gradient_reach"][1:], strict=False)), \
+        "with these small weights the gradient fades the further back it goes"
