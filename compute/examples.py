@@ -99,6 +99,7 @@ EXAMPLES: dict[str, dict] = {
     "reward_model.pairwise_step": {"chosen_features": [[1.0, 0.5], [0.2, -0.3]],
                                    "rejected_features": [[0.0, 1.0], [0.4, 0.1]], "weights": [0.3, -0.2], "lr": 0.5},
     "rl.advantage": {"q_values": [100.0, 101.0, 102.0], "v": 100.0},
+    "rl.bandit_run": {"arm_means": [0.2, -0.8, 1.5, 0.4, 1.1], "epsilons": [0.0, 0.1], "steps": 50, "runs": 20},
     "rl.bellman_q": {"p": [0.7, 0.3], "r": [1.0, 0.0], "v_next": [3.0, 2.0], "gamma": 0.9},
     "rl.bellman_v": {"pi": [0.5, 0.3, 0.2], "q": [2.6, 4.3, 1.7]},
     "rl.categorical_return_distribution": {"support": [-2.0, -1.0, 0.0, 1.0, 2.0],

@@ -75,6 +75,7 @@ FUNCTIONS: dict[str, str] = {
     "rl.advantage": "compute.rl:advantage",
     "rl.bellman_q": "compute.rl:bellman_q",
     "rl.bellman_v": "compute.rl:bellman_v",
+    "rl.bandit_run": "compute.rl_bandit:bandit_run",
     "rl.categorical_return_distribution": "compute.rl:categorical_return_distribution",
     "rl.discounted_returns": "compute.rl:discounted_returns",
     "rl.dqn_targets": "compute.rl:dqn_targets",
