@@ -86,6 +86,7 @@ FUNCTIONS: dict[str, str] = {
     "rl.mc_value": "compute.rl:mc_value",
     "rl.n_step_td_target": "compute.rl:n_step_td_target",
     "rl.policy_gradient_variance": "compute.rl_targets:policy_gradient_variance",
+    "rl.rollout": "compute.rl_rollout:rollout",
     "rl.td_error": "compute.rl:td_error",
     "rlhf.ppo_memory": "compute.rlhf_models:ppo_memory",
     "rlhf.token_entropy": "compute.rlhf_models:token_entropy",
