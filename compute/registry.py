@@ -44,6 +44,8 @@ FUNCTIONS: dict[str, str] = {
     "mcts.run": "compute.mcts:run",
     "mcts.scores": "compute.mcts:scores",
     "metrics.classification": "compute.metrics:classification",
+    "ml.kmeans": "compute.ml_basics:kmeans",
+    "ml.linear_fit": "compute.ml_basics:linear_fit",
     "norms.batch_norm": "compute.norms:batch_norm",
     "norms.layer_norm": "compute.norms:layer_norm",
     "norms.rms_norm": "compute.norms:rms_norm",
