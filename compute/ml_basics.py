@@ -37,8 +37,9 @@ def kmeans(points: list[list[float]], k: int) -> dict:
     if not 1 <= k <= len(x) <= MAX_POINTS:
         raise ValueError(f"need 1 ≤ k ≤ number of points ≤ {MAX_POINTS}, got k = {k} and {len(x)} points")
     c = _init_centres(x, k)
-    labels = np.full(len(x), -1)
-    for it in range(1, MAX_ITER + 1):
+    labels, steps = np.full(len(x), -1), 0
+    while steps < MAX_ITER:
+        steps += 1
         new = ((x[:, None, :] - c[None]) ** 2).sum(-1).argmin(1)
         if np.array_equal(new, labels):
             break
@@ -51,7 +52,7 @@ def kmeans(points: list[list[float]], k: int) -> dict:
     order = np.argsort(labels, kind="stable")
     inertia = float(((x - c[labels]) ** 2).sum())
     return jsonable({"labels": labels, "centres": c, "sizes": np.bincount(labels, minlength=len(rank)),
-                     "inertia": inertia, "order": order, "grouped": x[order], "iterations": it})
+                     "inertia": inertia, "order": order, "grouped": x[order], "iterations": steps})
 
 
 def linear_fit(x: list[float], y: list[float]) -> dict:
