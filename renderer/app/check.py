@@ -12,6 +12,7 @@ from collections.abc import Callable
 from itertools import combinations
 
 from ..layout.base import Anchor
+from ..layout.colormap import CONTINUOUS_ROLE
 from ..layout.edges import segment_hits
 from ..layout.theme import Theme
 from ..scene import Ellipse, Group, Line, Path, Polygon, Prim, Rect, Scene, Text, bbox, walk
@@ -203,6 +204,8 @@ def _foreign_colours(scene: Scene, theme: Theme, file) -> list[Problem]:
     allowed = theme.colors() | {scene.background.upper()}
     out = []
     for p in walk(scene.items):
+        if p.meta.role == CONTINUOUS_ROLE:  # a blend of the theme's scale colours: a value's colour
+            continue
         for c in _colours(p):
             if c.upper() not in allowed:
                 out.append(_problem(p.meta.src, file, f"colour {c} is not a theme colour (expected a palette role)"))

@@ -72,15 +72,16 @@ def text_of(value: Any, ctx: Ctx, spec: str | None = None) -> str:
     return str(value)
 
 
-def scale_colors(ctx: Ctx, roles: list[str] | None) -> list[tuple[str, str]]:
-    """(step name, colour) of a colour scale, low → high: the given roles' colours or the theme's `scale` list.
-    Steps are named `scale-<i>` either way: a cell coloured by a scale means its value (the colour bar
-    says which), not what its palette role means elsewhere in the diagram."""
+def scale_colors(ctx: Ctx, roles: list[str] | None, scheme: str = "default") -> list[tuple[str, str]]:
+    """(step name, colour) of a colour scale, low → high: the given roles' colours or the theme's `scale` list
+    (`scale-<scheme>` for another scheme). Steps are named `scale-<i>` either way: a cell coloured by a scale
+    means its value (the colour bar says which), not what its palette role means elsewhere in the diagram."""
     if roles:
         return [(f"scale-{i}", ctx.color(r)) for i, r in enumerate(roles)]
-    steps = ctx.theme.palette.get("scale")
+    key = "scale" if scheme == "default" else f"scale-{scheme}"
+    steps = ctx.theme.palette.get(key)
     if not isinstance(steps, list) or len(steps) < 2:
-        raise SpecError([Problem("templates/theme.yaml", 1, 1, "palette.scale must list at least 2 colours")])
+        raise SpecError([Problem("templates/theme.yaml", 1, 1, f"palette.{key} must list at least 2 colours")])
     return [(f"scale-{i}", c) for i, c in enumerate(steps)]
 
 

@@ -201,6 +201,16 @@ class ColorScale(Strict):
         None, description="Title of the colour key: what the colour means, with its unit (e.g. 'angle (rad)'); "
                           "written above the key, wrapped at 160 px.")
     format: Format | None = Field(None, description="Format of the key's numbers (default: 3 significant digits).")
+    continuous: bool = Field(False, description="Colour each cell by its exact value, blending the scale's colours "
+                                                "in OKLab (a perceptual space), with a smooth colour bar and nice "
+                                                "ticks as its key (default: equal-width bins, one colour each).")
+    scheme: Literal["default", "sequential", "diverging", "cyclic"] = Field(
+        "default", description="The theme's colour list to use when `colors` is not given: `sequential` (lightness "
+                               "falls evenly: perceptual), `diverging` (a light middle), `cyclic` (for `periodic`).")
+    log: bool = Field(False, description="Map the logarithm of the values (all values, min and max must be > 0); "
+                                         "the key's ticks are powers of ten.")
+    periodic: bool = Field(False, description="The map wraps: `max` has the colour of `min` (angles, phases); "
+                                              "implies a continuous map.")
 
 
 class Chart(Strict):
