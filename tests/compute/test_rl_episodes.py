@@ -71,7 +71,7 @@ def test_running_mean_and_counts():
 
 
 def test_estimate_converges_to_the_true_value():
-    n = 40_000
+    n = 20_000
     out = mc_rollouts(env=ENV, start="s", episodes=n, gamma=0.9, seed=0)
     v = bellman(ENV, "s", 0.9)
     sd = math.sqrt(second_moment(ENV, "s", 0.9) - v ** 2)
