@@ -19,6 +19,9 @@ MCTS_TREE = {
 }
 
 TOP_P_LOGITS = [math.log(p) for p in (0.2, 0.17, 0.14, 0.12, 0.1, 0.06, 0.04)]
+# an episodic environment under a fixed policy: state -> steps {p, r, to}; "end" is terminal
+SMALL_ENV = {"s": [{"p": 0.6, "r": 1.0, "to": "a"}, {"p": 0.4, "r": 0.0, "to": "end"}],
+             "a": [{"p": 1.0, "r": 2.0, "to": "end"}]}
 
 EXAMPLES: dict[str, dict] = {
     "alibi.attention": {"scores": [[0.5, 0.0, 0.0], [1.0, -0.5, 0.0], [0.2, 0.8, 0.1]], "n_heads": 8, "head": 1},
@@ -122,6 +125,7 @@ EXAMPLES: dict[str, dict] = {
     "rl.epsilon_schedule": {"start": 1.0, "end": 0.05, "steps": 10, "total": 15},
     "rl.gae": {"rewards": [1.0, 0.5, 2.0], "values": [2.0, 2.5, 3.5, 0.0], "gamma": 0.99, "lam": 0.95},
     "rl.max_bias": {"q_values": [1.0, 1.0, 1.0, 1.0], "noise_std": 1.0, "trials": 1000},
+    "rl.mc_rollouts": {"env": SMALL_ENV, "start": "s", "episodes": 20, "seed": 0},
     "rl.mc_td_targets": {"reward_means": [1.0, 0.5], "reward_std": 1.0, "horizon": 10, "gamma": 0.9,
                          "next_estimates": [8.0, 2.0], "episodes": 5},
     "rl.mc_value": {"episode_rewards": [[4.0, 3.0, 5.0, 2.0], [1.0, 2.0], [0.0, 6.0]]},
@@ -130,7 +134,9 @@ EXAMPLES: dict[str, dict] = {
     "rl.rollout": {"transitions": {"s0": ["s1", "s2"], "s1": ["s3"], "s2": ["s3"]},
                    "rewards": {"s1": 1.0, "s2": 0.0, "s3": 5.0}, "policy": {"s0": "s1", "s1": "s3"}, "start": "s0",
                    "gamma": 0.9},
+    "rl.return_terms": {"rewards": [3.0, 1.0, 2.0, 4.0], "gamma": 0.8},
     "rl.td_error": {"rewards": [4.0, 3.0, 5.0, 2.0], "values": [10.0, 8.0, 6.0, 2.0, 0.0]},
+    "rl.trajectory_values": {"env": SMALL_ENV, "start": "s", "gamma": 0.9},
     "rlhf.ppo_memory": {"vocab": 151936, "hidden_size": 896, "layers": 24, "heads": 14, "kv_heads": 2,
                         "intermediate_size": 4864, "tied_embeddings": True, "qkv_bias": True, "lora_r": 8},
     "rlhf.token_entropy": {"logits": [[1.0, 2.5, -0.5], [0.3, -1.2, 2.0]]},
