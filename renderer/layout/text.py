@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
@@ -191,14 +192,58 @@ class Metrics:
 _TOKEN = re.compile(r"\s*[^\s\u2E80-\u9FFF\uF900-\uFAFF\uFF00-\uFFEF\u3000-\u303F]+|\s*.", re.S)
 
 
+_CJK_RUN = re.compile(r"[\u3400-\u4DBF\u4E00-\u9FFF\uF900-\uFAFF]{2,}")
+
+
+@lru_cache(maxsize=1)
+def _segmenter() -> Callable[[str], list[str]] | None:
+    """Chinese word segmentation (jieba's dictionary, through rjieba), so lines break between words, not
+    inside them; None without rjieba (then any two CJK characters may be split)."""
+    try:
+        import rjieba
+    except ImportError:
+        return None
+    return rjieba.cut
+
+
+def _words(toks: list[str]) -> list[str]:
+    """Runs of single CJK characters joined into the words they spell (each one unbreakable piece); a run
+    starts at a space (kept on its first word) or after a Latin word."""
+    cut = _segmenter()
+    if cut is None:
+        return toks
+    out: list[str] = []
+    k = 0
+    while k < len(toks):
+        j = k + 1 if _cjk_char(toks[k]) else k
+        while j < len(toks) and j > k and _cjk_char(toks[j]) and toks[j] == toks[j].lstrip():
+            j += 1
+        if j - k >= 2:
+            lead = toks[k][: len(toks[k]) - len(toks[k].lstrip())]
+            words = cut("".join(t.lstrip() for t in toks[k:j]))
+            out += [lead + words[0], *words[1:]]
+            k = j
+        else:
+            out.append(toks[k])
+            k += 1
+    return out
+
+
+def _cjk_char(tok: str) -> bool:
+    t = tok.lstrip()
+    return len(t) == 1 and bool(_CJK_RUN.match(t * 2))
+
+
 def _tokens(text: str) -> list[str]:
-    """Unbreakable pieces: Latin words (with leading space) or single CJK characters/punctuation."""
-    toks = _TOKEN.findall(text)
+    """Unbreakable pieces: Latin words (with leading space), Chinese words, or single CJK punctuation."""
+    toks = _words(_TOKEN.findall(text))
     # keep closing CJK punctuation with the character before it (no line starts with ，。）)
     out: list[str] = []
     for t in toks:
         if out and len(t) == 1 and unicodedata.category(t) in ("Po", "Pe", "Pf") and t not in "'\"":
             out[-1] += t
+        elif out and len(out[-1]) == 1 and unicodedata.category(out[-1]) in ("Ps", "Pi") and out[-1] not in "'\"":
+            out[-1] += t  # and no line ends with an opening （「“
         else:
             out.append(t)
     return out

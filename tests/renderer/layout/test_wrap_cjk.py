@@ -1,0 +1,55 @@
+"""Chinese text wraps between words (jieba's segmentation), never inside one, and keeps punctuation attached."""
+
+from __future__ import annotations
+
+import pytest
+
+from renderer.layout import text as text_mod
+from renderer.layout.text import Metrics
+from renderer.layout.theme import load_theme
+
+rjieba = pytest.importorskip("rjieba", reason="rjieba is a dependency (pyproject): Chinese word segmentation")
+
+SENTENCES = [
+    "归一化层把隐藏状态缩放到单位长度，再乘以可学习的增益",
+    "每个内部节点都要调用一次模型，得分最高的叶子就是全局最优",
+    "策略模型与参考模型都从监督微调后的模型复制而来",
+]
+
+
+def boundaries(s: str) -> set[int]:
+    """Offsets between jieba's words (the reference segmentation)."""
+    out, k = set(), 0
+    for w in rjieba.cut(s):
+        k += len(w)
+        out.add(k)
+    return out
+
+
+@pytest.mark.parametrize("width", [90, 130, 170])
+def test_lines_break_only_between_words(width):
+    m = Metrics(load_theme())
+    for s in SENTENCES:
+        lines = m.wrap(s, 14, width)
+        assert "".join(lines) == s and len(lines) > 1
+        ends = [sum(len(x) for x in lines[: i + 1]) for i in range(len(lines) - 1)]
+        assert set(ends) <= boundaries(s), (s, lines)
+        assert not any(line[0] in "，。；：、）" for line in lines), "no line starts with closing punctuation"
+
+
+def test_without_segmentation_the_same_widths_split_words(monkeypatch):
+    """The check above can fail: breaking between any two characters splits some word at these widths."""
+    monkeypatch.setattr(text_mod, "_segmenter", lambda: None)
+    m = Metrics(load_theme())
+    split = 0
+    for width in (90, 130, 170):
+        for s in SENTENCES:
+            lines = m.wrap(s, 14, width)
+            ends = [sum(len(x) for x in lines[: i + 1]) for i in range(len(lines) - 1)]
+            split += len(set(ends) - boundaries(s))
+    assert split > 0
+
+
+def test_an_opening_bracket_stays_with_the_word_after_it():
+    toks = text_mod._tokens("模型（参考）和策略")
+    assert "（参考）" in toks
