@@ -35,8 +35,17 @@ class Canvas:
         """Add one measured line of text; `valign` says whether y is its top, middle, bottom or baseline."""
         base = {"baseline": y, "top": y + ASCENT * size, "bottom": y - DESCENT * size,
                 "middle": y + (ASCENT - DESCENT) / 2 * size}[valign]
-        w = measure(self.ctx, s, size, weight)
         fam = tuple(self.ctx.theme.fonts["sans"])
+        if s.count("$") >= 2:  # TeX between $…$ (tick labels, brace texts, row headers): typeset as in boxes
+            b = self.ctx.text_lines(s, size, None, weight, role, {"start": "start", "end": "end"}.get(anchor, "center"),
+                                    meta=meta)
+            left = {"start": x, "middle": x - b.w / 2, "end": x - b.w}[anchor]
+            top = {"baseline": y - ASCENT * size, "top": y, "bottom": y - b.h, "middle": y - b.h / 2}[valign]
+            self.place(b, left, top)
+            # the line as one Text for its bounding box (not drawn: the block's glyphs are)
+            return Text(left, top + ASCENT * size, plain(s), size, self.ctx.color(role), weight, "start", fam,
+                        width=b.w, meta=meta)
+        w = measure(self.ctx, s, size, weight)
         runs = split_scripts(s)
         t = Text(x, base, plain(s), size, self.ctx.color(role), weight, anchor,  # type: ignore[arg-type]
                  fam, width=w, meta=meta)
