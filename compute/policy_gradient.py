@@ -113,6 +113,7 @@ def importance_sampling(p: list[float], q: list[float], f: list[float], samples:
         exact_q: E_q[f].
         draws: the sampled outcome indices.
         first: the first `show` of them.
+        rows: one record per shown draw: i (1-based), x (outcome, 1-based), f, p, q, w, fw.
         plain: the mean of f(x_i), which estimates E_q[f].
         weighted: the mean of f(x_i)·w(x_i), which estimates E_p[f].
         running_plain: the plain mean over the first n draws, n = 1..samples.
@@ -122,6 +123,8 @@ def importance_sampling(p: list[float], q: list[float], f: list[float], samples:
         var_direct: Var_p[f], the per-sample variance when sampling p itself.
         var_plain: Var_q[f].
         sample_var_weighted: the sample variance of f(x_i)·w(x_i) over the draws.
+        band_low: E_p[f] − 2·sqrt(Var_q[f·w]/n), where 95% of weighted running means fall.
+        band_high: E_p[f] + 2·sqrt(Var_q[f·w]/n).
     """
     fv, pv = weighted(f, p, "f", "p")
     _, qv = weighted(f, q, "f", "q")
@@ -134,9 +137,14 @@ def importance_sampling(p: list[float], q: list[float], f: list[float], samples:
     draws = np.random.default_rng(seed).choice(fv.size, size=int(samples), p=qv)
     n = np.arange(1, int(samples) + 1)
     exact_p, exact_q = float(pv @ fv), float(qv @ fv)
+    var_w = float(qv @ fw ** 2 - exact_p ** 2)
+    rows = [{"i": i + 1, "x": int(k) + 1, "f": fv[k], "p": pv[k], "q": qv[k], "w": w[k], "fw": fw[k]}
+            for i, k in enumerate(draws[:show])]
+    half = 2 * np.sqrt(var_w / n)
     return jsonable({
         "weights": w, "fw": fw, "exact_p": exact_p, "exact_q": exact_q, "draws": draws,
-        "first": draws[:show], "plain": float(fv[draws].mean()), "weighted": float(fw[draws].mean()),
+        "first": draws[:show], "rows": rows, "plain": float(fv[draws].mean()), "weighted": float(fw[draws].mean()),
         "running_plain": np.cumsum(fv[draws]) / n, "running_weighted": np.cumsum(fw[draws]) / n, "n": n,
-        "var_weighted": float(qv @ fw ** 2 - exact_p ** 2), "var_direct": float(pv @ fv ** 2 - exact_p ** 2),
-        "var_plain": float(qv @ fv ** 2 - exact_q ** 2), "sample_var_weighted": float(fw[draws].var(ddof=1))})
+        "var_weighted": var_w, "var_direct": float(pv @ fv ** 2 - exact_p ** 2),
+        "var_plain": float(qv @ fv ** 2 - exact_q ** 2), "sample_var_weighted": float(fw[draws].var(ddof=1)),
+        "band_low": exact_p - half, "band_high": exact_p + half})

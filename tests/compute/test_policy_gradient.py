@@ -92,5 +92,13 @@ def test_importance_sampling_draws_and_support_condition():
     out = importance_sampling(p=[0.5, 0.5], q=[0.25, 0.75], f=[1.0, 2.0], samples=40_000, show=3, seed=0)
     assert np.mean(out["draws"]) == pytest.approx(0.75, abs=0.01)
     assert out["first"] == out["draws"][:3] and len(out["running_plain"]) == 40_000
+    first = out["rows"][0]
+    k = out["draws"][0]
+    assert first["x"] == k + 1 and first["w"] == pytest.approx([0.5 / 0.25, 0.5 / 0.75][k])
+    assert first["fw"] == pytest.approx([1.0, 2.0][k] * first["w"])
+    # the band is E_p[f] ± 2 standard errors of the weighted mean after n draws
+    var_w = 0.25 * (1 * 2) ** 2 + 0.75 * (2 * 2 / 3) ** 2 - 1.5 ** 2
+    assert out["band_high"][99] == pytest.approx(1.5 + 2 * np.sqrt(var_w / 100))
+    assert out["band_low"][0] == pytest.approx(1.5 - 2 * np.sqrt(var_w))
     with pytest.raises(ValueError):
         importance_sampling(p=[0.5, 0.5], q=[1.0, 0.0], f=[1.0, 2.0])
