@@ -59,7 +59,8 @@ def layout_timeline(el: Timeline, path: tuple, ctx: Ctx, min_w: float = 0, min_h
         if el.axis.ticks is not None:
             tk = numbers(el.axis.ticks, ctx, ap + ("ticks",), "axis ticks")
             t0, t1 = min([t0, *tk]), max([t1, *tk])
-    span = (t1 - t0) or 1.0
+    breaks = _breaks(el, ap, ctx, t0, t1, lanes)
+    span = ((t1 - t0) - sum(b - a for a, b in breaks)) or 1.0
 
     # px per time unit: wide enough for every box label, and for the requested width/unit
     unit = max(el.unit or 0.0, (el.width or DEFAULT_WIDTH) / span)
@@ -74,7 +75,7 @@ def layout_timeline(el: Timeline, path: tuple, ctx: Ctx, min_w: float = 0, min_h
             if b > a:
                 unit = max(unit, (2 * MARKER_R + 4) / (b - a))
     unit = min(unit, MAX_WIDTH / span)
-    X = Linear(t0, t1, 0, span * unit)
+    X = Broken(t0, t1, unit, tuple(breaks)) if breaks else Linear(t0, t1, 0, span * unit)
 
     c = Canvas(ctx)
     ticks = _ticks(el, ap, ctx, X, t0, t1) if el.axis is not None and el.axis.on_lanes else None
@@ -100,8 +101,13 @@ def layout_timeline(el: Timeline, path: tuple, ctx: Ctx, min_w: float = 0, min_h
                                 meta=Meta(el.id, "text", ctx.src(path + ("lanes", li, "name")), "timeline-lane"))
             c.place(nb, left - nb.w, cy - nb.h / 2)
 
+    lanes_box = c.box()
     if el.axis is not None and not el.axis.on_lanes:
         _axis(el, ap, ctx, c, X, t0, t1, c.box()[3] + 6)
+    if breaks:
+        _break_marks(el, ap, ctx, c, X, breaks, [cy for _li, cy in name_rows] + _axis_ys(c, el))
+    if el.eras:
+        _eras(el, path, ctx, c, X, lanes_box)
     elif el.axis is not None and el.axis.title is not None:  # ticks on the lanes: the title under them all
         tb = ctx.text_lines(ctx.t(el.axis.title), ctx.size("note"), max(X.r1 - X.r0, 120), 400, "text",
                             meta=Meta(el.id, "text", ctx.src(ap + ("title",)), "timeline-axis-title"))
@@ -115,6 +121,105 @@ def layout_timeline(el: Timeline, path: tuple, ctx: Ctx, min_w: float = 0, min_h
     if el.id:
         out.anchors[el.id] = Anchor(0, 0, out.w, out.h, "rect", ctx.src(path))
     return out
+
+
+BREAK_GAP = 28.0  # px a left-out stretch of time takes on the axis
+
+
+@dataclass
+class Broken:
+    """Time → x with stretches left out: linear at `unit` px per time unit, each break a BREAK_GAP gap."""
+
+    d0: float
+    d1: float
+    unit: float
+    breaks: tuple[tuple[float, float], ...]
+
+    def __call__(self, t: float) -> float:
+        x = (t - self.d0) * self.unit
+        for a, b in self.breaks:
+            if t >= b:
+                x += BREAK_GAP - (b - a) * self.unit
+            elif t > a:  # inside a break: on its gap, in proportion
+                x += (BREAK_GAP - (b - a) * self.unit) * (t - a) / (b - a)
+        return x
+
+    @property
+    def r0(self) -> float:
+        return 0.0
+
+    @property
+    def r1(self) -> float:
+        return self(self.d1)
+
+
+def _breaks(el: Timeline, ap: tuple, ctx: Ctx, t0: float, t1: float, lanes: list) -> list[tuple[float, float]]:
+    """The axis breaks, checked: inside the time range, in order, apart, and with no item inside one."""
+    if el.axis is None or not el.axis.breaks:
+        return []
+    out: list[tuple[float, float]] = []
+    for k, pair in enumerate(el.axis.breaks):
+        bp = ap + ("breaks", k)
+        a, b = (number(v, ctx, bp + (j,), "break") for j, v in enumerate(pair))
+        if not t0 < a < b < t1:
+            raise fail(ctx, bp, f"break [{a:g}, {b:g}] is not inside the axis ({t0:g} … {t1:g}) with from < to "
+                                "(expected from < to, both within the axis)")
+        if out and a <= out[-1][1]:
+            raise fail(ctx, bp, f"break [{a:g}, {b:g}] overlaps or precedes the one before (expected breaks in "
+                                "time order, apart)")
+        for lane in lanes:
+            for it in lane:
+                if (a < it.t0 < b) or (a < it.t1 < b) or (it.t0 < a and it.t1 > b and not it.point):
+                    raise fail(ctx, bp, f"an item at {it.t0:g}–{it.t1:g} falls in the break [{a:g}, {b:g}] "
+                                        "(expected breaks only where nothing happens)")
+        out.append((a, b))
+    return out
+
+
+def _axis_ys(c: Canvas, el: Timeline) -> list[float]:
+    """The y of the time axis line under the lanes (when drawn)."""
+    return [p.points[0][1] for p in c.items if isinstance(p, Line) and p.meta.kind == "timeline-axis"
+            and p.points[0][1] == p.points[1][1] and abs(p.points[0][0] - p.points[1][0]) > 8][:1]
+
+
+def _break_marks(el: Timeline, ap: tuple, ctx: Ctx, c: Canvas, X: Broken, breaks: list[tuple[float, float]],
+                 ys: list[float]) -> None:
+    """At each break, on every lane's line and the axis: the line cut, with two slanted strokes."""
+    white, ink = ctx.color("white"), ctx.color("text-soft")
+    for k, (a, b) in enumerate(breaks):
+        meta = Meta(el.id, "text-soft", ctx.src(ap + ("breaks", k)), "timeline-break")
+        x0, x1 = X(a), X(b)
+        xm = (x0 + x1) / 2
+        for y in ys:
+            c.add(Rect(xm - 6, y - 5, 12, 10, 0, Style(fill=white), Meta(el.id, "white", meta.src, "timeline-break")))
+            for dx in (-4.0, 4.0):
+                c.add(Line(((xm + dx - 3, y + 6), (xm + dx + 3, y - 6)), Style(stroke=ink, stroke_width=1.3),
+                           meta=meta))
+
+
+def _eras(el: Timeline, path: tuple, ctx: Ctx, c: Canvas, X, box: tuple) -> None:
+    """Shaded bands behind everything drawn, over each era's range, with its name in a strip above the lanes."""
+    fs = ctx.size("small")
+    spans, labels = [], []
+    for k, e in enumerate(el.eras):
+        ep = path + ("eras", k)
+        a, b = number(e.start, ctx, ep + ("start",), "era start"), number(e.end, ctx, ep + ("end",), "era end")
+        if b <= a:
+            raise fail(ctx, ep, f"era ends at {b:g}, before it starts at {a:g} (expected start < end)")
+        spans.append((X(a), X(b)))
+        labels.append(None if e.label is None else ctx.text_lines(
+            ctx.t(e.label), fs, max(X(b) - X(a) - 8, 40), 700, "text-soft",
+            meta=Meta(el.id, "text-soft", ctx.src(ep + ("label",)), "timeline-era-label")))
+    strip = max([lb.h for lb in labels if lb is not None] or [0.0]) + 8
+    y0, y1 = box[1] - strip, box[3]
+    back: list = []
+    for k, ((x0, x1), lb) in enumerate(zip(spans, labels, strict=True)):
+        e = el.eras[k]
+        back.append(Rect(x0, y0, x1 - x0, y1 - y0, 4, Style(fill=ctx.color(e.role)),
+                         Meta(el.id, e.role, ctx.src(path + ("eras", k)), "timeline-era")))
+        if lb is not None:
+            back += lb.moved((x0 + x1 - lb.w) / 2, y0 + 4).items
+    c.items[:0] = back
 
 
 def _arrows(el: Timeline, li: int) -> bool:
@@ -323,7 +428,10 @@ def _ticks(el: Timeline, ap: tuple, ctx: Ctx, X: Linear, t0: float, t1: float) -
         ticks = fit_ticks(t0, t1, X.r1 - X.r0, lambda ts: max(measure(ctx, s, fs) for s in tick_labels(
             ts, el.axis.format or _year_format(ts))), fixed_ends=True)
         labels = tick_labels(ticks, el.axis.format or _year_format(ticks))
-    return list(zip(ticks, labels, strict=True))
+    pairs = list(zip(ticks, labels, strict=True))
+    if isinstance(X, Broken):  # no tick inside a left-out stretch
+        pairs = [(t, lab) for t, lab in pairs if not any(a < t < b for a, b in X.breaks)]
+    return pairs
 
 
 def _year_format(ticks: list[float]) -> str | None:

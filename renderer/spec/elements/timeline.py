@@ -63,6 +63,9 @@ class TimeAxis(Strict):
     max: Number | None = Field(None, description="End of the axis (default: the latest item).")
     on_lanes: bool = Field(False, description="Draw the ticks on every lane's line, their labels just under it, "
                                               "instead of a separate axis under all the lanes.")
+    breaks: Annotated[list[Annotated[list[Number], Field(min_length=2, max_length=2)]], Field(max_length=8)] = Field(
+        default_factory=list, description="Stretches of time left out, [from, to] each: the axis and the lanes "
+                                          "jump over them at a short gap marked with a break sign (e.g. 1998–2012).")
 
     @model_validator(mode="after")
     def _labels(self) -> TimeAxis:
@@ -70,6 +73,15 @@ class TimeAxis(Strict):
                                              isinstance(self.ticks, list) and len(self.tick_labels) != len(self.ticks)):
             raise ValueError("tick_labels needs `ticks` with the same number of values")
         return self
+
+
+class TimelineEra(Strict):
+    """A shaded band behind the lanes over a range of time, with a label at its top (e.g. 'deep RL')."""
+
+    start: Number = Field(description="Start of the era.")
+    end: Number = Field(description="End of the era.")
+    label: LocalText | None = Field(None, description="Name written at the top of the band.")
+    role: Role = Field("panel", description="Fill role of the band (a pale role: it sits behind the lanes).")
 
 
 class Timeline(Strict):
@@ -80,6 +92,8 @@ class Timeline(Strict):
     lanes: Annotated[list[TimelineLane], Field(min_length=1, max_length=MAX_LANES)] = Field(
         description="Lanes, top to bottom.")
     axis: TimeAxis | None = Field(None, description="Draw a time axis under the lanes (e.g. years).")
+    eras: Annotated[list[TimelineEra], Field(max_length=12)] = Field(
+        default_factory=list, description="Shaded bands behind the lanes over ranges of time, each labelled.")
     arrows: bool = Field(False, description="Arrows between consecutive items of each lane.")
     unit: float | None = Field(None, gt=0, le=2000, description="Px per time unit (minimum; grows so labels fit).")
     width: float | None = Field(None, gt=0, le=3000, description="Minimum width of the time range in px.")
