@@ -63,8 +63,9 @@ def backup_cost(n_actions: int, n_next: int, depth: int) -> dict:
 
 
 def _node(ident: str, level: int, n_actions: int, n_next: int, depth: int) -> dict:
-    """The subtree of state `ident`: its actions (dots), each with its next states, down to `depth` steps."""
-    node: dict = {"id": ident, "label": "", "shape": "circle"}
+    """The subtree of state `ident`: its actions (dots), each with its next states, down to `depth` steps (the
+    states there are terminal: squares, as in Sutton & Barto's backup diagrams)."""
+    node: dict = {"id": ident, "label": "", "shape": "circle" if level < depth else "rect"}
     if level < depth:
         node["children"] = [
             {"id": f"{ident}a{i}", "label": "", "shape": "dot",
@@ -85,11 +86,23 @@ def _paths(ident: str, level: int, n_actions: int, n_next: int, depth: int) -> l
     return out
 
 
-def backup_diagrams(n_actions: int = 2, n_next: int = 2, depth: int = 2, sample: list[int] | None = None) -> dict:
+def _marked(node: dict, ids: set[str], role: str) -> dict:
+    """A copy of the tree with `role` on the nodes named in `ids`."""
+    out = {**node, **({"role": role} if node["id"] in ids else {})}
+    if "children" in node:
+        out["children"] = [_marked(c, ids, role) for c in node["children"]]
+    return out
+
+
+def backup_diagrams(n_actions: int = 2, n_next: int = 2, depth: int = 2, sample: list[int] | None = None,
+                    bootstrap_role: str = "thought") -> dict:
     """The full tree below one state and the part of it each method backs up, as highlight paths of node ids.
 
-    States are circles, actions dots (node ids: root `s`, then `a<i>` and `s<j>` appended per step).
+    States are circles, actions dots, terminal states squares (node ids: root `s`, then `a<i>` and `s<j>`
+    appended per step).
     `sample` picks the sampled episode: an (action, next state) index pair per step (default all 0).
+    `trees` repeats the tree once per method with `bootstrap_role` on the states whose estimate V(s′) that
+    method borrows (TD and DP stop after one step; MC and exhaustive search reach the end and borrow none).
 
     Returns:
         tree: the nested nodes (id, label '', shape, children) of every state and action to `depth`.
@@ -98,6 +111,7 @@ def backup_diagrams(n_actions: int = 2, n_next: int = 2, depth: int = 2, sample:
         dp: every one-step path.
         exhaustive: every path to the end.
         cost: backup_cost of the same sizes.
+        trees: per method (td, mc, dp, exhaustive), the tree with its bootstrapped states marked.
         nodes: number of nodes in the tree.
     """
     _check_sizes(n_actions, n_next, depth)
@@ -115,7 +129,10 @@ def backup_diagrams(n_actions: int = 2, n_next: int = 2, depth: int = 2, sample:
         a, s = f"{ident}a{picks[2 * k]}", f"{ident}a{picks[2 * k]}s{picks[2 * k + 1]}"
         walk += [a, s]
         ident = s
-    return jsonable({"tree": _node("s", 0, n_actions, n_next, depth), "td": [walk[:2]], "mc": [walk],
-                     "dp": _paths("s", 0, n_actions, n_next, 1),
-                     "exhaustive": _paths("s", 0, n_actions, n_next, depth),
-                     "cost": backup_cost(n_actions, n_next, depth), "nodes": nodes})
+    tree = _node("s", 0, n_actions, n_next, depth)
+    paths = {"td": [walk[:2]], "mc": [walk], "dp": _paths("s", 0, n_actions, n_next, 1),
+             "exhaustive": _paths("s", 0, n_actions, n_next, depth)}
+    shallow = {m: {p[-1] for p in paths[m]} if depth > 1 else set() for m in ("td", "dp")}
+    trees = {m: _marked(tree, shallow.get(m, set()), bootstrap_role) for m in paths}
+    return jsonable({"tree": tree, **paths, "cost": backup_cost(n_actions, n_next, depth), "trees": trees,
+                     "nodes": nodes})
