@@ -115,6 +115,7 @@ EXAMPLES: dict[str, dict] = {
     "rl.categorical_return_distribution": {"support": [-2.0, -1.0, 0.0, 1.0, 2.0],
                                            "probs": [0.1, 0.15, 0.3, 0.3, 0.15]},
     "rl.discounted_returns": {"rewards": [4.0, 3.0, 5.0, 2.0], "gamma": 1.0},
+    "rl.dqn_io_shapes": {"state_dim": 2, "n_actions": 3, "hidden": [120, 84], "state": [-0.5, 0.01]},
     "rl.dqn_targets": {"rewards": [1.0], "next_q_online": [[0.35, 0.25, 0.4]],
                        "next_q_target": [[0.5, 0.2, 0.3]], "gamma": 0.9},
     "rl.epsilon_schedule": {"start": 1.0, "end": 0.05, "steps": 10, "total": 15},

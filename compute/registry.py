@@ -84,6 +84,7 @@ FUNCTIONS: dict[str, str] = {
     "rl.bellman_v": "compute.rl:bellman_v",
     "rl.categorical_return_distribution": "compute.rl:categorical_return_distribution",
     "rl.discounted_returns": "compute.rl:discounted_returns",
+    "rl.dqn_io_shapes": "compute.rl_dqn:dqn_io_shapes",
     "rl.dqn_targets": "compute.rl:dqn_targets",
     "rl.epsilon_schedule": "compute.rl:epsilon_schedule",
     "rl.gae": "compute.rl:gae",
