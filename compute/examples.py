@@ -54,6 +54,8 @@ EXAMPLES: dict[str, dict] = {
     "dpo.sigmoid_weight_curve": {"deltas": [-10.0, -5.0, -3.0, 0.0, 3.0, 5.0, 10.0]},
     "dpo.tiny_pair": {"vocab": 8, "hidden_size": 8, "layers": 2, "heads": 2, "kv_heads": 1, "intermediate_size": 16,
                       "prompt": [0, 1, 2], "chosen": [3, 4], "rejected": [5, 6], "beta": 0.5, "steps": 2},
+    "dqn.overestimation": {"q_values": [1.0, 1.2, 0.8], "noise_std": 1.0, "trials": 2000, "bins": 8},
+    "dqn.q_network": {"state": [1.0, 0.0, 0.0], "n_actions": 3, "hidden": 4, "seed": 0, "epsilon": 0.1},
     "elo.expected_score": {"ratings": [5185.0, 2200.0], "opponents": [4858.0, 2000.0]},
     "finetune.trainable": {"vocab": 151936, "hidden_size": 896, "layers": 24, "heads": 14, "kv_heads": 2,
                            "intermediate_size": 4864, "tied_embeddings": True, "qkv_bias": True},

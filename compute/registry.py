@@ -35,6 +35,8 @@ FUNCTIONS: dict[str, str] = {
     "dpo.loss": "compute.dpo:loss",
     "dpo.sigmoid_weight_curve": "compute.dpo:sigmoid_weight_curve",
     "dpo.tiny_pair": "compute.dpo:tiny_pair",
+    "dqn.overestimation": "compute.dqn:overestimation",
+    "dqn.q_network": "compute.dqn:q_network",
     "elo.expected_score": "compute.elo:expected_score",
     "finetune.trainable": "compute.finetune:trainable",
     "generation.greedy_steps": "compute.generation:greedy_steps",
