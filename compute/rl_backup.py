@@ -62,15 +62,17 @@ def backup_cost(n_actions: int, n_next: int, depth: int) -> dict:
             "leaves": b ** depth}
 
 
-def _node(ident: str, level: int, n_actions: int, n_next: int, depth: int) -> dict:
-    """The subtree of state `ident`: its actions (dots), each with its next states, down to `depth` steps (the
-    states there are terminal: squares, as in Sutton & Barto's backup diagrams)."""
-    node: dict = {"id": ident, "label": "", "shape": "circle" if level < depth else "rect"}
+def _node(ident: str, level: int, n_actions: int, n_next: int, depth: int, kinds: dict[str, list[str]]) -> dict:
+    """The subtree of state `ident`: its actions, each with its next states, down to `depth` steps (the states
+    there are terminal); every node's id is filed under its kind (state, action, terminal)."""
+    node: dict = {"id": ident, "label": ""}
+    kinds["state" if level < depth else "terminal"].append(ident)
     if level < depth:
-        node["children"] = [
-            {"id": f"{ident}a{i}", "label": "", "shape": "dot",
-             "children": [_node(f"{ident}a{i}s{j}", level + 1, n_actions, n_next, depth) for j in range(n_next)]}
-            for i in range(n_actions)]
+        node["children"] = []
+        for i in range(n_actions):
+            kinds["action"].append(f"{ident}a{i}")
+            node["children"].append({"id": f"{ident}a{i}", "label": "", "children": [
+                _node(f"{ident}a{i}s{j}", level + 1, n_actions, n_next, depth, kinds) for j in range(n_next)]})
     return node
 
 
@@ -86,32 +88,24 @@ def _paths(ident: str, level: int, n_actions: int, n_next: int, depth: int) -> l
     return out
 
 
-def _marked(node: dict, ids: set[str], role: str) -> dict:
-    """A copy of the tree with `role` on the nodes named in `ids`."""
-    out = {**node, **({"role": role} if node["id"] in ids else {})}
-    if "children" in node:
-        out["children"] = [_marked(c, ids, role) for c in node["children"]]
-    return out
-
-
-def backup_diagrams(n_actions: int = 2, n_next: int = 2, depth: int = 2, sample: list[int] | None = None,
-                    bootstrap_role: str = "thought") -> dict:
+def backup_diagrams(n_actions: int = 2, n_next: int = 2, depth: int = 2, sample: list[int] | None = None) -> dict:
     """The full tree below one state and the part of it each method backs up, as highlight paths of node ids.
 
-    States are circles, actions dots, terminal states squares (node ids: root `s`, then `a<i>` and `s<j>`
-    appended per step).
+    Node ids: root `s`, then `a<i>` and `s<j>` appended per step; `kinds` files them as states, actions and
+    terminal states (a backup diagram draws them as circles, dots and squares).
     `sample` picks the sampled episode: an (action, next state) index pair per step (default all 0).
-    `trees` repeats the tree once per method with `bootstrap_role` on the states whose estimate V(s′) that
-    method borrows (TD and DP stop after one step; MC and exhaustive search reach the end and borrow none).
+    `bootstrapped` lists per method the states whose estimate V(s′) it borrows (TD and DP stop after one
+    step; MC and exhaustive search reach the end and borrow none).
 
     Returns:
-        tree: the nested nodes (id, label '', shape, children) of every state and action to `depth`.
+        tree: the nested nodes (id, label '', children) of every state and action to `depth`.
+        kinds: node ids by kind: state, action, terminal.
         td: the one sampled one-step path, as a list of paths.
         mc: the one sampled path to the end, as a list of paths.
         dp: every one-step path.
         exhaustive: every path to the end.
         cost: backup_cost of the same sizes.
-        trees: per method (td, mc, dp, exhaustive), the tree with its bootstrapped states marked.
+        bootstrapped: per method (td, mc, dp, exhaustive), the ids of the states whose V(s′) it borrows.
         nodes: number of nodes in the tree.
     """
     _check_sizes(n_actions, n_next, depth)
@@ -129,10 +123,11 @@ def backup_diagrams(n_actions: int = 2, n_next: int = 2, depth: int = 2, sample:
         a, s = f"{ident}a{picks[2 * k]}", f"{ident}a{picks[2 * k]}s{picks[2 * k + 1]}"
         walk += [a, s]
         ident = s
-    tree = _node("s", 0, n_actions, n_next, depth)
+    kinds: dict[str, list[str]] = {"state": [], "action": [], "terminal": []}
+    tree = _node("s", 0, n_actions, n_next, depth, kinds)
     paths = {"td": [walk[:2]], "mc": [walk], "dp": _paths("s", 0, n_actions, n_next, 1),
              "exhaustive": _paths("s", 0, n_actions, n_next, depth)}
     shallow = {m: {p[-1] for p in paths[m]} if depth > 1 else set() for m in ("td", "dp")}
-    trees = {m: _marked(tree, shallow.get(m, set()), bootstrap_role) for m in paths}
-    return jsonable({"tree": tree, **paths, "cost": backup_cost(n_actions, n_next, depth), "trees": trees,
-                     "nodes": nodes})
+    boot = {m: sorted(shallow.get(m, set())) for m in paths}
+    return jsonable({"tree": tree, "kinds": kinds, **paths, "cost": backup_cost(n_actions, n_next, depth),
+                     "bootstrapped": boot, "nodes": nodes})

@@ -149,7 +149,25 @@ def _build(item: TreeItem, ipath: tuple, ctx: Ctx, fmt: str) -> _N:
         if nodes:
             nodes[-1].pruned = nodes[-1].cut = True
     _spread(root, item.dim_rest, False, keep)
+    _mark(root, item, ipath, ctx)
     return root
+
+
+def _mark(root: _N, item: TreeItem, ipath: tuple, ctx: Ctx) -> None:
+    """Give the nodes each mark names its role and shape; an id no node has is a located error."""
+    by_id = {n.id: n for n in _all(root) if n.id}
+    for k, m in enumerate(item.marks or []):
+        mp = ipath + ("marks", k, "ids")
+        if isinstance(m.ids, str):
+            raise _fail(ctx, mp, f"mark ids are still the text {m.ids[:60]!r} (expected a list of node ids, or a "
+                                 "{{ placeholder }} bound to one)")
+        for nid in m.ids:
+            n = by_id.get(str(nid))
+            if n is None:
+                raise _fail(ctx, mp, f"mark names node '{nid}', which this tree does not have (expected one of: "
+                                     f"{', '.join(sorted(by_id)[:12])}{', …' if len(by_id) > 12 else ''})")
+            n.role = m.role or n.role
+            n.shape = m.shape or n.shape
 
 
 def _paths(v: list | str | None, path: tuple, ctx: Ctx) -> list[list[str]]:

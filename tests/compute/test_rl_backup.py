@@ -59,8 +59,11 @@ def test_paths_lie_in_the_tree_and_their_sizes_are_the_costs(n_actions, n_next, 
     out = backup_diagrams(n_actions=n_actions, n_next=n_next, depth=depth)
     nodes = _walk(out["tree"])
     assert len(nodes) == out["nodes"]
-    states = [n for n, _ in nodes.values() if n["shape"] in ("circle", "rect")]
-    assert all(n["shape"] == "rect" for n, d in nodes.values() if d == 2 * depth)
+    kinds = out["kinds"]
+    assert sorted(kinds["state"] + kinds["action"] + kinds["terminal"]) == sorted(nodes)
+    assert set(kinds["terminal"]) == {i for i, (_n, d) in nodes.items() if d == 2 * depth}
+    assert set(kinds["action"]) == {i for i, (_n, d) in nodes.items() if d % 2 == 1}
+    states = kinds["state"] + kinds["terminal"]
     assert len(states) == sum((n_actions * n_next) ** k for k in range(depth + 1))
     for method in ("td", "mc", "dp", "exhaustive"):
         for path in out[method]:
@@ -69,7 +72,7 @@ def test_paths_lie_in_the_tree_and_their_sizes_are_the_costs(n_actions, n_next, 
                 assert ident in [c["id"] for c in parent["children"]]
                 parent = nodes[ident][0]
         # transitions read = distinct states reached below the root
-        reached = {i for p in out[method] for i in p if nodes[i][0]["shape"] != "dot"}
+        reached = {i for p in out[method] for i in p if i not in kinds["action"]}
         assert len(reached) == out["cost"][method]
     assert out["cost"]["leaves"] == sum(1 for n, d in nodes.values() if d == 2 * depth)
 
@@ -90,8 +93,8 @@ def test_sample_picks_the_episode_and_is_checked():
 
 
 def test_only_the_one_step_methods_bootstrap():
-    out = backup_diagrams(n_actions=2, n_next=2, depth=2, sample=[1, 0, 0, 1], bootstrap_role="thought")
+    out = backup_diagrams(n_actions=2, n_next=2, depth=2, sample=[1, 0, 0, 1])
     for method, expected in (("td", {"sa1s0"}), ("dp", {"sa0s0", "sa0s1", "sa1s0", "sa1s1"}),
                              ("mc", set()), ("exhaustive", set())):
-        marked = {i for i, (n, _) in _walk(out["trees"][method]).items() if n.get("role") == "thought"}
-        assert marked == expected, method
+        assert set(out["bootstrapped"][method]) == expected, method
+    assert all(not {"shape", "role"} & set(n) for n, _ in _walk(out["tree"]).values()), "data, not presentation"

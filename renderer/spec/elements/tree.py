@@ -13,6 +13,7 @@ MAX_TREE_NODES = 400
 
 Label = LocalText | float
 PathSpec = list[str] | list[list[str]] | str
+NodeShape = Literal["round", "rect", "circle", "pill", "dot"]
 
 
 class TreeNode(Strict):
@@ -33,7 +34,7 @@ class TreeNode(Strict):
                                                       "e.g. `emphasis` for a value that just changed).")
     badge: IconName | None = Field(None, description="An icon badge on the node's top-right corner (lock, "
                                    "flame, check, cross, …), as on a box.")
-    shape: Literal["round", "rect", "circle", "pill", "dot"] | None = Field(
+    shape: NodeShape | None = Field(
         None, description="This node's shape (default: the tree's `node_shape`): e.g. states as circles and "
                           "actions as `dot`s (a small filled disc, its label beside it) in a backup diagram.")
     kept: bool = Field(False, description="On the highlighted path: node and the edge from its parent are "
@@ -50,6 +51,15 @@ class TokenNode(Strict):
 
     p: float = Field(ge=0, le=1, description="Conditional probability of the token given its prefix.")
     next: dict[str, TokenNode] | None = Field(None, description="Continuations: token -> entry.")
+
+
+class TreeMark(Strict):
+    """A style given to the nodes named by id: how a spec colours or shapes nodes a compute result lists
+    (compute returns ids, the spec says what they look like)."""
+
+    ids: list[str] | str = Field(description="Node ids (or a {{ placeholder }} bound to a list of them).")
+    role: Role | None = Field(None, description="Fill role of those nodes.")
+    shape: NodeShape | None = Field(None, description="Shape of those nodes.")
 
 
 class TreeItem(Strict):
@@ -78,6 +88,8 @@ class TreeItem(Strict):
     caption: LocalText | None = Field(None, description="Caption under the tree (e.g. '1. Selection').")
     path_arrows: Literal["none", "down", "up"] | None = Field(
         None, description="Arrow heads on this tree's highlighted path (default: the element's `path_arrows`).")
+    marks: Annotated[list[TreeMark], Field(max_length=12)] = Field(
+        default_factory=list, description="Roles and shapes for the nodes named by id (applied in order).")
 
     @model_validator(mode="after")
     def _one_source(self) -> TreeItem:
@@ -100,6 +112,8 @@ class Tree(Strict):
     keep: PathSpec | None = Field(None, description="Path(s) kept in the normal style by `dim_rest`.")
     pruned: PathSpec | None = Field(None, description="Path(s) to subtrees drawn greyed.")
     dim_rest: bool = Field(False, description="Grey every node not on a `highlight` or `keep` path.")
+    marks: Annotated[list[TreeMark], Field(max_length=12)] = Field(
+        default_factory=list, description="Roles and shapes for the nodes named by id (see TreeItem.marks).")
     caption: LocalText | None = Field(None, description="Caption under the tree.")
     trees: list[TreeItem] | None = Field(None, max_length=12,
                                          description="Several trees side by side, each with an optional caption "
@@ -144,9 +158,10 @@ class Tree(Strict):
         if n != 1:
             raise ValueError("a tree has exactly one of `root` (nested nodes), `tokens` (a next-token table) or "
                              "`trees` (several trees side by side)")
-        if self.trees is not None and any(x is not None for x in (self.highlight, self.keep, self.pruned,
-                                                                    self.caption, self.prompt)):
-            raise ValueError("with `trees:`, put highlight/keep/pruned/caption/prompt on each tree of the list")
+        if self.trees is not None and (self.marks or any(x is not None for x in (self.highlight, self.keep,
+                                                                                  self.pruned, self.caption,
+                                                                                  self.prompt))):
+            raise ValueError("with `trees:`, put highlight/keep/pruned/marks/caption/prompt on each tree of the list")
         return self
 
     def items(self) -> list[tuple[TreeItem, tuple]]:
@@ -155,5 +170,5 @@ class Tree(Strict):
             return [(t, ("trees", i)) for i, t in enumerate(self.trees)]
         one = TreeItem.model_construct(id=None, root=self.root, tokens=self.tokens, prompt=self.prompt,
                                        highlight=self.highlight, keep=self.keep, pruned=self.pruned,
-                                       dim_rest=self.dim_rest, caption=self.caption)
+                                       dim_rest=self.dim_rest, caption=self.caption, marks=self.marks)
         return [(one, ())]

@@ -71,3 +71,22 @@ def test_a_tree_growing_right_writes_a_dots_label_above_it(write_spec):
     (label,) = [t for t in kind(scene, "tree-text", Text) if t.text == "a1"]
     b = bbox(label)
     assert b[3] <= d.cy - d.ry and abs((b[0] + b[2]) / 2 - d.cx) < 1
+
+
+def test_marks_give_the_nodes_a_compute_result_names_their_role_and_shape(write_spec):
+    marks = "    marks:\n      - {ids: [s1, s2], shape: dot}\n      - {ids: [s3], role: emphasis}\n"
+    body = TREE.format(direction="down").replace("    root:\n", marks + "    root:\n")
+    scene = scene_of(write_spec, body)
+    theme = load_theme()
+    shapes = nodes(scene)
+    assert isinstance(shapes["s1"], Ellipse) and shapes["s1"].rx == pytest.approx(DOT / 2)
+    assert shapes["z"].style.fill == theme.color("emphasis")
+
+
+def test_a_mark_naming_a_node_the_tree_lacks_is_a_located_error(write_spec):
+    from renderer.spec.errors import SpecError
+
+    body = TREE.format(direction="down").replace("    root:\n", "    marks:\n      - {ids: [nope], role: emphasis}\n"
+                                                                 "    root:\n")
+    with pytest.raises(SpecError, match=r"\.yaml:\d+:\d+: .*mark names node 'nope', which this tree does not have"):
+        scene_of(write_spec, body)
