@@ -57,6 +57,8 @@ FUNCTIONS: dict[str, str] = {
     "ppo.kl_penalty": "compute.ppo:kl_penalty",
     "ppo.losses": "compute.ppo:losses",
     "ppo.token_logprobs": "compute.ppo:token_logprobs",
+    "policy.outputs": "compute.policy:outputs",
+    "policy.trpo_step": "compute.policy:trpo_step",
     "prefix.shapes": "compute.prefix:shapes",
     "prm.rank": "compute.prm:rank",
     "prm.step_beam": "compute.prm:step_beam",
