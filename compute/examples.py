@@ -147,6 +147,7 @@ EXAMPLES: dict[str, dict] = {
     "schedule.checkpointing": {"layers": 4, "mode": "checkpoint", "every": 2},
     "schedule.grad_accumulation": {"micro_batches": 3, "steps": 1},
     "schedule.ppo_epochs": {"epochs": 2, "minibatches": 4},
+    "schedule.ppo_minibatches": {"samples": 8, "minibatch_size": 2, "epochs": 3, "seed": 1},
     "search.best_of_n": {"candidates": ["answer 1", "answer 2", "answer 3"], "scores": [0.2, 0.9, 0.5]},
     "search.exhaustive": {"branching": 10, "depth": 2},
     "search.exhaustive_growth": {"vocab": 151936, "lengths": [1, 2, 5, 10]},

@@ -110,6 +110,7 @@ FUNCTIONS: dict[str, str] = {
     "schedule.checkpointing": "compute.schedule:checkpointing",
     "schedule.grad_accumulation": "compute.schedule:grad_accumulation",
     "schedule.ppo_epochs": "compute.schedule:ppo_epochs",
+    "schedule.ppo_minibatches": "compute.schedule:ppo_minibatches",
     "search.best_of_n": "compute.search:best_of_n",
     "search.exhaustive": "compute.search:exhaustive",
     "search.exhaustive_growth": "compute.search:exhaustive_growth",
