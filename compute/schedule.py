@@ -2,6 +2,8 @@
 
 from typing import Literal
 
+import numpy as np
+
 from compute._common import jsonable
 
 
@@ -99,3 +101,37 @@ def checkpointing(layers: int, mode: Literal["none", "checkpoint", "full"] = "no
         log("backward", i)
     return jsonable({"events": events, "peak_stored": max(len(e["stored"]) for e in events),
                      "forward_computations": sum(e["phase"] != "backward" for e in events)})
+
+
+def ppo_minibatches(samples: int, minibatch_size: int, epochs: int, seed: int = 0) -> dict:
+    """Which buffer samples each PPO minibatch takes: reshuffle every epoch, then cut into minibatches (CleanRL).
+
+    As CleanRL's ppo.py: `b_inds = arange(N)`; every epoch `shuffle(b_inds)` in place (numpy RandomState(seed),
+    the same stream as `np.random.seed(seed)`), then minibatch j takes `b_inds[j·B:(j+1)·B]` (the last may be
+    shorter). Sample ids are counted from 1.
+
+    Returns:
+        ids: the sample ids 1 … N, in buffer order.
+        order: per epoch, the shuffled sample ids.
+        epochs: per epoch, its minibatches {epoch, minibatch, samples, update} (update counted from 1 over the run).
+        minibatches_per_epoch: ⌈N / B⌉.
+        updates: the number of gradient steps, epochs × ⌈N / B⌉.
+        uses_per_sample: how often each sample enters a gradient step (= epochs).
+    """
+    if not 1 <= samples <= 10_000 or not 1 <= minibatch_size <= samples or not 1 <= epochs <= 100:
+        raise ValueError("need 1 <= minibatch_size <= samples <= 10 000 and 1 <= epochs <= 100")
+    rng, inds = np.random.RandomState(seed), np.arange(samples)
+    per_epoch = -(-samples // minibatch_size)
+    order, plan, u = [], [], 0
+    for e in range(1, epochs + 1):
+        rng.shuffle(inds)
+        order.append(inds + 1)
+        rows = []
+        for j in range(per_epoch):
+            u += 1
+            rows.append({"epoch": e, "minibatch": j + 1, "update": u,
+                         "samples": inds[j * minibatch_size:(j + 1) * minibatch_size] + 1})
+        plan.append(rows)
+    return jsonable({"ids": np.arange(1, samples + 1), "order": order, "epochs": plan,
+                     "minibatches_per_epoch": per_epoch, "updates": u,
+                     "uses_per_sample": epochs})

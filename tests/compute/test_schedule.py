@@ -71,3 +71,33 @@ def test_checkpointing_memory_compute_trade_off():
     assert full["peak_stored"] < ck["peak_stored"] < none["peak_stored"]
     assert none["forward_computations"] < ck["forward_computations"] < full["forward_computations"]
     assert np.isclose(ck["forward_computations"], 8 + (1 + 2 + 2))  # segments (6,8], (3,6], (0,3]
+
+
+def _cleanrl_minibatches(batch_size, minibatch_size, update_epochs, seed):
+    """CleanRL ppo.py's loop, written again: global numpy seed, in-place shuffle per epoch, slices."""
+    np.random.seed(seed)
+    b_inds, out = np.arange(batch_size), []
+    for _ in range(update_epochs):
+        np.random.shuffle(b_inds)
+        out.append([list(b_inds[start:start + minibatch_size] + 1) for start in range(0, batch_size, minibatch_size)])
+    return out
+
+
+@pytest.mark.parametrize(("n", "b", "epochs", "seed"), [(8, 2, 3, 0), (10, 4, 2, 5), (6, 6, 4, 1)])
+def test_ppo_minibatches_match_cleanrl(n, b, epochs, seed):
+    out = schedule.ppo_minibatches(samples=n, minibatch_size=b, epochs=epochs, seed=seed)
+    ref = _cleanrl_minibatches(n, b, epochs, seed)
+    assert [[mb["samples"] for mb in ep] for ep in out["epochs"]] == ref
+    assert out["updates"] == epochs * len(ref[0]) == sum(len(ep) for ep in out["epochs"])
+    assert [mb["update"] for ep in out["epochs"] for mb in ep] == list(range(1, out["updates"] + 1))
+
+
+@PROPS
+@given(n=st.integers(1, 40), b=st.integers(1, 40), epochs=st.integers(1, 5), seed=st.integers(0, 99))
+def test_every_epoch_uses_each_sample_once(n, b, epochs, seed):
+    b = min(b, n)
+    out = schedule.ppo_minibatches(samples=n, minibatch_size=b, epochs=epochs, seed=seed)
+    for order, ep in zip(out["order"], out["epochs"], strict=True):
+        assert sorted(order) == list(range(1, n + 1))
+        assert [s for mb in ep for s in mb["samples"]] == order
+    assert out["minibatches_per_epoch"] == -(-n // b) and out["uses_per_sample"] == epochs
