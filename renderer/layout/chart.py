@@ -448,11 +448,12 @@ def _cartesian(el: Chart, path: tuple, ctx: Ctx, c: Canvas, data: dict) -> list[
     values_drawn = [bbox(t) for t in c.items if isinstance(t, Text) and t.meta.kind == "chart-value"]
     below = max([below] + [b[3] + LABEL_GAP for b in values_drawn if b[3] > H])  # clear labels of negative bars
     left = min([-TICK - LABEL_GAP / 2] + [b[0] - 2 * LABEL_GAP for b in values_drawn if b[0] < 0])
+    xpart, ypart = replace(ameta, parts=("xaxis",)), replace(ameta, parts=("yaxis",))  # edge ports: the axes
     if not on_zero:
-        c.add(Line(((0, H), (W, H)), astyle, meta=ameta), Line(((0, 0), (0, H)), astyle, meta=ameta))
+        c.add(Line(((0, H), (W, H)), astyle, meta=xpart), Line(((0, 0), (0, H)), astyle, meta=ypart))
     else:  # the value axis; the category axis is the line at 0 drawn with the data
-        c.add(Line(((0, H), (W, H)) if horiz else ((0, 0), (0, H)), astyle, meta=ameta))
-    tmeta_v = Meta(el.id, axis_role, amp, "chart-tick")
+        c.add(Line(((0, H), (W, H)) if horiz else ((0, 0), (0, H)), astyle, meta=xpart if horiz else ypart))
+    tmeta_v = Meta(el.id, axis_role, amp, "chart-tick", ("xaxis",) if horiz else ("yaxis",))
     for t, s in zip(vt, vtl, strict=True):
         p = vmap(t)
         if horiz:
@@ -468,16 +469,17 @@ def _cartesian(el: Chart, path: tuple, ctx: Ctx, c: Canvas, data: dict) -> list[
             p = vmap2(t)
             c.add(Line(((W, p), (W + TICK, p)), astyle, meta=r_meta))
             c.text(s, W + TICK + LABEL_GAP / 2, p, fs, axis_role, "start", "middle", meta=r_meta)
-    tmeta_c = Meta(el.id, axis_role, ctx.src(cpath), "chart-tick")
+    tmeta_c = Meta(el.id, axis_role, ctx.src(cpath), "chart-tick", ("yaxis",) if horiz else ("xaxis",))
     if band is not None:
         for k, s in enumerate(cats or []):
             if k % thin:
                 continue
             p = band.center(k)
+            cm = replace(tmeta_c, parts=(*tmeta_c.parts, f"cat{k}"))  # a category's label: an edge port too
             if horiz:
-                c.text(s, left, p, fs, "text", "end", "middle", meta=tmeta_c)
+                c.text(s, left, p, fs, "text", "end", "middle", meta=cm)
             else:
-                c.text(s, p, below, fs, "text", "middle", "top", meta=tmeta_c)
+                c.text(s, p, below, fs, "text", "middle", "top", meta=cm)
     else:
         for t, s in zip(xt, xtl, strict=True):
             p = xnum(t)
@@ -703,8 +705,9 @@ def _lines(el: Chart, path: tuple, ctx: Ctx, c: Canvas, series: list[_S], xmap, 
         marker = s.model.marker or ("circle" if len(pts) <= 30 and kind == "line" else "none")
         if marker != "none":
             r = max(2.5, s.model.width * 1.6)
-            for p in pts:
-                m = _marker(marker, p[0], p[1], r, color, Meta(el.id, s.role, ctx.src(sp), "chart-marker"),
+            for k, p in enumerate(pts):
+                parts = (f"p{k}", f"s{s.i}.p{k}") if s.i == 0 else (f"s{s.i}.p{k}",)  # edges may end at a point
+                m = _marker(marker, p[0], p[1], r, color, Meta(el.id, s.role, ctx.src(sp), "chart-marker", parts),
                             ctx.color("white"))
                 c.add(m)
                 obstacles.append(bbox(m))
@@ -802,7 +805,13 @@ def _annotations(el: Chart, path: tuple, ctx: Ctx, c: Canvas, series: list[_S], 
     taken = list(obstacles) + [bbox(p) for p in c.items if isinstance(p, Text)]
     for k, a in enumerate(el.annotations):
         ap = path + ("annotations", k)
-        if a.series is not None:
+        if a.series is not None and a.x is not None:  # pinned to a line between its points
+            if a.series >= len(series):
+                raise fail(ctx, ap + ("series",), f"annotation points at series {a.series}, which does not exist")
+            s = series[a.series]
+            px, py = _on_line(s, number(a.x, ctx, ap + ("x",), "annotation x"), P2 if s.right else P,
+                              polylines, series, ctx, ap)
+        elif a.series is not None:
             if not isinstance(a.index, int):
                 raise fail(ctx, ap + ("index",), f"annotation index is still the text {a.index!r} after binding "
                                                  "(expected a whole number)")
@@ -840,6 +849,28 @@ def _annotations(el: Chart, path: tuple, ctx: Ctx, c: Canvas, series: list[_S], 
             c.add(Line((start, end), Style(stroke=ctx.color(a.role), stroke_width=1.2), arrow_end=True,
                        meta=Meta(el.id, a.role, ctx.src(ap), "chart-annotation-arrow")))
         taken.append(box)
+
+
+def _on_line(s: _S, x: float, P, polylines: list[list[tuple[float, float]]], series: list[_S], ctx: Ctx,
+             ap: tuple) -> tuple[float, float]:
+    """The pixel where series `s` is drawn at data x: on its straight segments, its steps, or its smooth
+    curve (read off the drawn polyline)."""
+    xs, ys = s.xs, s.ys
+    if not xs[0] <= x <= xs[-1]:
+        raise fail(ctx, ap + ("x",), f"annotation x {x:g} is outside the line ({xs[0]:g} … {xs[-1]:g})")
+    k = max(i for i, v in enumerate(xs) if v <= x) if x > xs[0] else 0
+    if s.model.curve == "step" or k == len(xs) - 1:
+        return P(x, ys[k])
+    if s.model.curve == "smooth":
+        lines = [pl for pl in polylines if pl and len(pl) > len(xs)]
+        target = P(x, ys[k])[0]
+        for pl in lines:  # the drawn samples of this series: the one whose ends match its points
+            if abs(pl[0][0] - P(xs[0], ys[0])[0]) < 0.5 and abs(pl[0][1] - P(xs[0], ys[0])[1]) < 0.5:
+                for (x0, y0), (x1, y1) in zip(pl, pl[1:], strict=False):
+                    if x0 <= target <= x1 and x1 > x0:
+                        return target, y0 + (y1 - y0) * (target - x0) / (x1 - x0)
+    u = (x - xs[k]) / (xs[k + 1] - xs[k])
+    return P(x, ys[k] + (ys[k + 1] - ys[k]) * u)
 
 
 def _place_note(px: float, py: float, w: float, h: float, taken: list[Box],
@@ -998,7 +1029,7 @@ def _heatmap(el: Chart, path: tuple, ctx: Ctx, c: Canvas) -> None:
                 kids.append(Text(j * cw + cw / 2, i * ch + ch / 2 + 0.32 * fs, t, fs, ctx.color("text"), 400,
                                  "middle", tuple(ctx.theme.fonts["sans"]), width=measure(ctx, t, fs),
                                  meta=Meta(el.id, "text", cell_src, "chart-cell-text")))
-            c.add(Group(tuple(kids), meta))
+            c.add(Group(tuple(kids), replace(meta, parts=(f"r{i}c{j}", f"r{i}", f"c{j}"))))  # edge ports
 
     # axis labels, thinned so they never collide
     if xcats is not None and len(xcats) != C:

@@ -371,8 +371,8 @@ def _group_labels(el: Tensor, path: tuple, ctx: Ctx, c: Canvas, groups: list[Ten
         centres = [(a + b + 1) / 2 * size for _, (a, b), _ in spans]
         levels = stack_levels([(x - w / 2, x + w / 2) for x, w in zip(centres, widths, strict=True)], 6)
         base = edge - HEADER_GAP
-        for (g, (a, b), t), x, lvl in zip(spans, centres, levels, strict=True):
-            meta = Meta(el.id, "text-soft", ctx.src(path + (key, g, "label")), "tensor-group")
+        for (g, (a, b), t), x, lvl in zip(spans, centres, levels, strict=True):  # edges may end at `T.cg0`
+            meta = Meta(el.id, "text-soft", ctx.src(path + (key, g, "label")), "tensor-group", (f"cg{g}",))
             y = base - lvl * (lh + 4)
             c.add(Line(((a * size + 2, y), (b * size + size - 2, y)), Style(stroke=ctx.color("text-soft"),
                                                                             stroke_width=1.2), meta=meta))
@@ -380,8 +380,8 @@ def _group_labels(el: Tensor, path: tuple, ctx: Ctx, c: Canvas, groups: list[Ten
         return base - (max(levels) + 1) * (lh + 4)
     widths = [measure(ctx, t, fs) for _, _, t in spans]
     right = edge - HEADER_GAP
-    for (g, (a, b), t), _w in zip(spans, widths, strict=True):
-        meta = Meta(el.id, "text-soft", ctx.src(path + (key, g, "label")), "tensor-group")
+    for (g, (a, b), t), _w in zip(spans, widths, strict=True):  # edges may end at `T.rg0`
+        meta = Meta(el.id, "text-soft", ctx.src(path + (key, g, "label")), "tensor-group", (f"rg{g}",))
         c.add(Line(((right, a * size + 2), (right, b * size + size - 2)),
                    Style(stroke=ctx.color("text-soft"), stroke_width=1.2), meta=meta))
         c.text(t, right - 4, (a + b + 1) / 2 * size, fs, "text-soft", "end", "middle", meta=meta)

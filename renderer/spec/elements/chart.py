@@ -170,7 +170,8 @@ class ChartAnnotation(Strict):
     """A note with an arrow pointing at a data point."""
 
     text: LocalText = Field(description="The note.")
-    x: Number | None = Field(None, description="x of the point (a number; on a category axis the slot index).")
+    x: Number | None = Field(None, description="x of the point (a number; on a category axis the slot index); "
+                                               "with `series`, the point of that line at this x.")
     y: Number | None = Field(None, description="y of the point.")
     series: int | None = Field(None, ge=0, description="Point at a series' value: the series index …")
     index: Annotated[int, Field(ge=0)] | Placeholder | None = Field(
@@ -182,10 +183,12 @@ class ChartAnnotation(Strict):
 
     @model_validator(mode="after")
     def _point(self) -> ChartAnnotation:
-        by_xy = self.x is not None and self.y is not None
-        by_index = self.series is not None and self.index is not None
-        if by_xy == by_index:
-            raise ValueError("an annotation points either at x and y, or at series and index")
+        by_xy = self.x is not None and self.y is not None and self.series is None
+        by_index = self.series is not None and self.index is not None and self.x is None
+        on_curve = self.series is not None and self.x is not None and self.index is None and self.y is None
+        if [by_xy, by_index, on_curve].count(True) != 1:
+            raise ValueError("an annotation points at x and y, at series and index (a data point), or at series "
+                             "and x (anywhere on that line, between its points)")
         return self
 
 
