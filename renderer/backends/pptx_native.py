@@ -504,8 +504,8 @@ def _style_chart(chart, d: dict, f, inner: tuple[float, float, float, float], cr
             cust = _sub(ln, "a:custDash")
             sw = max(s["width"], 1e-6)
             _sub(cust, "a:ds", d=round(s["dash"][0] / sw * 100000), sp=round(s["dash"][1] / sw * 100000))
-        if s.get("curve"):  # a step or smooth curve is drawn as its own freeform: the series keeps the data
-            fmt.line.fill.background()
+        if s.get("curve") or s.get("line") is False:  # a step/smooth curve is its own freeform; a scatter has
+            fmt.line.fill.background()  # no line: either way the series keeps the data and draws its markers
         ser.marker.style = getattr(XL_MARKER_STYLE, MARKERS.get(s["marker"], "NONE"))
         if s["marker"] != "none":
             ser.marker.size = max(2, min(72, round(2 * s["marker_r"] * f.scale * PT_PER_PX)))

@@ -573,7 +573,7 @@ def _payload(el: Chart, ctx: Ctx, series: list[_S], horiz: bool, cats: list[str]
     for s in series:
         color = ctx.color(s.role)
         kind = "line" if s.right else el.kind
-        marker = s.model.marker or ("circle" if len(s.ys) <= 30 and kind == "line" else "none")
+        marker = s.model.marker or ("circle" if (len(s.ys) <= 30 or not s.model.line) and kind == "line" else "none")
         item = {"name": s.name, "values": list(s.ys), "x": list(s.xs) if x_domain is not None else None,
                 "color": color,
                 "point_colors": [ctx.color(r) for r in s.bar_roles] if el.kind == "bar" else None,
@@ -582,6 +582,8 @@ def _payload(el: Chart, ctx: Ctx, series: list[_S], horiz: bool, cats: list[str]
                 "opacity": 0.35 if el.kind == "area" else 1.0, "labels": s.model.labels}
         if s.model.curve != "linear":  # the curve is a shape of its own: the chart's series keeps the data
             item["curve"] = s.model.curve
+        if not s.model.line:  # a scatter: the chart's series draws its markers only
+            item["line"] = False
         if s.right:  # only in payloads of charts that use the right axis
             item["axis"] = "right"
         if s.states:  # hatched states: pattern colour per point (None: solid), on a white ground
@@ -691,7 +693,9 @@ def _lines(el: Chart, path: tuple, ctx: Ctx, c: Canvas, series: list[_S], xmap, 
         curve = s.model.curve
         if curve != "linear" and any(b[0] <= a[0] for a, b in zip(pts, pts[1:], strict=False)):
             raise fail(ctx, sp + ("curve",), f"curve: {curve} needs x values that increase along the series")
-        if curve == "linear":
+        if not s.model.line:  # a scatter: the markers only; no polyline to keep notes off
+            pass
+        elif curve == "linear":
             c.add(Line(tuple(pts), style, meta=meta))
             polylines.append(pts)
         elif curve == "step":
@@ -702,7 +706,7 @@ def _lines(el: Chart, path: tuple, ctx: Ctx, c: Canvas, series: list[_S], xmap, 
             cmds, samples = smooth_cmds(pts)
             c.add(Line(tuple(samples), style, meta=replace(meta, kind="chart-curve"), cmds=tuple(cmds)))
             polylines.append(samples)
-        marker = s.model.marker or ("circle" if len(pts) <= 30 and kind == "line" else "none")
+        marker = s.model.marker or ("circle" if (len(pts) <= 30 or not s.model.line) and kind == "line" else "none")
         if marker != "none":
             r = max(2.5, s.model.width * 1.6)
             for k, p in enumerate(pts):
@@ -914,9 +918,10 @@ def _legend(el: Chart, path: tuple, ctx: Ctx, c: Canvas, entries: list[tuple[str
         prims: list[Prim] = []
         if shape == "line":
             s = el.series[i]
-            prims.append(Line(((0, cy), (sw, cy)), Style(stroke=color, stroke_width=s.width,
-                                                         dash=(6, 4) if s.dashed else None), meta=meta))
-            mk = s.marker or ("circle" if len(numbers(s.values, ctx, (), "values")) <= 30 else "none")
+            if s.line:
+                prims.append(Line(((0, cy), (sw, cy)), Style(stroke=color, stroke_width=s.width,
+                                                             dash=(6, 4) if s.dashed else None), meta=meta))
+            mk = s.marker or ("circle" if len(numbers(s.values, ctx, (), "values")) <= 30 or not s.line else "none")
             if mk != "none":
                 prims.append(_marker(mk, sw / 2, cy, max(2.5, s.width * 1.6), color, meta, ctx.color("white")))
         elif shape.startswith("state:"):

@@ -78,6 +78,8 @@ class ChartSeries(Strict):
         None, description="Point marker of a line (default: circle for up to 30 points, else none).")
     dashed: bool = Field(False, description="Dashed line.")
     width: float = Field(2.0, gt=0, le=10, description="Line width in px.")
+    line: bool = Field(True, description="Join the points with a line; `false` draws the markers only (a "
+                                         "scatter plot: give each point its own `x`).")
     curve: Literal["linear", "step", "smooth"] = Field(
         "linear", description="How a line joins its points: straight segments, steps (each value holds until the "
                               "next x, as a piecewise-constant schedule), or a smooth monotone curve through every "
@@ -267,9 +269,12 @@ class Chart(Strict):
         if any(s.axis == "right" for s in self.series) and self.kind == "heatmap":
             raise ValueError("a heat map has no right-hand axis (series `axis: right`)")
         lines_only = [k for k, s in enumerate(self.series) if s.curve != "linear" or s.end_label
-                      or s.deviations is not None]
+                      or s.deviations is not None or not s.line]
         if lines_only and self.kind not in ("line", "area"):
-            raise ValueError(f"series {lines_only[0]}: curve, end_label and deviations need a line or area chart")
+            raise ValueError(f"series {lines_only[0]}: curve, end_label, deviations and line: false need a line "
+                             "or area chart")
+        if any(not s.line and s.marker == "none" for s in self.series):
+            raise ValueError("a series with line: false needs a marker (it would draw nothing)")
         if self.between and self.kind != "line":
             raise ValueError("`between` needs a line chart")
         if self.horizontal and any(s.axis == "right" for s in self.series):

@@ -79,7 +79,7 @@ def test_a_curve_needs_increasing_x_and_a_line_chart(write_spec):
     with pytest.raises(SpecError, match=r"\.yaml:\d+:\d+: .*curve: smooth needs x values that increase"):
         scene_of(write_spec, body)
     bar = "  chart:\n    kind: bar\n    series:\n      - {values: [1, 2], curve: step}\n"
-    with pytest.raises(SpecError, match=r"curve, end_label and deviations need a line or area chart"):
+    with pytest.raises(SpecError, match=r"curve, end_label, deviations and line: false need a line or area chart"):
         scene_of(write_spec, bar)
 
 
@@ -150,3 +150,13 @@ def test_pptx_keeps_the_data_in_the_native_chart_and_draws_the_curve_as_a_freefo
     assert ser.find(f"{{*}}spPr/{{{A}}}ln/{{{A}}}noFill") is not None  # the series line itself is not drawn
     slide = etree.fromstring(z.read("ppt/slides/slide1.xml"))
     assert slide.findall(f".//{{{A}}}custGeom//{{{A}}}cubicBezTo"), "the smooth curve is a Bézier freeform"
+
+
+def test_a_scatter_draws_markers_only_and_its_legend_swatch_is_a_marker(write_spec):
+    series = "      - {name: pts, x: [0, 1, 2, 3], values: [1.0, 0.2, 0.7, 0.4], line: false}\n"
+    scene = scene_of(write_spec, line_chart(series))
+    assert not kind(scene, "chart-line") and not kind(scene, "chart-curve")
+    assert len([m for m in kind(scene, "chart-marker") if m.meta.src and "legend" not in m.meta.kind]) >= 4
+    assert not [ln for ln in kind(scene, "chart-legend", Line)], "no line in the legend swatch"
+    with pytest.raises(SpecError, match=r"line: false needs a marker"):
+        scene_of(write_spec, line_chart("      - {values: [1, 2], line: false, marker: none}\n"))

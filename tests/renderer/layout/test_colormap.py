@@ -82,3 +82,12 @@ def test_a_periodic_map_gives_both_ends_of_the_range_one_colour(write_spec):
 def test_a_log_map_with_a_value_at_or_below_zero_is_a_located_error(write_spec):
     with pytest.raises(SpecError, match=r"\.yaml:\d+:\d+: .*log colour scale needs values, min and max above 0"):
         scene_of(write_spec, heat("[[0.0, 1.0]]", "{continuous: true, log: true}"))
+
+
+def test_a_tensor_coloured_by_value_takes_the_same_continuous_map(write_spec):
+    body = ("  tensor:\n    values: [[0.0, 0.5, 1.0]]\n    color_by_value: true\n"
+            "    scale: {continuous: true, scheme: sequential, min: 0, max: 1}\n")
+    scene = scene_of(write_spec, body)
+    stops = load_theme().palette["scale-sequential"]
+    fills = [r.style.fill for r in kind(scene, "tensor-cell", Rect)]
+    assert fills == [blend(stops, 0.0), blend(stops, 0.5), blend(stops, 1.0)]
