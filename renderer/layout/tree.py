@@ -318,12 +318,15 @@ def _place(root: _N, look: _Look) -> tuple[float, float]:
         d = depth[id(n)]
         extent[d] = max(extent[d], n.h if down else n.w)
     has_labels = any(n.edge for n in nodes)
+    elbow = el.edge_style == "elbow"  # an elbow's label sits on its last half of the gap: twice the room
+    widest = max((label_w(n) for n in nodes), default=0)
     if el.level_gap is not None:
         lg = el.level_gap
     elif down:
-        lg = max(ctx.sp("gap") * 2.25, 2 * lab_h + 10 if has_labels else 0)
+        need = (2 * lab_h + 16 if elbow else 2 * lab_h + 10) if has_labels else 0
+        lg = max(ctx.sp("gap") * 2.25, need)
     else:
-        lg = max(ctx.sp("gap") * 2.5, max((label_w(n) for n in nodes), default=0) + 28)
+        lg = max(ctx.sp("gap") * 2.5, (2 * widest if elbow else widest) + 28)
     start = [0.0] * levels
     for d in range(1, levels):
         start[d] = start[d - 1] + extent[d - 1] + lg
@@ -354,10 +357,12 @@ def _draw(root: _N, look: _Look, blocks: dict[int, Block], path_arrows: str = "n
                 p0, p1 = (n.x + n.w / 2, n.y + n.h), (c.x + c.w / 2, c.y)
             else:
                 p0, p1 = (n.x + n.w, n.y + n.h / 2), (c.x, c.y + c.h / 2)
-            if _round(n, el):
+            elbow = el.edge_style == "elbow"
+            if _round(n, el) and not elbow:
                 p0 = _on_circle(n, p1, el)
-            if _round(c, el):
+            if _round(c, el) and not elbow:
                 p1 = _on_circle(c, p0, el)
+            pts = _elbow(n, p0, p1, down) if elbow else (p0, p1)
             kept, pruned = n.kept and c.kept, c.pruned or c.ghost
             role = "kept" if kept else "removed" if pruned else "arrow"
             dashed = pruned and not (c.cut and el.cut_style == "solid")
@@ -366,13 +371,13 @@ def _draw(root: _N, look: _Look, blocks: dict[int, Block], path_arrows: str = "n
             style = Style(stroke=ctx.color(role), stroke_width=sw * (1.6 if kept else 1.0),
                           dash=(4, 3) if dashed else None, opacity=GHOST_OPACITY if c.ghost else 1.0)
             up = kept and path_arrows == "up"  # drawn child → parent, its head at the parent
-            prims: list[Prim] = [Line((p1, p0) if up else (p0, p1), style,
+            prims: list[Prim] = [Line(pts[::-1] if up else pts, style,
                                       arrow_end=el.arrows or (kept and path_arrows != "none"), meta=meta)]
             if c.edge:
                 lrole = "kept" if kept else "removed" if pruned else "text-soft"
                 lab = ctx.text_lines(c.edge, look.label_size, None, 700 if kept else 400, lrole,
                                      meta=Meta(eid, lrole, ctx.src(c.path + ("edge",)), "edge-label"))
-                mx, my = (p0[0] + p1[0]) / 2, (p0[1] + p1[1]) / 2
+                mx, my = (pts[-2][0] + p1[0]) / 2, (pts[-2][1] + p1[1]) / 2
                 bx, by = mx - lab.w / 2, my - lab.h / 2
                 prims.append(Rect(bx - 3, by, lab.w + 6, lab.h, 3, Style(fill=ctx.color("white")),
                                   Meta(eid, "white", ctx.src(c.path + ("edge",)), "edge-label-bg")))
@@ -383,6 +388,15 @@ def _draw(root: _N, look: _Look, blocks: dict[int, Block], path_arrows: str = "n
     for n in _all(root):
         out.items.append(_node_prims(n, look, blocks[id(n)]))
     return out
+
+
+def _elbow(n: _N, p0: tuple[float, float], p1: tuple[float, float], down: bool) -> tuple[tuple[float, float], ...]:
+    """Parent → spine → child: the spine half-way between the parent and its nearest child, shared by all."""
+    if down:
+        mid = (p0[1] + min(c.y for c in n.children)) / 2
+        return p0, (p0[0], mid), (p1[0], mid), p1
+    mid = (p0[0] + min(c.x for c in n.children)) / 2
+    return p0, (mid, p0[1]), (mid, p1[1]), p1
 
 
 def _on_circle(n: _N, toward: tuple[float, float], el: Tree) -> tuple[float, float]:

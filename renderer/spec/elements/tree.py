@@ -133,6 +133,10 @@ class Tree(Strict):
                                                                        "subtrees (px); theme gap by default.")
     tree_gap: float | None = Field(None, ge=0, le=400, description="Space between trees of `trees` (px).")
     arrows: bool = Field(False, description="Arrow heads on the edges (parent → child).")
+    edge_style: Literal["straight", "elbow"] = Field(
+        "straight", description="Edges as straight lines from parent to child, or `elbow`: out of the parent, "
+                                "along a shared spine half-way to the children, then into each child (the "
+                                "bracket of a mind map or taxonomy; no diagonals crossing neighbours).")
     path_arrows: Literal["none", "down", "up"] = Field(
         "none", description="Arrow heads on the highlighted path's edges only: `down` points parent → child "
                             "(a selection walking down), `up` child → parent (a value backed up to the root).")
