@@ -110,7 +110,8 @@ def maddpg_sizes(obs_dims: list[int], act_dims: list[int], hidden: list[int],
         critic_params: parameters of one critic.
         total_params: all actors plus all critics (target copies not counted).
         critic_share: how many times wider a critic's input is than actor 1's.
-        critic_vector: [o_1, …, o_N, a_1, …, a_N] concatenated (only when observations and actions are given).
+        critic_vector: [o_1, a_1, o_2, a_2, …, o_N, a_N] concatenated agent by agent (only when observations
+            and actions are given; the order of the inputs is a convention, an MLP learns any order).
     """
     n = _count("number of agents", len(obs_dims), 1, MAX_AGENTS)
     if len(act_dims) != n:
@@ -130,10 +131,13 @@ def maddpg_sizes(obs_dims: list[int], act_dims: list[int], hidden: list[int],
     if (observations is None) != (actions is None):
         raise ValueError("give both observations and actions, or neither")
     if observations is not None and actions is not None:
-        parts = [*observations, *actions]
-        if [len(p) for p in parts] != [*obs_dims, *act_dims]:
-            raise ValueError(f"observation/action lengths {[len(p) for p in parts]} do not match the sizes "
-                             f"{[*obs_dims, *act_dims]}")
+        if len(observations) != n or len(actions) != n:
+            raise ValueError(f"one observation and one action per agent ({n}), got {len(observations)} and "
+                             f"{len(actions)}")
+        parts = [p for pair in zip(observations, actions, strict=True) for p in pair]
+        sizes = [d for pair in zip(obs_dims, act_dims, strict=True) for d in pair]
+        if [len(p) for p in parts] != sizes:
+            raise ValueError(f"observation/action lengths {[len(p) for p in parts]} do not match the sizes {sizes}")
         out["critic_vector"] = [float(x) for p in parts for x in arr(p, "observations/actions", ndim=1)]
     return jsonable(out)
 

@@ -77,7 +77,7 @@ def test_maddpg_critic_vector_is_torch_cat():
     torch = pytest.importorskip("torch")
     obs, act = [[-1.0, 0.0, 1.0], [1.0, 0.0, 0.0]], [[0.5], [-0.25]]
     out = maddpg_sizes(obs_dims=[3, 3], act_dims=[1, 1], hidden=[8], observations=obs, actions=act)
-    ref = torch.cat([torch.tensor(x) for x in obs + act])
+    ref = torch.cat([torch.tensor(obs[0]), torch.tensor(act[0]), torch.tensor(obs[1]), torch.tensor(act[1])])
     assert out["critic_vector"] == ref.tolist() and len(out["critic_vector"]) == out["critic_input"]
 
 
