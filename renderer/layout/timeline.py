@@ -108,7 +108,7 @@ def layout_timeline(el: Timeline, path: tuple, ctx: Ctx, min_w: float = 0, min_h
         _break_marks(el, ap, ctx, c, X, breaks, [cy for _li, cy in name_rows] + _axis_ys(c, el))
     if el.eras:
         _eras(el, path, ctx, c, X, lanes_box)
-    elif el.axis is not None and el.axis.title is not None:  # ticks on the lanes: the title under them all
+    if el.axis is not None and el.axis.on_lanes and el.axis.title is not None:  # the title under all the lanes
         tb = ctx.text_lines(ctx.t(el.axis.title), ctx.size("note"), max(X.r1 - X.r0, 120), 400, "text",
                             meta=Meta(el.id, "text", ctx.src(ap + ("title",)), "timeline-axis-title"))
         c.place(tb, (X.r0 + X.r1 - tb.w) / 2, c.box()[3] + 6)

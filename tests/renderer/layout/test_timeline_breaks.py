@@ -57,3 +57,11 @@ def test_eras_are_bands_behind_the_lanes_named_above_them(write_spec):
     assert all(label.y < t.y for t in lane_texts), "the era's name sits above the lane's labels"
     xs = marker_x(scene)
     assert band.x <= xs[0] and band.x + band.w >= xs[1]
+
+
+@pytest.mark.parametrize("on_lanes", [False, True])
+@pytest.mark.parametrize("eras", ["", "    eras:\n      - {start: 1950, end: 1999, label: early, role: panel}\n"])
+def test_the_axis_title_is_written_once(write_spec, on_lanes, eras):
+    spec = tl(eras=eras).replace("axis: {", f"axis: {{title: year, on_lanes: {str(on_lanes).lower()}, ")
+    titles = [t for t in kind(scene_of(write_spec, spec), "timeline-axis-title", Text) if t.text == "year"]
+    assert len(titles) == 1
