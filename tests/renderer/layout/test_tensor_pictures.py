@@ -307,3 +307,30 @@ def test_highlight_depth_draws_a_slab_through_every_layer(write_spec):
     assert kind(plain, "tensor-slab", Polygon) == [], "off by default: the front outline only"
     flat = scene_of(write_spec, body.replace("    depth: 3\n", ""))
     assert kind(flat, "tensor-slab", Polygon) == [], "no stack, no slab"
+
+
+def test_the_token_strip_example_picks_each_columns_argmax():
+    """A distribution column per position (a tall elided column vector) outlines the likeliest token of each."""
+    import math
+
+    from renderer.bind import bind
+    from renderer.layout import layout
+    from renderer.layout.theme import load_theme
+    from renderer.project import SPECS_DIR
+    from renderer.scene import walk
+    from renderer.spec.loader import load
+
+    spec = SPECS_DIR / "_examples" / "token-strips.yaml"
+    bound = bind(load(spec), use_cache=False)
+    scene = layout(bound.for_lang("en"), load_theme())
+    for k, logits in enumerate(([2.6, 1.9, 0.2, -0.4, 0.1, -0.6], [0.2, 1.1, 2.9, 0.4, -0.3, 0.8],
+                                [0.1, -0.2, 0.3, 3.1, 0.9, -0.5], [0.4, 0.2, -0.1, 0.6, 2.7, 1.0])):
+        z = [math.exp(v) for v in logits]
+        probs = [v / sum(z) for v in z]
+        best = max(range(len(probs)), key=probs.__getitem__)
+        cells = [g for g in walk(scene.items) if getattr(g, "meta", None) and g.meta.id == f"d{k}"
+                 and g.meta.kind == "tensor-cell" and isinstance(g, Group)]
+        picked = [i for i, g in enumerate(cells[:6]) if g.meta.role == "kept-bg"]
+        texts = [t.text for g in cells[:6] for t in g.children if isinstance(t, Text)]
+        assert picked == [best], (k, picked, best)
+        assert texts == [f"{p:.2f}" for p in probs]
