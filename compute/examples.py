@@ -64,6 +64,7 @@ EXAMPLES: dict[str, dict] = {
     "grpo.advantages": {"rewards": [1.0, 0.0, 0.0, 1.0]},
     "imitation.behaviour_cloning": {"wind": [0, 1, 0, -1, 0, 1, -1, 0], "half_width": 2, "c": 1.0, "horizon": 10,
                                     "runs": 200, "seed": 0},
+    "imitation.corridor_irl": {"reward": [-1.0, -1.0, -1.0, 10.0], "gamma": 0.9, "lam": 0.1},
     "llm.activations": {"x": [-4.0, -2.0, -1.0, 0.0, 1.0, 2.0, 4.0]},
     "llm.swiglu": {"x": [1.0, -0.5], "w_gate": [[0.5, 0.1], [-0.3, 0.8], [0.2, 0.2]],
                    "w_up": [[0.1, 0.4], [0.7, -0.2], [0.3, 0.3]], "w_down": [[0.2, -0.1, 0.5], [0.4, 0.6, -0.3]]},

@@ -138,3 +138,89 @@ def behaviour_cloning(wind: list[int], half_width: int = 2, c: float = 1.0, hori
         "sample_off_at": int(gone[0]) if gone.size else None,
         "t": np.arange(horizon + 1), "unseen": outside.mean(0), "offroad": off.mean(0),
         "expert_lanes": np.zeros(horizon + 1, dtype=int), "expert_offroad": np.zeros(horizon + 1)})
+
+
+def _corridor(n: int) -> np.ndarray:
+    """Transition matrices P[a] of a corridor of n cells (a = 0 left, 1 right; walls stop; the last cell absorbs)."""
+    p = np.zeros((2, n, n))
+    for s in range(n):
+        for a, step in enumerate((-1, 1)):
+            p[a, s, s if s == n - 1 else min(max(s + step, 0), n - 1)] = 1.0
+    return p
+
+
+def _policy_values(p: np.ndarray, policy: np.ndarray, reward: np.ndarray, gamma: float) -> np.ndarray:
+    """V^π = (I − γ P_π)^{-1} R for a deterministic policy (reward R(s) received in s)."""
+    p_pi = p[policy, np.arange(len(policy))]
+    return np.linalg.solve(np.eye(len(policy)) - gamma * p_pi, reward)
+
+
+def _optimal(p: np.ndarray, reward: np.ndarray, gamma: float) -> tuple[np.ndarray, np.ndarray]:
+    """Optimal values and the greedy policy (ties go right) by value iteration to convergence."""
+    v = np.zeros(len(reward))
+    for _ in range(10000):
+        q = reward[None, :] + gamma * p @ v
+        new = q.max(0)
+        if np.abs(new - v).max() < 1e-12:
+            break
+        v = new
+    q = reward[None, :] + gamma * p @ v
+    return v, np.where(q[1] >= q[0] - 1e-9, 1, 0)
+
+
+def corridor_irl(reward: list[float], gamma: float = 0.8, lam: float = 0.5,
+                 levels: list[float] | None = None) -> dict:
+    """RL vs inverse RL on a corridor: reward → optimal policy, and the expert's policy → a reward that explains it.
+
+    Cells 0 … n−1, actions left/right (walls stop the move), the last cell absorbs; R(s) is received in s, with
+    discount γ. RL: value iteration on `reward` gives the expert's optimal policy (ties go right) and its
+    demonstration from cell 0. IRL (Ng and Russell 2000, on a finite set of candidate rewards): every R with each
+    cell's value in `levels` is tested; the expert's policy π is optimal for R when
+    (P_π(s) − P_a(s))·(I − γP_π)^{-1}R ≥ 0 for every non-absorbing s and action a; among those, IRL picks the R
+    that maximises Σ_s min_a of that margin minus λ‖R‖₁ (with two actions the min is the one other action; the
+    first in enumeration order wins ties). RL on the picked R then gives a policy to compare with the expert's.
+
+    Returns:
+        cells: 0 … n−1.
+        reward: the true reward (known to RL, hidden from IRL).
+        values: V* under the true reward.
+        policy: the optimal (expert's) action per cell, 1 right, 0 left (the absorbing cell's entry is 1).
+        demo: the expert's demonstration: the cells visited from cell 0 until the absorbing cell.
+        candidates: how many rewards IRL tested.
+        consistent: how many of them make the expert's policy optimal.
+        strict: how many make it the only optimal policy (every margin > 0).
+        zero_consistent: whether R = 0 is among the consistent rewards (it always is: IRL alone is ambiguous).
+        r_hat: the reward IRL picks.
+        score: its objective Σ_s min_a margin − λ‖R‖₁.
+        values_hat: V* under r_hat.
+        policy_hat: the optimal policy under r_hat.
+        same_policy: whether it equals the expert's policy.
+    """
+    r = np.asarray(reward, dtype=float)
+    lv = np.asarray([-1.0, 0.0, 1.0] if levels is None else levels, dtype=float)
+    if not 2 <= r.size <= 7 or not 1 <= lv.size <= 5 or lv.size ** r.size > 20000:
+        raise ValueError("need 2 to 7 cells and 1 to 5 levels (at most 20000 candidate rewards)")
+    if not 0 <= gamma < 1 or lam < 0 or not np.all(np.isfinite(r)) or not np.all(np.isfinite(lv)):
+        raise ValueError("need 0 ≤ gamma < 1, lam ≥ 0 and finite rewards and levels")
+    n = r.size
+    p = _corridor(n)
+    values, policy = _optimal(p, r, gamma)
+    demo = [0]
+    while demo[-1] != n - 1 and len(demo) <= n:
+        demo.append(int(np.argmax(p[policy[demo[-1]], demo[-1]])))
+    grid = np.stack(np.meshgrid(*[lv] * n, indexing="ij"), -1).reshape(-1, n)
+    p_pi = p[policy, np.arange(n)]
+    inv = np.linalg.inv(np.eye(n) - gamma * p_pi)
+    other = p[1 - policy, np.arange(n)]
+    margins = ((p_pi - other) @ inv @ grid.T)[:-1]  # non-absorbing cells × candidates
+    ok = np.all(margins >= -1e-9, axis=0)
+    score = margins.sum(axis=0) - lam * np.abs(grid).sum(1)
+    best = int(np.flatnonzero(ok)[np.argmax(score[ok])])
+    r_hat = grid[best]
+    values_hat, policy_hat = _optimal(p, r_hat, gamma)
+    return jsonable({
+        "cells": np.arange(n), "reward": r, "values": values, "policy": policy, "demo": demo,
+        "candidates": len(grid), "consistent": int(ok.sum()), "strict": int(np.all(margins > 1e-9, axis=0).sum()),
+        "zero_consistent": bool(ok[np.all(grid == 0, axis=1)].any()), "r_hat": r_hat,
+        "score": float(score[best]), "values_hat": values_hat, "policy_hat": policy_hat,
+        "same_policy": bool(np.array_equal(policy_hat[:-1], policy[:-1]))})

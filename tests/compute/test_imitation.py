@@ -1,6 +1,8 @@
 """imitation.behaviour_cloning: the fit against scikit-learn's LogisticRegression, the rollouts against a plain
 re-simulation with the same random numbers, and the task's rules written again here."""
 
+import itertools
+
 import numpy as np
 import pytest
 from sklearn.linear_model import LogisticRegression
@@ -107,3 +109,70 @@ def test_offroad_only_grows_and_the_expert_never_leaves_the_centre():
 def test_bad_arguments_are_refused(kw):
     with pytest.raises(ValueError):
         imitation.behaviour_cloning(**kw)
+
+
+# --- corridor_irl: RL and IRL on a corridor, checked by value iteration written again here -----------------------
+
+def _step(s, a, n):
+    return s if s == n - 1 else min(max(s + (-1, 1)[a], 0), n - 1)
+
+
+def _q_values(reward, gamma, n, sweeps=3000):
+    v = [0.0] * n
+    for _ in range(sweeps):
+        v = [max(reward[s] + gamma * v[_step(s, a, n)] for a in (0, 1)) for s in range(n)]
+    return [[reward[s] + gamma * v[_step(s, a, n)] for a in (0, 1)] for s in range(n)], v
+
+
+def _evaluate(reward, policy, gamma, n, sweeps=3000):
+    v = [0.0] * n
+    for _ in range(sweeps):
+        v = [reward[s] + gamma * v[_step(s, policy[s], n)] for s in range(n)]
+    return v
+
+
+def test_rl_on_the_true_reward_walks_right_and_its_values_satisfy_bellman():
+    out = imitation.corridor_irl(reward=[-1, -1, -1, -1, 10], gamma=0.9, lam=0.1)
+    assert out["policy"] == [1, 1, 1, 1, 1] and out["demo"] == [0, 1, 2, 3, 4]
+    assert out["values"][4] == pytest.approx(10 / (1 - 0.9))
+    for s in range(4):
+        assert out["values"][s] == pytest.approx(-1 + 0.9 * out["values"][s + 1])
+
+
+@pytest.mark.parametrize("gamma,lam", [(0.9, 0.1), (0.8, 0.5), (0.5, 0.0)])
+def test_irl_counts_and_pick_match_a_brute_force_by_value_iteration(gamma, lam):
+    reward, n = [-1, -1, -1, -1, 10], 5
+    out = imitation.corridor_irl(reward=reward, gamma=gamma, lam=lam)
+    expert = out["policy"]
+    consistent, strict, best = 0, 0, None
+    for cand in itertools.product([-1.0, 0.0, 1.0], repeat=n):
+        q, _ = _q_values(cand, gamma, n)
+        gaps = [q[s][expert[s]] - q[s][1 - expert[s]] for s in range(n - 1)]
+        if min(gaps) >= -1e-7:
+            consistent += 1
+            strict += min(gaps) > 1e-7
+            v = _evaluate(cand, expert, gamma, n)  # Ng & Russell (2000), eq. 4: (P_π(s) − P_a(s)) V^π
+            margin = sum((v[_step(s, expert[s], n)] - v[_step(s, 1 - expert[s], n)]) for s in range(n - 1))
+            score = margin - lam * sum(abs(x) for x in cand)
+            if best is None or score > best[0] + 1e-9:
+                best = (score, list(cand))
+    assert out["candidates"] == 3 ** n
+    assert (out["consistent"], out["strict"]) == (consistent, strict)
+    assert out["r_hat"] == best[1] and out["score"] == pytest.approx(best[0])
+    assert out["zero_consistent"] is True
+
+
+def test_the_recovered_reward_differs_from_the_true_one_but_gives_the_expert_policy():
+    out = imitation.corridor_irl(reward=[-1, -1, -1, -1, 10], gamma=0.9, lam=0.1)
+    assert out["r_hat"] != out["reward"]
+    q, v = _q_values(out["r_hat"], 0.9, 5)
+    assert out["values_hat"] == pytest.approx(v)
+    assert out["policy_hat"][:4] == [int(q[s][1] >= q[s][0]) for s in range(4)] == out["policy"][:4]
+    assert out["same_policy"] is True
+
+
+@pytest.mark.parametrize("kw", [{"reward": [1]}, {"reward": [0] * 8}, {"reward": [0, 1], "gamma": 1.0},
+                                {"reward": [0, 1], "lam": -1}, {"reward": [0, 1], "levels": []}])
+def test_corridor_irl_refuses_bad_arguments(kw):
+    with pytest.raises(ValueError):
+        imitation.corridor_irl(**kw)
