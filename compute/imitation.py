@@ -57,6 +57,13 @@ def fit_softmax(features: np.ndarray, labels: np.ndarray, classes: int, c: float
     return theta[:, :-1], theta[:, -1]
 
 
+def _clone(lanes: list[int], actions: list[int], half_width: int, c: float) -> np.ndarray:
+    """π(a|lane) for every lane of the road: the softmax classifier on the one-hot lane fitted to the pairs."""
+    onehot = np.eye(2 * half_width + 1)
+    weights, bias = fit_softmax(onehot[np.array(lanes) + half_width], np.array(actions), len(ACTIONS), c)
+    return softmax(onehot @ weights.T + bias)
+
+
 def _rollouts(probs: np.ndarray, half_width: int, horizon: int, runs: int, seed: int) -> np.ndarray:
     """Lanes of `runs` clone episodes from lane 0 on a calm road, shape runs × (horizon+1): a car that left the road
     stays on the lane beyond the edge it crossed (±(half_width+1))."""
@@ -76,7 +83,7 @@ def _rollouts(probs: np.ndarray, half_width: int, horizon: int, runs: int, seed:
 
 
 def behaviour_cloning(wind: list[int], half_width: int = 2, c: float = 1.0, horizon: int = 20,
-                      runs: int = 2000, seed: int = 0) -> dict:
+                      runs: int = 2000, seed: int = 0, dagger_runs: int = 10) -> dict:
     """Behaviour cloning of a lane-keeping expert, and the compounding error of the clone.
 
     The road has lanes −half_width … half_width; a car beyond them is off the road (the episode ends). Each step
@@ -84,7 +91,10 @@ def behaviour_cloning(wind: list[int], half_width: int = 2, c: float = 1.0, hori
     while a wind pushes it by wind[t] ∈ {−1, 0, 1} lanes, so its demonstrations show only the lanes it visited.
     The clone π(a|lane) is a softmax classifier on the one-hot lane, fitted to those (lane, action) pairs
     (L2 penalty 1/C, as scikit-learn's LogisticRegression). It is then driven on a calm road from lane 0, its
-    action sampled from π each step, `runs` times (numpy generator seeded with `seed`).
+    action sampled from π each step, `runs` times (numpy generator seeded with `seed`). One round of DAgger (Ross,
+    Gordon and Bagnell 2011) then asks the expert to label every on-road state of the clone's first `dagger_runs`
+    runs (at most all of them), adds those pairs to the demonstrations, refits, and drives the new clone the same
+    way (same seed).
 
     Returns:
         lanes: the road's lanes, left to right.
@@ -106,20 +116,23 @@ def behaviour_cloning(wind: list[int], half_width: int = 2, c: float = 1.0, hori
         offroad: per step, the fraction of rollouts that have left the road by then.
         expert_lanes: the expert on the same calm road: lane 0 at every step.
         expert_offroad: the expert's share of runs off the road per step (0: it never leaves lane 0).
+        dagger_added: how many expert-labelled pairs the DAgger round added.
+        dagger_seen: per lane, whether it occurs in the aggregated data.
+        dagger_probs: π(a|lane) refitted on the aggregated data.
+        dagger_offroad: per step, the fraction of the new clone's runs that have left the road by then.
     """
     w = np.asarray(wind)
     if w.ndim != 1 or not 1 <= w.size <= MAX_STEPS or np.any(np.abs(w) > 1) or np.any(w != np.round(w)):
         raise ValueError(f"wind must be 1 to {MAX_STEPS} pushes, each −1, 0 or 1")
-    if not 1 <= half_width <= MAX_LANES or not 1 <= horizon <= MAX_STEPS or not 1 <= runs <= MAX_RUNS or c <= 0:
+    if not 1 <= half_width <= MAX_LANES or not 1 <= horizon <= MAX_STEPS or not 1 <= runs <= MAX_RUNS or c <= 0 \
+            or dagger_runs < 0:
         raise ValueError(f"need 1 ≤ half_width ≤ {MAX_LANES}, 1 ≤ horizon ≤ {MAX_STEPS}, "
-                         f"1 ≤ runs ≤ {MAX_RUNS} and C > 0")
+                         f"1 ≤ runs ≤ {MAX_RUNS}, dagger_runs ≥ 0 and C > 0")
     demo_lanes, demo_actions = demonstrate(w.astype(int).tolist())
     if max(abs(x) for x in demo_lanes) > half_width:
         raise ValueError("the expert's demonstrations leave the road: use a wider road")
     lanes = np.arange(-half_width, half_width + 1)
-    onehot = np.eye(lanes.size)
-    weights, bias = fit_softmax(onehot[np.array(demo_lanes) + half_width], np.array(demo_actions), len(ACTIONS), c)
-    probs = softmax(onehot @ weights.T + bias)
+    probs = _clone(demo_lanes, demo_actions, half_width, c)
     counts = np.array([demo_lanes.count(int(x)) for x in lanes])
     seen = counts > 0
     mistake = 1 - probs[np.array(demo_lanes) + half_width, demo_actions]
@@ -128,6 +141,10 @@ def behaviour_cloning(wind: list[int], half_width: int = 2, c: float = 1.0, hori
     outside = off | ~seen[np.clip(paths, -half_width, half_width) + half_width]
     left = np.flatnonzero(outside[0])
     gone = np.flatnonzero(off[0])
+    visited = [int(x) for x in paths[:dagger_runs].ravel() if abs(x) <= half_width]
+    added = [expert_action(x) for x in visited]
+    probs2 = _clone(demo_lanes + visited, demo_actions + added, half_width, c)
+    paths2 = _rollouts(probs2, half_width, horizon, runs, seed)
     return jsonable({
         "lanes": lanes, "demo_lanes": demo_lanes, "demo_actions": demo_actions,
         "demo_steer": [ACTIONS[a] for a in demo_actions], "seen": seen, "counts": counts,
@@ -137,7 +154,9 @@ def behaviour_cloning(wind: list[int], half_width: int = 2, c: float = 1.0, hori
         "sample_left_at": int(left[0]) if left.size else None,
         "sample_off_at": int(gone[0]) if gone.size else None,
         "t": np.arange(horizon + 1), "unseen": outside.mean(0), "offroad": off.mean(0),
-        "expert_lanes": np.zeros(horizon + 1, dtype=int), "expert_offroad": np.zeros(horizon + 1)})
+        "expert_lanes": np.zeros(horizon + 1, dtype=int), "expert_offroad": np.zeros(horizon + 1),
+        "dagger_added": len(visited), "dagger_seen": np.isin(lanes, demo_lanes + visited), "dagger_probs": probs2,
+        "dagger_offroad": (np.abs(paths2) > half_width).mean(0)})
 
 
 def _corridor(n: int) -> np.ndarray:

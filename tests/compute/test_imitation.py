@@ -105,7 +105,8 @@ def test_offroad_only_grows_and_the_expert_never_leaves_the_centre():
 
 
 @pytest.mark.parametrize("kw", [{"wind": [2]}, {"wind": []}, {"wind": [0.5]}, {"wind": [1], "c": 0},
-                                {"wind": [1], "runs": 0}, {"wind": [1], "half_width": 0}])
+                                {"wind": [1], "runs": 0}, {"wind": [1], "dagger_runs": -1},
+                                {"wind": [1], "half_width": 0}])
 def test_bad_arguments_are_refused(kw):
     with pytest.raises(ValueError):
         imitation.behaviour_cloning(**kw)
@@ -176,3 +177,17 @@ def test_the_recovered_reward_differs_from_the_true_one_but_gives_the_expert_pol
 def test_corridor_irl_refuses_bad_arguments(kw):
     with pytest.raises(ValueError):
         imitation.corridor_irl(**kw)
+
+
+def test_one_dagger_round_refits_on_the_expert_labels_of_the_clone_states():
+    out = imitation.behaviour_cloning(wind=WIND, c=2.0, horizon=12, runs=300, seed=10, dagger_runs=5)
+    paths = _resimulate(out["probs"], 2, 12, 300, 10)
+    visited = [x for p in paths[:5] for x in p if abs(x) <= 2]
+    labels = [{-1: 2, 0: 1, 1: 0}[int(np.sign(x))] for x in visited]  # the expert steers back to the centre
+    assert out["dagger_added"] == len(visited)
+    lanes, acts = out["demo_lanes"] + visited, out["demo_actions"] + labels
+    ref = LogisticRegression(C=2.0, tol=1e-12, max_iter=100000).fit(np.eye(5)[np.array(lanes) + 2], acts)
+    assert np.array(out["dagger_probs"]) == pytest.approx(ref.predict_proba(np.eye(5)), abs=1e-6)
+    assert out["dagger_seen"] == [x in set(lanes) for x in range(-2, 3)]
+    again = _resimulate(out["dagger_probs"], 2, 12, 300, 10)
+    assert out["dagger_offroad"] == pytest.approx(np.mean([[abs(x) > 2 for x in p] for p in again], axis=0))
