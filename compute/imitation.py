@@ -9,6 +9,7 @@ ACTIONS = (-1, 0, 1)  # steer left, keep straight, steer right (lateral move in 
 MAX_STEPS = 200
 MAX_RUNS = 20000
 MAX_LANES = 10
+MAX_DAGGER_RUNS = 200
 
 
 def expert_action(lane: int) -> int:
@@ -125,9 +126,9 @@ def behaviour_cloning(wind: list[int], half_width: int = 2, c: float = 1.0, hori
     if w.ndim != 1 or not 1 <= w.size <= MAX_STEPS or np.any(np.abs(w) > 1) or np.any(w != np.round(w)):
         raise ValueError(f"wind must be 1 to {MAX_STEPS} pushes, each −1, 0 or 1")
     if not 1 <= half_width <= MAX_LANES or not 1 <= horizon <= MAX_STEPS or not 1 <= runs <= MAX_RUNS or c <= 0 \
-            or dagger_runs < 0:
+            or not 0 <= dagger_runs <= MAX_DAGGER_RUNS:
         raise ValueError(f"need 1 ≤ half_width ≤ {MAX_LANES}, 1 ≤ horizon ≤ {MAX_STEPS}, "
-                         f"1 ≤ runs ≤ {MAX_RUNS}, dagger_runs ≥ 0 and C > 0")
+                         f"1 ≤ runs ≤ {MAX_RUNS}, 0 ≤ dagger_runs ≤ {MAX_DAGGER_RUNS} and C > 0")
     demo_lanes, demo_actions = demonstrate(w.astype(int).tolist())
     if max(abs(x) for x in demo_lanes) > half_width:
         raise ValueError("the expert's demonstrations leave the road: use a wider road")

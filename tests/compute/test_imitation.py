@@ -106,6 +106,7 @@ def test_offroad_only_grows_and_the_expert_never_leaves_the_centre():
 
 @pytest.mark.parametrize("kw", [{"wind": [2]}, {"wind": []}, {"wind": [0.5]}, {"wind": [1], "c": 0},
                                 {"wind": [1], "runs": 0}, {"wind": [1], "dagger_runs": -1},
+                                {"wind": [1], "dagger_runs": 201},
                                 {"wind": [1], "half_width": 0}])
 def test_bad_arguments_are_refused(kw):
     with pytest.raises(ValueError):
