@@ -41,6 +41,8 @@ FUNCTIONS: dict[str, str] = {
     "finetune.trainable": "compute.finetune:trainable",
     "generation.greedy_steps": "compute.generation:greedy_steps",
     "grpo.advantages": "compute.grpo:advantages",
+    "imitation.behaviour_cloning": "compute.imitation:behaviour_cloning",
+    "imitation.corridor_irl": "compute.imitation:corridor_irl",
     "llm.activations": "compute.llm:activations",
     "llm.output_layer": "compute.llm:output_layer",
     "llm.param_count": "compute.llm:param_count",
