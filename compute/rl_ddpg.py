@@ -92,6 +92,9 @@ def soft_update(online: list[list[float]], target: list[float], tau: float = 0.0
         steps: 1 … number of steps.
         steps_start: 0 … number of steps.
         kept: 1 − τ, the share of the old target weight kept at each step.
+        online_series: per weight, its online values at steps 1 … n (for a chart line).
+        soft_series: per weight, its soft target values at steps 0 … n.
+        hard_series: per weight, its hard-copied target values at steps 0 … n (empty without copy_every).
     """
     on = arr(online, "online", ndim=2)
     tg = arr(target, "target", ndim=1)
@@ -114,7 +117,9 @@ def soft_update(online: list[list[float]], target: list[float], tau: float = 0.0
     n = on.shape[0]
     return jsonable({"soft": soft, "soft_start": [tg, *soft], "hard": hard,
                      "hard_start": [tg, *hard] if hard else [], "gap": np.abs(on - np.array(soft)),
-                     "steps": list(range(1, n + 1)), "steps_start": list(range(n + 1)), "kept": 1.0 - tau})
+                     "steps": list(range(1, n + 1)), "steps_start": list(range(n + 1)), "kept": 1.0 - tau,
+                     "online_series": on.T, "soft_series": np.array([tg, *soft]).T,
+                     "hard_series": np.array([tg, *hard]).T if hard else []})
 
 
 def td3_target(reward: float, target_action: float, noise: float, critics: list[dict], gamma: float = 0.99,

@@ -69,6 +69,9 @@ def test_soft_update_matches_cleanrl_and_hard_copy_copies():
     assert out["hard"] == [[0.0, 0.0], online[1], online[1], online[3]]
     assert out["soft_start"][0] == [0.0, 0.0] and out["steps_start"] == [0, 1, 2, 3, 4]
     assert out["kept"] == pytest.approx(0.9)
+    assert out["online_series"] == [[r[0] for r in online], [r[1] for r in online]]
+    assert out["soft_series"][1] == [row[1] for row in out["soft_start"]]
+    assert out["hard_series"][0] == [0.0, 0.0, 1.2, 1.2, 1.3]
     # a fixed online weight w is approached geometrically: w − θ′_t = (1 − τ)^t (w − θ′_0)
     fixed = soft_update(online=[[2.0]] * 10, target=[0.0], tau=0.2)
     assert [g[0] for g in fixed["gap"]] == pytest.approx([2.0 * 0.8 ** t for t in range(1, 11)])
