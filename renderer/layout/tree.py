@@ -340,6 +340,7 @@ def _draw(root: _N, look: _Look, blocks: dict[int, Block], path_arrows: str = "n
                 p0 = _on_circle(n, p1, el)
             if _round(c, el):
                 p1 = _on_circle(c, p0, el)
+            pts = _elbow(p0, p1, _trunk(n, el), down) if el.edge_style == "elbow" else (p0, p1)
             kept, pruned = n.kept and c.kept, c.pruned or c.ghost
             role = "kept" if kept else "removed" if pruned else "arrow"
             dashed = pruned and not (c.cut and el.cut_style == "solid")
@@ -348,13 +349,13 @@ def _draw(root: _N, look: _Look, blocks: dict[int, Block], path_arrows: str = "n
             style = Style(stroke=ctx.color(role), stroke_width=sw * (1.6 if kept else 1.0),
                           dash=(4, 3) if dashed else None, opacity=GHOST_OPACITY if c.ghost else 1.0)
             up = kept and path_arrows == "up"  # drawn child → parent, its head at the parent
-            prims: list[Prim] = [Line((p1, p0) if up else (p0, p1), style,
+            prims: list[Prim] = [Line(pts[::-1] if up else pts, style,
                                       arrow_end=el.arrows or (kept and path_arrows != "none"), meta=meta)]
             if c.edge:
                 lrole = "kept" if kept else "removed" if pruned else "text-soft"
                 lab = ctx.text_lines(c.edge, look.label_size, None, 700 if kept else 400, lrole,
                                      meta=Meta(eid, lrole, ctx.src(c.path + ("edge",)), "edge-label"))
-                mx, my = (p0[0] + p1[0]) / 2, (p0[1] + p1[1]) / 2
+                mx, my = (pts[-2][0] + p1[0]) / 2, (pts[-2][1] + p1[1]) / 2
                 bx, by = mx - lab.w / 2, my - lab.h / 2
                 prims.append(Rect(bx - 3, by, lab.w + 6, lab.h, 3, Style(fill=ctx.color("white")),
                                   Meta(eid, "white", ctx.src(c.path + ("edge",)), "edge-label-bg")))
@@ -365,6 +366,20 @@ def _draw(root: _N, look: _Look, blocks: dict[int, Block], path_arrows: str = "n
     for n in _all(root):
         out.items.append(_node_prims(n, look, blocks[id(n)]))
     return out
+
+
+def _trunk(n: _N, el: Tree) -> float:
+    """Where the elbow edges out of `n` turn: halfway between `n` and its nearest child, across the levels."""
+    if el.direction == "down":
+        return (n.y + n.h + min(c.y for c in n.children)) / 2
+    return (n.x + n.w + min(c.x for c in n.children)) / 2
+
+
+def _elbow(p0: tuple[float, float], p1: tuple[float, float], trunk: float,
+           down: bool) -> tuple[tuple[float, float], ...]:
+    """An orthogonal edge p0 → p1 turning twice on the trunk line (y = trunk in a `down` tree, else x)."""
+    mid = ((p0[0], trunk), (p1[0], trunk)) if down else ((trunk, p0[1]), (trunk, p1[1]))
+    return tuple(dict.fromkeys((p0, *mid, p1)))  # no zero-length legs (a child in line with its parent)
 
 
 def _on_circle(n: _N, toward: tuple[float, float], el: Tree) -> tuple[float, float]:

@@ -119,6 +119,10 @@ class Tree(Strict):
                                                                        "subtrees (px); theme gap by default.")
     tree_gap: float | None = Field(None, ge=0, le=400, description="Space between trees of `trees` (px).")
     arrows: bool = Field(False, description="Arrow heads on the edges (parent → child).")
+    edge_style: Literal["straight", "elbow"] = Field(
+        "straight", description="Parent–child edges as straight lines (default) or as `elbow`s: out of the "
+        "parent, along a trunk halfway to the next level shared by all its children, then into each child "
+        "(a mind map, a taxonomy); edge labels sit on the last leg.")
     path_arrows: Literal["none", "down", "up"] = Field(
         "none", description="Arrow heads on the highlighted path's edges only: `down` points parent → child "
                             "(a selection walking down), `up` child → parent (a value backed up to the root).")
