@@ -48,7 +48,7 @@ def decode(bigram: list[list[float]], prompt: list[int], window: int = 5, ngram:
             ngrams (the diagonals added to the pool), candidates (the pool n-grams starting with `last` that were
             verified, without `last`), verified (how many leading tokens of each candidate matched the model's
             greedy predictions), accepted (the verified tokens taken from the best candidate), emitted (accepted
-            plus the model's next token), pool_size (n-grams in the pool after it).
+            plus the model's next token, cut to the tokens still wanted), pool_size (n-grams in the pool after it).
         tokens: the ids lookahead decoding generated (max_new_tokens of them).
         greedy: plain greedy decoding of the same model (the same ids).
         n_steps: model calls lookahead needed.
@@ -86,7 +86,8 @@ def decode(bigram: list[list[float]], prompt: list[int], window: int = 5, ngram:
             verified.append(len(ok))
             if len(ok) > len(best):
                 best = ok
-        emitted = best + [nxt[best[-1] if best else last]]
+        emitted = (best + [nxt[best[-1] if best else last]])[:max_new_tokens - len(out)]  # none past the end
+        best = best[:len(emitted)]
         # lookahead branch: one Jacobi update of the window, n-grams along its diagonals
         top = levels[-1]
         new = [nxt[last]] + [nxt[top[j - 1]] for j in range(1, window)]
@@ -102,7 +103,6 @@ def decode(bigram: list[list[float]], prompt: list[int], window: int = 5, ngram:
                       "pool_size": sum(len(b) for b in pool.values())})
         levels = levels[1:] + [new]
         out += emitted
-    out = out[:max_new_tokens]
     plain = greedy(bigram, ids, max_new_tokens)
     return jsonable({"steps": steps, "tokens": out, "greedy": plain, "n_steps": len(steps),
                      "greedy_steps": max_new_tokens, "speedup": max_new_tokens / len(steps),

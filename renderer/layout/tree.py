@@ -362,7 +362,7 @@ def _draw(root: _N, look: _Look, blocks: dict[int, Block], path_arrows: str = "n
                 p0 = _on_circle(n, p1, el)
             if _round(c, el) and not elbow:
                 p1 = _on_circle(c, p0, el)
-            pts = _elbow(n, p0, p1, down) if elbow else (p0, p1)
+            pts = _elbow(p0, p1, _trunk(n, el), down) if el.edge_style == "elbow" else (p0, p1)
             kept, pruned = n.kept and c.kept, c.pruned or c.ghost
             role = "kept" if kept else "removed" if pruned else "arrow"
             dashed = pruned and not (c.cut and el.cut_style == "solid")
@@ -390,13 +390,18 @@ def _draw(root: _N, look: _Look, blocks: dict[int, Block], path_arrows: str = "n
     return out
 
 
-def _elbow(n: _N, p0: tuple[float, float], p1: tuple[float, float], down: bool) -> tuple[tuple[float, float], ...]:
-    """Parent → spine → child: the spine half-way between the parent and its nearest child, shared by all."""
-    if down:
-        mid = (p0[1] + min(c.y for c in n.children)) / 2
-        return p0, (p0[0], mid), (p1[0], mid), p1
-    mid = (p0[0] + min(c.x for c in n.children)) / 2
-    return p0, (mid, p0[1]), (mid, p1[1]), p1
+def _trunk(n: _N, el: Tree) -> float:
+    """Where the elbow edges out of `n` turn: halfway between `n` and its nearest child, across the levels."""
+    if el.direction == "down":
+        return (n.y + n.h + min(c.y for c in n.children)) / 2
+    return (n.x + n.w + min(c.x for c in n.children)) / 2
+
+
+def _elbow(p0: tuple[float, float], p1: tuple[float, float], trunk: float,
+           down: bool) -> tuple[tuple[float, float], ...]:
+    """An orthogonal edge p0 → p1 turning twice on the trunk line (y = trunk in a `down` tree, else x)."""
+    mid = ((p0[0], trunk), (p1[0], trunk)) if down else ((trunk, p0[1]), (trunk, p1[1]))
+    return tuple(dict.fromkeys((p0, *mid, p1)))  # no zero-length legs (a child in line with its parent)
 
 
 def _on_circle(n: _N, toward: tuple[float, float], el: Tree) -> tuple[float, float]:

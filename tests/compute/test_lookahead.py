@@ -54,7 +54,7 @@ def test_output_is_greedy_and_the_call_count_matches_an_independent_loop(seed, w
     made, calls = _independent_calls(table, [1, 2], w, n, g, 24, seed)
     assert made == out["tokens"] and calls == out["n_steps"]
     assert out["speedup"] == pytest.approx(24 / calls)
-    assert sum(out["emitted_per_step"]) >= 24 and len(out["emitted_per_step"]) == calls
+    assert sum(out["emitted_per_step"]) == 24 and len(out["emitted_per_step"]) == calls
 
 
 def test_lookahead_saves_calls_and_verification_rejects_bad_ngrams():
@@ -89,3 +89,11 @@ def test_bad_arguments_are_refused(kw, match):
     args = {"bigram": [[0.2, 0.8], [0.6, 0.4]], "prompt": [0], **kw}
     with pytest.raises(ValueError, match=match):
         la.decode(**args)
+
+
+def test_the_last_call_emits_no_token_past_the_end():
+    table = _table(0)
+    for max_new in range(8, 30):
+        out = la.decode(table, [0, 1, 2, 3, 4], window=5, ngram=3, guesses=2, max_new_tokens=max_new)
+        assert sum(out["emitted_per_step"]) == len(out["tokens"]) == max_new
+        assert [t for s in out["steps"] for t in s["emitted"]] == out["tokens"]

@@ -1,44 +1,46 @@
-"""Tree `edge_style: elbow`: every edge leaves its parent, runs along one spine shared by the siblings and
-enters its child square on (only horizontal and vertical segments), in both directions."""
+"""`edge_style: elbow`: parent–child edges as orthogonal connectors sharing one trunk per parent."""
 
 from __future__ import annotations
 
 import pytest
+from _helpers import kind, scene_of
 
-from renderer.layout import metrics_for
-from renderer.layout.base import Ctx
-from renderer.layout.theme import load_theme
-from renderer.layout.tree import layout_tree
-from renderer.scene import Line, walk
-from renderer.spec.elements.tree import Tree
+from renderer.scene import Line
+from renderer.spec.errors import SpecError
 
-ROOT = {"label": "RL", "children": [{"label": "model-based", "children": [{"label": "DP"}, {"label": "MCTS"}]},
-                                    {"label": "model-free", "children": [{"label": "DQN"}, {"label": "PPO"},
-                                                                         {"label": "SAC"}]}]}
+TREE = ("    root: {id: R, label: Root, children: [{id: A, label: first}, {id: B, label: second, edge: '0.4'},"
+        " {id: C, label: third}]}\n")
 
 
-def _edges(style: str, direction: str) -> list[Line]:
-    theme = load_theme()
-    el = Tree.model_validate({"root": ROOT, "direction": direction, "edge_style": style, "node_shape": "rect"})
-    block = layout_tree(el, ("tree",), Ctx(theme, metrics_for(theme), "en", None))
-    return [p for p in walk(block.items) if isinstance(p, Line) and p.meta.kind == "edge"]
+def edges(write_spec, extra: str, direction: str = "right") -> list[Line]:
+    body = f"  tree:\n    id: t\n    direction: {direction}\n" + extra + TREE
+    return kind(scene_of(write_spec, body), "edge", Line)
 
 
 @pytest.mark.parametrize("direction", ["right", "down"])
-def test_elbow_edges_are_axis_parallel_with_one_spine_per_parent(direction):
-    edges = _edges("elbow", direction)
-    assert len(edges) == 7
-    for e in edges:
-        assert len(e.points) == 4
-        for (x0, y0), (x1, y1) in zip(e.points, e.points[1:], strict=False):
-            assert x0 == pytest.approx(x1) or y0 == pytest.approx(y1)
-    axis = 0 if direction == "right" else 1  # the spine's coordinate
-    by_parent: dict[tuple[float, float], set[float]] = {}
-    for e in edges:
-        by_parent.setdefault(tuple(round(v, 3) for v in e.points[0]), set()).add(round(e.points[1][axis], 3))
-    assert len(by_parent) == 3 and all(len(s) == 1 for s in by_parent.values())
+def test_elbow_edges_are_orthogonal_and_share_one_trunk(write_spec, direction):
+    lines = edges(write_spec, "    edge_style: elbow\n", direction)
+    assert len(lines) == 3
+    across = 0 if direction == "right" else 1  # the coordinate the trunk is fixed in
+    trunks = set()
+    for ln in lines:
+        pts = ln.points
+        for (x0, y0), (x1, y1) in zip(pts, pts[1:], strict=False):
+            assert x0 == pytest.approx(x1) or y0 == pytest.approx(y1)  # every leg horizontal or vertical
+        if len(pts) == 4:
+            assert pts[1][across] == pytest.approx(pts[2][across])
+            trunks.add(round(pts[1][across], 3))
+    assert len(trunks) == 1  # all children of one parent turn on the same line
+    start = {round(ln.points[0][across], 3) for ln in lines}
+    end = {round(ln.points[-1][across], 3) for ln in lines}
+    assert min(start) < trunks.pop() < min(end)  # the trunk lies between the parent and its children
 
 
-def test_straight_is_the_default_and_draws_one_segment():
-    assert Tree.model_validate({"root": ROOT}).edge_style == "straight"
-    assert all(len(e.points) == 2 for e in _edges("straight", "right"))
+def test_straight_is_the_default_and_draws_one_segment(write_spec):
+    assert all(len(ln.points) == 2 for ln in edges(write_spec, ""))
+
+
+def test_edge_style_is_checked(write_spec):
+    msg = r's\.yaml:\d+:\d+: error: "curved" is not allowed \(expected one of: straight, elbow\)'
+    with pytest.raises(SpecError, match=msg):
+        edges(write_spec, "    edge_style: curved\n")
