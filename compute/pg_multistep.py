@@ -8,9 +8,13 @@ The estimate is ĝ = (1/N) Σ_i Σ_t ∇_θ log π(a_t|s_t)·G_t with the reward
 
 from __future__ import annotations
 
+from itertools import product
+
 import numpy as np
 
 from compute._common import arr, jsonable, softmax
+
+MAX_STEPS = 8  # the exact J enumerates A^T action sequences
 
 
 def _tables(logits: list[list[float]], next_state: list[list[int]], rewards: list[list[float]],
@@ -37,6 +41,23 @@ def _reward_to_go(r: np.ndarray, gamma: float) -> np.ndarray:
     return g
 
 
+def _exact(probs: np.ndarray, nxt: np.ndarray, rew: np.ndarray, start: int, steps: int,
+           gamma: float) -> tuple[float, np.ndarray]:
+    """J(θ) and ∇_θ J by enumerating every action sequence: Σ_τ p(τ)·R(τ) and Σ_τ p(τ)·R(τ)·Σ_t ∇log π."""
+    n_s, n_a = probs.shape
+    j, grad = 0.0, np.zeros((n_s, n_a))
+    for seq in product(range(n_a), repeat=steps):
+        s, p, ret, score = start, 1.0, 0.0, np.zeros((n_s, n_a))
+        for t, a in enumerate(seq):
+            p *= probs[s, a]
+            ret += gamma ** t * rew[s, a]
+            score[s] += np.eye(n_a)[a] - probs[s]
+            s = nxt[s, a]
+        j += p * ret
+        grad += p * ret * score
+    return j, grad
+
+
 def reinforce_trajectories(logits: list[list[float]], next_state: list[list[int]], rewards: list[list[float]],
                            start: int = 0, episodes: int = 3, steps: int = 3, gamma: float = 1.0,
                            lr: float = 0.5, seed: int = 0) -> dict:
@@ -56,12 +77,15 @@ def reinforce_trajectories(logits: list[list[float]], next_state: list[list[int]
         gradient: ĝ, the mean of per_trajectory (S·A, state-major).
         logits_after: θ + lr·ĝ (S × A).
         probs_after: π(·|s) after the update (S × A).
+        objective: J(θ), the exact expected return from `start` (every action sequence enumerated).
+        objective_after: J after the update.
+        exact_gradient: ∇_θ J, exact (S·A, state-major).
         step_labels: "s_{k}, a_{j}" per step, 1-based (N × T).
         next_labels: "s_{k}" for next_state, 1-based (S × A).
     """
     theta, nxt, rew = _tables(logits, next_state, rewards, int(start))
-    if episodes < 1 or steps < 1 or not 0 <= gamma <= 1:
-        raise ValueError("episodes and steps must be ≥ 1 and gamma in [0, 1]")
+    if episodes < 1 or not 1 <= steps <= MAX_STEPS or not 0 <= gamma <= 1:
+        raise ValueError(f"episodes must be ≥ 1, steps in 1..{MAX_STEPS} and gamma in [0, 1]")
     n_s, n_a = theta.shape
     probs = softmax(theta, axis=1)
     rng = np.random.default_rng(seed)
@@ -81,10 +105,13 @@ def reinforce_trajectories(logits: list[list[float]], next_state: list[list[int]
     per_traj = (returns[:, :, None, None] * scores).sum(1).reshape(episodes, -1)
     grad = per_traj.mean(0)
     after = theta + lr * grad.reshape(n_s, n_a)
+    j, exact = _exact(probs, nxt, rew, int(start), steps, gamma)
+    j_after, _ = _exact(softmax(after, axis=1), nxt, rew, int(start), steps, gamma)
     return jsonable({"probs": probs, "states": states, "actions": actions, "rewards": rs, "returns": returns,
                      "totals": returns[:, 0], "pi_taken": pi_taken, "push": returns * (1 - pi_taken),
                      "scores": scores.reshape(episodes, steps, -1), "per_trajectory": per_traj,
                      "gradient": grad, "logits_after": after, "probs_after": softmax(after, axis=1),
+                     "objective": j, "objective_after": j_after, "exact_gradient": exact.reshape(-1),
                      "step_labels": [[f"s_{{{s + 1}}}, a_{{{a + 1}}}" for s, a in zip(ss, aa, strict=False)]
                                      for ss, aa in zip(states, actions, strict=True)],
                      "next_labels": [[f"s_{{{k + 1}}}" for k in row] for row in nxt]})

@@ -1,6 +1,8 @@
 """pg.reinforce_trajectories against torch autograd of the REINFORCE surrogate (1/N) Σ_i Σ_t log π(a_t|s_t)·G_t,
 with the trajectories replayed through the MDP tables and the returns summed again here."""
 
+from itertools import product
+
 import numpy as np
 import pytest
 import torch
@@ -58,8 +60,30 @@ def test_estimate_converges_to_the_exact_gradient_of_the_expected_return():
 
 
 @pytest.mark.parametrize("kw", [{"next_state": [[0, 5], [0, 1], [1, 0]]}, {"rewards": [[1.0], [2.0], [3.0]]},
-                                {"episodes": 0}, {"gamma": 1.5}, {"start": 3}])
+                                {"episodes": 0}, {"gamma": 1.5}, {"start": 3},
+                                {"steps": 9}])
 def test_bad_arguments_are_refused(kw):
     args = {"logits": LOGITS, "next_state": NEXT, "rewards": REWARDS} | kw
     with pytest.raises(ValueError):
         reinforce_trajectories(**args)
+
+
+def test_exact_objective_and_gradient_match_autograd_of_the_enumerated_expected_return():
+    def expected_return(theta):
+        pi = torch.softmax(theta, 1)
+        total = 0.0
+        for seq in product(range(2), repeat=3):
+            s, p, ret = 0, 1.0, 0.0
+            for t, a in enumerate(seq):
+                p, ret, s = p * pi[s, a], ret + 0.9 ** t * REWARDS[s][a], NEXT[s][a]
+            total = total + p * ret
+        return total
+
+    theta = torch.tensor(LOGITS, dtype=torch.float64, requires_grad=True)
+    j = expected_return(theta)
+    j.backward()
+    out = reinforce_trajectories(LOGITS, NEXT, REWARDS, episodes=4, steps=3, gamma=0.9, lr=0.2, seed=1)
+    assert out["objective"] == pytest.approx(j.item())
+    assert np.allclose(np.reshape(out["exact_gradient"], (3, 2)), theta.grad.numpy())
+    after = expected_return(torch.tensor(out["logits_after"], dtype=torch.float64))
+    assert out["objective_after"] == pytest.approx(after.item())
