@@ -97,6 +97,8 @@ EXAMPLES: dict[str, dict] = {
                              "gamma": 0.9},
     "pg.importance_sampling": {"p": [0.5, 0.3, 0.2], "q": [0.2, 0.3, 0.5], "f": [-2.0, 1.0, 4.0], "samples": 50},
     "pg.reinforce": {"logits": [0.0, 0.5, -0.5], "action_returns": [1.0, 3.0, -1.0], "samples": 4, "lr": 0.1},
+    "pg.reinforce_trajectories": {"logits": [[0.0, 0.0], [0.0, 0.0]], "next_state": [[0, 1], [0, 1]],
+                                  "rewards": [[0.0, 1.0], [2.0, -1.0]], "episodes": 3, "steps": 3},
     "ppo.clip_objective": {"ratio": [0.5, 0.8, 1.0, 1.2, 1.5], "advantage": 1.0, "eps": 0.2},
     "ppo.kl_penalty": {"logprobs": [-2.3, -8.3, -5.2], "ref_logprobs": [-2.5, -8.9, -5.5]},
     "ppo.token_logprobs": {"logits": [[1.0, 2.5, -0.5], [0.3, -1.2, 2.0]], "tokens": [1, 0]},

@@ -66,6 +66,7 @@ FUNCTIONS: dict[str, str] = {
     "pg.actor_critic_step": "compute.policy_gradient:actor_critic_step",
     "pg.importance_sampling": "compute.policy_gradient:importance_sampling",
     "pg.reinforce": "compute.policy_gradient:reinforce",
+    "pg.reinforce_trajectories": "compute.pg_multistep:reinforce_trajectories",
     "policy.outputs": "compute.policy:outputs",
     "policy.trpo_step": "compute.policy:trpo_step",
     "ppo.clip_objective": "compute.ppo:clip_objective",
