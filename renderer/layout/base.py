@@ -136,6 +136,16 @@ class Ctx:
     def color(self, role: str) -> str:
         return self.theme.color(role)
 
+    def readable(self, fill: str | None, text: str, minimum: float = 4.5) -> str:
+        """`text`, or whichever of `text`/`white` reads best where `text` has less than `minimum` contrast on
+        the `fill` role (WCAG: 4.5:1 for body text; 3:1 for the smaller, secondary grey lines)."""
+        if not fill:
+            return text
+        back = self.color(fill)
+        if contrast(self.color(text), back) >= minimum:
+            return text
+        return max(("text", "white"), key=lambda r: contrast(self.color(r), back))
+
     def text_lines(self, text: str, size: float, max_width: float | None, weight: int = 400,
                    role: str = "text", align: str = "center", width: float | None = None,
                    meta: Meta | None = None, mono: bool = False) -> Block:
@@ -243,3 +253,18 @@ def _written(doc: Located, path: tuple) -> bool:
             comp, cpath = doc.sub[path[:n]]
             return _written(comp, cpath + path[n:])
     return path in doc.pos
+
+
+def _luminance(color: str) -> float:
+    """Relative luminance of a #RRGGBB colour (WCAG 2)."""
+    def lin(c: float) -> float:
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (lin(int(color[i:i + 2], 16) / 255) for i in (1, 3, 5))
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast(a: str, b: str) -> float:
+    """WCAG contrast ratio of two #RRGGBB colours (1 … 21)."""
+    la, lb = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)

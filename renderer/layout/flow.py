@@ -20,13 +20,15 @@ def layout_box(b: Box, path: tuple, ctx: Ctx, min_w: float = 0, min_h: float = 0
     max_w = b.max_width or ctx.sp("box_max_width")
     if b.width:
         max_w = max(max_w, b.width - 2 * pad)
-    text_role = "muted" if b.state else (b.text_role or "text")
+    filled = None if b.state == "ghost" else b.role  # the text stays readable on a dark fill
+    text_role = "muted" if b.state else (b.text_role or ctx.readable(filled, "text"))
     main = ctx.text_lines(ctx.t(b.text), ctx.size("body"), max_w, 700 if b.bold else 400, text_role,
                           meta=Meta(b.id, text_role, ctx.src(path + ("text",)), "box-text"))
     parts = [main]
     if b.sub is not None:
-        parts.append(ctx.text_lines(ctx.t(b.sub), ctx.size("small"), max_w, 400, "text-soft",
-                                    meta=Meta(b.id, "text-soft", ctx.src(path + ("sub",)), "box-text")))
+        sub_role = "text-soft" if b.state else ctx.readable(filled, "text-soft", 3.0)
+        parts.append(ctx.text_lines(ctx.t(b.sub), ctx.size("small"), max_w, 400, sub_role,
+                                    meta=Meta(b.id, sub_role, ctx.src(path + ("sub",)), "box-text")))
     tw = max(p.w for p in parts)
     th = sum(p.h for p in parts) + 2 * (len(parts) - 1)
     extra = 1.0

@@ -246,11 +246,13 @@ def _measure(nodes: list[_N], look: _Look) -> dict[int, Block]:
     blocks: dict[int, Block] = {}
     max_w = ctx.sp("box_max_width")
     for n in nodes:
-        _, _, trole = _node_roles(n, el)
+        fill, _, trole = _node_roles(n, el)
+        fill = None if n.ghost or shape_of(n, el) == "dot" else fill  # a dot's label stands beside it
+        trole = trole if n.pruned else ctx.readable(fill, trole)
         parts = [ctx.text_lines(n.label or "\u00a0", look.size, max_w, 700 if n.kept else 400, trole,
                                 meta=Meta(n.anchor or el.id, trole, ctx.src(n.path), "tree-text"))]
         if n.value is not None:
-            vrole = "removed" if n.pruned else n.value_role or "text-soft"
+            vrole = "removed" if n.pruned else n.value_role or ctx.readable(fill, "text-soft", 3.0)
             parts.append(ctx.text_lines(n.value, look.small, max_w, 400, vrole,
                                         meta=Meta(n.anchor or el.id, vrole, ctx.src(n.path), "tree-value")))
         tw = max(p.w for p in parts)
