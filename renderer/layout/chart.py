@@ -494,7 +494,7 @@ def _cartesian(el: Chart, path: tuple, ctx: Ctx, c: Canvas, data: dict) -> list[
     _side_labels(el, ctx, c, side_labels, W, H)
 
     # annotations avoid everything drawn so far
-    _annotations(el, path, ctx, c, series, P, obstacles, polylines, horiz, band, label_at, P2)
+    _annotations(el, path, ctx, c, series, P, obstacles, polylines, horiz, band, label_at, P2, plot_h=H)
 
     # axis titles: the horizontal axis's under its labels, the vertical axis's above the plot
     h_axis, h_path = (val_axis, vpath) if horiz else (cat_axis, cpath)
@@ -800,7 +800,7 @@ def _side_labels(el: Chart, ctx: Ctx, c: Canvas, labels: list[tuple[float, str, 
 
 def _annotations(el: Chart, path: tuple, ctx: Ctx, c: Canvas, series: list[_S], P, obstacles: list[Box],
                  polylines: list[list[tuple[float, float]]], horiz: bool, band: Band | None,
-                 label_at: dict[tuple[int, int], Box], P2=None) -> None:
+                 label_at: dict[tuple[int, int], Box], P2=None, plot_h: float | None = None) -> None:
     if not el.annotations:
         return
     x0, y0, x1, y1 = c.box()
@@ -837,6 +837,11 @@ def _annotations(el: Chart, path: tuple, ctx: Ctx, c: Canvas, series: list[_S], 
                 px, py = (lb[2] + 1, (lb[1] + lb[3]) / 2) if horiz else ((lb[0] + lb[2]) / 2, lb[1] - 1)
         else:
             px, py = P(number(a.x, ctx, ap + ("x",), "annotation x"), number(a.y, ctx, ap + ("y",), "annotation y"))
+        if a.drops and not horiz:  # to the x axis below and the y axis on the left
+            dmeta = Meta(el.id, a.role, ctx.src(ap + ("drops",)), "chart-drop")
+            dstyle = Style(stroke=ctx.color(a.role), stroke_width=1.0, dash=(3, 3))
+            base = plot_h if plot_h is not None else H
+            c.add(Line(((px, py), (px, base)), dstyle, meta=dmeta), Line(((px, py), (0.0, py)), dstyle, meta=dmeta))
         tb = ctx.text_lines(ctx.t(a.text), ctx.size("small"), 170, 400, a.role,
                             meta=Meta(el.id, a.role, ctx.src(ap + ("text",)), "chart-annotation"))
         w, h = tb.w, tb.h

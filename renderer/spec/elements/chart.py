@@ -182,6 +182,8 @@ class ChartAnnotation(Strict):
                                                                 "placed automatically where nothing is drawn).")
     dy: float | None = Field(None, ge=-600, le=600, description="Vertical label offset in px (down is positive).")
     role: Role = Field("emphasis", description="Colour role of the note and its arrow.")
+    drops: bool = Field(False, description="Dashed drop lines from the point to both axes (reading off its x "
+                                           "and its y).")
 
     @model_validator(mode="after")
     def _point(self) -> ChartAnnotation:

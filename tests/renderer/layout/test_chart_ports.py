@@ -56,3 +56,18 @@ def test_a_callout_pinned_between_two_points_sits_on_the_line(write_spec):
     tip = arrow.points[-1]
     assert abs(tip[0] - mid[0]) < 5 and abs(tip[1] - mid[1]) < 5
     assert [t.text for t in kind(scene, "chart-annotation", Text)] == ["here"]
+
+
+def test_drop_lines_run_from_the_annotated_point_to_both_axes(write_spec):
+    body = ("  chart:\n    kind: line\n    series:\n      - {x: [0, 1, 2], values: [0, 2, 1], marker: circle}\n"
+            "    annotations:\n      - {text: peak, series: 0, index: 1, drops: true}\n")
+    scene = scene_of(write_spec, body)
+    drops = kind(scene, "chart-drop", Line)
+    axis = [ln for ln in kind(scene, "chart-axis", Line)]
+    bottom = max(p[1] for ln in axis for p in ln.points)
+    left = min(p[0] for ln in axis for p in ln.points)
+    peak = sorted((p.cx, p.cy) for p in kind(scene, "chart-marker", Ellipse))[1]
+    assert len(drops) == 2 and all(d.style.dash for d in drops)
+    ends = sorted(d.points[1] for d in drops)
+    assert all(d.points[0] == pytest.approx(peak) for d in drops)
+    assert ends[0] == pytest.approx((left, peak[1])) and ends[1] == pytest.approx((peak[0], bottom))
