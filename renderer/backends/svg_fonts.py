@@ -24,35 +24,13 @@ from .png_svg import FACES, _shape, face
 STAMP = 2082844800  # head.created / .modified (seconds since 1904): 1970-01-01, so the same text gives the same bytes
 
 
-class _T2Pen:
-    """Adapts harfbuzz's draw calls to a fontTools pen (T2CharStringPen wants tuples)."""
-
-    def __init__(self, pen) -> None:
-        self.pen = pen
-
-    def moveTo(self, p):  # noqa: N802 - the fontTools pen protocol harfbuzz calls
-        self.pen.moveTo(tuple(p))
-
-    def lineTo(self, p):  # noqa: N802
-        self.pen.lineTo(tuple(p))
-
-    def curveTo(self, a, b, c):  # noqa: N802
-        self.pen.curveTo(tuple(a), tuple(b), tuple(c))
-
-    def qCurveTo(self, a, b):  # noqa: N802
-        self.pen.qCurveTo(tuple(a), tuple(b))
-
-    def closePath(self):  # noqa: N802
-        self.pen.closePath()
-
-
 @lru_cache(maxsize=16384)
 def _bytecode(font: hb.Font, gid: int, advance: int) -> bytes:
     """A glyph's compiled Type 2 charstring (cached: the diagrams of one process share most glyphs)."""
     from fontTools.pens.t2CharStringPen import T2CharStringPen
 
     pen = T2CharStringPen(advance, None)
-    font.draw_glyph_with_pen(gid, _T2Pen(pen))
+    font.draw_glyph_with_pen(gid, pen)  # harfbuzz calls the fontTools pen protocol directly
     cs = pen.getCharString()
     cs.compile()
     return cs.bytecode
@@ -71,8 +49,7 @@ def _kerning(font: hb.Font, text: str, gids: dict[int, str]) -> dict[tuple[str, 
     """Pair adjustments harfbuzz applies to `text`: a glyph's shaped advance minus its nominal advance."""
     infos, positions = _shape(font, text)
     out: dict[tuple[str, str], int] = {}
-    for (a, pa), (b, _pb) in zip(zip(infos, positions, strict=True), list(zip(infos, positions, strict=True))[1:],
-                                 strict=False):
+    for (a, pa), b in zip(zip(infos, positions, strict=True), infos[1:], strict=False):
         delta = pa.x_advance - font.get_glyph_h_advance(a.codepoint)
         if delta and a.codepoint in gids and b.codepoint in gids:
             out[gids[a.codepoint], gids[b.codepoint]] = delta
