@@ -29,8 +29,8 @@ from .chart_axes import (
 )
 from .chart_canvas import ASCENT, DESCENT, Canvas
 from .chart_data import (
-    bin_index,
     bound,
+    check_log_scale,
     check_roles,
     fail,
     finite,
@@ -40,6 +40,7 @@ from .chart_data import (
     numbers,
     scale_colors,
     text_of,
+    value_color,
 )
 from .chart_lines import smooth_cmds, step_points
 from .chart_teach import STATE_NAMES, STATE_STYLE, brace_cmds, state_rect, top_over
@@ -67,6 +68,7 @@ class _S:
     name: str
     bar_roles: list[str] = field(default_factory=list)
     states: list[str] = field(default_factory=list)  # one per bar when the series has `states`
+    drawn: list[tuple[float, float]] = field(default_factory=list)  # its line as drawn (curves: samples), in px
 
     @property
     def right(self) -> bool:
@@ -697,15 +699,15 @@ def _lines(el: Chart, path: tuple, ctx: Ctx, c: Canvas, series: list[_S], xmap, 
             pass
         elif curve == "linear":
             c.add(Line(tuple(pts), style, meta=meta))
-            polylines.append(pts)
+            s.drawn = pts
         elif curve == "step":
-            drawn = step_points(pts)
-            c.add(Line(tuple(drawn), style, meta=replace(meta, kind="chart-curve")))
-            polylines.append(drawn)
+            s.drawn = step_points(pts)
+            c.add(Line(tuple(s.drawn), style, meta=replace(meta, kind="chart-curve")))
         else:
-            cmds, samples = smooth_cmds(pts)
-            c.add(Line(tuple(samples), style, meta=replace(meta, kind="chart-curve"), cmds=tuple(cmds)))
-            polylines.append(samples)
+            cmds, s.drawn = smooth_cmds(pts)
+            c.add(Line(tuple(s.drawn), style, meta=replace(meta, kind="chart-curve"), cmds=tuple(cmds)))
+        if s.drawn:
+            polylines.append(s.drawn)
         marker = s.model.marker or ("circle" if (len(pts) <= 30 or not s.model.line) and kind == "line" else "none")
         if marker != "none":
             r = max(2.5, s.model.width * 1.6)
@@ -813,8 +815,7 @@ def _annotations(el: Chart, path: tuple, ctx: Ctx, c: Canvas, series: list[_S], 
             if a.series >= len(series):
                 raise fail(ctx, ap + ("series",), f"annotation points at series {a.series}, which does not exist")
             s = series[a.series]
-            px, py = _on_line(s, number(a.x, ctx, ap + ("x",), "annotation x"), P2 if s.right else P,
-                              polylines, series, ctx, ap)
+            px, py = _on_line(s, number(a.x, ctx, ap + ("x",), "annotation x"), P2 if s.right else P, ctx, ap)
         elif a.series is not None:
             if not isinstance(a.index, int):
                 raise fail(ctx, ap + ("index",), f"annotation index is still the text {a.index!r} after binding "
@@ -860,10 +861,9 @@ def _annotations(el: Chart, path: tuple, ctx: Ctx, c: Canvas, series: list[_S], 
         taken.append(box)
 
 
-def _on_line(s: _S, x: float, P, polylines: list[list[tuple[float, float]]], series: list[_S], ctx: Ctx,
-             ap: tuple) -> tuple[float, float]:
+def _on_line(s: _S, x: float, P, ctx: Ctx, ap: tuple) -> tuple[float, float]:
     """The pixel where series `s` is drawn at data x: on its straight segments, its steps, or its smooth
-    curve (read off the drawn polyline)."""
+    curve (read off the drawn samples)."""
     xs, ys = s.xs, s.ys
     if not xs[0] <= x <= xs[-1]:
         raise fail(ctx, ap + ("x",), f"annotation x {x:g} is outside the line ({xs[0]:g} … {xs[-1]:g})")
@@ -871,13 +871,10 @@ def _on_line(s: _S, x: float, P, polylines: list[list[tuple[float, float]]], ser
     if s.model.curve == "step" or k == len(xs) - 1:
         return P(x, ys[k])
     if s.model.curve == "smooth":
-        lines = [pl for pl in polylines if pl and len(pl) > len(xs)]
         target = P(x, ys[k])[0]
-        for pl in lines:  # the drawn samples of this series: the one whose ends match its points
-            if abs(pl[0][0] - P(xs[0], ys[0])[0]) < 0.5 and abs(pl[0][1] - P(xs[0], ys[0])[1]) < 0.5:
-                for (x0, y0), (x1, y1) in zip(pl, pl[1:], strict=False):
-                    if x0 <= target <= x1 and x1 > x0:
-                        return target, y0 + (y1 - y0) * (target - x0) / (x1 - x0)
+        for (x0, y0), (x1, y1) in zip(s.drawn, s.drawn[1:], strict=False):
+            if x0 <= target <= x1 and x1 > x0:
+                return target, y0 + (y1 - y0) * (target - x0) / (x1 - x0)
     u = (x - xs[k]) / (xs[k + 1] - xs[k])
     return P(x, ys[k] + (ys[k + 1] - ys[k]) * u)
 
@@ -995,9 +992,7 @@ def _heatmap(el: Chart, path: tuple, ctx: Ctx, c: Canvas) -> None:
     steps = scale_colors(ctx, el.scale.colors, el.scale.scheme)
     n = len(steps)
     smooth = el.scale.continuous or el.scale.periodic
-    if el.scale.log and (lo <= 0 or hi <= 0 or any(v <= 0 for v in vals)):
-        raise fail(ctx, path + ("scale", "log"), "a log colour scale needs values, min and max above 0 "
-                                                 f"(found {min([lo, hi, *vals]):g})")
+    check_log_scale(el.scale, lo, hi, vals, ctx, path)
     stops = [col for _r, col in steps]
 
     texts = [[text_of(v, ctx, el.cell_values) if el.cell_values and v is not None else "" for v in r] for r in rows]
@@ -1024,13 +1019,8 @@ def _heatmap(el: Chart, path: tuple, ctx: Ctx, c: Canvas) -> None:
             if isinstance(v, float) and not math.isfinite(v):
                 role = "light"
                 color = ctx.color(role)
-            elif smooth:
-                role = CONTINUOUS_ROLE
-                color = blend(stops, position(v, lo, hi, el.scale.log), el.scale.periodic)
             else:
-                at = position(v, lo, hi, True) if el.scale.log else None
-                role = steps[bin_index(v, lo, hi, n) if at is None else bin_index(at, 0.0, 1.0, n)][0]
-                color = steps[int(role[6:])][1]
+                role, color = value_color(el.scale, steps, v, lo, hi)
             meta = Meta(el.id, role, cell_src, "chart-cell")
             rect = Rect(j * cw, i * ch, cw, ch, 0, Style(fill=color, stroke=stroke, stroke_width=1.0), meta)
             kids: list[Prim] = [rect]

@@ -10,6 +10,7 @@ from pydantic import BaseModel
 from ..spec.errors import Problem, SpecError
 from ..spec.models_base import I18n
 from .base import Ctx
+from .colormap import CONTINUOUS_ROLE, blend, position
 
 MINUS = "\u2212"
 
@@ -83,6 +84,22 @@ def scale_colors(ctx: Ctx, roles: list[str] | None, scheme: str = "default") -> 
     if not isinstance(steps, list) or len(steps) < 2:
         raise SpecError([Problem("templates/theme.yaml", 1, 1, f"palette.{key} must list at least 2 colours")])
     return [(f"scale-{i}", c) for i, c in enumerate(steps)]
+
+
+def check_log_scale(scale: Any, lo: float, hi: float, vals: list[float], ctx: Ctx, path: tuple) -> None:
+    """A log colour scale needs every value and both ends above 0 (a located error otherwise)."""
+    if scale.log and (lo <= 0 or hi <= 0 or any(v <= 0 for v in vals)):
+        raise fail(ctx, path + ("scale", "log"), "a log colour scale needs values, min and max above 0 "
+                                                 f"(found {min([lo, hi, *vals]):g})")
+
+
+def value_color(scale: Any, steps: list[tuple[str, str]], v: float, lo: float, hi: float) -> tuple[str, str]:
+    """(role, colour) of a value on a colour scale (heat maps and tensors coloured by value): blended when the
+    scale is continuous or periodic, else the bin of its step (bins of the logarithm on a log scale)."""
+    if scale.continuous or scale.periodic:
+        return CONTINUOUS_ROLE, blend([c for _r, c in steps], position(v, lo, hi, scale.log), scale.periodic)
+    k = bin_index(position(v, lo, hi, True), 0.0, 1.0, len(steps)) if scale.log else bin_index(v, lo, hi, len(steps))
+    return steps[k]
 
 
 def bin_index(v: float, lo: float, hi: float, n: int) -> int:

@@ -15,8 +15,18 @@ from ..spec.elements.tensor import Tensor, TensorGroup
 from .base import Anchor, Block, Ctx, register, script_runs
 from .chart_axes import stack_levels
 from .chart_canvas import Canvas
-from .chart_data import bin_index, bound, check_roles, fail, finite, measure, number, scale_colors, text_of
-from .colormap import CONTINUOUS_ROLE, blend, position
+from .chart_data import (
+    bound,
+    check_log_scale,
+    check_roles,
+    fail,
+    finite,
+    measure,
+    number,
+    scale_colors,
+    text_of,
+    value_color,
+)
 from .markup import split_scripts
 from .tensor_groups import resolved_groups
 from .tensor_marks import depth_lift, draw_braces, draw_depth, draw_pick
@@ -107,16 +117,13 @@ def layout_tensor(el: Tensor, path: tuple, ctx: Ctx, min_w: float = 0, min_h: fl
     roles = _roles(el, ctx, path)
     rgroup, cgroup = _group_of(el.row_groups), _group_of(el.col_groups)
     steps = scale_colors(ctx, el.scale.colors, el.scale.scheme) if el.color_by_value else []
-    smooth = el.scale.continuous or el.scale.periodic
     if steps:
         vals = finite([x for r in data or [] for x in r])
         lo = number(el.scale.min, ctx, path + ("scale", "min"), "scale min") if el.scale.min is not None \
             else (min(vals) if vals else 0.0)
         hi = number(el.scale.max, ctx, path + ("scale", "max"), "scale max") if el.scale.max is not None \
             else (max(vals) if vals else 1.0)
-        if el.scale.log and (lo <= 0 or hi <= 0 or any(v <= 0 for v in vals)):
-            raise fail(ctx, path + ("scale", "log"), "a log colour scale needs values, min and max above 0 "
-                                                     f"(found {min([lo, hi, *vals]):g})")
+        check_log_scale(el.scale, lo, hi, vals, ctx, path)
 
     # texts and fills of the shown cells
     cells: dict[tuple[int, int], tuple[str, str, str | None, str]] = {}  # (r, c) -> text, role, colour, kind
@@ -139,13 +146,7 @@ def layout_tensor(el: Tensor, path: tuple, ctx: Ctx, min_w: float = 0, min_h: fl
             if 0 <= i < len(rgroup) and el.row_groups[rgroup[i]].role:
                 role = el.row_groups[rgroup[i]].role
             if steps and isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v):
-                at = position(float(v), lo, hi, el.scale.log)  # the same maps as heat maps (layout/colormap.py)
-                if smooth:
-                    role, color = CONTINUOUS_ROLE, blend([c for _r, c in steps], at, el.scale.periodic)
-                elif el.scale.log:
-                    role, color = steps[bin_index(at, 0.0, 1.0, len(steps))]
-                else:
-                    role, color = steps[bin_index(float(v), lo, hi, len(steps))]
+                role, color = value_color(el.scale, steps, float(v), lo, hi)  # the maps heat maps use
             if roles is not None and i < len(roles) and j < len(roles[i]) and roles[i][j]:
                 role, color = roles[i][j], None
             cells[r, c] = (text, role, color, "tensor-cell")

@@ -71,3 +71,16 @@ def test_drop_lines_run_from_the_annotated_point_to_both_axes(write_spec):
     ends = sorted(d.points[1] for d in drops)
     assert all(d.points[0] == pytest.approx(peak) for d in drops)
     assert ends[0] == pytest.approx((left, peak[1])) and ends[1] == pytest.approx((peak[0], bottom))
+
+
+def test_a_callout_pinned_to_a_smooth_line_sits_on_the_drawn_curve(write_spec):
+    body = ("  chart:\n    kind: line\n    series:\n      - {x: [0, 1, 2, 3], values: [0, 2, 1, 3], curve: smooth}\n"
+            "    annotations:\n      - {text: here, series: 0, x: 0.5}\n")
+    scene = scene_of(write_spec, body)
+    (arrow,) = kind(scene, "chart-annotation-arrow", Line)
+    (curve,) = kind(scene, "chart-curve", Line)
+    tip = arrow.points[-1]
+    gap = min(((tip[0] - x) ** 2 + (tip[1] - y) ** 2) ** 0.5 for x, y in curve.points)
+    assert gap < 6  # the arrow stops 4 px short of the point it names
+    xs = sorted(x for x, _ in curve.points)
+    assert xs[0] < tip[0] < xs[-1]
