@@ -7,6 +7,7 @@ import math
 from ..scene import Ellipse, Group, Line, Meta, Prim, Style, bbox, shift
 from ..spec.elements.polar import Polar
 from .base import Anchor, Block, Ctx, register
+from .chart_axes import overlap_area
 from .chart_data import fail, number
 
 TIP_GAP = 6.0  # between a vector's tip (or an arc) and its label
@@ -35,11 +36,6 @@ def _arc_cmds(cx: float, cy: float, r: float, a0: float, a1: float) -> tuple[lis
     return cmds, samples
 
 
-def _overlap(a: tuple, b: tuple) -> float:
-    """Area two boxes share."""
-    return max(0.0, min(a[2], b[2]) - max(a[0], b[0])) * max(0.0, min(a[3], b[3]) - max(a[1], b[1]))
-
-
 def _label_at(ctx: Ctx, text: str, x: float, y: float, a: float, role: str, meta: Meta,
               taken: list[tuple]) -> list[Prim]:
     """A label just outside a point in direction `a`, on the side the direction points to; moved outwards,
@@ -54,7 +50,7 @@ def _label_at(ctx: Ctx, text: str, x: float, y: float, a: float, role: str, meta
             lx = x + c * out - b.w / 2 + c * b.w / 2 - s * side
             ly = y - s * out - b.h / 2 - s * b.h / 2 - c * side
             box = (lx - 1, ly - 1, lx + b.w + 1, ly + b.h + 1)
-            cover = sum(_overlap(box, t) for t in taken)
+            cover = sum(overlap_area(box, t) for t in taken)
             if best is None or cover < best[0] - 0.5:
                 best = (cover, lx, ly, box)
             if cover == 0:

@@ -102,10 +102,12 @@ def layout_timeline(el: Timeline, path: tuple, ctx: Ctx, min_w: float = 0, min_h
             c.place(nb, left - nb.w, cy - nb.h / 2)
 
     lanes_box = c.box()
+    axis_y: list[float] = []  # the axis line under the lanes, when drawn
     if el.axis is not None and not el.axis.on_lanes:
-        _axis(el, ap, ctx, c, X, t0, t1, c.box()[3] + 6)
+        axis_y = [lanes_box[3] + 6]
+        _axis(el, ap, ctx, c, X, t0, t1, axis_y[0])
     if breaks:
-        _break_marks(el, ap, ctx, c, X, breaks, [cy for _li, cy in name_rows] + _axis_ys(c, el))
+        _break_marks(el, ap, ctx, c, X, breaks, [cy for _li, cy in name_rows] + axis_y)
     if el.eras:
         _eras(el, path, ctx, c, X, lanes_box)
     if el.axis is not None and el.axis.on_lanes and el.axis.title is not None:  # the title under all the lanes
@@ -174,12 +176,6 @@ def _breaks(el: Timeline, ap: tuple, ctx: Ctx, t0: float, t1: float, lanes: list
                                         "(expected breaks only where nothing happens)")
         out.append((a, b))
     return out
-
-
-def _axis_ys(c: Canvas, el: Timeline) -> list[float]:
-    """The y of the time axis line under the lanes (when drawn)."""
-    return [p.points[0][1] for p in c.items if isinstance(p, Line) and p.meta.kind == "timeline-axis"
-            and p.points[0][1] == p.points[1][1] and abs(p.points[0][0] - p.points[1][0]) > 8][:1]
 
 
 def _break_marks(el: Timeline, ap: tuple, ctx: Ctx, c: Canvas, X: Broken, breaks: list[tuple[float, float]],
