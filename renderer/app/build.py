@@ -30,6 +30,7 @@ from ..spec.display import display_path
 from ..spec.langs import LANGS
 from ..trust import Refused, read_file, read_regular, sign, verify, walk
 from .files import UnsafeOutput, check_out, write_atomic
+from .values import computed_values
 from .workers import process_pool
 
 RENDERER_DIR = SOURCE_ROOT / "renderer"
@@ -252,23 +253,8 @@ def diagram_meta(bound: Any) -> dict[str, Any]:
             "computed": sorted(bound.provenance), "values": computed_values(bound.computed)}
 
 
-VALUE_CHARS = 400  # a computed value is shown (and searched) up to this many characters
-
-
-def computed_values(computed: dict[str, dict[str, Any]]) -> list[dict[str, str]]:
-    """Every computed value as short text for the gallery: name, function, arguments and result."""
-    return [{"name": name, "fn": str(prov.get("fn")),
-             "args": ", ".join(f"{k}={_short(v)}" for k, v in (prov.get("args") or {}).items()),
-             "result": _short(prov.get("result"))} for name, prov in sorted(computed.items())]
-
-
-def _short(value: Any) -> str:
-    text = json.dumps(value, ensure_ascii=False, default=str)
-    return text if len(text) <= VALUE_CHARS else text[:VALUE_CHARS - 1] + "…"
-
-
 def render_spec(path: Path, out: Path, formats: tuple[str, ...], langs: tuple[str, ...] = LANGS,
-                use_cache: bool = True, worker: bool = False) -> Result:
+                use_cache: bool = True, worker: bool = False, sweep_langs: tuple[str, ...] | None = None) -> Result:
     """Load, bind, lay out and draw one spec in every language and format; never raises for bad input.
 
     Always renders (the build decides what is stale); `use_cache` is the compute-result cache of bind.
@@ -276,6 +262,8 @@ def render_spec(path: Path, out: Path, formats: tuple[str, ...], langs: tuple[st
     no new file of it behind; when writing itself fails, the files this call wrote are removed again.
     Every stage together runs within the per-spec budget of wall time and memory (renderer.spec.budget);
     in a pool `worker`, the CPU time of the process is capped too.
+    A spec with a `sweep:` also draws its frames (app/sweeps.py) in `sweep_langs` (default: `langs` when SVG
+    is among the formats).
     """
     from ..backends import drawer
     from ..bind import bind
@@ -307,12 +295,22 @@ def render_spec(path: Path, out: Path, formats: tuple[str, ...], langs: tuple[st
             bound = stage("bind", bind, spec, use_cache=use_cache)
             res.meta = run_stage(path, "bind", diagram_meta, bound)
             drawn: list[tuple[str, Path, bytes]] = []
-            for lang in langs:
+            for lang in langs if formats else ():
                 scene = stage("layout", lambda lang=lang: layout(bound.for_lang(lang), load_theme()))
                 for fmt in formats:
                     data = stage(fmt, drawer(fmt), scene)
                     drawn.append((fmt, output_path(out, fmt, lang, spec.diagram.id), data))
                     res.written[output_rel(fmt, lang, spec.diagram.id)] = (_sha(data), len(data))
+            if sweep_langs is None:
+                sweep_langs = langs if "svg" in formats else ()
+            if spec.diagram.sweep is not None and sweep_langs:
+                from . import sweeps
+
+                frames = stage("bind", sweeps.bind_frames, spec, use_cache)
+                res.meta["sweep"] = run_stage(path, "bind", sweeps.sweep_meta, spec, frames)
+                for rel, data in sweeps.frame_outputs(spec, frames, sweep_langs, load_theme(), stage):
+                    drawn.append(("svg", Path(out) / rel, data))
+                    res.written[rel] = (_sha(data), len(data))
             current[0] = "write"
             res.outputs = [str(target) for target in _write_all(spec.doc.locate(("id",)), drawn, res.stages, out)]
     except SpecError as e:
@@ -360,9 +358,9 @@ def _write_all(id_at: tuple[str, int, int], drawn: list[tuple[str, Path, bytes]]
 
 
 def render_in_worker(path: Path, out: Path, formats: tuple[str, ...], langs: tuple[str, ...],
-                     use_cache: bool) -> Result:
+                     use_cache: bool, sweep_langs: tuple[str, ...] | None = None) -> Result:
     """`render_spec` as a pool worker runs it (with the CPU-time backstop of a worker process)."""
-    return render_spec(path, out, formats, langs, use_cache, worker=True)
+    return render_spec(path, out, formats, langs, use_cache, worker=True, sweep_langs=sweep_langs)
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -426,6 +424,8 @@ class Job:
     keys: dict[str, str]  # output (relative to out) -> key
     formats: tuple[str, ...]
     langs: tuple[str, ...]
+    sweep_langs: tuple[str, ...] = ()  # languages whose sweep frames are stale
+    base: str | None = None  # hash of the spec without its sweep (what the ordinary outputs depend on)
 
 
 @dataclass
@@ -478,9 +478,11 @@ def plan(paths: list[Path], out: Path, formats: tuple[str, ...], langs: tuple[st
         st = stamps.get(_spec_key(path))
         if st and st.get("sha") == sha and "components" in st:
             comps, fns, did = set(st["components"]), set(st["fns"]), st.get("id")
+            base, swept = st.get("base") or sha, bool(st.get("swept"))
         else:
             data = _parse(raw)
             comps, fns = scan_deps(data)
+            base, swept = base_hash(data, sha)
             did = data.get("id") if isinstance(data, dict) and isinstance(data.get("id"), str) else None
             if did is not None and not _NAME.fullmatch(did):
                 did = None  # an invalid id fails in load, with its location
@@ -501,18 +503,55 @@ def plan(paths: list[Path], out: Path, formats: tuple[str, ...], langs: tuple[st
                     stale.append((lang, fmt))
                     continue
                 rel = output_rel(fmt, lang, did)
-                keys[rel] = target_key(env, sha, comp_digests, fn_digests, fmt, lang)
+                keys[rel] = target_key(env, base, comp_digests, fn_digests, fmt, lang)
                 old = (st or {}).get("targets", {}).get(rel) or {}
                 if not (use_cache and old.get("key") == keys[rel] and _is_ours(out, rel, old)):
                     stale.append((lang, fmt))
-        if not stale:
+        sweep_stale: list[str] = []
+        if swept and did is not None and "svg" in formats:  # a sweep's frames: one key for all of a language's
+            targets = (st or {}).get("targets", {})
+            for lang in langs:
+                rel = sweep_rel(lang, did)
+                keys[rel] = target_key(env, sha, comp_digests, fn_digests, "sweep", lang)
+                mine = [r for r in targets if _sweep_output(r, lang, did)]
+                if not (use_cache and rel in mine and all(
+                        targets[r].get("key") == keys[rel] and _is_ours(out, r, targets[r]) for r in mine)):
+                    sweep_stale.append(lang)
+        if not stale and not sweep_stale:
             done[i] = Result(str(path), did, "cached", [str(out / rel) for rel in keys],
                              meta=st.get("meta") or {}, sha=sha)
             continue
         jobs.append(Job(i, path, sha, did, sorted(comps), sorted(fns), keys,
                         tuple(f for f in formats if any(s[1] == f for s in stale)),
-                        tuple(lang for lang in langs if any(s[0] == lang for s in stale))))
+                        tuple(lang for lang in langs if any(s[0] == lang for s in stale)),
+                        tuple(sweep_stale), base if swept else None))
     return jobs, done
+
+
+def base_hash(data: Any, sha: str) -> tuple[str, bool]:
+    """(hash the ordinary outputs depend on, whether the spec sweeps): without a sweep the spec's hash; with one,
+    the spec without the sweep's values (only its input and initial value decide the ordinary outputs), so a
+    changed sweep re-renders only its frames."""
+    if not isinstance(data, dict) or not isinstance(data.get("sweep"), dict):
+        return sha, False
+    sw = data["sweep"]
+    decides = {k: sw.get(k) for k in ("var", "arg", "initial")} if sw.get("initial") is not None else sw
+    try:
+        text = json.dumps([{k: v for k, v in data.items() if k != "sweep"}, decides], sort_keys=True, default=str)
+    except (ValueError, RecursionError):  # a self-referencing alias: the whole spec decides
+        return sha, True
+    return _sha(text.encode()), True
+
+
+def sweep_rel(lang: str, diagram_id: str) -> str:
+    """The animated SVG of a sweep: the output whose key every frame of the language shares."""
+    return f"svg/{lang}/{diagram_id}.sweep.svg"
+
+
+def _sweep_output(rel: str, lang: str, diagram_id: str) -> bool:
+    """Whether `rel` is a sweep output (a frame or the animated SVG) of the diagram in a language."""
+    head = f"svg/{lang}/{diagram_id}.sweep"
+    return rel.startswith(head) and re.fullmatch(r"(-\d{1,2})?\.svg", rel[len(head):]) is not None
 
 
 def _parse(raw: bytes) -> Any:
@@ -563,7 +602,10 @@ def _output_form(rel: Any) -> bool:
     if len(parts) != 3 or parts[0] not in FORMATS or parts[1] not in LANGS:
         return False
     name, dot, ext = parts[2].rpartition(".")
-    return bool(dot) and ext == FORMATS[parts[0]][2] and bool(_NAME.fullmatch(name))
+    stem, sweep, suffix = name.partition(".")
+    if sweep and not (parts[0] == "svg" and re.fullmatch(r"sweep(-\d{1,2})?", suffix)):
+        return False
+    return bool(dot) and ext == FORMATS[parts[0]][2] and bool(_NAME.fullmatch(stem))
 
 
 def _no_link_path(out: Path, rel: str) -> Path | None:
@@ -598,8 +640,22 @@ def _record(entries: dict[str, dict], job: Job, res: Result, out: Path) -> None:
         if fmt in job.formats and lang in job.langs and rel in res.written:
             sha, size = res.written[rel]
             targets[rel] = {"key": k, "sha": sha, "size": size, "stat": _fingerprint(Path(out) / rel)}
+    for lang in {*job.langs, *job.sweep_langs}:  # frames of this language: the new set replaces the old one
+        redone = job.id is not None and (job.base is None or lang in job.sweep_langs)
+        for rel in [r for r in targets if redone and _sweep_output(r, lang, job.id)]:
+            if rel not in res.written:
+                _delete_output(out, rel, targets[rel])
+            del targets[rel]
+        for rel in [r for r in res.written if job.id is not None and _sweep_output(r, lang, job.id)]:
+            sha, size = res.written[rel]
+            targets[rel] = {"key": job.keys[sweep_rel(lang, job.id)], "sha": sha, "size": size,
+                            "stat": _fingerprint(Path(out) / rel)}
+    meta = dict(res.meta)
+    if "sweep" not in meta and job.base is not None and "sweep" in (old.get("meta") or {}):
+        meta["sweep"] = old["meta"]["sweep"]  # the frames were not stale: what the gallery knows of them stays
     entries[key] = {"sha": job.sha, "components": job.components, "fns": job.fns, "id": job.id,
-                    "meta": res.meta, "targets": dict(sorted(targets.items()))}
+                    "meta": meta, "targets": dict(sorted(targets.items())),
+                    **({"base": job.base, "swept": True} if job.base is not None else {})}
 
 
 def _prune(entries: dict[str, dict], out: Path) -> None:
@@ -693,7 +749,7 @@ def _run(todo: list[Job], out: Path, use_cache: bool, jobs: int, fresh: bool, ex
         return
     if not fresh and (jobs <= 1 or len(todo) == 1):
         for job in todo:
-            yield job, render_spec(job.path, out, job.formats, job.langs, use_cache)
+            yield job, render_spec(job.path, out, job.formats, job.langs, use_cache, sweep_langs=job.sweep_langs)
         return
     with process_pool(max(1, min(jobs, len(todo))), "spawn" if fresh else None) as pool:
         yield from _collect(pool, todo, out, use_cache, lambda: process_pool(1, "spawn" if fresh else None))
@@ -709,7 +765,7 @@ def _collect(pool: Executor, todo: list[Job], out: Path, use_cache: bool,
     pending = list(todo)
     isolate, owned = False, None
     while pending:
-        futures = {pool.submit(render_in_worker, job.path, out, job.formats, job.langs, use_cache): job
+        futures = {pool.submit(render_in_worker, job.path, out, job.formats, job.langs, use_cache, job.sweep_langs): job
                    for job in pending}
         broken = False
         for fut in as_completed(futures):

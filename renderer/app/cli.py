@@ -43,7 +43,10 @@ def _spec_paths(targets: list[str]) -> list[Path]:
             out.append(p)
         else:
             if by_id is None:
+                from .validate import expected_id
+
                 by_id = {f.stem: f for f in find_specs(SPECS_DIR)}
+                by_id.update({expected_id(f): f for f in find_specs(SPECS_DIR)})  # example-<name> as well
             if t not in by_id:
                 raise CliError(f"no spec with id '{t}' (expected an id from `vizspec list`, a .yaml file or "
                                "a folder)")

@@ -145,7 +145,7 @@ class _Writer:
             if fam:
                 self.runs.setdefault((fam[0], bold), []).append(piece)
 
-    def write(self) -> bytes:
+    def write(self, frames: list[Scene] | None = None, seconds: float = 1.5, start: int = 0) -> bytes:
         s = self.scene
         w, h = _n(s.width), _n(s.height)
         root = _el("svg", {**ROOT_ATTRS, "width": w, "height": h, "viewBox": f"0 0 {w} {h}",
@@ -158,7 +158,15 @@ class _Writer:
             root.append(_el(tag, {"id": ident}, text))
         root.append(self.defs)
         root.append(_el("rect", {"x": "0", "y": "0", "width": w, "height": h, "fill": s.background}))
-        root.extend(self.elem(p) for p in s.items)
+        if frames is None:
+            root.extend(self.elem(p) for p in s.items)
+        else:
+            root.append(_el("style", {"type": "text/css"}, sweep_css(len(frames), seconds, start)))
+            for i, f in enumerate(frames):  # the start frame visible where CSS is not applied; the others hidden
+                g = _el("g", {"id": f"frame-{i}", "class": "vz-frame", "visibility": "" if i == start else "hidden"})
+                g.append(_el("rect", {"x": "0", "y": "0", "width": w, "height": h, "fill": f.background}))
+                g.extend(self.elem(p) for p in f.items)
+                root.append(g)
         if self.runs:
             from .svg_fonts import font_face_css
 
@@ -167,6 +175,35 @@ class _Writer:
                 self.defs.insert(0, _el("style", {"type": "text/css"}, css))
         body = ElementTree.tostring(root, encoding="utf-8").decode("utf-8")
         return ('<?xml version="1.0" encoding="utf-8"?>\n' + body + "\n").encode()
+
+
+def sweep_css(n: int, seconds: float, start: int = 0) -> str:
+    """Frames cycling in order, `seconds` each, from frame `start`; under prefers-reduced-motion only that frame, still.
+
+    Negative delays start every frame's animation at once (no frame shows its base style first)."""
+    share = 100.0 / n
+    rules = [f"@keyframes vz-cycle {{0% {{visibility: visible}} {share:.4f}% {{visibility: hidden}} "
+             "100% {visibility: hidden}}",
+             f".vz-frame {{animation: vz-cycle {n * seconds:g}s step-end infinite}}"]
+    rules += [f"#frame-{i} {{animation-delay: -{(n - (i - start) % n) % n * seconds:g}s}}" for i in range(n)
+              if i != start]
+    rules.append("@media (prefers-reduced-motion: reduce) {.vz-frame {animation: none; visibility: hidden} "
+                 f"#frame-{start} {{visibility: visible}}}}")
+    return "\n".join(rules)
+
+
+def draw_sweep_svg(scenes: list[Scene], seconds: float = 1.5, start: int = 0, fonts: bool | None = None) -> bytes:
+    """One self-contained animated SVG of a sweep's frames (from frame `start`), one font set for all."""
+    if fonts is None:
+        from . import svg_fonts_embedded
+
+        fonts = svg_fonts_embedded()
+    w = max(s.width for s in scenes)
+    h = max(s.height for s in scenes)
+    first = scenes[0]
+    canvas = Scene(w, h, [], first.title, first.desc, first.lang, first.background,
+                   {**first.metadata, "frames": len(scenes)}, first.family)
+    return _Writer(canvas, fonts).write(scenes, seconds, start)
 
 
 def _families(names: tuple[str, ...]) -> str:

@@ -51,13 +51,15 @@ class BoundSpec:
         return self.langs[LANGS[0]].computed
 
 
-def bind(spec: Spec, use_cache: bool = True) -> BoundSpec:
-    """Run compute calls in order, then fill every placeholder outside `compute:`."""
+def bind(spec: Spec, use_cache: bool = True, frame: int | None = None) -> BoundSpec:
+    """Run compute calls in order, then fill every placeholder outside `compute:`.
+
+    With a `sweep:`, the swept input takes the value of `frame` (default: the sweep's initial frame).
+    """
     results: dict[str, Any] = {}
     provenance: dict[str, dict] = {}
     problems: list[Problem] = []
-    raw = spec.doc.data
-    variables = raw.get("vars") or {}
+    raw, variables = swept_inputs(spec, frame)
     calls = list(spec.diagram.compute.items())
     if len(calls) > MAX_COMPUTE_CALLS:
         raise SpecError([spec.doc.problem(("compute",), f"{len(calls)} compute calls (limit max_compute_calls = "
@@ -109,6 +111,29 @@ def _run_calls(calls: list, spec: Spec, raw: dict, variables: dict, results: dic
         except ComputeError as e:
             return [spec.doc.problem(base + ("fn",), f"{call.fn}: {e}")]
     return []
+
+
+def swept_inputs(spec: Spec, frame: int | None) -> tuple[dict, dict]:
+    """(raw spec data, vars) with a sweep's input set to one frame's value; as written without a sweep."""
+    raw = spec.doc.data
+    variables = raw.get("vars") or {}
+    sw = spec.diagram.sweep
+    if sw is None:
+        return raw, variables
+    values = sw.frame_values()
+    written = variables.get(sw.var) if sw.var else _written_arg(raw, sw.arg)
+    value = values[sw.initial_index(written) if frame is None else frame]
+    if sw.var:
+        return raw, {**variables, sw.var: value}
+    name, arg = sw.arg.split(".")
+    calls = dict(raw["compute"])
+    calls[name] = {**calls[name], "args": {**(calls[name].get("args") or {}), arg: value}}
+    return {**raw, "compute": calls}, variables
+
+
+def _written_arg(raw: dict, target: str) -> Any:
+    name, arg = target.split(".")
+    return ((raw.get("compute") or {}).get(name) or {}).get("args", {}).get(arg)
 
 
 def _over_total() -> ComputeError:

@@ -36,9 +36,12 @@ def metrics_for(theme: Theme) -> Metrics:
     return _METRICS[theme.digest]
 
 
-def layout(bound: BoundDiagram, theme: Theme) -> Scene:
-    """Place every element of the diagram and draw it as scene primitives."""
-    ctx = Ctx(theme, metrics_for(theme), bound.lang, bound.doc, bound.sources)
+def layout(bound: BoundDiagram, theme: Theme, floors: dict | None = None, sizes: dict | None = None) -> Scene:
+    """Place every element of the diagram and draw it as scene primitives.
+
+    `floors` (spec path -> w, h): each element at least that large (the frames of a sweep, frames.py);
+    `sizes`, when given, receives the size each element took."""
+    ctx = Ctx(theme, metrics_for(theme), bound.lang, bound.doc, bound.sources, floors=floors or {}, sizes=sizes)
     d = bound.diagram
     try:
         ctx.shared = share_tree_layouts(d.body, ctx)

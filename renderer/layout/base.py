@@ -111,6 +111,10 @@ class Ctx:
         g = self.grow.get(path, {})
         return tuple(pad + g.get(s, 0.0) for s in ("left", "top", "right", "bottom"))  # type: ignore[return-value]
     shared: dict[str, Any] = field(default_factory=dict)  # layout group -> its shared layout (tree_share.py)
+    # frames of a sweep (frames.py): each element is laid out at least as large as in any frame (spec path -> w, h),
+    # and the size it takes is recorded in `sizes`
+    floors: dict[tuple, tuple[float, float]] = field(default_factory=dict)
+    sizes: dict[tuple, tuple[float, float]] | None = None
 
     def t(self, text: str | I18n | None) -> str:
         """The text in the current language."""
@@ -207,7 +211,14 @@ def register(kind: str) -> Callable[[LayoutFn], LayoutFn]:
 def layout_element(el: Element, path: tuple, ctx: Ctx, min_w: float = 0.0, min_h: float = 0.0) -> Block:
     """Lay out any element; `path` is the spec path of the element mapping."""
     kind = el.kind
+    floor = ctx.floors.get(path)
+    if floor is not None:
+        min_w, min_h = max(min_w, floor[0]), max(min_h, floor[1])
     block = KINDS[kind](el.content, content_path(el, path), ctx, min_w, min_h)
+    if floor is not None and (block.w < floor[0] - 0.01 or block.h < floor[1] - 0.01):
+        block = centred(block, max(block.w, floor[0]), max(block.h, floor[1]))
+    if ctx.sizes is not None:
+        ctx.sizes[path] = (block.w, block.h)
     ident = getattr(el.content, "id", None)
     if ident and kind in PART_KINDS:
         own = block.anchors.get(ident)
@@ -215,6 +226,14 @@ def layout_element(el: Element, path: tuple, ctx: Ctx, min_w: float = 0.0, min_h
         if own is not None:  # its outline is text (a title, tick labels): edges end a little outside it
             block.anchors[ident] = own.grown(PART_PAD)
     return block
+
+
+def centred(block: Block, w: float, h: float) -> Block:
+    """The block centred in a larger one (a sweep frame's element kept at the size it has in every frame)."""
+    out = Block(w, h, spine=(None if block.spine[0] is None else block.spine[0] + (w - block.w) / 2,
+                             None if block.spine[1] is None else block.spine[1] + (h - block.h) / 2))
+    out.add(block, (w - block.w) / 2, (h - block.h) / 2)
+    return out
 
 
 PART_PAD = 4.0  # px between a part (a tensor row with its header, a bar with its value label) and an edge end

@@ -79,7 +79,7 @@ def _validated(doc: Located, path: Path) -> Spec:
         diagram = Diagram.model_validate(doc.data)
     except pydantic.ValidationError as e:
         raise SpecError(pydantic_problems(doc, e)) from None
-    problems = check_references(doc) + check_lane_spans(doc) + check_compute(doc, diagram)
+    problems = check_references(doc) + check_lane_spans(doc) + check_compute(doc, diagram) + check_sweep(doc, diagram)
     if problems:
         raise SpecError(problems)
     return Spec(diagram, doc, path)
@@ -275,6 +275,34 @@ def check_compute(doc: Located, diagram: Diagram) -> list[Problem]:
             problems += check_args(doc, base, call.fn, call.args)
         except registry.MissingPackage as e:
             problems.append(doc.problem(base + ("fn",), str(e)))
+    return problems
+
+
+def check_sweep(doc: Located, diagram: Diagram) -> list[Problem]:
+    """A sweep's input exists (a var, or an argument of a registered function's call) and its initial is a value."""
+    sw = diagram.sweep
+    if sw is None:
+        return []
+    problems = []
+    if sw.var is not None and sw.var not in diagram.vars:
+        problems.append(doc.problem(("sweep", "var"), f"sweep var '{sw.var}' is not in vars (expected one of: "
+                                                      f"{', '.join(diagram.vars) or 'none: add it to vars'})"))
+    if sw.arg is not None:
+        name, arg = sw.arg.split(".")
+        call = diagram.compute.get(name)
+        if call is None:
+            problems.append(doc.problem(("sweep", "arg"), f"sweep arg '{sw.arg}': no compute call '{name}' "
+                                                          f"(expected one of: {', '.join(diagram.compute) or 'none'})"))
+        elif call.fn in registry.FUNCTIONS:
+            params = [n for n, p in inspect.signature(registry.get(call.fn)).parameters.items()
+                      if p.kind in (p.KEYWORD_ONLY, p.POSITIONAL_OR_KEYWORD)]
+            if arg not in params:
+                problems.append(doc.problem(("sweep", "arg"), f"sweep arg '{sw.arg}': {call.fn} has no argument "
+                                                              f"'{arg}' (expected one of: {', '.join(params)})"))
+    if sw.initial is not None and sw.initial_index() < 0:
+        shown = ", ".join(str(v) for v in sw.frame_values())
+        problems.append(doc.problem(("sweep", "initial"), f"sweep initial {sw.initial!r} is not one of the values "
+                                                          f"(expected one of: {shown})"))
     return problems
 
 

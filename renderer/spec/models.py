@@ -25,6 +25,7 @@ from .elements.tensor import Tensor
 from .elements.timeline import Timeline
 from .elements.tree import Tree
 from .models_base import ELEMENT_ID_PATTERN, ID_PATTERN, MAX_ID, RESERVED_NAMES, I18n, LocalText, Role, Strict
+from .sweep import Sweep
 
 __all__ = ["I18n", "LocalText", "Role", "Strict", "ID_PATTERN"]
 
@@ -404,6 +405,9 @@ class Diagram(Strict):
     legend: Annotated[list[LegendEntry], Field(max_length=24)] = Field(
         default_factory=list, description="What each colour role and edge style means, one entry each; "
         "`vizspec check` asks for one when two or more meaningful fill roles are used.")
+    sweep: Sweep | None = Field(
+        None, description="Step one input through values: a frame per value (gallery slider, <id>.sweep.svg, "
+        "`vizspec slides --sweeps`).")
     poster: bool = Field(
         False, description="A poster (the collection's one overview figure): `vizspec check` allows a frame "
         "aspect up to 2.6 instead of 1.9.")
