@@ -179,8 +179,16 @@ def check_spec(path, langs=("en", "zh"), waived: list[tuple[str, str]] | None = 
     metrics = metrics_for(theme)
     waivers = spec.diagram.waive
     out: set[Problem] = set()
-    for lang in langs:
-        scene = run_stage(path, "layout", layout, bound.for_lang(lang), theme)
+    scenes = [(lang, run_stage(path, "layout", layout, bound.for_lang(lang), theme)) for lang in langs]
+    if spec.diagram.sweep is not None:  # every frame is checked too, as the build lays it out
+        from .sweeps import bind_frames, frame_scenes, value_texts
+
+        frames = run_stage(path, "bind", bind_frames, spec)
+        for lang in langs:
+            texts = value_texts(spec, lang)
+            scenes += [(f"{lang}, frame {texts[i]}", s)
+                       for i, s in enumerate(run_stage(path, "layout", frame_scenes, frames, lang, theme))]
+    for lang, scene in scenes:
         found = run_stage(path, "check", named_findings, scene, theme, spec.file, metrics.has_glyph)
         for name, p in found:
             if only is not None and name not in only:

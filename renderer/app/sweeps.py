@@ -34,11 +34,21 @@ def sweep_rels(diagram_id: str, frames: int, langs: tuple[str, ...] = LANGS) -> 
 
 def value_text(value: Any) -> str:
     """A swept value as the strip and the slider print it (1.0 → 1, 0.30000000000000004 → 0.3)."""
+    if isinstance(value, dict):
+        return ", ".join(f"{k} = {value_text(v)}" for k, v in value.items())
     if isinstance(value, bool):
         return str(value).lower()
     if isinstance(value, float):
         return f"{value:.6g}"
     return str(value)
+
+
+def value_texts(spec: Spec, lang: str) -> list[str]:
+    """Each frame's value as printed: the sweep's `labels` in the language, else the value."""
+    sw = spec.diagram.sweep
+    if sw.labels is None:
+        return [value_text(v) for v in sw.frame_values()]
+    return [t if isinstance(t, str) else getattr(t, lang) for t in sw.labels]
 
 
 def start_index(spec: Spec) -> int:
@@ -78,10 +88,10 @@ def frame_outputs(spec: Spec, frames: list, langs: tuple[str, ...], theme: Any,
     from ..layout.frames import with_strip
 
     sw = spec.diagram.sweep
-    values = [value_text(v) for v in sw.frame_values()]
     start = start_index(spec)
     out = []
     for lang in langs:
+        values = value_texts(spec, lang)
         scenes = stage("layout", frame_scenes, frames, lang, theme)
         for i, scene in enumerate(scenes):
             out.append((frame_rel(lang, spec.diagram.id, i), stage("svg", draw_svg, scene)))
@@ -101,6 +111,6 @@ def sweep_meta(spec: Spec, frames: list) -> dict[str, Any]:
         v["name"] for v in per_frame[0] if all(v in rows for rows in per_frame)}
     label = sw.label if not isinstance(sw.label, str) else None
     return {"label": {lang: (getattr(label, lang) if label else sw.label) for lang in LANGS},
-            "input": sw.var or sw.arg, "values": [value_text(v) for v in sw.frame_values()],
+            "input": sw.var or sw.arg, "values": {lang: value_texts(spec, lang) for lang in LANGS},
             "start": start_index(spec), "seconds": sw.seconds,
             "changing": [[v for v in rows if v["name"] in changing] for rows in per_frame]}

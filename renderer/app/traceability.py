@@ -83,7 +83,10 @@ def explained(token: str, known: list[float]) -> bool:
 def known_numbers(raw: dict, results: Any, derived: Any) -> list[float]:
     """The inputs (vars, compute arguments) and computed values of a spec."""
     inputs = {k: v.get("args", {}) for k, v in (raw.get("compute") or {}).items() if isinstance(v, dict)}
-    return numbers_in(raw.get("vars", {})) + numbers_in(inputs) + numbers_in(results) + numbers_in(derived)
+    sweep = raw.get("sweep") if isinstance(raw.get("sweep"), dict) else {}
+    swept = [sweep.get("values"), sweep.get("range"), sweep.get("initial")]  # a frame's value is an input too
+    return (numbers_in(raw.get("vars", {})) + numbers_in(inputs) + numbers_in(swept) + numbers_in(results)
+            + numbers_in(derived))
 
 
 def untraced(scenes: dict[str, Scene], known: list[float], file: str) -> list[Problem]:

@@ -81,4 +81,15 @@ def spec_problems(spec: Spec) -> list[Problem]:
     if Path(spec.path).parent.name == EXAMPLES:
         return out
     known = known_numbers(spec.doc.data, bound.results, bound.derived)
-    return out + untraced(scenes, known, spec.file)
+    out += untraced(scenes, known, spec.file)
+    if spec.diagram.sweep is not None:  # every frame prints traced numbers too
+        from .sweeps import bind_frames, frame_scenes
+
+        try:
+            for frame in run_stage(spec.file, "bind", bind_frames, spec):
+                frame_scenes_by_lang = {lang: frame_scenes([frame], lang, theme)[0] for lang in LANGS}
+                known = known_numbers(spec.doc.data, frame.results, frame.derived)
+                out += [p for p in untraced(frame_scenes_by_lang, known, spec.file) if p not in out]
+        except SpecError as e:
+            return out + e.problems
+    return out

@@ -12,7 +12,10 @@ from pydantic import Field, model_validator
 from .models_base import LocalText, Strict
 
 MAX_FRAMES = 24  # values one sweep steps through
-SweepValue = Annotated[float | int | bool | str, Field(description="One value of the swept input.")]
+Scalar = float | int | bool | str
+SweepValue = Annotated[Scalar | dict[str, Scalar], Field(
+    description="One value of the swept input (a mapping sweeps several numbers together: {gamma: 0.9, lam: 0.95} "
+    "read as {{ vars.x.gamma }}).")]
 
 
 class SweepRange(Strict):
@@ -47,6 +50,8 @@ class Sweep(Strict):
     values: Annotated[list[SweepValue], Field(min_length=2, max_length=MAX_FRAMES)] | None = Field(
         None, description="The values, in slider order.")
     range: SweepRange | None = Field(None, description="Or evenly spaced values.")
+    labels: list[LocalText] | None = Field(
+        None, description="How the strip and the slider print each value (default: the value itself).")
     initial: SweepValue | None = Field(
         None, description="The value of the diagram's ordinary outputs and of the first frame shown (default: the "
         "value written in vars when it is one of the values, else the first value).")
@@ -60,6 +65,8 @@ class Sweep(Strict):
             raise ValueError("a sweep names exactly one input (expected `var: <name>` or `arg: <call>.<argument>`)")
         if (self.values is None) == (self.range is None):
             raise ValueError("a sweep needs exactly one of `values: [...]` or `range: {start, stop, step}`")
+        if self.labels is not None and len(self.labels) != len(self.frame_values()):
+            raise ValueError(f"{len(self.labels)} labels for {len(self.frame_values())} values (expected one each)")
         if self.range is not None:
             n = len(self.range.values())
             if n < 2 or n > MAX_FRAMES:
@@ -74,7 +81,7 @@ class Sweep(Strict):
         """The frame of the ordinary outputs: `initial`, else the written value when it is a frame, else 0."""
         vals = self.frame_values()
         for want in (self.initial, written):
-            if want is not None and not isinstance(want, dict | list):
+            if want is not None and not isinstance(want, list):
                 for i, v in enumerate(vals):
                     if same_value(v, want):
                         return i
@@ -85,6 +92,9 @@ class Sweep(Strict):
 
 def same_value(a: Any, b: Any) -> bool:
     """Equal as sweep values (1 and 1.0 are the same frame; True is not 1)."""
+    if isinstance(a, dict) or isinstance(b, dict):
+        return isinstance(a, dict) and isinstance(b, dict) and a.keys() == b.keys() and all(
+            same_value(a[k], b[k]) for k in a)
     if isinstance(a, bool) or isinstance(b, bool):
         return a is b
     if isinstance(a, int | float) and isinstance(b, int | float):
