@@ -12,6 +12,7 @@ Bad input raises `SpecError`, whose message is the located lines the CLI prints 
 from __future__ import annotations
 
 import html
+import json
 from collections.abc import Iterable
 from functools import cached_property
 from pathlib import Path
@@ -95,8 +96,64 @@ class Diagram:
         return (f'<figure class="vizspec" data-id="{html.escape(self.id)}" style="margin:0">{svg}'
                 f"<figcaption>{html.escape(self.title())}</figcaption></figure>")
 
+    def frames(self, lang: str = LANGS[0]) -> list[bytes]:
+        """A sweep's frames as SVG bytes, as the build writes `<id>.sweep-<i>.svg` (ValueError without a sweep)."""
+        if self.spec.diagram.sweep is None:
+            raise ValueError(f"diagram {self.id!r} has no sweep (expected a spec with `sweep:`)")
+        if lang not in LANGS:
+            raise ValueError(f"unknown language {lang!r} (expected one of: {', '.join(LANGS)})")
+        if ("frames", lang) not in self._drawn:
+            from ..backends.svg import draw_svg
+            from ..layout.theme import load_theme
+            from .sweeps import bind_frames, frame_scenes
+
+            path = self.spec.path
+            if "frames_bound" not in self.__dict__:
+                self.__dict__["frames_bound"] = run_stage(path, "bind", bind_frames, self.spec)
+            scenes = run_stage(path, "layout", frame_scenes, self.__dict__["frames_bound"], lang, load_theme())
+            self._drawn["frames", lang] = [run_stage(path, "svg", draw_svg, s) for s in scenes]  # type: ignore
+        return self._drawn["frames", lang]  # type: ignore[return-value]
+
+    def sweep(self, lang: str = LANGS[0]) -> SweepView:
+        """The sweep as a slider: shown inline in Jupyter (HTML with a range input), `.html` for the markup."""
+        return SweepView(self, lang)
+
     def __repr__(self) -> str:
         return f"<vizspec.Diagram {self.id!r} from {self.spec.file}>"
+
+
+class SweepView:
+    """A diagram's sweep frames behind a slider (self-contained HTML: frames inlined, a few lines of script)."""
+
+    def __init__(self, diagram: Diagram, lang: str) -> None:
+        from .sweeps import start_index, strip_label, value_texts
+
+        self.diagram, self.lang = diagram, lang
+        self.values = value_texts(diagram.spec, lang)
+        self.label = strip_label(diagram.spec, lang)
+        self.start = start_index(diagram.spec)
+
+    @property
+    def html(self) -> str:
+        """The slider and the frames as one HTML fragment."""
+        import base64
+
+        uid = f"vz-{self.diagram.id}-{self.lang}"
+        imgs = "".join(f'<img data-frame="{i}" alt="{html.escape(v)}" style="max-width:100%;display:'
+                       f'{"block" if i == self.start else "none"}" src="data:image/svg+xml;base64,'
+                       f'{base64.b64encode(svg).decode()}">'
+                       for i, (svg, v) in enumerate(zip(self.diagram.frames(self.lang), self.values, strict=True)))
+        values = html.escape(json.dumps(self.values), quote=True)
+        script = (f"var r=document.getElementById('{uid}');var i=+this.value;"
+                  "r.querySelectorAll('img').forEach(function(m){m.style.display=+m.dataset.frame===i?'block':'none'});"
+                  "r.querySelector('output').textContent=JSON.parse(r.dataset.values)[i];")
+        return (f'<div class="vizspec-sweep" id="{uid}" data-values="{values}">'
+                f'<label>{html.escape(self.label)} <input type="range" min="0" max="{len(self.values) - 1}" '
+                f'value="{self.start}" oninput="{html.escape(script, quote=True)}"> '
+                f'<output>{html.escape(self.values[self.start])}</output></label>{imgs}</div>')
+
+    def _repr_html_(self) -> str:
+        return self.html
 
 
 def render_all(targets: Iterable[str | Path] = ("all",), out: str | Path | None = None,

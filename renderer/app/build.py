@@ -535,7 +535,16 @@ def base_hash(data: Any, sha: str) -> tuple[str, bool]:
     if not isinstance(data, dict) or not isinstance(data.get("sweep"), dict):
         return sha, False
     sw = data["sweep"]
-    decides = {k: sw.get(k) for k in ("var", "arg", "initial")} if sw.get("initial") is not None else sw
+    initial, values = sw.get("initial"), sw.get("values")
+    if initial is None and isinstance(values, list) and values:  # the loader's rule: the written value, else the first
+        name, _, arg = str(sw.get("arg") or "").partition(".")
+        vars_ = data.get("vars") if isinstance(data.get("vars"), dict) else {}
+        calls = data.get("compute") if isinstance(data.get("compute"), dict) else {}
+        call = calls.get(name) if isinstance(calls.get(name), dict) else {}
+        args = call.get("args") if isinstance(call.get("args"), dict) else {}
+        written = vars_.get(sw.get("var")) if sw.get("var") else args.get(arg)
+        initial = written if any(v == written and type(v) is not bool for v in values) else values[0]
+    decides = [sw.get("var"), sw.get("arg"), initial] if initial is not None else sw
     try:
         text = json.dumps([{k: v for k, v in data.items() if k != "sweep"}, decides], sort_keys=True, default=str)
     except (ValueError, RecursionError):  # a self-referencing alias: the whole spec decides

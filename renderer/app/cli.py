@@ -214,7 +214,8 @@ def cmd_slides(args: argparse.Namespace) -> int:
     output_folder(args.out)
     template = _template_deck(args.template) if args.template else None
     res = build_decks(collection_specs(args.chapter), args.out, langs, chapter=args.chapter, jobs=args.jobs,
-                      on_write=lambda p: _say(f"wrote {printable(display_path(Path(p)))}"), template=template)
+                      on_write=lambda p: _say(f"wrote {printable(display_path(Path(p)))}"), template=template,
+                      sweeps=args.sweeps)
     for p in res.problems:
         _say(printable(p))
     if res.written:
@@ -434,6 +435,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--jobs", type=int, default=None, help="worker processes (default: one per core)")
     p.add_argument("--template", type=Path, default=None,
                    help="a .pptx whose masters, layouts and slide size the decks use (its slides are dropped)")
+    p.add_argument("--sweeps", action="store_true",
+                   help="a diagram with a sweep: one slide per frame (its value marked in a strip), not one slide")
     p.set_defaults(fn=cmd_slides)
 
     p = sub.add_parser("schema", help="write schema/diagram.schema.json from the models")

@@ -33,9 +33,15 @@ def gallery_items(entries: dict[str, dict], out: Path) -> list[dict[str, Any]]:
         did = e.get("id") or Path(path).stem
         meta = e.get("meta") or {}
         outputs: dict[str, dict[str, str]] = {}
+        frames: dict[str, dict[str, str]] = {}  # lang -> {frame index or "animated": rel}
         for rel in sorted(e.get("targets") or {}):
             fmt, lang = rel.split("/")[:2]
-            if (Path(out) / rel).is_file():
+            if not (Path(out) / rel).is_file():
+                continue
+            stem = rel.rsplit("/", 1)[-1][:-len(fmt) - 1]
+            if stem.startswith(f"{did}.sweep"):
+                frames.setdefault(lang, {})[stem[len(did) + 6:] or "animated"] = rel
+            else:
                 outputs.setdefault(lang, {})[fmt] = rel
         if not outputs and not e.get("problems"):
             continue
@@ -52,6 +58,7 @@ def gallery_items(entries: dict[str, dict], out: Path) -> list[dict[str, Any]]:
             "outputs": {lang: dict(sorted(outputs[lang].items(), key=lambda kv: _fmt_rank(kv[0])))
                         for lang in LANGS if lang in outputs},
             "problems": list(e.get("problems") or []),
+            **({"sweep": sweep_item(meta["sweep"], frames)} if meta.get("sweep") and frames else {}),
         })
     items.sort(key=lambda it: (it["order"] if it["order"] is not None else _BIG, it["id"]))
     first: dict[str, int] = {}
@@ -60,6 +67,13 @@ def gallery_items(entries: dict[str, dict], out: Path) -> list[dict[str, Any]]:
     items.sort(key=lambda it: (first[it["chapter"]], it["chapter"],
                                it["order"] if it["order"] is not None else _BIG, it["id"]))
     return items
+
+
+def sweep_item(meta: dict[str, Any], frames: dict[str, dict[str, str]]) -> dict[str, Any]:
+    """What the detail page's slider shows: the sweep's meta with each language's frame files in order."""
+    n = len(meta.get("changing") or [])
+    return {**meta, "frames": {lang: [got.get(f"-{i}") for i in range(n)] for lang, got in frames.items()},
+            "animated": {lang: got["animated"] for lang, got in frames.items() if "animated" in got}}
 
 
 def _fmt_rank(fmt: str) -> int:

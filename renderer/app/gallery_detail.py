@@ -7,6 +7,7 @@ function and arguments that produced it, the downloads, the spec source (highlig
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from functools import cache
 from html import escape
@@ -67,9 +68,10 @@ def source_css() -> str:
     return HtmlFormatter(style="friendly").get_style_defs(".src")
 
 
-def _values_table(values: list[dict[str, str]]) -> str:
+def _values_table(values: list[dict[str, str]],
+                  empty: str = "This diagram computes nothing: every number in it is an input.") -> str:
     if not values:
-        return '<p class="none">This diagram computes nothing: every number in it is an input.</p>'
+        return f'<p class="none">{escape(empty)}</p>'
     rows = "".join(f'<tr><th scope="row"><code>{escape(v["name"])}</code></th><td><code>{escape(v["fn"])}'
                    f'({escape(v["args"])})</code></td><td><code>{escape(v["result"])}</code></td></tr>'
                    for v in values)
@@ -77,14 +79,43 @@ def _values_table(values: list[dict[str, str]]) -> str:
             f'<th scope="col">result</th></tr></thead><tbody>{rows}</tbody></table>')
 
 
+def _sweep_controls(sweep: dict[str, Any] | None) -> tuple[str, str]:
+    """(slider with play button, per-frame tables of the computed values that change) of a sweep, or empty."""
+    if not sweep:
+        return "", ""
+    n = len(sweep["changing"])
+    start = min(max(int(sweep.get("start") or 0), 0), n - 1)
+    labels = "".join(f'<span class="l-{lang}" lang="{lang}">{escape(sweep["label"].get(lang) or "")}</span>'
+                     for lang in LANGS)
+    ticks = "".join(f'<span class="frame-value l-{lang}" lang="{lang}" data-frame="{i}">{escape(v)}</span>'
+                    for lang in LANGS for i, v in enumerate(sweep["values"].get(lang) or []))
+    controls = (f'<div class="sweep" data-frames="{n}" data-start="{start}" data-seconds="{sweep.get("seconds", 1.5)}">'
+                f'<label for="sweep-slider">{labels}</label>'
+                f'<input id="sweep-slider" type="range" min="0" max="{n - 1}" step="1" value="{start}">'
+                f'<output for="sweep-slider" id="sweep-value">{ticks}</output>'
+                '<button type="button" id="sweep-play" aria-pressed="false">▶ play</button></div>')
+    tables = "".join(f'<div class="frame-values" data-frame="{i}"{"" if i == start else " hidden"}>'
+                     f'{_values_table(rows, "Nothing computed changes between frames.")}</div>'
+                     for i, rows in enumerate(sweep["changing"]))
+    return controls, f'<h2>What changes across the frames</h2>{tables}'
+
+
 def detail_html(it: dict[str, Any], credit: dict[str, str], chapter_name: dict[str, str]) -> str:
-    """The detail page of one gallery item (paths relative to `diagrams/`)."""
+    """The detail page of one gallery item (paths relative to `diagrams/`); a sweep gets a slider over its frames."""
     figs, caps, titles, downloads = [], [], [], []
+    sweep = it.get("sweep")
     for lang in LANGS:
         outputs = it["outputs"].get(lang, {})
         titles.append(f'<h1 class="l-{lang}" lang="{lang}">{escape(it["title"][lang])}</h1>')
         img = outputs.get("svg") or outputs.get("png")
-        if img:
+        frames = (sweep or {}).get("frames", {}).get(lang)
+        if frames and all(frames):
+            start = min(max(int(sweep.get("start") or 0), 0), len(frames) - 1)
+            paths = escape(json.dumps(["../" + f for f in frames]))
+            figs.append(f'<figure class="l-{lang}" lang="{lang}"><img class="frame" data-frames="{paths}" '
+                        f'src="../{escape(frames[start])}" alt="{escape(it["title"][lang])}">'
+                        f'<figcaption>{LANG_NAMES.get(lang, lang)}</figcaption></figure>')
+        elif img:
             figs.append(f'<figure class="l-{lang}" lang="{lang}"><img src="../{escape(img)}" '
                         f'alt="{escape(it["title"][lang])}"><figcaption>{LANG_NAMES.get(lang, lang)}</figcaption>'
                         "</figure>")
@@ -94,6 +125,9 @@ def detail_html(it: dict[str, Any], credit: dict[str, str], chapter_name: dict[s
         if outputs:
             links = " ".join(f'<a href="../{escape(rel)}" download>{escape(fmt.upper())}</a>'
                              for fmt, rel in outputs.items())
+            animated = (sweep or {}).get("animated", {}).get(lang)
+            if animated:
+                links += f' <a href="../{escape(animated)}" download>animated SVG</a>'
             downloads.append(f'<span lang="{lang}">{LANG_NAMES.get(lang, lang)}: {links}</span>')
     src_html, shown = spec_source_html(it.get("path") or "")
     problems = ('<pre class="error">' + escape("\n".join(it["problems"])) + "</pre>") if it["problems"] else ""
@@ -106,11 +140,13 @@ def detail_html(it: dict[str, Any], credit: dict[str, str], chapter_name: dict[s
     buttons = "".join(f'<button type="button" class="lang" data-lang="{lang}">{names.get(lang, lang)}</button>'
                       for lang in (BOTH, *LANGS))
     source = (f'<h2>Spec <code>{escape(shown)}</code></h2>{src_html}' if src_html else "")
+    controls, frame_values = _sweep_controls(sweep)
     return _PAGE.format(
         title=escape(it["title"][LANGS[0]]), did=escape(it["id"]), titles="".join(titles), buttons=buttons,
         chapter=chapter, chapter_id=escape(it["chapter"]), figures="".join(figs), captions="".join(caps),
         problems=problems, values=_values_table(it.get("values") or []), downloads=" · ".join(downloads),
-        tags=tags, source=source, credits=credits, css=source_css(), shared=SHARED_CSS)
+        tags=tags, source=source, credits=credits, css=source_css(), shared=SHARED_CSS, sweep=controls,
+        frame_values=frame_values)
 
 
 SHARED_CSS = """\
@@ -153,9 +189,16 @@ table.values td:last-child {{ max-width: 48em; overflow-wrap: anywhere; }}
 pre.error {{ white-space: pre-wrap; font-size: 12px; background: #FFF2CC; border-left: 3px solid #EB6252;
             padding: 6px; }}
 .none {{ color: #7F7F7F; }}
+.sweep {{ display: flex; gap: 12px; align-items: center; margin: 8px 0 12px; font-size: 15px; }}
+.sweep label {{ font-weight: 700; }}
+.sweep input[type=range] {{ width: min(420px, 50vw); }}
+.sweep output {{ min-width: 4em; font-weight: 700; color: #4472C4; }}
+.sweep button {{ font: inherit; border: 1px solid #BFBFBF; background: #F2F2F2; border-radius: 6px;
+                padding: 3px 10px; cursor: pointer; }}
+.frame-value:not(.on) {{ display: none; }}
 body[data-lang="en"] .l-zh, body[data-lang="zh"] .l-en {{ display: none; }}
 body[data-lang="both"] h1.l-zh, body[data-lang="both"] .credit.l-zh,
-body[data-lang="both"] .meta .l-zh {{ display: none; }}
+body[data-lang="both"] .meta .l-zh, body[data-lang="both"] .sweep .l-zh {{ display: none; }}
 {css}
 </style>
 </head>
@@ -168,11 +211,13 @@ body[data-lang="both"] .meta .l-zh {{ display: none; }}
 <main>
 <p class="meta"><code>{did}</code> · <a href="../index.html#ch-{chapter_id}">{chapter}</a> {tags}</p>
 {problems}
+{sweep}
 <div class="figures">{figures}</div>
 {captions}
 <p class="meta downloads">{downloads}</p>
 <h2>Computed values</h2>
 {values}
+{frame_values}
 {source}
 {credits}
 </main>
@@ -189,6 +234,37 @@ body[data-lang="both"] .meta .l-zh {{ display: none; }}
     b.addEventListener("click", function () {{ setLang(b.getAttribute("data-lang")); }});
   }});
   setLang(new URL(location.href).searchParams.get("lang") || "both");
+  var sweep = document.querySelector(".sweep");
+  if (!sweep) {{ return; }}
+  var slider = document.getElementById("sweep-slider");
+  var play = document.getElementById("sweep-play");
+  var n = parseInt(sweep.getAttribute("data-frames"), 10);
+  var timer = null;
+  function show(i) {{
+    slider.value = String(i);
+    document.querySelectorAll("img.frame").forEach(function (img) {{
+      img.src = JSON.parse(img.getAttribute("data-frames"))[i];
+    }});
+    document.querySelectorAll(".frame-values").forEach(function (d) {{
+      d.hidden = d.getAttribute("data-frame") !== String(i);
+    }});
+    document.querySelectorAll(".frame-value").forEach(function (s) {{
+      s.classList.toggle("on", s.getAttribute("data-frame") === String(i));
+    }});
+    document.body.setAttribute("data-frame", String(i));
+  }}
+  slider.addEventListener("input", function () {{ show(parseInt(slider.value, 10)); }});
+  play.addEventListener("click", function () {{
+    if (timer) {{
+      clearInterval(timer); timer = null;
+      play.textContent = "▶ play"; play.setAttribute("aria-pressed", "false");
+      return;
+    }}
+    play.textContent = "❚❚ pause"; play.setAttribute("aria-pressed", "true");
+    timer = setInterval(function () {{ show((parseInt(slider.value, 10) + 1) % n); }},
+                        1000 * parseFloat(sweep.getAttribute("data-seconds")));
+  }});
+  show(parseInt(sweep.getAttribute("data-start"), 10));
 }})();
 </script>
 </body>

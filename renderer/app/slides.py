@@ -40,6 +40,7 @@ class Item:
     order: int | None
     scenes: dict[str, Scene]
     chapter_at: tuple[str, int, int] = ("?", 1, 1)  # where the spec names its chapter
+    frames: dict[str, list[Scene]] = field(default_factory=dict)  # a sweep's frames per language (--sweeps)
 
 
 @dataclass
@@ -51,8 +52,9 @@ class DeckResult:
     diagrams: int = 0
 
 
-def _prepare(path: str, langs: tuple[str, ...]) -> Item | list[str]:
-    """Load, bind and lay out one spec in every language; problems instead of raising."""
+def _prepare(path: str, langs: tuple[str, ...], sweeps: bool = False) -> Item | list[str]:
+    """Load, bind and lay out one spec in every language (and, with `sweeps`, every frame of its sweep, each with
+    the strip naming its value); problems instead of raising."""
     from ..bind import bind
     from ..layout import layout
     from ..spec.loader import load
@@ -63,22 +65,33 @@ def _prepare(path: str, langs: tuple[str, ...]) -> Item | list[str]:
         theme = load_theme()
         scenes = {lang: run_stage(path, "layout", layout, bound.for_lang(lang), theme) for lang in langs}
         d = spec.diagram
-        return Item(path, d.id, d.chapter, d.order, scenes, spec.doc.locate(("chapter",)))
+        frames = {}
+        if sweeps and d.sweep is not None:
+            from ..layout.frames import with_strip
+            from . import sweeps as sw
+
+            bound_frames = run_stage(path, "bind", sw.bind_frames, spec)
+            for lang in langs:
+                texts = sw.value_texts(spec, lang)
+                frames[lang] = [with_strip(f, theme, sw.strip_label(spec, lang), texts, i) for i, f in
+                                enumerate(run_stage(path, "layout", sw.frame_scenes, bound_frames, lang, theme))]
+        return Item(path, d.id, d.chapter, d.order, scenes, spec.doc.locate(("chapter",)), frames)
     except SpecError as e:
         return [str(p) for p in e.problems]
     except Exception as e:  # a bug outside the stages: the other diagrams still make their decks
         return [str(internal_problem(path, "slides", e))]
 
 
-def prepare(paths: Sequence[Path], langs: Sequence[str], jobs: int | None = None) -> tuple[list[Item], list[str]]:
+def prepare(paths: Sequence[Path], langs: Sequence[str], jobs: int | None = None,
+            sweeps: bool = False) -> tuple[list[Item], list[str]]:
     """Scenes of every spec (in a process pool for more than one job), with the problems found."""
     langs = tuple(langs)
     jobs = jobs or os.cpu_count() or 1
     if jobs <= 1 or len(paths) <= 1:
-        results = [_prepare(str(p), langs) for p in paths]
+        results = [_prepare(str(p), langs, sweeps) for p in paths]
     else:
         with process_pool(min(jobs, len(paths))) as pool:
-            results = list(pool.map(_prepare, [str(p) for p in paths], [langs] * len(paths)))
+            results = list(pool.map(_prepare, [str(p) for p in paths], [langs] * len(paths), [sweeps] * len(paths)))
     items = [r for r in results if isinstance(r, Item)]
     problems = [p for r in results if not isinstance(r, Item) for p in r]
     return items, problems
@@ -164,8 +177,8 @@ def deck(chapters: list[tuple[str, list[Item]]], lang: str, title: str, theme: T
         section = title_scene(theme, lang, head, _count(len(its), lang), _section_lines(its, lang))
         add_scene_slide(prs, section, fit_into(section, whole), notes=False, background=bg)
         for it in its:
-            scene = it.scenes[lang]
-            add_scene_slide(prs, scene, fit_into(scene, box, MAX_SCALE), background=bg)
+            for scene in it.frames.get(lang) or [it.scenes[lang]]:  # a sweep: one slide per frame
+                add_scene_slide(prs, scene, fit_into(scene, box, MAX_SCALE), background=bg)
     return save(prs)
 
 
@@ -188,13 +201,14 @@ def collection_specs(chapter: str | None = None) -> list[Path]:
 
 def build_decks(specs: Sequence[Path], out: Path, langs: Sequence[str] = LANGS, chapter: str | None = None,
                 jobs: int | None = None, on_write: Callable[[Path], None] | None = None,
-                template: str | None = None) -> DeckResult:
-    """Write `<out>/<lang>/<chapter>.pptx` for every chapter (or only `chapter`) and `all.pptx`."""
+                template: str | None = None, sweeps: bool = False) -> DeckResult:
+    """Write `<out>/<lang>/<chapter>.pptx` for every chapter (or only `chapter`) and `all.pptx`; with `sweeps`,
+    a diagram with a sweep gets a slide per frame."""
     from .files import check_out
 
     check_out(out)  # not the sources, not through a symlink: refused before anything is written
     res = DeckResult()
-    items, res.problems = prepare(specs, langs, jobs)
+    items, res.problems = prepare(specs, langs, jobs, sweeps)
     chapters = ordered(items)
     if chapter is not None:
         chapters = [(c, its) for c, its in chapters if c == chapter]

@@ -70,7 +70,8 @@ class Sweep(Strict):
         if self.range is not None:
             n = len(self.range.values())
             if n < 2 or n > MAX_FRAMES:
-                raise ValueError(f"the range gives {n} values (expected 2 to {MAX_FRAMES}: limit max_frames)")
+                many = f"more than {MAX_FRAMES}" if n > MAX_FRAMES else str(n)
+                raise ValueError(f"the range gives {many} values (expected 2 to {MAX_FRAMES}: limit max_frames)")
         return self
 
     def frame_values(self) -> list[Any]:
