@@ -27,6 +27,7 @@ from .chart_axes import (
     thin_step,
     tick_labels,
 )
+from .chart_breaks import Broken, break_ends, break_ticks, mark, spaced
 from .chart_canvas import ASCENT, DESCENT, Canvas
 from .chart_data import (
     bound,
@@ -216,6 +217,55 @@ def _axis_ticks(axis: ChartAxis, apath: tuple, ctx: Ctx, lo: float, hi: float, l
     return ticks, tick_labels(ticks, axis.format), d0, d1
 
 
+def _broken_axis(axis: ChartAxis, apath: tuple, ctx: Ctx, lo: float, hi: float, H: float, lh: float
+                 ) -> tuple[list[float], list[str], float, float, Broken]:
+    """Ticks, labels, domain and map of a y axis with breaks (each [from, to] skipped, one scale throughout)."""
+    breaks = []
+    for k, ab in enumerate(axis.breaks or []):
+        a, b = (number(v, ctx, apath + ("breaks", k, j), "axis break") for j, v in enumerate(ab))
+        if not a < b:
+            raise fail(ctx, apath + ("breaks", k), f"break [{a:g}, {b:g}]: expected from < to")
+        if breaks and a <= breaks[-1][1]:
+            raise fail(ctx, apath + ("breaks", k), f"break [{a:g}, {b:g}] starts before the previous one ends "
+                                                   "(expected breaks in increasing order, apart)")
+        breaks.append((a, b))
+    amin = _opt(axis.min, ctx, apath + ("min",), "axis min")
+    amax = _opt(axis.max, ctx, apath + ("max",), "axis max")
+    d0, d1 = break_ends(lo, hi, breaks, amin, amax)
+    if not d0 < breaks[0][0] or not breaks[-1][1] < d1:
+        raise fail(ctx, apath + ("breaks",), f"breaks must lie inside the axis ({d0:g} … {d1:g}), with values "
+                                             "on both sides of each")
+    vmap = Broken(d0, d1, H, 0.0, breaks)
+    if axis.ticks is not None:
+        ticks = numbers(axis.ticks, ctx, apath + ("ticks",), "axis ticks")
+        labels = ([ctx.t(t) for t in axis.tick_labels] if axis.tick_labels is not None
+                  else tick_labels(ticks, axis.format))
+        keep = [(t, s) for t, s in zip(ticks, labels, strict=True)
+                if d0 - 1e-12 <= t <= d1 + 1e-12 and not vmap.skipped(t)]
+        shown = set(spaced([t for t, _ in keep], vmap, lh))
+        keep = [(t, s) for t, s in keep if t in shown]
+        return [t for t, _ in keep], [s for _, s in keep], d0, d1, vmap
+    ticks = spaced(break_ticks(vmap), vmap, lh)
+    return ticks, tick_labels(ticks, axis.format), d0, d1, vmap
+
+
+def _break_marks(el: Chart, path: tuple, ctx: Ctx, c: Canvas, vmap: Broken, W: float) -> None:
+    """Two slanted strokes with white between them at each break: on the y axis, across every bar that spans
+    the gap (an area chart: across the plot)."""
+    stroke, white = ctx.color("text-soft"), ctx.color("white")
+    bars = [p.children[0] if isinstance(p, Group) and p.meta.kind == "hatched" else p for p in c.items]
+    bars = [b for b in bars if isinstance(b, Rect) and b.meta.kind == "chart-bar"]
+    for k, (y_lo, y_hi) in enumerate(vmap.gaps()):
+        meta = Meta(el.id, "text-soft", ctx.src(path + ("y", "breaks", k)), "chart-break")
+        if el.kind == "area":
+            c.add(*mark(-TICK - 2, W + 2, y_lo, y_hi, stroke, white, meta))
+        for b in bars:
+            if b.y < y_hi - 0.5 and b.y + b.h > y_lo + 0.5:
+                c.add(*mark(b.x - 2, b.x + b.w + 2, y_lo, y_hi, stroke, white,
+                            replace(meta, parts=b.meta.parts)))
+        c.add(*mark(-TICK - 2, TICK + 2, y_lo, y_hi, stroke, white, replace(meta, parts=("yaxis",))))
+
+
 def _cartesian(el: Chart, path: tuple, ctx: Ctx, c: Canvas, data: dict) -> list[tuple[str, str, str, int, tuple]]:
     fs = ctx.size("small")
     lh = fs * ctx.sp("line_height")
@@ -291,6 +341,13 @@ def _cartesian(el: Chart, path: tuple, ctx: Ctx, c: Canvas, data: dict) -> list[
         vt, vtl, v0, v1 = _axis_ticks(val_axis, vpath, ctx, lo, hi, W,
                                       lambda ls: max(measure(ctx, s, fs) for s in ls), True)
         vmap = Linear(v0, v1, 0, W)
+    elif val_axis.breaks is not None:
+        vt, vtl, v0, v1, vmap = _broken_axis(val_axis, vpath, ctx, lo, hi, H, lh)
+        for s in left:
+            for k, v in enumerate(s.ys):
+                if vmap.skipped(v):
+                    raise fail(ctx, path + ("series", s.i, "values", k), f"value {v:g} lies in a range the y axis "
+                               "skips (`breaks`); expected values outside every [from, to]")
     else:
         vt, vtl, v0, v1 = _axis_ticks(val_axis, vpath, ctx, lo, hi, H, lambda ls: lh, False)
         vmap = Linear(v0, v1, H, 0)
@@ -464,6 +521,8 @@ def _cartesian(el: Chart, path: tuple, ctx: Ctx, c: Canvas, data: dict) -> list[
         else:
             c.add(Line(((-TICK, p), (0, p)), astyle, meta=tmeta_v))
             c.text(s, -TICK - LABEL_GAP / 2, p, fs, axis_role, "end", "middle", meta=tmeta_v)
+    if isinstance(vmap, Broken):
+        _break_marks(el, path, ctx, c, vmap, W)
     if vmap2 is not None:  # the right-hand value axis
         r_meta = Meta(el.id, axis_role, ctx.src(path + ("y2",)), "chart-tick")
         c.add(Line(((W, 0), (W, H)), astyle, meta=ameta))
@@ -525,6 +584,8 @@ def _cartesian(el: Chart, path: tuple, ctx: Ctx, c: Canvas, data: dict) -> list[
                          [v0, v1], vt, W, H))
     if vmap2 is not None:  # the right-hand axis's range (only in payloads of charts that have one)
         data["y2_domain"] = [w0, w1]
+    if isinstance(vmap, Broken):  # a native chart has no broken axis: the backend draws the shapes
+        data["y_breaks"] = [list(ab) for ab in vmap.breaks]
     entries = [(s.name, s.role, "line" if s.right else "bar" if bar else el.kind, s.i, path + ("series", s.i, "name"))
                for s in series if s.name and not s.states and not s.model.end_label]
     entries += [(ctx.t(b.name), b.role, "area", -1, path + ("between", k, "name"))
@@ -612,7 +673,7 @@ def _stacked(series: list[_S]) -> list[list[float]]:
     return out
 
 
-def _bars(el: Chart, path: tuple, ctx: Ctx, c: Canvas, series: list[_S], band: Band, vmap: Linear,
+def _bars(el: Chart, path: tuple, ctx: Ctx, c: Canvas, series: list[_S], band: Band, vmap: Linear | Broken,
           horiz: bool, vlabels: dict[int, list[str]], v0: float, v1: float,
           label_at: dict[tuple[int, int], Box]) -> list[Box]:
     fs = ctx.size("small")
@@ -663,7 +724,7 @@ def _marker(kind: str, x: float, y: float, r: float, color: str, meta: Meta, whi
     return Ellipse(x, y, r, r, st, meta)
 
 
-def _lines(el: Chart, path: tuple, ctx: Ctx, c: Canvas, series: list[_S], xmap, vmap: Linear,
+def _lines(el: Chart, path: tuple, ctx: Ctx, c: Canvas, series: list[_S], xmap, vmap: Linear | Broken,
            stacks: list[list[float]] | None, vlabels: dict[int, list[str]], v0: float, kind: str
            ) -> tuple[list[list[tuple[float, float]]], list[Box]]:
     fs = ctx.size("small")
@@ -1031,6 +1092,8 @@ def _heatmap(el: Chart, path: tuple, ctx: Ctx, c: Canvas) -> None:
                                  meta=Meta(el.id, "text", cell_src, "chart-cell-text")))
             c.add(Group(tuple(kids), replace(meta, parts=(f"r{i}c{j}", f"r{i}", f"c{j}"))))  # edge ports
 
+    _heat_highlights(el, path, ctx, c, R, C, cw, ch)
+
     # axis labels, thinned so they never collide
     if xcats is not None and len(xcats) != C:
         raise fail(ctx, path + ("x", "categories"), f"{len(xcats)} x categories for {C} columns (expected one each)")
@@ -1121,6 +1184,47 @@ def _smooth_key(el: Chart, ctx: Ctx, c: Canvas, stops: list[str], lo: float, hi:
                    meta=Meta(el.id, "text-soft", km.src, "chart-key")))
         c.text(fmt_num(v, fmt) if fmt else fmt_num(v, ".3g"), x0 + 17 + LABEL_GAP, y, fs, "text-soft", "start",
                "middle", meta=meta)
+
+
+def _runs(ix: list[int]) -> list[tuple[int, int]]:
+    """Sorted indices as runs of consecutive ones, (first, last)."""
+    out: list[tuple[int, int]] = []
+    for i in sorted(set(ix)):
+        if out and i == out[-1][1] + 1:
+            out[-1] = (out[-1][0], i)
+        else:
+            out.append((i, i))
+    return out
+
+
+def _heat_highlights(el: Chart, path: tuple, ctx: Ctx, c: Canvas, R: int, C: int, cw: float, ch: float) -> None:
+    """Outlines of highlighted rows, columns (adjacent ones share one outline) and cells, over the cells."""
+    for k, h in enumerate(el.highlights()):
+        hp = path + ("highlight", k) if isinstance(el.highlight, list) else path + ("highlight",)
+        style = Style(stroke=ctx.color(h.role), stroke_width=h.width)
+        boxes: list[tuple[float, float, float, float, str, tuple]] = []
+        for key, n, what in (("rows", R, "row"), ("cols", C, "column")):
+            v = getattr(h, key)
+            if v is None:
+                continue
+            ix = bound(v, ctx, hp + (key,), f"highlight {key}", "an index or a list of indices")
+            ix = [ix] if isinstance(ix, int) else list(ix)
+            for i in ix:
+                if not isinstance(i, int) or isinstance(i, bool) or not 0 <= i < n:
+                    raise fail(ctx, hp + (key,), f"highlight {what} {i!r}, but the map has {n} {what}s "
+                                                 f"(expected 0 … {n - 1})")
+            for a, b in _runs(ix):
+                parts = tuple(f"{key[0]}{i}" for i in range(a, b + 1))
+                boxes.append((0.0, a * ch, C * cw, (b - a + 1) * ch, key, parts) if key == "rows" else
+                             (a * cw, 0.0, (b - a + 1) * cw, R * ch, key, parts))
+        if h.cells is not None:
+            for r, col in bound(h.cells, ctx, hp + ("cells",), "highlight cells", "a list of [row, column]"):
+                if not (0 <= r < R and 0 <= col < C):
+                    raise fail(ctx, hp + ("cells",), f"highlight cell [{r}, {col}], but the map has {R} rows and "
+                                                     f"{C} columns")
+                boxes.append((col * cw, r * ch, cw, ch, "cells", (f"r{r}c{col}",)))
+        for x, y, w, hh, key, parts in boxes:
+            c.add(Rect(x, y, w, hh, 0, style, Meta(el.id, h.role, ctx.src(hp + (key,)), "chart-highlight", parts)))
 
 
 def _whole(v: object, ctx: Ctx, path: tuple) -> None:
