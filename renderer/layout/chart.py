@@ -252,7 +252,7 @@ def _broken_axis(axis: ChartAxis, apath: tuple, ctx: Ctx, lo: float, hi: float, 
 def _break_marks(el: Chart, path: tuple, ctx: Ctx, c: Canvas, vmap: Broken, W: float) -> None:
     """Two slanted strokes with white between them at each break: on the y axis, across every bar that spans
     the gap (an area chart: across the plot)."""
-    stroke, white = ctx.color("text-soft"), ctx.color("white")
+    stroke, white = ctx.color("text-soft"), ctx.color(ctx.ground)  # the gap shows what is behind the chart
     bars = [p.children[0] if isinstance(p, Group) and p.meta.kind == "hatched" else p for p in c.items]
     bars = [b for b in bars if isinstance(b, Rect) and b.meta.kind == "chart-bar"]
     for k, (y_lo, y_hi) in enumerate(vmap.gaps()):

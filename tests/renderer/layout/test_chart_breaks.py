@@ -7,6 +7,7 @@ from _helpers import kind, scene_of
 
 from renderer.backends.pptx_native import chart_plan
 from renderer.layout.chart_breaks import GAP
+from renderer.layout.theme import load_theme
 from renderer.scene import Ellipse, Group, Line, Polygon, Rect, Text, walk
 from renderer.spec.errors import SpecError
 
@@ -97,3 +98,11 @@ def test_a_broken_axis_is_drawn_as_shapes_in_pptx(write_spec):
 def test_bad_breaks_are_located_errors(write_spec, body, message):
     with pytest.raises(SpecError, match=r"\.yaml:\d+:\d+: .*" + message):
         scene_of(write_spec, body)
+
+
+def test_the_gap_of_a_chart_in_a_panel_shows_the_panel_fill(write_spec):
+    _first, *rest = bars().splitlines()
+    body = "  panel:\n    role: panel\n    items:\n      - chart:\n" + "".join(f"      {ln}\n" for ln in rest)
+    scene = scene_of(write_spec, body)
+    marks = kind(scene, "chart-break", Polygon)
+    assert marks and {m.style.fill for m in marks} == {load_theme().color("panel")}
