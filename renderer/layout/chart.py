@@ -43,6 +43,7 @@ from .chart_data import (
     text_of,
     value_color,
 )
+from .chart_halo import on_fill, readable_labels
 from .chart_lines import smooth_cmds, step_points
 from .chart_teach import STATE_NAMES, STATE_STYLE, brace_cmds, state_rect, top_over
 from .colormap import CONTINUOUS_ROLE, blend, log_ticks, position
@@ -87,6 +88,7 @@ def layout_chart(el: Chart, path: tuple, ctx: Ctx, min_w: float = 0, min_h: floa
         _heatmap(el, path, ctx, c)
     else:
         legend = _cartesian(el, path, ctx, c, data)
+        c.items = readable_labels(ctx, c.items)
     if legend and el.legend != "none":
         _legend(el, path, ctx, c, legend)
     if el.title is not None:
@@ -1087,7 +1089,7 @@ def _heatmap(el: Chart, path: tuple, ctx: Ctx, c: Canvas) -> None:
             kids: list[Prim] = [rect]
             if texts[i][j]:
                 t = texts[i][j]
-                kids.append(Text(j * cw + cw / 2, i * ch + ch / 2 + 0.32 * fs, t, fs, ctx.color("text"), 400,
+                kids.append(Text(j * cw + cw / 2, i * ch + ch / 2 + 0.32 * fs, t, fs, on_fill(ctx, color), 400,
                                  "middle", tuple(ctx.theme.fonts["sans"]), width=measure(ctx, t, fs),
                                  meta=Meta(el.id, "text", cell_src, "chart-cell-text")))
             c.add(Group(tuple(kids), replace(meta, parts=(f"r{i}c{j}", f"r{i}", f"c{j}"))))  # edge ports
