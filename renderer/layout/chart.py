@@ -874,7 +874,17 @@ def _annotations(el: Chart, path: tuple, ctx: Ctx, c: Canvas, series: list[_S], 
     taken = list(obstacles) + [bbox(p) for p in c.items if isinstance(p, Text)]
     for k, a in enumerate(el.annotations):
         ap = path + ("annotations", k)
-        if a.series is not None and a.x is not None:  # pinned to a line between its points
+        if a.crosses is not None:  # where a line crosses a value: ringed
+            if a.series >= len(series):
+                raise fail(ctx, ap + ("series",), f"annotation points at series {a.series}, which does not exist")
+            s = series[a.series]
+            px, py = _crossing(s, number(a.crosses, ctx, ap + ("crosses",), "annotation crosses"),
+                               P2 if s.right else P, ctx, ap)
+            ring = Ellipse(px, py, 5.5, 5.5, Style(stroke=ctx.color(a.role), stroke_width=2.0),
+                           Meta(el.id, a.role, ctx.src(ap + ("crosses",)), "chart-crossing"))
+            c.add(ring)
+            taken.append(bbox(ring))
+        elif a.series is not None and a.x is not None:  # pinned to a line between its points
             if a.series >= len(series):
                 raise fail(ctx, ap + ("series",), f"annotation points at series {a.series}, which does not exist")
             s = series[a.series]
@@ -922,6 +932,22 @@ def _annotations(el: Chart, path: tuple, ctx: Ctx, c: Canvas, series: list[_S], 
             c.add(Line((start, end), Style(stroke=ctx.color(a.role), stroke_width=1.2), arrow_end=True,
                        meta=Meta(el.id, a.role, ctx.src(ap), "chart-annotation-arrow")))
         taken.append(box)
+
+
+def _crossing(s: _S, value: float, P, ctx: Ctx, ap: tuple) -> tuple[float, float]:
+    """The first pixel where series `s`'s line, as drawn, reaches `value` (between two of its samples)."""
+    if not s.drawn:
+        raise fail(ctx, ap + ("series",), "`crosses` needs a series drawn as a line (a line or area chart, or "
+                                          "a series with `axis: right`)")
+    yt = P(s.xs[0], value)[1]
+    for (x0, y0), (x1, y1) in zip(s.drawn, s.drawn[1:], strict=False):
+        if (y0 - yt) * (y1 - yt) <= 0 and y0 != y1:
+            u = (yt - y0) / (y1 - y0)
+            return x0 + (x1 - x0) * u, yt
+    if any(abs(y - yt) < 1e-9 for _, y in s.drawn):  # a flat line at the value: its first point there
+        return next(p for p in s.drawn if abs(p[1] - yt) < 1e-9)
+    raise fail(ctx, ap + ("crosses",), f"series {s.i} never reaches {value:g} (its values run "
+                                       f"{min(s.ys):g} … {max(s.ys):g})")
 
 
 def _on_line(s: _S, x: float, P, ctx: Ctx, ap: tuple) -> tuple[float, float]:

@@ -183,6 +183,9 @@ class ChartAnnotation(Strict):
     series: int | None = Field(None, ge=0, description="Point at a series' value: the series index …")
     index: Annotated[int, Field(ge=0)] | Placeholder | None = Field(
         None, description="… and the value's index in it (a number, or a placeholder such as {{ out.argmax }}).")
+    crosses: Number | None = Field(
+        None, description="With `series`: the point where that series' line first crosses this value (a "
+                          "threshold, e.g. a cumulative sum reaching P), ringed.")
     dx: float | None = Field(None, ge=-600, le=600, description="Label offset from the point in px (default: "
                                                                 "placed automatically where nothing is drawn).")
     dy: float | None = Field(None, ge=-600, le=600, description="Vertical label offset in px (down is positive).")
@@ -195,9 +198,12 @@ class ChartAnnotation(Strict):
         by_xy = self.x is not None and self.y is not None and self.series is None
         by_index = self.series is not None and self.index is not None and self.x is None
         on_curve = self.series is not None and self.x is not None and self.index is None and self.y is None
-        if [by_xy, by_index, on_curve].count(True) != 1:
-            raise ValueError("an annotation points at x and y, at series and index (a data point), or at series "
-                             "and x (anywhere on that line, between its points)")
+        crossing = self.series is not None and self.crosses is not None and self.x is None and self.y is None \
+            and self.index is None
+        if [by_xy, by_index, on_curve, crossing].count(True) != 1 or self.crosses is not None and not crossing:
+            raise ValueError("an annotation points at x and y, at series and index (a data point), at series "
+                             "and x (anywhere on that line, between its points), or at series and crosses (where "
+                             "the line crosses a value)")
         return self
 
 
