@@ -390,6 +390,7 @@ def _cartesian(el: Chart, path: tuple, ctx: Ctx, c: Canvas, data: dict) -> list[
     # regions behind everything
     top_labels: list[tuple[float, str, str, tuple]] = []  # (x centre, text, role, src path)
     side_labels: list[tuple[float, str, str, tuple]] = []  # (y centre, text, role, src path)
+    inside: list[tuple[Rect, str, str, tuple, bool]] = []  # (band, text, role, src path, across x?)
     for k, g in enumerate(el.regions):
         gp = path + ("regions", k)
         meta = Meta(el.id, g.role, ctx.src(gp), "chart-region")
@@ -402,7 +403,9 @@ def _cartesian(el: Chart, path: tuple, ctx: Ctx, c: Canvas, data: dict) -> list[
             pa, pb = sorted((vmap(a), vmap(b)))
             r = Rect(pa, 0, pb - pa, H) if horiz else Rect(0, pa, W, pb - pa)
         c.add(Rect(r.x, r.y, r.w, r.h, 0, Style(fill=ctx.color(g.role), opacity=g.opacity), meta))
-        if g.label is not None:
+        if g.label is not None and g.label_at == "inside":
+            inside.append((r, ctx.t(g.label), "text-soft", gp + ("label",), (g.x is not None) != horiz))
+        elif g.label is not None:
             lrole = "text-soft"
             if (g.x is not None) != horiz:
                 top_labels.append((r.x + r.w / 2, ctx.t(g.label), lrole, gp + ("label",)))
@@ -550,6 +553,11 @@ def _cartesian(el: Chart, path: tuple, ctx: Ctx, c: Canvas, data: dict) -> list[
             c.text(s, p, below, fs, axis_role, "middle", "top", meta=tmeta_c)
 
     # labels of vertical refs / x regions above the plot, of horizontal ones right of it
+    for r, text, role, sp, across in _inside_labels(el, ctx, c, inside, polylines, obstacles, W, H):
+        if across:  # no room inside: above (or right of) the plot, as an outside label
+            top_labels.append((r.x + r.w / 2, text, role, sp))
+        else:
+            side_labels.append((r.y + r.h / 2, text, role, sp))
     bottoms = _top_labels(el, ctx, c, top_labels, W)
     for sp, i in cut_lines.items():  # a cut line runs up to its label, however high braces pushed it
         (x, y0), end = c.items[i].points
@@ -827,6 +835,45 @@ def _end_labels(el: Chart, path: tuple, ctx: Ctx, c: Canvas, series: list[_S], l
                    meta=Meta(el.id, s.role, ctx.src(path + ("series", s.i, "name")), "chart-end-label"))
         out.append(bbox(t))
     return out
+
+
+LINE_MARKS = ("chart-ref", "chart-cut", "chart-line", "chart-curve", "chart-deviation", "chart-drop")
+
+
+def _inside_labels(el: Chart, ctx: Ctx, c: Canvas, labels: list[tuple[Rect, str, str, tuple, bool]],
+                   polylines: list[list[tuple[float, float]]], obstacles: list[Box], W: float, H: float
+                   ) -> list[tuple[Rect, str, str, tuple, bool]]:
+    """Region labels inside their bands, each at the first free place (an x band: top, middle, bottom; a y band:
+    left, centre, right) that crosses no line and overlaps nothing drawn; the labels with no free place."""
+    fs = ctx.size("small")
+    pad = 4.0
+    taken = list(obstacles) + [bbox(p) for p in c.items if isinstance(p, Text)]
+    taken += [bbox(p) for p in c.items if isinstance(p, Ellipse | Polygon) or
+              isinstance(p, Rect) and p.meta.kind == "chart-bar"]
+    lines = polylines + [list(p.points) for p in c.items if isinstance(p, Line) and p.meta.kind in LINE_MARKS]
+    left_over = []
+    for r, text, role, sp, across in labels:
+        room = max(r.w - 2 * pad, 24.0) if across else min(max(r.w - 2 * pad, 24.0), 200.0)
+        tb = ctx.text_lines(text, fs, room, 400, role, meta=Meta(el.id, role, ctx.src(sp), "chart-label"))
+        x0, x1 = max(r.x, 0.0), min(r.x + r.w, W)
+        y0, y1 = max(r.y, 0.0), min(r.y + r.h, H)
+        if across:
+            cx = (x0 + x1 - tb.w) / 2
+            spots = [(cx, y0 + pad), (cx, (y0 + y1 - tb.h) / 2), (cx, y1 - pad - tb.h)]
+        else:
+            cy = (y0 + y1 - tb.h) / 2
+            spots = [(x0 + pad, cy), ((x0 + x1 - tb.w) / 2, cy), (x1 - pad - tb.w, cy)]
+        for bx, by in spots:
+            box = (bx - 2, by - 1, bx + tb.w + 2, by + tb.h + 1)
+            fits = tb.w <= x1 - x0 - 2 and tb.h <= y1 - y0 - 2
+            if fits and not any(overlap_area(box, t) > 0 for t in taken) and not any(
+                    segment_hits_box(p, q, box) for pts in lines for p, q in zip(pts, pts[1:], strict=False)):
+                c.place(tb, bx, by)
+                taken.append(box)
+                break
+        else:
+            left_over.append((r, text, role, sp, across))
+    return left_over
 
 
 def _top_labels(el: Chart, ctx: Ctx, c: Canvas, labels: list[tuple[float, str, str, tuple]], W: float

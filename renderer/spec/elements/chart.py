@@ -107,6 +107,11 @@ class ChartRegion(Strict):
     opacity: float = Field(1.0, gt=0, le=1, description="Opacity of the band's fill: below 1 a lighter tint of the "
                                                          "role, so a saturated role does not overpower the data.")
     label: LocalText | None = Field(None, description="Text written at the top of the band.")
+    label_at: Literal["outside", "inside"] = Field(
+        "outside", description="Where the label goes: `outside` the plot (above an x band, right of a y band), "
+                               "or `inside` the band, at its top, middle or bottom (an x band) or its left, centre "
+                               "or right (a y band), whichever crosses no line, marker, bar or label; where every "
+                               "place inside collides, outside.")
 
     @model_validator(mode="after")
     def _one_axis(self) -> ChartRegion:

@@ -70,3 +70,53 @@ def test_heat_map_values_take_black_or_white_by_contrast(write_spec, value, whit
     scene = scene_of(write_spec, body)
     (t, _) = sorted(kind(scene, "chart-cell-text", Text), key=lambda t: t.x)
     assert t.fill == THEME.color("white" if white else "text")
+
+
+def inside_band(values: str, band: str = "[1, 3]") -> str:
+    return ("  chart:\n    kind: line\n    height: 200\n    y: {min: 0, max: 5}\n    series:\n"
+            f"      - {{x: [0, 1, 2, 3, 4], values: {values}}}\n"
+            f"    regions:\n      - {{x: {band}, role: kept-bg, label: in the band, label_at: inside}}\n")
+
+
+def label_and_band(scene):
+    (t,) = [t for t in kind(scene, "chart-label", Text)]
+    (band,) = kind(scene, "chart-region", Rect)
+    return bbox(t), band
+
+
+def crosses(scene, box) -> bool:
+    from renderer.layout.chart_axes import segment_hits_box
+
+    (ln,) = kind(scene, "chart-line")
+    return any(segment_hits_box(p, q, box) for p, q in zip(ln.points, ln.points[1:], strict=False))
+
+
+def test_a_band_label_inside_goes_to_the_top_of_its_band_off_the_line(write_spec):
+    scene = scene_of(write_spec, inside_band("[0.5, 1, 1.5, 2, 2.5]"))
+    box, band = label_and_band(scene)
+    assert band.x < box[0] and box[2] < band.x + band.w, "inside the band"
+    assert band.y < box[1] < band.y + 0.2 * band.h, "at its top"
+    assert not crosses(scene, box)
+
+
+def test_a_band_label_inside_moves_down_when_the_line_runs_along_the_top(write_spec):
+    scene = scene_of(write_spec, inside_band("[4.7, 4.7, 4.7, 4.7, 4.7]"))
+    box, band = label_and_band(scene)
+    assert band.x < box[0] and box[2] < band.x + band.w
+    mid = band.y + band.h / 2
+    assert box[1] < mid < box[3], "in the middle: the top is taken by the line"
+    assert not crosses(scene, box)
+
+
+def test_a_band_label_with_no_room_inside_goes_above_the_plot(write_spec):
+    scene = scene_of(write_spec, inside_band("[1, 2, 3, 4, 5]", band="[2, 2.1]"))
+    box, band = label_and_band(scene)
+    assert box[3] <= band.y, "above the plot, as an outside label"
+
+
+def test_a_y_band_label_inside_sits_at_the_left_of_its_band(write_spec):
+    body = inside_band("[4, 4, 4, 4, 4]").replace("{x: [1, 3], role: kept-bg", "{y: [1, 2.5], role: kept-bg")
+    scene = scene_of(write_spec, body)
+    box, band = label_and_band(scene)
+    assert band.y < box[1] and box[3] < band.y + band.h, "inside the band's height"
+    assert band.x < box[0] < band.x + 10, "at its left"
