@@ -106,3 +106,11 @@ def test_the_gap_of_a_chart_in_a_panel_shows_the_panel_fill(write_spec):
     scene = scene_of(write_spec, body)
     marks = kind(scene, "chart-break", Polygon)
     assert marks and {m.style.fill for m in marks} == {load_theme().color("panel")}
+
+
+@pytest.mark.parametrize("name", ["chart-breaks", "heatmap-highlight", "chart-label-contrast", "chart-teach"])
+def test_the_examples_check_clean(name):
+    from renderer.app.check import DEFECTS, check_spec
+    from renderer.project import ROOT
+
+    assert check_spec(ROOT / "specs" / "_examples" / f"{name}.yaml", only=DEFECTS) == []
