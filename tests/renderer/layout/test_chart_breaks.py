@@ -8,7 +8,7 @@ from _helpers import kind, scene_of
 from renderer.backends.pptx_native import chart_plan
 from renderer.layout.chart_breaks import GAP
 from renderer.layout.theme import load_theme
-from renderer.scene import Ellipse, Group, Line, Polygon, Rect, Text, walk
+from renderer.scene import Ellipse, Group, Line, Path, Polygon, Rect, Text, bbox, walk
 from renderer.spec.errors import SpecError
 
 
@@ -114,3 +114,15 @@ def test_the_examples_check_clean(name):
     from renderer.project import ROOT
 
     assert check_spec(ROOT / "specs" / "_examples" / f"{name}.yaml", only=DEFECTS) == []
+
+
+def test_an_area_that_spans_a_break_is_cut_across_the_plot(write_spec):
+    body = ("  chart:\n    id: c\n    kind: area\n    height: 200\n    y: {min: 0, max: 110, breaks: [[10, 90]]}\n"
+            "    series:\n      - {x: [0, 1, 2], values: [95, 100, 110]}\n")
+    scene = scene_of(write_spec, body)
+    (area,) = kind(scene, "chart-area", Path)
+    ax0, _, ax1, _ = bbox(area)
+    wide = [m for m in kind(scene, "chart-break", Polygon) if "yaxis" not in m.meta.parts]
+    assert len(wide) == 1
+    xs = [x for x, _ in wide[0].points]
+    assert min(xs) < ax0 and max(xs) > ax1, "the mark crosses the whole area"
