@@ -18,8 +18,10 @@ MARK_KIND = "target-mean"  # what a legend `mark: cross` sample explains: a targ
 EDGE_KINDS = ("edge", "graph-edge")  # connectors between elements, and inside a graph
 # line styles a legend line entry may explain (also a chart's series and its reference lines, e.g. a dashed mean)
 LINE_KINDS = EDGE_KINDS + ("chart-line", "chart-curve", "chart-ref")
+OUTLINE_KINDS = ("chart-highlight",)  # outlines a line entry may explain too (a heat map's outlined row)
 NOT_A_FILL = LEGEND_KINDS + ("math", "text", "note", "credit", "title", "tab", "chart-key",
-                             "badge", "step")  # a badge's glyph (a lock, a flame, a number) says what it means
+                             "badge", "step",  # a badge's glyph (a lock, a flame, a number) says what it means
+                             "chart-chip")  # the paper behind a chart label
 
 Finding = tuple[str, str | None, str]  # (check name, spec location, message)
 
@@ -62,9 +64,10 @@ def _labels(scene: Scene) -> dict[str, dict[str, str | None]]:
 
 
 def _lines(scene: Scene) -> set[tuple[str | None, bool]]:
-    """(role, dashed) of every edge (a straight or routed Line, or a graph's spline Path) and chart line drawn."""
+    """(role, dashed) of every edge (a straight or routed Line, or a graph's spline Path), chart line and
+    highlight outline drawn."""
     return {(p.meta.role, p.style.dash is not None) for p in walk(scene.items)
-            if isinstance(p, Line | Path) and p.meta.kind in LINE_KINDS}
+            if isinstance(p, Line | Path) and p.meta.kind in LINE_KINDS or p.meta.kind in OUTLINE_KINDS}
 
 
 def legend_checks(scene: Scene, theme: Theme) -> list[Finding]:

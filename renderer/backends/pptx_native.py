@@ -190,7 +190,7 @@ def chart_plan(d: dict) -> tuple[str, object, tuple[float, float]] | None:
 
     kind, series = d.get("kind"), d.get("series") or []
     y0, y1 = d["y_domain"]
-    if kind not in DATA_PRIMS or not series or y1 <= y0:
+    if kind not in DATA_PRIMS or not series or y1 <= y0 or d.get("y_breaks"):  # no broken axes in native charts
         return None
     if any(s.get("axis") == "right" for s in series):  # bars and lines on a second value axis: a combo chart
         if kind != "bar" or d["horizontal"] or d.get("categories") is None or not _right_ok(d):

@@ -103,6 +103,7 @@ class Ctx:
     doc: Located | None = None
     sources: dict[str, tuple[str, str]] = field(default_factory=dict)  # compute function -> (source, title)
     bar_pitch: float | None = None  # a bar chart laid on a column's tracks: px per category slot
+    ground: str = "white"  # role of the fill behind what is laid out (a panel's role inside the panel)
     # extra padding (px) by side of the container at a spec path: room for a loop to stay inside it
     grow: dict[tuple, dict[str, float]] = field(default_factory=dict)
 

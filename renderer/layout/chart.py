@@ -27,6 +27,7 @@ from .chart_axes import (
     thin_step,
     tick_labels,
 )
+from .chart_breaks import Broken, break_ends, break_ticks, mark, spaced
 from .chart_canvas import ASCENT, DESCENT, Canvas
 from .chart_data import (
     bound,
@@ -42,6 +43,7 @@ from .chart_data import (
     text_of,
     value_color,
 )
+from .chart_halo import on_fill, readable_labels
 from .chart_lines import smooth_cmds, step_points
 from .chart_teach import STATE_NAMES, STATE_STYLE, brace_cmds, state_rect, top_over
 from .colormap import CONTINUOUS_ROLE, blend, log_ticks, position
@@ -86,6 +88,7 @@ def layout_chart(el: Chart, path: tuple, ctx: Ctx, min_w: float = 0, min_h: floa
         _heatmap(el, path, ctx, c)
     else:
         legend = _cartesian(el, path, ctx, c, data)
+        c.items = readable_labels(ctx, c.items)
     if legend and el.legend != "none":
         _legend(el, path, ctx, c, legend)
     if el.title is not None:
@@ -216,6 +219,55 @@ def _axis_ticks(axis: ChartAxis, apath: tuple, ctx: Ctx, lo: float, hi: float, l
     return ticks, tick_labels(ticks, axis.format), d0, d1
 
 
+def _broken_axis(axis: ChartAxis, apath: tuple, ctx: Ctx, lo: float, hi: float, H: float, lh: float
+                 ) -> tuple[list[float], list[str], float, float, Broken]:
+    """Ticks, labels, domain and map of a y axis with breaks (each [from, to] skipped, one scale throughout)."""
+    breaks = []
+    for k, ab in enumerate(axis.breaks or []):
+        a, b = (number(v, ctx, apath + ("breaks", k, j), "axis break") for j, v in enumerate(ab))
+        if not a < b:
+            raise fail(ctx, apath + ("breaks", k), f"break [{a:g}, {b:g}]: expected from < to")
+        if breaks and a <= breaks[-1][1]:
+            raise fail(ctx, apath + ("breaks", k), f"break [{a:g}, {b:g}] starts before the previous one ends "
+                                                   "(expected breaks in increasing order, apart)")
+        breaks.append((a, b))
+    amin = _opt(axis.min, ctx, apath + ("min",), "axis min")
+    amax = _opt(axis.max, ctx, apath + ("max",), "axis max")
+    d0, d1 = break_ends(lo, hi, breaks, amin, amax)
+    if not d0 < breaks[0][0] or not breaks[-1][1] < d1:
+        raise fail(ctx, apath + ("breaks",), f"breaks must lie inside the axis ({d0:g} … {d1:g}), with values "
+                                             "on both sides of each")
+    vmap = Broken(d0, d1, H, 0.0, breaks)
+    if axis.ticks is not None:
+        ticks = numbers(axis.ticks, ctx, apath + ("ticks",), "axis ticks")
+        labels = ([ctx.t(t) for t in axis.tick_labels] if axis.tick_labels is not None
+                  else tick_labels(ticks, axis.format))
+        keep = [(t, s) for t, s in zip(ticks, labels, strict=True)
+                if d0 - 1e-12 <= t <= d1 + 1e-12 and not vmap.skipped(t)]
+        shown = set(spaced([t for t, _ in keep], vmap, lh))
+        keep = [(t, s) for t, s in keep if t in shown]
+        return [t for t, _ in keep], [s for _, s in keep], d0, d1, vmap
+    ticks = spaced(break_ticks(vmap), vmap, lh)
+    return ticks, tick_labels(ticks, axis.format), d0, d1, vmap
+
+
+def _break_marks(el: Chart, path: tuple, ctx: Ctx, c: Canvas, vmap: Broken, W: float) -> None:
+    """Two slanted strokes with white between them at each break: on the y axis, across every bar that spans
+    the gap (an area chart: across the plot)."""
+    stroke, white = ctx.color("text-soft"), ctx.color(ctx.ground)  # the gap shows what is behind the chart
+    bars = [p.children[0] if isinstance(p, Group) and p.meta.kind == "hatched" else p for p in c.items]
+    bars = [b for b in bars if isinstance(b, Rect) and b.meta.kind == "chart-bar"]
+    for k, (y_lo, y_hi) in enumerate(vmap.gaps()):
+        meta = Meta(el.id, "text-soft", ctx.src(path + ("y", "breaks", k)), "chart-break")
+        if el.kind == "area":
+            c.add(*mark(-TICK - 2, W + 2, y_lo, y_hi, stroke, white, meta))
+        for b in bars:
+            if b.y < y_hi - 0.5 and b.y + b.h > y_lo + 0.5:
+                c.add(*mark(b.x - 2, b.x + b.w + 2, y_lo, y_hi, stroke, white,
+                            replace(meta, parts=b.meta.parts)))
+        c.add(*mark(-TICK - 2, TICK + 2, y_lo, y_hi, stroke, white, replace(meta, parts=("yaxis",))))
+
+
 def _cartesian(el: Chart, path: tuple, ctx: Ctx, c: Canvas, data: dict) -> list[tuple[str, str, str, int, tuple]]:
     fs = ctx.size("small")
     lh = fs * ctx.sp("line_height")
@@ -291,6 +343,13 @@ def _cartesian(el: Chart, path: tuple, ctx: Ctx, c: Canvas, data: dict) -> list[
         vt, vtl, v0, v1 = _axis_ticks(val_axis, vpath, ctx, lo, hi, W,
                                       lambda ls: max(measure(ctx, s, fs) for s in ls), True)
         vmap = Linear(v0, v1, 0, W)
+    elif val_axis.breaks is not None:
+        vt, vtl, v0, v1, vmap = _broken_axis(val_axis, vpath, ctx, lo, hi, H, lh)
+        for s in left:
+            for k, v in enumerate(s.ys):
+                if vmap.skipped(v):
+                    raise fail(ctx, path + ("series", s.i, "values", k), f"value {v:g} lies in a range the y axis "
+                               "skips (`breaks`); expected values outside every [from, to]")
     else:
         vt, vtl, v0, v1 = _axis_ticks(val_axis, vpath, ctx, lo, hi, H, lambda ls: lh, False)
         vmap = Linear(v0, v1, H, 0)
@@ -331,6 +390,7 @@ def _cartesian(el: Chart, path: tuple, ctx: Ctx, c: Canvas, data: dict) -> list[
     # regions behind everything
     top_labels: list[tuple[float, str, str, tuple]] = []  # (x centre, text, role, src path)
     side_labels: list[tuple[float, str, str, tuple]] = []  # (y centre, text, role, src path)
+    inside: list[tuple[Rect, str, str, tuple, bool]] = []  # (band, text, role, src path, across x?)
     for k, g in enumerate(el.regions):
         gp = path + ("regions", k)
         meta = Meta(el.id, g.role, ctx.src(gp), "chart-region")
@@ -343,7 +403,9 @@ def _cartesian(el: Chart, path: tuple, ctx: Ctx, c: Canvas, data: dict) -> list[
             pa, pb = sorted((vmap(a), vmap(b)))
             r = Rect(pa, 0, pb - pa, H) if horiz else Rect(0, pa, W, pb - pa)
         c.add(Rect(r.x, r.y, r.w, r.h, 0, Style(fill=ctx.color(g.role), opacity=g.opacity), meta))
-        if g.label is not None:
+        if g.label is not None and g.label_at == "inside":
+            inside.append((r, ctx.t(g.label), "text-soft", gp + ("label",), (g.x is not None) != horiz))
+        elif g.label is not None:
             lrole = "text-soft"
             if (g.x is not None) != horiz:
                 top_labels.append((r.x + r.w / 2, ctx.t(g.label), lrole, gp + ("label",)))
@@ -464,6 +526,8 @@ def _cartesian(el: Chart, path: tuple, ctx: Ctx, c: Canvas, data: dict) -> list[
         else:
             c.add(Line(((-TICK, p), (0, p)), astyle, meta=tmeta_v))
             c.text(s, -TICK - LABEL_GAP / 2, p, fs, axis_role, "end", "middle", meta=tmeta_v)
+    if isinstance(vmap, Broken):
+        _break_marks(el, path, ctx, c, vmap, W)
     if vmap2 is not None:  # the right-hand value axis
         r_meta = Meta(el.id, axis_role, ctx.src(path + ("y2",)), "chart-tick")
         c.add(Line(((W, 0), (W, H)), astyle, meta=ameta))
@@ -489,6 +553,11 @@ def _cartesian(el: Chart, path: tuple, ctx: Ctx, c: Canvas, data: dict) -> list[
             c.text(s, p, below, fs, axis_role, "middle", "top", meta=tmeta_c)
 
     # labels of vertical refs / x regions above the plot, of horizontal ones right of it
+    for r, text, role, sp, across in _inside_labels(el, ctx, c, inside, polylines, obstacles, W, H):
+        if across:  # no room inside: above (or right of) the plot, as an outside label
+            top_labels.append((r.x + r.w / 2, text, role, sp))
+        else:
+            side_labels.append((r.y + r.h / 2, text, role, sp))
     bottoms = _top_labels(el, ctx, c, top_labels, W)
     for sp, i in cut_lines.items():  # a cut line runs up to its label, however high braces pushed it
         (x, y0), end = c.items[i].points
@@ -525,6 +594,8 @@ def _cartesian(el: Chart, path: tuple, ctx: Ctx, c: Canvas, data: dict) -> list[
                          [v0, v1], vt, W, H))
     if vmap2 is not None:  # the right-hand axis's range (only in payloads of charts that have one)
         data["y2_domain"] = [w0, w1]
+    if isinstance(vmap, Broken):  # a native chart has no broken axis: the backend draws the shapes
+        data["y_breaks"] = [list(ab) for ab in vmap.breaks]
     entries = [(s.name, s.role, "line" if s.right else "bar" if bar else el.kind, s.i, path + ("series", s.i, "name"))
                for s in series if s.name and not s.states and not s.model.end_label]
     entries += [(ctx.t(b.name), b.role, "area", -1, path + ("between", k, "name"))
@@ -612,7 +683,7 @@ def _stacked(series: list[_S]) -> list[list[float]]:
     return out
 
 
-def _bars(el: Chart, path: tuple, ctx: Ctx, c: Canvas, series: list[_S], band: Band, vmap: Linear,
+def _bars(el: Chart, path: tuple, ctx: Ctx, c: Canvas, series: list[_S], band: Band, vmap: Linear | Broken,
           horiz: bool, vlabels: dict[int, list[str]], v0: float, v1: float,
           label_at: dict[tuple[int, int], Box]) -> list[Box]:
     fs = ctx.size("small")
@@ -663,7 +734,7 @@ def _marker(kind: str, x: float, y: float, r: float, color: str, meta: Meta, whi
     return Ellipse(x, y, r, r, st, meta)
 
 
-def _lines(el: Chart, path: tuple, ctx: Ctx, c: Canvas, series: list[_S], xmap, vmap: Linear,
+def _lines(el: Chart, path: tuple, ctx: Ctx, c: Canvas, series: list[_S], xmap, vmap: Linear | Broken,
            stacks: list[list[float]] | None, vlabels: dict[int, list[str]], v0: float, kind: str
            ) -> tuple[list[list[tuple[float, float]]], list[Box]]:
     fs = ctx.size("small")
@@ -766,6 +837,45 @@ def _end_labels(el: Chart, path: tuple, ctx: Ctx, c: Canvas, series: list[_S], l
     return out
 
 
+LINE_MARKS = ("chart-ref", "chart-cut", "chart-line", "chart-curve", "chart-deviation", "chart-drop")
+
+
+def _inside_labels(el: Chart, ctx: Ctx, c: Canvas, labels: list[tuple[Rect, str, str, tuple, bool]],
+                   polylines: list[list[tuple[float, float]]], obstacles: list[Box], W: float, H: float
+                   ) -> list[tuple[Rect, str, str, tuple, bool]]:
+    """Region labels inside their bands, each at the first free place (an x band: top, middle, bottom; a y band:
+    left, centre, right) that crosses no line and overlaps nothing drawn; the labels with no free place."""
+    fs = ctx.size("small")
+    pad = 4.0
+    taken = list(obstacles) + [bbox(p) for p in c.items if isinstance(p, Text)]
+    taken += [bbox(p) for p in c.items if isinstance(p, Ellipse | Polygon) or
+              isinstance(p, Rect) and p.meta.kind == "chart-bar"]
+    lines = polylines + [list(p.points) for p in c.items if isinstance(p, Line) and p.meta.kind in LINE_MARKS]
+    left_over = []
+    for r, text, role, sp, across in labels:
+        room = max(r.w - 2 * pad, 24.0) if across else min(max(r.w - 2 * pad, 24.0), 200.0)
+        tb = ctx.text_lines(text, fs, room, 400, role, meta=Meta(el.id, role, ctx.src(sp), "chart-label"))
+        x0, x1 = max(r.x, 0.0), min(r.x + r.w, W)
+        y0, y1 = max(r.y, 0.0), min(r.y + r.h, H)
+        if across:
+            cx = (x0 + x1 - tb.w) / 2
+            spots = [(cx, y0 + pad), (cx, (y0 + y1 - tb.h) / 2), (cx, y1 - pad - tb.h)]
+        else:
+            cy = (y0 + y1 - tb.h) / 2
+            spots = [(x0 + pad, cy), ((x0 + x1 - tb.w) / 2, cy), (x1 - pad - tb.w, cy)]
+        for bx, by in spots:
+            box = (bx - 2, by - 1, bx + tb.w + 2, by + tb.h + 1)
+            fits = tb.w <= x1 - x0 - 2 and tb.h <= y1 - y0 - 2
+            if fits and not any(overlap_area(box, t) > 0 for t in taken) and not any(
+                    segment_hits_box(p, q, box) for pts in lines for p, q in zip(pts, pts[1:], strict=False)):
+                c.place(tb, bx, by)
+                taken.append(box)
+                break
+        else:
+            left_over.append((r, text, role, sp, across))
+    return left_over
+
+
 def _top_labels(el: Chart, ctx: Ctx, c: Canvas, labels: list[tuple[float, str, str, tuple]], W: float
                 ) -> dict[tuple, float]:
     """Labels of vertical reference lines / x regions above the plot, stacked so they never overlap; returns
@@ -811,7 +921,17 @@ def _annotations(el: Chart, path: tuple, ctx: Ctx, c: Canvas, series: list[_S], 
     taken = list(obstacles) + [bbox(p) for p in c.items if isinstance(p, Text)]
     for k, a in enumerate(el.annotations):
         ap = path + ("annotations", k)
-        if a.series is not None and a.x is not None:  # pinned to a line between its points
+        if a.crosses is not None:  # where a line crosses a value: ringed
+            if a.series >= len(series):
+                raise fail(ctx, ap + ("series",), f"annotation points at series {a.series}, which does not exist")
+            s = series[a.series]
+            px, py = _crossing(s, number(a.crosses, ctx, ap + ("crosses",), "annotation crosses"),
+                               P2 if s.right else P, ctx, ap)
+            ring = Ellipse(px, py, 5.5, 5.5, Style(stroke=ctx.color(a.role), stroke_width=2.0),
+                           Meta(el.id, a.role, ctx.src(ap + ("crosses",)), "chart-crossing"))
+            c.add(ring)
+            taken.append(bbox(ring))
+        elif a.series is not None and a.x is not None:  # pinned to a line between its points
             if a.series >= len(series):
                 raise fail(ctx, ap + ("series",), f"annotation points at series {a.series}, which does not exist")
             s = series[a.series]
@@ -859,6 +979,22 @@ def _annotations(el: Chart, path: tuple, ctx: Ctx, c: Canvas, series: list[_S], 
             c.add(Line((start, end), Style(stroke=ctx.color(a.role), stroke_width=1.2), arrow_end=True,
                        meta=Meta(el.id, a.role, ctx.src(ap), "chart-annotation-arrow")))
         taken.append(box)
+
+
+def _crossing(s: _S, value: float, P, ctx: Ctx, ap: tuple) -> tuple[float, float]:
+    """The first pixel where series `s`'s line, as drawn, reaches `value` (between two of its samples)."""
+    if not s.drawn:
+        raise fail(ctx, ap + ("series",), "`crosses` needs a series drawn as a line (a line or area chart, or "
+                                          "a series with `axis: right`)")
+    yt = P(s.xs[0], value)[1]
+    for (x0, y0), (x1, y1) in zip(s.drawn, s.drawn[1:], strict=False):
+        if (y0 - yt) * (y1 - yt) <= 0 and y0 != y1:
+            u = (yt - y0) / (y1 - y0)
+            return x0 + (x1 - x0) * u, yt
+    if any(abs(y - yt) < 1e-9 for _, y in s.drawn):  # a flat line at the value: its first point there
+        return next(p for p in s.drawn if abs(p[1] - yt) < 1e-9)
+    raise fail(ctx, ap + ("crosses",), f"series {s.i} never reaches {value:g} (its values run "
+                                       f"{min(s.ys):g} … {max(s.ys):g})")
 
 
 def _on_line(s: _S, x: float, P, ctx: Ctx, ap: tuple) -> tuple[float, float]:
@@ -1026,10 +1162,12 @@ def _heatmap(el: Chart, path: tuple, ctx: Ctx, c: Canvas) -> None:
             kids: list[Prim] = [rect]
             if texts[i][j]:
                 t = texts[i][j]
-                kids.append(Text(j * cw + cw / 2, i * ch + ch / 2 + 0.32 * fs, t, fs, ctx.color("text"), 400,
+                kids.append(Text(j * cw + cw / 2, i * ch + ch / 2 + 0.32 * fs, t, fs, on_fill(ctx, color), 400,
                                  "middle", tuple(ctx.theme.fonts["sans"]), width=measure(ctx, t, fs),
                                  meta=Meta(el.id, "text", cell_src, "chart-cell-text")))
             c.add(Group(tuple(kids), replace(meta, parts=(f"r{i}c{j}", f"r{i}", f"c{j}"))))  # edge ports
+
+    _heat_highlights(el, path, ctx, c, R, C, cw, ch)
 
     # axis labels, thinned so they never collide
     if xcats is not None and len(xcats) != C:
@@ -1121,6 +1259,47 @@ def _smooth_key(el: Chart, ctx: Ctx, c: Canvas, stops: list[str], lo: float, hi:
                    meta=Meta(el.id, "text-soft", km.src, "chart-key")))
         c.text(fmt_num(v, fmt) if fmt else fmt_num(v, ".3g"), x0 + 17 + LABEL_GAP, y, fs, "text-soft", "start",
                "middle", meta=meta)
+
+
+def _runs(ix: list[int]) -> list[tuple[int, int]]:
+    """Sorted indices as runs of consecutive ones, (first, last)."""
+    out: list[tuple[int, int]] = []
+    for i in sorted(set(ix)):
+        if out and i == out[-1][1] + 1:
+            out[-1] = (out[-1][0], i)
+        else:
+            out.append((i, i))
+    return out
+
+
+def _heat_highlights(el: Chart, path: tuple, ctx: Ctx, c: Canvas, R: int, C: int, cw: float, ch: float) -> None:
+    """Outlines of highlighted rows, columns (adjacent ones share one outline) and cells, over the cells."""
+    for k, h in enumerate(el.highlights()):
+        hp = path + ("highlight", k) if isinstance(el.highlight, list) else path + ("highlight",)
+        style = Style(stroke=ctx.color(h.role), stroke_width=h.width)
+        boxes: list[tuple[float, float, float, float, str, tuple]] = []
+        for key, n, what in (("rows", R, "row"), ("cols", C, "column")):
+            v = getattr(h, key)
+            if v is None:
+                continue
+            ix = bound(v, ctx, hp + (key,), f"highlight {key}", "an index or a list of indices")
+            ix = [ix] if isinstance(ix, int) else list(ix)
+            for i in ix:
+                if not isinstance(i, int) or isinstance(i, bool) or not 0 <= i < n:
+                    raise fail(ctx, hp + (key,), f"highlight {what} {i!r}, but the map has {n} {what}s "
+                                                 f"(expected 0 … {n - 1})")
+            for a, b in _runs(ix):
+                parts = tuple(f"{key[0]}{i}" for i in range(a, b + 1))
+                boxes.append((0.0, a * ch, C * cw, (b - a + 1) * ch, key, parts) if key == "rows" else
+                             (a * cw, 0.0, (b - a + 1) * cw, R * ch, key, parts))
+        if h.cells is not None:
+            for r, col in bound(h.cells, ctx, hp + ("cells",), "highlight cells", "a list of [row, column]"):
+                if not (0 <= r < R and 0 <= col < C):
+                    raise fail(ctx, hp + ("cells",), f"highlight cell [{r}, {col}], but the map has {R} rows and "
+                                                     f"{C} columns")
+                boxes.append((col * cw, r * ch, cw, ch, "cells", (f"r{r}c{col}",)))
+        for x, y, w, hh, key, parts in boxes:
+            c.add(Rect(x, y, w, hh, 0, style, Meta(el.id, h.role, ctx.src(hp + (key,)), "chart-highlight", parts)))
 
 
 def _whole(v: object, ctx: Ctx, path: tuple) -> None:

@@ -446,7 +446,8 @@ def layout_panel(p: Panel, path: tuple, ctx: Ctx, min_w: float = 0, min_h: float
     tx = pad + sd + 6 if sd else pad  # a step badge goes before the title
     if sd:
         th = max(th, sd + pad * 0.5)
-    inner = _stack(p, path, ctx, p.direction == "row", max(min_w - pl - pr, 0), 0)  # content sits under the title
+    inner = _stack(p, path, replace(ctx, ground=p.role), p.direction == "row", max(min_w - pl - pr, 0),
+                   0)  # content sits under the title, on the panel's fill
     if p.id:
         inner.anchors.pop(p.id, None)
     w = max(inner.w, (title.w if title else 0) + tx - pad) + pl + pr

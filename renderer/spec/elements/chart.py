@@ -41,6 +41,11 @@ class ChartAxis(Strict):
         None, description="Labels of the explicit `ticks`, one each (e.g. ['0', '1−ε', '1', '1+ε']).")
     format: Format | None = Field(None, description="Format of numeric tick labels (default: decimals of the step).")
     grid: bool | None = Field(None, description="Grid lines at the ticks (default: on for the value axis).")
+    breaks: Annotated[list[Annotated[list[Number], Field(min_length=2, max_length=2)]], Field(max_length=4)] | None = \
+        Field(None, description="Value ranges the y axis skips, each [from, to] (e.g. [[10, 90]]): the axis jumps "
+                                "from `from` to `to` at a gap marked by two slanted strokes, on the axis and across "
+                                "every bar that spans it; both sides keep one scale and their own ticks. Vertical "
+                                "bar, line and area charts, left axis only.")
 
     @model_validator(mode="after")
     def _labels(self) -> ChartAxis:
@@ -102,6 +107,11 @@ class ChartRegion(Strict):
     opacity: float = Field(1.0, gt=0, le=1, description="Opacity of the band's fill: below 1 a lighter tint of the "
                                                          "role, so a saturated role does not overpower the data.")
     label: LocalText | None = Field(None, description="Text written at the top of the band.")
+    label_at: Literal["outside", "inside"] = Field(
+        "outside", description="Where the label goes: `outside` the plot (above an x band, right of a y band), "
+                               "or `inside` the band, at its top, middle or bottom (an x band) or its left, centre "
+                               "or right (a y band), whichever crosses no line, marker, bar or label; where every "
+                               "place inside collides, outside.")
 
     @model_validator(mode="after")
     def _one_axis(self) -> ChartRegion:
@@ -178,6 +188,9 @@ class ChartAnnotation(Strict):
     series: int | None = Field(None, ge=0, description="Point at a series' value: the series index …")
     index: Annotated[int, Field(ge=0)] | Placeholder | None = Field(
         None, description="… and the value's index in it (a number, or a placeholder such as {{ out.argmax }}).")
+    crosses: Number | None = Field(
+        None, description="With `series`: the point where that series' line first crosses this value (a "
+                          "threshold, e.g. a cumulative sum reaching P), ringed.")
     dx: float | None = Field(None, ge=-600, le=600, description="Label offset from the point in px (default: "
                                                                 "placed automatically where nothing is drawn).")
     dy: float | None = Field(None, ge=-600, le=600, description="Vertical label offset in px (down is positive).")
@@ -190,9 +203,12 @@ class ChartAnnotation(Strict):
         by_xy = self.x is not None and self.y is not None and self.series is None
         by_index = self.series is not None and self.index is not None and self.x is None
         on_curve = self.series is not None and self.x is not None and self.index is None and self.y is None
-        if [by_xy, by_index, on_curve].count(True) != 1:
-            raise ValueError("an annotation points at x and y, at series and index (a data point), or at series "
-                             "and x (anywhere on that line, between its points)")
+        crossing = self.series is not None and self.crosses is not None and self.x is None and self.y is None \
+            and self.index is None
+        if [by_xy, by_index, on_curve, crossing].count(True) != 1 or self.crosses is not None and not crossing:
+            raise ValueError("an annotation points at x and y, at series and index (a data point), at series "
+                             "and x (anywhere on that line, between its points), or at series and crosses (where "
+                             "the line crosses a value)")
         return self
 
 
@@ -220,6 +236,29 @@ class ColorScale(Strict):
                                               "implies a continuous map.")
 
 
+Index = Annotated[int, Field(ge=0)]
+
+
+class HeatHighlight(Strict):
+    """Outlined rows, columns or cells of a heat map (e.g. the row a compute result picks)."""
+
+    rows: Annotated[list[Index], Field(max_length=MAX_CELLS_SIDE)] | Index | Placeholder | None = Field(
+        None, description="Row indices to outline (0 = top row), or one index (e.g. \"{{ out.argmax }}\").")
+    cols: Annotated[list[Index], Field(max_length=MAX_CELLS_SIDE)] | Index | Placeholder | None = Field(
+        None, description="Column indices to outline (0 = left column), or one index.")
+    cells: Annotated[list[Annotated[list[Index], Field(min_length=2, max_length=2)]],
+                     Field(max_length=MAX_CELLS_SIDE)] | Placeholder | None = Field(
+        None, description="Single cells to outline, each [row, column].")
+    role: Role = Field("emphasis", description="Colour role of the outline.")
+    width: float = Field(2.5, gt=0, le=8, description="Outline width in px.")
+
+    @model_validator(mode="after")
+    def _some(self) -> HeatHighlight:
+        if self.rows is None and self.cols is None and self.cells is None:
+            raise ValueError("a highlight needs rows, cols or cells")
+        return self
+
+
 class Chart(Strict):
     """A chart: bars, lines, areas or a heat map, with axes, legend, reference lines and annotations."""
 
@@ -241,6 +280,8 @@ class Chart(Strict):
     cell_values: Format | None = Field(None, description="Heat map: write each value in its cell with this format.")
     cell: float | None = Field(None, gt=0, le=200, description="Heat map: minimum cell size in px.")
     scale: ColorScale = Field(default_factory=ColorScale, description="Heat map: the colour scale.")
+    highlight: HeatHighlight | Annotated[list[HeatHighlight], Field(max_length=8)] | None = Field(
+        None, description="Heat map: outline rows, columns or cells (one highlight, or a list with a role each).")
     regions: list[ChartRegion] = Field(default_factory=list, description="Shaded bands (e.g. the clip range).")
     between: Annotated[list[ChartBetween], Field(max_length=MAX_SERIES)] = Field(
         default_factory=list, description="Line charts: areas filled between two series.")
@@ -281,7 +322,20 @@ class Chart(Strict):
             raise ValueError("`between` needs a line chart")
         if self.horizontal and any(s.axis == "right" for s in self.series):
             raise ValueError("a horizontal bar chart has no right-hand axis (series `axis: right`)")
+        if self.highlight is not None and self.kind != "heatmap":
+            raise ValueError("`highlight` (outlined rows, columns, cells) needs a heatmap chart")
+        if self.x.breaks is not None or (self.y2 is not None and self.y2.breaks is not None):
+            raise ValueError("only the y axis can have breaks (`y: {breaks: [[from, to]]}`)")
+        if self.y.breaks is not None and (self.kind == "heatmap" or self.horizontal):
+            raise ValueError("y-axis breaks need a vertical bar, line or area chart")
+        if self.y.breaks is not None and any(s.axis == "right" for s in self.series):
+            raise ValueError("y-axis breaks and a right-hand axis (series `axis: right`) do not go together")
         return self
+
+    def highlights(self) -> list[HeatHighlight]:
+        """The heat-map highlights as a list."""
+        return ([] if self.highlight is None else [self.highlight] if isinstance(self.highlight, HeatHighlight)
+                else list(self.highlight))
 
     def cuts(self) -> list[ChartCut]:
         """The cut lines as a list."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import math
 import zipfile
 
 import pytest
@@ -160,3 +161,32 @@ def test_a_scatter_draws_markers_only_and_its_legend_swatch_is_a_marker(write_sp
     assert not [ln for ln in kind(scene, "chart-legend", Line)], "no line in the legend swatch"
     with pytest.raises(SpecError, match=r"line: false needs a marker"):
         scene_of(write_spec, line_chart("      - {values: [1, 2], line: false, marker: none}\n"))
+
+
+def test_an_annotation_rings_where_a_line_first_crosses_a_value(write_spec):
+    body = line_chart("      - {x: [0, 1, 2, 3], values: [0, 1, 2, 1], marker: circle}\n",
+                      "    annotations:\n      - {series: 0, crosses: 1.5, text: here}\n")
+    scene = scene_of(write_spec, body)
+    (ring,) = kind(scene, "chart-crossing")
+    pts = plot_points(scene)
+    assert ring.cx == pytest.approx((pts[1][0] + pts[2][0]) / 2), "half-way from 1 to 2, the first crossing"
+    assert ring.cy == pytest.approx((pts[1][1] + pts[2][1]) / 2)
+    assert ring.style.fill is None and ring.style.stroke
+    (arrow,) = kind(scene, "chart-annotation-arrow")
+    assert math.hypot(arrow.points[-1][0] - ring.cx, arrow.points[-1][1] - ring.cy) < 8, "the note points at it"
+
+
+def test_a_right_axis_line_over_bars_can_be_crossed(write_spec):
+    body = ("  chart:\n    kind: bar\n    x: {categories: [a, b, c]}\n    series:\n      - {values: [3, 2, 1]}\n"
+            "      - {values: [0.5, 0.8, 1.0], axis: right}\n"
+            "    annotations:\n      - {series: 1, crosses: 0.65, text: p}\n")
+    scene = scene_of(write_spec, body)
+    (ring,) = kind(scene, "chart-crossing")
+    m = sorted(kind(scene, "chart-marker"), key=lambda e: e.cx)
+    assert m[0].cx < ring.cx < m[1].cx and m[1].cy < ring.cy < m[0].cy
+
+
+def test_a_line_that_never_reaches_the_value_is_a_located_error(write_spec):
+    body = line_chart(one(""), "    annotations:\n      - {series: 0, crosses: 9, text: never}\n")
+    with pytest.raises(SpecError, match=r"\.yaml:\d+:\d+: .*series 0 never reaches 9"):
+        scene_of(write_spec, body)
