@@ -197,7 +197,7 @@ def _colours(p: Prim) -> list[str]:
     if isinstance(p, Text):
         return [p.fill]
     style = getattr(p, "style", None)
-    return [c for c in (style.fill, style.stroke) if c] if style else []
+    return [c for c in (style.fill, style.stroke, *(style.gradient or ())) if c] if style else []
 
 
 def _foreign_colours(scene: Scene, theme: Theme, file) -> list[Problem]:

@@ -19,7 +19,8 @@ EDGE_KINDS = ("edge", "graph-edge")  # connectors between elements, and inside a
 # line styles a legend line entry may explain (also a chart's series and its reference lines, e.g. a dashed mean)
 LINE_KINDS = EDGE_KINDS + ("chart-line", "chart-curve", "chart-ref")
 NOT_A_FILL = LEGEND_KINDS + ("math", "text", "note", "credit", "title", "tab", "chart-key",
-                             "badge", "step")  # a badge's glyph (a lock, a flame, a number) says what it means
+                             "badge", "step",  # a badge's glyph (a lock, a flame, a number) says what it means
+                             "spectrum")  # a spectrum arrow's end labels say what its two colours mean
 
 Finding = tuple[str, str | None, str]  # (check name, spec location, message)
 

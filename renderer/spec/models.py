@@ -19,6 +19,7 @@ from .elements.icon import Icon, IconName
 from .elements.lanes import Lanes
 from .elements.math import Math
 from .elements.polar import Polar
+from .elements.spectrum import Spectrum
 from .elements.table import Table
 from .elements.target import Target
 from .elements.tensor import Tensor
@@ -211,7 +212,8 @@ class Use(Strict):
 
 
 ELEMENT_KINDS = ("row", "column", "grid", "panel", "box", "text", "note", "spacer", "chart", "tensor", "tree",
-                 "table", "timeline", "graph", "math", "code", "icon", "polar", "lanes", "aside", "target", "use")
+                 "table", "timeline", "graph", "math", "code", "icon", "polar", "lanes", "aside", "target", "spectrum",
+                 "use")
 
 
 class Element(Strict):
@@ -245,6 +247,8 @@ class Element(Strict):
                                                   "labelled rows of cells.")
     aside: Aside | None = Field(None, description="Two columns, module ↔ data, joined by leader lines.")
     target: Target | None = Field(None, description="A bull's-eye: rings round a true value, estimates as marks.")
+    spectrum: Spectrum | None = Field(None, description="A double-headed arrow blending from one end's colour to "
+                                      "the other's, each end labelled (small β ↔ large β).")
     use: Use | None = Field(None, description="A shared component from templates/components/.")
 
     @model_validator(mode="after")
