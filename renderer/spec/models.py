@@ -51,8 +51,13 @@ class Box(Strict):
     text: LocalText = Field(description="Main label; wraps to the box's maximum width.")
     sub: LocalText | None = Field(None, description="Smaller second line(s) under the label.")
     role: Role = Field("model", description="Fill colour role.")
-    shape: Literal["round", "rect", "ellipse", "pill"] = Field(
-        "round", description="Outline: rounded corners, square corners, an ellipse or a pill.")
+    shape: Literal["round", "rect", "ellipse", "pill", "cylinder"] = Field(
+        "round", description="Outline: rounded corners, square corners, an ellipse, a pill or a cylinder (a "
+        "database, a replay buffer; see `rows`).")
+    rows: Annotated[list[LocalText], Field(min_length=1, max_length=40)] | None = Field(
+        None, description="With `shape: cylinder`: records stacked inside it under the label, one per entry "
+        "(e.g. (s_{0}, a_{0}, r_{1}, s_{1})); edges leave or reach a record as `<id>.r0`, `<id>.r1`, … at the "
+        "cylinder's side.")
     width: float | None = Field(None, gt=0, le=2000, description="Minimum width in px.")
     height: float | None = Field(None, gt=0, le=2000, description="Minimum height in px.")
     max_width: float | None = Field(None, gt=0, le=2000, description="Wrap text beyond this width (px).")
@@ -69,6 +74,12 @@ class Box(Strict):
     state: Literal["ghost", "struck"] | None = Field(
         None, description="Something removed: `ghost` is a dashed outline with faint text and no fill; "
         "`struck` is the box drawn normally, crossed by a diagonal line in `emphasis`, its text muted.")
+
+    @model_validator(mode="after")
+    def _rows_in_cylinder(self) -> Box:
+        if self.rows is not None and self.shape != "cylinder":
+            raise ValueError("`rows` are the records of a cylinder (expected `shape: cylinder` with `rows`)")
+        return self
 
 
 class TextEl(Strict):
@@ -292,6 +303,15 @@ def member_name(end: str) -> str:
     return re.sub(r"\[(\d+)\]", r".\1", end)
 
 
+class Relabel(Strict):
+    """Where an edge's quantity changes name: a bar across the edge, the old name before it, the new one after."""
+
+    from_: LocalText = Field(alias="from", description="The name before the bar (e.g. s_{t+1}).")
+    to: LocalText = Field(description="The name after the bar (e.g. s_{t}).")
+    at: float = Field(0.5, gt=0, lt=1, description="Where the bar crosses the edge, as a share of its length "
+                                                   "from its start.")
+
+
 class Edge(Strict):
     """An arrow between two elements (by id)."""
 
@@ -310,6 +330,11 @@ class Edge(Strict):
     role: Role = Field("arrow", description="Line colour role.")
     bus: bool = Field(False, description="Join the bus edges that share this edge's target (fan-in) or, "
                                          "failing that, its source (fan-out) into one trunk with junction dots.")
+    style: Literal["line", "squiggle"] = Field(
+        "line", description="line: the route as drawn; squiggle: a wavy line along the route with the arrowhead "
+        "at its end (a rollout or simulation, as in MCTS).")
+    relabel: Relabel | None = Field(None, description="A bar across the edge where what it carries is renamed "
+                                    "(s_{t+1} becomes s_{t}), the two names on either side of it.")
 
     @field_validator("from_", "to")
     @classmethod
