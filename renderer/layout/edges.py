@@ -363,13 +363,7 @@ def _relabel(e: Edge, i: int, pts: list[Pt], boxes: list[Anchor], ctx: Ctx, src:
     for text, before in ((r.from_, True), (r.to, False)):
         block = ctx.text_lines(ctx.t(text), ctx.size("edge_label"), 200, 400, "text-soft",
                                meta=Meta(f"edge-{i}", "text-soft", src, "edge-label"))
-        reach = block.w + 24
-        lo, hi = (max(at - RELABEL_GAP - reach, 0.0), at - RELABEL_GAP) if before else \
-            (at + RELABEL_GAP, min(at + RELABEL_GAP + reach, total))
-        stretch = _between(pts, lo, hi) if hi - lo > 1 else []
-        if len(stretch) < 2:  # no room on this side of the bar: above or below the bar's point
-            stretch = [(x, y), (x + 0.01, y)]
-        bx, by = _label_position(stretch, block.w, block.h, taken, None)
+        bx, by = _name_spot(pts, at, before, block.w, block.h, taken)
         rect = Rect(bx - 3, by, block.w + 6, block.h, 3, Style(fill=ctx.color("white")),
                     Meta(f"edge-{i}", "white", src, "edge-label-bg"))
         taken.append(Anchor(rect.x, rect.y, rect.w, rect.h))
@@ -377,16 +371,27 @@ def _relabel(e: Edge, i: int, pts: list[Pt], boxes: list[Anchor], ctx: Ctx, src:
     return bar, names
 
 
-def _between(pts: list[Pt], s0: float, s1: float) -> list[Pt]:
-    """The part of the polyline from arc length s0 to s1."""
-    out = [point_at(pts, s0)[0]]
-    run = 0.0
-    for a, b in zip(pts, pts[1:], strict=False):
-        run += math.dist(a, b)
-        if s0 < run < s1:
-            out.append(b)
-    out.append(point_at(pts, s1)[0])
-    return dedupe(out)
+def _name_spot(pts: list[Pt], at: float, before: bool, w: float, h: float, boxes: list[Anchor]) -> Pt:
+    """Top-left of a relabel name next to the bar at arc length `at`: on a horizontal stretch on the line (else
+    above or below it), on a vertical one beside it; just before the bar (or just after it), moving away from it
+    until the name covers no box, line or other label (else the nearest spot)."""
+    total = length(pts)
+    cands: list[Pt] = []
+    for extra in (0.0, 12.0, 24.0, 40.0):
+        _, (ux, uy) = point_at(pts, at)
+        horizontal = abs(ux) >= abs(uy)
+        off = RELABEL_GAP + (w + 6 if horizontal else h) / 2 + extra
+        s = min(max(at - off if before else at + off, 0.0), total)
+        (cx, cy), _ = point_at(pts, s)
+        if horizontal:
+            cands += [(cx - w / 2, cy - h / 2), (cx - w / 2, cy - h - 3), (cx - w / 2, cy + 3)]
+        else:
+            cands += [(cx + 6, cy - h / 2), (cx - 6 - w, cy - h / 2)]
+    for bx, by in cands:
+        r = Anchor(bx - 5, by - 2, w + 10, h + 4)  # a little room round the name (its subscripts, its chip)
+        if not any(_overlap(r, o) for o in boxes):
+            return (bx, by)
+    return cands[0]
 
 
 def _brackets(edges: list[Edge], routes: list[list[Pt]], anchors: dict[str, Anchor], ctx: Ctx,
