@@ -75,12 +75,6 @@ class Box(Strict):
         None, description="Something removed: `ghost` is a dashed outline with faint text and no fill; "
         "`struck` is the box drawn normally, crossed by a diagonal line in `emphasis`, its text muted.")
 
-    @model_validator(mode="after")
-    def _rows_in_cylinder(self) -> Box:
-        if self.rows is not None and self.shape != "cylinder":
-            raise ValueError("`rows` are the records of a cylinder (expected `shape: cylinder` with `rows`)")
-        return self
-
 
 class TextEl(Strict):
     """Free text: a label, a caption, a formula-like line."""
