@@ -208,7 +208,7 @@ def test_relabel_draws_a_bar_across_the_edge_with_the_old_name_before_it_and_the
 def test_relabel_names_keep_off_boxes(write_spec):
     body = """\
   column:
-    gap: 60
+    gap: 24
     items:
       - box: {id: a, text: agent, width: 200}
       - box: {id: b, text: environment, width: 200}
