@@ -299,3 +299,29 @@ def test_no_new_option_no_new_bytes(write_spec):
     s = spec(write_spec, ROW, "  - {from: a, to: b}\n")
     svg = draw_svg(s, fonts=False).decode()
     assert "linearGradient" not in svg and edge(s, 0).cmds == () and not math.isnan(s.width)
+
+
+def test_a_tree_node_edge_line_squiggle_is_a_wavy_arrow_with_its_label_beside_it(write_spec):
+    body = """\
+  tree:
+    id: t
+    root:
+      id: leaf
+      label: leaf
+      children:
+        - {id: end, label: end, edge: rollout, edge_line: squiggle}
+        - {id: other, label: other, edge: plain}
+"""
+    s = spec(write_spec, body)
+    lines = [p for p in walk(s.items) if isinstance(p, Line) and p.meta.kind == "edge" and p.meta.id.startswith("t.")]
+    wavy = [ln for ln in lines if ln.cmds]
+    assert len(wavy) == 1 and len(lines) == 2
+    line = wavy[0]
+    assert line.arrow_end and not next(ln for ln in lines if not ln.cmds).arrow_end
+    (x0, y0), (x1, y1) = line.points
+    ux, uy = (x1 - x0) / math.dist((x0, y0), (x1, y1)), (y1 - y0) / math.dist((x0, y0), (x1, y1))
+    off = [(c[1] - x0) * -uy + (c[2] - y0) * ux for c in line.cmds]  # distance across the straight edge
+    assert max(off) == pytest.approx(SQUIGGLE_AMPLITUDE, abs=0.3) and min(off) == pytest.approx(-SQUIGGLE_AMPLITUDE,
+                                                                                                 abs=0.3)
+    label = next(bbox(t) for t in walk(s.items) if isinstance(t, Text) and t.text == "rollout")
+    assert not any(label[0] <= c[1] <= label[2] and label[1] <= c[2] <= label[3] for c in line.cmds)  # beside it
