@@ -32,14 +32,17 @@ def layout_spectrum(el: Spectrum, path: tuple, ctx: Ctx, min_w: float = 0, min_h
     meta = Meta(el.id, el.from_.role, src, "spectrum")
     small = ctx.size("small")
 
+    vertical = el.direction == "vertical"
+    # a long horizontal arrow gives each end label up to half its length (less the gap between them)
+    wrap = LABEL_MAX if vertical else max(LABEL_MAX, (max(el.length, min_w) - LABELS_APART) / 2)
+
     def label(end: str, align: str):
         e = getattr(el, "from_" if end == "from" else "to")
         if e.label is None:
             return None
-        return ctx.text_lines(ctx.t(e.label), small, LABEL_MAX, 400, "text", align,
+        return ctx.text_lines(ctx.t(e.label), small, wrap, 400, "text", align,
                               meta=Meta(el.id, "text", ctx.src(path + (end, "label")), "spectrum-label"))
 
-    vertical = el.direction == "vertical"
     first, last = label("from", "center" if vertical else "start"), label("to", "center" if vertical else "end")
     title = None
     if el.title is not None:
