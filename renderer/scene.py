@@ -16,7 +16,9 @@ from typing import Literal
 @dataclass(frozen=True)
 class Style:
     """Paint of a shape: fill, stroke, dash pattern, opacity; `hatch` draws diagonal lines of that colour
-    over the fill (an SVG pattern, a PPTX pattern fill)."""
+    over the fill (an SVG pattern, a PPTX pattern fill); `gradient`, when given, fills instead with a linear
+    blend through these colours, evenly spaced across the shape's bounding box along `gradient_axis` (x: left
+    to right, y: top to bottom), as an SVG <linearGradient> and a PPTX gradient fill."""
 
     fill: str | None = None
     stroke: str | None = None
@@ -24,6 +26,8 @@ class Style:
     dash: tuple[float, ...] | None = None
     opacity: float = 1.0
     hatch: str | None = None
+    gradient: tuple[str, ...] | None = None
+    gradient_axis: Literal["x", "y"] = "x"
 
 
 @dataclass(frozen=True)

@@ -43,7 +43,8 @@ def _boxes(scene: Scene) -> list[tuple[Group, Prim]]:
     """(group, shape) of every box-like element: a group whose first child is its shape."""
     return [(g, g.children[0]) for g in walk(scene.items)
             if isinstance(g, Group) and g.meta.kind in ("box", "node") and g.children
-            and isinstance(g.children[0], Rect | Ellipse | Polygon)]
+            and (isinstance(g.children[0], Rect | Ellipse | Polygon)
+                 or (g.meta.kind == "box" and isinstance(g.children[0], Path)))]  # a cylinder's outline
 
 
 def check_scene(scene: Scene, theme: Theme, file: str = "?", covered: Callable[[str], bool] | None = None
@@ -205,7 +206,7 @@ def _colours(p: Prim) -> list[str]:
     if isinstance(p, Text):
         return [p.fill]
     style = getattr(p, "style", None)
-    return [c for c in (style.fill, style.stroke) if c] if style else []
+    return [c for c in (style.fill, style.stroke, *(style.gradient or ())) if c] if style else []
 
 
 def _foreign_colours(scene: Scene, theme: Theme, file) -> list[Problem]:

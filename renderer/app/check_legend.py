@@ -21,7 +21,8 @@ LINE_KINDS = EDGE_KINDS + ("chart-line", "chart-curve", "chart-ref")
 OUTLINE_KINDS = ("chart-highlight",)  # outlines a line entry may explain too (a heat map's outlined row)
 NOT_A_FILL = LEGEND_KINDS + ("math", "text", "note", "credit", "title", "tab", "chart-key",
                              "badge", "step",  # a badge's glyph (a lock, a flame, a number) says what it means
-                             "chart-chip")  # the paper behind a chart label
+                             "chart-chip",  # the paper behind a chart label
+                             "spectrum")  # a spectrum arrow's end labels say what its two colours mean
 
 Finding = tuple[str, str | None, str]  # (check name, spec location, message)
 

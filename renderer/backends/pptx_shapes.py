@@ -202,7 +202,14 @@ class SlideWriter:
         for child in list(spPr):
             if child.tag not in (qn("a:xfrm"), qn("a:prstGeom"), qn("a:custGeom")):
                 spPr.remove(child)
-        if fill and style.hatch:  # diagonal lines over the fill: a native pattern fill
+        if fill and style.gradient:  # a native linear gradient fill, stops evenly spaced
+            grad = _sub(spPr, "a:gradFill", rotWithShape="1")
+            gs_lst = _sub(grad, "a:gsLst")
+            n = max(len(style.gradient) - 1, 1)
+            for i, c in enumerate(style.gradient):
+                _srgb(_sub(gs_lst, "a:gs", pos=round(i / n * 100000)), c, style.opacity)
+            _sub(grad, "a:lin", ang=0 if style.gradient_axis == "x" else 5400000, scaled="0")
+        elif fill and style.hatch:  # diagonal lines over the fill: a native pattern fill
             patt = _sub(spPr, "a:pattFill", prst="wdDnDiag")
             _srgb(_sub(patt, "a:fgClr"), style.hatch, style.opacity)
             _srgb(_sub(patt, "a:bgClr"), style.fill or "#FFFFFF", style.opacity)

@@ -63,6 +63,7 @@ class _Writer:
         self.defs = ElementTree.Element("defs")
         self.markers: dict[str, str] = {}
         self.hatches: dict[tuple[str, str], str] = {}
+        self.gradients: dict[tuple[tuple[str, ...], str], str] = {}
 
     def hatch(self, fill: str, color: str) -> str:
         """A pattern of diagonal lines (top-left to bottom-right, as PPTX's wdDnDiag) over `fill`."""
@@ -77,6 +78,29 @@ class _Writer:
             self.hatches[fill, color] = hid
         return f"url(#{self.hatches[fill, color]})"
 
+    def gradient(self, style: Style) -> str:
+        """A linear gradient across the shape's bounding box through the style's colours, evenly spaced."""
+        key = (style.gradient or (), style.gradient_axis)
+        if key not in self.gradients:
+            gid = f"gradient-{len(self.gradients)}"
+            x2, y2 = ("1", "0") if style.gradient_axis == "x" else ("0", "1")
+            grad = _el("linearGradient", {"id": gid, "x1": "0", "y1": "0", "x2": x2, "y2": y2})
+            colors = key[0]
+            for i, c in enumerate(colors):
+                grad.append(_el("stop", {"offset": _n(i / max(len(colors) - 1, 1)) if i else "0", "stop_color": c}))
+            self.defs.append(grad)
+            self.gradients[key] = gid
+        return f"url(#{self.gradients[key]})"
+
+    def fill(self, p: Rect | Ellipse | Polygon | Path) -> dict:
+        """The paint of a filled shape, with its gradient (or a rectangle's hatch pattern)."""
+        paint = _paint(p.style)
+        if p.style.gradient:
+            paint["fill"] = self.gradient(p.style)
+        elif p.style.hatch and isinstance(p, Rect):
+            paint["fill"] = self.hatch(p.style.fill or "#FFFFFF", p.style.hatch)
+        return paint
+
     def marker(self, color: str) -> str:
         if color not in self.markers:
             mid = f"arrow-{len(self.markers)}"
@@ -90,20 +114,17 @@ class _Writer:
     def elem(self, p: Prim) -> ElementTree.Element:
         if isinstance(p, Rect):
             kw = {"rx": _n(p.rx), "ry": _n(p.rx)} if p.rx else {}
-            paint = _paint(p.style)
-            if p.style.hatch:
-                paint["fill"] = self.hatch(p.style.fill or "#FFFFFF", p.style.hatch)
             return _el("rect", {"x": _n(p.x), "y": _n(p.y), "width": _n(p.w), "height": _n(p.h), **kw,
-                                **paint, **_ident(p)})
+                                **self.fill(p), **_ident(p)})
         if isinstance(p, Ellipse):
             return _el("ellipse", {"cx": _n(p.cx), "cy": _n(p.cy), "rx": _n(p.rx), "ry": _n(p.ry),
-                                   **_paint(p.style), **_ident(p)})
+                                   **self.fill(p), **_ident(p)})
         if isinstance(p, Polygon):
             points = " ".join(f"{_n(x)},{_n(y)}" for x, y in p.points)
-            return _el("polygon", {"points": points, **_paint(p.style), **_ident(p)})
+            return _el("polygon", {"points": points, **self.fill(p), **_ident(p)})
         if isinstance(p, Path):
             cmds = " ".join(c[0] + ",".join(_n(v) for v in c[1:]) for c in p.cmds)
-            return _el("path", {"d": cmds, **_paint(p.style), **_ident(p)})
+            return _el("path", {"d": cmds, **self.fill(p), **_ident(p)})
         if isinstance(p, Line):
             cmds = (" ".join(c[0] + ",".join(_n(v) for v in c[1:]) for c in p.cmds) if p.cmds else
                     " ".join(("M" if i == 0 else "L") + f"{_n(x)},{_n(y)}" for i, (x, y) in enumerate(p.points)))

@@ -61,3 +61,63 @@ def bezier(p0: Pt, c1: Pt, c2: Pt, p1: Pt, t: float) -> Pt:
 def _unit(a: Pt, b: Pt) -> Pt:
     d = math.dist(a, b) or 1.0
     return ((b[0] - a[0]) / d, (b[1] - a[1]) / d)
+
+
+SQUIGGLE_AMPLITUDE = 3.5  # px either side of the route
+SQUIGGLE_WAVE = 14.0  # px per full wave (about: a whole number of half waves fills the route)
+SQUIGGLE_LEAD = 12.0  # px of straight line before the end, so the arrowhead points along the route
+SQUIGGLE_START = 4.0  # px of straight line leaving the start
+SQUIGGLE_STEP = 10  # points per wave
+
+
+def flatten(cmds: tuple, pts: list[Pt]) -> list[Pt]:
+    """The drawn path (M/L/C commands, or the polyline `pts` when there are none) as a polyline."""
+    if not cmds:
+        return list(pts)
+    out: list[Pt] = []
+    for c in cmds:
+        if c[0] in ("M", "L"):
+            out.append((c[1], c[2]))
+        elif c[0] == "C":
+            p0 = out[-1]
+            out += [bezier(p0, (c[1], c[2]), (c[3], c[4]), (c[5], c[6]), k / 8) for k in range(1, 9)]
+    return out
+
+
+def point_at(poly: list[Pt], s: float) -> tuple[Pt, Pt]:
+    """The point at arc length `s` along the polyline, and the unit direction there."""
+    for a, b in zip(poly, poly[1:], strict=False):
+        d = math.dist(a, b)
+        if d < 1e-9:
+            continue
+        if s <= d:
+            u = _unit(a, b)
+            return (a[0] + u[0] * s, a[1] + u[1] * s), u
+        s -= d
+    a, b = poly[-2], poly[-1]
+    return b, _unit(a, b)
+
+
+def length(poly: list[Pt]) -> float:
+    return sum(math.dist(a, b) for a, b in zip(poly, poly[1:], strict=False))
+
+
+def squiggle(poly: list[Pt], amplitude: float = SQUIGGLE_AMPLITUDE, wave: float = SQUIGGLE_WAVE,
+             lead: float = SQUIGGLE_LEAD) -> tuple:
+    """M/L commands of a wavy line along the polyline (a rollout): a sine across the route, a whole number of
+    half waves long so it starts and ends on the route, then a straight lead into the end."""
+    total = length(poly)
+    run = max(total - lead - SQUIGGLE_START, 0.0)
+    halves = round(run / (wave / 2))
+    if halves < 2:
+        return ()  # too short to wave: drawn as the route
+    wl = 2 * run / halves
+    n = halves * SQUIGGLE_STEP // 2
+    cmds: list[tuple] = [("M", *poly[0])]
+    for k in range(n + 1):
+        s = run * k / n
+        (x, y), (ux, uy) = point_at(poly, SQUIGGLE_START + s)
+        off = amplitude * math.sin(2 * math.pi * s / wl)
+        cmds.append(("L", x - uy * off, y + ux * off))
+    cmds.append(("L", *poly[-1]))
+    return tuple(cmds)

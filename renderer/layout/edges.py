@@ -8,7 +8,7 @@ from ..scene import Line, Meta, Prim, Rect, Style
 from ..spec.models import Edge
 from .base import PART_PAD, Anchor, Ctx
 from .bus import bus_groups, bus_routes, junction
-from .edge_paths import curve, rounded
+from .edge_paths import curve, flatten, length, point_at, rounded, squiggle
 from .geometry import clip_segment, dedupe
 
 Side = str
@@ -300,6 +300,8 @@ def draw_edges(edges: list[Edge], anchors: dict[str, Anchor], obstacles: list[An
         sharp.update(joins)
         dots += [junction(pt, ctx.color(edges[ids[0]].role), srcs[ids[0]], f"edge-{ids[0]}") for pt in joins]
     drawn = [_drawn(e, pts, anchors, ctx, sharp) for e, pts in zip(edges, routes, strict=True)]
+    drawn = [(pts, (squiggle(flatten(cmds, pts)) or cmds) if e.style == "squiggle" else cmds)
+             for e, (pts, cmds) in zip(edges, drawn, strict=True)]
     routes = [pts for pts, _cmds in drawn]
     brackets = _brackets(edges, routes, anchors, ctx, srcs)
     needs: dict[tuple, dict[str, float]] = {}
@@ -318,6 +320,13 @@ def draw_edges(edges: list[Edge], anchors: dict[str, Anchor], obstacles: list[An
                       dash=(5, 4) if e.dashed else None)
         out.append(Line(tuple(pts), style, e.head in ("start", "both"), e.head in ("end", "both"), meta,
                         drawn[i][1]))
+        if e.relabel is not None:
+            bar, names = _relabel(e, i, pts, list(obstacles) + [box for j, box in segments if j != i] + placed,
+                                  ctx, srcs[i])
+            out.append(bar)
+            for rect, block in names:
+                placed.append(Anchor(rect.x, rect.y, rect.w, rect.h))
+                labels += [rect, *block]
         if e.label is None:
             continue
         block = ctx.text_lines(ctx.t(e.label), ctx.size("edge_label"), 200, 400, "text-soft",
@@ -332,6 +341,57 @@ def draw_edges(edges: list[Edge], anchors: dict[str, Anchor], obstacles: list[An
                            Meta(f"edge-{i}", "white", srcs[i], "edge-label-bg")))
         labels += block.moved(bx, by).items
     return brackets + out + dots + labels, needs  # labels last: drawn over every line
+
+
+RELABEL_BAR = 9.0  # px: half the length of the bar across an edge where its quantity is renamed
+RELABEL_GAP = 5.0  # px between the bar and the stretch of the edge each name is placed along
+
+
+def _relabel(e: Edge, i: int, pts: list[Pt], boxes: list[Anchor], ctx: Ctx, src: str | None
+             ) -> tuple[Line, list[tuple[Rect, list[Prim]]]]:
+    """The bar across the edge at `relabel.at` of its length, and its two names: the old one placed along the
+    stretch just before the bar, the new one along the stretch just after it, each clear of boxes and lines."""
+    r = e.relabel
+    total = length(pts)
+    at = total * r.at
+    (x, y), (ux, uy) = point_at(pts, at)
+    bar = Line(((x + uy * RELABEL_BAR, y - ux * RELABEL_BAR), (x - uy * RELABEL_BAR, y + ux * RELABEL_BAR)),
+               Style(stroke=ctx.color(e.role), stroke_width=ctx.theme.stroke["edge"] * 1.6),
+               meta=Meta(f"edge-{i}", e.role, src, "edge-mark"))
+    taken = list(boxes) + [Anchor(x - RELABEL_BAR - 1, y - RELABEL_BAR - 1, 2 * RELABEL_BAR + 2, 2 * RELABEL_BAR + 2)]
+    names = []
+    for text, before in ((r.from_, True), (r.to, False)):
+        block = ctx.text_lines(ctx.t(text), ctx.size("edge_label"), 200, 400, "text-soft",
+                               meta=Meta(f"edge-{i}", "text-soft", src, "edge-label"))
+        bx, by = _name_spot(pts, at, before, block.w, block.h, taken)
+        rect = Rect(bx - 3, by, block.w + 6, block.h, 3, Style(fill=ctx.color("white")),
+                    Meta(f"edge-{i}", "white", src, "edge-label-bg"))
+        taken.append(Anchor(rect.x, rect.y, rect.w, rect.h))
+        names.append((rect, block.moved(bx, by).items))
+    return bar, names
+
+
+def _name_spot(pts: list[Pt], at: float, before: bool, w: float, h: float, boxes: list[Anchor]) -> Pt:
+    """Top-left of a relabel name next to the bar at arc length `at`: on a horizontal stretch on the line (else
+    above or below it), on a vertical one beside it; just before the bar (or just after it), moving away from it
+    until the name covers no box, line or other label (else the nearest spot)."""
+    total = length(pts)
+    cands: list[Pt] = []
+    for extra in (0.0, 12.0, 24.0, 40.0):
+        _, (ux, uy) = point_at(pts, at)
+        horizontal = abs(ux) >= abs(uy)
+        off = RELABEL_GAP + (w + 6 if horizontal else h) / 2 + extra
+        s = min(max(at - off if before else at + off, 0.0), total)
+        (cx, cy), _ = point_at(pts, s)
+        if horizontal:
+            cands += [(cx - w / 2, cy - h / 2), (cx - w / 2, cy - h - 3), (cx - w / 2, cy + 3)]
+        else:
+            cands += [(cx + 6, cy - h / 2), (cx - 6 - w, cy - h / 2)]
+    for bx, by in cands:
+        r = Anchor(bx - 5, by - 2, w + 10, h + 4)  # a little room round the name (its subscripts, its chip)
+        if not any(_overlap(r, o) for o in boxes):
+            return (bx, by)
+    return cands[0]
 
 
 def _brackets(edges: list[Edge], routes: list[list[Pt]], anchors: dict[str, Anchor], ctx: Ctx,

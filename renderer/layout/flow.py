@@ -10,11 +10,18 @@ from ..scene import Ellipse, Group, Line, Meta, Rect, Style
 from ..spec.models import Box, Container, Element, Grid, Panel, Spacer, TextEl
 from .badges import clearance, corner_marks, step_badge, step_diameter
 from .base import Anchor, Block, Ctx, child_path, content_path, layout_element, register
+from .chart_data import fail
+from .cylinder import layout_cylinder
 
 
 @register("box")
 def layout_box(b: Box, path: tuple, ctx: Ctx, min_w: float = 0, min_h: float = 0) -> Block:
     """A shape sized to its wrapped text (or larger: its width/height, or the container's stretch)."""
+    if b.shape == "cylinder":
+        return layout_cylinder(b, path, ctx, min_w, min_h)
+    if b.rows is not None:
+        raise fail(ctx, path + ("rows",), "`rows` are the records of a cylinder (expected `shape: cylinder` "
+                   "with `rows`)")
     pad = ctx.sp("padding")
     meta = Meta(b.id, b.role, ctx.src(path), "box")
     max_w = b.max_width or ctx.sp("box_max_width")

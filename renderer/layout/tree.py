@@ -11,6 +11,7 @@ from ..spec.errors import Problem, SpecError
 from ..spec.models_base import I18n
 from .badges import clearance, corner_marks
 from .base import Anchor, Block, Ctx, register
+from .edge_paths import SQUIGGLE_AMPLITUDE, squiggle
 from .tree_levels import with_levels
 from .tree_tidy import TidyNode, tidy
 
@@ -61,6 +62,7 @@ class _N:
     value_role: str | None = None  # text colour of the value line (None: text-soft)
     cut: bool = False  # the end of a `pruned` path (the cut itself; its subtree is only inherited-pruned)
     shape: str | None = None  # the node's own shape (None: the tree's node_shape)
+    squiggle: bool = False  # the edge from its parent is a rollout: a wavy line with an arrowhead
 
 
 @dataclass(frozen=True)
@@ -107,7 +109,7 @@ def _from_node(n: TreeNode | str, path: tuple, ctx: Ctx, fmt: str, count: list[i
     out = _N(_text(n.label, fmt, ctx), _names(n.label, n.id, fmt),
              None if n.value is None else _text(n.value, fmt, ctx),
              None if n.edge is None else _text(n.edge, fmt, ctx), n.role, n.kept, n.pruned, n.id, path,
-             badge=n.badge, value_role=n.value_role, shape=n.shape)
+             badge=n.badge, value_role=n.value_role, shape=n.shape, squiggle=n.edge_line == "squiggle")
     out.children = [_from_node(c, path + ("children", i), ctx, fmt, count) for i, c in enumerate(n.children)]
     return out
 
@@ -373,14 +375,18 @@ def _draw(root: _N, look: _Look, blocks: dict[int, Block], path_arrows: str = "n
             style = Style(stroke=ctx.color(role), stroke_width=sw * (1.6 if kept else 1.0),
                           dash=(4, 3) if dashed else None, opacity=GHOST_OPACITY if c.ghost else 1.0)
             up = kept and path_arrows == "up"  # drawn child → parent, its head at the parent
-            prims: list[Prim] = [Line(pts[::-1] if up else pts, style,
-                                      arrow_end=el.arrows or (kept and path_arrows != "none"), meta=meta)]
+            drawn = tuple(pts[::-1] if up else pts)
+            wave = squiggle(list(drawn)) if c.squiggle else ()
+            prims: list[Prim] = [Line(drawn, style, arrow_end=el.arrows or (kept and path_arrows != "none") or
+                                      bool(wave), meta=meta, cmds=wave)]
             if c.edge:
                 lrole = "kept" if kept else "removed" if pruned else "text-soft"
                 lab = ctx.text_lines(c.edge, look.label_size, None, 700 if kept else 400, lrole,
                                      meta=Meta(eid, lrole, ctx.src(c.path + ("edge",)), "edge-label"))
                 mx, my = (pts[-2][0] + p1[0]) / 2, (pts[-2][1] + p1[1]) / 2
                 bx, by = mx - lab.w / 2, my - lab.h / 2
+                if wave:  # beside the wavy line, which a label on it would hide
+                    bx, by = (mx + SQUIGGLE_AMPLITUDE + 6, by) if down else (bx, my - lab.h - SQUIGGLE_AMPLITUDE - 4)
                 prims.append(Rect(bx - 3, by, lab.w + 6, lab.h, 3, Style(fill=ctx.color("white")),
                                   Meta(eid, "white", ctx.src(c.path + ("edge",)), "edge-label-bg")))
                 prims += lab.moved(bx, by).items

@@ -19,6 +19,7 @@ from .elements.icon import Icon, IconName
 from .elements.lanes import Lanes
 from .elements.math import Math
 from .elements.polar import Polar
+from .elements.spectrum import Spectrum
 from .elements.table import Table
 from .elements.target import Target
 from .elements.tensor import Tensor
@@ -51,8 +52,13 @@ class Box(Strict):
     text: LocalText = Field(description="Main label; wraps to the box's maximum width.")
     sub: LocalText | None = Field(None, description="Smaller second line(s) under the label.")
     role: Role = Field("model", description="Fill colour role.")
-    shape: Literal["round", "rect", "ellipse", "pill"] = Field(
-        "round", description="Outline: rounded corners, square corners, an ellipse or a pill.")
+    shape: Literal["round", "rect", "ellipse", "pill", "cylinder"] = Field(
+        "round", description="Outline: rounded corners, square corners, an ellipse, a pill or a cylinder (a "
+        "database, a replay buffer; see `rows`).")
+    rows: Annotated[list[LocalText], Field(min_length=1, max_length=40)] | None = Field(
+        None, description="With `shape: cylinder`: records stacked inside it under the label, one per entry "
+        "(e.g. (s_{0}, a_{0}, r_{1}, s_{1})); edges leave or reach a record as `<id>.r0`, `<id>.r1`, … at the "
+        "cylinder's side.")
     width: float | None = Field(None, gt=0, le=2000, description="Minimum width in px.")
     height: float | None = Field(None, gt=0, le=2000, description="Minimum height in px.")
     max_width: float | None = Field(None, gt=0, le=2000, description="Wrap text beyond this width (px).")
@@ -212,7 +218,8 @@ class Use(Strict):
 
 
 ELEMENT_KINDS = ("row", "column", "grid", "panel", "box", "text", "note", "spacer", "chart", "tensor", "tree",
-                 "table", "timeline", "graph", "math", "code", "icon", "polar", "lanes", "aside", "target", "use")
+                 "table", "timeline", "graph", "math", "code", "icon", "polar", "lanes", "aside", "target", "spectrum",
+                 "use")
 
 
 class Element(Strict):
@@ -246,6 +253,8 @@ class Element(Strict):
                                                   "labelled rows of cells.")
     aside: Aside | None = Field(None, description="Two columns, module ↔ data, joined by leader lines.")
     target: Target | None = Field(None, description="A bull's-eye: rings round a true value, estimates as marks.")
+    spectrum: Spectrum | None = Field(None, description="A double-headed arrow blending from one end's colour to "
+                                      "the other's, each end labelled (small β ↔ large β).")
     use: Use | None = Field(None, description="A shared component from templates/components/.")
 
     @model_validator(mode="after")
@@ -289,6 +298,15 @@ def member_name(end: str) -> str:
     return re.sub(r"\[(\d+)\]", r".\1", end)
 
 
+class Relabel(Strict):
+    """Where an edge's quantity changes name: a bar across the edge, the old name before it, the new one after."""
+
+    from_: LocalText = Field(alias="from", description="The name before the bar (e.g. s_{t+1}).")
+    to: LocalText = Field(description="The name after the bar (e.g. s_{t}).")
+    at: float = Field(0.5, gt=0, lt=1, description="Where the bar crosses the edge, as a share of its length "
+                                                   "from its start.")
+
+
 class Edge(Strict):
     """An arrow between two elements (by id)."""
 
@@ -307,6 +325,11 @@ class Edge(Strict):
     role: Role = Field("arrow", description="Line colour role.")
     bus: bool = Field(False, description="Join the bus edges that share this edge's target (fan-in) or, "
                                          "failing that, its source (fan-out) into one trunk with junction dots.")
+    style: Literal["line", "squiggle"] = Field(
+        "line", description="line: the route as drawn; squiggle: a wavy line along the route with the arrowhead "
+        "at its end (a rollout or simulation, as in MCTS).")
+    relabel: Relabel | None = Field(None, description="A bar across the edge where what it carries is renamed "
+                                    "(s_{t+1} becomes s_{t}), the two names on either side of it.")
 
     @field_validator("from_", "to")
     @classmethod

@@ -45,7 +45,7 @@ def test_missing_key(write_spec):
 
 def test_enum_value_lists_the_choices(write_spec):
     out = problems(write_spec(HEAD + "body:\n  box: {text: A, shape: star}\n"))
-    assert out == ['5:25: "star" is not allowed (expected one of: round, rect, ellipse, pill)']
+    assert out == ['5:25: "star" is not allowed (expected one of: round, rect, ellipse, pill, cylinder)']
 
 
 def test_element_with_two_kinds(write_spec):
@@ -126,4 +126,5 @@ def test_problem_prints_as_file_line_col_error(write_spec):
         load(path)
     line = str(e.value)
     assert line.endswith("s.yaml:4:23: error: unknown key 'fill' (expected one of: badge, badge_role, bold, dashed, "
-                         "height, id, max_width, outline, role, shape, state, step, sub, text, text_role, width)")
+                         "height, id, max_width, outline, role, rows, shape, state, step, sub, text, text_role, "
+                         "width)")

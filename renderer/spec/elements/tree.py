@@ -28,6 +28,9 @@ class TreeNode(Strict):
                                                   "probability).")
     edge: Label | None = Field(None, description="Label of the edge from the parent (e.g. the probability "
                                                  "of this token).")
+    edge_line: Literal["line", "squiggle"] = Field(
+        "line", description="How the edge from the parent is drawn: a line, or a `squiggle` (a wavy line with an "
+        "arrowhead at this node: a rollout or simulation, as in MCTS).")
     role: Role | None = Field(None, description="Fill role of this node (default: the tree's `node_role`; "
                                                 "kept nodes `kept-bg`, pruned nodes `light`).")
     value_role: Role | None = Field(None, description="Text colour role of the value line (default `text-soft`; "

@@ -73,6 +73,25 @@ class _Writer:
             hatches[fill, color] = hid
         return f"url(#{hatches[fill, color]})"
 
+    def gradient(self, style: Style) -> str:  # added after svgwrite: a spectrum's linear gradient
+        grads = self.__dict__.setdefault("gradients", {})
+        key = (style.gradient, style.gradient_axis)
+        if key not in grads:
+            gid = f"gradient-{len(grads)}"
+            end = ("1", "0") if style.gradient_axis == "x" else ("0", "1")
+            grad = self.dwg.linearGradient(start=("0", "0"), end=end, id=gid)
+            for i, c in enumerate(style.gradient):
+                grad.add_stop_color(_n(i / max(len(style.gradient) - 1, 1)), c)
+            self.dwg.defs.add(grad)
+            grads[key] = gid
+        return f"url(#{grads[key]})"
+
+    def fill(self, p: Prim) -> dict:
+        paint = _paint(p.style)
+        if p.style.gradient:
+            paint["fill"] = self.gradient(p.style)
+        return paint
+
     def elem(self, p: Prim):
         d = self.dwg
         if isinstance(p, Rect):
@@ -82,12 +101,12 @@ class _Writer:
                 paint["fill"] = self.hatch(p.style.fill or "#FFFFFF", p.style.hatch)
             return d.rect((_n(p.x), _n(p.y)), (_n(p.w), _n(p.h)), **kw, **paint, **_ident(p))
         if isinstance(p, Ellipse):
-            return d.ellipse((_n(p.cx), _n(p.cy)), (_n(p.rx), _n(p.ry)), **_paint(p.style), **_ident(p))
+            return d.ellipse((_n(p.cx), _n(p.cy)), (_n(p.rx), _n(p.ry)), **self.fill(p), **_ident(p))
         if isinstance(p, Polygon):
-            return d.polygon([(_n(x), _n(y)) for x, y in p.points], **_paint(p.style), **_ident(p))
+            return d.polygon([(_n(x), _n(y)) for x, y in p.points], **self.fill(p), **_ident(p))
         if isinstance(p, Path):
             cmds = " ".join(c[0] + ",".join(_n(v) for v in c[1:]) for c in p.cmds)
-            return d.path(d=cmds, **_paint(p.style), **_ident(p))
+            return d.path(d=cmds, **self.fill(p), **_ident(p))
         if isinstance(p, Line):
             cmds = " ".join(("M" if i == 0 else "L") + f"{_n(x)},{_n(y)}" for i, (x, y) in enumerate(p.points))
             if p.cmds:  # a drawn path (rounded corners, a curve; added after svgwrite): written as a Path's
