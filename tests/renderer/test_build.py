@@ -157,7 +157,8 @@ def test_adding_a_format_renders_only_that_format(specs, tmp_path, pinned_env, m
     svg = output_path(out, "svg", "en", "fx-softmax").stat().st_mtime_ns
     calls = []
     real = build_mod.render_spec
-    monkeypatch.setattr(build_mod, "render_spec", lambda p, o, f, lg, c=True, **kw: calls.append(f) or real(p, o, f, lg, c, **kw))
+    monkeypatch.setattr(build_mod, "render_spec",
+                        lambda p, o, f, lg, c=True, **kw: calls.append(f) or real(p, o, f, lg, c, **kw))
     build(paths, out, ("svg", "png"), jobs=1)
     assert calls == [("png",)]
     assert output_path(out, "svg", "en", "fx-softmax").stat().st_mtime_ns == svg
