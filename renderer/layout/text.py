@@ -209,6 +209,8 @@ def _segmenter() -> Callable[[str], list[str]] | None:
 def _words(toks: list[str]) -> list[str]:
     """Runs of single CJK characters joined into the words they spell (each one unbreakable piece); a run
     starts at a space (kept on its first word) or after a Latin word."""
+    if not any(_cjk_char(t) for t in toks):  # no Chinese: the dictionary is not even loaded
+        return toks
     cut = _segmenter()
     if cut is None:
         return toks

@@ -53,3 +53,16 @@ def test_without_segmentation_the_same_widths_split_words(monkeypatch):
 def test_an_opening_bracket_stays_with_the_word_after_it():
     toks = text_mod._tokens("模型（参考）和策略")
     assert "（参考）" in toks
+
+
+def test_latin_text_wraps_without_loading_the_chinese_dictionary():
+    """jieba's dictionary costs a one-diagram process hundreds of ms: English alone never loads it."""
+    import subprocess
+    import sys
+
+    code = ("import sys\nfrom renderer.layout.text import Metrics\nfrom renderer.layout.theme import load_theme\n"
+            "m = Metrics(load_theme())\nlines = m.wrap('a long English caption that has to wrap ' * 4, 14, 200)\n"
+            "assert len(lines) > 2, lines\nprint('rjieba' in sys.modules)\n"
+            "m.wrap('大模型的训练与对齐图解需要换行显示' * 3, 14, 200)\nprint('rjieba' in sys.modules)\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    assert out == ["False", "True"]
