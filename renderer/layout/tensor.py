@@ -29,7 +29,7 @@ from .chart_data import (
 )
 from .markup import split_scripts
 from .tensor_groups import resolved_groups
-from .tensor_marks import depth_lift, draw_braces, draw_depth, draw_pick
+from .tensor_marks import depth_lift, draw_braces, draw_depth, draw_factor, draw_pick
 from .tensor_slab import slab_faces
 
 ELLIPSIS_H = "…"
@@ -235,6 +235,8 @@ def layout_tensor(el: Tensor, path: tuple, ctx: Ctx, min_w: float = 0, min_h: fl
         c.text(s, W / 2, H + HEADER_GAP, fs, "text-soft", "middle", "top",
                meta=Meta(el.id, "text-soft", ctx.src(path + ("shape_label",) if el.shape_label is not True
                                                      else path + ("shape",)), "tensor-shape"))
+    if el.factor is not None:
+        draw_factor(el, path, ctx, c, W, H)
     if el.pick is not None:
         draw_pick(el, path, ctx, c, rows, cols, cw, ch, R, C)
     if el.braces:

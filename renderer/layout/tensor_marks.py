@@ -32,6 +32,37 @@ def brace_cmds(a: float, b: float, edge: float, side: str, depth: float = BRACE_
     return tuple(cmds)
 
 
+FACTOR_GAP = 10.0  # px between the grid (or its headers), the factor and the brackets
+BRACKET_BOW = 7.0  # px a round bracket bows out (a square one: the length of its serifs)
+
+
+def draw_factor(el: Tensor, path: tuple, ctx: Ctx, c: Canvas, W: float, H: float) -> None:
+    """The factor beside the grid, and brackets enclosing grid, row headers and factor (`el.factor`)."""
+    f = el.factor
+    fs = ctx.size(f.size)
+    meta = Meta(el.id, "text", ctx.src(path + ("factor", "text")), "tensor-factor")
+    x0, _, x1, _ = c.box()
+    if f.side == "right":
+        t = c.text(ctx.t(f.text), x1 + FACTOR_GAP, H / 2, fs, "text", "start", "middle", meta=meta)
+        x1 = t.left + t.width
+    else:
+        t = c.text(ctx.t(f.text), x0 - FACTOR_GAP, H / 2, fs, "text", "end", "middle", meta=meta)
+        x0 = t.left
+    if f.bracket == "none":
+        return
+    top, bot = -BRACKET_BOW, H + BRACKET_BOW
+    bmeta = Meta(el.id, "text-soft", ctx.src(path + ("factor", "bracket")), "tensor-bracket")
+    style = Style(stroke=ctx.color("title"), stroke_width=2.0)
+    for x, out in ((x0 - FACTOR_GAP, -1), (x1 + FACTOR_GAP, 1)):
+        b = BRACKET_BOW
+        if f.bracket == "round":
+            cmds = (("M", x - out * b, top), ("C", x + out * b * 0.2, top + (bot - top) * 0.2,
+                                               x + out * b * 0.2, bot - (bot - top) * 0.2, x - out * b, bot))
+        else:
+            cmds = (("M", x - out * b, top), ("L", x, top), ("L", x, bot), ("L", x - out * b, bot))
+        c.add(Path(cmds, style, bmeta))
+
+
 def _slot_span(idx: list[int | None], lo: int, hi: int) -> tuple[int, int] | None:
     inside = [k for k, i in enumerate(idx) if i is not None and lo <= i <= hi]
     return (inside[0], inside[-1]) if inside else None

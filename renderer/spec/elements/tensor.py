@@ -30,6 +30,15 @@ class TensorGroup(Strict):
     role: Role | None = Field(None, description="Fill role of the group's cells (unless a cell has its own).")
 
 
+class TensorFactor(Strict):
+    """The grid in matrix brackets with a scalar factor inside them (ALiBi's m × bias): `[ grid × m ]`."""
+
+    text: LocalText = Field(description="The factor, e.g. '× m' or '$\\times m$' (TeX between $…$).")
+    side: Literal["left", "right"] = Field("right", description="Side of the grid the factor is written on.")
+    bracket: Literal["round", "square", "none"] = Field("round", description="Bracket drawn round grid and factor.")
+    size: Literal["body", "heading", "title"] = Field("heading", description="Text size of the factor.")
+
+
 class TensorBrace(Strict):
     """A curly brace along one side of the grid over rows/columns `from`..`to`, with a label beside it."""
 
@@ -141,6 +150,9 @@ class Tensor(Strict):
     brace_size: Literal["small", "note", "body", "heading"] | FontPx = Field(
         "small", description="Size of the brace labels: a theme size name or px (larger for a wide diagram "
                              "shown on a slide).")
+    factor: TensorFactor | None = Field(
+        None, description="Matrix brackets round the grid with a scalar factor inside them "
+                          "(e.g. {text: '× m'}): one operand of a matrix equation.")
     pick: TensorPick | None = Field(
         None, description="A row or cell outlined with an arrow to a callout right of the grid "
                           "(e.g. {row: 3, text: 'row 3 → embedding'}).")
