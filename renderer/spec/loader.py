@@ -98,7 +98,31 @@ def branch_errors(errors: list[dict]) -> list[dict]:
                                      for o in errors):
             continue
         out.append(err)
-    return out
+    return _without_foreign_branches(out)
+
+
+def _is_branch_tag(part: Any) -> bool:
+    """A union branch in a pydantic loc ('Box', 'I18n', 'constrained-int', 'list[…]'), not a field name."""
+    return isinstance(part, str) and not re.fullmatch(r"[a-z_][a-z0-9_]*", part)
+
+
+def _without_foreign_branches(errors: list[dict]) -> list[dict]:
+    """Drop the errors of a union branch the value has keys foreign to (`box: {text: …, step: 1000}` is not
+    {en, zh}: its 'extra key' errors hide the real one, step out of range) when another branch has none."""
+    def branch(loc: tuple, other: tuple) -> tuple | None:
+        k = next((i for i, (a, b) in enumerate(zip(loc, other, strict=False)) if a != b), None)
+        if k is None or not (_is_branch_tag(loc[k]) and _is_branch_tag(other[k])):
+            return None
+        return loc[:k + 1]
+
+    foreign: set[tuple] = set()
+    extras = [e for e in errors if e["type"] == "extra_forbidden"]
+    for e in extras:
+        for o in errors:
+            mine, theirs = branch(tuple(e["loc"]), tuple(o["loc"])), branch(tuple(o["loc"]), tuple(e["loc"]))
+            if mine and not any(tuple(x["loc"][:len(theirs)]) == theirs for x in extras):
+                foreign.add(mine)
+    return [e for e in errors if not any(tuple(e["loc"][:len(b)]) == b for b in foreign)]
 
 
 def pydantic_problems(doc: Located, e: pydantic.ValidationError) -> list[Problem]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from _helpers import kind, scene_of
 
-from renderer.scene import Rect
+from renderer.scene import Group, Rect, Text, bbox, walk
 from renderer.spec.errors import SpecError
 
 SOFTMAX = "compute:\n  d: {fn: sampling.softmax, args: {logits: [1.0, 2.0, 3.0]}}\n"
@@ -27,3 +27,43 @@ def test_a_list_item_placeholder_that_gives_no_number_is_a_located_error(write_s
     with pytest.raises(SpecError) as e:
         scene_of(write_spec, body, compute=SOFTMAX)
     assert ":7:" in str(e.value) and "expected a number" in str(e.value)
+
+
+def _boxes(scene) -> list:
+    """The box groups of a scene, left to right, top to bottom."""
+    return sorted(kind(scene, "box", Group), key=lambda g: (round(bbox(g)[1]), bbox(g)[0]))
+
+
+def test_box_step_bold_state_and_dashed_may_be_placeholders(write_spec):
+    body = ("  row:\n    repeat: \"{{ vars.names }}\"\n    item:\n"
+            "      box: {text: \"{{ item }}\", step: \"{{ index + 1 }}\", bold: \"{{ index == 1 }}\",\n"
+            "            state: \"{{ 'ghost' if index == 2 else None }}\", dashed: \"{{ index == 0 }}\"}\n")
+    scene = scene_of(write_spec, body, compute="vars:\n  names: [alpha, beta, gamma]\n")
+    boxes = _boxes(scene)
+    steps = [[p.text for p in walk([g]) if isinstance(p, Text) and p.meta.kind == "step"] for g in boxes]
+    assert steps == [["1"], ["2"], ["3"]]
+    labels = {p.text: p for p in walk(scene.items) if isinstance(p, Text) and p.text in ("alpha", "beta", "gamma")}
+    assert [labels[n].weight for n in ("alpha", "beta", "gamma")] == [400, 700, 400]
+    shapes = [g.children[0] for g in boxes]
+    assert shapes[0].style.dash is not None and shapes[1].style.dash is None
+    assert shapes[2].style.fill is None and shapes[2].style.dash is not None  # ghost: a dashed outline only
+
+
+@pytest.mark.parametrize("tiers, rows", [(1, 1), (2, 2), (3, 3), ("auto", None)])
+def test_wrap_may_be_a_placeholder(write_spec, tiers, rows):
+    body = ("  row:\n    wrap: \"{{ vars.tiers }}\"\n    items: [" + ", ".join(f"{{box: b{i}}}" for i in range(6))
+            + "]\n")
+    value = f"'{tiers}'" if isinstance(tiers, str) else tiers
+    scene = scene_of(write_spec, body, compute=f"vars:\n  tiers: {value}\n")
+    tops = {round(bbox(g)[1]) for g in kind(scene, "box", Group)}
+    assert len(tops) == rows if rows else len(tops) >= 1
+
+
+@pytest.mark.parametrize("field, value, message", [
+    ("step", "{{ 1000 + 0 }}", "out of range"),
+    ("state", "{{ 'gone' }}", "gone"),
+])
+def test_a_placeholder_option_with_a_wrong_value_is_a_located_error(write_spec, field, value, message):
+    with pytest.raises(SpecError) as e:
+        scene_of(write_spec, f"  box: {{text: a, {field}: \"{value}\"}}\n")
+    assert ":5:" in str(e.value) and message in str(e.value)
