@@ -80,5 +80,5 @@ def spec_problems(spec: Spec) -> list[Problem]:
         return out + e.problems
     if Path(spec.path).parent.name == EXAMPLES:
         return out
-    known = known_numbers(spec.doc.data, bound.results, bound.derived)
+    known = known_numbers(spec.doc.data, bound.lang_results, bound.derived)
     return out + untraced(scenes, known, spec.file)

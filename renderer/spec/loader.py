@@ -20,6 +20,7 @@ from .display import display_path
 from .elements.lanes import Lanes, span_problems
 from .errors import Problem, SpecError, run_stage
 from .files import read_spec_file
+from .langs import LANGS, pick_lang
 from .limits import check_limits
 from .models import Diagram, member_name
 from .paths import check_components
@@ -321,16 +322,36 @@ def check_args(doc: Located, base: tuple, fn: str, args: dict[str, Any]) -> list
             continue
         if _has_placeholder(value) or arg not in hints:
             continue
-        try:
-            pydantic.TypeAdapter(hints[arg]).validate_python(value, strict=False)
-        except pydantic.ValidationError as e:
-            first = e.errors()[0]
-            problems.append(doc.problem(base + ("args", arg) + tuple(first["loc"]),
-                                        f"argument '{arg}' of {fn}: {_arg_problem(first, hints[arg])}"))
+        for lang in LANGS:  # an {en: …, zh: …} argument is each language's value in turn
+            try:
+                pydantic.TypeAdapter(hints[arg]).validate_python(pick_lang(value, lang), strict=False)
+            except pydantic.ValidationError as e:
+                first = e.errors()[0]
+                at = _lang_path(value, tuple(first["loc"]), lang)
+                problems.append(doc.problem(base + ("args", arg) + at,
+                                            f"argument '{arg}' of {fn}: {_arg_problem(first, hints[arg])}"))
+                break
     if missing:
         problems.append(doc.problem(base + ("args",) if "args" in doc.data["compute"][base[1]] else base,
                                     f"{fn} needs argument '{missing[0]}' (expected: {', '.join(params)})"))
     return problems
+
+
+def _lang_path(value: Any, loc: tuple, lang: str) -> tuple:
+    """The path in the written argument of `loc` in its `lang` value: through the {en: …, zh: …} mappings."""
+    out: list = []
+    for step in (*loc, None):
+        while isinstance(value, dict) and set(value) == set(LANGS):
+            out.append(lang)
+            value = value[lang]
+        if step is None:
+            break
+        out.append(step)
+        try:
+            value = value[step]
+        except (KeyError, IndexError, TypeError):
+            value = None
+    return tuple(out)
 
 
 def _hints(fn: str) -> dict[str, Any]:
