@@ -16,7 +16,8 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-PLACEHOLDER = re.compile(r"\{\{(.*?)\}\}", re.S)
+# `{{{` is a literal `{` and then a placeholder, so one fits in script markup: `x_{{{ vars.i }}}` is x_{3}
+PLACEHOLDER = re.compile(r"\{\{(?!\{)(.*?)\}\}", re.S)
 MAX_EXPR = 500  # characters in one placeholder
 MAX_POWER = 64  # largest exponent of **
 MAX_NESTING = 50  # levels of nested operations, brackets and filters in one placeholder

@@ -281,3 +281,14 @@ def test_pick_mistakes_are_explained(source, message):
     with pytest.raises(ExprError) as e:
         evaluate(source, {})
     assert message in str(e.value)
+
+
+@pytest.mark.parametrize("text, out", [
+    ("x_{{{ g.n }}}", "x_{4}"),  # three braces: a literal { and then the placeholder
+    ("x^{{{ g.n + 1 }}}_{{{ g.n }}}", "x^{5}_{4}"),
+    ("{{{ g.n }}}", "{4}"),
+    ("x_{ {{ g.n }} }", "x_{ 4 }"),
+    ("{{ g.n }}", 4),
+])
+def test_three_opening_braces_are_a_literal_brace_and_a_placeholder(text, out):
+    assert render_template(text, NAMES) == out

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from _helpers import kind, scene_of
 
+from renderer.layout.markup import SCRIPT_SCALE
 from renderer.scene import Group, Rect, Text, bbox, walk
 from renderer.spec.errors import SpecError
 
@@ -67,3 +68,20 @@ def test_a_placeholder_option_with_a_wrong_value_is_a_located_error(write_spec, 
     with pytest.raises(SpecError) as e:
         scene_of(write_spec, f"  box: {{text: a, {field}: \"{value}\"}}\n")
     assert ":5:" in str(e.value) and message in str(e.value)
+
+
+@pytest.mark.parametrize("label", ["x_{{{ vars.i }}}", "x_{ {{ vars.i }} }", "x_{{{ vars.i - 1 + 1 }}}"])
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_script_markup_may_hold_a_placeholder(write_spec, label, lang):
+    scene = scene_of(write_spec, f"  box: {{text: \"{label}\", role: model}}\n", lang, compute="vars:\n  i: 7\n")
+    texts = [p for p in walk(scene.items) if isinstance(p, Text) and p.meta.kind == "box-text"]
+    assert [t.text for t in texts] == ["x", "7"]
+    base, script = texts
+    assert script.size == pytest.approx(base.size * SCRIPT_SCALE) and script.y > base.y  # a subscript, lowered
+    assert script.x >= base.x + base.width - 0.01
+
+
+def test_a_superscript_and_a_subscript_placeholder_side_by_side(write_spec):
+    scene = scene_of(write_spec, "  box: {text: \"G^{{{ vars.i + 1 }}}_{{{ vars.i }}}\"}\n", compute="vars:\n  i: 2\n")
+    texts = {p.text: p for p in walk(scene.items) if isinstance(p, Text) and p.meta.kind == "box-text"}
+    assert set(texts) == {"G", "3", "2"} and texts["3"].y < texts["G"].y < texts["2"].y
