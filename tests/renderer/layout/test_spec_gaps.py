@@ -7,7 +7,7 @@ import pytest
 from _helpers import kind, scene_of
 
 from renderer.layout.markup import SCRIPT_SCALE
-from renderer.scene import Group, Rect, Text, bbox, walk
+from renderer.scene import Group, Path, Rect, Text, bbox, walk
 from renderer.spec.errors import SpecError
 
 SOFTMAX = "compute:\n  d: {fn: sampling.softmax, args: {logits: [1.0, 2.0, 3.0]}}\n"
@@ -85,3 +85,18 @@ def test_a_superscript_and_a_subscript_placeholder_side_by_side(write_spec):
     scene = scene_of(write_spec, "  box: {text: \"G^{{{ vars.i + 1 }}}_{{{ vars.i }}}\"}\n", compute="vars:\n  i: 2\n")
     texts = {p.text: p for p in walk(scene.items) if isinstance(p, Text) and p.meta.kind == "box-text"}
     assert set(texts) == {"G", "3", "2"} and texts["3"].y < texts["G"].y < texts["2"].y
+
+
+@pytest.mark.parametrize("direction", ["TB", "BT", "LR", "RL"])
+def test_same_rank_keeps_the_order_given(write_spec, direction):
+    """Left to right in TB/BT, top to bottom in LR/RL, even against dot's own order (it would put a, b, c)."""
+    body = (f"  graph:\n    direction: {direction}\n"
+            "    nodes: [{id: r, text: R}, {id: a, text: A}, {id: b, text: B}, {id: c, text: C}, {id: d, text: D}]\n"
+            "    edges: [{from: r, to: a}, {from: r, to: b}, {from: r, to: c}, {from: a, to: d}]\n"
+            "    same_rank: [[c, a, b]]\n")
+    scene = scene_of(write_spec, body)
+    at = {g.meta.id: bbox(g) for g in kind(scene, "box", Group)}
+    across = 0 if direction in ("TB", "BT") else 1
+    assert sorted("abc", key=lambda n: at[n][across]) == ["c", "a", "b"]
+    assert len({round(at[n][1 - across]) for n in "abc"}) == 1  # still one rank
+    assert len(kind(scene, "graph-edge", Path)) == 4  # the invisible chain is not drawn
