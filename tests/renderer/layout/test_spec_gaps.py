@@ -100,3 +100,25 @@ def test_same_rank_keeps_the_order_given(write_spec, direction):
     assert sorted("abc", key=lambda n: at[n][across]) == ["c", "a", "b"]
     assert len({round(at[n][1 - across]) for n in "abc"}) == 1  # still one rank
     assert len(kind(scene, "graph-edge", Path)) == 4  # the invisible chain is not drawn
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_hatched_masked_tensor_cell_keeps_its_value_on_a_white_chip(write_spec, lang):
+    body = ("  tensor: {values: [[0.12, 0.5], [0.25, 0.75]], mask: [[true, false], [false, true]],"
+            " mask_style: hatch, format: '.2f'}\n")
+    scene = scene_of(write_spec, body, lang)
+    cells = {p.meta.parts[0]: p for p in kind(scene, "tensor-cell", Group)}
+    hatched = {k for k, g in cells.items() if g.children[0].style.hatch}
+    assert hatched == {"r0c1", "r1c0"}
+    for part, value in (("r0c0", "0.12"), ("r0c1", "0.50"), ("r1c0", "0.25"), ("r1c1", "0.75")):
+        texts = [p for p in walk([cells[part]]) if isinstance(p, Text)]
+        assert [t.text for t in texts] == [value], part  # every cell, hatched or not, prints its value
+        chips = [p for p in walk([cells[part]]) if isinstance(p, Rect) and p.meta.kind == "tensor-chip"]
+        assert bool(chips) == (part in hatched)
+        for chip in chips:  # white, under the whole text
+            t = texts[0]
+            assert chip.style.fill == "#FFFFFF" and chip.x <= t.x and t.x + t.width <= chip.x + chip.w
+            assert chip.y <= t.y - t.size * 0.7 and t.y <= chip.y + chip.h
+    text_mask = scene_of(write_spec, body.replace("hatch", "text"), lang)
+    written = {p.text for p in kind(text_mask, "tensor-cell-text", Text)}
+    assert written == {"0.12", "0.75", "−∞"}  # a text mask still writes −∞ instead
