@@ -113,7 +113,7 @@ def _run_calls(calls: list, spec: Spec, raw: dict, variables: dict, results: dic
         base = ("compute", name)
         try:
             args = _fill(raw["compute"][name].get("args", {}), {**results, "vars": variables},
-                         base + ("args",), spec, [])
+                         base + ("args",), spec, [], lang)  # in an {en, zh} argument only lang's is filled
             args = pick_lang(args, lang)
             too_big = check_call_args(args)  # before pydantic or the function touch a huge value
             if too_big:

@@ -175,3 +175,12 @@ def test_a_compute_error_in_one_language_only_says_which(write_spec):
     with pytest.raises(SpecError) as e:
         bind(load(write_spec(HEAD + compute + "body: {box: A}\n")))
     assert ":5:" in str(e.value) and "[zh] sampling.softmax" in str(e.value)
+
+
+def test_only_the_current_languages_branch_of_a_compute_argument_is_filled(write_spec):
+    """The zh branch reads a result only zh has a third item of: the en run must not evaluate it."""
+    compute = ("compute:\n  a: {fn: sampling.softmax, args: {logits: {en: [1.0, 2.0], zh: [1.0, 2.0, 3.0]}}}\n"
+               "  b: {fn: sampling.softmax, args: {logits: {en: \"{{ a.probs }}\", zh: \"{{ [a.probs[2]] }}\"}}}\n")
+    b = bind(load(write_spec(HEAD + compute + "body: {box: A}\n")))
+    assert len(b.for_lang("en").computed["b"]["result"]["probs"]) == 2
+    assert b.for_lang("zh").computed["b"]["result"]["probs"] == [1.0]
