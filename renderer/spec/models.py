@@ -156,7 +156,8 @@ class Column(Container):
 class Grid(Container):
     """Children in a grid, filled row by row."""
 
-    columns: int = Field(ge=1, le=50, description="Number of columns.")
+    columns: Annotated[int, Field(ge=1, le=50)] | OneValue = Field(
+        description="Number of columns, from 1 to 50 (or a placeholder giving it, \"{{ vars.n }}\").")
 
 
 class Panel(Container):

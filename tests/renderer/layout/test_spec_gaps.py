@@ -122,3 +122,12 @@ def test_a_hatched_masked_tensor_cell_keeps_its_value_on_a_white_chip(write_spec
     text_mask = scene_of(write_spec, body.replace("hatch", "text"), lang)
     written = {p.text for p in kind(text_mask, "tensor-cell-text", Text)}
     assert written == {"0.12", "0.75", "−∞"}  # a text mask still writes −∞ instead
+
+
+def test_grid_columns_may_be_a_placeholder(write_spec):
+    boxes = ", ".join(f"{{box: b{i}}}" for i in range(6))
+    body = "  grid:\n    columns: \"{{ vars.n }}\"\n    items: [" + boxes + "]\n"
+    for n, rows in ((2, 3), (3, 2), (6, 1)):
+        scene = scene_of(write_spec, body, compute=f"vars:\n  n: {n}\n")
+        tops = {round(bbox(g)[1]) for g in kind(scene, "box", Group)}
+        assert len(tops) == rows
