@@ -24,7 +24,7 @@ SPECS = [p for p in find_specs() if "_examples" not in p.parts]
 def test_every_printed_number_is_an_input_or_computed(path):
     spec = load(path)
     bound = bind(spec)
-    known = known_numbers(spec.doc.data, bound.results, bound.derived)  # arithmetic in placeholders counts
+    known = known_numbers(spec.doc.data, bound.lang_results, bound.derived)  # arithmetic in placeholders counts
     scenes = {lang: layout(bound.for_lang(lang), load_theme()) for lang in ("en", "zh")}
     unexplained = untraced(scenes, known, spec.file)
     if spec.diagram.sweep is not None:  # every frame of a sweep, with that frame's inputs and results
@@ -51,7 +51,8 @@ def test_a_tensor_index_header_may_print_the_last_index_but_a_text_may_not(write
     for spec, found in ((ok, 0), (bad, 1)):
         bound = bind(spec)
         scenes = {"en": layout(bound.for_lang("en"), load_theme())}
-        assert len(untraced(scenes, known_numbers(spec.doc.data, bound.results, bound.derived), spec.file)) == found
+        known = known_numbers(spec.doc.data, bound.lang_results, bound.derived)
+        assert len(untraced(scenes, known, spec.file)) == found
 
 
 def test_the_check_catches_a_hand_typed_probability():
@@ -72,5 +73,5 @@ def test_a_colour_key_checks_its_end_values_but_not_its_even_divisions(write_spe
     for spec, found in ((ok, []), (bad, ["0.9"])):
         bound = bind(spec)
         scenes = {"en": layout(bound.for_lang("en"), load_theme())}
-        problems = untraced(scenes, known_numbers(spec.doc.data, bound.results, bound.derived), spec.file)
+        problems = untraced(scenes, known_numbers(spec.doc.data, bound.lang_results, bound.derived), spec.file)
         assert [p.message.split("the number ")[1].split(" ")[0] for p in problems] == found

@@ -43,8 +43,23 @@ def _fills(scene: Scene) -> dict[str, str | None]:
     return used
 
 
-def _labels(scene: Scene) -> dict[str, dict[str, str | None]]:
-    """Role → {legend text → where it is written}, over every legend the scene draws."""
+Mark = tuple  # what a legend swatch shows: its fill role, and for a neutral fill also its outline, dash and hatch
+
+
+def _mark(p: Prim, theme: Theme) -> Mark:
+    """A swatch's mark: a meaningful role means one thing however it is outlined; a neutral fill (white, light)
+    means nothing by itself, so a white dashed swatch (a ghost box) and a white framed one are two marks."""
+    if _meaningful(p.meta.role, theme) or isinstance(p, Text):
+        return (p.meta.role,)
+    style = getattr(p, "style", None)
+    if style is None:
+        return (p.meta.role,)
+    return (p.meta.role, style.stroke, style.dash is not None, style.hatch)
+
+
+def _labels(scene: Scene, theme: Theme | None = None) -> dict[Mark | str, dict[str, str | None]]:
+    """Role → {legend text → where it is written}, over every legend the scene draws; with a theme, keyed by
+    the swatch's mark (see _mark) instead of its role."""
     texts: dict[tuple[str, str | None], list[str]] = defaultdict(list)
     swatches: list[Prim] = []
     for p in walk(scene.items):
@@ -54,13 +69,17 @@ def _labels(scene: Scene) -> dict[str, dict[str, str | None]]:
             texts[(p.meta.role, p.meta.src)].append(p.text)
         else:
             swatches.append(p)
-    out: dict[str, dict[str, str | None]] = defaultdict(dict)
+    out: dict[Mark | str, dict[str, str | None]] = defaultdict(dict)
+
+    def key(p: Prim) -> Mark | str:
+        return _mark(p, theme) if theme is not None else p.meta.role
+
     for p in swatches:
         label = " ".join(texts.get((p.meta.role, p.meta.src), [])).strip()
-        out[p.meta.role].setdefault(label, p.meta.src)
+        out[key(p)].setdefault(label, p.meta.src)
     for p in walk(scene.items):  # a series named at the end of its line, in its colour, is its own legend
         if isinstance(p, Text) and p.meta.kind in DIRECT_LABELS and p.meta.role:
-            out[p.meta.role].setdefault(p.text, p.meta.src)
+            out[key(p)].setdefault(p.text, p.meta.src)
     return out
 
 
@@ -103,7 +122,8 @@ def legend_checks(scene: Scene, theme: Theme) -> list[Finding]:
         elif p.meta.role not in filled and p.meta.role not in written:
             out.append(("legend", p.meta.src, f"the legend explains colour role '{p.meta.role}' but nothing is "
                                               "filled or written with it (expected an entry for a role in use)"))
-    for role, meanings in labels.items():
+    for mark, meanings in _labels(scene, theme).items():
+        role = mark[0]
         if len(meanings) > 1:
             (first, at), *rest = meanings.items()
             for text, src in rest:

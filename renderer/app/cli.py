@@ -289,12 +289,16 @@ def cmd_explain(args: argparse.Namespace) -> int:
     if args.json:
         print(printable_json(json.dumps(bound.computed, indent=2, ensure_ascii=False)))
         return 0
-    for name, prov in bound.provenance.items():
-        args_text = ", ".join(f"{k}={json.dumps(v, ensure_ascii=False)}" for k, v in prov["args"].items())
-        print(printable(f"{name} = {prov['fn']}({args_text})   [source {prov['source']}]"))
-        for key, value in bound.results[name].items():
-            text = json.dumps(value, ensure_ascii=False)
-            print(printable(f"    {name}.{key} = {text if len(text) <= 200 else text[:197] + '…'}"))
+    for name in bound.provenance:  # a call whose arguments differ by language is shown once per language
+        calls = {lang: (prov[name], bound.lang_results[lang][name]) for lang, prov in bound.lang_provenance.items()}
+        differ = len({json.dumps(p["args"], sort_keys=True, default=str) for p, _ in calls.values()}) > 1
+        for lang, (prov, result) in list(calls.items())[: None if differ else 1]:
+            tag = f" [{lang}]" if differ else ""
+            args_text = ", ".join(f"{k}={json.dumps(v, ensure_ascii=False)}" for k, v in prov["args"].items())
+            print(printable(f"{name}{tag} = {prov['fn']}({args_text})   [source {prov['source']}]"))
+            for key, value in result.items():
+                text = json.dumps(value, ensure_ascii=False)
+                print(printable(f"    {name}.{key} = {text if len(text) <= 200 else text[:197] + '…'}"))
     if not bound.provenance:
         print("(no computed values)")
     return 0

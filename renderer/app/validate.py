@@ -80,7 +80,7 @@ def spec_problems(spec: Spec) -> list[Problem]:
         return out + e.problems
     if Path(spec.path).parent.name == EXAMPLES:
         return out
-    known = known_numbers(spec.doc.data, bound.results, bound.derived)
+    known = known_numbers(spec.doc.data, bound.lang_results, bound.derived)
     out += untraced(scenes, known, spec.file)
     if spec.diagram.sweep is not None:  # every frame prints traced numbers too
         from .sweeps import bind_frames, frame_scenes
@@ -88,7 +88,7 @@ def spec_problems(spec: Spec) -> list[Problem]:
         try:
             for frame in run_stage(spec.file, "bind", bind_frames, spec):
                 frame_scenes_by_lang = {lang: frame_scenes([frame], lang, theme)[0] for lang in LANGS}
-                known = known_numbers(spec.doc.data, frame.results, frame.derived)
+                known = known_numbers(spec.doc.data, frame.lang_results, frame.derived)
                 out += [p for p in untraced(frame_scenes_by_lang, known, spec.file) if p not in out]
         except SpecError as e:
             return out + e.problems

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -12,7 +14,7 @@ from compute import registry
 from ..spec.bound import BoundDiagram
 from ..spec.budget import time_limit
 from ..spec.errors import Problem, SpecError
-from ..spec.langs import LANGS
+from ..spec.langs import LANGS, pick_lang
 from ..spec.limits import check_call_args, check_limits
 from ..spec.loader import CONTAINERS, Spec, pydantic_problems
 from ..spec.models import MAX_REPEAT, Diagram
@@ -31,10 +33,12 @@ class BoundSpec:
     """A spec whose numbers are values: compute results, their provenance, one filled diagram per language."""
 
     spec: Spec
-    results: dict[str, Any]
+    results: dict[str, Any]  # in the first language (a call's results differ by language only when its args do)
     provenance: dict[str, dict]
     langs: dict[str, BoundDiagram]  # language -> what layout draws
     derived: list[Any] = field(default_factory=list)  # values placeholders computed from inputs/results
+    lang_results: dict[str, dict[str, Any]] = field(default_factory=dict)  # language -> its results
+    lang_provenance: dict[str, dict[str, dict]] = field(default_factory=dict)  # language -> its provenance
 
     @property
     def diagram(self) -> Diagram:
@@ -52,29 +56,42 @@ class BoundSpec:
 
 
 def bind(spec: Spec, use_cache: bool = True, frame: int | None = None) -> BoundSpec:
-    """Run compute calls in order, then fill every placeholder outside `compute:`.
+    """Run compute calls in order (per language: an argument may be {en: …, zh: …}), then fill every
+    placeholder outside `compute:`.
 
     With a `sweep:`, the swept input takes the value of `frame` (default: the sweep's initial frame).
     """
-    results: dict[str, Any] = {}
-    provenance: dict[str, dict] = {}
+    lang_results: dict[str, dict[str, Any]] = {lang: {} for lang in LANGS}
+    lang_provenance: dict[str, dict[str, dict]] = {lang: {} for lang in LANGS}
     problems: list[Problem] = []
     raw, variables = swept_inputs(spec, frame)
     calls = list(spec.diagram.compute.items())
     if len(calls) > MAX_COMPUTE_CALLS:
         raise SpecError([spec.doc.problem(("compute",), f"{len(calls)} compute calls (limit max_compute_calls = "
                                                         f"{MAX_COMPUTE_CALLS})")])
+    done: dict[str, Any] = {}  # (fn, args) called in this spec -> result: a call alike in every language runs once
     try:
         with time_limit(COMPUTE_TOTAL_SECONDS, _over_total):
-            problems += _run_calls(calls, spec, raw, variables, results, provenance, use_cache)
+            for lang in LANGS:
+                found = _run_calls(calls, spec, raw, variables, lang_results[lang], lang_provenance[lang],
+                                   use_cache, lang, done)
+                if found and lang != LANGS[0]:  # only this language's arguments fail
+                    found = [dataclasses.replace(p, message=f"[{lang}] {p.message}") for p in found]
+                problems += found
+                if problems:
+                    break
     except ComputeError as e:  # the total ran out between two calls
         problems.append(spec.doc.problem(("compute",), str(e)))
     if problems:
         raise SpecError(problems)
+    results, provenance = lang_results[LANGS[0]], lang_provenance[LANGS[0]]
     diagrams = {}
     derived: list[Any] = []
+    computed: dict[str, dict[str, dict[str, Any]]] = {}
     for lang in LANGS:
-        names = {**results, "vars": {k: _pick(v, lang) for k, v in variables.items()}}
+        names = {**lang_results[lang], "vars": {k: _pick(v, lang) for k, v in variables.items()}}
+        computed[lang] = {name: {**prov, "result": lang_results[lang][name]}
+                          for name, prov in lang_provenance[lang].items()}
         budget = FillBudget()
         data = {k: (v if k in ("compute", "vars") else _fill(v, names, (k,), spec, derived, lang, budget))
                 for k, v in raw.items()}
@@ -85,26 +102,30 @@ def bind(spec: Spec, use_cache: bool = True, frame: int | None = None) -> BoundS
             diagrams[lang] = Diagram.model_validate(data)
         except pydantic.ValidationError as e:
             raise SpecError(pydantic_problems(spec.doc, e)) from None
-    computed = {name: {**prov, "result": results[name]} for name, prov in provenance.items()}
     sources = code_sources(raw)
-    langs = {lang: BoundDiagram(d, lang, spec.doc, computed, sources) for lang, d in diagrams.items()}
-    return BoundSpec(spec, results, provenance, langs, derived)
+    langs = {lang: BoundDiagram(d, lang, spec.doc, computed[lang], sources) for lang, d in diagrams.items()}
+    return BoundSpec(spec, results, provenance, langs, derived, lang_results, lang_provenance)
 
 
-def _run_calls(calls: list, spec: Spec, raw: dict, variables: dict, results: dict,
-               provenance: dict, use_cache: bool) -> list[Problem]:
-    """Run the compute calls in order, filling `results` and `provenance`; the problem of the first failure."""
+def _run_calls(calls: list, spec: Spec, raw: dict, variables: dict, results: dict, provenance: dict,
+               use_cache: bool, lang: str, done: dict[str, Any]) -> list[Problem]:
+    """Run the compute calls in order for one language, filling `results` and `provenance`; the problem of the
+    first failure. An argument (or what a placeholder in it gives) that is {en: …, zh: …} is `lang`'s value."""
     for name, call in calls:
         base = ("compute", name)
         try:
             args = _fill(raw["compute"][name].get("args", {}), {**results, "vars": variables},
-                         base + ("args",), spec, [])
+                         base + ("args",), spec, [], lang)  # in an {en, zh} argument only lang's is filled
+            args = pick_lang(args, lang)
             too_big = check_call_args(args)  # before pydantic or the function touch a huge value
             if too_big:
                 raise SpecError([spec.doc.problem(base + ("args", too_big[0]), too_big[1])])
             args = _coerce(call.fn, args)
             src = registry.source_hash(call.fn)
-            results[name] = call_cached(call.fn, args, src, use_cache)
+            key = json.dumps([call.fn, args, src], sort_keys=True, default=str, ensure_ascii=False)
+            if key not in done:
+                done[key] = call_cached(call.fn, args, src, use_cache)
+            results[name] = done[key]
             provenance[name] = {"fn": call.fn, "args": args, "source": src}
         except SpecError as e:
             return e.problems

@@ -16,7 +16,8 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-PLACEHOLDER = re.compile(r"\{\{(.*?)\}\}", re.S)
+# `{{{` is a literal `{` and then a placeholder, so one fits in script markup: `x_{{{ vars.i }}}` is x_{3}
+PLACEHOLDER = re.compile(r"\{\{(?!\{)(.*?)\}\}", re.S)
 MAX_EXPR = 500  # characters in one placeholder
 MAX_POWER = 64  # largest exponent of **
 MAX_NESTING = 50  # levels of nested operations, brackets and filters in one placeholder
@@ -127,6 +128,26 @@ def _choose(v: Any, yes: Any, no: Any) -> list:
     return [yes if x else no for x in _seq(v)]
 
 
+def _pick(v: Any, *options: Any) -> Any:
+    """One of several values by a position or a flag: `i | pick(['muted', 'accent', 'warm'])` is item i,
+    `(k == best) | pick('muted', 'accent')` the first for false and the second for true; over a list, one
+    per item (`flags | pick('muted', 'accent')`). A single list argument is the list of options."""
+    if len(options) == 1 and isinstance(options[0], list):
+        options = tuple(options[0])
+    if len(options) < 2:
+        raise ExprError("pick: needs at least two options, e.g. pick('muted', 'accent') or pick(['a', 'b', 'c'])")
+
+    def one(x: Any) -> Any:
+        if isinstance(x, bool):
+            return options[int(x)]
+        if not isinstance(x, int) or not 0 <= x < len(options):
+            raise ExprError(f"pick: {_clip(repr(x))} is not a position among the {len(options)} options "
+                            f"(expected true/false or a whole number from 0 to {len(options) - 1})")
+        return options[x]
+
+    return _map(one, v)
+
+
 def _compare(op: Callable[[Any, Any], bool], name: str) -> Callable[[Any, Any], Any]:
     """An elementwise comparison filter: `probs | eq(probs | max)` is one true/false per item."""
 
@@ -220,6 +241,7 @@ FILTERS: dict[str, Callable[..., Any]] = {
     "join": _join,
     "select": _select,
     "choose": _choose,
+    "pick": _pick,
     "mark": _mark,
     "reverse": lambda v: list(reversed(_seq(v))),
     "string": lambda v: to_text(v),
@@ -380,8 +402,14 @@ class _Eval:
         return self.visit(n.body) if self.visit(n.test) else self.visit(n.orelse)
 
     def v_BoolOp(self, n: ast.BoolOp) -> Any:
-        vals = [self.visit(v) for v in n.values]
-        return all(vals) if isinstance(n.op, ast.And) else any(vals)
+        """`a or b` / `a and b` as Python: the first operand that decides, itself (`x or '—'` is x, else the dash);
+        operands after it are not evaluated."""
+        deciding = not isinstance(n.op, ast.And)  # `or` stops at a true operand, `and` at a false one
+        for v in n.values[:-1]:
+            value = self.visit(v)
+            if bool(value) is deciding:
+                return value
+        return self.visit(n.values[-1])
 
     def v_Compare(self, n: ast.Compare) -> bool:
         left = self.visit(n.left)

@@ -35,7 +35,7 @@ def bound(value: Any, ctx: Ctx, path: tuple, what: str, expected: str = "a list"
 def numbers(value: Any, ctx: Ctx, path: tuple, what: str) -> list[float]:
     """A bound list of numbers."""
     v = bound(value, ctx, path, what)
-    return [float(x) for x in v]
+    return [float(bound(x, ctx, path + (i,), f"{what} item {i}", "a number")) for i, x in enumerate(v)]
 
 
 def number(value: Any, ctx: Ctx, path: tuple, what: str) -> float:

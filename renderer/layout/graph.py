@@ -117,20 +117,33 @@ def layout_graph(el: Graph, path: tuple, ctx: Ctx, min_w: float = 0, min_h: floa
             ctx.t(g.title), ctx.size("small"), None, 700, "text-soft",
             meta=Meta(el.id, "text-soft", ctx.src(path + ("groups", k, "title")), "graph-group-title")))
     # 2. dot
-    source = _dot_source(el, blocks, labels, elabels, titles, index)
     import graphviz  # imported where a diagram has a graph
 
     try:
-        data = run_dot(source)
+        data = run_dot(_dot_source(el, blocks, labels, elabels, titles, index))
+        if not _ranks_in_order(el, data, index):  # dot reordered a same_rank set: chain it in the order given
+            data = run_dot(_dot_source(el, blocks, labels, elabels, titles, index, chains=True))
     except (graphviz.ExecutableNotFound, graphviz.CalledProcessError) as e:
         raise _fail(ctx, path, f"graphviz dot failed: {e}") from None
     # 3. draw
     return _draw(el, path, ctx, data, blocks, labels, elabels, titles, names, src, min_w, min_h)
 
 
+def _ranks_in_order(el: Graph, data: dict, index: dict[str, int]) -> bool:
+    """Each same_rank set lies in the order given: left to right (TB, BT), top to bottom (LR, RL)."""
+    pos = {o["name"]: [float(v) for v in o["pos"].split(",")] for o in data.get("objects", []) if "pos" in o}
+    across = (lambda p: p[0]) if el.direction in ("TB", "BT") else (lambda p: -p[1])  # dot's y points up
+    for r in el.same_rank:
+        at = [across(pos[f"n{index[n]}"]) for n in r]
+        if any(a >= b for a, b in zip(at, at[1:], strict=False)):
+            return False
+    return True
+
+
 def _dot_source(el: Graph, blocks: dict[str, Block], labels: dict[str, Block], elabels: list[Block | None],
-                titles: list[Block | None], index: dict[str, int]) -> str:
-    """The DOT text: ids are n<i>, every size fixed, no text of dot's own."""
+                titles: list[Block | None], index: dict[str, int], chains: bool = False) -> str:
+    """The DOT text: ids are n<i>, every size fixed, no text of dot's own; with `chains`, each same_rank set
+    is held in its order by an invisible edge chain."""
     inch = 1 / 96
     out = ["digraph G {",
            f"  graph [rankdir={el.direction}, nodesep={_num(el.node_gap * inch)}, ranksep={_num(el.rank_gap * inch)},"
@@ -159,9 +172,9 @@ def _dot_source(el: Graph, blocks: dict[str, Block], labels: dict[str, Block], e
         out.append(f"    label={_fixed_label(t.w, t.h)}; labeljust=l; labelloc=t;" if t else '    label="";')
         out.append("    margin=12;")
         out += ["  " + node_line(by_id[n]) for n in g.nodes]
-        out += ["    " + _rank_line(r, index) for r in el.same_rank if r[0] in g.nodes]
+        out += ["    " + _rank_line(r, index, chains) for r in el.same_rank if r[0] in g.nodes]
         out.append("  }")
-    out += ["  " + _rank_line(r, index) for r in el.same_rank if r[0] not in grouped]
+    out += ["  " + _rank_line(r, index, chains) for r in el.same_rank if r[0] not in grouped]
     for j, e in enumerate(el.edges):
         attrs = [f'id="e{j}"', f"dir={DIRS[e.head]}"]
         if elabels[j] is not None:
@@ -175,9 +188,12 @@ def _dot_source(el: Graph, blocks: dict[str, Block], labels: dict[str, Block], e
     return "\n".join(out) + "\n"
 
 
-def _rank_line(r: list[str], index: dict[str, int]) -> str:
-    """A same-rank constraint (inside the cluster of its nodes: dot drops clusters crossed by one)."""
-    return "{ rank=same; " + " ".join(f"n{index[n]};" for n in r) + " }"
+def _rank_line(r: list[str], index: dict[str, int], chain_it: bool = False) -> str:
+    """A same-rank constraint (inside the cluster of its nodes: dot drops clusters crossed by one); with
+    `chain_it`, an invisible edge chain through its nodes keeps them in the order given."""
+    ids = [f"n{index[n]}" for n in r]
+    chain = f" {' -> '.join(ids)} [style=invis];" if chain_it and len(ids) > 1 else ""
+    return "{ rank=same; " + " ".join(f"{i};" for i in ids) + chain + " }"
 
 
 def _draw(el: Graph, path: tuple, ctx: Ctx, data: dict, blocks: dict[str, Block], labels: dict[str, Block],

@@ -107,7 +107,7 @@ def layout_tensor(el: Tensor, path: tuple, ctx: Ctx, min_w: float = 0, min_h: fl
     masked = _mask_fn(el, ctx, path)
     mtext = ctx.t(el.masked_text) if el.masked_text is not None else ("−∞" if data is not None else "")
     hatch = el.mask_style == "hatch"
-    hatched: set[tuple[int, int]] = set()  # masked cells drawn with diagonal lines instead of a text
+    hatched: set[tuple[int, int]] = set()  # masked cells drawn with diagonal lines (and their value on a chip)
 
     def value(i: int, j: int) -> Any:
         if data is None or i >= len(data) or j >= len(data[i]):
@@ -133,8 +133,9 @@ def layout_tensor(el: Tensor, path: tuple, ctx: Ctx, min_w: float = 0, min_h: fl
                 sym = ELLIPSIS_D if i is None and j is None else ELLIPSIS_V if i is None else ELLIPSIS_H
                 cells[r, c] = (sym, "", None, "tensor-ellipsis")
                 continue
-            if masked(i, j):
-                cells[r, c] = ("" if hatch else mtext, el.masked_role, None, "tensor-cell")
+            if masked(i, j):  # a hatched cell keeps its value; a text mask writes masked_text instead
+                cells[r, c] = (text_of(value(i, j), ctx, el.format) if hatch else mtext, el.masked_role, None,
+                               "tensor-cell")
                 if hatch:
                     hatched.add((r, c))
                 continue
@@ -188,6 +189,10 @@ def layout_tensor(el: Tensor, path: tuple, ctx: Ctx, min_w: float = 0, min_h: fl
             trole = "text-soft" if kind == "tensor-ellipsis" or role == el.masked_role else "text"
             tmeta = Meta(el.id, trole, src, kind + "-text")
             tw = measure(ctx, text, fs)
+            if (r, k) in hatched:  # the value over a white chip, clear of the hatch lines
+                pad = 2.0
+                kids.append(Rect(x + (cw - tw) / 2 - pad, y + (ch - fs * 1.15) / 2, tw + 2 * pad, fs * 1.15, 2.0,
+                                 Style(fill=ctx.color("white")), Meta(el.id, "white", src, "tensor-chip")))
             kids += script_runs(split_scripts(text), x + (cw - tw) / 2, y + ch / 2 + 0.32 * fs, fs,
                                 ctx.color(trole), 400, font, tmeta, lambda part, size: measure(ctx, part, size))
         i, j = rows[r], cols[k]

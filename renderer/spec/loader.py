@@ -20,6 +20,7 @@ from .display import display_path
 from .elements.lanes import Lanes, span_problems
 from .errors import Problem, SpecError, run_stage
 from .files import read_spec_file
+from .langs import LANGS, pick_lang
 from .limits import check_limits
 from .models import Diagram, member_name
 from .paths import check_components
@@ -98,7 +99,31 @@ def branch_errors(errors: list[dict]) -> list[dict]:
                                      for o in errors):
             continue
         out.append(err)
-    return out
+    return _without_foreign_branches(out)
+
+
+def _is_branch_tag(part: Any) -> bool:
+    """A union branch in a pydantic loc ('Box', 'I18n', 'constrained-int', 'list[…]'), not a field name."""
+    return isinstance(part, str) and not re.fullmatch(r"[a-z_][a-z0-9_]*", part)
+
+
+def _without_foreign_branches(errors: list[dict]) -> list[dict]:
+    """Drop the errors of a union branch the value has keys foreign to (`box: {text: …, step: 1000}` is not
+    {en, zh}: its 'extra key' errors hide the real one, step out of range) when another branch has none."""
+    def branch(loc: tuple, other: tuple) -> tuple | None:
+        k = next((i for i, (a, b) in enumerate(zip(loc, other, strict=False)) if a != b), None)
+        if k is None or not (_is_branch_tag(loc[k]) and _is_branch_tag(other[k])):
+            return None
+        return loc[:k + 1]
+
+    foreign: set[tuple] = set()
+    extras = [e for e in errors if e["type"] == "extra_forbidden"]
+    for e in extras:
+        for o in errors:
+            mine, theirs = branch(tuple(e["loc"]), tuple(o["loc"])), branch(tuple(o["loc"]), tuple(e["loc"]))
+            if mine and not any(tuple(x["loc"][:len(theirs)]) == theirs for x in extras):
+                foreign.add(mine)
+    return [e for e in errors if not any(tuple(e["loc"][:len(b)]) == b for b in foreign)]
 
 
 def pydantic_problems(doc: Located, e: pydantic.ValidationError) -> list[Problem]:
@@ -325,16 +350,36 @@ def check_args(doc: Located, base: tuple, fn: str, args: dict[str, Any]) -> list
             continue
         if _has_placeholder(value) or arg not in hints:
             continue
-        try:
-            pydantic.TypeAdapter(hints[arg]).validate_python(value, strict=False)
-        except pydantic.ValidationError as e:
-            first = e.errors()[0]
-            problems.append(doc.problem(base + ("args", arg) + tuple(first["loc"]),
-                                        f"argument '{arg}' of {fn}: {_arg_problem(first, hints[arg])}"))
+        for lang in LANGS:  # an {en: …, zh: …} argument is each language's value in turn
+            try:
+                pydantic.TypeAdapter(hints[arg]).validate_python(pick_lang(value, lang), strict=False)
+            except pydantic.ValidationError as e:
+                first = e.errors()[0]
+                at = _lang_path(value, tuple(first["loc"]), lang)
+                problems.append(doc.problem(base + ("args", arg) + at,
+                                            f"argument '{arg}' of {fn}: {_arg_problem(first, hints[arg])}"))
+                break
     if missing:
         problems.append(doc.problem(base + ("args",) if "args" in doc.data["compute"][base[1]] else base,
                                     f"{fn} needs argument '{missing[0]}' (expected: {', '.join(params)})"))
     return problems
+
+
+def _lang_path(value: Any, loc: tuple, lang: str) -> tuple:
+    """The path in the written argument of `loc` in its `lang` value: through the {en: …, zh: …} mappings."""
+    out: list = []
+    for step in (*loc, None):
+        while isinstance(value, dict) and set(value) == set(LANGS):
+            out.append(lang)
+            value = value[lang]
+        if step is None:
+            break
+        out.append(step)
+        try:
+            value = value[step]
+        except (KeyError, IndexError, TypeError):
+            value = None
+    return tuple(out)
 
 
 def _hints(fn: str) -> dict[str, Any]:

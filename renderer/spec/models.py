@@ -43,6 +43,11 @@ MAX_REPEAT = 500  # values a container repeats its item over
 Placeholder = Annotated[str, Field(max_length=500, pattern=r"^\s*\{\{.*\}\}\s*$",
                                    description="A {{ placeholder }} that gives a list.")]
 TextSize = Literal["small", "body", "heading", "title"]
+# an option given by a placeholder (`step: "{{ index + 1 }}"`, `wrap: "{{ vars.tiers }}"`); binding fills it in and
+# the option's own type is checked then
+OneValue = Annotated[str, Field(max_length=500, pattern=r"^\s*\{\{.*\}\}\s*$",
+                                description="A {{ placeholder }} that gives the value.")]
+StepNumber = Annotated[int, Field(ge=0, le=999)]
 
 
 class Box(Strict):
@@ -62,19 +67,21 @@ class Box(Strict):
     width: float | None = Field(None, gt=0, le=2000, description="Minimum width in px.")
     height: float | None = Field(None, gt=0, le=2000, description="Minimum height in px.")
     max_width: float | None = Field(None, gt=0, le=2000, description="Wrap text beyond this width (px).")
-    bold: bool = Field(False, description="Bold label.")
-    dashed: bool = Field(False, description="Dashed outline.")
+    bold: bool | OneValue = Field(False, description="Bold label (true/false, or a placeholder giving one).")
+    dashed: bool | OneValue = Field(False, description="Dashed outline (true/false, or a placeholder giving one).")
     outline: Role | None = Field(None, description="Stroke colour role (default: no outline).")
     text_role: Role | None = Field(None, description="Text colour role (default: text).")
     badge: IconName | None = Field(None, description="An icon in a small circle on the box's top-right corner "
                                    "(lock = frozen, flame = trained, check, cross, model, …), inside the box.")
     badge_role: Role | None = Field(None, description="Colour role of the badge (default per icon: lock accent, "
                                     "flame warm, check thought, cross emphasis, others model).")
-    step: int | None = Field(None, ge=0, le=999, description="A numbered step badge: a filled circle with this "
-                             "number on the box's top-left corner (the same place on every box).")
-    state: Literal["ghost", "struck"] | None = Field(
+    step: StepNumber | OneValue | None = Field(
+        None, description="A numbered step badge: a filled circle with this number on the box's top-left corner "
+        "(the same place on every box); a number from 0 to 999 or a placeholder giving one (\"{{ index + 1 }}\").")
+    state: Literal["ghost", "struck"] | OneValue | None = Field(
         None, description="Something removed: `ghost` is a dashed outline with faint text and no fill; "
-        "`struck` is the box drawn normally, crossed by a diagonal line in `emphasis`, its text muted.")
+        "`struck` is the box drawn normally, crossed by a diagonal line in `emphasis`, its text muted (or a "
+        "placeholder giving ghost, struck or null, e.g. \"{{ 'ghost' if vars.pruned else None }}\").")
 
 
 class TextEl(Strict):
@@ -84,7 +91,7 @@ class TextEl(Strict):
     text: LocalText = Field(description="The text; wraps at max_width.")
     size: TextSize = Field("body", description="Type size: small, body, heading or title.")
     role: Role = Field("text", description="Text colour role.")
-    bold: bool = Field(False, description="Bold text.")
+    bold: bool | OneValue = Field(False, description="Bold text (true/false, or a placeholder giving one).")
     align: Literal["start", "center", "end"] = Field("center", description="Alignment of the lines.")
     max_width: float | None = Field(None, gt=0, le=2000, description="Wrap beyond this width (px).")
 
@@ -115,9 +122,10 @@ class Container(Strict):
         "list give a token the same colour in every row.")
     gap: float | None = Field(None, ge=0, le=400, description="Space between children (px); theme default.")
     align: Align = Field("center", description="Cross-axis alignment of children.")
-    wrap: int | Literal["auto"] | None = Field(
+    wrap: int | Literal["auto"] | OneValue | None = Field(
         None, description="Break a row into this many tiers (a column into this many side-by-side columns) "
-        "sharing one grid of cells; `auto` picks the count that brings the part closest to a 16:10 slide.")
+        "sharing one grid of cells; `auto` picks the count that brings the part closest to a 16:10 slide; or a "
+        "placeholder giving either (\"{{ vars.tiers }}\").")
 
     tracks: bool = Field(False, description="In a column (or a column panel): the rows in it share one set of "
                          "column widths and one gap, so their items line up column for column (a token row, "
@@ -155,7 +163,8 @@ class Column(Container):
 class Grid(Container):
     """Children in a grid, filled row by row."""
 
-    columns: int = Field(ge=1, le=50, description="Number of columns.")
+    columns: Annotated[int, Field(ge=1, le=50)] | OneValue = Field(
+        description="Number of columns, from 1 to 50 (or a placeholder giving it, \"{{ vars.n }}\").")
 
 
 class Panel(Container):
@@ -170,8 +179,9 @@ class Panel(Container):
     stack: LocalText | int | None = Field(
         None, description="A block repeated N times (a decoder layer × 24): drawn as a stack of cards with a "
         "badge in its top-right corner showing this text (a number n shows as ×n).")
-    step: int | None = Field(None, ge=0, le=999, description="A numbered step badge: a filled circle with this "
-                             "number at the panel's top-left corner, before its title.")
+    step: StepNumber | OneValue | None = Field(
+        None, description="A numbered step badge: a filled circle with this number at the panel's top-left corner, "
+        "before its title (a number from 0 to 999 or a placeholder giving one).")
 
 
 class AsideRow(Strict):

@@ -64,6 +64,15 @@ _CORE = "tag:yaml.org,2002:"
 _SCALAR_TAGS = {_CORE + t for t in ("str", "int", "float", "bool", "null", "value")}
 _MERGE = _CORE + "merge"
 # characters that XML 1.0 (so SVG and PPTX) can hold: tab, newline, CR and the ranges below
+# backslash escapes of double-quoted YAML that give a character nobody means in a label (\n only before a LaTeX
+# command's name: elsewhere it is a line break on purpose)
+_ESCAPES = {"t": "a TAB", "b": "a backspace (U+0008)", "f": "a form feed (U+000C)", "r": "a carriage return",
+            "v": "a vertical tab (U+000B)", "a": "a bell (U+0007)", "e": "an escape (U+001B)", "0": "a NUL",
+            "L": "a line separator (U+2028)", "P": "a paragraph separator (U+2029)",
+            "N": "a next-line character (U+0085)", "n": "a line break"}
+_N_COMMANDS = {"nabla", "nu", "neq", "ne", "neg", "not", "notin", "ni", "nleq", "ngeq", "nmid", "nparallel",
+               "nearrow", "nwarrow", "newline", "natural"}
+_SHORT_COMMANDS = {"to", "nu", "ne", "ni", "Pi"}
 _NOT_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
@@ -97,6 +106,7 @@ class _Loader(yaml.SafeLoader):
     def __init__(self, text: str, file: str):
         super().__init__(text)
         self.file = file
+        self.text = text  # the source, for what a double-quoted scalar was written as
         self.depth = 0
         self.nodes = 0
         self.alias_uses: dict[tuple[int, Any], tuple[int, int]] = {}  # (parent, index) -> where `*x` is
@@ -210,6 +220,8 @@ class _Builder:
         if tag not in _SCALAR_TAGS:
             return self.fail_raise(node, self.bad_tag(tag))
         if tag in (_CORE + "str", _CORE + "value"):
+            if node.style == '"':
+                self.check_escapes(node)
             bad = _NOT_XML.search(text)
             if bad:
                 return self.fail_raise(node, f"text contains {char_name(bad.group())}, which cannot be drawn "
@@ -232,6 +244,30 @@ class _Builder:
 
     def fail_raise(self, node: yaml.Node, message: str) -> Any:
         raise self.fail(node, message)
+
+    def check_escapes(self, node: yaml.ScalarNode) -> None:
+        r"""A located error for a backslash escape in a double-quoted string that gives a control character or
+        a line separator: "$\tau$" is a TAB and "au", "\frac" a form feed, "\Lambda" U+2028 and "ambda" (a
+        LaTeX command written in double quotes), and "\nabla" a line break and "abla"."""
+        src = self.loader.text
+        start, end = node.start_mark.index, node.end_mark.index
+        i = start
+        while True:
+            i = src.find("\\", i, end)
+            if i < 0 or i + 1 >= end:
+                return
+            c = src[i + 1]
+            word = re.match(r"[A-Za-z]*", src[i + 2:end]).group()
+            if c in _ESCAPES and (c != "n" or c + word in _N_COMMANDS):
+                if c == "0" or len(word) < 2 and c + word not in _SHORT_COMMANDS:  # "a\tb": no command meant
+                    word = ""
+                command = f"\\{c}{word}"
+                mean = (f"a single-quoted string ('…{command}…') or \\{command}" if word else
+                        f"a single-quoted string or \\\\{c}")
+                raise SpecError([Problem(self.loc.file, *line_col(src, i), f"\"\\{c}\" in a double-quoted string "
+                                         f"is {_ESCAPES[c]}{f', not the start of {command}' if word else ''} "
+                                         f"(did you mean {mean}?)")])
+            i += 2
 
     @staticmethod
     def bad_tag(tag: str) -> str:

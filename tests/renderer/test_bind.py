@@ -114,3 +114,73 @@ def test_negative_numbers_print_with_a_true_minus_sign(write_spec):
     spec = load(write_spec(HEAD + "vars: {x: -2.5}\nbody: {box: {text: \"{{ vars.x }} {{ vars.x | fmt('.2f') }} "
                            "{{ vars.x | percent }}\"}}\n"))
     assert bind(spec).diagram.body.content.text == "−2.5 −2.50 −250%"
+
+
+def _softmax(xs: list[float]) -> list[float]:
+    import math
+
+    e = [math.exp(x) for x in xs]
+    return [v / sum(e) for v in e]
+
+
+def test_a_compute_argument_given_per_language_reaches_the_function_in_each_language(write_spec):
+    compute = ("vars:\n  logits: {en: [1.0, 2.0, 3.0], zh: [3.0, 2.0, 1.0]}\ncompute:\n"
+               "  a: {fn: sampling.softmax, args: {logits: {en: [1.0, 2.0, 3.0], zh: [3.0, 2.0, 1.0]}}}\n"
+               "  b: {fn: sampling.softmax, args: {logits: \"{{ vars.logits }}\"}}\n"  # a var that is {en, zh}
+               "  c: {fn: sampling.softmax, args: {logits: \"{{ vars.logits.zh }}\"}}\n"  # one language, in both
+               "  d: {fn: sampling.softmax, args: {logits: \"{{ a.probs }}\"}}\n")  # from a per-language result
+    spec = load(write_spec(HEAD + compute + "body: {box: {text: \"{{ a.probs[0] | fmt('.4f') }}\"}}\n"))
+    b = bind(spec)
+    for lang, logits in (("en", [1.0, 2.0, 3.0]), ("zh", [3.0, 2.0, 1.0])):
+        got = b.for_lang(lang).computed
+        assert got["a"]["args"] == {"logits": logits} and got["b"]["args"] == {"logits": logits}
+        assert got["a"]["result"]["probs"] == pytest.approx(_softmax(logits))
+        assert got["b"]["result"]["probs"] == pytest.approx(_softmax(logits))
+        assert got["c"]["result"]["probs"] == pytest.approx(_softmax([3.0, 2.0, 1.0]))
+        assert got["d"]["result"]["probs"] == pytest.approx(_softmax(_softmax(logits)))
+        assert b.for_lang(lang).diagram.body.content.text == f"{_softmax(logits)[0]:.4f}"
+    assert b.results["a"]["probs"] == pytest.approx(_softmax([1.0, 2.0, 3.0]))  # the first language's
+
+
+def test_a_call_alike_in_both_languages_runs_once_and_the_cache_keeps_languages_apart(write_spec, monkeypatch):
+    from renderer.bind import binder
+
+    calls = []
+    real = binder.call_cached
+
+    def counted(fn, args, src, use_cache=True):
+        calls.append(args["logits"])
+        return real(fn, args, src, use_cache)
+
+    monkeypatch.setattr(binder, "call_cached", counted)
+    compute = ("compute:\n  same: {fn: sampling.softmax, args: {logits: [1.0, 2.0]}}\n"
+               "  per: {fn: sampling.softmax, args: {logits: {en: [0.0, 1.0], zh: [1.0, 0.0]}}}\n")
+    spec = load(write_spec(HEAD + compute + "body: {box: A}\n"))
+    for _ in range(2):  # the second bind reads the disk cache: each language still gets its own result
+        b = bind(spec)
+        assert b.for_lang("en").computed["per"]["result"]["probs"][1] > 0.5
+        assert b.for_lang("zh").computed["per"]["result"]["probs"][0] > 0.5
+    assert calls == [[1.0, 2.0], [0.0, 1.0], [1.0, 0.0]] * 2
+
+
+def test_a_per_language_argument_of_the_wrong_type_is_located_in_its_language(write_spec):
+    compute = "compute:\n  d: {fn: sampling.softmax, args: {logits: {en: [1.0, 2.0], zh: [1.0, oops]}}}\n"
+    with pytest.raises(SpecError) as e:
+        load(write_spec(HEAD + compute + "body: {box: A}\n"))
+    assert ":5:71:" in str(e.value) and "argument 'logits' of sampling.softmax" in str(e.value)
+
+
+def test_a_compute_error_in_one_language_only_says_which(write_spec):
+    compute = "compute:\n  d: {fn: sampling.softmax, args: {logits: {en: [1.0, 2.0], zh: []}}}\n"
+    with pytest.raises(SpecError) as e:
+        bind(load(write_spec(HEAD + compute + "body: {box: A}\n")))
+    assert ":5:" in str(e.value) and "[zh] sampling.softmax" in str(e.value)
+
+
+def test_only_the_current_languages_branch_of_a_compute_argument_is_filled(write_spec):
+    """The zh branch reads a result only zh has a third item of: the en run must not evaluate it."""
+    compute = ("compute:\n  a: {fn: sampling.softmax, args: {logits: {en: [1.0, 2.0], zh: [1.0, 2.0, 3.0]}}}\n"
+               "  b: {fn: sampling.softmax, args: {logits: {en: \"{{ a.probs }}\", zh: \"{{ [a.probs[2]] }}\"}}}\n")
+    b = bind(load(write_spec(HEAD + compute + "body: {box: A}\n")))
+    assert len(b.for_lang("en").computed["b"]["result"]["probs"]) == 2
+    assert b.for_lang("zh").computed["b"]["result"]["probs"] == [1.0]

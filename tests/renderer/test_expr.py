@@ -84,7 +84,7 @@ ESCAPES = {
     "g.returns | (lambda v: v)": "'lambda v: v' is not a filter (expected e.g. fmt('.2f'), percent, length)",
     "g.returns | getattr('x')": "unknown filter 'getattr' (expected one of: abs, argmax, bytes, choose, count, eq, "
                                 "first, fmt, ge, gt, join, last, le, length, lt, map, mark, max, min, ne, percent, "
-                                "positions, reverse, round, sci, select, string, sum)",
+                                "pick, positions, reverse, round, sci, select, string, sum)",
     "g.kept | mark(4, 'sampled')": "mark: index 4 is not a position in the list (it has 4 items)",
     "g.kept | mark('1', 'sampled')": "mark: index '1' is not a position in the list (it has 4 items)",
     "b'bytes'": "constant b'bytes' is not allowed (expected a number or a 'string')",
@@ -232,3 +232,63 @@ def test_elementwise_filter_mistakes_are_explained(source, message):
     with pytest.raises(ExprError) as e:
         evaluate(source, DATA)
     assert message in str(e.value)
+
+
+@pytest.mark.parametrize("source, value", [
+    ("g.label or '—'", "G"),
+    ("g.empty or '—'", "—"),  # the operand, as Python gives it, not true/false
+    ("g.zero or g.n", 4),
+    ("g.n and g.label", "G"),
+    ("g.zero and g.label", 0),
+    ("g.empty or g.zero or 'none'", "none"),
+    ("g.n > 3 and g.n < 5", True),
+    ("g.n or g.missing", 4),  # short-circuit: the right side is not evaluated
+    ("g.zero and g.missing", 0),
+])
+def test_and_or_give_the_deciding_operand(source, value):
+    names = {"g": {**NAMES["g"], "empty": "", "zero": 0}}
+    assert evaluate(source, names) == value
+    assert render_template(f"{{{{ {source} }}}}!", names) == f"{to_text(value)}!"
+
+
+@pytest.mark.parametrize("source, value", [
+    ("0 | pick(['muted', 'accent', 'warm'])", "muted"),
+    ("2 | pick(['muted', 'accent', 'warm'])", "warm"),
+    ("(d.k == d.best) | pick('muted', 'accent')", "accent"),
+    ("(d.k != d.best) | pick('muted', 'accent')", "muted"),
+    ("d.flags | pick('muted', 'accent')", ["accent", "muted", "accent"]),  # false → first, true → second
+    ("d.probs | positions | eq(d.probs | argmax) | pick('muted', 'accent')", ["muted", "accent", "muted"]),
+    ("d.picks | pick(['a', 'b', 'c'])", ["c", "a", "b"]),
+    ("d.grid | pick('x', 'y')", [["y", "x"], ["x", "y"]]),  # nested lists: one per cell
+    ("1 | pick([10, 20])", 20),
+])
+def test_pick_maps_a_position_or_a_flag_to_one_of_several_values(source, value):
+    data = {"d": {"k": 2, "best": 2, "flags": [True, False, True], "probs": [0.1, 0.7, 0.2], "picks": [2, 0, 1],
+                  "grid": [[True, False], [False, True]]}}
+    assert evaluate(source, data) == value
+
+
+@pytest.mark.parametrize("source, message", [
+    ("3 | pick('a', 'b')", "pick: 3 is not a position among the 2 options (expected true/false or a whole number "
+                           "from 0 to 1)"),
+    ("-1 | pick('a', 'b')", "pick: -1 is not a position"),
+    ("0.5 | pick('a', 'b')", "pick: 0.5 is not a position"),
+    ("'x' | pick('a', 'b')", "pick: 'x' is not a position"),
+    ("0 | pick('a')", "pick: needs at least two options"),
+    ("0 | pick(['a'])", "pick: needs at least two options"),
+])
+def test_pick_mistakes_are_explained(source, message):
+    with pytest.raises(ExprError) as e:
+        evaluate(source, {})
+    assert message in str(e.value)
+
+
+@pytest.mark.parametrize("text, out", [
+    ("x_{{{ g.n }}}", "x_{4}"),  # three braces: a literal { and then the placeholder
+    ("x^{{{ g.n + 1 }}}_{{{ g.n }}}", "x^{5}_{4}"),
+    ("{{{ g.n }}}", "{4}"),
+    ("x_{ {{ g.n }} }", "x_{ 4 }"),
+    ("{{ g.n }}", 4),
+])
+def test_three_opening_braces_are_a_literal_brace_and_a_placeholder(text, out):
+    assert render_template(text, NAMES) == out

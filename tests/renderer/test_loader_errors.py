@@ -128,3 +128,25 @@ def test_problem_prints_as_file_line_col_error(write_spec):
     assert line.endswith("s.yaml:4:23: error: unknown key 'fill' (expected one of: badge, badge_role, bold, dashed, "
                          "height, id, max_width, outline, role, rows, shape, state, step, sub, text, text_role, "
                          "width)")
+
+
+@pytest.mark.parametrize("text, where, message", [
+    (r'"$\tau$"', "5:11", r'"\t" in a double-quoted string is a TAB, not the start of \tau (did you mean a '
+                          r"single-quoted string ('…\tau…') or \\tau?)"),
+    (r'"a $\frac{1}{2}$"', "5:13", r'"\f" in a double-quoted string is a form feed (U+000C), not the start of \frac'),
+    (r'"$\beta$"', "5:11", r'"\b" in a double-quoted string is a backspace (U+0008), not the start of \beta'),
+    (r'"$\Lambda$"', "5:11", r'"\L" in a double-quoted string is a line separator (U+2028), not the start of '
+                             r"\Lambda"),
+    (r'"$\nabla f$"', "5:11", r'"\n" in a double-quoted string is a line break, not the start of \nabla'),
+    (r'"x\ty"', "5:11", r'"\t" in a double-quoted string is a TAB (did you mean a single-quoted string or \\t?)'),
+    ('"one\n  $\\rho$"', "6:4", r'"\r" in a double-quoted string is a carriage return, not the start of \rho'),
+])
+def test_a_backslash_escape_that_gives_a_control_character_is_located_with_a_hint(write_spec, text, where, message):
+    out = problems(write_spec(HEAD + "body:\n  text: " + text + "\n"))
+    assert len(out) == 1 and out[0].startswith(f"{where}: {message}"), out
+
+
+@pytest.mark.parametrize("text", [r"'$\tau$'", r'"$\\tau$"', r'"two\nlines"', r'"a\nunder b"', r'"tab\\t"',
+                                  "|-\n    $\\tau$ in a block"])
+def test_line_breaks_escaped_backslashes_and_single_quotes_are_fine(write_spec, text):
+    load(write_spec(HEAD + "body:\n  text: " + text + "\n"))

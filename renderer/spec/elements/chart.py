@@ -20,7 +20,10 @@ FORMAT_PATTERN = r"^[<>^+\- #0-9,._a-zA-Z%]{0,12}$"
 
 Null = Literal[None]  # a null list item (`X | None` would lose its null branch in the written schema)
 Placeholder = Annotated[str, Field(max_length=500, description="A {{ placeholder }} bound to compute results.")]
-Numbers = Annotated[list[float], Field(max_length=MAX_POINTS)] | Placeholder
+OneNumber = Annotated[str, Field(max_length=500, pattern=r"^\s*\{\{.*\}\}\s*$",
+                                 description="A {{ placeholder }} that gives one number.")]
+# a list of numbers, each literal or a placeholder giving one (`[0.5, "{{ p.best }}"]`), or one placeholder giving all
+Numbers = Annotated[list[float | OneNumber], Field(max_length=MAX_POINTS)] | Placeholder
 Number = float | Placeholder
 Slot = Annotated[int, Field(ge=0)]  # a category slot index
 Format = Annotated[str, Field(pattern=FORMAT_PATTERN, description="Python format spec, e.g. '.2f', '.0%', ',d'.")]
@@ -59,7 +62,8 @@ class ChartSeries(Strict):
     """One data series: bars, a line or a filled area."""
 
     name: LocalText | None = Field(None, description="Legend entry (series without a name are not in the legend).")
-    values: Numbers = Field(description="The y values (bar heights / line points), literal or a placeholder.")
+    values: Numbers = Field(description="The y values (bar heights / line points): a list whose items are numbers "
+                            "or placeholders giving one number each, or one placeholder giving the list.")
     x: Numbers | None = Field(
         None, description="Numeric x of each value (line/area); default: the category slots or 0, 1, 2, …")
     role: Role | None = Field(None, description="Colour role (default: bars `model`, lines a palette cycle).")

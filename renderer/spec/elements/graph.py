@@ -69,7 +69,8 @@ class Graph(Strict):
                                      description="Clusters drawn as tinted panels around their nodes.")
     same_rank: list[list[str]] = Field(default_factory=list,
                                        description="Sets of node ids dot must put on the same rank (one row in "
-                                                   "TB, one column in LR).")
+                                                   "TB, one column in LR), in the order given: left to right "
+                                                   "(TB, BT) or top to bottom (LR, RL).")
     direction: Literal["TB", "LR", "BT", "RL"] = Field("TB", description="dot rankdir: top-bottom, left-right, ...")
     node_role: Role = Field("model", description="Default fill role of nodes.")
     node_shape: Literal["round", "rect", "ellipse", "circle", "pill", "dot"] = Field(

@@ -126,7 +126,8 @@ class Tensor(Strict):
     masked_role: Role = Field("light", description="Fill role of masked cells.")
     mask_style: Literal["text", "hatch"] = Field(
         "text", description="How masked cells are drawn: 'text' writes `masked_text` (−∞ by default), 'hatch' "
-                            "draws diagonal lines over the masked fill (a pattern fill in PPTX).")
+                            "draws diagonal lines over the masked fill (a pattern fill in PPTX) and keeps the "
+                            "cell's value, written on a small white chip over the lines.")
     row_groups: list[TensorGroup] = Field(
         default_factory=list, description="Row groups, top to bottom, with separators.")
     col_groups: list[TensorGroup] = Field(

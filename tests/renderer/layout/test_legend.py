@@ -270,3 +270,20 @@ def test_a_dashed_line_entry_explains_a_charts_reference_line(write_spec):
     assert found(sc, "legend") == []
     wrong = scene(write_spec, chart + "legend:\n  - {line: warm, dashed: true, text: the mean}\n")
     assert "'warm' edge but no edge is drawn that way" in " ".join(f[2] for f in found(wrong, "legend"))
+
+
+def test_a_neutral_fill_means_what_its_outline_dash_or_hatch_says_so_two_such_entries_do_not_clash(write_spec):
+    body = ("body:\n  row:\n    - box: {text: a, role: model}\n    - box: {text: b, role: data}\n"
+            "    - box: {text: c, role: white, state: ghost}\n    - box: {text: d, role: white, outline: frame}\n"
+            "    - tensor: {values: [[1, 2]], roles: [[light, light]], mask: [[true, false]]}\n")
+    entries = LEGEND.split("  - {role: module")[0]
+    neutral = ("  - {role: white, dashed: true, text: removed}\n  - {role: white, outline: frame, text: not judged}\n"
+               "  - {role: light, hatch: true, text: masked}\n  - {role: light, text: a cell}\n")
+    sc = scene(write_spec, body + entries + neutral)
+    assert found(sc, "role-meaning") == [] and found(sc, "legend") == []
+    # the same neutral mark with two meanings is still one colour with two meanings
+    twice = scene(write_spec, body + entries + neutral + "  - {role: white, dashed: true, text: dropped}\n")
+    assert [f[2][:40] for f in found(twice, "role-meaning")] == ["colour role 'white' means 'dropped' here"]
+    # a meaningful fill means one thing, outlined or not
+    outlined = scene(write_spec, body + entries + "  - {role: model, outline: frame, text: the policy}\n")
+    assert len(found(outlined, "role-meaning")) == 1
