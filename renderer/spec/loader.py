@@ -24,7 +24,7 @@ from .langs import LANGS, pick_lang
 from .limits import check_limits
 from .models import Diagram, member_name
 from .paths import check_components
-from .schema import clip_message, schema_problems, short_value
+from .schema import clip_message, short_value
 from .yamlpos import Located, load_yaml
 
 CONTAINERS = ("row", "column", "grid", "panel")
@@ -73,13 +73,14 @@ def _validated(doc: Located, path: Path) -> Spec:
     problems = check_limits(doc)  # sizes, before the schema walks the data
     if problems:
         raise SpecError(problems)
-    problems = schema_problems(doc)
-    if problems:
-        raise SpecError(problems)
     try:
         diagram = Diagram.model_validate(doc.data)
     except pydantic.ValidationError as e:
-        raise SpecError(pydantic_problems(doc, e)) from None
+        from .schema import schema_problems
+
+        # the models reject it: the JSON Schema (generated from them) says where and why in the editor's words,
+        # and what it does not catch the models' own message does; a valid spec is never schema-checked twice
+        raise SpecError(schema_problems(doc) or pydantic_problems(doc, e)) from None
     problems = check_references(doc) + check_lane_spans(doc) + check_compute(doc, diagram) + check_sweep(doc, diagram)
     if problems:
         raise SpecError(problems)

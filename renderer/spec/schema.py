@@ -8,15 +8,16 @@ from __future__ import annotations
 
 import json
 from functools import cache
-from typing import Any
-
-import jsonschema
+from typing import TYPE_CHECKING, Any
 
 from compute import registry
 
 from ..project import SCHEMA_FILE
 from .errors import Problem
 from .yamlpos import Located
+
+if TYPE_CHECKING:
+    import jsonschema  # imported where a spec fails its models (loader), not by every valid render
 
 SCHEMA_ID = "https://vizspec.dev/schema/diagram.schema.json"
 
@@ -117,6 +118,8 @@ def schema_text() -> str:
 
 @cache
 def _validator() -> jsonschema.Draft202012Validator:
+    import jsonschema
+
     schema = committed_schema()
     schema.get("$defs", {}).get("ComputeCall", {}).pop("allOf", None)  # editor hints only (editor_hints)
     return jsonschema.Draft202012Validator(schema)
