@@ -114,19 +114,20 @@ def _beam(children: Children, beams: int, steps: int, length_penalty: float, eos
                               "finished": eos is not None and tok == eos})
         finished += ended
         order = sorted(range(len(cands)), key=lambda i: -cands[i]["logprob"])  # stable: table order on ties
-        nxt = []
+        nxt, done = [], []
         for rank, i in enumerate(order[:2 * beams]):
             c = cands[i]
             if c["finished"]:
                 if rank < beams:  # HF: an EOS candidate counts only if it ranks among the top `beams`
                     c["kept"] = True
+                    done.append(c["tokens"])
                     finished.append({"tokens": c["tokens"], "logprob": c["logprob"],
                                      "score": score(c["logprob"], len(c["tokens"])), "step": step})
             elif len(nxt) < beams:
                 c["kept"] = True
                 nxt.append((tuple(c["tokens"]), c["logprob"]))
         kept = [{"tokens": list(t), "logprob": lp, "cumulative": math.exp(lp)} for t, lp in nxt]
-        per_step.append({"step": step, "candidates": cands, "kept": kept})
+        per_step.append({"step": step, "candidates": cands, "kept": kept, "finished": done})
         running = nxt
         if not running:
             break
@@ -151,12 +152,19 @@ def beam_search(tree: dict[str, TokenNode], beams: int = 2, steps: int = 3, leng
         best_text: prompt + best tokens joined with `sep`.
         best_score: its length-normalised score.
         steps: per step, {step, candidates: [{tokens, token, parent, p, logprob, cumulative, kept, finished}],
-            kept: [{tokens, logprob, cumulative}]} (parent indexes the previous step's kept list).
+            kept: [{tokens, logprob, cumulative}], finished: [tokens of the hypotheses that emitted `eos` and
+            ranked in the top `beams` at this step]} (parent indexes the previous step's kept list).
         sequences: every finished hypothesis {tokens, logprob, cumulative, score, step}, best first.
+        evaluated: every scored prefix, its tokens joined by spaces ("a r e") -> its probability (the product
+            along its path); a prefix the search never scored is absent.
+        pruned: tokens of every scored prefix the search dropped (not kept, not finished), step by step.
     """
     if beams < 1 or steps < 1:
         raise ValueError(f"beams and steps must be >= 1, got beams={beams}, steps={steps}")
     out = _beam(_tree_children(tree), beams, steps, length_penalty, eos or None)
     best = out["sequences"][0]
+    cands = [c for s in out["steps"] for c in s["candidates"]]
     return jsonable({"best": best["tokens"], "best_text": prompt + sep.join(best["tokens"]),
-                     "best_score": best["score"], "steps": out["steps"], "sequences": out["sequences"]})
+                     "best_score": best["score"], "steps": out["steps"], "sequences": out["sequences"],
+                     "evaluated": {" ".join(c["tokens"]): c["cumulative"] for c in cands},
+                     "pruned": [c["tokens"] for c in cands if not c["kept"]]})

@@ -53,6 +53,26 @@ def test_beam_search_hand_worked():
     assert out["best_text"] == "你好<END>"
 
 
+def test_beam_search_lists_what_it_scored_dropped_and_finished_per_step():
+    out = decoding.beam_search(tree=TREE, beams=2, steps=3, length_penalty=0.0, eos="<END>")
+    # by hand: step 1 keeps 在 .4, 好 .3 (drops 有 .1); step 2 finishes 好<END> .15, keeps 好棒 .12, 在哪里 .1,
+    # drops 在干 .08; step 3 finishes 好棒<END> .048, keeps 在哪里？ .03, 在哪里呢 .02, drops 好棒啊 .012
+    assert out["pruned"] == [["有"], ["在", "干"], ["好", "棒", "啊"]]
+    assert [s["finished"] for s in out["steps"]] == [[], [["好", "<END>"]], [["好", "棒", "<END>"]]]
+    assert out["evaluated"] == pytest.approx({
+        "在": 0.4, "好": 0.3, "有": 0.1, "在 哪里": 0.1, "在 干": 0.08, "好 棒": 0.12, "好 <END>": 0.15,
+        "好 棒 <END>": 0.048, "好 棒 啊": 0.012, "在 哪里 ？": 0.03, "在 哪里 呢": 0.02})
+    # never scored: the continuations of the dropped prefixes (在干嘛, 有事)
+    assert "在 干 嘛" not in out["evaluated"] and "有 事" not in out["evaluated"]
+
+
+def test_one_beam_drops_every_sibling_of_the_greedy_path():
+    out = decoding.beam_search(tree=TREE, beams=1, steps=3, length_penalty=0.0, eos="<END>")
+    assert out["best"] == decoding.greedy(tree=TREE, steps=3)["path"] == ["在", "哪里", "？"]
+    assert out["pruned"] == [["好"], ["有"], ["在", "干"], ["在", "哪里", "呢"]]
+    assert sorted(out["evaluated"]) == sorted(["在", "好", "有", "在 哪里", "在 干", "在 哪里 ？", "在 哪里 呢"])
+
+
 def test_beam_search_length_penalty_prefers_longer_hypotheses():
     tree = {"a": {"p": 0.5}, "b": {"p": 0.45, "next": {"c": {"p": 0.95}}}}
     short = decoding.beam_search(tree=tree, beams=2, steps=2, length_penalty=0.0)
