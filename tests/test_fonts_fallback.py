@@ -29,8 +29,9 @@ from renderer.scene import Group, Scene, Text, walk
 from renderer.spec.loader import load
 
 THEME = load_theme()
-LATIN, CJK = "Noto Sans", "Noto Sans CJK SC"
+LATIN, CJK, SYMBOLS = "Noto Sans", "Noto Sans CJK SC", "Noto Sans Math"
 MIXED = "形状 3×896"
+MINUS = "形状 −1.3"
 SPEC = f"""\
 id: t-fonts
 chapter: test
@@ -40,6 +41,7 @@ body:
     items:
       - box: {{id: a, text: "{MIXED}"}}
       - box: {{id: b, text: "self-attention, top-k, pre-train"}}
+      - box: {{id: c, text: "{MINUS}"}}
       - table:
           id: t
           header: ["{MIXED}", "β·x"]
@@ -50,7 +52,8 @@ A_NS = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
 
 def _face(family: str, bold: bool = False) -> tuple[hb.Font, int, int, str]:
     """(font, units per em, face index, path) of a family, found in its file by name."""
-    path = str(font_file(THEME, 700 if bold else 400, latin=family == LATIN))
+    face = {LATIN: "latin", SYMBOLS: "symbols"}.get(family, "cjk")
+    path = str(font_file(THEME, 700 if bold else 400, face=face))
     blob = hb.Blob.from_file_path(path)
     for i in range(32):
         f = hb.Face(blob, i)
@@ -91,14 +94,17 @@ def test_each_character_class_goes_to_its_face():
     m = metrics_for(THEME)
     latin = "Aa09,.;:!?()[]'\"·×–—“”‘’αβγΩ"
     cjk = "形状汉字かなカナ，。：；（）「」、！？Ａ１"
-    assert m.runs(latin) == ((latin, True),)
-    assert m.runs(cjk) == ((cjk, False),)
-    # what the Latin face lacks (Debian's Noto Sans has no U+2212 or arrows) comes from the CJK face
-    font = _face(LATIN)[0]
-    for ch in "−→":
-        assert font.get_nominal_glyph(ord(ch)) is None
-        assert m.runs(f"a{ch}b") == (("a", True), (ch, False), ("b", True))
-    assert m.runs("  形 x") == (("  形 ", False), ("x", True))  # spaces stay with the run before them
+    assert m.runs(latin) == ((latin, "latin"),)
+    assert m.runs(cjk) == ((cjk, "cjk"),)
+    # what the Latin face lacks (Debian's Noto Sans has no U+2212 or arrows) comes from Noto Sans Math, whose
+    # minus is as wide as the Latin plus and digits; the CJK face's arrow is a full em
+    font, symbols = _face(LATIN)[0], _face(SYMBOLS)[0]
+    for ch in "−→≤∞":
+        assert font.get_nominal_glyph(ord(ch)) is None and symbols.get_nominal_glyph(ord(ch)) is not None
+        assert m.runs(f"a{ch}b") == (("a", "latin"), (ch, "symbols"), ("b", "latin"))
+    minus, plus = symbols.get_nominal_glyph(ord("−")), font.get_nominal_glyph(ord("+"))
+    assert symbols.get_glyph_h_advance(minus) / _face(SYMBOLS)[1] == font.get_glyph_h_advance(plus) / _face(LATIN)[1]
+    assert m.runs("  形 x") == (("  形 ", "cjk"), ("x", "latin"))  # spaces stay with the run before them
 
 
 def test_a_mixed_width_is_the_sum_of_its_runs_in_their_faces():
@@ -113,9 +119,13 @@ def test_a_mixed_width_is_the_sum_of_its_runs_in_their_faces():
 def test_svg_writes_one_tspan_per_run_naming_its_face(scene):
     root = ElementTree.fromstring(draw_svg(scene))
     ns = "{http://www.w3.org/2000/svg}"
-    el = next(e for e in root.iter(f"{ns}text") if "".join(e.itertext()) == MIXED)
-    spans = [(s.text, s.get("font-family").split(",")[0].strip("'")) for s in el.findall(f"{ns}tspan")]
-    assert spans == [("形状 ", CJK), ("3×896", LATIN)]
+    for text, want in ((MIXED, [("形状 ", CJK), ("3×896", LATIN)]),
+                       (MINUS, [("形状 ", CJK), ("−", SYMBOLS), ("1.3", LATIN)])):
+        el = next(e for e in root.iter(f"{ns}text") if "".join(e.itertext()) == text)
+        spans = [(s.text, s.get("font-family").split(",")[0].strip("'")) for s in el.findall(f"{ns}tspan")]
+        assert spans == want
+    css = "".join(e.text or "" for e in root.iter(f"{ns}style"))
+    assert f"font-family:'{SYMBOLS}'" in css  # embedded like the other faces
 
 
 def _slide(data: bytes) -> etree._Element:
@@ -140,9 +150,10 @@ def _faces_of_runs(root: etree._Element) -> list[tuple[str, tuple[str, ...]]]:
 def test_pptx_writes_one_run_per_face_with_latin_ea_and_cs_all_set(scene):
     runs = _faces_of_runs(_slide(draw_pptx(scene)))
     # the box label and the native table's header cell both
-    assert runs.count(("形状 ", (CJK,) * 3)) == 2
+    assert runs.count(("形状 ", (CJK,) * 3)) == 3  # the two of MIXED and the one of MINUS
     assert runs.count(("3×896", (LATIN,) * 3)) == 2
     assert ("β·x", (LATIN,) * 3) in runs
+    assert ("−", (SYMBOLS,) * 3) in runs and ("1.3", (LATIN,) * 3) in runs
 
 
 def test_png_outlines_each_run_with_its_own_face(scene):
@@ -159,6 +170,12 @@ def test_png_outlines_each_run_with_its_own_face(scene):
     assert times_latin in used and times_cjk not in used
     assert f"r{i_c}g{font_c.get_nominal_glyph(ord('形'))}" in used
     assert sum(u.startswith("lr") for u in used) == len("3×896")
+    m = _text(scene, MINUS)
+    doc = draw_svg(Scene(300, 60, [replace(m, x=10, y=40, anchor="start")], family=scene.family)).decode()
+    used = [u.split('"#')[1].split('"')[0] for u in outline_text(doc).split("<use ")[1:]]
+    font_s, _, i_s, _ = _face(SYMBOLS)
+    assert f"sr{i_s}g{font_s.get_nominal_glyph(ord('−'))}" in used  # the minus outlined from Noto Sans Math
+    assert f"r{i_c}g{font_c.get_nominal_glyph(ord('−'))}" not in used
 
 
 def _ink(data: bytes) -> np.ndarray:

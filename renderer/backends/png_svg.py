@@ -28,11 +28,12 @@ import uharfbuzz as hb
 FONT_DIRS = ("/usr/share/fonts/opentype/noto", "/usr/share/fonts/truetype/noto", "/usr/local/share/fonts")
 CJK_FILES = {False: "NotoSansCJK-Regular.ttc", True: "NotoSansCJK-Bold.ttc"}  # bold? -> file
 LATIN_FILES = {False: "NotoSans-Regular.ttf", True: "NotoSans-Bold.ttf"}
+SYMBOL_FILES = {False: "NotoSansMath-Regular.ttf", True: "NotoSansMath-Regular.ttf"}  # one weight
 FALLBACK_DIR = "/usr/share/fonts/truetype/dejavu"
 FALLBACK = {False: "DejaVuSans.ttf", True: "DejaVuSans-Bold.ttf"}
 # the families a run may name first -> (glyph id prefix, files); the layout chose the face of every run
 FACES = {"Noto Sans CJK SC": ("", CJK_FILES), "Noto Sans Mono CJK SC": ("", CJK_FILES),
-         "Noto Sans": ("l", LATIN_FILES)}
+         "Noto Sans": ("l", LATIN_FILES), "Noto Sans Math": ("s", SYMBOL_FILES)}
 # attributes a run may have; font-style too: Noto CJK has no italic face, and resvg drew italic runs upright
 KNOWN_ATTRS = {"x", "y", "fill", "font-size", "font-weight", "font-family", "font-style", "text-anchor",
                "data-role", "data-id"}

@@ -160,12 +160,12 @@ def _payload(ctx: Ctx, cells: list[_Cell], col_w: list[float], row_h: list[float
     where the drawing face changes.
     """
     out = []
-    fams = {True: ctx.theme.fonts["latin"][0], False: ctx.theme.fonts["sans"][0]}  # Latin face? -> family
+    fams = {face: family[0] for face, family in ctx.metrics.families.items()}  # face -> family
     for c in sorted(cells, key=lambda c: (c.row, c.col)):
         lines = []
         if c.text and not c.bits:
             weight = bold_weight if c.bold else 400
-            lines = [[[t, k, fams[latin]] for part, k in split_scripts(s) for t, latin in ctx.metrics.runs(part)]
+            lines = [[[t, k, fams[face]] for part, k in split_scripts(s) for t, face in ctx.metrics.runs(part)]
                      for s in ctx.metrics.wrap(c.text, fs, c.wrap, weight)]
         out.append({"row": c.row, "col": c.col, "rowspan": c.rowspan, "colspan": c.colspan, "lines": lines,
                     "fill": ctx.color(c.role), "color": ctx.color(c.text_role), "bold": c.bold, "align": c.align,

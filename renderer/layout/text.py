@@ -35,16 +35,18 @@ def _face(path: str, family: str) -> tuple[hb.Font, int]:
     return hb.Font(face), face.upem
 
 
-def font_file(theme: Theme, weight: int, latin: bool = False) -> Path:
-    """The font file for a face and weight, found deterministically in the theme's folders (first hit wins)."""
+def font_file(theme: Theme, weight: int, latin: bool = False, face: str | None = None) -> Path:
+    """The font file for a face (cjk, latin or symbols; `latin=True` is the latin face) and weight, found
+    deterministically in the theme's folders (first hit wins)."""
     files = theme.fonts["files"]
-    key = ("latin_" if latin else "") + ("bold" if weight >= 600 else "regular")
+    face = face or ("latin" if latin else "cjk")
+    key = ("" if face == "cjk" else f"{face}_") + ("bold" if weight >= 600 else "regular")
     name = files[key]
     for d in files["dirs"]:
         p = Path(d) / name
         if p.is_file():
             return p
-    package = (theme.fonts.get("packages") or {}).get(key, "fonts-noto-core" if latin else "fonts-noto-cjk")
+    package = (theme.fonts.get("packages") or {}).get(key, "fonts-noto-cjk" if face == "cjk" else "fonts-noto-core")
     raise FontNotFound(
         f"font file {name} not found in {', '.join(files['dirs'])} "
         f"(install Debian's {package}: `make setup` does it)"
@@ -59,7 +61,8 @@ _CJK = re.compile("[\u1100-\u11FF\u2E80-\u2FDF\u2FF0-\u303F\u3040-\u33FF\u3400-\
                   "\uA960-\uA97F\uAC00-\uD7FF\uF900-\uFAFF\uFE10-\uFE1F\uFE30-\uFE4F\uFF00-\uFFEF"
                   "\U00020000-\U0003FFFF]")
 
-Run = tuple[str, bool]  # (text, drawn from the Latin face?)
+Run = tuple[str, str]  # (text, the face that draws it: "latin", "symbols" or "cjk")
+FACES = ("latin", "symbols", "cjk")  # the order a character's face is looked for in
 
 
 class Metrics:
@@ -72,27 +75,38 @@ class Metrics:
         self.latin_family = fonts["latin"][0]
         self._fonts = {w: _face(str(font_file(theme, w)), self.family) for w in (400, 700)}
         self._latin = {w: _face(str(font_file(theme, w, latin=True)), self.latin_family) for w in (400, 700)}
+        # symbols the Latin face lacks (U+2212 minus, arrows, ≤, ∞) from a face designed with it (Noto Sans Math)
+        self.families = {"latin": tuple(fonts["latin"]), "cjk": tuple(fonts["sans"])}
+        self._faces = {"latin": self._latin, "cjk": self._fonts}
+        if fonts.get("symbols") and "symbols_regular" in fonts["files"]:
+            self.families["symbols"] = tuple(fonts["symbols"])
+            self._faces["symbols"] = {w: _face(str(font_file(theme, w, face="symbols")), fonts["symbols"][0])
+                                      for w in (400, 700)}
         self._mono = _face(str(font_file(theme, 400)), fonts["mono"][0])
 
-    def _latin_char(self, ch: str) -> bool | None:
-        """Whether the Latin face draws `ch`; None for spaces and combining marks (they join a neighbour)."""
+    def _face_of(self, ch: str) -> str | None:
+        """The face that draws `ch`; None for spaces and combining marks (they join a neighbour)."""
         if ch.isspace() or unicodedata.combining(ch):
             return None
         if _CJK.match(ch):
-            return False
-        return self._latin[400][0].get_nominal_glyph(ord(ch)) is not None
+            return "cjk"
+        for name in ("latin", "symbols"):
+            if name in self._faces and self._faces[name][400][0].get_nominal_glyph(ord(ch)) is not None:
+                return name
+        return "cjk"
 
     @lru_cache(maxsize=65536)  # noqa: B019 - one Metrics per process
     def runs(self, text: str) -> tuple[Run, ...]:
-        """The text cut where the drawing face changes: (piece, Latin face?) runs, in order.
+        """The text cut where the drawing face changes: (piece, face) runs, in order.
 
-        Latin letters, digits, punctuation, `·`, `×`, quotes, Greek… → Latin face; CJK ideographs, kana,
-        CJK punctuation, full-width forms and anything the Latin face lacks → CJK face. Spaces and
-        combining marks stay in the run they follow (at the start: the run after them).
+        Latin letters, digits, punctuation, `·`, `×`, quotes, Greek… → "latin"; what the Latin face lacks but
+        the symbols face has (`−`, arrows, `≤`, `∞`) → "symbols"; CJK ideographs, kana, CJK punctuation,
+        full-width forms and anything else → "cjk". Spaces and combining marks stay in the run they follow
+        (at the start: the run after them).
         """
-        faces = [self._latin_char(ch) for ch in text]
+        faces = [self._face_of(ch) for ch in text]
         known = [f for f in faces if f is not None]
-        prev = known[0] if known else True
+        prev = known[0] if known else "latin"
         out: list[list] = []
         for ch, f in zip(text, faces, strict=True):
             f = prev if f is None else f
@@ -110,7 +124,7 @@ class Metrics:
         if mono:
             return self._shaped(text, *self._mono)
         w = 700 if bold else 400
-        return sum(self._shaped(t, *(self._latin[w] if latin else self._fonts[w])) for t, latin in self.runs(text))
+        return sum(self._shaped(t, *self._faces[face][w]) for t, face in self.runs(text))
 
     @staticmethod
     def _shaped(text: str, font: hb.Font, upem: int) -> float:
@@ -121,19 +135,19 @@ class Metrics:
         return sum(p.x_advance for p in buf.glyph_positions) / upem
 
     def has_glyph(self, ch: str) -> bool:
-        """Whether one of the two faces (regular) can draw the character."""
-        return any(f[400][0].get_nominal_glyph(ord(ch)) is not None for f in (self._latin, self._fonts))
+        """Whether one of the faces (regular) can draw the character."""
+        return any(f[400][0].get_nominal_glyph(ord(ch)) is not None for f in self._faces.values())
 
     def faced(self, items: list[Prim] | tuple[Prim, ...]) -> list[Prim]:
         """The primitives with every text in the theme's sans font cut into runs, each naming its face."""
-        cjk, latin = tuple(self.theme.fonts["sans"]), tuple(self.theme.fonts["latin"])
+        latin = self.families["latin"]
 
         def one(p: Prim) -> Prim:
             if isinstance(p, Group):
                 return replace(p, children=tuple(one(c) for c in p.children))
             if not isinstance(p, Text) or not p.family or p.family[0] != self.family:
                 return p
-            runs = tuple((t, latin if is_latin else cjk) for t, is_latin in self.runs(p.text))
+            runs = tuple((t, self.families[face]) for t, face in self.runs(p.text))
             if len(runs) <= 1:
                 return replace(p, family=runs[0][1] if runs else latin)
             return replace(p, family=latin, runs=runs)

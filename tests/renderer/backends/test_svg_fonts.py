@@ -17,7 +17,7 @@ from fontTools.pens.boundsPen import BoundsPen
 from fontTools.ttLib import TTFont
 
 from renderer.backends import svg_fonts
-from renderer.backends.png_svg import CJK_FILES, FACES, LATIN_FILES, _file
+from renderer.backends.png_svg import CJK_FILES, FACES, LATIN_FILES, SYMBOL_FILES, _file
 from renderer.backends.svg import draw_svg
 from renderer.bind import bind
 from renderer.layout import layout
@@ -61,7 +61,7 @@ def drawn(svg: bytes) -> dict[tuple[str, bool], set[str]]:
 
 def installed(family: str, bold: bool) -> TTFont:
     """The installed Noto face, read by fontTools (the reference: harfbuzz read it for the subset)."""
-    files = CJK_FILES if "CJK" in family else LATIN_FILES
+    files = CJK_FILES if "CJK" in family else SYMBOL_FILES if family == "Noto Sans Math" else LATIN_FILES
     path = _file(files[bold])
     for i in range(32):
         f = TTFont(path, fontNumber=i, lazy=True)
