@@ -1,0 +1,62 @@
+"""Sweeps on collection diagrams (issue #22): moving the slider changes the picture in the way the parameter
+teaches, on fixed axes and colour scales (so frames compare), and the initial frame is the ordinary output."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+import pytest
+
+from renderer.app import sweeps
+from renderer.app.build import find_specs
+from renderer.layout.theme import load_theme
+from renderer.scene import Rect, Text, walk
+from renderer.spec.loader import load
+
+SWEPT = ("return-backwards",)
+
+
+def spec_path(stem: str) -> Path:
+    return next(p for p in find_specs() if p.stem == stem)
+
+
+@cache
+def frames(stem: str, lang: str = "en") -> tuple:
+    spec = load(spec_path(stem))
+    return spec, tuple(sweeps.frame_scenes(sweeps.bind_frames(spec), lang, load_theme()))
+
+
+def values(stem: str) -> list:
+    return frames(stem)[0].diagram.sweep.frame_values()
+
+
+def parts(scene, eid: str, kind: str, cls: type = Rect) -> list:
+    return [it for it in walk(scene.items) if isinstance(it, cls) and it.meta.id == eid and it.meta.kind == kind]
+
+
+def text(scene) -> str:
+    return " ".join(t.text for t in walk(scene.items) if isinstance(t, Text))
+
+
+def test_every_frame_has_the_same_size():
+    for stem in SWEPT:
+        for lang in ("en", "zh"):
+            sizes = {(round(s.width, 3), round(s.height, 3)) for s in frames(stem, lang)[1]}
+            assert len(sizes) == 1, (stem, lang, sizes)
+
+
+def test_return_backwards_gamma_shrinks_the_weight_of_late_rewards():
+    spec, scenes = frames("return-backwards")
+    assert values("return-backwards")[sweeps.start_index(spec)] == 0.8  # the reviewed picture is the initial frame
+    heights = [[b.h for b in parts(s, "weights", "chart-bar")] for s in scenes]
+    full = heights[0][0]
+    for g, h in zip(values("return-backwards"), heights, strict=True):
+        assert len(h) == 4 and h[0] == pytest.approx(full)  # γ^0 = 1 on the same fixed axis in every frame
+        assert [x / full for x in h] == pytest.approx([g ** k for k in range(4)], abs=1e-6)
+    assert heights[0][3] < heights[-1][3]  # r_4 weighs more the larger γ
+    # G_0 printed in each frame is the discounted sum for that frame's γ
+    r = spec.doc.data["vars"]["rewards"]
+    for g, s in zip(values("return-backwards"), scenes, strict=True):
+        g0 = sum(g ** k * x for k, x in enumerate(r))
+        assert f"{g0:g}" in text(s)
