@@ -11,10 +11,10 @@ import pytest
 from renderer.app import sweeps
 from renderer.app.build import find_specs
 from renderer.layout.theme import load_theme
-from renderer.scene import Rect, Text, walk
+from renderer.scene import Line, Rect, Text, walk
 from renderer.spec.loader import load
 
-SWEPT = ("return-backwards",)
+SWEPT = ("return-backwards", "gae")
 
 
 def spec_path(stem: str) -> Path:
@@ -60,3 +60,25 @@ def test_return_backwards_gamma_shrinks_the_weight_of_late_rewards():
     for g, s in zip(values("return-backwards"), scenes, strict=True):
         g0 = sum(g ** k * x for k, x in enumerate(r))
         assert f"{g0:g}" in text(s)
+
+
+def line_ys(scene, eid: str, role: str) -> list[float]:
+    (ln,) = [x for x in parts(scene, eid, "chart-line", Line) if x.meta.role == role]
+    return [y for _, y in ln.points]
+
+
+def test_gae_lambda_moves_the_advantage_line_from_td_to_monte_carlo():
+    spec, scenes = frames("gae")
+    lams = values("gae")
+    assert lams[sweeps.start_index(spec)] == 0.95 and lams[0] == 0 and lams[-1] == 1
+    ys = [(line_ys(s, "curve", "text-soft"), line_ys(s, "curve", "warm"), line_ys(s, "curve", "frame"))
+          for s in scenes]
+    td, mc = ys[0][0], ys[0][2]
+    for lo, mid, hi in ys:
+        assert lo == pytest.approx(td) and hi == pytest.approx(mc)  # the extremes stay put: the y axis is fixed
+        for a, b, c in zip(lo, mid, hi, strict=True):  # GAE lies between them at every step (smaller y = higher)
+            assert min(a, c) - 1e-6 <= b <= max(a, c) + 1e-6
+    assert ys[0][1] == pytest.approx(td) and ys[-1][1] == pytest.approx(mc)
+    a0 = [mid[0] for _, mid, _ in ys]
+    assert a0 == sorted(a0, reverse=True) and a0[0] > a0[-1]  # A_0 rises monotonically with λ
+    assert "γλ = 0.855" in text(scenes[lams.index(0.95)])
