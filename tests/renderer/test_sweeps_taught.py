@@ -14,7 +14,7 @@ from renderer.layout.theme import load_theme
 from renderer.scene import Line, Rect, Text, walk
 from renderer.spec.loader import load
 
-SWEPT = ("return-backwards", "gae")
+SWEPT = ("return-backwards", "gae", "rope-frequencies")
 
 
 def spec_path(stem: str) -> Path:
@@ -82,3 +82,19 @@ def test_gae_lambda_moves_the_advantage_line_from_td_to_monte_carlo():
     a0 = [mid[0] for _, mid, _ in ys]
     assert a0 == sorted(a0, reverse=True) and a0[0] > a0[-1]  # A_0 rises monotonically with λ
     assert "γλ = 0.855" in text(scenes[lams.index(0.95)])
+
+
+def test_rope_base_slows_the_low_frequency_pairs():
+    spec, scenes = frames("rope-frequencies")
+    bases = values("rope-frequencies")
+    assert bases == sorted(bases) and bases[sweeps.start_index(spec)] == 10000
+    # (1) θ_i on a fixed axis: pair 0 is 1 rad per position for every base, the rest fall faster the larger the base
+    lines = [parts(s, "theta", "chart-line", Line)[0].points for s in scenes]
+    assert len({round(p[0][1], 6) for p in lines}) == 1
+    mid = [p[32][1] for p in lines]
+    assert mid == sorted(mid) and mid[0] < mid[-1]  # larger y = lower θ_32
+    # (5) over 4096 positions: the cells still near angle 0 (scale bin 0) grow with the base
+    still = [sum(1 for c in parts(s, "far", "chart-cell") if c.meta.role == "scale-0") for s in scenes]
+    assert still == sorted(still) and still[-1] > 2 * still[0]
+    for b, s in zip(bases, scenes, strict=True):  # the θ_8 annotation prints that frame's base^(−16/128)
+        assert f"{b ** (-16 / 128):#.3g}" in text(s)
