@@ -14,7 +14,7 @@ from renderer.layout.theme import load_theme
 from renderer.scene import Line, Rect, Text, walk
 from renderer.spec.loader import load
 
-SWEPT = ("return-backwards", "gae", "rope-frequencies")
+SWEPT = ("return-backwards", "gae", "rope-frequencies", "alibi")
 
 
 def spec_path(stem: str) -> Path:
@@ -98,3 +98,19 @@ def test_rope_base_slows_the_low_frequency_pairs():
     assert still == sorted(still) and still[-1] > 2 * still[0]
     for b, s in zip(bases, scenes, strict=True):  # the θ_8 annotation prints that frame's base^(−16/128)
         assert f"{b ** (-16 / 128):#.3g}" in text(s)
+
+
+def test_alibi_more_heads_pack_the_same_slope_range_more_densely():
+    spec, scenes = frames("alibi")
+    hs = values("alibi")
+    assert hs[sweeps.start_index(spec)] == 8
+    first, last = [], []
+    for h, s in zip(hs, scenes, strict=True):
+        bars = parts(s, "slopes", "chart-bar")
+        assert len(bars) == h  # one bar per head, numbered 1 … H
+        first.append(bars[0].h)
+        last.append(bars[-1].h)
+        assert f"m = {2 ** (-8 / h):.3g}" in text(s)  # head 1's slope, printed in panels 1 and 3
+    # on the fixed 0–1 axis the first head's bar grows towards 1 while the last stays at 2^-8
+    assert first == sorted(first) and first[-1] / first[0] == pytest.approx(2 ** (-8 / 32) / 2 ** (-8 / 4))
+    assert max(last) == pytest.approx(min(last))
