@@ -14,7 +14,7 @@ from renderer.layout.theme import load_theme
 from renderer.scene import Line, Rect, Text, walk
 from renderer.spec.loader import load
 
-SWEPT = ("return-backwards", "gae", "rope-frequencies", "alibi")
+SWEPT = ("return-backwards", "gae", "rope-frequencies", "alibi", "speculative-decoding")
 
 
 def spec_path(stem: str) -> Path:
@@ -114,3 +114,29 @@ def test_alibi_more_heads_pack_the_same_slope_range_more_densely():
     # on the fixed 0–1 axis the first head's bar grows towards 1 while the last stays at 2^-8
     assert first == sorted(first) and first[-1] / first[0] == pytest.approx(2 ** (-8 / 32) / 2 ** (-8 / 4))
     assert max(last) == pytest.approx(min(last))
+
+
+def test_speculative_decoding_draws_gamma_proposals_and_greys_the_rest():
+    spec, scenes = frames("speculative-decoding")
+    gammas = values("speculative-decoding")
+    assert gammas[sweeps.start_index(spec)] == 4
+    slots = spec.doc.data["vars"]["gamma_max"]
+    assert max(gammas) == slots
+    unit = []
+    for g, s in zip(gammas, scenes, strict=True):
+        fills = [parts(s, f"prop{i}", "box")[0].meta.role for i in range(slots)]
+        assert fills == ["module"] * g + ["light"] * (slots - g)  # drafted, then "not drafted"
+        arrows = [x.meta.role for x in walk(s.items) if isinstance(x, Line) and x.meta.kind == "edge"][1:slots]
+        assert arrows == ["arrow"] * (g - 1) + ["white"] * (slots - g)  # no arrow into an undrafted slot
+        assert "thought" in [parts(s, f"verdict{i}", "box")[0].meta.role for i in range(g)]
+        # the whole run's bars share one fixed axis: the height per emitted token is the same in every frame
+        bar = parts(s, "perpass", "chart-bar")[0]
+        label = next(t for t in parts(s, "perpass", "chart-value", Text))
+        unit.append(bar.h / int(label.text))
+    assert max(unit) == pytest.approx(min(unit))
+    # the expected tokens per target pass, (1 − α^{γ+1}) / (1 − α), grow with γ and are printed per frame
+    runs = [f.results["sd"] for f in sweeps.bind_frames(spec)]
+    expected = [r["expected_tokens"] for r in runs]
+    assert expected == sorted(expected) and expected[-1] > expected[0] + 1
+    for r, s in zip(runs, scenes, strict=True):
+        assert f"{r['expected_tokens']:.2f}" in text(s)
