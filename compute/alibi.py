@@ -25,10 +25,11 @@ def slopes(n_heads: int) -> dict:
 
     Returns:
         slopes: one slope per head (head 1 first).
+        heads: the head numbers 1 … H (a chart's categories).
     """
     if n_heads < 1:
         raise ValueError(f"n_heads must be >= 1, got {n_heads}")
-    return jsonable({"slopes": _slopes(n_heads)})
+    return jsonable({"slopes": _slopes(n_heads), "heads": list(range(1, n_heads + 1))})
 
 
 def bias(n_heads: int, seq_len: int, causal: bool = True) -> dict:
@@ -39,19 +40,21 @@ def bias(n_heads: int, seq_len: int, causal: bool = True) -> dict:
 
     Returns:
         slopes: one slope per head.
+        heads: the head numbers 1 … H.
         distance: seq × seq table of i − j.
         bias: heads × seq × seq biases.
         allowed: seq × seq, True where query i may attend to key j.
     """
     if not 1 <= seq_len <= MAX_SEQ:
         raise ValueError(f"seq_len must be in [1, {MAX_SEQ}], got {seq_len}")
-    m = np.array(slopes(n_heads)["slopes"])
+    sl = slopes(n_heads)
+    m = np.array(sl["slopes"])
     i = np.arange(seq_len)
     dist = i[:, None] - i[None, :]
     allowed = dist >= 0 if causal else np.ones_like(dist, dtype=bool)
     b = -m[:, None, None] * np.abs(dist)[None]
     b = np.where(allowed[None], b, 0.0)
-    return jsonable({"slopes": m, "distance": dist, "bias": b, "allowed": allowed})
+    return jsonable({"slopes": m, "heads": sl["heads"], "distance": dist, "bias": b, "allowed": allowed})
 
 
 def attention(scores: list[list[float]], n_heads: int, head: int = 1) -> dict:

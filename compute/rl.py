@@ -19,6 +19,7 @@ def discounted_returns(rewards: list[float], gamma: float = 1.0) -> dict:
     Returns:
         returns: G_0 … G_T (length T+1, the last is 0 at the episode end).
         backward: the same values in the order they are computed (G_T first, G_0 last).
+        weights: γ^k, the weight reward k (R_{k+1}) carries in G_0 (length T).
     """
     r = arr(rewards, "rewards", ndim=1)
     if not 0 <= gamma <= 1:
@@ -26,7 +27,7 @@ def discounted_returns(rewards: list[float], gamma: float = 1.0) -> dict:
     g = np.zeros(r.size + 1)
     for t in range(r.size - 1, -1, -1):
         g[t] = r[t] + gamma * g[t + 1]
-    return jsonable({"returns": g, "backward": g[::-1]})
+    return jsonable({"returns": g, "backward": g[::-1], "weights": float(gamma) ** np.arange(r.size)})
 
 
 def _gamma(gamma: float) -> float:

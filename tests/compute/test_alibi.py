@@ -20,6 +20,12 @@ def _fairseq_get_slopes(n):
         :n - closest_power_of_2]
 
 
+def test_heads_number_the_slopes_from_one():
+    assert alibi.slopes(n_heads=4)["heads"] == [1, 2, 3, 4]
+    out = alibi.bias(n_heads=16, seq_len=3)
+    assert out["heads"] == list(range(1, 17)) and len(out["heads"]) == len(out["slopes"])
+
+
 def test_slopes_for_8_and_12_heads():
     assert alibi.slopes(n_heads=8)["slopes"] == pytest.approx([2 ** -i for i in range(1, 9)])
     s12 = alibi.slopes(n_heads=12)["slopes"]

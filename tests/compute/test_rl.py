@@ -33,6 +33,16 @@ def test_discounted_returns_equal_the_forward_sum(rewards, gamma):
     assert np.isclose(g[-1], 0.0)
 
 
+def test_discounted_returns_weights_are_each_rewards_share_of_g0():
+    # G_0 = Σ_k γ^k r_k: the weights are the gradient of G_0 with respect to each reward (one-hot rewards)
+    out = rl.discounted_returns(rewards=[4, 3, 5, 2], gamma=0.5)
+    assert out["weights"] == [1.0, 0.5, 0.25, 0.125]
+    for k in range(4):
+        one_hot = [1.0 if j == k else 0.0 for j in range(4)]
+        assert rl.discounted_returns(rewards=one_hot, gamma=0.5)["returns"][0] == out["weights"][k]
+    assert rl.discounted_returns(rewards=[1, 1], gamma=0.0)["weights"] == [1.0, 0.0]
+
+
 def _brute_gae(r, v, d, gamma, lam):
     T = len(r)
     delta = [r[t] + gamma * v[t + 1] * (1 - d[t]) - v[t] for t in range(T)]
