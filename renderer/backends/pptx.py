@@ -5,8 +5,10 @@ Output is deterministic (fixed core properties and zip times).
 
 from __future__ import annotations
 
+import functools
 import io
 import json
+import re
 import zipfile
 
 from pptx import Presentation
@@ -16,7 +18,19 @@ from pptx.util import Emu, Pt
 from .. import __version__
 from ..scene import Scene
 from . import pptx_chevrons, pptx_native  # noqa: F401  (register the native banner, table and chart handlers)
-from .pptx_shapes import EMU_PER_PX, FIXED_TIME, SLIDE_MAX_PX, SLIDE_MIN_PX, ZIP_TIME, Fit, SlideWriter, _rgb
+from . import pptx_package as pkg
+from .pptx_shapes import (
+    EMU_PER_PX,
+    FIXED_TIME,
+    NSDECLS,
+    SLIDE_MAX_PX,
+    SLIDE_MIN_PX,
+    ZIP_TIME,
+    Fit,
+    SlideWriter,
+    _rgb,
+    esc_text,
+)
 
 MAX_CORE_TITLE = 255  # characters PowerPoint (and python-pptx) allow in a core property; the slide shows all
 TITLE_LAYOUT = "Title Only"  # the layout of every slide: a title placeholder and nothing else
@@ -143,7 +157,14 @@ def add_scene_slide(prs, scene: Scene, fit: Fit | None = None, notes: bool = Tru
         bg = slide.background.fill
         bg.solid()
         bg.fore_color.rgb = _rgb(scene.background or "#FFFFFF")
-    SlideWriter(slide, fit or Fit(), scene.lang).draw_scene(scene)
+    tree = slide.shapes._spTree
+    shapes = SlideWriter(fit or Fit(), scene.lang, slide.part, slide.shapes._next_shape_id).scene_xml(scene)
+    if shapes:
+        from pptx.oxml import parse_xml
+
+        ext = tree.find(f"{{{tree.nsmap['p']}}}extLst")
+        for el in list(parse_xml(f"<p:grpSp {NSDECLS}>{shapes}</p:grpSp>")):
+            tree.append(el) if ext is None else ext.addprevious(el)
     if notes and (scene.desc or scene.metadata):
         slide.notes_slide.notes_text_frame.text = notes_text(scene)
     return slide
@@ -163,10 +184,80 @@ def save(prs) -> bytes:
     return out.getvalue()
 
 
-def draw_pptx(scene: Scene) -> bytes:
-    """The scene as a one-slide presentation, the slide sized to the diagram."""
-    scale = min(1.0, SLIDE_MAX_PX / scene.width, SLIDE_MAX_PX / scene.height)
-    prs = new_presentation(scene.width * scale, scene.height * scale, scene.title, scene.lang)
-    add_scene_slide(prs, scene, Fit(scale))
-    return save(prs)
+MARK = "\ue000"  # stands for the text of the base presentation's title and notes
 
+
+@functools.cache
+def _base(notes: bool) -> pkg.Base:
+    """The one-slide presentation python-pptx makes, once per process: an empty "Title Only" slide (with an
+    empty notes slide, and so a notes master), its core properties set as new_presentation sets them."""
+    prs = new_presentation(SLIDE_MIN_PX, SLIDE_MIN_PX, MARK, "en")
+    slide = prs.slides.add_slide(scene_layout(prs))
+    if notes:
+        slide.notes_slide.notes_text_frame.text = MARK
+    return pkg.Base.from_pptx(save(prs))
+
+
+def paragraphs_xml(text: str, rpr: str = "") -> str:
+    """Text as python-pptx's `text_frame.text = text` writes it: a paragraph per line, a line break per vertical
+    tab, no empty runs; `rpr` (run properties) on the first paragraph's runs."""
+    out = []
+    for i, line in enumerate(text.split("\n")):
+        runs = []
+        for k, piece in enumerate(line.split("\v")):
+            if k:
+                runs.append("<a:br/>")
+            if piece:
+                runs.append(f"<a:r>{rpr if i == 0 else ''}<a:t>{esc_text(piece)}</a:t></a:r>")
+        out.append(f"<a:p>{''.join(runs)}</a:p>" if runs else "<a:p/>")
+    return "".join(out)
+
+
+def slide_xml(scene: Scene, cx: int, cy: int, shapes: str, background: bool = True) -> bytes:
+    """The slide as add_scene_slide makes it: background, the hidden title (`_title_slide`), the shapes."""
+    title = scene.title or str((scene.metadata or {}).get("id") or "")
+    bg = ""
+    if background:
+        bg = (f'<p:bg><p:bgPr><a:solidFill><a:srgbClr val="{str(_rgb(scene.background or "#FFFFFF"))}"/>'
+              "</a:solidFill><a:effectLst/></p:bgPr></p:bg>")
+    rpr = f'<a:rPr sz="{TITLE_PT * 100}"/>'
+    title_sp = ('<p:sp><p:nvSpPr><p:cNvPr id="2" name="Title 1"/><p:cNvSpPr><a:spLocks noGrp="1"/></p:cNvSpPr>'
+                '<p:nvPr><p:ph type="title"/></p:nvPr></p:nvSpPr><p:spPr><a:xfrm>'
+                f'<a:off x="0" y="{-cy - EMU_PER_PX * 4}"/><a:ext cx="{cx}" cy="{cy}"/></a:xfrm></p:spPr>'
+                f'<p:txBody><a:bodyPr/><a:lstStyle/>{paragraphs_xml(title, rpr)}'
+                "</p:txBody></p:sp>")
+    return pkg.XML_HEAD + (f'<p:sld {NSDECLS}><p:cSld>{bg}<p:spTree><p:nvGrpSpPr><p:cNvPr id="1" name=""/>'
+                           "<p:cNvGrpSpPr/><p:nvPr/></p:nvGrpSpPr><p:grpSpPr/>" + title_sp + shapes
+                           + "</p:spTree></p:cSld><p:clrMapOvr><a:masterClrMapping/></p:clrMapOvr></p:sld>").encode()
+
+
+def _core_title(title: str) -> str:
+    return title if len(title) <= MAX_CORE_TITLE else title[: MAX_CORE_TITLE - 1] + "…"
+
+
+def draw_pptx(scene: Scene) -> bytes:
+    """The scene as a one-slide presentation, the slide sized to the diagram (as new_presentation and
+    add_scene_slide make it, written directly: pptx_package)."""
+    scale = min(1.0, SLIDE_MAX_PX / scene.width, SLIDE_MAX_PX / scene.height)
+    cx = round(min(max(scene.width * scale, SLIDE_MIN_PX), SLIDE_MAX_PX) * EMU_PER_PX)
+    cy = round(min(max(scene.height * scale, SLIDE_MIN_PX), SLIDE_MAX_PX) * EMU_PER_PX)
+    notes = bool(scene.desc or scene.metadata)
+    base = _base(notes)
+    charts = pkg.ChartParts()
+    shapes = SlideWriter(Fit(scale), scene.lang, charts).scene_xml(scene)
+    mark = MARK.encode()
+    core = base.raw["docProps/core.xml"].replace(mark, esc_text(_core_title(scene.title)).encode())
+    if scene.lang == "zh":
+        core = core.replace(b"<dc:language>en-US</dc:language>", b"<dc:language>zh-CN</dc:language>")
+    parts = {
+        "[Content_Types].xml": pkg.content_types(base.raw["[Content_Types].xml"], *charts.content_types()),
+        "docProps/core.xml": core,
+        "ppt/presentation.xml": re.sub(rb'<p:sldSz cx="\d+" cy="\d+"', f'<p:sldSz cx="{cx}" cy="{cy}"'.encode(),
+                                       base.raw["ppt/presentation.xml"], count=1),
+        pkg.SLIDE: slide_xml(scene, cx, cy, shapes),
+        pkg.SLIDE_RELS: pkg.slide_rels(base.layout_target(), charts, notes),
+    }
+    if notes:
+        parts[pkg.NOTES] = base.raw[pkg.NOTES].replace(f"<a:p><a:r><a:t>{MARK}</a:t></a:r></a:p>".encode(),
+                                                       paragraphs_xml(notes_text(scene)).encode())
+    return pkg.package(base, parts, charts)
