@@ -165,25 +165,24 @@ def fill_groups(cmds: list[tuple]) -> list[list[tuple]]:
     subs = subpaths(cmds)
 
     def box(sp):
-        xs = [c[i] for c in sp for i in range(1, len(c) - 1, 2)]
-        ys = [c[i + 1] for c in sp for i in range(1, len(c) - 1, 2)]
+        xs = [v for c in sp for v in c[1:-1:2]]
+        ys = [v for c in sp for v in c[2::2]]
         return (min(xs), min(ys), max(xs), max(ys)) if xs else (0.0, 0.0, 0.0, 0.0)
 
     boxes = [box(sp) for sp in subs]
     eps = 1e-6
-
-    def inside(a, b):  # box a strictly within box b
-        return (a != b and a[0] >= b[0] - eps and a[1] >= b[1] - eps and a[2] <= b[2] + eps
-                and a[3] <= b[3] + eps)
-
+    area = [(b[2] - b[0]) * (b[3] - b[1]) for b in boxes]
+    grown = [(b[0] - eps, b[1] - eps, b[2] + eps, b[3] + eps) for b in boxes]
     groups: list[list[tuple]] = []
     owner: dict[int, int] = {}
-    order = sorted(range(len(subs)), key=lambda i: -(boxes[i][2] - boxes[i][0]) * (boxes[i][3] - boxes[i][1]))
-    for i in order:
-        containers = [j for j in owner if inside(boxes[i], boxes[j])]
+    for i in sorted(range(len(subs)), key=lambda i: -area[i]):
+        a = boxes[i]
+        a0, a1, a2, a3 = a
+        # the outlines placed so far whose box holds box a strictly
+        containers = [j for j in owner if a0 >= grown[j][0] and a1 >= grown[j][1] and a2 <= grown[j][2]
+                      and a3 <= grown[j][3] and boxes[j] != a]
         if len(containers) % 2 == 1:  # a hole: joins the group of its smallest container
-            j = min(containers, key=lambda k: (boxes[k][2] - boxes[k][0]) * (boxes[k][3] - boxes[k][1]))
-            owner[i] = owner[j]
+            owner[i] = owner[min(containers, key=area.__getitem__)]
         else:
             owner[i] = len(groups)
             groups.append([])
@@ -430,17 +429,14 @@ class SlideWriter:
                   paint: str | None = None) -> None:
         """A custom-geometry shape from M/L/C/Q/Z commands (Béziers kept as Béziers)."""
         f = self.fit
-        pts = [(c[i], c[i + 1]) for c in cmds for i in range(1, len(c) - 1, 2)]
-        if not pts:
+        xs = [v for c in cmds for v in c[1:-1:2]]
+        if not xs:
             return
-        x0, y0 = min(x for x, _ in pts), min(y for _, y in pts)
-        x1, y1 = max(x for x, _ in pts), max(y for _, y in pts)
-        ox, oy = f.x(x0), f.y(y0)
-        w, h = max(f.x(x1) - ox, 1), max(f.y(y1) - oy, 1)
-        fx, fy = f.x, f.y
-
-        def pt(x, y) -> str:
-            return f'<a:pt x="{fx(x) - ox}" y="{fy(y) - oy}"/>'
+        ys = [v for c in cmds for v in c[2::2]]
+        ox, oy = f.x(min(xs)), f.y(min(ys))
+        w, h = max(f.x(max(xs)) - ox, 1), max(f.y(max(ys)) - oy, 1)
+        # points relative to the shape's offset, rounded as Fit.x / Fit.y round (written out: ~50 000 per slide)
+        sx, dx, dy, E, R = f.scale, f.dx, f.dy, EMU_PER_PX, round
 
         parts = []
         path_open = f'<a:path w="{w}" h="{h}">' if closed_fill else f'<a:path w="{w}" h="{h}" fill="none">'
@@ -448,16 +444,24 @@ class SlideWriter:
             parts.append(path_open)
             for c in group:
                 op = c[0].upper()
-                if op == "M":
-                    parts.append(f"<a:moveTo>{pt(c[1], c[2])}</a:moveTo>")
-                elif op == "L":
-                    parts.append(f"<a:lnTo>{pt(c[1], c[2])}</a:lnTo>")
+                if op == "L":
+                    parts.append(f'<a:lnTo><a:pt x="{R((c[1] * sx + dx) * E) - ox}" '
+                                 f'y="{R((c[2] * sx + dy) * E) - oy}"/>'
+                                 "</a:lnTo>")
                 elif op == "C":
-                    parts.append(f"<a:cubicBezTo>{pt(c[1], c[2])}{pt(c[3], c[4])}{pt(c[5], c[6])}</a:cubicBezTo>")
-                elif op == "Q":
-                    parts.append(f"<a:quadBezTo>{pt(c[1], c[2])}{pt(c[3], c[4])}</a:quadBezTo>")
+                    parts.append(f'<a:cubicBezTo><a:pt x="{R((c[1] * sx + dx) * E) - ox}" '
+                                 f'y="{R((c[2] * sx + dy) * E) - oy}"/><a:pt x="{R((c[3] * sx + dx) * E) - ox}" '
+                                 f'y="{R((c[4] * sx + dy) * E) - oy}"/><a:pt x="{R((c[5] * sx + dx) * E) - ox}" '
+                                 f'y="{R((c[6] * sx + dy) * E) - oy}"/></a:cubicBezTo>')
+                elif op == "M":
+                    parts.append(f'<a:moveTo><a:pt x="{R((c[1] * sx + dx) * E) - ox}" '
+                                 f'y="{R((c[2] * sx + dy) * E) - oy}"/></a:moveTo>')
                 elif op == "Z":
                     parts.append("<a:close/>")
+                elif op == "Q":
+                    parts.append(f'<a:quadBezTo><a:pt x="{R((c[1] * sx + dx) * E) - ox}" '
+                                 f'y="{R((c[2] * sx + dy) * E) - oy}"/><a:pt x="{R((c[3] * sx + dx) * E) - ox}" '
+                                 f'y="{R((c[4] * sx + dy) * E) - oy}"/></a:quadBezTo>')
                 else:
                     raise ValueError(f"unsupported path command {c[0]!r}")
             parts.append("</a:path>")
