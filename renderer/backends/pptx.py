@@ -1,6 +1,8 @@
 """PPTX backend: presentations, slides and speaker notes; the shapes come from pptx_shapes (and pptx_native).
 
-Output is deterministic (fixed core properties and zip times).
+Output is deterministic (fixed core properties and zip times). `draw_pptx` writes its one-slide package
+without python-pptx (pptx_package, from the base presentations committed beside this file, which
+python-pptx made: `write_bases()`); python-pptx is imported for native tables and charts, and for decks.
 """
 
 from __future__ import annotations
@@ -10,18 +12,16 @@ import io
 import json
 import re
 import zipfile
-
-from pptx import Presentation
-from pptx.enum.shapes import PP_PLACEHOLDER
-from pptx.util import Emu, Pt
+from pathlib import Path
 
 from .. import __version__
 from ..scene import Scene
-from . import pptx_chevrons, pptx_native  # noqa: F401  (register the native banner, table and chart handlers)
+from . import pptx_chevrons  # noqa: F401  (registers the native banners)
 from . import pptx_package as pkg
 from .pptx_shapes import (
     EMU_PER_PX,
     FIXED_TIME,
+    NATIVE,
     NSDECLS,
     SLIDE_MAX_PX,
     SLIDE_MIN_PX,
@@ -32,9 +32,23 @@ from .pptx_shapes import (
     esc_text,
 )
 
+
+def _lazy(name: str):
+    """A native handler of pptx_native (python-pptx's tables and charts), imported when first needed."""
+    def handler(w, parent, g):
+        from . import pptx_native
+
+        return getattr(pptx_native, name)(w, parent, g)
+
+    return handler
+
+
+for _kind, _name in (("table", "native_table"), ("chart", "native_chart"), ("hatched", "native_hatched")):
+    NATIVE.setdefault(_kind, _lazy(_name))
+
 MAX_CORE_TITLE = 255  # characters PowerPoint (and python-pptx) allow in a core property; the slide shows all
 TITLE_LAYOUT = "Title Only"  # the layout of every slide: a title placeholder and nothing else
-TITLES = (PP_PLACEHOLDER.TITLE, PP_PLACEHOLDER.CENTER_TITLE)
+BASES = Path(__file__).resolve().parent  # pptx_base_notes.pptx, pptx_base_plain.pptx
 TITLE_PT = 24  # the hidden title's size (the layout's 44 pt would wrap long titles)
 
 
@@ -44,6 +58,9 @@ def new_presentation(width_px: float, height_px: float, title: str = "", lang: s
 
     With `template` (a .pptx), its masters, layouts, theme and slide size are used and its slides dropped.
     """
+    from pptx import Presentation
+    from pptx.util import Emu
+
     if template is not None:
         prs = Presentation(template)
         _drop_slides(prs)
@@ -70,7 +87,10 @@ def _drop_slides(prs) -> None:
 
 
 def _titled(layout) -> bool:
-    return any(ph.placeholder_format.type in TITLES for ph in layout.placeholders)
+    from pptx.enum.shapes import PP_PLACEHOLDER
+
+    return any(ph.placeholder_format.type in (PP_PLACEHOLDER.TITLE, PP_PLACEHOLDER.CENTER_TITLE)
+               for ph in layout.placeholders)
 
 
 def scene_layout(prs):
@@ -86,8 +106,11 @@ def scene_layout(prs):
 def _title_slide(slide, prs, text: str) -> None:
     """Keep only the title placeholder, holding `text`, just above the slide's top edge: the outline, screen
     readers and PowerPoint's accessibility checker read it, and it covers nothing of the drawing."""
+    from pptx.enum.shapes import PP_PLACEHOLDER
+    from pptx.util import Emu, Pt
+
     for ph in list(slide.placeholders):
-        if ph.placeholder_format.type not in TITLES:
+        if ph.placeholder_format.type not in (PP_PLACEHOLDER.TITLE, PP_PLACEHOLDER.CENTER_TITLE):
             ph._element.getparent().remove(ph._element)
     title = slide.shapes.title
     if title is None:
@@ -187,15 +210,30 @@ def save(prs) -> bytes:
 MARK = "\ue000"  # stands for the text of the base presentation's title and notes
 
 
-@functools.cache
-def _base(notes: bool) -> pkg.Base:
-    """The one-slide presentation python-pptx makes, once per process: an empty "Title Only" slide (with an
-    empty notes slide, and so a notes master), its core properties set as new_presentation sets them."""
+def build_base(notes: bool) -> bytes:
+    """The one-slide presentation python-pptx makes: an empty "Title Only" slide (with an empty notes slide, and
+    so a notes master), its core properties set as new_presentation sets them; MARK for the title and notes."""
     prs = new_presentation(SLIDE_MIN_PX, SLIDE_MIN_PX, MARK, "en")
     slide = prs.slides.add_slide(scene_layout(prs))
     if notes:
         slide.notes_slide.notes_text_frame.text = MARK
-    return pkg.Base.from_pptx(save(prs))
+    return save(prs)
+
+
+def base_path(notes: bool) -> Path:
+    return BASES / f"pptx_base_{'notes' if notes else 'plain'}.pptx"
+
+
+def write_bases() -> None:
+    """Write the committed base presentations again (after a python-pptx upgrade changed what it makes)."""
+    for notes in (True, False):
+        base_path(notes).write_bytes(build_base(notes))
+
+
+@functools.cache
+def _base(notes: bool) -> pkg.Base:
+    """The base presentation, read once per process (python-pptx is not imported for it)."""
+    return pkg.Base.from_pptx(base_path(notes).read_bytes())
 
 
 def paragraphs_xml(text: str, rpr: str = "") -> str:
@@ -218,7 +256,7 @@ def slide_xml(scene: Scene, cx: int, cy: int, shapes: str, background: bool = Tr
     title = scene.title or str((scene.metadata or {}).get("id") or "")
     bg = ""
     if background:
-        bg = (f'<p:bg><p:bgPr><a:solidFill><a:srgbClr val="{str(_rgb(scene.background or "#FFFFFF"))}"/>'
+        bg = (f'<p:bg><p:bgPr><a:solidFill><a:srgbClr val="{_hex6(scene.background or "#FFFFFF")}"/>'
               "</a:solidFill><a:effectLst/></p:bgPr></p:bg>")
     rpr = f'<a:rPr sz="{TITLE_PT * 100}"/>'
     title_sp = ('<p:sp><p:nvSpPr><p:cNvPr id="2" name="Title 1"/><p:cNvSpPr><a:spLocks noGrp="1"/></p:cNvSpPr>'
@@ -229,6 +267,14 @@ def slide_xml(scene: Scene, cx: int, cy: int, shapes: str, background: bool = Tr
     return pkg.XML_HEAD + (f'<p:sld {NSDECLS}><p:cSld>{bg}<p:spTree><p:nvGrpSpPr><p:cNvPr id="1" name=""/>'
                            "<p:cNvGrpSpPr/><p:nvPr/></p:nvGrpSpPr><p:grpSpPr/>" + title_sp + shapes
                            + "</p:spTree></p:cSld><p:clrMapOvr><a:masterClrMapping/></p:clrMapOvr></p:sld>").encode()
+
+
+def _hex6(hex_: str) -> str:
+    """A colour as python-pptx's RGBColor.from_string(...) writes it (six hex digits, upper case)."""
+    val = hex_.lstrip("#").upper()[:6]
+    if not re.fullmatch(r"[0-9A-F]{6}", val):
+        raise ValueError(f"not a colour: {hex_!r}")
+    return val
 
 
 def _core_title(title: str) -> str:
@@ -247,6 +293,8 @@ def draw_pptx(scene: Scene) -> bytes:
     shapes = SlideWriter(Fit(scale), scene.lang, charts).scene_xml(scene)
     mark = MARK.encode()
     core = base.raw["docProps/core.xml"].replace(mark, esc_text(_core_title(scene.title)).encode())
+    core = re.sub(rb"<cp:lastModifiedBy>[^<]*</cp:lastModifiedBy>",
+                  f"<cp:lastModifiedBy>vizspec {esc_text(__version__)}</cp:lastModifiedBy>".encode(), core, count=1)
     if scene.lang == "zh":
         core = core.replace(b"<dc:language>en-US</dc:language>", b"<dc:language>zh-CN</dc:language>")
     parts = {

@@ -11,12 +11,9 @@ from __future__ import annotations
 
 import re
 
-from lxml import etree
-
 from ..scene import Group, Polygon, Text, bbox
 from .pptx_shapes import (
-    NATIVE,
-    NSDECLS,
+    NATIVE_XML,
     PT_PER_PX,
     SlideWriter,
     _prst,
@@ -33,27 +30,26 @@ _CJK = re.compile(r"[\u2E80-\u9FFF\uF900-\uFAFF\uFF00-\uFFEF\u3000-\u303F]")
 LINE_HEIGHT = 1.3  # the layout's line pitch (theme spacing.line_height), in font sizes
 
 
-def native_banner(w: SlideWriter, parent: etree._Element, g: Group) -> bool:
-    """A lanes banner as a chevron/pentagon autoshape holding its text lines; False if it is not one."""
+def native_banner(w: SlideWriter, g: Group) -> tuple[str, tuple[int, int, int, int]] | None:
+    """A lanes banner as a chevron/pentagon autoshape holding its text lines (its XML and extent); None if it is
+    not one."""
     d = g.data or {}
     poly = g.children[0] if g.children else None
     texts = [t for t in g.children[1:] if isinstance(t, Text)]
     if d.get("shape") not in SHAPES or not isinstance(poly, Polygon) or len(texts) != len(g.children) - 1:
-        return False
+        return None
     f = w.fit
     x0, y0, x1, y1 = bbox(poly)
     adj = float(d.get("depth", 0.0)) / max(min(x1 - x0, y1 - y0), 1e-6)
-    geom = _xfrm(f.x(x0), f.y(y0), max(f.x(x1) - f.x(x0), 1), max(f.y(y1) - f.y(y0), 1)) + _prst(SHAPES[d["shape"]],
-                                                                                                adj)
+    x, y, cx, cy = f.x(x0), f.y(y0), max(f.x(x1) - f.x(x0), 1), max(f.y(y1) - f.y(y0), 1)
     left = min(t.left for t in texts) if texts else x0
     right = max(t.left + t.width for t in texts) if texts else x1
     shift = (left + right) / 2 - (x0 + x1) / 2  # the text's centre right of the shape's centre
     body = (f'<p:txBody><a:bodyPr rtlCol="0" anchor="ctr" wrap="none" lIns="{f.len(max(2 * shift, 0))}" '
             f'rIns="{f.len(max(-2 * shift, 0))}" tIns="0" bIns="0"><a:noAutofit/></a:bodyPr><a:lstStyle/>'
             f"{_lines(texts, f.scale, w.lang)}</p:txBody>")
-    xml = sp_xml(w.next_id(), shape_name(poly), geom + w.paint_xml(poly.style), body)
-    parent.append(etree.fromstring(f"<p:grpSp {NSDECLS}>{xml}</p:grpSp>")[0])
-    return True
+    geom = _xfrm(x, y, cx, cy) + _prst(SHAPES[d["shape"]], adj)
+    return sp_xml(w.next_id(), shape_name(poly), geom + w.paint_xml(poly.style), body), (x, y, x + cx, y + cy)
 
 
 def _lines(texts: list[Text], scale: float, lang: str) -> str:
@@ -86,5 +82,5 @@ def _lines(texts: list[Text], scale: float, lang: str) -> str:
     return "".join(out) or "<a:p/>"  # a text body holds at least one paragraph
 
 
-NATIVE["lanes-stage"] = native_banner
-NATIVE["lanes-header"] = native_banner
+NATIVE_XML["lanes-stage"] = native_banner
+NATIVE_XML["lanes-header"] = native_banner

@@ -21,12 +21,28 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from lxml import etree
-from pptx.oxml import parse_xml
-from pptx.oxml.ns import qn as _qn
 
 from ..scene import Ellipse, Group, Line, Path, Polygon, Prim, Rect, Scene, Style, Text, walk
 
-qn = functools.cache(_qn)  # "a:tag" -> Clark name: a table writes hundreds of thousands of elements
+# python-pptx's prefixes (not imported from it: a slide without native tables or charts does not load python-pptx)
+NAMESPACES = {"a": "http://schemas.openxmlformats.org/drawingml/2006/main",
+              "c": "http://schemas.openxmlformats.org/drawingml/2006/chart",
+              "p": "http://schemas.openxmlformats.org/presentationml/2006/main",
+              "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships"}
+
+
+@functools.cache
+def qn(tag: str) -> str:
+    """"a:tag" -> Clark name (cached: a table writes hundreds of thousands of elements)."""
+    prefix, local = tag.split(":")
+    return f"{{{NAMESPACES[prefix]}}}{local}"
+
+
+def parse_xml(xml: str) -> etree._Element:
+    """XML parsed as python-pptx parses it (its element classes: what the native handlers work on)."""
+    from pptx.oxml import parse_xml as pptx_parse
+
+    return pptx_parse(xml)
 
 EMU_PER_PX = 9525  # 914400 EMU per inch / 96 px per inch
 PT_PER_PX = 0.75
@@ -49,6 +65,10 @@ _CJK = re.compile(r"[\u2E80-\u9FFF\uF900-\uFAFF\uFF00-\uFFEF\u3000-\u303F]")
 # returns True when it drew the element; otherwise the Group's primitives are drawn as shapes.
 NativeHandler = Callable[["SlideWriter", etree._Element, Group], bool]
 NATIVE: dict[str, NativeHandler] = {}
+# Native forms written as text (no elements, no python-pptx): the shape's XML and its extent, or None to draw
+# the Group's primitives. Tried before NATIVE.
+XmlHandler = Callable[["SlideWriter", Group], "tuple[str, tuple[int, int, int, int]] | None"]
+NATIVE_XML: dict[str, XmlHandler] = {}
 
 
 @dataclass(frozen=True)
@@ -374,7 +394,13 @@ class SlideWriter:
     def _draw(self, out: list[Frag], p: Prim) -> None:
         f = self.fit
         if isinstance(p, Group):
-            handler = NATIVE.get(p.meta.kind or "")
+            kind = p.meta.kind or ""
+            writer = NATIVE_XML.get(kind)
+            frag = writer(self, p) if writer is not None else None
+            if frag is not None:
+                out.append(frag)
+                return
+            handler = NATIVE.get(kind)
             if handler is not None and self._native(out, handler, p):
                 return
             kids = p.children

@@ -297,3 +297,36 @@ def _meta(id_: str):
     from renderer.scene import Meta
 
     return Meta(id_)
+
+
+def test_the_committed_base_presentations_are_what_python_pptx_makes_now():
+    """draw_pptx copies pptx_base_*.pptx (made by python-pptx) instead of importing python-pptx; after a
+    python-pptx upgrade this fails until `python -c "from renderer.backends.pptx import write_bases; write_bases()"`
+    writes them again."""
+    import re
+
+    from renderer.backends.pptx import base_path, build_base
+
+    def members(data: bytes) -> dict[str, bytes]:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            out = {n: z.read(n) for n in z.namelist()}
+        out["docProps/core.xml"] = re.sub(rb"<cp:lastModifiedBy>[^<]*<", b"<", out["docProps/core.xml"])
+        return out  # (the version in lastModifiedBy is set per diagram)
+
+    for notes in (True, False):
+        assert members(base_path(notes).read_bytes()) == members(build_base(notes)), notes
+
+
+def test_a_diagram_without_native_tables_or_charts_does_not_import_python_pptx():
+    import subprocess
+    import sys
+
+    code = ("import sys, io, zipfile\n"
+            "from renderer.backends.pptx import draw_pptx\n"
+            "from renderer.scene import Scene, Rect, Text, Style\n"
+            "data = draw_pptx(Scene(80, 60, [Rect(1, 1, 20, 20, 3, Style(fill='#FFE699')), Text(5, 30, 'x', 12)],"
+            " 'T', 'd', 'en'))\n"
+            "assert zipfile.ZipFile(io.BytesIO(data)).testzip() is None\n"
+            "print('pptx' in sys.modules)\n")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
