@@ -59,6 +59,7 @@ def test_the_wheel_carries_templates_schema_and_the_api(wheel):
                 "templates/starters/flow.yaml", "schema/diagram.schema.json"):
         assert f"renderer/_data/{rel}" in names, rel
     assert "vizspec.py" in names and "renderer/app/api.py" in names
+    assert {"renderer/backends/pptx_base_notes.pptx", "renderer/backends/pptx_base_plain.pptx"} <= names
     meta = zipfile.ZipFile(wheel).read(next(n for n in names if n.endswith("METADATA"))).decode()
     requires = [line for line in meta.splitlines() if line.startswith("Requires-Dist:")]
     assert any("torch==2.13.0" in r and 'extra == "torch"' in r for r in requires)

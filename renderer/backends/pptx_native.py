@@ -186,7 +186,8 @@ def _even(xs: list[float]) -> bool:
 
 def chart_plan(d: dict) -> tuple[str, object, tuple[float, float]] | None:
     """(chart type name, chart data, x range of the native plot area in plot px), or None: not expressible."""
-    from pptx.chart.data import CategoryChartData, XyChartData
+    from .pptx_chart_data import FlatCategoryChartData as CategoryChartData
+    from .pptx_chart_data import XyChartData
 
     kind, series = d.get("kind"), d.get("series") or []
     y0, y1 = d["y_domain"]

@@ -1,10 +1,15 @@
-"""PPTX shapes: every scene primitive as a native, editable PowerPoint shape (python-pptx).
+"""PPTX shapes: every scene primitive as a native, editable PowerPoint shape.
 
 Boxes are rounded rectangles or ellipses, polygons and paths are freeforms (custom geometry with
 real Bézier segments), lines are connectors or open freeforms with native arrow heads, text runs are
 text boxes placed so that their baseline and anchor match the SVG. Element groups become PowerPoint
 groups named after the element id, so a box moves with its label. Speaker notes hold the caption and
 every computed value with its source. Output is deterministic (fixed core properties and zip times).
+
+The shapes are written as DrawingML text directly, one string per shape (python-pptx's object API cost
+about 1 ms per text box); the XML is what python-pptx wrote for the same calls. Native tables and charts
+(pptx_native) still use python-pptx's table and chart writers, on elements, through a small stand-in for
+its shape tree (`SlideWriter.shapes`).
 """
 
 from __future__ import annotations
@@ -16,15 +21,28 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from lxml import etree
-from pptx.enum.shapes import MSO_CONNECTOR, MSO_SHAPE
-from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
-from pptx.oxml.ns import qn as _qn
-from pptx.oxml.shapes.groupshape import CT_GroupShape
-from pptx.util import Emu
 
 from ..scene import Ellipse, Group, Line, Path, Polygon, Prim, Rect, Scene, Style, Text, walk
 
-qn = functools.cache(_qn)  # "a:tag" -> Clark name: a table writes hundreds of thousands of elements
+# python-pptx's prefixes (not imported from it: a slide without native tables or charts does not load python-pptx)
+NAMESPACES = {"a": "http://schemas.openxmlformats.org/drawingml/2006/main",
+              "c": "http://schemas.openxmlformats.org/drawingml/2006/chart",
+              "p": "http://schemas.openxmlformats.org/presentationml/2006/main",
+              "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships"}
+
+
+@functools.cache
+def qn(tag: str) -> str:
+    """"a:tag" -> Clark name (cached: a table writes hundreds of thousands of elements)."""
+    prefix, local = tag.split(":")
+    return f"{{{NAMESPACES[prefix]}}}{local}"
+
+
+def parse_xml(xml: str) -> etree._Element:
+    """XML parsed as python-pptx parses it (its element classes: what the native handlers work on)."""
+    from pptx.oxml import parse_xml as pptx_parse
+
+    return pptx_parse(xml)
 
 EMU_PER_PX = 9525  # 914400 EMU per inch / 96 px per inch
 PT_PER_PX = 0.75
@@ -41,11 +59,16 @@ LINE_EM = 1.25  # text box height (no autofit, so only the selection frame's siz
 _CJK = re.compile(r"[\u2E80-\u9FFF\uF900-\uFAFF\uFF00-\uFFEF\u3000-\u303F]")
 
 # Element kinds that a backend may draw natively instead of as primitives (e.g. "table" → a PowerPoint
-# table, "chart" → a PowerPoint chart). A handler gets the writer, the parent shape-tree element and the
-# element's Group; it adds shapes with `writer.shapes` then `writer.place(shape, parent)`, and returns
-# True when it drew the element; otherwise the Group's primitives are drawn as shapes.
+# table, "chart" → a PowerPoint chart). A handler gets the writer, the parent shape-tree element (an lxml
+# group, `writer.tree` at the top) and the element's Group; it adds shapes with `writer.shapes` (python-pptx
+# graphic frames) then `writer.place(shape, parent)`, or draws primitives with `writer.draw(parent, p)`, and
+# returns True when it drew the element; otherwise the Group's primitives are drawn as shapes.
 NativeHandler = Callable[["SlideWriter", etree._Element, Group], bool]
 NATIVE: dict[str, NativeHandler] = {}
+# Native forms written as text (no elements, no python-pptx): the shape's XML and its extent, or None to draw
+# the Group's primitives. Tried before NATIVE.
+XmlHandler = Callable[["SlideWriter", Group], "tuple[str, tuple[int, int, int, int]] | None"]
+NATIVE_XML: dict[str, XmlHandler] = {}
 
 
 @dataclass(frozen=True)
@@ -100,28 +123,46 @@ def shape_name(p: Prim) -> str:
     return " ".join(parts)
 
 
-def _fit_group(grp: etree._Element) -> None:
-    """Size a group to its children once (identity child transform: children keep slide coordinates)."""
-    boxes = []
-    for child in grp:
-        xfrm = child.find(f"{qn('p:spPr')}/{qn('a:xfrm')}")
-        if xfrm is None:
-            xfrm = child.find(f"{qn('p:grpSpPr')}/{qn('a:xfrm')}")
-        if xfrm is None:
-            xfrm = child.find(qn("p:xfrm"))  # graphic frames (native tables and charts)
-        if xfrm is None:
-            continue
-        off, ext = xfrm.find(qn("a:off")), xfrm.find(qn("a:ext"))
-        x, y = int(off.get("x")), int(off.get("y"))
-        boxes.append((x, y, x + int(ext.get("cx")), y + int(ext.get("cy"))))
+Box = tuple[int, int, int, int]  # EMU: x0, y0, x1, y1
+
+
+def _box(el: etree._Element) -> Box | None:
+    """A shape element's extent from its transform (None: it has none)."""
+    xfrm = el.find(f"{qn('p:spPr')}/{qn('a:xfrm')}")
+    if xfrm is None:
+        xfrm = el.find(f"{qn('p:grpSpPr')}/{qn('a:xfrm')}")
+    if xfrm is None:
+        xfrm = el.find(qn("p:xfrm"))  # graphic frames (native tables and charts)
+    if xfrm is None:
+        return None
+    off, ext = xfrm.find(qn("a:off")), xfrm.find(qn("a:ext"))
+    x, y = int(off.get("x")), int(off.get("y"))
+    return x, y, x + int(ext.get("cx")), y + int(ext.get("cy"))
+
+
+def _union(boxes) -> Box | None:
+    boxes = [b for b in boxes if b is not None]
     if not boxes:
+        return None
+    return (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes),
+            max(b[3] for b in boxes))
+
+
+def _fit_group(grp: etree._Element) -> None:
+    """Size a group element to its children once (identity child transform: children keep slide coordinates)."""
+    box = _union(_box(child) for child in grp)
+    if box is None:
         return
-    x0, y0 = min(b[0] for b in boxes), min(b[1] for b in boxes)
-    x1, y1 = max(b[2] for b in boxes), max(b[3] for b in boxes)
-    grp.chOff.x = grp.x = x0
-    grp.chOff.y = grp.y = y0
-    grp.chExt.cx = grp.cx = x1 - x0
-    grp.chExt.cy = grp.cy = y1 - y0
+    x0, y0, x1, y1 = box
+    xfrm = grp.find(f"{qn('p:grpSpPr')}/{qn('a:xfrm')}")
+    for tag, a, b in (("a:off", x0, y0), ("a:chOff", x0, y0)):
+        e = xfrm.find(qn(tag))
+        e.set("x", str(a))
+        e.set("y", str(b))
+    for tag in ("a:ext", "a:chExt"):
+        e = xfrm.find(qn(tag))
+        e.set("cx", str(x1 - x0))
+        e.set("cy", str(y1 - y0))
 
 
 def subpaths(cmds: list[tuple]) -> list[list[tuple]]:
@@ -144,25 +185,24 @@ def fill_groups(cmds: list[tuple]) -> list[list[tuple]]:
     subs = subpaths(cmds)
 
     def box(sp):
-        xs = [c[i] for c in sp for i in range(1, len(c) - 1, 2)]
-        ys = [c[i + 1] for c in sp for i in range(1, len(c) - 1, 2)]
+        xs = [v for c in sp for v in c[1:-1:2]]
+        ys = [v for c in sp for v in c[2::2]]
         return (min(xs), min(ys), max(xs), max(ys)) if xs else (0.0, 0.0, 0.0, 0.0)
 
     boxes = [box(sp) for sp in subs]
     eps = 1e-6
-
-    def inside(a, b):  # box a strictly within box b
-        return (a != b and a[0] >= b[0] - eps and a[1] >= b[1] - eps and a[2] <= b[2] + eps
-                and a[3] <= b[3] + eps)
-
+    area = [(b[2] - b[0]) * (b[3] - b[1]) for b in boxes]
+    grown = [(b[0] - eps, b[1] - eps, b[2] + eps, b[3] + eps) for b in boxes]
     groups: list[list[tuple]] = []
     owner: dict[int, int] = {}
-    order = sorted(range(len(subs)), key=lambda i: -(boxes[i][2] - boxes[i][0]) * (boxes[i][3] - boxes[i][1]))
-    for i in order:
-        containers = [j for j in owner if inside(boxes[i], boxes[j])]
+    for i in sorted(range(len(subs)), key=lambda i: -area[i]):
+        a = boxes[i]
+        a0, a1, a2, a3 = a
+        # the outlines placed so far whose box holds box a strictly
+        containers = [j for j in owner if a0 >= grown[j][0] and a1 >= grown[j][1] and a2 <= grown[j][2]
+                      and a3 <= grown[j][3] and boxes[j] != a]
         if len(containers) % 2 == 1:  # a hole: joins the group of its smallest container
-            j = min(containers, key=lambda k: (boxes[k][2] - boxes[k][0]) * (boxes[k][3] - boxes[k][1]))
-            owner[i] = owner[j]
+            owner[i] = owner[min(containers, key=area.__getitem__)]
         else:
             owner[i] = len(groups)
             groups.append([])
@@ -180,212 +220,317 @@ def alt_text(g: Group, limit: int = MAX_ALT) -> str:
     return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
-class SlideWriter:
-    """Adds scene primitives to a slide's shape tree as native shapes."""
+NSDECLS = ('xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" '
+           'xmlns:p="http://schemas.openxmlformats.org/presentationml/2006/main" '
+           'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"')
+_CTRL = re.compile(r"[\x00-\x08\x0B-\x1F]")  # python-pptx writes these as "_xHHHH_" in run text
 
-    def __init__(self, slide, fit: Fit = Fit(), lang: str = "en"):
-        self.slide = slide
+
+def esc_text(s: str) -> str:
+    """Element text as lxml serialises it (control characters as python-pptx escapes them in runs)."""
+    if _CTRL.search(s):
+        s = _CTRL.sub(lambda m: f"_x{ord(m.group()):04X}_", s)
+    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "&#13;")
+
+
+def esc_attr(s: str) -> str:
+    """An attribute value as lxml serialises it."""
+    if _CTRL.search(s):
+        s = _CTRL.sub(lambda m: f"_x{ord(m.group()):04X}_", s)
+    return (s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+            .replace("\n", "&#10;").replace("\r", "&#13;").replace("\t", "&#9;"))
+
+
+def srgb_xml(hex_: str, opacity: float = 1.0) -> str:
+    val = hex_.lstrip("#").upper()
+    if opacity < 1:
+        return f'<a:srgbClr val="{val}"><a:alpha val="{round(opacity * 100000)}"/></a:srgbClr>'
+    return f'<a:srgbClr val="{val}"/>'
+
+
+def _xfrm(x: int, y: int, cx: int, cy: int, flip: str = "") -> str:
+    return f'<a:xfrm{flip}><a:off x="{x}" y="{y}"/><a:ext cx="{cx}" cy="{cy}"/></a:xfrm>'
+
+
+def _prst(prst: str, adj: float | None = None) -> str:
+    """A preset geometry; `adj` sets its first adjustment as python-pptx's `adjustments[0] = adj` does."""
+    if adj is None:
+        return f'<a:prstGeom prst="{prst}"><a:avLst/></a:prstGeom>'
+    return (f'<a:prstGeom prst="{prst}"><a:avLst><a:gd name="adj" fmla="val {int(adj * 100000.0)}"/></a:avLst>'
+            "</a:prstGeom>")
+
+
+# an autoshape's empty text body, centred, without insets
+EMPTY_BODY = ('<p:txBody><a:bodyPr rtlCol="0" anchor="ctr" lIns="0" tIns="0" rIns="0" bIns="0"/><a:lstStyle/>'
+              '<a:p><a:pPr algn="ctr"/></a:p></p:txBody>')
+ALIGN = {"start": "l", "middle": "ctr", "end": "r"}
+
+
+def sp_xml(id_: int, name: str, sppr: str, body: str = EMPTY_BODY, cnv: str = "<p:cNvSpPr/>") -> str:
+    """A `p:sp` shape: non-visual properties, shape properties (geometry and paint) and text body."""
+    return (f'<p:sp><p:nvSpPr><p:cNvPr id="{id_}" name="{esc_attr(name)}"/>{cnv}<p:nvPr/></p:nvSpPr>'
+            f"<p:spPr>{sppr}</p:spPr>{body}</p:sp>")
+
+
+class _Shapes:
+    """The part of python-pptx's slide shape tree the native handlers use: shape ids, tables and charts.
+
+    `part` is where charts go: a python-pptx slide part (decks) or the one-slide package's stand-in.
+    """
+
+    def __init__(self, writer: SlideWriter, part):
+        self._w = writer
+        self.part = part
+
+    @property
+    def _next_shape_id(self) -> int:
+        return self._w.next_id()
+
+    def add_table(self, rows: int, cols: int, left: int, top: int, width: int, height: int):
+        from pptx.oxml.shapes.graphfrm import CT_GraphicalObjectFrame
+        from pptx.shapes.graphfrm import GraphicFrame
+
+        id_ = self._next_shape_id
+        frame = CT_GraphicalObjectFrame.new_table_graphicFrame(id_, f"Table {id_ - 1}", rows, cols, left, top,
+                                                                width, height)
+        self._w.tree.append(frame)
+        return GraphicFrame(frame, self)
+
+    def add_chart(self, chart_type, x: int, y: int, cx: int, cy: int, chart_data):
+        from pptx.oxml.shapes.graphfrm import CT_GraphicalObjectFrame
+        from pptx.shapes.graphfrm import GraphicFrame
+
+        rId = self.part.add_chart_part(chart_type, chart_data)
+        id_ = self._next_shape_id
+        frame = CT_GraphicalObjectFrame.new_chart_graphicFrame(id_, f"Chart {id_ - 1}", rId, x, y, cx, cy)
+        self._w.tree.append(frame)
+        return GraphicFrame(frame, self)
+
+
+Frag = tuple[str, "Box | None"]  # a shape's XML and its extent
+
+
+class SlideWriter:
+    """Writes scene primitives as native shapes: the XML of a slide's shape tree, shape ids from `first_id`.
+
+    `part` receives native charts (python-pptx's slide part, or pptx_package's stand-in for one).
+    """
+
+    def __init__(self, fit: Fit = Fit(), lang: str = "en", part=None, first_id: int = 3):
         self.fit = fit
         self.lang = lang
-        self.shapes = slide.shapes  # every shape is made here (no per-shape group resizing), then placed
-        self.shapes.turbo_add_enabled = True  # sequential shape ids instead of a search per shape
-        self.tree = slide.shapes._spTree
+        self._id = first_id - 1
+        self.shapes = _Shapes(self, part)
+        self.tree: etree._Element | None = None  # the element a native handler draws into (while it runs)
+
+    def next_id(self) -> int:
+        self._id += 1
+        return self._id
 
     # --- paint ---------------------------------------------------------------------------------
-    def _paint(self, shape, style: Style, fill: bool = True, head: bool = False, tail: bool = False) -> None:
-        """Replace a shape's paint with the style's: fill, outline, dashes, arrow ends, no effects."""
-        el = shape._element
-        style_el = el.find(qn("p:style"))
-        if style_el is not None:  # python-pptx's theme references (accent colours, effect style)
-            el.remove(style_el)
-        spPr = el.spPr
-        for child in list(spPr):
-            if child.tag not in (qn("a:xfrm"), qn("a:prstGeom"), qn("a:custGeom")):
-                spPr.remove(child)
+    def paint_xml(self, style: Style, fill: bool = True, head: bool = False, tail: bool = False) -> str:
+        """The style as DrawingML paint: fill, outline, dashes, arrow ends, no effects."""
+        op = style.opacity
         if fill and style.gradient:  # a native linear gradient fill, stops evenly spaced
-            grad = _sub(spPr, "a:gradFill", rotWithShape="1")
-            gs_lst = _sub(grad, "a:gsLst")
             n = max(len(style.gradient) - 1, 1)
-            for i, c in enumerate(style.gradient):
-                _srgb(_sub(gs_lst, "a:gs", pos=round(i / n * 100000)), c, style.opacity)
-            _sub(grad, "a:lin", ang=0 if style.gradient_axis == "x" else 5400000, scaled="0")
+            stops = "".join(f'<a:gs pos="{round(i / n * 100000)}">{srgb_xml(c, op)}</a:gs>'
+                            for i, c in enumerate(style.gradient))
+            ang = 0 if style.gradient_axis == "x" else 5400000
+            out = f'<a:gradFill rotWithShape="1"><a:gsLst>{stops}</a:gsLst><a:lin ang="{ang}" scaled="0"/></a:gradFill>'
         elif fill and style.hatch:  # diagonal lines over the fill: a native pattern fill
-            patt = _sub(spPr, "a:pattFill", prst="wdDnDiag")
-            _srgb(_sub(patt, "a:fgClr"), style.hatch, style.opacity)
-            _srgb(_sub(patt, "a:bgClr"), style.fill or "#FFFFFF", style.opacity)
+            out = (f'<a:pattFill prst="wdDnDiag"><a:fgClr>{srgb_xml(style.hatch, op)}</a:fgClr>'
+                   f'<a:bgClr>{srgb_xml(style.fill or "#FFFFFF", op)}</a:bgClr></a:pattFill>')
         elif fill and style.fill:
-            _color(spPr, style.fill, style.opacity)
+            out = f"<a:solidFill>{srgb_xml(style.fill, op)}</a:solidFill>"
         else:
-            _sub(spPr, "a:noFill")
-        ln = _sub(spPr, "a:ln", w=self.fit.len(style.stroke_width), cap="flat")
+            out = "<a:noFill/>"
+        out += f'<a:ln w="{self.fit.len(style.stroke_width)}" cap="flat">'
         if style.stroke:
-            _color(ln, style.stroke, style.opacity)
+            out += f"<a:solidFill>{srgb_xml(style.stroke, op)}</a:solidFill>"
             if style.dash:
-                cust = _sub(ln, "a:custDash")
                 dashes = list(style.dash) * (2 if len(style.dash) % 2 else 1)
                 sw = max(style.stroke_width, 1e-6)
-                for d, s in zip(dashes[::2], dashes[1::2], strict=True):
-                    _sub(cust, "a:ds", d=round(d / sw * 100000), sp=round(s / sw * 100000))
+                out += "<a:custDash>" + "".join(
+                    f'<a:ds d="{round(d / sw * 100000)}" sp="{round(s / sw * 100000)}"/>'
+                    for d, s in zip(dashes[::2], dashes[1::2], strict=True)) + "</a:custDash>"
             else:
-                _sub(ln, "a:prstDash", val="solid")
-            _sub(ln, "a:miter", lim=800000)
+                out += '<a:prstDash val="solid"/>'
+            out += '<a:miter lim="800000"/>'
             # the SVG marker is a 10 × 8 px triangle; LibreOffice sizes line ends as 3× (med) or 5× (lg)
             # max(line width, 0.7 mm), which on our 1.3 px edges is 7.9 px for med and 13 px for lg
             if head:
-                _sub(ln, "a:headEnd", type="triangle", w="med", len="med")
+                out += '<a:headEnd type="triangle" w="med" len="med"/>'
             if tail:
-                _sub(ln, "a:tailEnd", type="triangle", w="med", len="med")
+                out += '<a:tailEnd type="triangle" w="med" len="med"/>'
         else:
-            ln.insert(0, _el("a:noFill"))
-        _sub(spPr, "a:effectLst")  # no shadow, glow or reflection
-
-    def _name(self, shape, p: Prim) -> None:
-        shape.name = shape_name(p)
+            out += "<a:noFill/>"
+        return out + "</a:ln><a:effectLst/>"
 
     # --- primitives ----------------------------------------------------------------------------
     def place(self, shape, parent: etree._Element) -> None:
-        """Move a shape made on the slide's tree into `parent` (a group); groups are sized once, at the end."""
+        """Move a shape a native handler made (on `self.tree`) into `parent`, one of its groups."""
         if parent is not self.tree:
-            parent.append(shape._element)
+            parent.append(getattr(shape, "_element", shape))
 
-    def draw(self, parent: etree._Element, p: Prim) -> None:
-        """Add one primitive (a Group recursively) to `parent`: the slide's shape tree or a group in it."""
+    def draw(self, parent, p: Prim) -> None:
+        """Add one primitive (a Group recursively) to `parent`: a list of shape XML strings, or an lxml element
+        (the tree or a group a native handler is filling)."""
+        if isinstance(parent, list):
+            self._draw(parent, p)
+            return
+        frags: list[Frag] = []
+        self._draw(frags, p)
+        if frags:
+            for el in list(parse_xml(f"<p:grpSp {NSDECLS}>{''.join(x for x, _ in frags)}</p:grpSp>")):
+                parent.append(el)
+
+    def _native(self, out: list[Frag], handler: NativeHandler, g: Group) -> bool:
+        """Run a native handler on an element tree of its own, then take what it drew as XML."""
+        saved = self.tree
+        self.tree = tree = parse_xml(f"<p:grpSp {NSDECLS}/>")
+        try:
+            drawn = handler(self, tree, g)
+        finally:
+            self.tree = saved
+        if len(tree):
+            text = etree.tostring(tree, encoding="unicode")
+            out.append((text[text.index(">") + 1:text.rindex("</")], _union(_box(el) for el in tree)))
+        return drawn
+
+    def _draw(self, out: list[Frag], p: Prim) -> None:
         f = self.fit
-        shapes = self.shapes
         if isinstance(p, Group):
-            handler = NATIVE.get(p.meta.kind or "")
-            if handler is not None and handler(self, parent, p):
+            kind = p.meta.kind or ""
+            writer = NATIVE_XML.get(kind)
+            frag = writer(self, p) if writer is not None else None
+            if frag is not None:
+                out.append(frag)
                 return
-            kids = list(p.children)
+            handler = NATIVE.get(kind)
+            if handler is not None and self._native(out, handler, p):
+                return
+            kids = p.children
             if not kids:
                 return
             if len(kids) == 1:
-                self.draw(parent, kids[0])
+                self._draw(out, kids[0])
                 return
             # the element as a group; its parts carry their kind and role in their names
-            grp = CT_GroupShape.new_grpSp(self.shapes._next_shape_id, p.meta.id or p.meta.kind or "group")
-            if parent is self.tree:
-                self.tree.insert_element_before(grp, "p:extLst")
-            else:
-                parent.append(grp)
+            gid = self.next_id()
+            inner: list[Frag] = []
             for c in kids:
-                self.draw(grp, c)
-            _fit_group(grp)
+                self._draw(inner, c)
+            box = _union(b for _, b in inner) or (0, 0, 0, 0)
+            x0, y0, x1, y1 = box
             alt = alt_text(p)
-            if alt:
-                grp.nvGrpSpPr.cNvPr.set("descr", alt)
+            descr = f' descr="{esc_attr(alt)}"' if alt else ""
+            name = esc_attr(p.meta.id or p.meta.kind or "group")
+            out.append((f'<p:grpSp><p:nvGrpSpPr><p:cNvPr id="{gid}" name="{name}"{descr}/><p:cNvGrpSpPr/>'
+                        f'<p:nvPr/></p:nvGrpSpPr><p:grpSpPr><a:xfrm><a:off x="{x0}" y="{y0}"/>'
+                        f'<a:ext cx="{x1 - x0}" cy="{y1 - y0}"/><a:chOff x="{x0}" y="{y0}"/>'
+                        f'<a:chExt cx="{x1 - x0}" cy="{y1 - y0}"/></a:xfrm></p:grpSpPr>'
+                        + "".join(x for x, _ in inner) + "</p:grpSp>", box))
             return
-        if isinstance(p, Rect):
-            kind = MSO_SHAPE.ROUNDED_RECTANGLE if p.rx > 0 else MSO_SHAPE.RECTANGLE
-            sh = shapes.add_shape(kind, Emu(f.x(p.x)), Emu(f.y(p.y)), Emu(max(f.len(p.w), 1)),
-                                  Emu(max(f.len(p.h), 1)))
-            if p.rx > 0:
-                sh.adjustments[0] = min(0.5, p.rx / max(min(p.w, p.h), 1e-6))
-            self._strip_text(sh)
-        elif isinstance(p, Ellipse):
-            sh = shapes.add_shape(MSO_SHAPE.OVAL, Emu(f.x(p.cx - p.rx)), Emu(f.y(p.cy - p.ry)),
-                                  Emu(max(f.len(2 * p.rx), 1)), Emu(max(f.len(2 * p.ry), 1)))
-            self._strip_text(sh)
+        if isinstance(p, Rect | Ellipse):
+            if isinstance(p, Rect):
+                x, y, cx, cy = f.x(p.x), f.y(p.y), max(f.len(p.w), 1), max(f.len(p.h), 1)
+                geom = (_prst("roundRect", min(0.5, p.rx / max(min(p.w, p.h), 1e-6))) if p.rx > 0
+                        else _prst("rect"))
+            else:
+                x, y = f.x(p.cx - p.rx), f.y(p.cy - p.ry)
+                cx, cy = max(f.len(2 * p.rx), 1), max(f.len(2 * p.ry), 1)
+                geom = _prst("ellipse")
+            id_ = self.next_id()
+            out.append((sp_xml(id_, shape_name(p), _xfrm(x, y, cx, cy) + geom + self.paint_xml(p.style)),
+                        (x, y, x + cx, y + cy)))
         elif isinstance(p, Polygon):
             if not p.points:
                 return
             cmds = [("M", *p.points[0]), *[("L", *pt) for pt in p.points[1:]], ("Z",)]
-            sh = self._freeform(cmds)
+            self._freeform(out, cmds, p, p.style)
         elif isinstance(p, Path):
-            sh = self._freeform(list(p.cmds))
+            self._freeform(out, list(p.cmds), p, p.style)
         elif isinstance(p, Line):
-            sh = self._line(p)
+            self._line(out, p)
         elif isinstance(p, Text):
-            sh = self._text(p)
+            self._text(out, p)
         else:
             raise TypeError(f"unknown primitive {type(p).__name__}")
-        if sh is None:
-            return
-        if not isinstance(p, Line | Text):
-            self._paint(sh, p.style)
-        self._name(sh, p)
-        self.place(sh, parent)
 
-    @staticmethod
-    def _strip_text(sh) -> None:
-        """Autoshapes come with an empty centred text body; keep it empty and inset-free."""
-        bp = sh._element.txBody.find(qn("a:bodyPr"))
-        for k in ("lIns", "tIns", "rIns", "bIns"):
-            bp.set(k, "0")
-
-    def _freeform(self, cmds: list[tuple], closed_fill: bool = True):
+    def _freeform(self, out: list[Frag], cmds: list[tuple], p: Prim, style: Style, closed_fill: bool = True,
+                  paint: str | None = None) -> None:
         """A custom-geometry shape from M/L/C/Q/Z commands (Béziers kept as Béziers)."""
         f = self.fit
-        pts = [(c[i], c[i + 1]) for c in cmds for i in range(1, len(c) - 1, 2)]
-        if not pts:
-            return None
-        x0, y0 = min(x for x, _ in pts), min(y for _, y in pts)
-        x1, y1 = max(x for x, _ in pts), max(y for _, y in pts)
-        ox, oy = f.x(x0), f.y(y0)
-        w, h = max(f.x(x1) - ox, 1), max(f.y(y1) - oy, 1)
-        sh = self.shapes.add_shape(MSO_SHAPE.RECTANGLE, Emu(ox), Emu(oy), Emu(w), Emu(h))
-        spPr = sh._element.spPr
-        prst = spPr.find(qn("a:prstGeom"))
-        geom = _el("a:custGeom")
-        for t in ("a:avLst", "a:gdLst", "a:ahLst", "a:cxnLst"):
-            _sub(geom, t)
-        _sub(geom, "a:rect", l="l", t="t", r="r", b="b")
-        plst = _sub(geom, "a:pathLst")
+        xs = [v for c in cmds for v in c[1:-1:2]]
+        if not xs:
+            return
+        ys = [v for c in cmds for v in c[2::2]]
+        ox, oy = f.x(min(xs)), f.y(min(ys))
+        w, h = max(f.x(max(xs)) - ox, 1), max(f.y(max(ys)) - oy, 1)
+        # points relative to the shape's offset, rounded as Fit.x / Fit.y round (written out: ~50 000 per slide)
+        sx, dx, dy, E, R = f.scale, f.dx, f.dy, EMU_PER_PX, round
 
-        def pt(parent, x, y):
-            _sub(parent, "a:pt", x=f.x(x) - ox, y=f.y(y) - oy)
-
+        parts = []
+        path_open = f'<a:path w="{w}" h="{h}">' if closed_fill else f'<a:path w="{w}" h="{h}" fill="none">'
         for group in fill_groups(cmds) if closed_fill else [cmds]:
-            path = _sub(plst, "a:path", w=w, h=h)
-            if not closed_fill:
-                path.set("fill", "none")
+            parts.append(path_open)
             for c in group:
                 op = c[0].upper()
-                if op == "M":
-                    pt(_sub(path, "a:moveTo"), c[1], c[2])
-                elif op == "L":
-                    pt(_sub(path, "a:lnTo"), c[1], c[2])
+                if op == "L":
+                    parts.append(f'<a:lnTo><a:pt x="{R((c[1] * sx + dx) * E) - ox}" '
+                                 f'y="{R((c[2] * sx + dy) * E) - oy}"/>'
+                                 "</a:lnTo>")
                 elif op == "C":
-                    cb = _sub(path, "a:cubicBezTo")
-                    for i in (1, 3, 5):
-                        pt(cb, c[i], c[i + 1])
-                elif op == "Q":
-                    qb = _sub(path, "a:quadBezTo")
-                    for i in (1, 3):
-                        pt(qb, c[i], c[i + 1])
+                    parts.append(f'<a:cubicBezTo><a:pt x="{R((c[1] * sx + dx) * E) - ox}" '
+                                 f'y="{R((c[2] * sx + dy) * E) - oy}"/><a:pt x="{R((c[3] * sx + dx) * E) - ox}" '
+                                 f'y="{R((c[4] * sx + dy) * E) - oy}"/><a:pt x="{R((c[5] * sx + dx) * E) - ox}" '
+                                 f'y="{R((c[6] * sx + dy) * E) - oy}"/></a:cubicBezTo>')
+                elif op == "M":
+                    parts.append(f'<a:moveTo><a:pt x="{R((c[1] * sx + dx) * E) - ox}" '
+                                 f'y="{R((c[2] * sx + dy) * E) - oy}"/></a:moveTo>')
                 elif op == "Z":
-                    _sub(path, "a:close")
+                    parts.append("<a:close/>")
+                elif op == "Q":
+                    parts.append(f'<a:quadBezTo><a:pt x="{R((c[1] * sx + dx) * E) - ox}" '
+                                 f'y="{R((c[2] * sx + dy) * E) - oy}"/><a:pt x="{R((c[3] * sx + dx) * E) - ox}" '
+                                 f'y="{R((c[4] * sx + dy) * E) - oy}"/></a:quadBezTo>')
                 else:
                     raise ValueError(f"unsupported path command {c[0]!r}")
-        prst.addprevious(geom)
-        spPr.remove(prst)
-        self._strip_text(sh)
-        return sh
+            parts.append("</a:path>")
+        id_ = self.next_id()
+        geom = ('<a:custGeom><a:avLst/><a:gdLst/><a:ahLst/><a:cxnLst/><a:rect l="l" t="t" r="r" b="b"/>'
+                f'<a:pathLst>{"".join(parts)}</a:pathLst></a:custGeom>')
+        paint = self.paint_xml(style) if paint is None else paint
+        out.append((sp_xml(id_, shape_name(p), _xfrm(ox, oy, w, h) + geom + paint), (ox, oy, ox + w, oy + h)))
 
-    def _line(self, p: Line):
+    def _line(self, out: list[Frag], p: Line) -> None:
         """A two-point line is a straight connector; a polyline or a drawn path (`cmds`) an open freeform;
         arrow heads native (line ends)."""
         f = self.fit
+        if len(p.points) < 2:
+            return
         style = Style(stroke=p.style.stroke or "#000000", stroke_width=p.style.stroke_width,
                       dash=p.style.dash, opacity=p.style.opacity)
-        if len(p.points) < 2:
-            return None
+        paint = self.paint_xml(style, fill=False, head=p.arrow_start, tail=p.arrow_end)
         if p.cmds:  # rounded corners or a curve: an open freeform with Bézier segments
-            sh = self._freeform(list(p.cmds), closed_fill=False)
+            self._freeform(out, list(p.cmds), p, style, closed_fill=False, paint=paint)
         elif len(p.points) == 2:
             (xa, ya), (xb, yb) = p.points
-            sh = self.shapes.add_connector(MSO_CONNECTOR.STRAIGHT, Emu(f.x(xa)), Emu(f.y(ya)),
-                                      Emu(f.x(xb)), Emu(f.y(yb)))
+            bx, by, ex, ey = f.x(xa), f.y(ya), f.x(xb), f.y(yb)
+            x, y, cx, cy = min(bx, ex), min(by, ey), abs(ex - bx), abs(ey - by)
+            flip = (' flipH="1"' if bx > ex else "") + (' flipV="1"' if by > ey else "")
+            id_ = self.next_id()
+            out.append((f'<p:cxnSp><p:nvCxnSpPr><p:cNvPr id="{id_}" name="{esc_attr(shape_name(p))}"/><p:cNvCxnSpPr/>'
+                        f"<p:nvPr/></p:nvCxnSpPr><p:spPr>{_xfrm(x, y, cx, cy, flip)}{_prst('line')}{paint}</p:spPr>"
+                        "</p:cxnSp>", (x, y, x + cx, y + cy)))
         else:
             cmds = [("M", *p.points[0]), *[("L", *pt) for pt in p.points[1:]]]
-            sh = self._freeform(cmds, closed_fill=False)
-        if sh is None:
-            return None
-        self._paint(sh, style, fill=False, head=p.arrow_start, tail=p.arrow_end)
-        return sh
+            self._freeform(out, cmds, p, style, closed_fill=False, paint=paint)
 
-    def _text(self, t: Text):
+    def _text(self, out: list[Frag], t: Text) -> None:
         """A text box whose first baseline sits at t.y and whose anchor point is t.x, as in SVG."""
+        if not t.text:
+            return
         f = self.fit
         size = t.size * f.scale
         w = (t.width if t.width > 0 else t.size * len(t.text)) * f.scale
@@ -394,44 +539,34 @@ class SlideWriter:
         left = {"start": x, "middle": x - w / 2, "end": x - w}[t.anchor]
         top = t.y * f.scale + f.dy - BASELINE_EM * size
         h = LINE_EM * size
-        if not t.text:
-            return None
-        sh = self.shapes.add_textbox(Emu(round(left * EMU_PER_PX)), Emu(round(top * EMU_PER_PX)),
-                                Emu(round(w * EMU_PER_PX)), Emu(round(h * EMU_PER_PX)))
-        tf = sh.text_frame
-        tf.word_wrap = False
-        tf.auto_size = MSO_AUTO_SIZE.NONE
-        tf.margin_left = tf.margin_right = tf.margin_top = tf.margin_bottom = Emu(0)
-        tf.vertical_anchor = MSO_ANCHOR.TOP
-        para = tf.paragraphs[0]
-        para.alignment = {"start": PP_ALIGN.LEFT, "middle": PP_ALIGN.CENTER, "end": PP_ALIGN.RIGHT}[t.anchor]
-        pPr = para._p.get_or_add_pPr()
-        _sub(_sub(pPr, "a:lnSpc"), "a:spcPct", val=100000)
-        _sub(_sub(pPr, "a:spcBef"), "a:spcPts", val=0)
+        bx, by, cx, cy = (round(left * EMU_PER_PX), round(top * EMU_PER_PX), round(w * EMU_PER_PX),
+                          round(h * EMU_PER_PX))
         lang = "zh-CN" if self.lang == "zh" or _CJK.search(t.text) else "en-US"
+        # font size as python-pptx's font.size = Emu(...) stores it (whole centipoints, rounded down)
+        rpr = (f'sz="{round(size * PT_PER_PX * 12700) // 127}" b="{"1" if t.weight >= 600 else "0"}" '
+               f'i="{"1" if t.italic else "0"}" lang="{lang}" dirty="0"><a:solidFill><a:srgbClr '
+               f'val="{t.fill.lstrip("#").upper()[:6]}"/></a:solidFill>')
         # one run per face, its latin, ea and cs fonts all naming it: PowerPoint cannot then give an
         # ambiguous character (`×`, `·`, quotes) to the East Asian font
+        runs = []
         for piece, family in t.pieces:
-            run = para.add_run()
-            run.text = piece
-            font = run.font
-            font.size = Emu(round(size * PT_PER_PX * 12700))
-            font.bold = t.weight >= 600
-            font.italic = t.italic
-            font.color.rgb = _rgb(t.fill)
-            rPr = run._r.get_or_add_rPr()
-            rPr.set("lang", lang)
-            rPr.set("dirty", "0")
-            for tag in ("a:latin", "a:ea", "a:cs"):
-                rPr.append(_el(tag, typeface=family[0] if family else "Noto Sans CJK SC"))
-        end = para._p.get_or_add_endParaRPr()
-        end.set("sz", str(round(size * PT_PER_PX * 100)))
-        return sh
+            face = esc_attr(family[0] if family else "Noto Sans CJK SC")
+            runs.append(f'<a:r><a:rPr {rpr}<a:latin typeface="{face}"/><a:ea typeface="{face}"/>'
+                        f'<a:cs typeface="{face}"/></a:rPr><a:t>{esc_text(piece)}</a:t></a:r>')
+        body = ('<p:txBody><a:bodyPr wrap="none" lIns="0" rIns="0" tIns="0" bIns="0" anchor="t"><a:noAutofit/>'
+                f'</a:bodyPr><a:lstStyle/><a:p><a:pPr algn="{ALIGN[t.anchor]}"><a:lnSpc><a:spcPct val="100000"/>'
+                '</a:lnSpc><a:spcBef><a:spcPts val="0"/></a:spcBef></a:pPr>' + "".join(runs)
+                + f'<a:endParaRPr sz="{round(size * PT_PER_PX * 100)}"/></a:p></p:txBody>')
+        id_ = self.next_id()
+        sppr = _xfrm(bx, by, cx, cy) + '<a:prstGeom prst="rect"><a:avLst/></a:prstGeom><a:noFill/>'
+        out.append((sp_xml(id_, shape_name(t), sppr, body, '<p:cNvSpPr txBox="1"/>'), (bx, by, bx + cx, by + cy)))
 
-    def draw_scene(self, scene: Scene) -> None:
-        """Every item of the scene, in paint order, on the slide."""
+    def scene_xml(self, scene: Scene) -> str:
+        """Every item of the scene, in paint order: the shapes' XML for a slide's shape tree."""
+        out: list[Frag] = []
         for p in scene.items:
-            self.draw(self.tree, p)
+            self._draw(out, p)
+        return "".join(x for x, _ in out)
 
 
 def _rgb(hex_: str):
