@@ -29,8 +29,8 @@ from .chart_data import (
 )
 from .markup import split_scripts
 from .tensor_groups import resolved_groups
-from .tensor_marks import depth_lift, draw_braces, draw_depth, draw_factor, draw_pick
-from .tensor_slab import slab_faces
+from .tensor_marks import depth_lift, draw_braces, draw_depth, draw_depth_brace, draw_factor, draw_pick
+from .tensor_slab import fibre_prims, slab_faces
 
 ELLIPSIS_H = "…"
 ELLIPSIS_V = "⋮"  # drawn as dots: the theme font has no vertical/diagonal ellipsis
@@ -115,6 +115,7 @@ def layout_tensor(el: Tensor, path: tuple, ctx: Ctx, min_w: float = 0, min_h: fl
         return data[i][j]
 
     roles = _roles(el, ctx, path)
+    fibres = _fibres(el, ctx, path, R, C)
     rgroup, cgroup = _group_of(el.row_groups), _group_of(el.col_groups)
     steps = scale_colors(ctx, el.scale.colors, el.scale.scheme) if el.color_by_value else []
     if steps:
@@ -150,6 +151,8 @@ def layout_tensor(el: Tensor, path: tuple, ctx: Ctx, min_w: float = 0, min_h: fl
                 role, color = value_color(el.scale, steps, float(v), lo, hi)  # the maps heat maps use
             if roles is not None and i < len(roles) and j < len(roles[i]) and roles[i][j]:
                 role, color = roles[i][j], None
+            if (i, j) in fibres:
+                role, color = el.fibre_role, None
             cells[r, c] = (text, role, color, "tensor-cell")
 
     # headers
@@ -203,6 +206,7 @@ def layout_tensor(el: Tensor, path: tuple, ctx: Ctx, min_w: float = 0, min_h: fl
         draw_depth(el, path, ctx, c, W, H)
     _structure(el, path, ctx, c, rows, cols, cw, ch, W, H, rgroup, cgroup)
     _highlights(el, path, ctx, c, rows, cols, cw, ch)
+    _draw_fibres(el, path, ctx, c, fibres, rows, cols, cw, ch)
 
     # column headers (and column-group labels above them), row headers (and row-group labels left of them)
     hm = Meta(el.id, "text-soft", ctx.src(path + ("col_headers",)), "tensor-header")
@@ -244,6 +248,8 @@ def layout_tensor(el: Tensor, path: tuple, ctx: Ctx, min_w: float = 0, min_h: fl
         draw_factor(el, path, ctx, c, W, H)
     if el.pick is not None:
         draw_pick(el, path, ctx, c, rows, cols, cw, ch, R, C)
+    if any(b.side == "depth" for b in el.braces):
+        draw_depth_brace(el, path, ctx, c, W, H)
     if el.braces:
         draw_braces(el, path, ctx, c, rows, cols, cw, ch, R, C)
     if el.title is not None:
@@ -367,6 +373,32 @@ def _highlights(el: Tensor, path: tuple, ctx: Ctx, c: Canvas, rows: list, cols: 
             for face in slab_faces(box, len(cols) * cw, depth_lift(el), style,
                                    replace(meta, kind="tensor-slab", parts=())):
                 c.add(face)
+
+
+def _fibres(el: Tensor, ctx: Ctx, path: tuple, R: int, C: int) -> dict[tuple[int, int], int]:
+    """Real (row, col) of each fibre -> its index in `el.fibres`, checked inside the grid."""
+    out: dict[tuple[int, int], int] = {}
+    for f, pair in enumerate(el.fibres):
+        i, j = (int(number(v, ctx, path + ("fibres", f, k), "fibre index")) for k, v in enumerate(pair))
+        for k, v, n, what in ((0, i, R, "row"), (1, j, C, "column")):
+            if not 0 <= v < n:
+                raise fail(ctx, path + ("fibres", f, k), f"fibre {what} {v} is outside the {n} {what}s "
+                                                         f"(expected 0 … {n - 1})")
+        out[i, j] = f
+    return out
+
+
+def _draw_fibres(el: Tensor, path: tuple, ctx: Ctx, c: Canvas, fibres: dict[tuple[int, int], int], rows: list,
+                 cols: list, cw: float, ch: float) -> None:
+    for (i, j), f in fibres.items():
+        rs, cs = _span(rows, i, i + 1), _span(cols, j, j + 1)
+        if rs is None or cs is None:
+            raise fail(ctx, path + ("fibres", f), f"fibre [{i}, {j}] is elided (expected a shown cell: raise "
+                                                  "show_rows/show_cols or pick another)")
+        box = (cs[0] * cw + 1, rs[0] * ch + 1, cw - 2, ch - 2)
+        meta = Meta(el.id, el.fibre_role, ctx.src(path + ("fibres", f)), "tensor-fibre", (f"r{i}c{j}",))
+        c.add(*fibre_prims(box, len(cols) * cw, depth_lift(el), Style(fill=ctx.color(el.fibre_role)),
+                           Style(stroke=ctx.color("text"), stroke_width=1.6), meta))
 
 
 def _group_labels(el: Tensor, path: tuple, ctx: Ctx, c: Canvas, groups: list[TensorGroup], idx: list,
