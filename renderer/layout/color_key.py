@@ -17,6 +17,7 @@ from .colormap import CONTINUOUS_ROLE, blend, log_ticks, position
 
 KEY_TITLE_WIDTH = 160.0  # px at which a colour key's title wraps
 KEY_BAR = 140.0  # px: the least height of a continuous colour bar
+FIT_BAR = 60.0  # px: the least height of a bar fitted to its grid
 KEY_SLICES = 48  # bands a continuous colour bar is drawn in
 LABEL_GAP = 4.0  # between a key box and its label (as the chart's tick labels)
 
@@ -31,8 +32,10 @@ def key_title(ctx: Ctx, scale: Any) -> str | None:
 
 
 def draw_color_key(ctx: Ctx, c: Canvas, scale: Any, steps: list[tuple[str, str]], lo: float, hi: float,
-                   kx0: float, H: float, el_id: str | None, path: tuple) -> None:
-    """The key of `scale` at x = kx0 beside a grid H px tall (`path` is the element's spec path)."""
+                   kx0: float, H: float, el_id: str | None, path: tuple, fit: bool = False) -> None:
+    """The key of `scale` at x = kx0 beside a grid H px tall (`path` is the element's spec path). `fit`: a
+    smooth bar as tall as the grid less one label line (at least FIT_BAR px; its title above the grid), not
+    at least KEY_BAR."""
     fs = ctx.size("small")
     lh = fs * ctx.sp("line_height")
     n = len(steps)
@@ -45,13 +48,16 @@ def draw_color_key(ctx: Ctx, c: Canvas, scale: Any, steps: list[tuple[str, str]]
         title, fs, KEY_TITLE_WIDTH, 400, "text", "start", meta=Meta(el_id, "text", ctx.src(src), "chart-key-title"))
     th = 0.0 if kt is None else kt.h + LABEL_GAP + lh / 2  # clear of the top boundary's label
     ky0 = max(th, (H - n * kh + th) / 2)  # the key and its title centred on the plot, never above it
+    # fitted: the bar spans the grid, less half a label line at each end (its end labels stay within the
+    # grid's height), its title above the grid
+    bar = max(FIT_BAR, H - lh) if fit else max(n * kh, KEY_BAR)
+    by0 = (H - bar) / 2 if fit else max(th, (H - bar + th) / 2)
     if kt is not None and smooth:
-        c.place(kt, kx0, max(th, (H - max(n * kh, KEY_BAR) + th) / 2) - th)
+        c.place(kt, kx0, by0 - th)
     elif kt is not None:
         c.place(kt, kx0, ky0 - th)
     if smooth:
-        _smooth_key(scale, ctx, c, [col for _r, col in steps], lo, hi, kx0,
-                    max(th, (H - max(n * kh, KEY_BAR) + th) / 2), max(n * kh, KEY_BAR), km)
+        _smooth_key(scale, ctx, c, [col for _r, col in steps], lo, hi, kx0, by0, bar, km)
         return
     for b, (role, color) in enumerate(steps):
         y = ky0 + (n - 1 - b) * kh

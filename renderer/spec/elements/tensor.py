@@ -21,6 +21,14 @@ Matrix = Annotated[list[Annotated[list[Cell], Field(max_length=MAX_SIDE)] | Cell
 Labels = Annotated[list[LocalText | float], Field(max_length=MAX_SIDE)] | Placeholder
 
 
+class TensorScale(ColorScale):
+    """A tensor's colour scale (with `color_by_value`): as a heat map's, its colour bar off unless asked for."""
+
+    legend: bool = Field(False, description="Draw the colour bar (or the stepped key) right of the grid, titled "
+                                            "with `title` and `unit`; tensors of one `cell_group` with the same "
+                                            "scale share one bar, drawn beside the last of them.")
+
+
 class TensorGroup(Strict):
     """A run of consecutive rows or columns drawn as one group (e.g. the query heads sharing a KV head)."""
 
@@ -97,7 +105,7 @@ class Tensor(Strict):
         None, description="Fill role per cell, same shape as the values (null: the default fill).")
     color_by_value: bool = Field(
         False, description="Colour numeric cells by value with `scale` (the theme's heat-map scale).")
-    scale: ColorScale = Field(default_factory=lambda: ColorScale(legend=False),
+    scale: TensorScale = Field(default_factory=TensorScale,
                               description="Colour scale used when `color_by_value` is on.")
     show_rows: int = Field(8, ge=3, le=MAX_SHOWN, description="At most this many row slots; more rows are elided "
                                                                "with a `…` row (the last `tail` rows stay).")
