@@ -17,7 +17,6 @@ from .chart_axes import stack_levels
 from .chart_canvas import Canvas
 from .chart_data import bound, fail, measure
 
-ROW_GAP = 12.0  # px between a row's cells and the next row's dimension lines
 LABEL_GAP = 14.0  # px between the label column and the cells, and between the widest row and the notes
 DIM_GAP = 5.0  # px between the cells and their dimension line
 TEXT_LIFT = 5.0  # px between a dimension line and its label (clear of the neighbours' arrow heads)
@@ -152,7 +151,7 @@ def layout_bits(el: Bits, path: tuple, ctx: Ctx, min_w: float = 0, min_h: float 
                                 meta=Meta(el.id, "text", ctx.src(fpath + ("note",)), "bits-note"))
             c.place(nb, right + LABEL_GAP, top + ch / 2 - nb.h / 2)
         bottoms.append(top + ch)
-        y = top + ch + ROW_GAP
+        y = top + ch + el.gap
     if el.align_at is not None and el.guide:
         gx = x_cells + next(r.x0 for r in rows[0] if _key(r.field) == el.align_at)
         c.add(Line(((gx, tops[0]), (gx, bottoms[-1] + 4)), Style(stroke=soft, stroke_width=1.0, dash=(4.0, 3.0)),

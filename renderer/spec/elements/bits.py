@@ -55,6 +55,8 @@ class Bits(Strict):
                           "one x (e.g. `fraction`: formats line up where the fraction begins), marked by a "
                           "dashed guide line.")
     cell: float = Field(16.0, ge=6, le=60, description="Width of one bit cell in px (its height is 1.4 times it).")
+    gap: float = Field(12.0, ge=0, le=80, description="Space in px between one row's cells and the next row's "
+                                                       "dimension lines.")
     dims: bool = Field(True, description="Draw a dimension line with the bit count above every field.")
     guide: bool = Field(True, description="With `align_at`: draw the dashed guide line through the rows.")
 
