@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from _helpers import kind, scene_of
-from test_tensor_pictures import grid_box
+from test_tensor_pictures import grid_box, name, slide_shapes
 
 from renderer.app.check import check_spec
 from renderer.layout.theme import load_theme
@@ -27,6 +27,7 @@ def test_a_stepped_key_with_title_and_unit_stands_right_of_the_grid(write_spec):
     assert [t.text for t in kind(scene, "chart-key-title", Text)] == ["latency (ms)"]
     labels = [t.text for t in kind(scene, "chart-key", Text)]
     assert labels[0] == "0" and labels[-1] == "10", "the range's ends are labelled"
+    assert sum(name(sp).startswith("chart-key") for sp in slide_shapes(scene)) >= len(steps), "native PPTX shapes"
     assert kind(scene_of(write_spec, "  tensor:\n" + VALUES), "chart-key", Rect) == [], "off unless asked for"
     unit_only = scene_of(write_spec, "  tensor:\n" + VALUES + "    scale: {legend: true, unit: ms}\n")
     assert [t.text for t in kind(unit_only, "chart-key-title", Text)] == ["ms"]
