@@ -66,6 +66,19 @@ def _dim_text(fd: BitField, n: int, ctx: Ctx) -> str:
     return f"{n} bit" if n == 1 else f"{n} bits"
 
 
+def _values(el: Bits, f: int, runs: list[_Run], ctx: Ctx, path: tuple) -> list | None:
+    """A format's bit values, one per bit of its fields (a located error otherwise)."""
+    fmt = el.formats[f]
+    if fmt.values is None:
+        return None
+    v = bound(fmt.values, ctx, path + ("values",), "bit values")
+    total = sum(r.bits for r in runs)
+    if not isinstance(v, list) or len(v) != total:
+        n = len(v) if isinstance(v, list) else 1
+        raise fail(ctx, path + ("values",), f"{n} bit values for {total} bits (expected one per bit of the fields)")
+    return v
+
+
 @register("bits")
 def layout_bits(el: Bits, path: tuple, ctx: Ctx, min_w: float = 0, min_h: float = 0) -> Block:
     """The rows of bit cells with their dimension lines, labels, notes and the alignment guide."""
@@ -125,6 +138,8 @@ def layout_bits(el: Bits, path: tuple, ctx: Ctx, min_w: float = 0, min_h: float 
                 for px in (a, b):
                     c.add(Line(((px, ly - 3), (px, ly + 3)), Style(stroke=soft, stroke_width=1.0), meta=meta))
             c.text(t, (a + b) / 2, ly - TEXT_LIFT - lvl * (lh + 2), fs, "text-soft", "middle", "bottom", meta=meta)
+        values = _values(el, f, runs, ctx, fpath)
+        offset = 0
         for r in runs:
             src = ctx.src(fpath + ("fields", r.index))
             meta = Meta(el.id, r.field.role, src, "bits-cell")
@@ -133,6 +148,10 @@ def layout_bits(el: Bits, path: tuple, ctx: Ctx, min_w: float = 0, min_h: float 
                 if is_bit:
                     c.add(Rect(sx, top, cw, ch, 0, Style(fill=ctx.color(r.field.role), stroke=frame,
                                                           stroke_width=0.8), meta))
+                    if values is not None:  # the last slot of an elided field is the field's last bit
+                        bit = offset + (r.bits - 1 if s == len(r.slots) - 1 else s)
+                        c.text(str(values[bit]), sx + cw / 2, top + ch / 2, fs, "text", "middle", "middle",
+                               meta=Meta(el.id, "text", ctx.src(fpath + ("values", bit)), "bits-value"))
                     continue
                 em = Meta(el.id, "white", src, "bits-elision")
                 c.add(Rect(sx, top, cw, ch, 0, Style(fill=ctx.color("white")), em))
@@ -143,6 +162,7 @@ def layout_bits(el: Bits, path: tuple, ctx: Ctx, min_w: float = 0, min_h: float 
                         for d in (-1, 0, 1)])
             c.add(Rect(x_cells + r.x0, top, r.x1 - r.x0, ch, 0, Style(stroke=soft, stroke_width=1.2),
                        Meta(el.id, "text-soft", src, "bits-field")))
+            offset += r.bits
         if labels[f] is not None:
             c.place(labels[f], left - labels[f].w, top + ch / 2 - labels[f].h / 2)
         note = el.formats[f].note

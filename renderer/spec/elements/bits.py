@@ -41,6 +41,9 @@ class BitFormat(Strict):
     fields: Annotated[list[BitField], Field(min_length=1, max_length=16)] = Field(
         description="The fields, most significant first.")
     note: LocalText | None = Field(None, description="Text right of the rows (e.g. the format's range).")
+    values: Annotated[list[int | str], Field(max_length=MAX_BITS)] | Placeholder | None = Field(
+        None, description="The bits of one number, most significant first, one per bit of the fields (e.g. "
+                          "\"{{ enc.bits }}\"): written in the shown cells.")
 
 
 class Bits(Strict):

@@ -101,3 +101,17 @@ def test_a_placeholder_count_that_is_not_a_whole_number_is_a_located_error(write
 
 def test_example_spec_is_clean():
     assert check_spec(EXAMPLE) == []
+
+
+def test_values_write_each_shown_bit_and_an_elided_field_ends_with_its_last_bit(write_spec):
+    bits = [1, 0, 0, 1, 1, 0, 1, 0, 0, 1]  # sign, 3 exponent bits, 6 fraction bits shown as 3 + … + 1
+    body = ("  bits:\n    cell: 10\n    formats:\n      - values: " + str(bits) + "\n        fields:\n"
+            "          - {name: sign, bits: 1}\n          - {name: exponent, bits: 3}\n"
+            "          - {name: fraction, bits: 6, show: 4}\n")
+    scene = scene_of(write_spec, body)
+    texts = sorted(kind(scene, "bits-value", Text), key=lambda t: t.x)
+    assert [t.text for t in texts] == [str(b) for b in bits[:7]] + [str(bits[-1])], "bits 7 and 8 are elided"
+    cellx = sorted(r.x + 5 for r in cells(scene))
+    assert [t.x for t in texts] == pytest.approx(cellx), "each value centred in its cell"
+    with pytest.raises(SpecError, match=r"s\.yaml:\d+:\d+: error: 9 bit values for 10 bits"):
+        scene_of(write_spec, body.replace(str(bits), str(bits[:-1])))
