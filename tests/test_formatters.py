@@ -145,3 +145,28 @@ def test_a_number_placed_as_a_whole_label_uses_the_minus_sign(write_spec):
     assert [i.box.text for i in row.items][0] == f"{MINUS}2.3"
     assert row.items[1].box.text.en == f"{MINUS}0.5"
     assert row.items[2].box.text == "-2.3 is typed"  # text as typed: a hyphen stays
+
+
+def test_the_formatters_example_prints_ranges_in_sci_and_cache_sizes_in_bytes():
+    """specs/_examples/formatters.yaml: the scene shows the values written by hand here from their definitions."""
+    from renderer.app.check import check_spec
+    from renderer.bind import bind
+    from renderer.layout import layout
+    from renderer.layout.theme import load_theme
+    from renderer.project import SPECS_DIR
+    from renderer.scene import Text, walk
+
+    spec = SPECS_DIR / "_examples" / "formatters.yaml"
+    bound = bind(load(spec), use_cache=False)
+    for lang in ("en", "zh"):
+        scene = layout(bound.for_lang(lang), load_theme())
+        texts = {t.text for t in walk(scene.items) if isinstance(t, Text)}
+        joined = "".join(texts)
+        # FP16: eps 2^−10, largest (2 − 2^−10)·2^15, smallest normal 2^−14; FP64: largest ≈ 1.80×10^308
+        for x, e in ((2 ** -10, -4), ((2 - 2 ** -10) * 2 ** 15, 4), (2 ** -14, -5), (1.7976931348623157e308, 308)):
+            assert f"{x / 10 ** e:.2f}×10{str(e).translate(SUP).replace('-', MINUS)}" in joined, (lang, x)
+        per_token = 2 * 32 * 8 * 128 * 2  # K and V × layers × KV heads × head dim × 2 bytes (FP16)
+        for n, unit in ((per_token * 4096 * 4 / 2 ** 30, "GiB"), (per_token * 4096 / 2 ** 20, "MiB"),
+                        (per_token * 4096 / 8 / 2 ** 20, "MiB"), (per_token / 2 ** 10, "KiB")):
+            assert f"{n:.1f} {unit}" in texts, (lang, n, unit)
+    assert check_spec(spec) == []

@@ -20,8 +20,8 @@ NEIGHBOUR_GAP = 80.0  # px: only parts this close in the stacking direction coun
 END_TOLERANCE = 3.0  # px: an edge end this close to an element's outline touches it
 ARROW_CLEARANCE = 4.0  # px between an arrowhead and any text
 ARROW_LENGTH = 10.0  # px: the arrowhead drawn at a line end (backends/svg.py marker)
-BLOCK_KINDS = ("box", "node", "chart", "tensor", "table", "icon", "polar", "timeline", "graph-node", "panel", "code",
-               "target")
+BLOCK_KINDS = ("box", "node", "chart", "tensor", "bits", "table", "icon", "polar", "timeline", "graph-node", "panel",
+               "code", "target")
 BACKGROUND = ("frame", "panel", "lanes-tint", "lanes-rule")  # drawn, but not content that fills space
 
 Box = tuple[float, float, float, float]  # x0, y0, x1, y1

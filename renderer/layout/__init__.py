@@ -9,6 +9,7 @@ from ..scene import Meta, Polygon, Rect, Scene, Style, bbox
 from ..spec.bound import BoundDiagram
 from ..spec.errors import SpecError
 from . import aside, chart, code, flow, graph, icon, lanes, math, polar, spectrum, table, target, tensor, timeline, tree  # noqa: E501, F401 (register kinds)
+from . import bits as _bits  # noqa: F401 (registers the bits kind)
 from .annotations import draw_braces, draw_callouts
 from .base import Block, Ctx, layout_element
 from .edges import draw_edges

@@ -46,7 +46,7 @@ from .chart_data import (
 from .chart_halo import on_fill, readable_labels
 from .chart_lines import smooth_cmds, step_points
 from .chart_teach import STATE_NAMES, STATE_STYLE, brace_cmds, state_rect, top_over
-from .colormap import CONTINUOUS_ROLE, blend, log_ticks, position
+from .color_key import draw_color_key
 from .markup import split_scripts
 
 SERIES_ROLES = ("accent", "warm", "thought", "emphasis", "title", "kept", "module")
@@ -1106,9 +1106,6 @@ def _moved(p: Prim, dx: float, dy: float) -> Prim:
 
 # ---------------------------------------------------------------- heat map
 
-KEY_TITLE_WIDTH = 160.0  # px at which a colour key's title wraps
-KEY_BAR = 140.0  # px: the least height of a continuous colour bar
-KEY_SLICES = 48  # bands a continuous colour bar is drawn in
 
 
 def _heatmap(el: Chart, path: tuple, ctx: Ctx, c: Canvas) -> None:
@@ -1126,10 +1123,7 @@ def _heatmap(el: Chart, path: tuple, ctx: Ctx, c: Canvas) -> None:
     lo = lo if lo is not None else (min(vals) if vals else 0.0)
     hi = hi if hi is not None else (max(vals) if vals else 1.0)
     steps = scale_colors(ctx, el.scale.colors, el.scale.scheme)
-    n = len(steps)
-    smooth = el.scale.continuous or el.scale.periodic
     check_log_scale(el.scale, lo, hi, vals, ctx, path)
-    stops = [col for _r, col in steps]
 
     texts = [[text_of(v, ctx, el.cell_values) if el.cell_values and v is not None else "" for v in r] for r in rows]
     tw = max([measure(ctx, t, fs) for r in texts for t in r] or [0.0])
@@ -1186,37 +1180,8 @@ def _heatmap(el: Chart, path: tuple, ctx: Ctx, c: Canvas) -> None:
     for i in range(0, R, ky):
         c.text(yl[i], -LABEL_GAP - 2, i * ch + ch / 2, fs, "text" if ycats else axis_role, "end", "middle", meta=ym)
 
-    # colour key: one box per step, boundaries labelled, high at the top
-    if el.scale.legend:
-        kh = max(lh, 14.0)
-        kx0 = W + 18
-        km = Meta(el.id, None, ctx.src(path + ("scale",)), "chart-key")
-        kt = None if el.scale.title is None else ctx.text_lines(
-            ctx.t(el.scale.title), fs, KEY_TITLE_WIDTH, 400, "text", "start",
-            meta=Meta(el.id, "text", ctx.src(path + ("scale", "title")), "chart-key-title"))
-        th = 0.0 if kt is None else kt.h + LABEL_GAP + lh / 2  # clear of the top boundary's label
-        ky0 = max(th, (H - n * kh + th) / 2)  # the key and its title centred on the plot, never above it
-        if kt is not None and smooth:
-            c.place(kt, kx0, max(th, (H - max(n * kh, KEY_BAR) + th) / 2) - th)
-        elif kt is not None:
-            c.place(kt, kx0, ky0 - th)
-        if smooth:
-            _smooth_key(el, ctx, c, stops, lo, hi, kx0, max(th, (H - max(n * kh, KEY_BAR) + th) / 2),
-                        max(n * kh, KEY_BAR), km)
-            steps = []
-        for b, (role, color) in enumerate(steps):
-            y = ky0 + (n - 1 - b) * kh
-            c.add(Rect(kx0, y, 14, kh, 0, Style(fill=color, stroke=ctx.color("frame"), stroke_width=0.6),
-                       Meta(el.id, role, km.src, "chart-key")))
-        bounds = [lo * (hi / lo) ** (b / n) if el.scale.log else lo + (hi - lo) * b / n for b in range(n + 1)]
-        labels = tick_labels(bounds, el.scale.format) if el.scale.format is None else \
-            [fmt_num(v, el.scale.format) for v in bounds]
-        if el.scale.format is None and len(set(labels)) < len(labels):
-            labels = [fmt_num(v, ".3g") for v in bounds]
-        inner = Meta(el.id, None, km.src, "chart-key-tick")  # even divisions of the range, like axis ticks
-        for b, s in enumerate(labels if not smooth else []):
-            c.text(s, kx0 + 14 + LABEL_GAP, ky0 + (n - b) * kh, fs, axis_role, "start", "middle",
-                   meta=km if b in (0, n) else inner)
+    if el.scale.legend:  # the colour key: one box per step (or a smooth bar), high at the top
+        draw_color_key(ctx, c, el.scale, steps, lo, hi, W + 18, H, el.id, path)
 
     ts = ctx.size("note")
     if el.x.title is not None:
@@ -1232,33 +1197,6 @@ def _heatmap(el: Chart, path: tuple, ctx: Ctx, c: Canvas) -> None:
 
 
 __all__ = ["layout_chart", "nice_ticks"]
-
-
-def _smooth_key(el: Chart, ctx: Ctx, c: Canvas, stops: list[str], lo: float, hi: float, x0: float, y0: float,
-                h: float, km: Meta) -> None:
-    """A continuous colour bar (high at the top) in KEY_SLICES slices, framed; its ends labelled with the
-    range and nice ticks (powers of ten on a log map) between them."""
-    fs = ctx.size("small")
-    lh = fs * ctx.sp("line_height")
-    sl = h / KEY_SLICES
-    for k in range(KEY_SLICES):
-        col = blend(stops, (k + 0.5) / KEY_SLICES, el.scale.periodic)
-        c.add(Rect(x0, y0 + h - (k + 1) * sl, 14, sl + 0.3, 0, Style(fill=col),
-                   Meta(el.id, CONTINUOUS_ROLE, km.src, "chart-key")))
-    c.add(Rect(x0, y0, 14, h, 0, Style(stroke=ctx.color("frame"), stroke_width=0.6),
-               Meta(el.id, "frame", km.src, "chart-key")))
-    inner = Meta(el.id, None, km.src, "chart-key-tick")
-    ticks = log_ticks(lo, hi) if el.scale.log else [t for t in nice_ticks(lo, hi) if lo <= t <= hi]
-    fmt = el.scale.format
-    ends = [(lo, km), (hi, km)]
-    for v, meta in ends + [(t, inner) for t in ticks]:
-        y = y0 + h * (1 - position(v, lo, hi, el.scale.log))
-        if meta is inner and min(abs(y - y0), abs(y - y0 - h)) < lh:
-            continue  # a tick next to an end label
-        c.add(Line(((x0 + 14, y), (x0 + 17, y)), Style(stroke=ctx.color("text-soft"), stroke_width=0.8),
-                   meta=Meta(el.id, "text-soft", km.src, "chart-key")))
-        c.text(fmt_num(v, fmt) if fmt else fmt_num(v, ".3g"), x0 + 17 + LABEL_GAP, y, fs, "text-soft", "start",
-               "middle", meta=meta)
 
 
 def _runs(ix: list[int]) -> list[tuple[int, int]]:

@@ -27,16 +27,18 @@ from .chart_data import (
     text_of,
     value_color,
 )
+from .color_key import draw_color_key
 from .markup import split_scripts
 from .tensor_groups import resolved_groups
-from .tensor_marks import depth_lift, draw_braces, draw_depth, draw_factor, draw_pick
-from .tensor_slab import slab_faces
+from .tensor_marks import depth_lift, draw_braces, draw_depth, draw_depth_brace, draw_factor, draw_pick
+from .tensor_slab import fibre_prims, slab_faces
 
 ELLIPSIS_H = "…"
 ELLIPSIS_V = "⋮"  # drawn as dots: the theme font has no vertical/diagonal ellipsis
 ELLIPSIS_D = "⋱"
 MIN_CELL = 22.0
 HEADER_GAP = 5.0
+KEY_GAP = 18.0  # px between the grid (and what is right of it) and its colour bar
 
 
 def slots(n: int, show: int, tail: int) -> list[int | None]:
@@ -115,15 +117,14 @@ def layout_tensor(el: Tensor, path: tuple, ctx: Ctx, min_w: float = 0, min_h: fl
         return data[i][j]
 
     roles = _roles(el, ctx, path)
+    fibres = _fibres(el, ctx, path, R, C)
     rgroup, cgroup = _group_of(el.row_groups), _group_of(el.col_groups)
     steps = scale_colors(ctx, el.scale.colors, el.scale.scheme) if el.color_by_value else []
+    shared_key = ctx.shared.get(scale_key(el.cell_group)) if el.cell_group and el.scale.legend else None
     if steps:
-        vals = finite([x for r in data or [] for x in r])
-        lo = number(el.scale.min, ctx, path + ("scale", "min"), "scale min") if el.scale.min is not None \
-            else (min(vals) if vals else 0.0)
-        hi = number(el.scale.max, ctx, path + ("scale", "max"), "scale max") if el.scale.max is not None \
-            else (max(vals) if vals else 1.0)
-        check_log_scale(el.scale, lo, hi, vals, ctx, path)
+        lo, hi = value_range(el, ctx, path, data)
+        if shared_key is not None:  # one bar for the cell group: its range spans every member's
+            lo, hi = shared_key[0], shared_key[1]
 
     # texts and fills of the shown cells
     cells: dict[tuple[int, int], tuple[str, str, str | None, str]] = {}  # (r, c) -> text, role, colour, kind
@@ -150,6 +151,8 @@ def layout_tensor(el: Tensor, path: tuple, ctx: Ctx, min_w: float = 0, min_h: fl
                 role, color = value_color(el.scale, steps, float(v), lo, hi)  # the maps heat maps use
             if roles is not None and i < len(roles) and j < len(roles[i]) and roles[i][j]:
                 role, color = roles[i][j], None
+            if (i, j) in fibres:
+                role, color = el.fibre_role, None
             cells[r, c] = (text, role, color, "tensor-cell")
 
     # headers
@@ -203,6 +206,7 @@ def layout_tensor(el: Tensor, path: tuple, ctx: Ctx, min_w: float = 0, min_h: fl
         draw_depth(el, path, ctx, c, W, H)
     _structure(el, path, ctx, c, rows, cols, cw, ch, W, H, rgroup, cgroup)
     _highlights(el, path, ctx, c, rows, cols, cw, ch)
+    _draw_fibres(el, path, ctx, c, fibres, rows, cols, cw, ch)
 
     # column headers (and column-group labels above them), row headers (and row-group labels left of them)
     hm = Meta(el.id, "text-soft", ctx.src(path + ("col_headers",)), "tensor-header")
@@ -244,17 +248,45 @@ def layout_tensor(el: Tensor, path: tuple, ctx: Ctx, min_w: float = 0, min_h: fl
         draw_factor(el, path, ctx, c, W, H)
     if el.pick is not None:
         draw_pick(el, path, ctx, c, rows, cols, cw, ch, R, C)
+    if any(b.side == "depth" for b in el.braces):
+        draw_depth_brace(el, path, ctx, c, W, H)
     if el.braces:
         draw_braces(el, path, ctx, c, rows, cols, cw, ch, R, C)
+    key_x = c.box()[2] + KEY_GAP if steps and el.scale.legend and (shared_key is None or shared_key[2] == path) \
+        else None
     if el.title is not None:
         x0, y0, x1, _ = c.box()
         tb = ctx.text_lines(ctx.t(el.title), ctx.size("body"), max(x1 - x0, ctx.sp("text_max_width")), 700, "text",
                             meta=Meta(el.id, "text", ctx.src(path + ("title",)), "tensor-title"))
         c.place(tb, W / 2 - tb.w / 2, y0 - tb.h - 4)
+    if key_x is not None:  # drawn after the title, which centres on the grid and its marks, not on the key
+        draw_color_key(ctx, c, el.scale, steps, lo, hi, key_x, H, el.id, path, fit=True)
     out = c.block(min_w, min_h, Meta(el.id, el.role, ctx.src(path), "tensor"))
     if el.id:
         out.anchors[el.id] = Anchor(0, 0, out.w, out.h, "rect", ctx.src(path))
     return out
+
+
+def scale_key(group: str | None) -> str:
+    """The `ctx.shared` key of the colour scale a cell group's tensors share: (lo, hi, path of the one that
+    draws the bar)."""
+    return f"tensor-scale:{group}"
+
+
+def value_range(el: Tensor, ctx: Ctx, path: tuple, data: list[list[Any]] | None) -> tuple[float, float]:
+    """(lo, hi) of the tensor's colour scale: its `min`/`max`, else the range of its finite values."""
+    vals = finite([x for r in data or [] for x in r])
+    lo = number(el.scale.min, ctx, path + ("scale", "min"), "scale min") if el.scale.min is not None \
+        else (min(vals) if vals else 0.0)
+    hi = number(el.scale.max, ctx, path + ("scale", "max"), "scale max") if el.scale.max is not None \
+        else (max(vals) if vals else 1.0)
+    check_log_scale(el.scale, lo, hi, vals, ctx, path)
+    return lo, hi
+
+
+def tensor_values(el: Tensor, ctx: Ctx, path: tuple) -> list[list[Any]] | None:
+    """The tensor's values as rows (for the cell-group pre-pass)."""
+    return _matrix(el, ctx, path)
 
 
 def _dots(kind: str, cx: float, cy: float, color: str, meta: Meta) -> list[Prim]:
@@ -367,6 +399,32 @@ def _highlights(el: Tensor, path: tuple, ctx: Ctx, c: Canvas, rows: list, cols: 
             for face in slab_faces(box, len(cols) * cw, depth_lift(el), style,
                                    replace(meta, kind="tensor-slab", parts=())):
                 c.add(face)
+
+
+def _fibres(el: Tensor, ctx: Ctx, path: tuple, R: int, C: int) -> dict[tuple[int, int], int]:
+    """Real (row, col) of each fibre -> its index in `el.fibres`, checked inside the grid."""
+    out: dict[tuple[int, int], int] = {}
+    for f, pair in enumerate(el.fibres):
+        i, j = (int(number(v, ctx, path + ("fibres", f, k), "fibre index")) for k, v in enumerate(pair))
+        for k, v, n, what in ((0, i, R, "row"), (1, j, C, "column")):
+            if not 0 <= v < n:
+                raise fail(ctx, path + ("fibres", f, k), f"fibre {what} {v} is outside the {n} {what}s "
+                                                         f"(expected 0 … {n - 1})")
+        out[i, j] = f
+    return out
+
+
+def _draw_fibres(el: Tensor, path: tuple, ctx: Ctx, c: Canvas, fibres: dict[tuple[int, int], int], rows: list,
+                 cols: list, cw: float, ch: float) -> None:
+    for (i, j), f in fibres.items():
+        rs, cs = _span(rows, i, i + 1), _span(cols, j, j + 1)
+        if rs is None or cs is None:
+            raise fail(ctx, path + ("fibres", f), f"fibre [{i}, {j}] is elided (expected a shown cell: raise "
+                                                  "show_rows/show_cols or pick another)")
+        box = (cs[0] * cw + 1, rs[0] * ch + 1, cw - 2, ch - 2)
+        meta = Meta(el.id, el.fibre_role, ctx.src(path + ("fibres", f)), "tensor-fibre", (f"r{i}c{j}",))
+        c.add(*fibre_prims(box, len(cols) * cw, depth_lift(el), Style(fill=ctx.color(el.fibre_role)),
+                           Style(stroke=ctx.color("text"), stroke_width=1.6), meta))
 
 
 def _group_labels(el: Tensor, path: tuple, ctx: Ctx, c: Canvas, groups: list[TensorGroup], idx: list,

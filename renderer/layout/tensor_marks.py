@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from ..scene import Line, Meta, Path, Rect, Style
 from ..spec.elements.tensor import Tensor
 from .base import Ctx
@@ -197,9 +199,41 @@ def draw_depth(el: Tensor, path: tuple, ctx: Ctx, c: Canvas, W: float, H: float)
     text = ctx.t(el.depth_label) if el.depth_label is not None else str(el.depth)
     lm = Meta(el.id, "text-soft", ctx.src(path + ("depth_label" if el.depth_label is not None else "depth",)),
               "tensor-depth")
-    c.text(text, x, y, fs, "text-soft", "start", "top", meta=lm)
+    if not any(b.side == "depth" for b in el.braces):  # else the depth brace carries the label
+        c.text(text, x, y, fs, "text-soft", "start", "top", meta=lm)
     if el.slice is not None:
         sm = Meta(el.id, "emphasis", ctx.src(path + ("slice",)), "tensor-slice")
         c.add(Rect(-1, -1, W + 2, H + 2, 0, Style(stroke=ctx.color("emphasis"), stroke_width=2.0), sm))
         lh = fs * ctx.sp("line_height")
         c.text(f"[{el.slice}]", x, y + lh, fs, "emphasis", "start", "top", meta=sm)
+
+
+def draw_depth_brace(el: Tensor, path: tuple, ctx: Ctx, c: Canvas, W: float, H: float) -> None:
+    """The `depth` brace: along the stack's lower right edge, from the front grid's corner (W, H) to the
+    last layer's, its tip pointing down and right, with its label (default: `depth_label`, else the depth)."""
+    b, br = next((b, br) for b, br in enumerate(el.braces) if br.side == "depth")
+    lift = depth_lift(el)
+    r2 = math.sqrt(0.5)
+    d, n = (r2, -r2), (r2, r2)  # along the edge (up and right), and out of the stack (down and right)
+    a0 = 2.0  # as the other braces: 2 px in from each end
+
+    def at(t: float, u: float) -> tuple[float, float]:
+        return W + t * d[0] + u * n[0], H + t * d[1] + u * n[1]
+
+    cmds = []
+    for op, *xy in brace_cmds(a0, lift * math.sqrt(2) - a0, BRACE_GAP, "bottom"):
+        pts: list[float] = []
+        for k in range(0, len(xy), 2):
+            pts += at(xy[k], xy[k + 1] - 0.0)
+        cmds.append((op, *pts))
+    meta = Meta(el.id, "text-soft", ctx.src(path + ("braces", b)), "tensor-brace")
+    c.add(Path(tuple(cmds), Style(stroke=ctx.color("text-soft"), stroke_width=1.3), meta))
+    text = ctx.t(br.text) if br.text is not None else ctx.t(el.depth_label) if el.depth_label is not None \
+        else str(el.depth)
+    if text:
+        fs = ctx.size(el.brace_size) if isinstance(el.brace_size, str) else float(el.brace_size)
+        tx, ty = at(lift * math.sqrt(0.5), BRACE_GAP + BRACE_DEPTH + BRACE_GAP / 2)
+        src = path + ("braces", b, "text") if br.text is not None else path + (
+            "depth_label" if el.depth_label is not None else "depth",)
+        c.text(text, tx, ty, fs, "text-soft", "start", "top",
+               meta=Meta(el.id, "text-soft", ctx.src(src), "tensor-brace-text"))

@@ -2,7 +2,8 @@
 
 A pre-pass over the whole element tree (as tree_share does for trees): every tensor of a group is laid out on
 its own, its cell measured, and the group's largest width and height are stored in `ctx.shared` for
-`layout_tensor` to use, so sibling tensors draw the same px per cell.
+`layout_tensor` to use, so sibling tensors draw the same px per cell. Members coloured by one scale with its
+colour bar on share the bar too: one range over all their values, drawn beside the last member only.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from ..spec.models import Element
 from .base import Ctx
 from .chart_data import fail
 from .elements import all_elements
-from .tensor import layout_tensor
+from .tensor import layout_tensor, scale_key, tensor_values, value_range
 
 
 def cell_key(name: str) -> str:
@@ -34,6 +35,10 @@ def share_tensor_cells(body: Element, ctx: Ctx) -> dict[str, tuple[float, float]
                                                              f"(expected at least two tensors; other groups: {others})")
         sizes = [_cell(layout_tensor(t, p, ctx)) for t, p in tensors]
         out[cell_key(name)] = (max(w for w, _ in sizes), max(h for _, h in sizes))
+        keyed = [(t, p) for t, p in tensors if t.color_by_value and t.scale.legend]
+        if len(keyed) >= 2 and all(t.scale == keyed[0][0].scale for t, _ in keyed):
+            ranges = [value_range(t, ctx, p, tensor_values(t, ctx, p)) for t, p in keyed]
+            out[scale_key(name)] = (min(a for a, _ in ranges), max(b for _, b in ranges), keyed[-1][1])
     return out
 
 

@@ -12,6 +12,7 @@ from typing import Annotated, Any, Literal
 from pydantic import ConfigDict, Field, field_validator, model_validator
 
 from .elements import lanes as _lanes_module
+from .elements.bits import Bits
 from .elements.chart import Chart
 from .elements.code import Code
 from .elements.graph import Graph
@@ -227,7 +228,7 @@ class Use(Strict):
     args: dict[str, Any] = Field(default_factory=dict, description="Values for the component's params.")
 
 
-ELEMENT_KINDS = ("row", "column", "grid", "panel", "box", "text", "note", "spacer", "chart", "tensor", "tree",
+ELEMENT_KINDS = ("row", "column", "grid", "panel", "box", "text", "note", "spacer", "chart", "tensor", "bits", "tree",
                  "table", "timeline", "graph", "math", "code", "icon", "polar", "lanes", "aside", "target", "spectrum",
                  "use")
 
@@ -251,6 +252,7 @@ class Element(Strict):
     spacer: Spacer | None = Field(None, description="Empty space of a given width and height.")
     chart: Chart | None = Field(None, description="Bar, line, area or heat-map chart with axes.")
     tensor: Tensor | None = Field(None, description="A matrix or vector of cells.")
+    bits: Bits | None = Field(None, description="Number formats drawn a cell per bit, field by field, stacked.")
     tree: Tree | None = Field(None, description="A tree with tidy layout.")
     table: Table | None = Field(None, description="A table with header, roles and merged cells.")
     timeline: Timeline | None = Field(None, description="Lanes and steps with markers.")

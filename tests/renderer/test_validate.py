@@ -25,7 +25,7 @@ MISTAKES = {  # name: (spec text after the head, line, what the message says)
     "hand-typed-number": (DIST + "body: {box: 'p = 0.34'}\n", 6, "the number 0.34"),
     # the other eight of the sixteen: mistakes validate already caught, kept caught
     "unknown-key": ("body: {box: {text: a, colour: model}}\n", 4, "unknown key 'colour' (expected one of: "),
-    "unknown-element-kind": ("body: {bxo: a}\n", 4, "unknown key 'bxo' (expected one of: aside, box, "),
+    "unknown-element-kind": ("body: {bxo: a}\n", 4, "unknown key 'bxo' (expected one of: aside, bits, box, "),
     "unknown-function": (FN.format(args="logits: [1.0, 2.0]").replace("softmax", "softmx") + "body: {box: a}\n",
                          5, "unknown compute function 'sampling.softmx'"),
     "argument-type": (FN.format(args="logits: abc") + "body: {box: a}\n", 5,

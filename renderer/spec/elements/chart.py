@@ -227,6 +227,9 @@ class ColorScale(Strict):
     title: LocalText | None = Field(
         None, description="Title of the colour key: what the colour means, with its unit (e.g. 'angle (rad)'); "
                           "written above the key, wrapped at 160 px.")
+    unit: LocalText | None = Field(
+        None, description="Unit of the values (e.g. 'rad', 'ms'): written after the title in brackets, "
+                          "'angle (rad)', or alone as the key's title.")
     format: Format | None = Field(None, description="Format of the key's numbers (default: 3 significant digits).")
     continuous: bool = Field(False, description="Colour each cell by its exact value, blending the scale's colours "
                                                 "in OKLab (a perceptual space), with a smooth colour bar and nice "

@@ -21,6 +21,14 @@ Matrix = Annotated[list[Annotated[list[Cell], Field(max_length=MAX_SIDE)] | Cell
 Labels = Annotated[list[LocalText | float], Field(max_length=MAX_SIDE)] | Placeholder
 
 
+class TensorScale(ColorScale):
+    """A tensor's colour scale (with `color_by_value`): as a heat map's, its colour bar off unless asked for."""
+
+    legend: bool = Field(False, description="Draw the colour bar (or the stepped key) right of the grid, titled "
+                                            "with `title` and `unit`; tensors of one `cell_group` with the same "
+                                            "scale share one bar, drawn beside the last of them.")
+
+
 class TensorGroup(Strict):
     """A run of consecutive rows or columns drawn as one group (e.g. the query heads sharing a KV head)."""
 
@@ -42,8 +50,9 @@ class TensorFactor(Strict):
 class TensorBrace(Strict):
     """A curly brace along one side of the grid over rows/columns `from`..`to`, with a label beside it."""
 
-    side: Literal["left", "right", "top", "bottom"] = Field(
-        description="Side of the grid: left/right span rows, top/bottom span columns.")
+    side: Literal["left", "right", "top", "bottom", "depth"] = Field(
+        description="Side of the grid: left/right span rows, top/bottom span columns; `depth` (with the "
+                    "tensor's `depth`) runs along the stack's lower right edge, spanning its layers.")
     text: LocalText | None = Field(None, description="Label written beside the brace (e.g. '151936 rows').")
     from_: int | None = Field(None, alias="from", ge=0, le=10**9,
                               description="First real row/column index spanned (default: the first).")
@@ -54,6 +63,8 @@ class TensorBrace(Strict):
     def _order(self) -> TensorBrace:
         if self.from_ is not None and self.to is not None and self.to < self.from_:
             raise ValueError(f"brace `to` {self.to} is before `from` {self.from_} (expected from ≤ to)")
+        if self.side == "depth" and (self.from_ is not None or self.to is not None):
+            raise ValueError("a `depth` brace spans the whole stack (expected no `from`/`to`)")
         return self
 
 
@@ -94,7 +105,7 @@ class Tensor(Strict):
         None, description="Fill role per cell, same shape as the values (null: the default fill).")
     color_by_value: bool = Field(
         False, description="Colour numeric cells by value with `scale` (the theme's heat-map scale).")
-    scale: ColorScale = Field(default_factory=lambda: ColorScale(legend=False),
+    scale: TensorScale = Field(default_factory=TensorScale,
                               description="Colour scale used when `color_by_value` is on.")
     show_rows: int = Field(8, ge=3, le=MAX_SHOWN, description="At most this many row slots; more rows are elided "
                                                                "with a `…` row (the last `tail` rows stay).")
@@ -116,6 +127,14 @@ class Tensor(Strict):
     highlight_depth: bool = Field(
         False, description="With `depth`: each highlight runs through every layer of the stack (a slab with "
                            "its top/right faces drawn), not the front grid only.")
+    fibres: Annotated[list[Annotated[list[int | Placeholder], Field(min_length=2, max_length=2)]],
+                      Field(max_length=16)] = Field(
+        default_factory=list, description="With `depth`: cells [row, col] (real indices) highlighted through "
+                                          "every layer of the stack (a fibre, e.g. what BatchNorm normalises): "
+                                          "filled in `fibre_role` on the front grid and on the stack's top/right "
+                                          "faces where it reaches them, its hidden far end dashed.")
+    fibre_role: Role = Field("data", description="Fill colour of the fibres (their edges are drawn in the text "
+                                                 "colour).")
     mask: Literal["causal"] | Annotated[list[list[bool]], Field(max_length=MAX_SIDE)] | Placeholder | None = Field(
         None, description="Masked cells: 'causal' (keys after the query), or rows of booleans (true = visible).")
     blocks: Annotated[list[int], Field(max_length=MAX_SIDE)] | Placeholder | None = Field(
@@ -164,4 +183,6 @@ class Tensor(Strict):
             raise ValueError("a tensor needs `values` or `shape`")
         if self.slice is not None and (self.depth is None or self.slice >= self.depth):
             raise ValueError(f"slice {self.slice} needs a `depth` above it (expected 0 ≤ slice < depth)")
+        if self.depth is None and (self.fibres or any(b.side == "depth" for b in self.braces)):
+            raise ValueError("fibres and a `depth` brace need `depth` (expected depth: N, the layers of the stack)")
         return self
