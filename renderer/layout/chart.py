@@ -567,6 +567,9 @@ def _cartesian(el: Chart, path: tuple, ctx: Ctx, c: Canvas, data: dict) -> list[
     # annotations avoid everything drawn so far
     _annotations(el, path, ctx, c, series, P, obstacles, polylines, horiz, band, label_at, P2, plot_h=H)
 
+    if el.margin_arrows is not None:
+        _margin_arrows(el, path, ctx, c, vmap, H)
+
     # axis titles: the horizontal axis's under its labels, the vertical axis's above the plot
     h_axis, h_path = (val_axis, vpath) if horiz else (cat_axis, cpath)
     v_axis, v_path = (cat_axis, cpath) if horiz else (val_axis, vpath)
@@ -608,6 +611,32 @@ def _cartesian(el: Chart, path: tuple, ctx: Ctx, c: Canvas, data: dict) -> list[
             entries.append((ctx.t(label if label is not None else STATE_NAMES[st]), STATE_STYLE[st][0],
                             f"state:{st}", -1, sp))
     return entries
+
+
+MARGIN_GAP = 10.0  # px between the value axis's labels and the margin arrows
+MARGIN_LABEL = 96.0  # px, the widest a margin arrow's label may be before it wraps
+
+
+def _margin_arrows(el: Chart, path: tuple, ctx: Ctx, c: Canvas, vmap, H: float) -> None:
+    """Left of the value axis and its labels: an arrow up from `at` to the top of the plot and one down to its
+    bottom, each in its role, with its label beside its head."""
+    m = el.margin_arrows
+    mp = path + ("margin_arrows",)
+    y0 = vmap(number(m.at, ctx, mp + ("at",), "margin_arrows at"))
+    if not -0.5 <= y0 <= H + 0.5:
+        raise fail(ctx, mp + ("at",), "margin_arrows `at` is outside the value axis (expected a value on it)")
+    left = min([0.0] + [bbox(p)[0] for p in c.items if isinstance(p, Text) and bbox(p)[2] <= 0.5])
+    x = left - MARGIN_GAP
+    fs = ctx.size("small")
+    for text, role, key, end in ((m.up, m.up_role, "up", 0.0), (m.down, m.down_role, "down", H)):
+        if text is None or abs(end - y0) < 24:
+            continue
+        meta = Meta(el.id, role, ctx.src(mp + (key,)), "chart-margin-arrow")
+        a, b = (y0 - 4, end + 2) if end < y0 else (y0 + 4, end - 2)
+        c.add(Line(((x, a), (x, b)), Style(stroke=ctx.color(role), stroke_width=2.5), arrow_end=True, meta=meta))
+        tb = ctx.text_lines(ctx.t(text), fs, MARGIN_LABEL, 400, "text", "end",
+                            meta=Meta(el.id, "text", ctx.src(mp + (key,)), "chart-margin-label"))
+        c.place(tb, x - 6 - tb.w, b if end < y0 else b - tb.h)  # beside the arrow's head
 
 
 def _braces(el: Chart, path: tuple, ctx: Ctx, c: Canvas, band: Band, ns: int) -> list[Box]:
@@ -759,9 +788,15 @@ def _lines(el: Chart, path: tuple, ctx: Ctx, c: Canvas, series: list[_S], xmap, 
         if s.model.deviations is not None:  # behind the line: each point's distance to the value
             yd = vmap(number(s.model.deviations, ctx, sp + ("deviations",), "deviations"))
             dmeta = Meta(el.id, s.role, ctx.src(sp + ("deviations",)), "chart-deviation")
+            signs = s.model.deviation_roles
             for x, y in pts:
                 if abs(y - yd) > 0.5:
-                    c.add(Line(((x, y), (x, yd)), Style(stroke=color, stroke_width=1.0, dash=(2, 2)), meta=dmeta))
+                    if signs is None:
+                        c.add(Line(((x, y), (x, yd)), Style(stroke=color, stroke_width=1.0, dash=(2, 2)), meta=dmeta))
+                    else:  # by sign: a solid line in the role of its side
+                        role = signs.above if y < yd else signs.below
+                        c.add(Line(((x, y), (x, yd)), Style(stroke=ctx.color(role), stroke_width=2.0),
+                                   meta=replace(dmeta, role=role)))
         style = Style(stroke=color, stroke_width=s.model.width, dash=(6, 4) if s.model.dashed else None)
         curve = s.model.curve
         if curve != "linear" and any(b[0] <= a[0] for a, b in zip(pts, pts[1:], strict=False)):

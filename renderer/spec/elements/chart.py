@@ -58,6 +58,30 @@ class ChartAxis(Strict):
         return self
 
 
+class SignRoles(Strict):
+    """Two roles, one for each sign (e.g. a gain and a loss)."""
+
+    above: Role = Field(description="Role of what lies above the value (positive).")
+    below: Role = Field(description="Role of what lies below the value (negative).")
+
+
+class MarginArrows(Strict):
+    """Two arrows left of the value axis, up and down from a value, each with its meaning (e.g. 'increase ↑',
+    'decrease ↓')."""
+
+    at: Number = Field(0.0, description="The value both arrows start from (e.g. 0, or a baseline).")
+    up: LocalText | None = Field(None, description="What a value above `at` means (the up arrow's label).")
+    down: LocalText | None = Field(None, description="What a value below `at` means (the down arrow's label).")
+    up_role: Role = Field("text-soft", description="Colour role of the up arrow and its label.")
+    down_role: Role = Field("text-soft", description="Colour role of the down arrow and its label.")
+
+    @model_validator(mode="after")
+    def _some(self) -> MarginArrows:
+        if self.up is None and self.down is None:
+            raise ValueError("margin_arrows needs `up`, `down` or both (the meaning of each direction)")
+        return self
+
+
 class ChartSeries(Strict):
     """One data series: bars, a line or a filled area."""
 
@@ -98,6 +122,9 @@ class ChartSeries(Strict):
     deviations: Number | None = Field(
         None, description="Draw a thin line from each point to this value (e.g. a reference line's y): how far "
                           "each point deviates from it.")
+    deviation_roles: SignRoles | None = Field(
+        None, description="Colour each deviation line by its sign: `above` for a point above the value, `below` "
+                          "for one under it (default: the series' colour).")
 
 
 class ChartRegion(Strict):
@@ -291,6 +318,9 @@ class Chart(Strict):
         default_factory=list, description="Line charts: areas filled between two series.")
     refs: list[ChartRef] = Field(default_factory=list, description="Reference lines (e.g. 1−ε, 1, 1+ε).")
     annotations: list[ChartAnnotation] = Field(default_factory=list, description="Notes with arrows to data points.")
+    margin_arrows: MarginArrows | None = Field(
+        None, description="Arrows up and down from a value, left of the value axis, saying what each direction "
+                          "means (e.g. 'more likely ↑ / less likely ↓').")
     cut: ChartCut | Annotated[list[ChartCut], Field(max_length=8)] | None = Field(
         None, description="Labelled cut lines: between two bars (`after`) and/or at a value (`y`).")
     braces: Annotated[list[ChartBrace], Field(max_length=MAX_SERIES)] = Field(
@@ -322,6 +352,10 @@ class Chart(Strict):
                              "or area chart")
         if any(not s.line and s.marker == "none" for s in self.series):
             raise ValueError("a series with line: false needs a marker (it would draw nothing)")
+        if any(s.deviation_roles is not None and s.deviations is None for s in self.series):
+            raise ValueError("`deviation_roles` colours the deviation lines: it needs `deviations` (the value)")
+        if self.margin_arrows is not None and (self.kind == "heatmap" or self.horizontal):
+            raise ValueError("margin_arrows need a vertical value axis (a bar, line or area chart, not horizontal)")
         if self.between and self.kind != "line":
             raise ValueError("`between` needs a line chart")
         if self.horizontal and any(s.axis == "right" for s in self.series):
