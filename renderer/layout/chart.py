@@ -23,6 +23,7 @@ from .chart_axes import (
     overlap_area,
     segment_hits_box,
     spread,
+    spread_centred,
     stack_levels,
     thin_step,
     tick_labels,
@@ -202,6 +203,11 @@ def _axis_ticks(axis: ChartAxis, apath: tuple, ctx: Ctx, lo: float, hi: float, l
         d0 = amin if amin is not None else min([lo, *ticks])
         d1 = amax if amax is not None else max([hi, *ticks])
         keep = [(t, s) for t, s in zip(ticks, labels, strict=True) if d0 - 1e-12 <= t <= d1 + 1e-12]
+        if axis.ends:  # the two ends too, labelled in the axis's format, unless a tick already stands there
+            ends = [e for e in (d0, d1) if all(abs(e - t) > 1e-9 * max(1.0, abs(e)) for t, _ in keep)]
+            keep = sorted(keep + list(zip(ends, tick_labels(ends, axis.format), strict=True)), key=lambda p: p[0])
+            if axis.tick_labels is None:  # one format for the whole axis
+                keep = list(zip([t for t, _ in keep], tick_labels([t for t, _ in keep], axis.format), strict=True))
         return [t for t, _ in keep], [s for _, s in keep], d0, d1
     lo = amin if amin is not None else lo
     hi = amax if amax is not None else hi
@@ -518,14 +524,18 @@ def _cartesian(el: Chart, path: tuple, ctx: Ctx, c: Canvas, data: dict) -> list[
     else:  # the value axis; the category axis is the line at 0 drawn with the data
         c.add(Line(((0, H), (W, H)) if horiz else ((0, 0), (0, H)), astyle, meta=xpart if horiz else ypart))
     tmeta_v = Meta(el.id, axis_role, amp, "chart-tick", ("xaxis",) if horiz else ("yaxis",))
-    for t, s in zip(vt, vtl, strict=True):
+    vlab = [vmap(t) for t in vt]  # where each label goes: at its tick, or moved off a neighbour it would cover
+    if val_axis.ticks is not None and not isinstance(vmap, Broken):
+        vlab = spread_centred(vlab, [measure(ctx, s, fs) for s in vtl] if horiz else [fs * 1.1] * len(vt),
+                              TICK_LABEL_GAP if horiz else 0.0)
+    for t, s, q in zip(vt, vtl, vlab, strict=True):
         p = vmap(t)
         if horiz:
             c.add(Line(((p, H), (p, H + TICK)), astyle, meta=tmeta_v))
-            c.text(s, p, below, fs, axis_role, "middle", "top", meta=tmeta_v)
+            c.text(s, q, below, fs, axis_role, "middle", "top", meta=tmeta_v)
         else:
             c.add(Line(((-TICK, p), (0, p)), astyle, meta=tmeta_v))
-            c.text(s, -TICK - LABEL_GAP / 2, p, fs, axis_role, "end", "middle", meta=tmeta_v)
+            c.text(s, -TICK - LABEL_GAP / 2, q, fs, axis_role, "end", "middle", meta=tmeta_v)
     if isinstance(vmap, Broken):
         _break_marks(el, path, ctx, c, vmap, W)
     if vmap2 is not None:  # the right-hand value axis
@@ -547,10 +557,13 @@ def _cartesian(el: Chart, path: tuple, ctx: Ctx, c: Canvas, data: dict) -> list[
             else:
                 c.text(s, p, below, fs, "text", "middle", "top", meta=cm)
     else:
-        for t, s in zip(xt, xtl, strict=True):
+        xlab = [xnum(t) for t in xt]
+        if cat_axis.ticks is not None:  # explicit labels moved apart where they would meet
+            xlab = spread_centred(xlab, [measure(ctx, s, fs) for s in xtl], TICK_LABEL_GAP)
+        for t, s, q in zip(xt, xtl, xlab, strict=True):
             p = xnum(t)
             c.add(Line(((p, H), (p, H + TICK)), astyle, meta=tmeta_c))
-            c.text(s, p, below, fs, axis_role, "middle", "top", meta=tmeta_c)
+            c.text(s, q, below, fs, axis_role, "middle", "top", meta=tmeta_c)
 
     # labels of vertical refs / x regions above the plot, of horizontal ones right of it
     for r, text, role, sp, across in _inside_labels(el, ctx, c, inside, polylines, obstacles, W, H):
@@ -613,6 +626,7 @@ def _cartesian(el: Chart, path: tuple, ctx: Ctx, c: Canvas, data: dict) -> list[
     return entries
 
 
+TICK_LABEL_GAP = 6.0  # px kept between two explicit tick labels side by side
 MARGIN_GAP = 10.0  # px between the value axis's labels and the margin arrows
 MARGIN_LABEL = 96.0  # px, the widest a margin arrow's label may be before it wraps
 
@@ -770,6 +784,7 @@ def _lines(el: Chart, path: tuple, ctx: Ctx, c: Canvas, series: list[_S], xmap, 
     polylines = []
     obstacles: list[Box] = []
     prev_top: list[tuple[float, float]] | None = None
+    drawn_lines: list[int] = []  # index of each series' line in c.items
     for j, s in enumerate(series):
         sp = path + ("series", s.i)
         color = ctx.color(s.role)
@@ -814,6 +829,7 @@ def _lines(el: Chart, path: tuple, ctx: Ctx, c: Canvas, series: list[_S], xmap, 
             c.add(Line(tuple(s.drawn), style, meta=replace(meta, kind="chart-curve"), cmds=tuple(cmds)))
         if s.drawn:
             polylines.append(s.drawn)
+            drawn_lines.append(len(c.items) - 1)
         marker = s.model.marker or ("circle" if (len(pts) <= 30 or not s.model.line) and kind == "line" else "none")
         if marker != "none":
             r = max(2.5, s.model.width * 1.6)
@@ -828,7 +844,37 @@ def _lines(el: Chart, path: tuple, ctx: Ctx, c: Canvas, series: list[_S], xmap, 
             tx = c.text(t, x, y - LABEL_GAP - 2, fs, s.role if s.role != "kept-bg" else "text", "middle", "bottom",
                         meta=Meta(el.id, s.role, ctx.src(sp + ("labels",)), "chart-value"))
             obstacles.append(bbox(tx))
+    _coincident(c, drawn_lines)
     return polylines, obstacles
+
+
+COINCIDENT_PX = 1.0  # px: two lines this close at every point are drawn over each other
+CASING = 2.0  # px a wider line must exceed a thinner one by to show on both sides of it
+
+
+def _coincident(c: Canvas, drawn: list[int]) -> None:
+    """Keep lines that lie on each other visible: of two coincident lines (`drawn`: their indices in c.items,
+    in drawing order) the thinner goes on top of the wider when the wider shows on both sides of it; two lines
+    of about the same width are set side by side, the later moved down by their mean width."""
+    on_top: list[int] = []  # item indices of lines brought to the top, in drawing order
+    for a in range(len(drawn)):
+        for b in range(a + 1, len(drawn)):
+            ia, ib = drawn[a], drawn[b]
+            la, lb = c.items[ia], c.items[ib]
+            if len(la.points) != len(lb.points) or any(
+                    abs(p[0] - q[0]) > 0.01 or abs(p[1] - q[1]) > COINCIDENT_PX
+                    for p, q in zip(la.points, lb.points, strict=True)):
+                continue
+            wa, wb = la.style.stroke_width, lb.style.stroke_width
+            if wb >= wa + CASING and ia not in on_top:  # the earlier, thinner line is hidden: bring it up
+                on_top.append(ia)
+            elif abs(wa - wb) < CASING:  # about as wide: side by side
+                d = (wa + wb) / 2
+                c.items[ib] = replace(lb, points=tuple((x, y + d) for x, y in lb.points), cmds=tuple(
+                    (k, *[v + d if n % 2 else v for n, v in enumerate(xy)]) for k, *xy in lb.cmds))
+    if on_top:
+        top = [c.items[i] for i in on_top]
+        c.items = [p for i, p in enumerate(c.items) if i not in on_top] + top
 
 
 def _between(el: Chart, path: tuple, ctx: Ctx, c: Canvas, series: list[_S], P, P2) -> None:

@@ -43,6 +43,8 @@ class ChartAxis(Strict):
     tick_labels: list[LocalText] | None = Field(
         None, description="Labels of the explicit `ticks`, one each (e.g. ['0', '1−ε', '1', '1+ε']).")
     format: Format | None = Field(None, description="Format of numeric tick labels (default: decimals of the step).")
+    ends: bool = Field(False, description="With explicit `ticks`: also tick and label the axis's two ends (its min "
+                                          "and max, in `format`) when the ticks leave them out.")
     grid: bool | None = Field(None, description="Grid lines at the ticks (default: on for the value axis).")
     breaks: Annotated[list[Annotated[list[Number], Field(min_length=2, max_length=2)]], Field(max_length=4)] | None = \
         Field(None, description="Value ranges the y axis skips, each [from, to] (e.g. [[10, 90]]): the axis jumps "
@@ -55,6 +57,9 @@ class ChartAxis(Strict):
         if self.tick_labels is not None and (self.ticks is None or
                                              isinstance(self.ticks, list) and len(self.tick_labels) != len(self.ticks)):
             raise ValueError("tick_labels needs `ticks` with the same number of values")
+        if self.ends and self.ticks is None:
+            raise ValueError("`ends` adds the axis ends to explicit `ticks` (expected `ticks:`; automatic ticks "
+                             "already reach the ends)")
         return self
 
 
