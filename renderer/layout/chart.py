@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 
 from ..scene import Ellipse, Group, Line, Meta, Path, Polygon, Prim, Rect, Style, Text, bbox, shift
 from ..spec.elements.chart import STATES, Chart, ChartAxis, ChartSeries
+from . import dates
 from .base import Anchor, Block, Ctx, register, script_runs
 from .chart_axes import (
     Band,
@@ -119,7 +120,7 @@ def _series(el: Chart, path: tuple, ctx: Ctx) -> list[_S]:
     for i, s in enumerate(el.series):
         sp = path + ("series", i)
         ys = numbers(s.values, ctx, sp + ("values",), "series values")
-        xs = numbers(s.x, ctx, sp + ("x",), "series x") if s.x is not None else [float(k) for k in range(len(ys))]
+        xs = _xs(s.x, ctx, sp + ("x",)) if s.x is not None else [float(k) for k in range(len(ys))]
         if len(xs) != len(ys):
             raise fail(ctx, sp + ("x",), f"series x has {len(xs)} values but `values` has {len(ys)} "
                                          "(expected one x per value)")
@@ -150,6 +151,22 @@ def _states(s: ChartSeries, ys: list[float], ctx: Ctx, sp: tuple) -> list[str]:
         raise fail(ctx, sp + ("states",), f"series states has {len(states)} entries for {len(ys)} values "
                                           "(expected one state per value)")
     return list(states)  # each one of STATES: the model validated the bound values
+
+
+def _xs(value, ctx: Ctx, path: tuple) -> list[float]:
+    """A series' x values: numbers, or ISO dates as years (the middle of the year, month or day each names)."""
+    v = bound(value, ctx, path, "series x")
+    out = []
+    for k, x in enumerate(v):
+        d = dates.parse(x) if isinstance(x, str) else None
+        out.append(d.time if d is not None else float(bound(x, ctx, path + (k,), f"series x item {k}", "a number")))
+    return out
+
+
+def _dated(el: Chart) -> bool:
+    """Whether a series gives its x as ISO dates."""
+    return any(isinstance(s.x, list) and any(isinstance(x, str) and dates.parse(x) is not None for x in s.x)
+               for s in el.series)
 
 
 def _elide(el: Chart, cats: list[str], series: list[_S]) -> tuple[list[str], int]:
@@ -382,6 +399,19 @@ def _cartesian(el: Chart, path: tuple, ctx: Ctx, c: Canvas, data: dict) -> list[
                 xs += [number(v, ctx, path + ("regions", k, "x", j), "region x") for j, v in enumerate(g.x)]
         xt, xtl, x0, x1 = _axis_ticks(cat_axis, cpath, ctx, min(xs), max(xs), W,
                                       lambda ls: max(measure(ctx, s, fs) for s in ls), True)
+        if _dated(el) and cat_axis.ticks is None and cat_axis.format is None:  # a date axis: years or months
+            if cat_axis.min is None and cat_axis.max is None:  # from the data out to whole months or years
+                per = 12 if max(xs) - min(xs) < dates.SHORT_SPAN else 1
+                x0, x1 = math.floor(min(xs) * per) / per, math.ceil(max(xs) * per) / per
+            span = (x1 - x0) or 1.0
+
+            def fits(ticks: list[float], labels: list[str]) -> bool:
+                ws = [measure(ctx, s, fs) for s in labels]
+                return all((b - a) * W / span >= (wa + wb) / 2 + 10 for a, b, wa, wb in
+                           zip(ticks, ticks[1:], ws, ws[1:], strict=False))
+
+            xt, xtl = dates.date_ticks(x0, x1, ctx.lang, fits, lambda: fit_ticks(
+                x0, x1, W, lambda ts: max(measure(ctx, s, fs) for s in tick_labels(ts, "d")), fixed_ends=True))
         xnum = Linear(x0, x1, 0, W)
         xmap = xnum
 

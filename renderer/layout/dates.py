@@ -12,6 +12,7 @@ from __future__ import annotations
 import calendar
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 DATE = re.compile(r"^\s*(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?\s*$")
@@ -92,3 +93,21 @@ def month_label(t: float, lang: str, first: bool) -> str:
     if lang == "zh":
         return f"{year} 年 {month + 1} 月" if first or month == 0 else f"{month + 1} 月"
     return f"{MONTHS_EN[month]} {year}" if first or month == 0 else MONTHS_EN[month]
+
+
+def date_ticks(t0: float, t1: float, lang: str, fits: Callable[[list[float], list[str]], bool],
+               year_ticks: Callable[[], list[float]]) -> tuple[list[float], list[str]]:
+    """Ticks of a date axis over [t0, t1] years: whole years (`year_ticks`, fitted by the caller) when it spans
+    three years or more, else month starts every 1, 2, 3 or 6 months, the densest whose labels `fits`."""
+    if t1 - t0 >= SHORT_SPAN:
+        ticks = [t for t in year_ticks() if float(t).is_integer()]
+        if len(ticks) < 2:
+            ticks = [float(y) for y in range(math.ceil(t0), math.floor(t1) + 1)]
+        return ticks, [str(int(t)) for t in ticks]
+    best: tuple[list[float], list[str]] = ([], [])
+    for step in MONTH_STEPS:
+        ticks = month_ticks(t0, t1, step)
+        best = ticks, [month_label(t, lang, i == 0) for i, t in enumerate(ticks)]
+        if fits(*best):
+            break
+    return best

@@ -480,23 +480,14 @@ def _date_ticks(ctx: Ctx, X: Linear, t0: float, t1: float) -> tuple[list[float],
     """Ticks of a date axis: whole years (every 1, 2, 5, 10, … years) that fit the width, or month starts
     (every 1, 2, 3 or 6 months) when the axis spans under three years."""
     fs = ctx.size("small")
-    length = X(t1) - X(t0)
-    if t1 - t0 >= dates.SHORT_SPAN:
-        ticks = [t for t in fit_ticks(t0, t1, length, lambda ts: max(measure(ctx, fmt, fs) for fmt in tick_labels(
-            ts, "d")), fixed_ends=True) if float(t).is_integer()]
-        if len(ticks) < 2:
-            ticks = [float(y) for y in range(int(-(-t0 // 1)), int(t1 // 1) + 1)]
-        return ticks, tick_labels(ticks, "d")
-    best: tuple[list[float], list[str]] = ([], [])
-    for step in dates.MONTH_STEPS:
-        ticks = dates.month_ticks(t0, t1, step)
-        labels = [dates.month_label(t, ctx.lang, i == 0) for i, t in enumerate(ticks)]
-        best = ticks, labels
-        gaps = [X(b) - X(a) for a, b in zip(ticks, ticks[1:], strict=False)]
-        widest = max((measure(ctx, lab, fs) for lab in labels), default=0.0)
-        if not gaps or min(gaps) >= widest + 10:
-            break
-    return best
+
+    def fits(ticks: list[float], labels: list[str]) -> bool:
+        ws = [measure(ctx, s, fs) for s in labels]
+        return all(X(b) - X(a) >= (wa + wb) / 2 + 10 for a, b, wa, wb in
+                   zip(ticks, ticks[1:], ws, ws[1:], strict=False))
+
+    return dates.date_ticks(t0, t1, ctx.lang, fits, lambda: fit_ticks(
+        t0, t1, X(t1) - X(t0), lambda ts: max(measure(ctx, s, fs) for s in tick_labels(ts, "d")), fixed_ends=True))
 
 
 def _year_format(ticks: list[float]) -> str | None:

@@ -25,6 +25,8 @@ OneNumber = Annotated[str, Field(max_length=500, pattern=r"^\s*\{\{.*\}\}\s*$",
 # a list of numbers, each literal or a placeholder giving one (`[0.5, "{{ p.best }}"]`), or one placeholder giving all
 Numbers = Annotated[list[float | OneNumber], Field(max_length=MAX_POINTS)] | Placeholder
 Number = float | Placeholder
+IsoDate = Annotated[str, Field(pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$", description="An ISO date: the middle of that "
+                                                                               "year, month or day.")]
 Slot = Annotated[int, Field(ge=0)]  # a category slot index
 Format = Annotated[str, Field(pattern=FORMAT_PATTERN, description="Python format spec, e.g. '.2f', '.0%', ',d'.")]
 State = Literal["kept", "removed", "sampled", "candidate"]
@@ -93,8 +95,10 @@ class ChartSeries(Strict):
     name: LocalText | None = Field(None, description="Legend entry (series without a name are not in the legend).")
     values: Numbers = Field(description="The y values (bar heights / line points): a list whose items are numbers "
                             "or placeholders giving one number each, or one placeholder giving the list.")
-    x: Numbers | None = Field(
-        None, description="Numeric x of each value (line/area); default: the category slots or 0, 1, 2, …")
+    x: Annotated[list[float | OneNumber | IsoDate], Field(max_length=MAX_POINTS)] | Placeholder | None = Field(
+        None, description="Numeric x of each value (line/area), or ISO dates ('2016-03', '2017-06-12': the x "
+                          "axis becomes a date axis ticked in years or months); default: the category slots or "
+                          "0, 1, 2, …")
     role: Role | None = Field(None, description="Colour role (default: bars `model`, lines a palette cycle).")
     highlight: Annotated[list[bool], Field(max_length=MAX_POINTS)] | Placeholder | None = Field(
         None, description="One boolean per bar: true bars use `highlight_role`, false bars `dim_role` "

@@ -7,6 +7,7 @@ import pytest
 from _helpers import kind, scene_of
 
 from renderer.app.check_legend import legend_checks
+from renderer.layout.dates import MONTHS_EN
 from renderer.layout.marks import shape_of
 from renderer.layout.theme import load_theme
 from renderer.scene import Line, Rect, Text, bbox, walk
@@ -55,11 +56,12 @@ def test_a_long_date_axis_ticks_years_and_a_short_one_months_in_each_language(wr
     en = kind(scene_of(write_spec, short), "timeline-axis", Text)
     zh = kind(scene_of(write_spec, short, "zh"), "timeline-axis", Text)
     assert en[0].text == "Jan 2023" and en[-1].text == "Jan 2024", [t.text for t in en]
-    assert all(t.text in ("Mar", "May", "Jul", "Sep", "Nov") for t in en[1:-1]), [t.text for t in en]
-    assert zh[0].text == "2023 年 1 月" and zh[1].text == "3 月"
-    assert [t.x - en[0].x for t in en] == pytest.approx([t.x - zh[0].x for t in zh]), "the same ticks in both"
-    step = en[1].x - en[0].x  # Jan → Mar: two months
-    assert en[-1].x - en[0].x == pytest.approx(step * 6, rel=1e-6), "max 2023-12 ends at the end of December"
+    assert all(t.text in MONTHS_EN[1:] for t in en[1:-1]), [t.text for t in en]
+    assert zh[0].text == "2023 年 1 月" and zh[1].text in [f"{m} 月" for m in (2, 3, 4, 7)]
+    months = 12 // (len(en) - 1)  # every 1, 2, 3 or 6 months
+    assert months in (1, 2, 3, 6) and MONTHS_EN.index(en[1].text) == months
+    step = en[1].x - en[0].x
+    assert en[-1].x - en[0].x == pytest.approx(step * 12 / months, rel=1e-6), "max 2023-12 ends with December"
 
 
 def test_breaks_and_eras_take_dates_at_the_start_and_end_of_their_periods(write_spec):
@@ -144,3 +146,28 @@ def test_a_marker_entry_takes_only_a_role(write_spec):
     legend = "legend:\n  - {mark: star, hatch: true, text: feedback}\n"
     with pytest.raises(SpecError, match=r"\.yaml:\d+:\d+: .*takes only a `role`"):
         scene_of(write_spec, tl(["{at: 1, label: a, marker: star}"]) + legend)
+
+
+def line_over_dates(days: str) -> str:
+    return ("  chart:\n    kind: line\n    width: 400\n    legend: none\n    series:\n"
+            f"      - {{x: {days}, values: [1, 2, 3]}}\n")
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_line_chart_over_iso_dates_places_them_in_time_with_month_ticks(write_spec, lang):
+    scene = scene_of(write_spec, line_over_dates('["2023-01-16", "2023-03-16", "2023-06-30"]'), lang)
+    (line,) = kind(scene, "chart-line", Line)
+    (x0, _), (x1, _), (x2, _) = line.points
+    jan16, mar16 = 2023 + (15.5 / 31) / 12, 2023 + (2 + 15.5 / 31) / 12
+    jun30 = 2023 + (5 + 29.5 / 30) / 12
+    assert (x1 - x0) / (x2 - x0) == pytest.approx((mar16 - jan16) / (jun30 - jan16), rel=1e-6)
+    ticks = [t for t in kind(scene, "chart-tick", Text) if "xaxis" in t.meta.parts]
+    first = {"en": "Jan 2023", "zh": "2023 年 1 月"}[lang]
+    assert ticks[0].text == first and len(ticks) >= 4, [t.text for t in ticks]
+    assert ticks[-1].text in ("Jul", "7 月"), "the axis runs out to the month after the last day"
+
+
+def test_a_line_chart_over_years_of_dates_ticks_whole_years(write_spec):
+    scene = scene_of(write_spec, line_over_dates('["2016-03", "2019-07", "2024-12"]'))
+    texts = [t.text for t in kind(scene, "chart-tick", Text) if "xaxis" in t.meta.parts]
+    assert texts[0] == "2016" and texts[-1] in ("2024", "2025") and all(s.isdigit() for s in texts), texts
