@@ -105,3 +105,15 @@ def test_a_line_over_a_category_axis_is_a_warning_not_a_defect(write_spec):
     dots = found(scene_of(write_spec, chart(x=CATS, series="      - {values: [12, 18, 25], line: false}\n")))
     numeric = found(scene_of(write_spec, chart()))
     assert bars == dots == numeric == []
+
+
+def test_check_prints_the_warning_and_still_passes(write_spec, capsys):
+    import argparse
+
+    from _helpers import HEAD
+
+    from renderer.app.cli import cmd_check
+    path = write_spec(HEAD + "body:\n" + chart(x=CATS, series="      - {values: [12, 18, 25]}\n"))
+    assert cmd_check(argparse.Namespace(targets=[str(path)], lang="en")) == 0
+    out = capsys.readouterr()
+    assert "warning: [en] a line chart joins the categories" in out.out + out.err
