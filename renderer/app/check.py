@@ -69,7 +69,24 @@ def named_findings(scene: Scene, theme: Theme, file: str = "?", covered: Callabl
         out += [(name, p) for p in found]
     for check in LAYOUT_CHECKS:
         out += [(name, _problem(src, file, msg)) for name, src, msg in check(scene)]
+    out += [("line-over-categories", p) for p in _lines_over_categories(scene, file)]
     out += [(name, _problem(src, file, msg)) for name, src, msg in legend_checks(scene, theme)]
+    return out
+
+
+def _lines_over_categories(scene: Scene, file) -> list[Problem]:
+    """A warning for a line or area chart over a category x axis: a line between two categories claims values
+    between them, which unordered categories (cities, models) do not have; bars or markers say what is meant.
+    Ordered categories (steps, epochs) are fine: waive `line-over-categories` with the reason."""
+    out = []
+    for p in walk(scene.items):
+        data = getattr(p, "data", None)
+        if isinstance(p, Group) and data and data.get("kind") in ("line", "area") and data.get("categories") \
+                and any(s.get("line", True) for s in data.get("series", [])):
+            out.append(Problem(*src_location(p.meta.src, file), f"a {data['kind']} chart joins the categories of "
+                               "its x axis with a line, as if there were values between them (expected a bar "
+                               "chart, `line: false`, or a numeric x; for ordered categories waive "
+                               "line-over-categories)", "warning"))
     return out
 
 

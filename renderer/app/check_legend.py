@@ -9,17 +9,21 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from ..layout.marks import shape_of
 from ..layout.theme import Theme
 from ..scene import Line, Path, Prim, Scene, Text, walk
 
 LEGEND_KINDS = ("legend", "legend-text", "legend-mark", "chart-legend", "table-legend")
 DIRECT_LABELS = ("chart-end-label",)  # texts that name what their colour means where it is drawn
 MARK_KIND = "target-mean"  # what a legend `mark: cross` sample explains: a target's mean cross
+SHAPE_KIND = "legend-shape"  # a legend marker-shape sample (circle, diamond, …)
+MARKER_KINDS = ("timeline-event",)  # the markers a shape sample explains
 EDGE_KINDS = ("edge", "graph-edge")  # connectors between elements, and inside a graph
 # line styles a legend line entry may explain (also a chart's series and its reference lines, e.g. a dashed mean)
 LINE_KINDS = EDGE_KINDS + ("chart-line", "chart-curve", "chart-ref")
 OUTLINE_KINDS = ("chart-highlight",)  # outlines a line entry may explain too (a heat map's outlined row)
 NOT_A_FILL = LEGEND_KINDS + ("math", "text", "note", "credit", "title", "tab", "chart-key",
+                             SHAPE_KIND,  # a marker sample explains a shape, not its fill
                              "badge", "step",  # a badge's glyph (a lock, a flame, a number) says what it means
                              "chart-chip",  # the paper behind a chart label
                              "spectrum")  # a spectrum arrow's end labels say what its two colours mean
@@ -110,6 +114,11 @@ def legend_checks(scene: Scene, theme: Theme) -> list[Finding]:
         for src in dict.fromkeys(p.meta.src for p in walk(scene.items) if p.meta.kind == "legend-mark"):
             out.append(("legend", src, "the legend explains a cross mark but no target draws its mean cross "
                                        "(expected an entry for a mark in use)"))
+    shapes = {shape_of(p) for p in walk(scene.items) if p.meta.kind in MARKER_KINDS}
+    for p in walk(scene.items):
+        if p.meta.kind == SHAPE_KIND and shape_of(p) not in shapes:
+            out.append(("legend", p.meta.src, f"the legend explains a {shape_of(p)} marker but no timeline event is "
+                                              "drawn with that shape (expected an entry for a marker in use)"))
     for p in walk(scene.items):
         if p.meta.kind != "legend" or isinstance(p, Text):
             continue

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 
 from ..scene import Ellipse, Group, Line, Meta, Path, Polygon, Prim, Rect, Style, Text, bbox, shift
 from ..spec.elements.chart import STATES, Chart, ChartAxis, ChartSeries
+from . import dates
 from .base import Anchor, Block, Ctx, register, script_runs
 from .chart_axes import (
     Band,
@@ -23,6 +24,7 @@ from .chart_axes import (
     overlap_area,
     segment_hits_box,
     spread,
+    spread_centred,
     stack_levels,
     thin_step,
     tick_labels,
@@ -118,7 +120,7 @@ def _series(el: Chart, path: tuple, ctx: Ctx) -> list[_S]:
     for i, s in enumerate(el.series):
         sp = path + ("series", i)
         ys = numbers(s.values, ctx, sp + ("values",), "series values")
-        xs = numbers(s.x, ctx, sp + ("x",), "series x") if s.x is not None else [float(k) for k in range(len(ys))]
+        xs = _xs(s.x, ctx, sp + ("x",)) if s.x is not None else [float(k) for k in range(len(ys))]
         if len(xs) != len(ys):
             raise fail(ctx, sp + ("x",), f"series x has {len(xs)} values but `values` has {len(ys)} "
                                          "(expected one x per value)")
@@ -149,6 +151,22 @@ def _states(s: ChartSeries, ys: list[float], ctx: Ctx, sp: tuple) -> list[str]:
         raise fail(ctx, sp + ("states",), f"series states has {len(states)} entries for {len(ys)} values "
                                           "(expected one state per value)")
     return list(states)  # each one of STATES: the model validated the bound values
+
+
+def _xs(value, ctx: Ctx, path: tuple) -> list[float]:
+    """A series' x values: numbers, or ISO dates as years (the middle of the year, month or day each names)."""
+    v = bound(value, ctx, path, "series x")
+    out = []
+    for k, x in enumerate(v):
+        d = dates.parse(x) if isinstance(x, str) else None
+        out.append(d.time if d is not None else float(bound(x, ctx, path + (k,), f"series x item {k}", "a number")))
+    return out
+
+
+def _dated(el: Chart) -> bool:
+    """Whether a series gives its x as ISO dates."""
+    return any(isinstance(s.x, list) and any(isinstance(x, str) and dates.parse(x) is not None for x in s.x)
+               for s in el.series)
 
 
 def _elide(el: Chart, cats: list[str], series: list[_S]) -> tuple[list[str], int]:
@@ -202,6 +220,11 @@ def _axis_ticks(axis: ChartAxis, apath: tuple, ctx: Ctx, lo: float, hi: float, l
         d0 = amin if amin is not None else min([lo, *ticks])
         d1 = amax if amax is not None else max([hi, *ticks])
         keep = [(t, s) for t, s in zip(ticks, labels, strict=True) if d0 - 1e-12 <= t <= d1 + 1e-12]
+        if axis.ends:  # the two ends too, labelled in the axis's format, unless a tick already stands there
+            ends = [e for e in (d0, d1) if all(abs(e - t) > 1e-9 * max(1.0, abs(e)) for t, _ in keep)]
+            keep = sorted(keep + list(zip(ends, tick_labels(ends, axis.format), strict=True)), key=lambda p: p[0])
+            if axis.tick_labels is None:  # one format for the whole axis
+                keep = list(zip([t for t, _ in keep], tick_labels([t for t, _ in keep], axis.format), strict=True))
         return [t for t, _ in keep], [s for _, s in keep], d0, d1
     lo = amin if amin is not None else lo
     hi = amax if amax is not None else hi
@@ -376,6 +399,19 @@ def _cartesian(el: Chart, path: tuple, ctx: Ctx, c: Canvas, data: dict) -> list[
                 xs += [number(v, ctx, path + ("regions", k, "x", j), "region x") for j, v in enumerate(g.x)]
         xt, xtl, x0, x1 = _axis_ticks(cat_axis, cpath, ctx, min(xs), max(xs), W,
                                       lambda ls: max(measure(ctx, s, fs) for s in ls), True)
+        if _dated(el) and cat_axis.ticks is None and cat_axis.format is None:  # a date axis: years or months
+            if cat_axis.min is None and cat_axis.max is None:  # from the data out to whole months or years
+                per = 12 if max(xs) - min(xs) < dates.SHORT_SPAN else 1
+                x0, x1 = math.floor(min(xs) * per) / per, math.ceil(max(xs) * per) / per
+            span = (x1 - x0) or 1.0
+
+            def fits(ticks: list[float], labels: list[str]) -> bool:
+                ws = [measure(ctx, s, fs) for s in labels]
+                return all((b - a) * W / span >= (wa + wb) / 2 + 10 for a, b, wa, wb in
+                           zip(ticks, ticks[1:], ws, ws[1:], strict=False))
+
+            xt, xtl = dates.date_ticks(x0, x1, ctx.lang, fits, lambda: fit_ticks(
+                x0, x1, W, lambda ts: max(measure(ctx, s, fs) for s in tick_labels(ts, "d")), fixed_ends=True))
         xnum = Linear(x0, x1, 0, W)
         xmap = xnum
 
@@ -518,14 +554,18 @@ def _cartesian(el: Chart, path: tuple, ctx: Ctx, c: Canvas, data: dict) -> list[
     else:  # the value axis; the category axis is the line at 0 drawn with the data
         c.add(Line(((0, H), (W, H)) if horiz else ((0, 0), (0, H)), astyle, meta=xpart if horiz else ypart))
     tmeta_v = Meta(el.id, axis_role, amp, "chart-tick", ("xaxis",) if horiz else ("yaxis",))
-    for t, s in zip(vt, vtl, strict=True):
+    vlab = [vmap(t) for t in vt]  # where each label goes: at its tick, or moved off a neighbour it would cover
+    if val_axis.ticks is not None and not isinstance(vmap, Broken):
+        vlab = spread_centred(vlab, [measure(ctx, s, fs) for s in vtl] if horiz else [fs * 1.1] * len(vt),
+                              TICK_LABEL_GAP if horiz else 0.0)
+    for t, s, q in zip(vt, vtl, vlab, strict=True):
         p = vmap(t)
         if horiz:
             c.add(Line(((p, H), (p, H + TICK)), astyle, meta=tmeta_v))
-            c.text(s, p, below, fs, axis_role, "middle", "top", meta=tmeta_v)
+            c.text(s, q, below, fs, axis_role, "middle", "top", meta=tmeta_v)
         else:
             c.add(Line(((-TICK, p), (0, p)), astyle, meta=tmeta_v))
-            c.text(s, -TICK - LABEL_GAP / 2, p, fs, axis_role, "end", "middle", meta=tmeta_v)
+            c.text(s, -TICK - LABEL_GAP / 2, q, fs, axis_role, "end", "middle", meta=tmeta_v)
     if isinstance(vmap, Broken):
         _break_marks(el, path, ctx, c, vmap, W)
     if vmap2 is not None:  # the right-hand value axis
@@ -547,10 +587,13 @@ def _cartesian(el: Chart, path: tuple, ctx: Ctx, c: Canvas, data: dict) -> list[
             else:
                 c.text(s, p, below, fs, "text", "middle", "top", meta=cm)
     else:
-        for t, s in zip(xt, xtl, strict=True):
+        xlab = [xnum(t) for t in xt]
+        if cat_axis.ticks is not None:  # explicit labels moved apart where they would meet
+            xlab = spread_centred(xlab, [measure(ctx, s, fs) for s in xtl], TICK_LABEL_GAP)
+        for t, s, q in zip(xt, xtl, xlab, strict=True):
             p = xnum(t)
             c.add(Line(((p, H), (p, H + TICK)), astyle, meta=tmeta_c))
-            c.text(s, p, below, fs, axis_role, "middle", "top", meta=tmeta_c)
+            c.text(s, q, below, fs, axis_role, "middle", "top", meta=tmeta_c)
 
     # labels of vertical refs / x regions above the plot, of horizontal ones right of it
     for r, text, role, sp, across in _inside_labels(el, ctx, c, inside, polylines, obstacles, W, H):
@@ -566,6 +609,9 @@ def _cartesian(el: Chart, path: tuple, ctx: Ctx, c: Canvas, data: dict) -> list[
 
     # annotations avoid everything drawn so far
     _annotations(el, path, ctx, c, series, P, obstacles, polylines, horiz, band, label_at, P2, plot_h=H)
+
+    if el.margin_arrows is not None:
+        _margin_arrows(el, path, ctx, c, vmap, H)
 
     # axis titles: the horizontal axis's under its labels, the vertical axis's above the plot
     h_axis, h_path = (val_axis, vpath) if horiz else (cat_axis, cpath)
@@ -608,6 +654,33 @@ def _cartesian(el: Chart, path: tuple, ctx: Ctx, c: Canvas, data: dict) -> list[
             entries.append((ctx.t(label if label is not None else STATE_NAMES[st]), STATE_STYLE[st][0],
                             f"state:{st}", -1, sp))
     return entries
+
+
+TICK_LABEL_GAP = 6.0  # px kept between two explicit tick labels side by side
+MARGIN_GAP = 10.0  # px between the value axis's labels and the margin arrows
+MARGIN_LABEL = 96.0  # px, the widest a margin arrow's label may be before it wraps
+
+
+def _margin_arrows(el: Chart, path: tuple, ctx: Ctx, c: Canvas, vmap, H: float) -> None:
+    """Left of the value axis and its labels: an arrow up from `at` to the top of the plot and one down to its
+    bottom, each in its role, with its label beside its head."""
+    m = el.margin_arrows
+    mp = path + ("margin_arrows",)
+    y0 = vmap(number(m.at, ctx, mp + ("at",), "margin_arrows at"))
+    if not -0.5 <= y0 <= H + 0.5:
+        raise fail(ctx, mp + ("at",), "margin_arrows `at` is outside the value axis (expected a value on it)")
+    left = min([0.0] + [bbox(p)[0] for p in c.items if isinstance(p, Text) and bbox(p)[2] <= 0.5])
+    x = left - MARGIN_GAP
+    fs = ctx.size("small")
+    for text, role, key, end in ((m.up, m.up_role, "up", 0.0), (m.down, m.down_role, "down", H)):
+        if text is None or abs(end - y0) < 24:
+            continue
+        meta = Meta(el.id, role, ctx.src(mp + (key,)), "chart-margin-arrow")
+        a, b = (y0 - 4, end + 2) if end < y0 else (y0 + 4, end - 2)
+        c.add(Line(((x, a), (x, b)), Style(stroke=ctx.color(role), stroke_width=2.5), arrow_end=True, meta=meta))
+        tb = ctx.text_lines(ctx.t(text), fs, MARGIN_LABEL, 400, "text", "end",
+                            meta=Meta(el.id, "text", ctx.src(mp + (key,)), "chart-margin-label"))
+        c.place(tb, x - 6 - tb.w, b if end < y0 else b - tb.h)  # beside the arrow's head
 
 
 def _braces(el: Chart, path: tuple, ctx: Ctx, c: Canvas, band: Band, ns: int) -> list[Box]:
@@ -741,6 +814,7 @@ def _lines(el: Chart, path: tuple, ctx: Ctx, c: Canvas, series: list[_S], xmap, 
     polylines = []
     obstacles: list[Box] = []
     prev_top: list[tuple[float, float]] | None = None
+    drawn_lines: list[int] = []  # index of each series' line in c.items
     for j, s in enumerate(series):
         sp = path + ("series", s.i)
         color = ctx.color(s.role)
@@ -759,9 +833,15 @@ def _lines(el: Chart, path: tuple, ctx: Ctx, c: Canvas, series: list[_S], xmap, 
         if s.model.deviations is not None:  # behind the line: each point's distance to the value
             yd = vmap(number(s.model.deviations, ctx, sp + ("deviations",), "deviations"))
             dmeta = Meta(el.id, s.role, ctx.src(sp + ("deviations",)), "chart-deviation")
+            signs = s.model.deviation_roles
             for x, y in pts:
                 if abs(y - yd) > 0.5:
-                    c.add(Line(((x, y), (x, yd)), Style(stroke=color, stroke_width=1.0, dash=(2, 2)), meta=dmeta))
+                    if signs is None:
+                        c.add(Line(((x, y), (x, yd)), Style(stroke=color, stroke_width=1.0, dash=(2, 2)), meta=dmeta))
+                    else:  # by sign: a solid line in the role of its side
+                        role = signs.above if y < yd else signs.below
+                        c.add(Line(((x, y), (x, yd)), Style(stroke=ctx.color(role), stroke_width=2.0),
+                                   meta=replace(dmeta, role=role)))
         style = Style(stroke=color, stroke_width=s.model.width, dash=(6, 4) if s.model.dashed else None)
         curve = s.model.curve
         if curve != "linear" and any(b[0] <= a[0] for a, b in zip(pts, pts[1:], strict=False)):
@@ -779,6 +859,7 @@ def _lines(el: Chart, path: tuple, ctx: Ctx, c: Canvas, series: list[_S], xmap, 
             c.add(Line(tuple(s.drawn), style, meta=replace(meta, kind="chart-curve"), cmds=tuple(cmds)))
         if s.drawn:
             polylines.append(s.drawn)
+            drawn_lines.append(len(c.items) - 1)
         marker = s.model.marker or ("circle" if (len(pts) <= 30 or not s.model.line) and kind == "line" else "none")
         if marker != "none":
             r = max(2.5, s.model.width * 1.6)
@@ -793,7 +874,37 @@ def _lines(el: Chart, path: tuple, ctx: Ctx, c: Canvas, series: list[_S], xmap, 
             tx = c.text(t, x, y - LABEL_GAP - 2, fs, s.role if s.role != "kept-bg" else "text", "middle", "bottom",
                         meta=Meta(el.id, s.role, ctx.src(sp + ("labels",)), "chart-value"))
             obstacles.append(bbox(tx))
+    _coincident(c, drawn_lines)
     return polylines, obstacles
+
+
+COINCIDENT_PX = 1.0  # px: two lines this close at every point are drawn over each other
+CASING = 2.0  # px a wider line must exceed a thinner one by to show on both sides of it
+
+
+def _coincident(c: Canvas, drawn: list[int]) -> None:
+    """Keep lines that lie on each other visible: of two coincident lines (`drawn`: their indices in c.items,
+    in drawing order) the thinner goes on top of the wider when the wider shows on both sides of it; two lines
+    of about the same width are set side by side, the later moved down by their mean width."""
+    on_top: list[int] = []  # item indices of lines brought to the top, in drawing order
+    for a in range(len(drawn)):
+        for b in range(a + 1, len(drawn)):
+            ia, ib = drawn[a], drawn[b]
+            la, lb = c.items[ia], c.items[ib]
+            if len(la.points) != len(lb.points) or any(
+                    abs(p[0] - q[0]) > 0.01 or abs(p[1] - q[1]) > COINCIDENT_PX
+                    for p, q in zip(la.points, lb.points, strict=True)):
+                continue
+            wa, wb = la.style.stroke_width, lb.style.stroke_width
+            if wb >= wa + CASING and ia not in on_top:  # the earlier, thinner line is hidden: bring it up
+                on_top.append(ia)
+            elif abs(wa - wb) < CASING:  # about as wide: side by side
+                d = (wa + wb) / 2
+                c.items[ib] = replace(lb, points=tuple((x, y + d) for x, y in lb.points), cmds=tuple(
+                    (k, *[v + d if n % 2 else v for n, v in enumerate(xy)]) for k, *xy in lb.cmds))
+    if on_top:
+        top = [c.items[i] for i in on_top]
+        c.items = [p for i, p in enumerate(c.items) if i not in on_top] + top
 
 
 def _between(el: Chart, path: tuple, ctx: Ctx, c: Canvas, series: list[_S], P, P2) -> None:

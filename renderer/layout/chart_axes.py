@@ -214,3 +214,42 @@ def border_point(b: Box, toward: tuple[float, float]) -> tuple[float, float]:
     hw, hh = (b[2] - b[0]) / 2, (b[3] - b[1]) / 2
     s = min(hw / abs(dx) if dx else math.inf, hh / abs(dy) if dy else math.inf)
     return cx + dx * s, cy + dy * s
+
+
+def spread_centred(centres: list[float], sizes: list[float], gap: float, lo: float | None = None,
+           hi: float | None = None) -> list[float]:
+    """Label centres along an axis moved apart just enough that no two labels (of `sizes` px, `gap` px apart)
+    overlap: each run of colliding labels is laid side by side, centred on the mean of its wanted centres,
+    and kept within [lo, hi] when given. Labels that do not collide keep their places. The same input
+    gives the same output (labels in axis order)."""
+    order = sorted(range(len(centres)), key=lambda i: centres[i])
+    runs: list[list[int]] = [[i] for i in order]
+
+    def place(run: list[int]) -> list[float]:
+        total = sum(sizes[i] for i in run) + gap * (len(run) - 1)
+        mid = sum(centres[i] for i in run) / len(run)
+        start = mid - total / 2
+        if lo is not None:
+            start = max(start, lo)
+        if hi is not None:
+            start = min(start, hi - total)
+        out, x = [], start
+        for i in run:
+            out.append(x + sizes[i] / 2)
+            x += sizes[i] + gap
+        return out
+
+    merged = True
+    while merged:
+        merged = False
+        for k in range(len(runs) - 1):
+            a, b = place(runs[k]), place(runs[k + 1])
+            if a[-1] + sizes[runs[k][-1]] / 2 + gap > b[0] - sizes[runs[k + 1][0]] / 2 + 1e-9:
+                runs[k:k + 2] = [runs[k] + runs[k + 1]]
+                merged = True
+                break
+    pos = [0.0] * len(centres)
+    for run in runs:
+        for i, x in zip(run, place(run) if len(run) > 1 else [centres[run[0]]], strict=True):
+            pos[i] = x
+    return pos

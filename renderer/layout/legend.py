@@ -5,6 +5,7 @@ from __future__ import annotations
 from ..scene import Line, Meta, Rect, Style
 from ..spec.models import LegendEntry
 from .base import Block, Ctx
+from .marks import SHAPES, marker
 
 SWATCH = 14.0  # px, side of a fill swatch
 LINE_SAMPLE = 26.0  # px, length of a line sample
@@ -13,17 +14,24 @@ LABEL_GAP = 6.0  # px between a swatch and its text
 HATCH_ROLE = "text-soft"  # role of a hatched swatch's lines, as on masked tensor cells
 GHOST_ROLE = "muted"  # role of a dashed swatch's outline, as on a `state: ghost` box
 CROSS_WIDTH = 3.0  # px, stroke of a `mark: cross` sample (as the target's mean cross)
+SHAPE_R = 5.0  # px, radius of a marker-shape sample (a timeline marker is 6)
+SHAPE_ROLE = "text-soft"  # fill of a marker-shape sample without a role: the shape alone is explained
 
 
 def _entry(e: LegendEntry, i: int, path: tuple, ctx: Ctx) -> Block:
     src = ctx.src(path + (i,))
+    shape = e.mark in SHAPES
     label = ctx.text_lines(ctx.t(e.text), ctx.size("small"), ctx.sp("box_max_width"), 400, "text-soft", "start",
-                           meta=Meta(None, e.role or e.line, src, "legend-text"))
+                           meta=Meta(None, None if shape else e.role or e.line, src, "legend-text"))
     sw = LINE_SAMPLE if e.line is not None else SWATCH
     h = max(label.h, SWATCH)
     out = Block(sw + LABEL_GAP + label.w, h)
     cy = h / 2
-    if e.role is not None:
+    if shape:  # a timeline marker's shape, in its role's colour
+        role = e.role or SHAPE_ROLE
+        out.items.append(marker(e.mark, SWATCH / 2, cy, SHAPE_R, Style(fill=ctx.color(role), stroke=ctx.color(
+            "white"), stroke_width=1.0), Meta(None, role, src, "legend-shape")))
+    elif e.role is not None:
         hatch = ctx.color(HATCH_ROLE) if e.hatch else None  # the lines of hatched tensor cells
         edge = {} if e.outline is None and not e.dashed else {  # an outlined node, or a ghost box when dashed
             "stroke": ctx.color(e.outline or GHOST_ROLE), "stroke_width": ctx.theme.stroke["width"],

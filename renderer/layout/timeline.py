@@ -8,13 +8,16 @@ alternate`, above and below in turn).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
-from ..scene import Ellipse, Group, Line, Meta, Polygon, Prim, Rect, Style
+from ..scene import Group, Line, Meta, Rect, Style
 from ..spec.elements.timeline import Timeline, TimelineItem
+from . import dates
 from .base import Anchor, Block, Ctx, register
 from .chart_axes import Linear, fit_ticks, tick_labels
 from .chart_canvas import Canvas
-from .chart_data import check_roles, fail, measure, number, numbers
+from .chart_data import bound, check_roles, fail, measure
+from .marks import marker
 
 DEFAULT_WIDTH = 480.0  # px of the whole time range when nothing asks for more
 ARROW_ROOM = 22.0  # px between two boxes joined by an arrow
@@ -24,6 +27,42 @@ STEM = 8.0  # px between the lane core and the first label level
 TICK_CLEAR = 4.0  # px between a tick label on a lane and the stem of an event label below it
 TIME_ARROW = 28.0  # px an arrow-of-time lane line runs past the end of the time range
 MAX_WIDTH = 4000.0
+
+
+def _date(value: Any, ctx: Ctx, path: tuple, what: str) -> dates.Date | None:
+    """The ISO date a time value gives, None for a number; a located error for other text."""
+    if not isinstance(value, str) or "{{" in value:
+        return None
+    d = dates.parse(value)
+    if d is None:
+        shown = value if len(value) <= 40 else value[:37] + "…"
+        raise fail(ctx, path, f"{what}: \"{shown}\" is not a number or an ISO date (expected e.g. 2016.5, "
+                              "\"2016\", \"2016-03\" or \"2017-06-12\", a real month and day)")
+    return d
+
+
+def number(value: Any, ctx: Ctx, path: tuple, what: str, at: str = "time") -> float:
+    """A time: a number of years, or an ISO date at the middle (`at` "time"), "start" or "end" of its period."""
+    d = _date(value, ctx, path, what)
+    return getattr(d, at) if d is not None else float(bound(value, ctx, path, what, "a number"))
+
+
+def numbers(value: Any, ctx: Ctx, path: tuple, what: str) -> list[float]:
+    """Tick times: numbers, or ISO dates at the start of the period each names."""
+    v = bound(value, ctx, path, what)
+    out = []
+    for i, x in enumerate(v):
+        d = _date(x, ctx, path + (i,), f"{what} item {i}")
+        out.append(d.start if d is not None else float(bound(x, ctx, path + (i,), f"{what} item {i}", "a number")))
+    return out
+
+
+def _uses_dates(el: Timeline) -> bool:
+    """Whether any item or axis bound of the timeline is an ISO date."""
+    vals: list = [v for lane in el.lanes for m in lane.items for v in (m.at, m.start, m.end)]
+    if el.axis is not None:
+        vals += [el.axis.min, el.axis.max]
+    return any(isinstance(v, str) and dates.parse(v) is not None for v in vals)
 
 
 @dataclass
@@ -53,9 +92,9 @@ def layout_timeline(el: Timeline, path: tuple, ctx: Ctx, min_w: float = 0, min_h
     t0, t1 = min(times), max(times)
     if el.axis is not None:
         if el.axis.min is not None:
-            t0 = min(t0, number(el.axis.min, ctx, ap + ("min",), "axis min"))
+            t0 = min(t0, number(el.axis.min, ctx, ap + ("min",), "axis min", "start"))
         if el.axis.max is not None:
-            t1 = max(t1, number(el.axis.max, ctx, ap + ("max",), "axis max"))
+            t1 = max(t1, number(el.axis.max, ctx, ap + ("max",), "axis max", "end"))
         if el.axis.ticks is not None:
             tk = numbers(el.axis.ticks, ctx, ap + ("ticks",), "axis ticks")
             t0, t1 = min([t0, *tk]), max([t1, *tk])
@@ -162,7 +201,7 @@ def _breaks(el: Timeline, ap: tuple, ctx: Ctx, t0: float, t1: float, lanes: list
     out: list[tuple[float, float]] = []
     for k, pair in enumerate(el.axis.breaks):
         bp = ap + ("breaks", k)
-        a, b = (number(v, ctx, bp + (j,), "break") for j, v in enumerate(pair))
+        a, b = (number(v, ctx, bp + (j,), "break", ("start", "end")[j]) for j, v in enumerate(pair))
         if not t0 < a < b < t1:
             raise fail(ctx, bp, f"break [{a:g}, {b:g}] is not inside the axis ({t0:g} … {t1:g}) with from < to "
                                 "(expected from < to, both within the axis)")
@@ -199,7 +238,8 @@ def _eras(el: Timeline, path: tuple, ctx: Ctx, c: Canvas, X, box: tuple) -> None
     spans, labels = [], []
     for k, e in enumerate(el.eras):
         ep = path + ("eras", k)
-        a, b = number(e.start, ctx, ep + ("start",), "era start"), number(e.end, ctx, ep + ("end",), "era end")
+        a, b = (number(e.start, ctx, ep + ("start",), "era start", "start"),
+                number(e.end, ctx, ep + ("end",), "era end", "end"))
         if b <= a:
             raise fail(ctx, ep, f"era ends at {b:g}, before it starts at {a:g} (expected start < end)")
         spans.append((X(a), X(b)))
@@ -235,24 +275,28 @@ def _lane_items(el: Timeline, path: tuple, ctx: Ctx, li: int) -> list[_It]:
             t = number(m.at, ctx, ip + ("at",), "item at")
             a, b, point = t, t, True
         else:
-            a = number(m.start, ctx, ip + ("start",), "item start") if m.start is not None else cursor
-            b = number(m.end, ctx, ip + ("end",), "item end") if m.end is not None else a + (m.length or 1.0)
+            a = number(m.start, ctx, ip + ("start",), "item start", "start") if m.start is not None else cursor
+            b = number(m.end, ctx, ip + ("end",), "item end", "end") if m.end is not None else a + (m.length or 1.0)
             if b < a:
                 raise fail(ctx, ip + ("end",), f"item ends ({b:g}) before it starts ({a:g})")
             cursor, point = b, False
-        out.append(_It(k, m, a, b, point, _label(el, ctx, ip, m, point, role), role))
+        sub = m.sub
+        if sub is None and point and el.sub_dates:
+            d = _date(m.at, ctx, ip + ("at",), "item at")
+            sub = None if d is None else d.text(ctx.lang)
+        out.append(_It(k, m, a, b, point, _label(el, ctx, ip, m, point, role, sub), role))
     return out
 
 
-def _label(el: Timeline, ctx: Ctx, ip: tuple, m: TimelineItem, point: bool, role: str) -> Block:
+def _label(el: Timeline, ctx: Ctx, ip: tuple, m: TimelineItem, point: bool, role: str, sub: Any = None) -> Block:
     """The item's label (and sub-label) as one centred block."""
     trole = m.text_role or "text"
     main = ctx.text_lines(ctx.t(m.label), ctx.size("note"), el.label_width, 700 if point else 400, trole,
                           meta=Meta(el.id, trole, ctx.src(ip + ("label",)), "timeline-text"))
-    if m.sub is None:
+    if sub is None:
         return main
     srole = m.text_role or "text-soft"
-    sub = ctx.text_lines(ctx.t(m.sub), ctx.size("small"), el.label_width, 400, srole,
+    sub = ctx.text_lines(ctx.t(sub), ctx.size("small"), el.label_width, 400, srole,
                          meta=Meta(el.id, srole, ctx.src(ip + ("sub",)), "timeline-text"))
     w = max(main.w, sub.w)
     out = Block(w, main.h + sub.h)
@@ -355,7 +399,8 @@ def _draw_lane(el: Timeline, path: tuple, ctx: Ctx, c: Canvas, li: int, items: l
         c.add(Line(((x, cy), (x, stem_end)), Style(stroke=ctx.color("frame"), stroke_width=1.0),
                    meta=Meta(el.id, "frame", ctx.src(ip), "timeline-stem")))
         c.place(it.label, x - it.label.w / 2, ly)
-        c.add(_marker(it.model.marker, x, cy, ctx.color(it.role), meta, ctx.color("white")))
+        c.add(marker(it.model.marker, x, cy, MARKER_R, Style(fill=ctx.color(it.role), stroke=ctx.color("white"),
+                                                             stroke_width=1.5), meta))
         bottom = max(bottom, ly + it.label.h)
     if ticks:
         stems = [X(it.t0) for it in points if placed[it.k][0] > 0]
@@ -383,16 +428,6 @@ def _lane_ticks(el: Timeline, lp: tuple, ctx: Ctx, c: Canvas, X: Linear, cy: flo
     return cy + half + 1 + fs * 1.3
 
 
-def _marker(kind: str, x: float, y: float, color: str, meta: Meta, white: str) -> Prim:
-    st = Style(fill=color, stroke=white, stroke_width=1.5)
-    r = MARKER_R
-    if kind == "square":
-        return Rect(x - r, y - r, 2 * r, 2 * r, 0, st, meta)
-    if kind == "diamond":
-        return Polygon(((x, y - r * 1.3), (x + r * 1.3, y), (x, y + r * 1.3), (x - r * 1.3, y)), st, meta)
-    return Ellipse(x, y, r, r, st, meta)
-
-
 def _axis(el: Timeline, ap: tuple, ctx: Ctx, c: Canvas, X: Linear, t0: float, t1: float, y: float) -> None:
     """The time axis under the lanes: a line, ticks and labels, and the title."""
     assert el.axis is not None
@@ -418,8 +453,13 @@ def _ticks(el: Timeline, ap: tuple, ctx: Ctx, X: Linear, t0: float, t1: float) -
     fs = ctx.size("small")
     if el.axis.ticks is not None:
         ticks = numbers(el.axis.ticks, ctx, ap + ("ticks",), "axis ticks")
+        given = el.axis.ticks if isinstance(el.axis.ticks, list) else []
+        days = [_date(v, ctx, ap + ("ticks", i), "axis ticks") for i, v in enumerate(given)]
         labels = ([ctx.t(t) for t in el.axis.tick_labels] if el.axis.tick_labels is not None
-                  else tick_labels(ticks, el.axis.format))
+                  else [d.text(ctx.lang) if d is not None else s for d, s in
+                        zip(days + [None] * (len(ticks) - len(days)), tick_labels(ticks, el.axis.format), strict=True)])
+    elif _uses_dates(el) and el.axis.format is None:
+        ticks, labels = _date_ticks(ctx, X, t0, t1)
     else:
         ticks = fit_ticks(t0, t1, X.r1 - X.r0, lambda ts: max(measure(ctx, s, fs) for s in tick_labels(
             ts, el.axis.format or _year_format(ts))), fixed_ends=True)
@@ -427,7 +467,27 @@ def _ticks(el: Timeline, ap: tuple, ctx: Ctx, X: Linear, t0: float, t1: float) -
     pairs = list(zip(ticks, labels, strict=True))
     if isinstance(X, Broken):  # no tick inside a left-out stretch
         pairs = [(t, lab) for t, lab in pairs if not any(a < t < b for a, b in X.breaks)]
+        if el.axis.ticks is None and _uses_dates(el):  # the ticks on both sides of a break may meet: keep the first
+            kept: list[tuple[float, str]] = []
+            for t, lab in pairs:
+                if not kept or X(t) - X(kept[-1][0]) >= (measure(ctx, lab, fs) + measure(ctx, kept[-1][1], fs)) / 2 + 8:
+                    kept.append((t, lab))
+            pairs = kept
     return pairs
+
+
+def _date_ticks(ctx: Ctx, X: Linear, t0: float, t1: float) -> tuple[list[float], list[str]]:
+    """Ticks of a date axis: whole years (every 1, 2, 5, 10, … years) that fit the width, or month starts
+    (every 1, 2, 3 or 6 months) when the axis spans under three years."""
+    fs = ctx.size("small")
+
+    def fits(ticks: list[float], labels: list[str]) -> bool:
+        ws = [measure(ctx, s, fs) for s in labels]
+        return all(X(b) - X(a) >= (wa + wb) / 2 + 10 for a, b, wa, wb in
+                   zip(ticks, ticks[1:], ws, ws[1:], strict=False))
+
+    return dates.date_ticks(t0, t1, ctx.lang, fits, lambda: fit_ticks(
+        t0, t1, X(t1) - X(t0), lambda ts: max(measure(ctx, s, fs) for s in tick_labels(ts, "d")), fixed_ends=True))
 
 
 def _year_format(ticks: list[float]) -> str | None:

@@ -302,7 +302,7 @@ _lanes_module.Element = Element
 CheckName = Literal["text-overflow", "box-overlap", "text-overlap", "edge-crosses-box", "label-overlap",
                     "outside-frame", "foreign-colour", "missing-glyph", "aspect", "empty-space", "near-alignment",
                     "edge-end", "arrow-near-text", "edge-leaves-container", "legend",
-                    "role-meaning"]
+                    "role-meaning", "line-over-categories"]
 
 
 def member_name(end: str) -> str:
@@ -395,16 +395,22 @@ class LegendEntry(Strict):
     arrow: bool = Field(True, description="The line sample ends in an arrowhead (false: a plain segment, e.g. "
                                           "a line chart's series).")
     hatch: bool = Field(False, description="The fill swatch is hatched (e.g. masked tensor cells, removed bars).")
-    mark: Literal["cross"] | None = Field(None, description="A mark sample instead: `cross`, the × a target "
-                                          "draws at the mean of its points.")
+    mark: Literal["cross", "circle", "diamond", "square", "triangle", "star"] | None = Field(
+        None, description="A mark sample instead: `cross`, the × a target draws at the mean of its points, or a "
+                          "timeline marker shape (circle, diamond, square, triangle, star), filled with `role` "
+                          "(default: grey, the shape alone is what it explains).")
     text: LocalText = Field(description="What the colour, line style or mark means.")
 
     @model_validator(mode="after")
     def _one_kind(self) -> LegendEntry:
-        if sum(x is not None for x in (self.role, self.line, self.mark)) != 1:
+        shape = self.mark not in (None, "cross")
+        if sum(x is not None for x in (None if shape else self.role, self.line, self.mark)) != 1:
             raise ValueError("a legend entry has exactly one of `role` (a fill), `line` (an edge style) or "
-                             "`mark` (a mark sample)")
-        if self.outline is not None and self.role is None:
+                             "`mark` (a mark sample; a marker shape may take a `role`, its fill)")
+        if shape and (self.outline is not None or self.hatch or self.dashed):
+            raise ValueError(f"a marker sample (`mark: {self.mark}`) takes only a `role`, its fill (expected no "
+                             "`outline`, `hatch` or `dashed`)")
+        if self.outline is not None and self.role is None and not shape:
             raise ValueError("`outline` is the outline of a fill swatch (expected it with `role`, not `line`)")
         if not self.arrow and self.line is None:
             raise ValueError("`arrow` needs a `line` sample (expected `line:` with `arrow: false`, not `role:`)")

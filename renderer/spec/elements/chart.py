@@ -25,6 +25,8 @@ OneNumber = Annotated[str, Field(max_length=500, pattern=r"^\s*\{\{.*\}\}\s*$",
 # a list of numbers, each literal or a placeholder giving one (`[0.5, "{{ p.best }}"]`), or one placeholder giving all
 Numbers = Annotated[list[float | OneNumber], Field(max_length=MAX_POINTS)] | Placeholder
 Number = float | Placeholder
+IsoDate = Annotated[str, Field(pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$", description="An ISO date: the middle of that "
+                                                                               "year, month or day.")]
 Slot = Annotated[int, Field(ge=0)]  # a category slot index
 Format = Annotated[str, Field(pattern=FORMAT_PATTERN, description="Python format spec, e.g. '.2f', '.0%', ',d'.")]
 State = Literal["kept", "removed", "sampled", "candidate"]
@@ -43,6 +45,8 @@ class ChartAxis(Strict):
     tick_labels: list[LocalText] | None = Field(
         None, description="Labels of the explicit `ticks`, one each (e.g. ['0', '1−ε', '1', '1+ε']).")
     format: Format | None = Field(None, description="Format of numeric tick labels (default: decimals of the step).")
+    ends: bool = Field(False, description="With explicit `ticks`: also tick and label the axis's two ends (its min "
+                                          "and max, in `format`) when the ticks leave them out.")
     grid: bool | None = Field(None, description="Grid lines at the ticks (default: on for the value axis).")
     breaks: Annotated[list[Annotated[list[Number], Field(min_length=2, max_length=2)]], Field(max_length=4)] | None = \
         Field(None, description="Value ranges the y axis skips, each [from, to] (e.g. [[10, 90]]): the axis jumps "
@@ -55,6 +59,33 @@ class ChartAxis(Strict):
         if self.tick_labels is not None and (self.ticks is None or
                                              isinstance(self.ticks, list) and len(self.tick_labels) != len(self.ticks)):
             raise ValueError("tick_labels needs `ticks` with the same number of values")
+        if self.ends and self.ticks is None:
+            raise ValueError("`ends` adds the axis ends to explicit `ticks` (expected `ticks:`; automatic ticks "
+                             "already reach the ends)")
+        return self
+
+
+class SignRoles(Strict):
+    """Two roles, one for each sign (e.g. a gain and a loss)."""
+
+    above: Role = Field(description="Role of what lies above the value (positive).")
+    below: Role = Field(description="Role of what lies below the value (negative).")
+
+
+class MarginArrows(Strict):
+    """Two arrows left of the value axis, up and down from a value, each with its meaning (e.g. 'increase ↑',
+    'decrease ↓')."""
+
+    at: Number = Field(0.0, description="The value both arrows start from (e.g. 0, or a baseline).")
+    up: LocalText | None = Field(None, description="What a value above `at` means (the up arrow's label).")
+    down: LocalText | None = Field(None, description="What a value below `at` means (the down arrow's label).")
+    up_role: Role = Field("text-soft", description="Colour role of the up arrow and its label.")
+    down_role: Role = Field("text-soft", description="Colour role of the down arrow and its label.")
+
+    @model_validator(mode="after")
+    def _some(self) -> MarginArrows:
+        if self.up is None and self.down is None:
+            raise ValueError("margin_arrows needs `up`, `down` or both (the meaning of each direction)")
         return self
 
 
@@ -64,8 +95,10 @@ class ChartSeries(Strict):
     name: LocalText | None = Field(None, description="Legend entry (series without a name are not in the legend).")
     values: Numbers = Field(description="The y values (bar heights / line points): a list whose items are numbers "
                             "or placeholders giving one number each, or one placeholder giving the list.")
-    x: Numbers | None = Field(
-        None, description="Numeric x of each value (line/area); default: the category slots or 0, 1, 2, …")
+    x: Annotated[list[float | OneNumber | IsoDate], Field(max_length=MAX_POINTS)] | Placeholder | None = Field(
+        None, description="Numeric x of each value (line/area), or ISO dates ('2016-03', '2017-06-12': the x "
+                          "axis becomes a date axis ticked in years or months); default: the category slots or "
+                          "0, 1, 2, …")
     role: Role | None = Field(None, description="Colour role (default: bars `model`, lines a palette cycle).")
     highlight: Annotated[list[bool], Field(max_length=MAX_POINTS)] | Placeholder | None = Field(
         None, description="One boolean per bar: true bars use `highlight_role`, false bars `dim_role` "
@@ -98,6 +131,9 @@ class ChartSeries(Strict):
     deviations: Number | None = Field(
         None, description="Draw a thin line from each point to this value (e.g. a reference line's y): how far "
                           "each point deviates from it.")
+    deviation_roles: SignRoles | None = Field(
+        None, description="Colour each deviation line by its sign: `above` for a point above the value, `below` "
+                          "for one under it (default: the series' colour).")
 
 
 class ChartRegion(Strict):
@@ -294,6 +330,9 @@ class Chart(Strict):
         default_factory=list, description="Line charts: areas filled between two series.")
     refs: list[ChartRef] = Field(default_factory=list, description="Reference lines (e.g. 1−ε, 1, 1+ε).")
     annotations: list[ChartAnnotation] = Field(default_factory=list, description="Notes with arrows to data points.")
+    margin_arrows: MarginArrows | None = Field(
+        None, description="Arrows up and down from a value, left of the value axis, saying what each direction "
+                          "means (e.g. 'more likely ↑ / less likely ↓').")
     cut: ChartCut | Annotated[list[ChartCut], Field(max_length=8)] | None = Field(
         None, description="Labelled cut lines: between two bars (`after`) and/or at a value (`y`).")
     braces: Annotated[list[ChartBrace], Field(max_length=MAX_SERIES)] = Field(
@@ -325,6 +364,10 @@ class Chart(Strict):
                              "or area chart")
         if any(not s.line and s.marker == "none" for s in self.series):
             raise ValueError("a series with line: false needs a marker (it would draw nothing)")
+        if any(s.deviation_roles is not None and s.deviations is None for s in self.series):
+            raise ValueError("`deviation_roles` colours the deviation lines: it needs `deviations` (the value)")
+        if self.margin_arrows is not None and (self.kind == "heatmap" or self.horizontal):
+            raise ValueError("margin_arrows need a vertical value axis (a bar, line or area chart, not horizontal)")
         if self.between and self.kind != "line":
             raise ValueError("`between` needs a line chart")
         if self.horizontal and any(s.axis == "right" for s in self.series):

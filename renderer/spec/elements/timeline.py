@@ -7,10 +7,15 @@ from typing import Annotated, Literal
 from pydantic import Field, model_validator
 
 from ..models_base import ELEMENT_ID_PATTERN, LocalText, Role, Strict
-from .chart import Format, Number, Numbers
+from .chart import MAX_POINTS, Format
 
 MAX_ITEMS = 200
 MAX_LANES = 30
+MarkerShape = Literal["circle", "diamond", "square", "triangle", "star"]
+DateText = Annotated[str, Field(max_length=500, description="An ISO date: '2016', '2016-03' or '2017-06-12' (an "
+                                                          "event: the middle of that period), or a {{ placeholder }}.")]
+Time = float | DateText  # years as numbers (2016 is the start of 2016), or an ISO date
+Times = Annotated[list[float | DateText], Field(max_length=MAX_POINTS)] | DateText
 
 
 class TimelineItem(Strict):
@@ -18,15 +23,16 @@ class TimelineItem(Strict):
 
     label: LocalText = Field(description="Text of the step/span (inside its box) or of the event (beside it).")
     sub: LocalText | None = Field(None, description="Smaller second line (e.g. a date or a detail).")
-    at: Number | None = Field(None, description="Time of a point event: drawn as a marker with its label.")
-    start: Number | None = Field(None, description="Start of a span (with `end` or `length`).")
-    end: Number | None = Field(None, description="End of a span.")
+    at: Time | None = Field(None, description="Time of a point event: drawn as a marker with its label.")
+    start: Time | None = Field(None, description="Start of a span (with `end` or `length`).")
+    end: Time | None = Field(None, description="End of a span.")
     length: float | None = Field(
         None, gt=0, le=1e6, description="Duration; an item without `at`/`start` follows the previous one "
                                         "(length 1 by default).")
     role: Role | None = Field(None, description="Fill role (default: the lane's).")
     text_role: Role | None = Field(None, description="Text colour role (default: text, and text-soft for `sub`).")
-    marker: Literal["circle", "diamond", "square"] = Field("circle", description="Marker shape of a point event.")
+    marker: MarkerShape = Field("circle", description="Marker shape of a point event (a legend `mark:` entry "
+                                                                "explains it).")
     dashed: bool = Field(False, description="Dashed outline (e.g. a recomputed step).")
 
     @model_validator(mode="after")
@@ -56,14 +62,15 @@ class TimeAxis(Strict):
     """The shared time axis under the lanes."""
 
     title: LocalText | None = Field(None, description="Axis title (e.g. 'year', 'time step').")
-    ticks: Numbers | None = Field(None, description="Explicit tick values (default: nice 1-2-5 ticks).")
+    ticks: Times | None = Field(None, description="Explicit tick values (default: nice 1-2-5 ticks; on a date axis, "
+                                                "years, or months when it spans under three years).")
     tick_labels: list[LocalText] | None = Field(None, description="Labels of the explicit ticks, one each.")
     format: Format | None = Field(None, description="Format of tick labels (default: decimals of the step).")
-    min: Number | None = Field(None, description="Start of the axis (default: the earliest item).")
-    max: Number | None = Field(None, description="End of the axis (default: the latest item).")
+    min: Time | None = Field(None, description="Start of the axis (default: the earliest item).")
+    max: Time | None = Field(None, description="End of the axis (default: the latest item).")
     on_lanes: bool = Field(False, description="Draw the ticks on every lane's line, their labels just under it, "
                                               "instead of a separate axis under all the lanes.")
-    breaks: Annotated[list[Annotated[list[Number], Field(min_length=2, max_length=2)]], Field(max_length=8)] = Field(
+    breaks: Annotated[list[Annotated[list[Time], Field(min_length=2, max_length=2)]], Field(max_length=8)] = Field(
         default_factory=list, description="Stretches of time left out, [from, to] each: the axis and the lanes "
                                           "jump over them at a short gap marked with a break sign (e.g. 1998–2012).")
 
@@ -78,8 +85,8 @@ class TimeAxis(Strict):
 class TimelineEra(Strict):
     """A shaded band behind the lanes over a range of time, with a label at its top (e.g. 'deep RL')."""
 
-    start: Number = Field(description="Start of the era.")
-    end: Number = Field(description="End of the era.")
+    start: Time = Field(description="Start of the era.")
+    end: Time = Field(description="End of the era.")
     label: LocalText | None = Field(None, description="Name written at the top of the band.")
     role: Role = Field("panel", description="Fill role of the band (a pale role: it sits behind the lanes).")
 
@@ -104,3 +111,6 @@ class Timeline(Strict):
     label_sides: Literal["pack", "alternate"] = Field(
         "pack", description="Event labels: `pack` puts each on the first free level, above or below; `alternate` "
                             "puts them above and below in turn, in time order (the same sides in every language).")
+    sub_dates: bool = Field(False, description="A point event given as a date (`at: \"2016-03\"`) and without a "
+                                               "`sub` shows its date as its second line, written in the diagram's "
+                                               "language ('Mar 2016', '2016 年 3 月').")
