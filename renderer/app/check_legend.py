@@ -19,7 +19,8 @@ EDGE_KINDS = ("edge", "graph-edge")  # connectors between elements, and inside a
 # line styles a legend line entry may explain (also a chart's series and its reference lines, e.g. a dashed mean)
 LINE_KINDS = EDGE_KINDS + ("chart-line", "chart-curve", "chart-ref")
 OUTLINE_KINDS = ("chart-highlight",)  # outlines a line entry may explain too (a heat map's outlined row)
-NOT_A_FILL = LEGEND_KINDS + ("math", "text", "note", "credit", "title", "tab", "chart-key",
+ICON_KINDS = ("badge", "icon")  # where an icon a legend `icon:` entry explains is drawn
+NOT_A_FILL = LEGEND_KINDS + ("legend-icon", "math", "text", "note", "credit", "title", "tab", "chart-key",
                              "badge", "step",  # a badge's glyph (a lock, a flame, a number) says what it means
                              "chart-chip",  # the paper behind a chart label
                              "spectrum")  # a spectrum arrow's end labels say what its two colours mean
@@ -110,6 +111,12 @@ def legend_checks(scene: Scene, theme: Theme) -> list[Finding]:
         for src in dict.fromkeys(p.meta.src for p in walk(scene.items) if p.meta.kind == "legend-mark"):
             out.append(("legend", src, "the legend explains a cross mark but no target draws its mean cross "
                                        "(expected an entry for a mark in use)"))
+    icons = {p.meta.icon for p in walk(scene.items) if p.meta.kind in ICON_KINDS and p.meta.icon}
+    for src, name in dict.fromkeys((p.meta.src, p.meta.icon) for p in walk(scene.items)
+                                   if p.meta.kind == "legend-icon" and p.meta.icon):
+        if name not in icons:
+            out.append(("legend", src, f"the legend explains the '{name}' icon but no badge or icon draws it "
+                                       "(expected an entry for an icon in use)"))
     for p in walk(scene.items):
         if p.meta.kind != "legend" or isinstance(p, Text):
             continue

@@ -1,9 +1,11 @@
-"""The diagram legend: a swatch, a line sample or a mark sample per entry, with its text, laid in rows or a column."""
+"""The diagram legend: a swatch, a line sample, a mark or an icon badge per entry, with its text, laid in rows or a
+column."""
 
 from __future__ import annotations
 
-from ..scene import Line, Meta, Rect, Style
+from ..scene import Line, Meta, Rect, Style, shift
 from ..spec.models import LegendEntry
+from .badges import BADGE, INSET, icon_badge
 from .base import Block, Ctx
 
 SWATCH = 14.0  # px, side of a fill swatch
@@ -15,15 +17,19 @@ GHOST_ROLE = "muted"  # role of a dashed swatch's outline, as on a `state: ghost
 CROSS_WIDTH = 3.0  # px, stroke of a `mark: cross` sample (as the target's mean cross)
 
 
-def _entry(e: LegendEntry, i: int, path: tuple, ctx: Ctx) -> Block:
-    src = ctx.src(path + (i,))
+def _entry(e: LegendEntry, src: str | None, ctx: Ctx) -> Block:
+    role = None if e.icon is not None else e.role or e.line  # an icon's text explains the icon, not a colour
     label = ctx.text_lines(ctx.t(e.text), ctx.size("small"), ctx.sp("box_max_width"), 400, "text-soft", "start",
-                           meta=Meta(None, e.role or e.line, src, "legend-text"))
-    sw = LINE_SAMPLE if e.line is not None else SWATCH
-    h = max(label.h, SWATCH)
+                           meta=Meta(None, role, src, "legend-text"))
+    sw = LINE_SAMPLE if e.line is not None else BADGE if e.icon is not None else SWATCH
+    h = max(label.h, sw if e.icon is not None else SWATCH)
     out = Block(sw + LABEL_GAP + label.w, h)
     cy = h / 2
-    if e.role is not None:
+    if e.icon is not None:  # the badge itself, as drawn on a box's corner
+        badge = icon_badge(e.icon, e.role, BADGE + 2 * INSET, Meta(None, None, src, "legend-icon"), ctx,
+                           "legend-icon")
+        out.items += [shift(p, -INSET, cy - INSET - BADGE / 2) for p in badge]
+    elif e.role is not None:
         hatch = ctx.color(HATCH_ROLE) if e.hatch else None  # the lines of hatched tensor cells
         edge = {} if e.outline is None and not e.dashed else {  # an outlined node, or a ghost box when dashed
             "stroke": ctx.color(e.outline or GHOST_ROLE), "stroke_width": ctx.theme.stroke["width"],
@@ -45,9 +51,11 @@ def _entry(e: LegendEntry, i: int, path: tuple, ctx: Ctx) -> Block:
     return out
 
 
-def legend_block(entries: list[LegendEntry], path: tuple, ctx: Ctx, max_w: float | None) -> Block:
-    """Entries left to right, breaking into centred rows within `max_w`; with no width, one column."""
-    blocks = [_entry(e, i, path, ctx) for i, e in enumerate(entries)]
+def legend_block(entries: list[LegendEntry], path: tuple, ctx: Ctx, max_w: float | None,
+                 paths: list[tuple] | None = None) -> Block:
+    """Entries left to right, breaking into centred rows within `max_w`; with no width, one column.
+    Entry i comes from spec path `path + (i,)`, or `paths[i]` when given (an automatic legend's labels)."""
+    blocks = [_entry(e, ctx.src(paths[i] if paths else path + (i,)), ctx) for i, e in enumerate(entries)]
     rows: list[list[Block]] = [[]]
     for b in blocks:
         width = sum(k.w for k in rows[-1]) + ENTRY_GAP * len(rows[-1]) + b.w
