@@ -24,7 +24,7 @@ from renderer.spec.loader import load
 BODY = ("body:\n  row:\n"
         "    - box: {id: a, text: {en: policy, zh: 策略}, role: model, badge: flame}\n"
         "    - box: {id: b, text: {en: prompt, zh: 提示}, role: data}\n"
-        "    - box: {id: c, text: {en: reward, zh: 奖励}, role: module, badge: lock}\n"
+        "    - box: {id: c, text: {en: reward, zh: 奖励}, role: module, badge: lock, badge_role: kept}\n"
         "edges:\n  - {from: a, to: b}\n  - {from: b, to: c, dashed: true}\n")
 AUTO = ("legend:\n  auto: true\n"
         "  labels: {data: {en: prompt data, zh: 提示数据}, model: {en: policy, zh: 策略},\n"
@@ -51,6 +51,8 @@ def test_auto_lists_each_role_edge_style_and_badge_drawn_in_order_of_first_appea
         assert line.meta.role == "arrow" and line.style.dash is not None
         icons = {p.meta.icon for p in walk(sc.items) if p.meta.kind == "legend-icon" and p.meta.icon}
         assert icons == {"flame", "lock"}
+        rings = [p.style.stroke for p in kind(sc, "legend-icon", Ellipse) if p.meta.role == "white"]
+        assert rings == [theme.color("warm"), theme.color("kept")]  # each badge in the colour it is drawn in
         assert legend_checks(sc, theme) == []
 
 
@@ -107,7 +109,7 @@ def test_hand_written_legends_are_unchanged(write_spec):
             "  - {role: module, text: scorer}\n  - {line: arrow, dashed: true, text: no gradient}\n")
     auto = ("legend:\n  auto: true\n  labels: {model: policy, data: prompt data, module: scorer}\n"
             "  dashed: {arrow: no gradient}\n  icons: {flame: trained, lock: frozen}\n")
-    body = BODY.replace(", badge: flame", "").replace(", badge: lock", "")
+    body = BODY.replace(", badge: flame", "").replace(", badge: lock, badge_role: kept", "")
     a, b = scene(write_spec, body + hand), scene(write_spec, body + auto)
     strip = [(type(p).__name__, round(bbox(p)[0], 3), round(bbox(p)[1], 3), getattr(p, "text", None))
              for p in walk(a.items)]
