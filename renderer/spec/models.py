@@ -300,7 +300,7 @@ _lanes_module.Element = Element
 CheckName = Literal["text-overflow", "box-overlap", "text-overlap", "edge-crosses-box", "label-overlap",
                     "outside-frame", "foreign-colour", "missing-glyph", "aspect", "empty-space", "near-alignment",
                     "edge-end", "arrow-near-text", "edge-leaves-container", "legend",
-                    "role-meaning"]
+                    "role-meaning", "chapter-role-meaning"]
 
 
 def member_name(end: str) -> str:
