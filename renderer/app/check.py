@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from itertools import combinations
+from pathlib import PurePath
 
 from ..layout.base import Anchor
 from ..layout.colormap import CONTINUOUS_ROLE
@@ -169,7 +170,8 @@ def check_spec(path, langs=("en", "zh"), waived: list[tuple[str, str]] | None = 
     Findings of a check the spec waives (`waive: {near-alignment: "reason"}`) are left out and, when
     `waived` is a list, appended to it as (check, reason) once per finding. `only` limits the checks run.
     `meanings`, when given, collects what the diagram's legend says each colour means, in its first language,
-    under (chapter, mark) for `chapter_findings` (unless the diagram waives chapter-role-meaning).
+    under (chapter, mark) for `chapter_findings` (unless the diagram waives chapter-role-meaning or is a
+    feature example under specs/_examples/).
     """
     from ..bind import bind
     from ..layout import layout, metrics_for
@@ -191,7 +193,9 @@ def check_spec(path, langs=("en", "zh"), waived: list[tuple[str, str]] | None = 
             texts = value_texts(spec, lang)
             scenes += [(f"{lang}, frame {texts[i]}", s)
                        for i, s in enumerate(run_stage(path, "layout", frame_scenes, frames, lang, theme))]
-    if meanings is not None and "chapter-role-meaning" not in waivers:
+    if meanings is not None and "_examples" in PurePath(path).parts:
+        pass  # feature examples are unrelated diagrams, each with its own colours: no chapter to agree with
+    elif meanings is not None and "chapter-role-meaning" not in waivers:
         d = spec.diagram
         for mark, texts in legend_meanings(scenes[0][1], theme).items():
             for text, src in texts.items():

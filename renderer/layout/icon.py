@@ -22,12 +22,11 @@ class _Pen:
         self.paper = Style(fill=ctx.color("white"), stroke=ctx.color("text-soft"), stroke_width=max(0.8, size / 60))
         self.stroke = Style(stroke=ctx.color("text-soft"), stroke_width=max(1.0, size / 40))
         self.bold = Style(stroke=ctx.color(role), stroke_width=max(1.5, size / 7))  # a check or cross in its role
-        self.pen = Style(stroke=ctx.color(role), stroke_width=max(1.2, size / 14))  # a thin stroke in its role
         self.role = role
         self.items: list[Prim] = []
 
     def _m(self, style: Style) -> Meta:
-        if style is self.fill or style is self.bold or style is self.pen:
+        if style is self.fill or style is self.bold:
             return Meta(self.meta.id, self.role, self.meta.src, self.meta.kind, icon=self.meta.icon)
         role = "white" if style is self.paper else "text-soft"
         return Meta(self.meta.id, role, self.meta.src, self.meta.kind, icon=self.meta.icon)
@@ -182,13 +181,14 @@ def _page(p: _Pen) -> None:
     p.poly([(0.64, 0.04), (0.64, 0.24), (0.84, 0.24)])
 
 
-def _word(p: _Pen, text: str, cx: float, cy: float, box_w: float, role: str) -> None:
-    """`text` in bold, centred at (cx, cy), as wide as `box_w` at most (unit coordinates)."""
+def _word(p: _Pen, text: str, cx: float, cy: float, box_w: float) -> None:
+    """`text` in bold dark ink, centred at (cx, cy), as wide as `box_w` at most (unit coordinates): it reads on
+    every role's fill, pale or dark."""
     s = p.s
     size = min(0.2 * s, box_w * s / max(p.ctx.metrics.width(text, 1.0, 700), 1e-6))
     w = p.ctx.metrics.width(text, size, 700)
-    p.items.append(Text(cx * s, cy * s + 0.35 * size, text, size, p.ctx.color(role), 700, "middle",
-                        tuple(p.ctx.theme.fonts["sans"]), width=w, meta=p._m(p.paper)))
+    p.items.append(Text(cx * s, cy * s + 0.35 * size, text, size, p.ctx.color("text"), 700, "middle",
+                        tuple(p.ctx.theme.fonts["sans"]), width=w, meta=p._m(p.ink)))
 
 
 def _pdf(p: _Pen) -> None:
@@ -197,7 +197,7 @@ def _pdf(p: _Pen) -> None:
     for y in (0.32, 0.82):
         p.line([(0.3, y), (0.72, y)])
     p.rect(0.06, 0.44, 0.7, 0.28, 0.05)
-    _word(p, "PDF", 0.41, 0.58, 0.56, "white")
+    _word(p, "PDF", 0.41, 0.58, 0.56)
 
 
 def _web_page(p: _Pen) -> None:
@@ -212,11 +212,12 @@ def _web_page(p: _Pen) -> None:
 
 
 def _code_file(p: _Pen) -> None:
-    """A source file: a sheet with </> drawn in the role colour."""
+    """A source file: a sheet (its fold in the role colour) with </> in dark ink, readable on any role."""
     _page(p)
+    ink = Style(stroke=p.ctx.color("text-soft"), stroke_width=max(1.2, p.s / 14))
     for pts in (((0.42, 0.44), (0.28, 0.6), (0.42, 0.76)), ((0.6, 0.44), (0.74, 0.6), (0.6, 0.76)),
                 ((0.56, 0.4), (0.46, 0.8))):
-        p.path([("M", *pts[0]), *(("L", *q) for q in pts[1:])], p.pen)
+        p.path([("M", *pts[0]), *(("L", *q) for q in pts[1:])], ink)
 
 
 def _spreadsheet(p: _Pen) -> None:
