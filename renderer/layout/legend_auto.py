@@ -53,6 +53,12 @@ def _explained(items: list[Prim]) -> set[str]:
 def auto_entries(spec: LegendAuto, items: list[Prim], ctx: Ctx) -> tuple[list[LegendEntry], list[tuple]]:
     """The entries of an automatic legend for the drawn `items`, and the spec path of each entry's text."""
     neutral = ctx.theme.neutral
+    known = ctx.theme.roles()
+    typos = [(("legend", field, k), f"legend: auto: unknown colour role '{k}' in `{field}` (expected one of: "
+                                    f"{', '.join(known)})")
+             for field in ("labels", "hatched", "lines", "dashed") for k in getattr(spec, field) if k not in known]
+    if typos and ctx.doc is not None:
+        raise SpecError([ctx.doc.problem(path, m, key=True) for path, m in typos])
     explained = _explained(items)
     entries: list[LegendEntry] = []
     paths: list[tuple] = []

@@ -153,3 +153,11 @@ def test_an_unlocked_padlock_lifts_its_shackle_clear_of_the_body():
 
 def test_the_legend_auto_example_is_clean_in_both_languages():
     assert check_spec(ROOT / "specs/_examples/legend-auto.yaml") == []
+
+
+def test_an_unknown_role_in_the_labels_is_located_at_its_key(write_spec):
+    path = write_spec(HEAD + BODY + "legend:\n  auto: true\n  labels: {model: a, data: b, module: c}\n"
+                      "  dashed:\n    arow: no gradient\n")
+    with pytest.raises(SpecError) as e:
+        layout(bind(load(path)).for_lang("en"), load_theme())
+    assert "unknown colour role 'arow' in `dashed`" in str(e.value) and ":16:5:" in str(e.value)
