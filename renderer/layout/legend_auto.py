@@ -22,7 +22,9 @@ NOT_A_FILL = ("legend", "legend-text", "legend-mark", "legend-icon", "math", "te
 ICON_TEXTS = {"lock": {"en": "frozen", "zh": "冻结"}, "flame": {"en": "trained", "zh": "训练"},
               "unlock": {"en": "unfrozen: trained again", "zh": "解冻：重新训练"}}
 
-Key = tuple  # ("fill", role) | ("hatch", role) | ("line", role, dashed) | ("icon", name, role)
+# ("fill", role) | ("hatch", role) | ("line", role, dashed) | ("icon", name, role): one entry per icon, in
+# the colour its first badge is drawn in
+Key = tuple
 INK = ("white", "text-soft", None)  # the paper and the grey lines of a pictogram, whatever its role
 
 
@@ -88,8 +90,6 @@ def auto_entries(spec: LegendAuto, items: list[Prim], ctx: Ctx) -> tuple[list[Le
                 problems.append(f"legend: auto: the diagram draws a {said} but the legend has no text for it "
                                 f"(expected `{field}: {{{name}: {{en: …, zh: …}}}}` in `legend:`)")
             continue
-        if what == "icon" and any(e.icon == name for e in entries):
-            continue  # one entry per icon, in the colour it is first drawn in
         entries.append(LegendEntry(**entry, text=table[name]))
         paths.append(("legend", field, name) if name in getattr(spec, field) else ("legend",))
     if problems:
