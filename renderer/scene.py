@@ -39,6 +39,7 @@ class Meta:
     src: str | None = None
     kind: str | None = None  # element kind that produced it (box, text, edge, frame, chart, ...)
     parts: tuple[str, ...] = ()  # sub-parts it draws, for edges: `<id>.r3c2`, `<id>.bar1` (not drawn)
+    icon: str | None = None  # the pictogram a badge draws (`lock`), read by `legend: auto` and `vizspec check`
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from itertools import combinations
+from pathlib import PurePath
 
 from ..layout.base import Anchor
 from ..layout.colormap import CONTINUOUS_ROLE
@@ -18,7 +19,7 @@ from ..layout.theme import Theme
 from ..scene import Ellipse, Group, Line, Path, Polygon, Prim, Rect, Scene, Text, bbox, walk
 from ..spec.errors import Problem, run_stage
 from .check_layout import LAYOUT_CHECKS, contains
-from .check_legend import legend_checks
+from .check_legend import legend_checks, legend_meanings
 
 
 def src_location(src: str | None, fallback: str) -> tuple[str, int, int]:
@@ -180,11 +181,14 @@ DEFECTS = ("text-overflow", "box-overlap", "text-overlap", "edge-crosses-box", "
 
 
 def check_spec(path, langs=("en", "zh"), waived: list[tuple[str, str]] | None = None,
-               only: tuple[str, ...] | None = None) -> list[Problem]:
+               only: tuple[str, ...] | None = None, meanings: dict | None = None) -> list[Problem]:
     """Load, bind and lay out a spec in each language, and check every scene.
 
     Findings of a check the spec waives (`waive: {near-alignment: "reason"}`) are left out and, when
     `waived` is a list, appended to it as (check, reason) once per finding. `only` limits the checks run.
+    `meanings`, when given, collects what the diagram's legend says each colour means, in its first language,
+    under (chapter, mark) for `chapter_findings` (unless the diagram waives chapter-role-meaning or is a
+    feature example under specs/_examples/).
     """
     from ..bind import bind
     from ..layout import layout, metrics_for
@@ -206,6 +210,15 @@ def check_spec(path, langs=("en", "zh"), waived: list[tuple[str, str]] | None = 
             texts = value_texts(spec, lang)
             scenes += [(f"{lang}, frame {texts[i]}", s)
                        for i, s in enumerate(run_stage(path, "layout", frame_scenes, frames, lang, theme))]
+    if meanings is not None and "_examples" in PurePath(path).parts:
+        pass  # feature examples are unrelated diagrams, each with its own colours: no chapter to agree with
+    elif meanings is not None and "chapter-role-meaning" not in waivers:
+        d = spec.diagram
+        for mark, texts in legend_meanings(scenes[0][1], theme).items():
+            for text, src in texts.items():
+                meanings.setdefault((d.chapter, mark), {}).setdefault(text, (src, d.id))
+    elif meanings is not None and waived is not None:
+        waived.append(("chapter-role-meaning", waivers["chapter-role-meaning"]))
     for lang, scene in scenes:
         found = run_stage(path, "check", named_findings, scene, theme, spec.file, metrics.has_glyph)
         for name, p in found:

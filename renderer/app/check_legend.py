@@ -22,7 +22,8 @@ EDGE_KINDS = ("edge", "graph-edge")  # connectors between elements, and inside a
 # line styles a legend line entry may explain (also a chart's series and its reference lines, e.g. a dashed mean)
 LINE_KINDS = EDGE_KINDS + ("chart-line", "chart-curve", "chart-ref")
 OUTLINE_KINDS = ("chart-highlight",)  # outlines a line entry may explain too (a heat map's outlined row)
-NOT_A_FILL = LEGEND_KINDS + ("math", "text", "note", "credit", "title", "tab", "chart-key",
+ICON_KINDS = ("badge", "icon")  # where an icon a legend `icon:` entry explains is drawn
+NOT_A_FILL = LEGEND_KINDS + ("legend-icon", "math", "text", "note", "credit", "title", "tab", "chart-key",
                              SHAPE_KIND,  # a marker sample explains a shape, not its fill
                              "badge", "step",  # a badge's glyph (a lock, a flame, a number) says what it means
                              "chart-chip",  # the paper behind a chart label
@@ -61,13 +62,14 @@ def _mark(p: Prim, theme: Theme) -> Mark:
     return (p.meta.role, style.stroke, style.dash is not None, style.hatch)
 
 
-def _labels(scene: Scene, theme: Theme | None = None) -> dict[Mark | str, dict[str, str | None]]:
-    """Role → {legend text → where it is written}, over every legend the scene draws; with a theme, keyed by
-    the swatch's mark (see _mark) instead of its role."""
+def _labels(scene: Scene, theme: Theme | None = None, kinds: tuple[str, ...] = LEGEND_KINDS
+            ) -> dict[Mark | str, dict[str, str | None]]:
+    """Role → {legend text → where it is written}, over every legend the scene draws (of `kinds`); with a
+    theme, keyed by the swatch's mark (see _mark) instead of its role."""
     texts: dict[tuple[str, str | None], list[str]] = defaultdict(list)
     swatches: list[Prim] = []
     for p in walk(scene.items):
-        if p.meta.kind not in LEGEND_KINDS or not p.meta.role:
+        if p.meta.kind not in kinds or not p.meta.role:
             continue
         if isinstance(p, Text):
             texts[(p.meta.role, p.meta.src)].append(p.text)
@@ -82,7 +84,7 @@ def _labels(scene: Scene, theme: Theme | None = None) -> dict[Mark | str, dict[s
         label = " ".join(texts.get((p.meta.role, p.meta.src), [])).strip()
         out[key(p)].setdefault(label, p.meta.src)
     for p in walk(scene.items):  # a series named at the end of its line, in its colour, is its own legend
-        if isinstance(p, Text) and p.meta.kind in DIRECT_LABELS and p.meta.role:
+        if kinds is LEGEND_KINDS and isinstance(p, Text) and p.meta.kind in DIRECT_LABELS and p.meta.role:
             out[key(p)].setdefault(p.text, p.meta.src)
     return out
 
@@ -119,6 +121,12 @@ def legend_checks(scene: Scene, theme: Theme) -> list[Finding]:
         if p.meta.kind == SHAPE_KIND and shape_of(p) not in shapes:
             out.append(("legend", p.meta.src, f"the legend explains a {shape_of(p)} marker but no timeline event is "
                                               "drawn with that shape (expected an entry for a marker in use)"))
+    icons = {p.meta.icon for p in walk(scene.items) if p.meta.kind in ICON_KINDS and p.meta.icon}
+    for src, name in dict.fromkeys((p.meta.src, p.meta.icon) for p in walk(scene.items)
+                                   if p.meta.kind == "legend-icon" and p.meta.icon):
+        if name not in icons:
+            out.append(("legend", src, f"the legend explains the '{name}' icon but no badge or icon draws it "
+                                       "(expected an entry for an icon in use)"))
     for p in walk(scene.items):
         if p.meta.kind != "legend" or isinstance(p, Text):
             continue
@@ -139,4 +147,30 @@ def legend_checks(scene: Scene, theme: Theme) -> list[Finding]:
                 out.append(("role-meaning", src, f"colour role '{role}' means '{text}' here but '{first}' at "
                                                  f"{at or 'another legend'} (expected one meaning per colour: "
                                                  "use another role, or the same words)"))
+    return out
+
+
+Meanings = dict  # (chapter, mark) → {legend text → (where it is written, diagram id)}
+
+
+def legend_meanings(scene: Scene, theme: Theme) -> dict[Mark, dict[str, str | None]]:
+    """Mark → {text → where} of the diagram's own legend (chart and table legends name series, not roles)."""
+    return {mark: texts for mark, texts in _labels(scene, theme, ("legend", "legend-text")).items() if mark[0]}
+
+
+def chapter_findings(meanings: Meanings) -> list[tuple[str | None, str]]:
+    """`chapter-role-meaning`: a colour role whose diagram legends in one chapter say different things.
+
+    A warning, not a defect: the collection's roles are broad kinds (model, data, module, …) that each
+    diagram names in its own words, so different words are often the same meaning. One line per role and
+    chapter lists every wording with its diagram, located at the second one."""
+    out = []
+    for (chapter, mark), texts in sorted(meanings.items(), key=lambda kv: (kv[0][0], str(kv[0][1]))):
+        if len(texts) < 2:
+            continue
+        (first, (_, first_id)), *rest = texts.items()
+        said = "; ".join(f"'{t}' ({d})" for t, (_, d) in rest[:4]) + ("; …" if len(rest) > 4 else "")
+        out.append((rest[0][1][0], f"chapter '{chapter}': colour role '{mark[0]}' means '{first}' ({first_id}) "
+                                   f"but also {said} (expected one meaning per colour across a chapter: "
+                                   "reword, pick another role, or waive chapter-role-meaning with a reason)"))
     return out

@@ -12,7 +12,7 @@ from pathlib import Path
 from .. import __version__
 from ..project import BUILD_DIR, ROOT, SCHEMA_OUT, SOURCE_ROOT, SPECS_DIR
 from ..spec.display import display_path
-from ..spec.errors import SpecError, internal_problem
+from ..spec.errors import Problem, SpecError, internal_problem
 from ..spec.langs import LANGS
 from ..spec.printable import printable, printable_json
 from .failures import CliError, error_line, os_error_text, output_folder
@@ -187,14 +187,16 @@ def cmd_watch(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from .check import check_spec
+    from .check import check_spec, src_location
+    from .check_legend import chapter_findings
 
     langs = LANGS if args.lang == "all" else (args.lang,)
     bad = 0
     waived: list[tuple[str, str]] = []
+    meanings: dict = {}
     for path in _spec_paths(args.targets):
         try:
-            problems = check_spec(path, langs, waived)
+            problems = check_spec(path, langs, waived, meanings=meanings)
         except SpecError as e:
             problems = e.problems
         except Exception as e:  # a bug outside the stages: this spec fails, the others are checked
@@ -202,7 +204,11 @@ def cmd_check(args: argparse.Namespace) -> int:
         for p in problems:
             _say(str(p))
         bad += any(p.severity != "warning" for p in problems)  # warnings are printed, they do not fail
-    _say(f"{bad} spec(s) with layout defects or errors; {len(waived)} finding(s) waived in specs")
+    warnings = chapter_findings(meanings)  # across the diagrams checked: a colour explained two ways in a chapter
+    for src, message in warnings:
+        _say(str(Problem(*src_location(src, "?"), message, "warning")))
+    _say(f"{bad} spec(s) with layout defects or errors; {len(waived)} finding(s) waived in specs"
+         + (f"; {len(warnings)} chapter colour warning(s)" if warnings else ""))
     return 1 if bad else 0
 
 

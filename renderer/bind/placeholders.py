@@ -16,6 +16,8 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from ..spec.palette import categorical_roles
+
 # `{{{` is a literal `{` and then a placeholder, so one fits in script markup: `x_{{{ vars.i }}}` is x_{3}
 PLACEHOLDER = re.compile(r"\{\{(?!\{)(.*?)\}\}", re.S)
 MAX_EXPR = 500  # characters in one placeholder
@@ -223,6 +225,24 @@ def _bytes(v: Any, digits: int = 1) -> Any:
     return _map(one, v)
 
 
+def _key_colors(v: Any, keys: Any = None) -> list:
+    """A categorical colour role per item, equal items sharing one: `ids | key_colors` gives the roles in order
+    of first appearance (as a repeat's `color_by: value`), so a tensor's `roles` (one per row), a chart's bar
+    `roles` and a repeat's boxes keyed by the same list agree. With `keys` (the whole key list), a subset or a
+    reordering keeps each key's colour: `picked | key_colors(vars.ids)`."""
+    order = _seq(v if keys is None else keys)
+    seen: dict[str, int] = {}
+    for k in order:
+        seen.setdefault(repr(k), len(seen))
+    cycle = categorical_roles()
+    out = []
+    for x in _seq(v):
+        if repr(x) not in seen:
+            raise ExprError(f"key_colors: {to_text(x)} is not one of the keys (expected a value of the list given)")
+        out.append(cycle[seen[repr(x)] % len(cycle)])
+    return out
+
+
 FILTERS: dict[str, Callable[..., Any]] = {
     "fmt": _fmt,
     "percent": _percent,
@@ -241,6 +261,7 @@ FILTERS: dict[str, Callable[..., Any]] = {
     "join": _join,
     "select": _select,
     "choose": _choose,
+    "key_colors": _key_colors,
     "pick": _pick,
     "mark": _mark,
     "reverse": lambda v: list(reversed(_seq(v))),

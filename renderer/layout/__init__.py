@@ -15,6 +15,7 @@ from .base import Block, Ctx, layout_element
 from .edges import draw_edges
 from .flow import TARGET_ASPECT
 from .legend import legend_block
+from .legend_auto import auto_entries
 from .markup import plain
 from .scene_limits import scene_problems
 from .table_levels import share_level_columns
@@ -73,9 +74,11 @@ def layout(bound: BoundDiagram, theme: Theme, floors: dict | None = None, sizes:
             body.items += braces
             body.items += draw_callouts(d.annotations, body, ctx)
         bodies = {"auto": _fit(body)}
-        if d.legend:
+        entries, paths = (d.legend, None) if isinstance(d.legend, list) else \
+            auto_entries(d.legend, bodies["auto"].items, ctx)
+        if entries:
             sides = ("bottom", "right") if d.legend_at == "auto" else (d.legend_at,)
-            bodies = _with_legend(bodies["auto"], d.legend, ("legend",), ctx, sides)
+            bodies = _with_legend(bodies["auto"], entries, ("legend",), ctx, sides, paths)
     except UnknownRole as e:
         role = e.args[0]
         # the role may have come from a placeholder: look for it in the filled-in data (same shape)
@@ -105,17 +108,18 @@ def _fit(block: Block) -> Block:
     return out
 
 
-def _with_legend(body: Block, entries: list, path: tuple, ctx: Ctx, sides: tuple[str, ...]) -> dict[str, Block]:
+def _with_legend(body: Block, entries: list, path: tuple, ctx: Ctx, sides: tuple[str, ...],
+                 paths: list[tuple] | None = None) -> dict[str, Block]:
     """The body with its legend in centred rows under it (`bottom`) and/or in one column right of it (`right`)."""
     gap = ctx.sp("gap")
     out = {}
     if "bottom" in sides:
-        leg = legend_block(entries, path, ctx, max(body.w, MIN_LEGEND_ROW))
+        leg = legend_block(entries, path, ctx, max(body.w, MIN_LEGEND_ROW), paths)
         under = out["bottom"] = Block(max(body.w, leg.w), body.h + gap + leg.h)
         under.add(body, (under.w - body.w) / 2, 0)
         under.add(leg, (under.w - leg.w) / 2, body.h + gap)
     if "right" in sides:
-        col = legend_block(entries, path, ctx, None)
+        col = legend_block(entries, path, ctx, None, paths)
         beside = out["right"] = Block(body.w + 2 * gap + col.w, max(body.h, col.h))
         beside.add(body, 0, (beside.h - body.h) / 2)
         beside.add(col, body.w + 2 * gap, (beside.h - col.h) / 2)

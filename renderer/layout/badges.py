@@ -13,7 +13,8 @@ from .icon import pictogram
 BADGE = 20.0  # px: diameter of a badge circle
 INSET = 3.0  # px between a badge and the box's edges
 ICON_SHARE = 0.66  # the icon's square as a share of the badge's diameter
-BADGE_ROLES = {"lock": "accent", "flame": "warm", "check": "thought", "cross": "emphasis"}  # default colours
+BADGE_ROLES = {"lock": "accent", "unlock": "accent", "flame": "warm", "check": "thought",  # default colours
+               "cross": "emphasis"}
 STEP_ROLE = "title"  # fill of a step badge (its number is white)
 
 
@@ -28,16 +29,16 @@ def _step_diameter(step: int, ctx: Ctx) -> float:
     return max(BADGE, ctx.metrics.width(str(step), ctx.size("small"), 700) + 8)
 
 
-def icon_badge(name: str, role: str | None, w: float, meta: Meta, ctx: Ctx) -> list[Prim]:
+def icon_badge(name: str, role: str | None, w: float, meta: Meta, ctx: Ctx, kind: str = "badge") -> list[Prim]:
     """A white circle with the icon in it, at the top-right corner of a box `w` wide (box coordinates)."""
     role = role or BADGE_ROLES.get(name, "model")
     r = BADGE / 2
     cx, cy = w - INSET - r, INSET + r
-    m = Meta(meta.id, "white", meta.src, "badge")
+    m = Meta(meta.id, "white", meta.src, kind)
     ring = Ellipse(cx, cy, r, r, Style(fill=ctx.color("white"), stroke=ctx.color(role),
                                        stroke_width=ctx.theme.stroke["width"] * 1.2), m)
     s = BADGE * ICON_SHARE
-    icon = pictogram(name, ctx, s, role, Meta(meta.id, role, meta.src, "badge"))
+    icon = pictogram(name, ctx, s, role, Meta(meta.id, role, meta.src, kind, icon=name))
     return [ring, *(shift(p, cx - s / 2, cy - s / 2) for p in icon)]
 
 

@@ -132,6 +132,6 @@ def check_roles(ctx: Ctx, value: Any, path: tuple, key: str = "") -> None:
     elif isinstance(value, dict):
         for k, v in value.items():
             check_roles(ctx, v, path + (k,), key)
-    elif isinstance(value, str) and (key.endswith("role") or key in ("roles", "colors")) and "{{" not in value:
+    elif isinstance(value, str) and (key.endswith(("role", "roles")) or key == "colors") and "{{" not in value:
         if value not in ctx.theme.roles():
             raise fail(ctx, path, f"unknown colour role '{value}' (expected one of: {', '.join(ctx.theme.roles())})")

@@ -27,9 +27,9 @@ class _Pen:
 
     def _m(self, style: Style) -> Meta:
         if style is self.fill or style is self.bold:
-            return Meta(self.meta.id, self.role, self.meta.src, self.meta.kind)
+            return Meta(self.meta.id, self.role, self.meta.src, self.meta.kind, icon=self.meta.icon)
         role = "white" if style is self.paper else "text-soft"
-        return Meta(self.meta.id, role, self.meta.src, self.meta.kind)
+        return Meta(self.meta.id, role, self.meta.src, self.meta.kind, icon=self.meta.icon)
 
     def rect(self, x: float, y: float, w: float, h: float, r: float = 0.0, style: Style | None = None) -> None:
         st = style or self.fill
@@ -165,9 +165,78 @@ def _model(p: _Pen) -> None:
             p.circle(x, y, 0.12)
 
 
+def _unlock(p: _Pen) -> None:
+    """An open padlock (unfrozen, trained again): the shackle lifted clear of the body on its right."""
+    shackle = Style(stroke=p.ctx.color("text-soft"), stroke_width=max(1.2, p.s / 11))
+    p.path([("M", 0.3, 0.46), ("L", 0.3, 0.22), ("C", 0.3, 0.11, 0.39, 0.02, 0.5, 0.02),
+            ("C", 0.61, 0.02, 0.7, 0.11, 0.7, 0.22), ("L", 0.7, 0.3)], shackle)
+    p.rect(0.16, 0.44, 0.68, 0.5, 0.08)
+    p.circle(0.5, 0.63, 0.07, p.ink)
+    p.rect(0.47, 0.64, 0.06, 0.17, 0.02, p.ink)
+
+
+def _page(p: _Pen) -> None:
+    """A white sheet with its top-right corner folded over in the role colour."""
+    p.poly([(0.18, 0.04), (0.64, 0.04), (0.84, 0.24), (0.84, 0.96), (0.18, 0.96)], p.paper)
+    p.poly([(0.64, 0.04), (0.64, 0.24), (0.84, 0.24)])
+
+
+def _word(p: _Pen, text: str, cx: float, cy: float, box_w: float) -> None:
+    """`text` in bold dark ink, centred at (cx, cy), as wide as `box_w` at most (unit coordinates): it reads on
+    every role's fill, pale or dark."""
+    s = p.s
+    size = min(0.2 * s, box_w * s / max(p.ctx.metrics.width(text, 1.0, 700), 1e-6))
+    w = p.ctx.metrics.width(text, size, 700)
+    p.items.append(Text(cx * s, cy * s + 0.35 * size, text, size, p.ctx.color("text"), 700, "middle",
+                        tuple(p.ctx.theme.fonts["sans"]), width=w, meta=p._m(p.ink)))
+
+
+def _pdf(p: _Pen) -> None:
+    """A PDF file: a sheet with a band in the role colour reading PDF across it."""
+    _page(p)
+    for y in (0.32, 0.82):
+        p.line([(0.3, y), (0.72, y)])
+    p.rect(0.06, 0.44, 0.7, 0.28, 0.05)
+    _word(p, "PDF", 0.41, 0.58, 0.56)
+
+
+def _web_page(p: _Pen) -> None:
+    """A web page: a browser window with a title bar in the role colour, three dots and lines of text."""
+    p.rect(0.05, 0.12, 0.9, 0.76, 0.06, p.paper)
+    p.rect(0.05, 0.12, 0.9, 0.17, 0.06)
+    for x in (0.14, 0.23, 0.32):
+        p.circle(x, 0.205, 0.035, p.paper)
+    p.rect(0.16, 0.38, 0.3, 0.2, 0.02)
+    for y, x0, x1 in ((0.42, 0.54, 0.84), (0.52, 0.54, 0.84), (0.68, 0.16, 0.84), (0.78, 0.16, 0.66)):
+        p.line([(x0, y), (x1, y)])
+
+
+def _code_file(p: _Pen) -> None:
+    """A source file: a sheet (its fold in the role colour) with </> in dark ink, readable on any role."""
+    _page(p)
+    ink = Style(stroke=p.ctx.color("text-soft"), stroke_width=max(1.2, p.s / 14))
+    for pts in (((0.42, 0.44), (0.28, 0.6), (0.42, 0.76)), ((0.6, 0.44), (0.74, 0.6), (0.6, 0.76)),
+                ((0.56, 0.4), (0.46, 0.8))):
+        p.path([("M", *pts[0]), *(("L", *q) for q in pts[1:])], ink)
+
+
+def _spreadsheet(p: _Pen) -> None:
+    """A spreadsheet: a sheet with a grid of cells, its header row in the role colour."""
+    _page(p)
+    x0, x1, y0, y1 = 0.26, 0.76, 0.34, 0.86
+    p.rect(x0, y0, x1 - x0, 0.13)
+    for i in range(5):
+        y = y0 + i * (y1 - y0) / 4
+        p.line([(x0, y), (x1, y)])
+    for i in range(4):
+        x = x0 + i * (x1 - x0) / 3
+        p.line([(x, y0), (x, y1)])
+
+
 DRAW: dict[str, Callable[[_Pen], None]] = {
     "person": _person, "robot": _robot, "globe": _globe, "database": _database, "document": _document, "gpu": _gpu,
-    "lock": _lock, "flame": _flame, "check": _check, "cross": _cross, "model": _model,
+    "lock": _lock, "flame": _flame, "check": _check, "cross": _cross, "model": _model, "unlock": _unlock,
+    "pdf": _pdf, "web-page": _web_page, "code-file": _code_file, "spreadsheet": _spreadsheet,
 }
 
 
@@ -182,7 +251,7 @@ def pictogram(name: str, ctx: Ctx, size: float, role: str, meta: Meta) -> list[P
 def layout_icon(el: Icon, path: tuple, ctx: Ctx, min_w: float = 0, min_h: float = 0) -> Block:
     """The pictogram centred above its (wrapped, measured) label."""
     src = ctx.src(path)
-    meta = Meta(el.id, el.role, src, "icon")
+    meta = Meta(el.id, el.role, src, "icon", icon=el.name)
     label = None
     if el.label is not None:
         label = ctx.text_lines(ctx.t(el.label), ctx.size("small"), max(el.size * 2.5, 120), 400, "text",

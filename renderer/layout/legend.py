@@ -1,9 +1,11 @@
-"""The diagram legend: a swatch, a line sample or a mark sample per entry, with its text, laid in rows or a column."""
+"""The diagram legend: a swatch, a line sample, a mark or an icon badge per entry, with its text, laid in rows or a
+column."""
 
 from __future__ import annotations
 
-from ..scene import Line, Meta, Rect, Style
+from ..scene import Line, Meta, Rect, Style, shift
 from ..spec.models import LegendEntry
+from .badges import BADGE, INSET, icon_badge
 from .base import Block, Ctx
 from .marks import SHAPES, marker
 
@@ -18,19 +20,23 @@ SHAPE_R = 5.0  # px, radius of a marker-shape sample (a timeline marker is 6)
 SHAPE_ROLE = "text-soft"  # fill of a marker-shape sample without a role: the shape alone is explained
 
 
-def _entry(e: LegendEntry, i: int, path: tuple, ctx: Ctx) -> Block:
-    src = ctx.src(path + (i,))
+def _entry(e: LegendEntry, src: str | None, ctx: Ctx) -> Block:
     shape = e.mark in SHAPES
+    role = None if e.icon is not None or shape else e.role or e.line  # an icon's or shape's text explains it
     label = ctx.text_lines(ctx.t(e.text), ctx.size("small"), ctx.sp("box_max_width"), 400, "text-soft", "start",
-                           meta=Meta(None, None if shape else e.role or e.line, src, "legend-text"))
-    sw = LINE_SAMPLE if e.line is not None else SWATCH
-    h = max(label.h, SWATCH)
+                           meta=Meta(None, role, src, "legend-text"))
+    sw = LINE_SAMPLE if e.line is not None else BADGE if e.icon is not None else SWATCH
+    h = max(label.h, sw if e.icon is not None else SWATCH)
     out = Block(sw + LABEL_GAP + label.w, h)
     cy = h / 2
     if shape:  # a timeline marker's shape, in its role's colour
-        role = e.role or SHAPE_ROLE
-        out.items.append(marker(e.mark, SWATCH / 2, cy, SHAPE_R, Style(fill=ctx.color(role), stroke=ctx.color(
-            "white"), stroke_width=1.0), Meta(None, role, src, "legend-shape")))
+        fill = e.role or SHAPE_ROLE
+        out.items.append(marker(e.mark, SWATCH / 2, cy, SHAPE_R, Style(fill=ctx.color(fill), stroke=ctx.color(
+            "white"), stroke_width=1.0), Meta(None, fill, src, "legend-shape")))
+    elif e.icon is not None:  # the badge itself, as drawn on a box's corner
+        badge = icon_badge(e.icon, e.role, BADGE + 2 * INSET, Meta(None, None, src, "legend-icon"), ctx,
+                           "legend-icon")
+        out.items += [shift(p, -INSET, cy - INSET - BADGE / 2) for p in badge]
     elif e.role is not None:
         hatch = ctx.color(HATCH_ROLE) if e.hatch else None  # the lines of hatched tensor cells
         edge = {} if e.outline is None and not e.dashed else {  # an outlined node, or a ghost box when dashed
@@ -53,9 +59,11 @@ def _entry(e: LegendEntry, i: int, path: tuple, ctx: Ctx) -> Block:
     return out
 
 
-def legend_block(entries: list[LegendEntry], path: tuple, ctx: Ctx, max_w: float | None) -> Block:
-    """Entries left to right, breaking into centred rows within `max_w`; with no width, one column."""
-    blocks = [_entry(e, i, path, ctx) for i, e in enumerate(entries)]
+def legend_block(entries: list[LegendEntry], path: tuple, ctx: Ctx, max_w: float | None,
+                 paths: list[tuple] | None = None) -> Block:
+    """Entries left to right, breaking into centred rows within `max_w`; with no width, one column.
+    Entry i comes from spec path `path + (i,)`, or `paths[i]` when given (an automatic legend's labels)."""
+    blocks = [_entry(e, ctx.src(paths[i] if paths else path + (i,)), ctx) for i, e in enumerate(entries)]
     rows: list[list[Block]] = [[]]
     for b in blocks:
         width = sum(k.w for k in rows[-1]) + ENTRY_GAP * len(rows[-1]) + b.w

@@ -118,6 +118,8 @@ def layout_tensor(el: Tensor, path: tuple, ctx: Ctx, min_w: float = 0, min_h: fl
 
     roles = _roles(el, ctx, path)
     fibres = _fibres(el, ctx, path, R, C)
+    row_roles = bound(el.row_roles, ctx, path + ("row_roles",), "tensor row_roles") if el.row_roles else []
+    col_roles = bound(el.col_roles, ctx, path + ("col_roles",), "tensor col_roles") if el.col_roles else []
     rgroup, cgroup = _group_of(el.row_groups), _group_of(el.col_groups)
     steps = scale_colors(ctx, el.scale.colors, el.scale.scheme) if el.color_by_value else []
     shared_key = ctx.shared.get(scale_key(el.cell_group)) if el.cell_group and el.scale.legend else None
@@ -149,6 +151,10 @@ def layout_tensor(el: Tensor, path: tuple, ctx: Ctx, min_w: float = 0, min_h: fl
                 role = el.row_groups[rgroup[i]].role
             if steps and isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v):
                 role, color = value_color(el.scale, steps, float(v), lo, hi)  # the maps heat maps use
+            if j < len(col_roles) and col_roles[j]:
+                role, color = col_roles[j], None
+            if i < len(row_roles) and row_roles[i]:
+                role, color = row_roles[i], None
             if roles is not None and i < len(roles) and j < len(roles[i]) and roles[i][j]:
                 role, color = roles[i][j], None
             if (i, j) in fibres:

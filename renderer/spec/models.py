@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any, Literal
 
-from pydantic import ConfigDict, Field, field_validator, model_validator
+from pydantic import BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
 from .elements import lanes as _lanes_module
 from .elements.bits import Bits
@@ -302,7 +302,7 @@ _lanes_module.Element = Element
 CheckName = Literal["text-overflow", "box-overlap", "text-overlap", "edge-crosses-box", "label-overlap",
                     "outside-frame", "foreign-colour", "missing-glyph", "aspect", "empty-space", "near-alignment",
                     "edge-end", "arrow-near-text", "edge-leaves-container", "legend",
-                    "role-meaning", "line-over-categories"]
+                    "role-meaning", "line-over-categories", "chapter-role-meaning"]
 
 
 def member_name(end: str) -> str:
@@ -399,17 +399,22 @@ class LegendEntry(Strict):
         None, description="A mark sample instead: `cross`, the × a target draws at the mean of its points, or a "
                           "timeline marker shape (circle, diamond, square, triangle, star), filled with `role` "
                           "(default: grey, the shape alone is what it explains).")
-    text: LocalText = Field(description="What the colour, line style or mark means.")
+    icon: IconName | None = Field(None, description="An icon badge sample instead (as on a box's corner: "
+                                  "lock = frozen, flame = trained); `role` is then the badge's colour.")
+    text: LocalText = Field(description="What the colour, line style, mark or icon means.")
 
     @model_validator(mode="after")
     def _one_kind(self) -> LegendEntry:
         shape = self.mark not in (None, "cross")
-        if sum(x is not None for x in (None if shape else self.role, self.line, self.mark)) != 1:
-            raise ValueError("a legend entry has exactly one of `role` (a fill), `line` (an edge style) or "
-                             "`mark` (a mark sample; a marker shape may take a `role`, its fill)")
+        fill = None if shape or self.icon is not None else self.role
+        if sum(x is not None for x in (fill, self.line, self.mark, self.icon)) != 1:
+            raise ValueError("a legend entry has exactly one of `role` (a fill), `line` (an edge style), "
+                             "`mark` (a mark sample; a marker shape may take a `role`, its fill) or `icon` (a badge)")
         if shape and (self.outline is not None or self.hatch or self.dashed):
             raise ValueError(f"a marker sample (`mark: {self.mark}`) takes only a `role`, its fill (expected no "
                              "`outline`, `hatch` or `dashed`)")
+        if self.icon is not None and (self.dashed or self.hatch or self.outline is not None):
+            raise ValueError("an `icon` entry draws the badge only (expected no `dashed`, `hatch` or `outline`)")
         if self.outline is not None and self.role is None and not shape:
             raise ValueError("`outline` is the outline of a fill swatch (expected it with `role`, not `line`)")
         if not self.arrow and self.line is None:
@@ -417,6 +422,29 @@ class LegendEntry(Strict):
         if self.hatch and self.role is None:
             raise ValueError("`hatch` needs a `role` swatch (expected `role:` with `hatch: true`, not `line:`)")
         return self
+
+
+class LegendAuto(Strict):
+    """A legend built from what the diagram draws: one entry per fill role, hatched fill, edge style and icon
+    badge, in order of first appearance, each with its text from these maps."""
+
+    auto: Literal[True] = Field(description="Build the entries from the laid-out diagram.")
+    labels: Annotated[dict[Role, LocalText], Field(max_length=24)] = Field(
+        default_factory=dict, description="Text per fill role, e.g. {model: {en: policy, zh: 策略}}. A "
+        "meaningful role drawn without one is an error; a neutral role (white, light, …) gets an entry only here.")
+    hatched: Annotated[dict[Role, LocalText], Field(max_length=8)] = Field(
+        default_factory=dict, description="Text per role of a hatched fill (masked cells, removed bars).")
+    lines: Annotated[dict[Role, LocalText], Field(max_length=8)] = Field(
+        default_factory=dict, description="Text per role of a solid edge; a plain neutral arrow needs none.")
+    dashed: Annotated[dict[Role, LocalText], Field(max_length=8)] = Field(
+        default_factory=dict, description="Text per role of a dashed edge, e.g. {arrow: {en: no gradient, …}}.")
+    icons: Annotated[dict[IconName, LocalText], Field(max_length=12)] = Field(
+        default_factory=dict, description="Text per icon badge drawn; lock (frozen), unlock and flame "
+        "(trained) have default texts.")
+
+
+def _auto_legend(v: Any) -> Any:
+    return {"auto": True} if v == "auto" else v
 
 
 class Diagram(Strict):
@@ -443,9 +471,11 @@ class Diagram(Strict):
     annotations: Annotated[list[Annotation], Field(max_length=60)] = Field(
         default_factory=list, description="Braces over ranges of elements and callouts with leader lines, placed "
         "after layout (like edges) and inside the frame.")
-    legend: Annotated[list[LegendEntry], Field(max_length=24)] = Field(
+    legend: Annotated[Annotated[list[LegendEntry], Field(max_length=24)] | Literal["auto"] | LegendAuto,
+                      BeforeValidator(_auto_legend)] = Field(
         default_factory=list, description="What each colour role and edge style means, one entry each; "
-        "`vizspec check` asks for one when two or more meaningful fill roles are used.")
+        "`vizspec check` asks for one when two or more meaningful fill roles are used. `auto` (or {auto: true, "
+        "labels: …}) builds the entries from what the diagram draws.")
     sweep: Sweep | None = Field(
         None, description="Step one input through values: a frame per value (gallery slider, <id>.sweep.svg, "
         "`vizspec slides --sweeps`).")

@@ -83,8 +83,8 @@ ESCAPES = {
     "g.returns | fmt('{0.__class__}')": "fmt: bad format '{0.__class__}' (expected a format spec such as '.3f')",
     "g.returns | (lambda v: v)": "'lambda v: v' is not a filter (expected e.g. fmt('.2f'), percent, length)",
     "g.returns | getattr('x')": "unknown filter 'getattr' (expected one of: abs, argmax, bytes, choose, count, eq, "
-                                "first, fmt, ge, gt, join, last, le, length, lt, map, mark, max, min, ne, percent, "
-                                "pick, positions, reverse, round, sci, select, string, sum)",
+                                "first, fmt, ge, gt, join, key_colors, last, le, length, lt, map, mark, max, min, "
+                                "ne, percent, pick, positions, reverse, round, sci, select, string, sum)",
     "g.kept | mark(4, 'sampled')": "mark: index 4 is not a position in the list (it has 4 items)",
     "g.kept | mark('1', 'sampled')": "mark: index '1' is not a position in the list (it has 4 items)",
     "b'bytes'": "constant b'bytes' is not allowed (expected a number or a 'string')",

@@ -103,6 +103,11 @@ class Tensor(Strict):
     role: Role = Field("panel", description="Fill role of every cell (unless roles, scale or a group set one).")
     roles: Annotated[list[list[Role | Null] | Role | Null], Field(max_length=MAX_SIDE)] | Placeholder | None = Field(
         None, description="Fill role per cell, same shape as the values (null: the default fill).")
+    row_roles: Annotated[list[Role | Null], Field(max_length=MAX_SIDE)] | Placeholder | None = Field(
+        None, description="Fill role of each whole row (null: unchanged), under `roles`; with `key_colors` a row "
+        "takes its key's colour, e.g. row_roles: \"{{ vars.ids | key_colors }}\" (a token's embedding row).")
+    col_roles: Annotated[list[Role | Null], Field(max_length=MAX_SIDE)] | Placeholder | None = Field(
+        None, description="Fill role of each whole column (null: unchanged), under `row_roles` and `roles`.")
     color_by_value: bool = Field(
         False, description="Colour numeric cells by value with `scale` (the theme's heat-map scale).")
     scale: TensorScale = Field(default_factory=TensorScale,

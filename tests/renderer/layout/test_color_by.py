@@ -65,3 +65,49 @@ def test_color_by_errors_are_located(write_spec, body, msg):
     with pytest.raises(SpecError, match=msg) as e:
         scene_of(write_spec, body)
     assert all(p.line >= 5 for p in e.value.problems)
+
+
+KEYED = """
+  column:
+    items:
+      - row:
+          repeat: "{{ vars.toks }}"
+          color_by: value
+          item: {box: {id: tok, text: "{{ item }}", role: "{{ color }}"}}
+      - tensor: {id: emb, shape: [5, 3], row_roles: "{{ vars.toks | key_colors }}"}
+      - chart:
+          kind: bar
+          x: {categories: "{{ vars.toks }}"}
+          series: [{values: [1, 2, 3, 4, 5], roles: "{{ vars.toks | key_colors }}"}]
+      - tensor: {id: sub, shape: [2, 2], row_roles: "{{ [vars.toks[4], vars.toks[1]] | key_colors(vars.toks) }}"}
+"""
+TOKS = "vars:\n  toks: [the, cat, the, mat, sat]\n"
+
+
+def rows_of(scene, ident: str) -> list[str]:
+    cells = sorted((round(p.y, 3), p.meta.role) for p in walk(scene.items)
+                   if isinstance(p, Rect) and p.meta.kind == "tensor-cell" and p.meta.id == ident)
+    by_row: dict[float, set] = {}
+    for y, role in cells:
+        by_row.setdefault(y, set()).add(role)
+    assert all(len(r) == 1 for r in by_row.values()), "one role per row"
+    return [next(iter(r)) for _, r in sorted(by_row.items())]
+
+
+def test_key_colors_gives_a_key_one_colour_in_a_repeat_a_tensors_rows_and_a_charts_bars(write_spec):
+    scene = scene_of(write_spec, KEYED, compute=TOKS)
+    boxes = box_roles(scene)
+    toks = [boxes[f"tok-{i}"] for i in range(5)]
+    assert toks == ["model", "data", "model", "module", "thought"]  # 'the' twice: one colour
+    assert rows_of(scene, "emb") == toks
+    bars = [p.meta.role for p in sorted((p for p in walk(scene.items) if p.meta.kind == "chart-bar"),
+                                        key=lambda p: p.x)]
+    assert bars == toks
+    assert rows_of(scene, "sub") == ["thought", "data"]  # 'sat' and 'cat' keep their colours in a subset
+
+
+def test_a_key_missing_from_the_key_list_is_a_located_error(write_spec):
+    body = "  tensor: {shape: [1, 2], row_roles: \"{{ ['dog'] | key_colors(vars.toks) }}\"}\n"
+    with pytest.raises(SpecError) as e:
+        scene_of(write_spec, body, compute=TOKS)
+    assert "key_colors: dog is not one of the keys" in str(e.value) and ".yaml:7:" in str(e.value)

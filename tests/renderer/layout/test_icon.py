@@ -17,7 +17,7 @@ from renderer.scene import Path as PathPrim
 from renderer.spec.elements.icon import Icon
 
 NAMES = ["person", "robot", "agent", "globe", "environment", "database", "document", "gpu", "chip",
-         "lock", "flame", "check", "cross", "model"]
+         "lock", "flame", "check", "cross", "model", "unlock", "pdf", "web-page", "code-file", "spreadsheet"]
 
 
 def ctx(lang: str = "en") -> Ctx:
@@ -38,7 +38,7 @@ def test_pictograms_are_only_primitives_within_their_square(name, size):
 
 def test_every_built_in_name_has_a_drawing():
     assert set(DRAW) == {"person", "robot", "globe", "database", "document", "gpu", "lock", "flame", "check",
-                         "cross", "model"}
+                         "cross", "model", "unlock", "pdf", "web-page", "code-file", "spreadsheet"}
 
 
 def test_role_colours_the_pictogram_and_every_colour_is_from_the_theme():
