@@ -175,7 +175,8 @@ def test_compute_calls_share_one_time_budget_per_spec(tmp_path, monkeypatch):
 
     monkeypatch.setattr(binder, "COMPUTE_TOTAL_SECONDS", 1.0)
     monkeypatch.setattr(binder, "call_cached", slow_call)
-    calls = "".join(f"  c{i}: {{fn: sampling.softmax, args: {{logits: [1.0, 2.0]}}}}\n" for i in range(20))
+    # distinct arguments: calls alike in every way run once per spec
+    calls = "".join(f"  c{i}: {{fn: sampling.softmax, args: {{logits: [1.0, {i}.5]}}}}\n" for i in range(20))
     path = tmp_path / "s.yaml"
     path.write_text("id: s\nchapter: test\ntitle: S\ncompute:\n" + calls + "body: {box: a}\n", encoding="utf-8")
     with pytest.raises(SpecError) as e:
