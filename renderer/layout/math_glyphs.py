@@ -95,7 +95,8 @@ def _memo_row_heights() -> None:
     only to measure the row's height for stretchy operators, then again for real — twice per nesting level).
     The result depends on the row's children and element, the row's style, size and font, its parent's kind,
     what it has placed so far and the arguments; equal keys give equal heights, so formulas are typeset
-    exactly as before (the 148 formulas of the collection compared equal), about a quarter faster."""
+    exactly as before (the 148 formulas of the collection compared equal); with the style copy below, 7.9 s of
+    CPU for them becomes 5.0 s."""
     from ziamath.nodes import mrow
 
     if getattr(mrow.Mrow._get_height_nostretch, "_memo", False):
@@ -114,6 +115,11 @@ def _memo_row_heights() -> None:
 
     remembered._memo = True  # type: ignore[attr-defined]
     mrow.Mrow._get_height_nostretch = remembered
+    # every node's style reads its parent's through dataclasses.asdict, a recursive deep copy; the keys read
+    # (colour, size, script level, display style, css) are top-level fields, so the instance dict reads the same
+    from ziamath import styles
+
+    styles.asdict = vars
 
 
 def _keep_fills() -> None:
