@@ -205,10 +205,12 @@ def cmd_check(args: argparse.Namespace) -> int:
             _say(str(p))
         bad += any(p.severity != "warning" for p in problems)  # warnings are printed, they do not fail
     warnings = chapter_findings(meanings)  # across the diagrams checked: a colour explained two ways in a chapter
-    for src, message in warnings:
-        _say(str(Problem(*src_location(src, "?"), message, "warning")))
+    if args.chapter_colours:
+        for src, message in warnings:
+            _say(str(Problem(*src_location(src, "?"), message, "warning")))
+    listed = "" if args.chapter_colours else " (--chapter-colours lists them)"
     _say(f"{bad} spec(s) with layout defects or errors; {len(waived)} finding(s) waived in specs"
-         + (f"; {len(warnings)} chapter colour warning(s)" if warnings else ""))
+         + (f"; {len(warnings)} chapter colour warning(s){listed}" if warnings else ""))
     return 1 if bad else 0
 
 
@@ -435,6 +437,9 @@ def build_parser() -> argparse.ArgumentParser:
                                      "elements outside the frame, colours not in the theme, missing glyphs")
     p.add_argument("targets", nargs="*", default=["all"], help="'all', diagram ids, spec files or folders")
     p.add_argument("--lang", choices=[*LANGS, "all"], default="all", help="language(s) (default: all)")
+    p.add_argument("--chapter-colours", action="store_true",
+                   help="list each colour role whose legend wording differs between diagrams of one chapter "
+                        "(by default only their count is printed)")
     p.set_defaults(fn=cmd_check)
 
     p = sub.add_parser("slides", help="write slide decks: one per chapter and all.pptx, native shapes")

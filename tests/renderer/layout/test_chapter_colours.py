@@ -41,3 +41,15 @@ def test_a_diagram_that_waives_the_check_is_left_out_of_the_comparison(write_spe
     waive = "waive: {chapter-role-meaning: 'here model is the reward model, drawn as in the paper'}\n"
     paths = [spec(write_spec, "one", "ch", "policy"), spec(write_spec, "two", "ch", "reward model", waive)]
     assert run(paths) == []
+
+
+def test_check_counts_the_warnings_and_lists_them_when_asked(write_spec, capsys):
+    from renderer.app.cli import main
+
+    paths = [str(spec(write_spec, "one", "ch", "policy")), str(spec(write_spec, "two", "ch", "reward model"))]
+    assert main(["check", *paths]) == 0  # warnings do not fail
+    err = capsys.readouterr().err
+    assert "warning:" not in err and "1 chapter colour warning(s) (--chapter-colours lists them)" in err
+    assert main(["check", "--chapter-colours", *paths]) == 0
+    err = capsys.readouterr().err
+    assert err.count("warning:") == 1 and "colour role 'model'" in err
