@@ -301,3 +301,30 @@ def test_gallery_slider_swaps_the_frame_and_its_values_in_chromium(spec_file, tm
         assert errors == []
     finally:
         page.close()
+
+
+SWEPT = sorted(p for p in build_mod.find_specs() if "_examples" not in p.parts
+               and "\nsweep:" in p.read_text(encoding="utf-8"))
+
+
+def test_the_collection_sweeps_the_inputs_the_issue_names():
+    inputs = {p.stem: load(p).diagram.sweep for p in SWEPT}
+    assert {"temperature", "top-k-sampling", "top-p-sampling", "multinomial-sampling", "dpo-beta",
+            "dpo-implicit-reward", "dynamic-epsilon", "return-backwards", "gae", "ppo-clip", "rope-frequencies",
+            "alibi", "beam-search", "lora", "speculative-decoding"} <= set(inputs)
+    assert all(len(s.frame_values()) >= 4 for s in inputs.values())
+
+
+@pytest.mark.parametrize("path", SWEPT, ids=[p.stem for p in SWEPT])
+def test_every_collection_sweep_is_one_valid_animated_svg_with_a_frame_per_value(path):
+    spec = load(path)
+    frames = sweeps.bind_frames(spec)
+    outs = dict(sweeps.frame_outputs(spec, frames, ("zh",), load_theme()))
+    n = len(spec.diagram.sweep.frame_values())
+    root = ElementTree.fromstring(outs[sweeps.animated_rel("zh", spec.diagram.id)])
+    groups = [g for g in root.iter(f"{SVGNS}g") if g.get("class") == "vz-frame"]
+    assert len(groups) == n and sum(g.get("visibility") is None for g in groups) == 1
+    assert len([r for r in outs if ".sweep-" in r]) == n
+    sizes = {(d.get("width"), d.get("height")) for d in (ElementTree.fromstring(data) for rel, data in outs.items()
+                                                          if ".sweep-" in rel)}
+    assert len(sizes) == 1  # every frame on one canvas, so the slider swaps pictures of one size
