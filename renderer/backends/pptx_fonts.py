@@ -12,6 +12,10 @@ application/x-fontdata) that `p:embeddedFontLst` in presentation.xml lists under
 `p:regular`/`p:bold` slot. (ECMA-376's GUID-keyed font obfuscation is WordprocessingML's: `w:embedRegular`
 carries the `w:fontKey`; PresentationML's `p:regular` has only the relationship id, so there is no key to
 obfuscate with, and PowerPoint's own .fntdata parts are EOT.) Same deck → same bytes.
+
+Cost, measured on the collection's all.pptx (125 diagrams, CPU seconds): zh 4.45 MB → 4.81 MB (+0.36 MB: 1,500
+CJK glyphs in two weights), en +0.04 MB; 1.3 s to embed (0.8 s once the process has the glyphs) against 17.6 s
+to draw the deck. So `vizspec slides` embeds by default (`--no-embed-fonts` leaves the fonts out).
 """
 
 from __future__ import annotations

@@ -11,6 +11,7 @@ import zipfile
 import pytest
 from fontTools.ttLib import TTFont
 from lxml import etree
+from pptx import Presentation
 
 from renderer.app import build, slides
 from renderer.backends.png_svg import FACES, face
@@ -130,6 +131,8 @@ def test_the_package_declares_the_fonts(decks):
     types = etree.fromstring(emb["[Content_Types].xml"])
     assert any(d.get("Extension") == "fntdata" and d.get("ContentType") == FONT_TYPE for d in types)
     assert set(emb) - set(plain) == {n for n in emb if n.startswith("ppt/fonts/")}
+    assert len(Presentation(io.BytesIO(decks["en"][True])).slides) == len(Presentation(io.BytesIO(
+        decks["en"][False])).slides)  # python-pptx reads the package as before
     # slides and charts are untouched; only the font list, its relationships and content types changed
     for n in plain:
         if n not in ("ppt/presentation.xml", "ppt/_rels/presentation.xml.rels", "[Content_Types].xml"):
