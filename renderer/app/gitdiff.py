@@ -231,10 +231,19 @@ def _to_cache(key: str, dest: Path) -> None:
 
 
 def source_tree_key(tree: Path) -> str:
-    """What a snapshot drawn by `tree` depends on besides its spec: its sources and this machine's fonts."""
-    from .build import environment_key
+    """What a snapshot drawn by `tree` depends on besides its spec: its sources and this machine's fonts.
 
-    h = hashlib.sha256(environment_key().encode())
+    Not build.environment_key, which hashes today's renderer: the base side's snapshots were then never found
+    again once the renderer under review changed, however often the same base was drawn."""
+    import yaml
+
+    from .build import font_signature
+
+    try:
+        theme = yaml.safe_load((tree / "templates" / "theme.yaml").read_text(encoding="utf-8")) or {}
+    except (OSError, ValueError, yaml.YAMLError):
+        theme = {}
+    h = hashlib.sha256(json.dumps(font_signature(theme if isinstance(theme, dict) else {})).encode())
     for d in TREE_DIRS:
         for p in sorted((tree / d).rglob("*")):
             if p.is_file() and not p.is_symlink() and "__pycache__" not in p.parts:

@@ -371,3 +371,17 @@ def test_a_repeated_diff_takes_unchanged_snapshots_from_the_cache(repo, monkeypa
     third = {it.id: it for it in diff("HEAD", repo / "build" / "diff")}
     assert third["fx-softmax"].before["title"]["en"] == "from the cache"  # the base side: same spec, same tree
     assert third["fx-softmax"].after["title"]["en"] == "Softmax of three logits"  # a new spec: rendered
+
+
+def test_a_snapshot_tree_key_depends_on_that_tree_not_on_todays_renderer(tmp_path, monkeypatch):
+    from renderer.app.gitdiff import source_tree_key
+
+    tree = tmp_path / "tree"
+    (tree / "renderer").mkdir(parents=True)
+    (tree / "renderer" / "a.py").write_text("x = 1\n")
+    k = source_tree_key(tree)
+    monkeypatch.setattr(build_mod, "environment_key", lambda: "today's renderer changed")
+    monkeypatch.setattr(build_mod, "tree_hash", lambda *a, **k: "today's renderer changed", raising=False)
+    assert source_tree_key(tree) == k  # the base side's snapshots are found again while the change under review moves
+    (tree / "renderer" / "a.py").write_text("x = 2\n")
+    assert source_tree_key(tree) != k
