@@ -215,7 +215,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_slides(args: argparse.Namespace) -> int:
-    from .slides import build_decks, collection_specs
+    from .slides import EMBED_FONTS, build_decks, collection_specs
 
     langs = LANGS if args.lang == "all" else (args.lang,)
     t0 = time.perf_counter()
@@ -223,7 +223,8 @@ def cmd_slides(args: argparse.Namespace) -> int:
     template = _template_deck(args.template) if args.template else None
     res = build_decks(collection_specs(args.chapter), args.out, langs, chapter=args.chapter, jobs=args.jobs,
                       on_write=lambda p: _say(f"wrote {printable(display_path(Path(p)))}"), template=template,
-                      sweeps=args.sweeps)
+                      sweeps=args.sweeps,
+                      embed_fonts=EMBED_FONTS if args.embed_fonts is None else args.embed_fonts)
     for p in res.problems:
         _say(printable(p))
     if res.written:
@@ -452,6 +453,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="a .pptx whose masters, layouts and slide size the decks use (its slides are dropped)")
     p.add_argument("--sweeps", action="store_true",
                    help="a diagram with a sweep: one slide per frame (its value marked in a strip), not one slide")
+    p.add_argument("--embed-fonts", action=argparse.BooleanOptionalAction, default=None,
+                   help="embed the Noto faces the text uses, subset to its characters, so the decks look the same "
+                        "where Noto is not installed (default: on)")
     p.set_defaults(fn=cmd_slides)
 
     p = sub.add_parser("schema", help="write schema/diagram.schema.json from the models")

@@ -34,39 +34,56 @@ class PixelDiff:
 
 
 def _rgb(path: Path) -> np.ndarray:
+    """The PNG as 8-bit RGB (alpha composited on white)."""
     from PIL import Image
 
     with Image.open(path) as im:
         im.load()
+        if im.mode == "RGBA":
+            px = np.asarray(im)
+            if px[..., 3].min() == 255:  # opaque, as our PNGs are: drop the alpha, nothing to composite
+                return px[..., :3]
         if im.mode in ("RGBA", "LA", "P"):
             bg = Image.new("RGBA", im.size, (255, 255, 255, 255))
             bg.alpha_composite(im.convert("RGBA"))
             im = bg
-        return np.asarray(im.convert("RGB"), dtype=np.int16)
+        return np.asarray(im.convert("RGB"))
 
 
 def _pad(a: np.ndarray, h: int, w: int) -> np.ndarray:
-    out = np.full((h, w, 3), 255, dtype=np.int16)
+    if a.shape[:2] == (h, w):
+        return a
+    out = np.full((h, w, 3), 255, dtype=np.uint8)
     out[:a.shape[0], :a.shape[1]] = a
     return out
 
 
+_FADED = np.array([int(255 - FADE * (255 - v)) for v in range(256)], dtype=np.uint8)  # channel → faded channel
+
+
 def pixel_diff(before: Path, after: Path, overlay: Path | None = None) -> PixelDiff:
-    """Count the pixels that differ between two PNGs; write the red-on-faded overlay to `overlay`."""
+    """Count the pixels that differ between two PNGs; write the red-on-faded overlay to `overlay` (only when
+    some pixel changed). 8-bit arithmetic throughout: a 2× diagram took 0.4 s in 16-bit, most of a diff."""
     b, a = _rgb(before), _rgb(after)
     h, w = max(b.shape[0], a.shape[0]), max(b.shape[1], a.shape[1])
     size_changed = b.shape != a.shape
     b, a = _pad(b, h, w), _pad(a, h, w)
-    mask = (np.abs(a - b) > TOLERANCE).any(axis=2)
-    changed = int(mask.sum())
-    ys, xs = np.nonzero(mask)
-    bbox = (int(xs.min()), int(ys.min()), int(xs.max()) + 1, int(ys.max()) + 1) if changed else None
-    if overlay is not None:
+    if not size_changed and np.array_equal(a, b):
+        return PixelDiff(0, h * w, None, False)
+    d = np.maximum(a, b)
+    d -= np.minimum(a, b)  # |a − b| per channel, in place; a channel at a time (a max over the last axis of
+    mask = (d[..., 0] > TOLERANCE) | (d[..., 1] > TOLERANCE) | (d[..., 2] > TOLERANCE)  # (h, w, 3) was 12× slower)
+    changed = int(np.count_nonzero(mask))
+    bbox = None
+    if changed:
+        cols, rows = np.flatnonzero(mask.any(axis=0)), np.flatnonzero(mask.any(axis=1))
+        bbox = (int(cols[0]), int(rows[0]), int(cols[-1]) + 1, int(rows[-1]) + 1)
+    if overlay is not None and changed:
         from PIL import Image
 
-        faded = (255 - FADE * (255 - a)).astype(np.uint8)
+        faded = _FADED[a]
         faded[mask] = CHANGED_RGB
-        Image.fromarray(faded, "RGB").save(overlay, optimize=False)
+        Image.fromarray(faded, "RGB").save(overlay, compress_level=1)
     return PixelDiff(changed, h * w, bbox, size_changed)
 
 

@@ -34,6 +34,10 @@ from .files import SOURCE_DIRS, UnsafeOutput, check_out, write_atomic
 TREE_DIRS = ("renderer", "compute", "templates")  # what a render needs besides the spec
 OVERLAY_DIRS = ("compute", "templates")  # taken from the repository under review (renderer stays today's)
 DIFF_FORMATS = ("svg", "png")
+# PNGs for the comparison at 1× (the build's are 2×): a quarter of the pixels to draw, encode, compare and
+# overlay, which were most of a diff's time; a change of one px at 1× still shows. Set for both sides through
+# VIZSPEC_PNG_SCALE, which the ref's renderer reads too.
+DIFF_SCALE = 1.0
 MAX_VALUE_ROWS = 300
 DIFF_MARK = ".vizspec-diff"  # in every folder diff wrote: only such a folder (or an empty one) is emptied
 
@@ -227,10 +231,19 @@ def _to_cache(key: str, dest: Path) -> None:
 
 
 def source_tree_key(tree: Path) -> str:
-    """What a snapshot drawn by `tree` depends on besides its spec: its sources and this machine's fonts."""
-    from .build import environment_key
+    """What a snapshot drawn by `tree` depends on besides its spec: its sources and this machine's fonts.
 
-    h = hashlib.sha256(environment_key().encode())
+    Not build.environment_key, which hashes today's renderer: the base side's snapshots were then never found
+    again once the renderer under review changed, however often the same base was drawn."""
+    import yaml
+
+    from .build import font_signature
+
+    try:
+        theme = yaml.safe_load((tree / "templates" / "theme.yaml").read_text(encoding="utf-8")) or {}
+    except (OSError, ValueError, yaml.YAMLError):
+        theme = {}
+    h = hashlib.sha256(json.dumps(font_signature(theme if isinstance(theme, dict) else {})).encode())
     for d in TREE_DIRS:
         for p in sorted((tree / d).rglob("*")):
             if p.is_file() and not p.is_symlink() and "__pycache__" not in p.parts:
@@ -269,7 +282,7 @@ def _run_side(tree: Path, pairs: list[tuple[str, str]], jobs: int) -> list[subpr
     """Snapshot `pairs` in up to `jobs` processes (round-robin, so heavy specs spread out)."""
     if not pairs:
         return []
-    key = source_tree_key(tree)
+    key = f"{source_tree_key(tree)}@{DIFF_SCALE}"
     chunks = [pairs[i::jobs] for i in range(max(1, min(jobs, len(pairs))))]
     return [_run_snapshots(tree, c, key) for c in chunks if c]
 
@@ -277,7 +290,8 @@ def _run_side(tree: Path, pairs: list[tuple[str, str]], jobs: int) -> list[subpr
 def _run_snapshots(tree: Path, pairs: list[tuple[str, str]], tree_key: str = "") -> subprocess.Popen:
     code = ("import sys; sys.path.insert(0, sys.argv[1]); from renderer.app.gitdiff import snapshot_main; "
             "sys.exit(snapshot_main(sys.argv[2:]))")
-    env = {**os.environ, "VIZSPEC_CACHE": str(_cache_dir().resolve()), "VIZSPEC_DIFF_TREE": tree_key}
+    env = {**os.environ, "VIZSPEC_CACHE": str(_cache_dir().resolve()), "VIZSPEC_DIFF_TREE": tree_key,
+           "VIZSPEC_PNG_SCALE": str(DIFF_SCALE)}
     return subprocess.Popen([sys.executable, "-c", code, str(tree), json.dumps(pairs)], cwd=tree, env=env)
 
 
@@ -463,7 +477,7 @@ def _collect(snap: Path, rel: str, had_before: bool, has_after: bool, reason: st
             if pixels[lang]["changed"]:
                 sides["after"]["files"][lang]["overlay"] = f"{name}/overlay.{lang}.png"
             else:
-                (dest / f"overlay.{lang}.png").unlink()
+                (dest / f"overlay.{lang}.png").unlink(missing_ok=True)
     same = bool(binfo and ainfo and binfo.get("ok") and ainfo.get("ok")) and all(
         (snap / "before" / f).read_bytes() == (snap / "after" / f).read_bytes()
         for f in (binfo.get("outputs") or {}).get(LANGS[0], {}).values())

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from .. import __version__
 from ..backends.pptx import add_scene_slide, fit_into, new_presentation, save, slide_px
+from ..backends.pptx_fonts import embed_fonts as embed
 from ..layout.theme import Theme, load_theme
 from ..scene import Line, Meta, Rect, Scene, Style, Text
 from ..spec.errors import Problem, SpecError, internal_problem, run_stage
@@ -25,6 +26,7 @@ from .workers import process_pool
 SLIDE_W, SLIDE_H = 1280.0, 720.0  # px: PowerPoint's 16:9 default, 13.333 × 7.5 in
 MARGIN = 24.0
 MAX_SCALE = 2.0
+EMBED_FONTS = True  # see backends/pptx_fonts.py for the measured cost
 SECTION_LIST_MAX = 14  # diagram titles listed on a section slide before "… and N more"
 DECK_TITLE = {"en": "How large language models are trained and aligned",
               "zh": "大模型的训练与对齐图解"}
@@ -157,10 +159,11 @@ def _count(n: int, lang: str) -> str:
 
 
 def deck(chapters: list[tuple[str, list[Item]]], lang: str, title: str, theme: Theme,
-         template: str | None = None) -> bytes:
+         template: str | None = None, embed_fonts: bool = EMBED_FONTS) -> bytes:
     """One presentation: title slide, then per chapter a section slide and its diagrams.
 
-    With `template` (a .pptx), its masters and layouts (and slide size, and background) are used.
+    With `template` (a .pptx), its masters and layouts (and slide size, and background) are used; with
+    `embed_fonts`, the faces its text uses, subset to its characters (backends/pptx_fonts.py).
     """
     prs = new_presentation(SLIDE_W, SLIDE_H, title, lang, template)
     bg = template is None
@@ -179,7 +182,8 @@ def deck(chapters: list[tuple[str, list[Item]]], lang: str, title: str, theme: T
         for it in its:
             for scene in it.frames.get(lang) or [it.scenes[lang]]:  # a sweep: one slide per frame
                 add_scene_slide(prs, scene, fit_into(scene, box, MAX_SCALE), background=bg)
-    return save(prs)
+    data = save(prs)
+    return embed(data) if embed_fonts else data
 
 
 def deck_names(chapters: list[str], diagram_ids: set[str]) -> dict[str, str]:
@@ -201,7 +205,7 @@ def collection_specs(chapter: str | None = None) -> list[Path]:
 
 def build_decks(specs: Sequence[Path], out: Path, langs: Sequence[str] = LANGS, chapter: str | None = None,
                 jobs: int | None = None, on_write: Callable[[Path], None] | None = None,
-                template: str | None = None, sweeps: bool = False) -> DeckResult:
+                template: str | None = None, sweeps: bool = False, embed_fonts: bool = EMBED_FONTS) -> DeckResult:
     """Write `<out>/<lang>/<chapter>.pptx` for every chapter (or only `chapter`) and `all.pptx`; with `sweeps`,
     a diagram with a sweep gets a slide per frame."""
     from .files import check_out
@@ -222,7 +226,7 @@ def build_decks(specs: Sequence[Path], out: Path, langs: Sequence[str] = LANGS, 
         if chapter is None:
             jobs_out.append((out / lang / "all.pptx", chapters, DECK_TITLE.get(lang, DECK_TITLE["en"])))
         for target, chs, title in jobs_out:
-            problem = _write_deck(target, chs, lang, title, theme, out, template)
+            problem = _write_deck(target, chs, lang, title, theme, out, template, embed_fonts)
             if problem:
                 res.problems.append(problem)
                 continue
@@ -233,7 +237,8 @@ def build_decks(specs: Sequence[Path], out: Path, langs: Sequence[str] = LANGS, 
 
 
 def _write_deck(target: Path, chapters: list[tuple[str, list[Item]]], lang: str, title: str,
-                theme: Theme, out: Path, template: str | None = None) -> str | None:
+                theme: Theme, out: Path, template: str | None = None,
+                embed_fonts: bool = EMBED_FONTS) -> str | None:
     """Draw and write one deck; the problem (located at the chapter's first spec) instead of raising."""
     from .failures import error_line, os_error_text
     from .files import write_atomic
@@ -241,7 +246,7 @@ def _write_deck(target: Path, chapters: list[tuple[str, list[Item]]], lang: str,
     first = chapters[0][1][0]
     where = first.chapter_at if len(chapters) == 1 else None  # a chapter deck: the chapter named its file
     try:
-        data = deck(chapters, lang, title, theme, template)
+        data = deck(chapters, lang, title, theme, template, embed_fonts)
     except Exception as e:  # a bug: this deck fails, the other decks are still written
         return str(internal_problem(where[0] if where else first.path, "slides", e))
     try:

@@ -3,8 +3,9 @@
 Tables become PowerPoint tables (merged cells, fills, borders, text as laid out); charts become
 PowerPoint charts whose data (categories, series values, point colours) is editable in the office
 app. Value labels and tick labels are the chart's own wherever a number format prints exactly our
-text (pptx_chart_labels), so editing the data updates them; other text the layout placed by
-measurement (titles, legends, notes, labels no format can print) and what a native chart cannot
+text, and so are the chart's title and axis titles where they are plain lines the office app sets on
+one line (pptx_chart_labels), so editing the data or moving the chart keeps them; other text the
+layout placed by measurement (legends, notes, labels no format can print) and what a native chart cannot
 express (regions, reference lines, annotations, bit-layout bars) stay the drawn shapes they are in
 the SVG, at the same places, in the chart's group.
 A group without a usable payload returns False and is drawn as primitives.
@@ -18,7 +19,17 @@ from pptx.oxml.shapes.groupshape import CT_GroupShape
 from pptx.util import Emu
 
 from ..scene import Group, Path, Rect, Text, bbox
-from .pptx_chart_labels import _c, add_data_labels, axis_plan, label_plan, show_axis_labels
+from .pptx_chart_labels import (
+    _c,
+    add_data_labels,
+    add_titles,
+    axis_plan,
+    label_plan,
+    show_axis_labels,
+    title_box,
+    title_fits,
+    title_plan,
+)
 from .pptx_shapes import NATIVE, PT_PER_PX, SlideWriter, _color, _el, _fit_group, _rgb, _sub
 
 NO_STYLE = "{2D5ABB26-0587-4C30-8999-92F81FD0307C}"  # the built-in "No Style, No Grid" table style
@@ -295,13 +306,22 @@ def native_chart(w: SlideWriter, parent: etree._Element, g: Group) -> bool:
     labels = label_plan(d["series"], values) if d["kind"] in ("bar", "line") else None
     ticks = [c for c in g.children if isinstance(c, Text) and c.meta.kind == "chart-tick"]
     vaxis, caxis, native_ticks = axis_plan(d, ticks, (ox + px, oy + py, ox + px + d["plot"][2], oy + py + ph))
-    native_text = {id(t) for t in values if labels} | native_ticks
-    # the chart's frame: the plot area with a margin, and the value labels it draws itself
-    x0, y0 = ox + px + ix0 - MARGIN, oy + py - MARGIN
-    x1, y1 = ox + px + ix1 + MARGIN, oy + py + ph + MARGIN
-    for t in (c for c in g.children if id(c) in native_text):
-        bx0, by0, bx1, by1 = bbox(t)
-        x0, y0, x1, y1 = min(x0, bx0 - 2), min(y0, by0 - 2), max(x1, bx1 + 2), max(y1, by1 + 2)
+    right = any(s.get("axis") == "right" for s in d["series"])
+    plot = (ox + px, oy + py, ox + px + d["plot"][2], oy + py + ph)
+    titles = {k: v for k, v in title_plan(d, g.children, plot).items() if k != "right" or right}
+    drawn = [bbox(c) for c in g.children if id(c) in native_ticks or (labels and id(c) in {id(t) for t in values})]
+    # the chart's frame: the plot area with a margin, and the labels and titles it draws itself; a title wider
+    # than the office app lets a title be in that frame (it would wrap it) stays the text it is
+    while True:
+        x0, y0 = ox + px + ix0 - MARGIN, oy + py - MARGIN
+        x1, y1 = ox + px + ix1 + MARGIN, oy + py + ph + MARGIN
+        for bx0, by0, bx1, by1 in drawn + [title_box(ts) for ts in titles.values()]:
+            x0, y0, x1, y1 = min(x0, bx0 - 2), min(y0, by0 - 2), max(x1, bx1 + 2), max(y1, by1 + 2)
+        fitting = {k: ts for k, ts in titles.items() if title_fits(k, ts, x1 - x0)}
+        if fitting == titles:
+            break
+        titles = fitting
+    native_text = {id(t) for t in values if labels} | native_ticks | {id(t) for ts in titles.values() for t in ts}
     fw, fh = x1 - x0, y1 - y0
     inner = ((ox + px + ix0 - x0) / fw, (oy + py - y0) / fh, (ix1 - ix0) / fw, ph / fh)
     grp = _group(w, parent, g)
@@ -329,6 +349,9 @@ def native_chart(w: SlideWriter, parent: etree._Element, g: Group) -> bool:
                                      "high" if d["horizontal"] else "low")
                 if caxis:
                     show_axis_labels(frame.chart.category_axis, caxis, f.scale)
+                if titles:
+                    add_titles(frame.chart, titles, _axes_at(frame.chart), f.scale,
+                               "zh-CN" if w.lang == "zh" else "en-US", (x0, y0, fw, fh))
                 _fix_workbook(frame.chart)
                 w.place(frame, grp)
             if not curve:
@@ -336,6 +359,18 @@ def native_chart(w: SlideWriter, parent: etree._Element, g: Group) -> bool:
         w.draw(grp, child)
     _fit_group(grp)
     return True
+
+
+def _axes_at(chart) -> dict[str, etree._Element]:
+    """The chart's shown axes by place: "bottom", "left", "right" → its first c:catAx/c:valAx there."""
+    plot_area = chart._chartSpace.find(f"{_c('chart')}/{_c('plotArea')}")
+    out: dict[str, etree._Element] = {}
+    for ax in plot_area:
+        pos, dele = ax.find(_c("axPos")), ax.find(_c("delete"))
+        if pos is None or (dele is not None and dele.get("val") in ("1", "true")):
+            continue
+        out.setdefault({"b": "bottom", "l": "left", "r": "right", "t": "top"}[pos.get("val")], ax)
+    return out
 
 
 def _is_data(p, skip: set[str], kind: str) -> bool:

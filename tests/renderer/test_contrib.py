@@ -282,6 +282,10 @@ def test_pixel_diff_counts_changed_pixels_and_draws_them_red(tmp_path):
     assert (d.changed, d.total, d.bbox, d.size_changed) == (6, 200, (4, 2, 7, 4), False)
     over = Image.open(tmp_path / "o.png").convert("RGB")
     assert over.getpixel((5, 3)) == CHANGED_RGB and over.getpixel((0, 0)) == (255, 255, 255)
+    same = pixel_diff(tmp_path / "a.png", tmp_path / "a.png", tmp_path / "same.png")
+    assert same.changed == 0 and same.bbox is None and not (tmp_path / "same.png").exists()  # no overlay to show
+    Image.new("RGBA", (20, 10), (0, 0, 0, 0)).save(tmp_path / "clear.png")  # transparent: white, as before
+    assert pixel_diff(tmp_path / "b.png", tmp_path / "clear.png").changed == 0
     Image.new("RGB", (20, 12), "white").save(tmp_path / "taller.png")  # two white rows more: padded white
     grown = pixel_diff(tmp_path / "b.png", tmp_path / "taller.png")
     assert grown.size_changed and grown.changed == 0 and grown.total == 240
@@ -309,6 +313,15 @@ def test_diff_lists_changed_first_with_overlays_folds_unchanged_and_writes_a_sum
     assert "1 of 2 diagram(s) changed" in md and "| `fx-softmax` | changed |" in md
     assert "`p(args).logits[0]` | 2.0 | 3.0 |" in md and "1 unchanged" in md and "`fx-plain`" in md
     assert json.loads((out / "diff.json").read_text())["diagrams"][0]["pixels"]["en"]["changed"] > 0
+    # the comparison's PNGs are drawn at DIFF_SCALE (1×: a quarter of the build's 2× pixels), on both sides
+    from PIL import Image
+
+    from renderer.app.gitdiff import DIFF_SCALE
+
+    for side in ("before", "after"):
+        svg = (out / "fx-softmax" / f"{side}.en.svg").read_text()
+        width = float(re.search(r'<svg\b[^>]*?\bwidth="([\d.]+)"', svg).group(1))
+        assert abs(Image.open(out / "fx-softmax" / f"{side}.en.png").width - width * DIFF_SCALE) <= 1
 
 
 def test_a_renderer_change_is_drawn_with_the_base_renderer_before(repo):
@@ -358,3 +371,17 @@ def test_a_repeated_diff_takes_unchanged_snapshots_from_the_cache(repo, monkeypa
     third = {it.id: it for it in diff("HEAD", repo / "build" / "diff")}
     assert third["fx-softmax"].before["title"]["en"] == "from the cache"  # the base side: same spec, same tree
     assert third["fx-softmax"].after["title"]["en"] == "Softmax of three logits"  # a new spec: rendered
+
+
+def test_a_snapshot_tree_key_depends_on_that_tree_not_on_todays_renderer(tmp_path, monkeypatch):
+    from renderer.app.gitdiff import source_tree_key
+
+    tree = tmp_path / "tree"
+    (tree / "renderer").mkdir(parents=True)
+    (tree / "renderer" / "a.py").write_text("x = 1\n")
+    k = source_tree_key(tree)
+    monkeypatch.setattr(build_mod, "environment_key", lambda: "today's renderer changed")
+    monkeypatch.setattr(build_mod, "tree_hash", lambda *a, **k: "today's renderer changed", raising=False)
+    assert source_tree_key(tree) == k  # the base side's snapshots are found again while the change under review moves
+    (tree / "renderer" / "a.py").write_text("x = 2\n")
+    assert source_tree_key(tree) != k

@@ -213,3 +213,15 @@ def test_a_bad_template_is_one_clear_error(tmp_path: Path, capsys, content, word
     assert main(["slides", "--out", str(tmp_path / "out"), "--template", str(tpl)]) == 2
     err = capsys.readouterr().err
     assert err.startswith(f"vizspec: error: --template {tpl}: {words}") and "Traceback" not in err
+
+
+def test_cli_slides_embeds_fonts_unless_told_not_to(specs: Path, tmp_path: Path, monkeypatch):
+    import zipfile
+
+    monkeypatch.setattr(build, "SPECS_DIR", specs)
+    for flag, want in ((None, True), ("--embed-fonts", True), ("--no-embed-fonts", False)):
+        out = tmp_path / f"decks-{flag}"
+        assert main(["slides", "--out", str(out), "--chapter", "llm-basics", "--lang", "zh", "--jobs", "1",
+                     *([flag] if flag else [])]) == 0
+        names = zipfile.ZipFile(out / "zh" / "llm-basics.pptx").namelist()
+        assert any(n.startswith("ppt/fonts/") and n.endswith(".fntdata") for n in names) == want, flag
