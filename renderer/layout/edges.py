@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
-from ..scene import Line, Meta, Prim, Rect, Style
+from ..scene import Line, Meta, Polygon, Prim, Rect, Style, Text
 from ..spec.models import Edge
 from .base import PART_PAD, Anchor, Ctx
 from .bus import bus_groups, bus_routes, junction
@@ -333,9 +334,21 @@ def draw_edges(edges: list[Edge], anchors: dict[str, Anchor], obstacles: list[An
                                meta=Meta(f"edge-{i}", "text-soft", srcs[i], "edge-label"))
         others = [box for j, box in segments if j != i]
         a, b = anchors[e.from_], anchors[e.to]
+        taken = list(obstacles) + others + placed
+        if e.label_rotate and _slanted(pts):
+            box, prims = _turned_label(pts, block, taken, ctx, i, srcs[i])
+            placed.append(box)
+            labels += prims
+            continue
         shared = {k for k in range(len(pts) - 1) if any(_collinear_overlap(pts[k], pts[k + 1], o) for o in others)}
-        bx, by = _label_position(pts, block.w, block.h, list(obstacles) + others + placed,
-                                 1 if _same(a, b) else None, shared)
+        cands = _label_cands(pts, block.w, block.h, 1 if _same(a, b) else None, shared)
+        spot = _clear_spot(cands, block.w, block.h, taken)
+        if spot is None:  # no room beside the edge: farther off, with a leader back to the edge
+            far = _far_spot(pts, block.w, block.h, taken, shared)
+            if far is not None:
+                spot, mid = far
+                labels.append(_leader(mid, Anchor(spot[0] - 3, spot[1], block.w + 6, block.h), ctx, i, srcs[i]))
+        bx, by = spot if spot is not None else cands[0]
         placed.append(Anchor(bx - 3, by, block.w + 6, block.h))  # later labels keep off this one
         labels.append(Rect(bx - 3, by, block.w + 6, block.h, 3, Style(fill=ctx.color("white")),
                            Meta(f"edge-{i}", "white", srcs[i], "edge-label-bg")))
@@ -530,19 +543,19 @@ def _collinear_overlap(p: Pt, q: Pt, box: Anchor) -> bool:
     return False
 
 
-def _label_position(pts: list[Pt], w: float, h: float, boxes: list[Anchor], seg: int | None,
-                    shared: set[int] = frozenset()) -> Pt:
-    """Top-left of an edge label: beside (vertical) or on (horizontal) a segment, clear of every box.
-
-    Candidates are tried on the edge's own segments before those it shares with other edges (a fork's
-    trunk), longest first; the first one that covers no box wins (else the first candidate): a label
-    never sits on an element or another label when there is room.
-    """
+def _segment_order(pts: list[Pt], seg: int | None, shared: set[int]) -> list[int]:
+    """The edge's own segments before those it shares, longest first (`seg` first when given)."""
     order = sorted(range(len(pts) - 1), key=lambda i: (i in shared, -math.dist(pts[i], pts[i + 1])))
-    if seg is not None:
-        order = [seg] + [i for i in order if i != seg]
+    return order if seg is None else [seg] + [i for i in order if i != seg]
+
+
+def _label_cands(pts: list[Pt], w: float, h: float, seg: int | None, shared: set[int] = frozenset()) -> list[Pt]:
+    """Top-left corners tried for an edge label, in order: beside (vertical) or on (horizontal) a segment, the
+    edge's own segments before those it shares with other edges (a fork's trunk), longest first. The first
+    that covers no box wins (`_clear_spot`): a label never sits on an element or another label when there is
+    room; failing that, a spot farther off with a leader (`_far_spot`), else the first candidate."""
     cands: list[Pt] = []
-    for i in order:
+    for i in _segment_order(pts, seg, shared):
         (x0, y0), (x1, y1) = pts[i], pts[i + 1]
         mx, my = (x0 + x1) / 2, (y0 + y1) / 2
         if abs(x1 - x0) < 0.5:  # vertical: right of the line, else left of it
@@ -553,11 +566,90 @@ def _label_position(pts: list[Pt], w: float, h: float, boxes: list[Anchor], seg:
             if math.dist(pts[i], pts[i + 1]) >= w + 12:
                 cands.append((mx - w / 2, my - h / 2))
             cands += [(mx - w / 2, my - h - 3), (mx - w / 2, my + 3)]
+    return cands
+
+
+def _clear_spot(cands: list[Pt], w: float, h: float, boxes: list[Anchor]) -> Pt | None:
+    """The first candidate whose label (with its 3 px chip) covers no box, or None."""
     for x, y in cands:
         r = Anchor(x - 3, y, w + 6, h)
         if not any(_overlap(r, o) for o in boxes):
             return (x, y)
-    return cands[0]
+    return None
+
+
+LEADER_STEPS = (14.0, 26.0, 40.0, 56.0)  # px farther off the edge than the nearest spots, tried in turn
+LEADER_WIDTH = 0.8  # px: the thin line from a moved label back to its edge
+
+
+def _far_spot(pts: list[Pt], w: float, h: float, boxes: list[Anchor], shared: set[int]
+              ) -> tuple[Pt, Pt] | None:
+    """(top-left, segment midpoint) of the nearest clear spot farther off the edge than the usual ones:
+    above or below a horizontal segment, beside a vertical one, also slid along it; None when none is clear."""
+    for d in LEADER_STEPS:
+        for i in _segment_order(pts, None, shared):
+            (x0, y0), (x1, y1) = pts[i], pts[i + 1]
+            mx, my = (x0 + x1) / 2, (y0 + y1) / 2
+            if abs(x1 - x0) < 0.5:
+                slide = (0.0, -(h + 6), h + 6)
+                cands = [(mx + 6 + d, my - h / 2 + s) for s in slide]
+                cands += [(mx - 6 - d - w, my - h / 2 + s) for s in slide]
+            else:
+                slide = (0.0, -(w / 2 + 8), w / 2 + 8)
+                cands = [(mx - w / 2 + s, my - h - 3 - d) for s in slide]
+                cands += [(mx - w / 2 + s, my + 3 + d) for s in slide]
+            spot = _clear_spot(cands, w, h, boxes)
+            if spot is not None:
+                return spot, (mx, my)
+    return None
+
+
+def _leader(mid: Pt, r: Anchor, ctx: Ctx, i: int, src: str | None) -> Line:
+    """A thin line from the edge's midpoint `mid` to the nearest point of the moved label's chip `r`."""
+    end = (min(max(mid[0], r.x), r.x + r.w), min(max(mid[1], r.y), r.y + r.h))
+    return Line((mid, end), Style(stroke=ctx.color("text-soft"), stroke_width=LEADER_WIDTH),
+                meta=Meta(f"edge-{i}", "text-soft", src, "edge-leader"))
+
+
+def _slanted(pts: list[Pt]) -> bool:
+    """One straight segment that is neither horizontal nor vertical."""
+    return len(pts) == 2 and abs(pts[1][0] - pts[0][0]) > 0.5 and abs(pts[1][1] - pts[0][1]) > 0.5
+
+
+TURNED_GAP = 3.0  # px between a turned label's chip and its edge
+
+
+def _turned_label(pts: list[Pt], block, boxes: list[Anchor], ctx: Ctx, i: int, src: str | None
+                  ) -> tuple[Anchor, list[Prim]]:
+    """A label laid along a slanted edge: turned to the edge's angle (read left to right), centred on the
+    middle of the edge on its upper side (else its lower side, else slid along it), clear of boxes where
+    there is room. Returns the chip's bounding box and the chip (a polygon) and text drawn turned."""
+    (x0, y0), (x1, y1) = pts
+    ang = math.degrees(math.atan2(y1 - y0, x1 - x0))
+    ang = ang - 180 if ang > 90 else ang + 180 if ang <= -90 else ang
+    ux, uy = math.cos(math.radians(ang)), math.sin(math.radians(ang))
+    nx, ny = uy, -ux  # the label's "up", turned with it
+    w, h = block.w + 6, block.h
+    mx, my = (x0 + x1) / 2, (y0 + y1) / 2
+    off = h / 2 + TURNED_GAP
+    cands = [(mx + nx * off * k + ux * s, my + ny * off * k + uy * s)
+             for s in (0.0, -w / 3, w / 3) for k in (1, -1)]
+    best = None
+    for cx, cy in cands:
+        corners = [(cx + ux * dx * w / 2 + nx * dy * h / 2, cy + uy * dx * w / 2 + ny * dy * h / 2)
+                   for dx, dy in ((-1, 1), (1, 1), (1, -1), (-1, -1))]
+        xs, ys = [p[0] for p in corners], [p[1] for p in corners]
+        box = Anchor(min(xs), min(ys), max(xs) - min(xs), max(ys) - min(ys))
+        if best is None:
+            best = (box, corners, (cx, cy))
+        if not any(_overlap(box, o) for o in boxes):
+            best = (box, corners, (cx, cy))
+            break
+    box, corners, (cx, cy) = best
+    chip = Polygon(tuple(corners), Style(fill=ctx.color("white")), Meta(f"edge-{i}", "white", src, "edge-label-bg"))
+    texts = [replace(t, rotate=ang, pivot=(cx, cy)) if isinstance(t, Text) else t
+             for t in block.moved(cx - block.w / 2, cy - block.h / 2).items]
+    return box, [chip, *texts]
 
 
 def _overlap(r: Anchor, o: Anchor) -> bool:

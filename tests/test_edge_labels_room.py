@@ -1,0 +1,127 @@
+"""Edge labels that make room: a moved label's leader back to its edge, labels turned along slanted edges."""
+
+from __future__ import annotations
+
+import io
+import math
+import re
+import zipfile
+
+from lxml import etree
+
+from renderer.backends.png_svg import prepare
+from renderer.backends.pptx import draw_pptx
+from renderer.backends.svg import draw_svg
+from renderer.bind import bind
+from renderer.layout import layout
+from renderer.layout.theme import load_theme
+from renderer.project import SPECS_DIR
+from renderer.scene import Line, Polygon, Rect, Scene, Text, bbox, walk
+from renderer.spec.loader import load
+
+THEME = load_theme()
+EXAMPLE = SPECS_DIR / "_examples" / "edge-labels.yaml"
+NS = {"a": "http://schemas.openxmlformats.org/drawingml/2006/main",
+      "p": "http://schemas.openxmlformats.org/presentationml/2006/main"}
+
+
+def scene_of(path, lang: str = "en") -> Scene:
+    return layout(bind(load(path), use_cache=False).for_lang(lang), THEME)
+
+
+def prims(scene: Scene, kind: str, ident: str | None = None) -> list:
+    return [p for p in walk(scene.items) if p.meta.kind == kind and (ident is None or p.meta.id == ident)]
+
+
+def edge(scene: Scene, i: int) -> Line:
+    return next(p for p in prims(scene, "edge", f"edge-{i}") if isinstance(p, Line))
+
+
+def overlap(a, b) -> float:
+    return max(0.0, min(a[2], b[2]) - max(a[0], b[0])) * max(0.0, min(a[3], b[3]) - max(a[1], b[1]))
+
+
+def test_a_label_with_no_room_beside_its_edge_moves_off_with_a_leader_to_the_edge_midpoint():
+    for lang in ("en", "zh"):
+        sc = scene_of(EXAMPLE, lang)
+        line = edge(sc, 0)
+        (x0, y0), (x1, y1) = line.points[0], line.points[-1]
+        mid = ((x0 + x1) / 2, (y0 + y1) / 2)
+        leaders = prims(sc, "edge-leader", "edge-0")
+        assert len(leaders) == 1, lang
+        start, end = leaders[0].points
+        assert math.dist(start, mid) < 0.5  # from the edge's midpoint ...
+        chip = next(p for p in prims(sc, "edge-label-bg", "edge-0") if isinstance(p, Rect))
+        assert chip.x - 0.5 <= end[0] <= chip.x + chip.w + 0.5 and abs(end[1] - (chip.y + chip.h)) < 0.5  # ... up to it
+        assert leaders[0].style.stroke_width < line.style.stroke_width  # thin
+        assert chip.y + chip.h < y0 - 20  # well clear of the edge
+        # and clear of both boxes it had no room between
+        for name in ("s0", "s1"):
+            x, y, w, h = sc.anchors[name]
+            assert overlap(bbox(chip), (x, y, x + w, y + h)) == 0, (lang, name)
+
+
+def test_a_label_with_room_beside_its_edge_has_no_leader(write_spec):
+    p = write_spec("""
+        id: t
+        chapter: test
+        title: {en: T, zh: T}
+        body:
+          row:
+            gap: 160
+            items:
+              - box: {id: a, text: A}
+              - box: {id: b, text: B}
+        edges:
+          - {from: a, to: b, label: "reward r"}
+        """)
+    sc = scene_of(p)
+    assert prims(sc, "edge-leader") == []
+    chip = prims(sc, "edge-label-bg", "edge-0")[0]
+    y = edge(sc, 0).points[0][1]
+    assert chip.y <= y <= chip.y + chip.h  # on the line, as before
+
+
+def _turned(sc: Scene, i: int) -> list[Text]:
+    return [t for t in prims(sc, "edge-label", f"edge-{i}") if isinstance(t, Text)]
+
+
+def test_label_rotate_turns_the_label_to_the_edge_angle_read_left_to_right():
+    for lang in ("en", "zh"):
+        sc = scene_of(EXAMPLE, lang)
+        for i in (1, 2):
+            (x0, y0), (x1, y1) = edge(sc, i).points
+            ang = math.degrees(math.atan2(y1 - y0, x1 - x0))
+            ang = ang - 180 if ang > 90 else ang + 180 if ang <= -90 else ang
+            texts = _turned(sc, i)
+            assert texts and all(abs(t.rotate - ang) < 0.01 for t in texts), (lang, i)
+            assert -90 < texts[0].rotate <= 90
+            assert len({t.pivot for t in texts}) == 1  # one pivot: the label turns as one
+            # the pivot lies beside the middle of the edge, half the chip's height plus a gap off the line
+            px, py = texts[0].pivot
+            mx, my = (x0 + x1) / 2, (y0 + y1) / 2
+            d = abs((x1 - x0) * (y0 - py) - (x0 - px) * (y1 - y0)) / math.dist((x0, y0), (x1, y1))
+            assert 6 < d < 20 and math.dist((px, py), (mx, my)) < 40, (lang, i, d)
+            chip = next(p for p in prims(sc, "edge-label-bg", f"edge-{i}"))
+            assert isinstance(chip, Polygon) and len(chip.points) == 4
+        assert _turned(sc, 1)[0].rotate < 0 < _turned(sc, 2)[0].rotate  # down-left and down-right edges
+
+
+def test_without_label_rotate_a_slanted_edge_label_stays_upright(write_spec):
+    p = write_spec(EXAMPLE.read_text(encoding="utf-8").replace("label_rotate: true, ", ""))
+    sc = scene_of(p)
+    assert all(t.rotate == 0 and t.pivot is None for t in _turned(sc, 1) + _turned(sc, 2))
+
+
+def test_turned_labels_are_rotated_in_svg_png_and_pptx():
+    sc = scene_of(EXAMPLE)
+    t = _turned(sc, 2)[0]
+    svg = draw_svg(sc).decode()
+    assert len(re.findall(r'<g transform="rotate\(', svg)) == len(_turned(sc, 1)) + len(_turned(sc, 2))
+    assert f'rotate({round(t.rotate, 2):g}'[:10] in svg
+    assert prepare(svg).count('<g transform="rotate(') == svg.count('<g transform="rotate(')  # PNG keeps the turn
+    with zipfile.ZipFile(io.BytesIO(draw_pptx(sc))) as z:
+        slide = etree.fromstring(z.read("ppt/slides/slide1.xml"))
+    rots = [int(x.get("rot")) for x in slide.iterfind(".//p:sp/p:spPr/a:xfrm", NS) if x.get("rot")]
+    assert len(rots) == len(_turned(sc, 1)) + len(_turned(sc, 2))
+    assert any(abs(r / 60000 - t.rotate % 360) < 0.01 for r in rots)
