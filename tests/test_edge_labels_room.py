@@ -125,3 +125,41 @@ def test_turned_labels_are_rotated_in_svg_png_and_pptx():
     rots = [int(x.get("rot")) for x in slide.iterfind(".//p:sp/p:spPr/a:xfrm", NS) if x.get("rot")]
     assert len(rots) == len(_turned(sc, 1)) + len(_turned(sc, 2))
     assert any(abs(r / 60000 - t.rotate % 360) < 0.01 for r in rots)
+
+
+# --- arrowhead clearance ---------------------------------------------------------------------------------------
+
+CLEARANCE = SPECS_DIR / "_examples" / "edge-arrow-clearance.yaml"
+
+
+def _dist(pt, b) -> float:
+    return math.hypot(max(b[0] - pt[0], 0.0, pt[0] - b[2]), max(b[1] - pt[1], 0.0, pt[1] - b[3]))
+
+
+def test_an_arrow_into_a_tensor_under_a_wide_title_stops_short_of_it():
+    from renderer.layout.edges import PULL_BACK, TEXT_CLEAR
+    for lang in ("en", "zh"):
+        sc = scene_of(CLEARANCE, lang)
+        tip = edge(sc, 0).points[-1]
+        x, y, w, h = sc.anchors["hid"]
+        assert 0.5 < y - tip[1] <= PULL_BACK + 0.01  # a little short of the tensor's outline
+        title = next(t for t in walk(sc.items) if isinstance(t, Text) and t.meta.kind != "edge-label"
+                     and t.text in ("Hidden states", "隐藏状态"))
+        assert _dist(tip, bbox(title)) >= TEXT_CLEAR - 0.01, lang
+        ex, ey, ew, eh = sc.anchors["emb"]
+        assert abs(tip[0] - (ex + ew / 2)) < 0.5  # on the route it had: the title spans far past any slide
+
+
+def test_an_arrow_next_to_a_corner_badge_stops_beside_it():
+    from renderer.layout.edges import MAX_SLIDE, TEXT_CLEAR
+    for lang in ("en", "zh"):
+        sc = scene_of(CLEARANCE, lang)
+        badge = next(p for p in walk(sc.items) if p.meta.kind == "badge" and p.meta.id == "pol"
+                     and type(p).__name__ == "Ellipse")
+        tip = edge(sc, 3).points[-1]
+        assert _dist(tip, bbox(badge)) >= TEXT_CLEAR - 0.01
+        rx, ry, rw, rh = sc.anchors["r"]
+        assert 0 < (rx + rw / 2) - tip[0] <= MAX_SLIDE  # slid left, a little, from under r's centre
+        for i in (1, 2):  # the other arrows were clear already: still centred under their boxes
+            x, y, w, h = sc.anchors[("s", "a")[i - 1]]
+            assert abs(edge(sc, i).points[-1][0] - (x + w / 2)) < 0.5

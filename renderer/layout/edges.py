@@ -277,13 +277,15 @@ def _clear(v: float, decreasing: bool, spans: list[tuple[float, float]], gap: fl
 
 
 def draw_edges(edges: list[Edge], anchors: dict[str, Anchor], obstacles: list[Anchor], ctx: Ctx,
-               srcs: list[str | None], frames: list[tuple[tuple, Anchor]] = ()
+               srcs: list[str | None], frames: list[tuple[tuple, Anchor]] = (),
+               texts: list[tuple[float, float, float, float]] = ()
                ) -> tuple[list[Prim], dict[tuple, dict[str, float]]]:
     """Route every edge, then place labels clear of boxes and of the other edges' lines.
 
     Also returns the room loops lack: {container path: {side: px}} for every visible container (`frames`)
     that an edge between two of its members runs outside of (or closer than LOOP_MARGIN to its border);
     the caller lays out again with that much more padding (Ctx.grow), so the loop fits inside.
+    `texts` (x0, y0, x1, y1 of the drawn text): an arrowhead never lands on a title or label (`_clear_of_text`).
     """
     buses = bus_groups(edges)
     in_bus = {i for _kind, ids in buses for i in ids}
@@ -292,6 +294,10 @@ def draw_edges(edges: list[Edge], anchors: dict[str, Anchor], obstacles: list[An
                                            outer_sides(e.from_, anchors), outer_sides(e.to, anchors))
               for i, e in enumerate(edges)]
     _spread_ports(edges, routes, anchors, in_bus)
+    if texts:
+        for i, e in enumerate(edges):
+            if i not in in_bus and e.from_ != e.to and routes[i]:
+                routes[i] = _clear_of_text(routes[i], e, anchors, texts, _within(obstacles, homes[i]))
     dots: list[Prim] = []
     sharp: set[Pt] = set()  # bus junctions: the T stays square (its dot marks it)
     for kind, ids in buses:
@@ -501,6 +507,104 @@ def _spread_ports(edges: list[Edge], routes: list[list[Pt]], anchors: dict[str, 
             along = (a.x + a.w * frac) if horizontal else (a.y + a.h * frac)
             other = anchors[edges[i].to if at_start else edges[i].from_]
             routes[i] = _move_end(routes[i], at_start, along, horizontal, other)
+
+
+TEXT_CLEAR = 6.0  # px: an arrowhead's tip keeps at least this far from the text of the box it points at
+END_MARGIN = 6.0  # px: a slid end stays this far from the corners of its side
+MAX_SLIDE = 16.0  # px: the farthest an end slides along its side (farther, it would leave the box's middle)
+ON_TEXT = 4.0  # px: a tip closer than this to text lies on it (the checks' arrow clearance)
+
+
+def _clear_of_text(pts: list[Pt], e: Edge, anchors: dict[str, Anchor], texts: list[tuple], obstacles: list[Anchor]
+                   ) -> list[Pt]:
+    """The route with each arrowhead end off the text and badges of the box it points at (a block's title, a
+    tensor's caption, an icon in a corner): slid along its side (at most MAX_SLIDE px) to the nearest point
+    TEXT_CLEAR px from all of them; else pulled back a little off the outline; else, when the tip lies on the text
+    itself, the route that enters from another side with a clear end and no more crossings."""
+    for at_start in (False, True):
+        if e.head not in (("start", "both") if at_start else ("end", "both")):
+            continue
+        name = e.from_ if at_start else e.to
+        a = anchors[name]
+        if a.shape in ("ellipse", "bracket") or len(pts) < 2:
+            continue
+        near = [t for t in texts if t[0] < a.x + a.w and t[2] > a.x and t[1] < a.y + a.h and t[3] > a.y]
+        tip = pts[0] if at_start else pts[-1]
+        if not near or _text_dist(tip, near) >= TEXT_CLEAR:
+            continue
+        side = _side(tip, a)
+        horizontal = side in ("top", "bottom")
+        lo, hi = (a.x, a.x + a.w) if horizontal else (a.y, a.y + a.h)
+        here = tip[0] if horizontal else tip[1]
+        steps = sorted((v for v in _frange(lo + END_MARGIN, hi - END_MARGIN, 1.0) if abs(v - here) <= MAX_SLIDE),
+                       key=lambda v: abs(v - here))
+        other = anchors[e.to if at_start else e.from_]
+        for v in steps:
+            pt = (v, tip[1]) if horizontal else (tip[0], v)
+            if _text_dist(pt, near) >= TEXT_CLEAR:
+                pts = _move_end(pts, at_start, v, horizontal, other)
+                break
+        else:
+            pulled = _pulled_back(pts, at_start, near)
+            if pulled is not None:
+                pts = pulled
+            elif _text_dist(tip, near) < ON_TEXT:  # on the text itself: in from a free side
+                pts = _other_side(pts, e, at_start, side, anchors, near, obstacles)
+    return pts
+
+
+PULL_BACK = 2.5  # px: the farthest an end is pulled back off its outline (the checks allow 3)
+
+
+def _pulled_back(pts: list[Pt], at_start: bool, near: list[tuple]) -> list[Pt] | None:
+    """The route with its end pulled back along its last segment, up to PULL_BACK px off the outline, to
+    where the tip is TEXT_CLEAR px from the text; None when that needs more."""
+    tip, prev = (pts[0], pts[1]) if at_start else (pts[-1], pts[-2])
+    d = math.dist(tip, prev)
+    if d < 2 * PULL_BACK:
+        return None
+    ux, uy = (prev[0] - tip[0]) / d, (prev[1] - tip[1]) / d
+    for k in range(1, 11):
+        t = PULL_BACK * k / 10
+        pt = (tip[0] + ux * t, tip[1] + uy * t)
+        if _text_dist(pt, near) >= TEXT_CLEAR:
+            return [pt, *pts[1:]] if at_start else [*pts[:-1], pt]
+    return None
+
+
+def _other_side(pts: list[Pt], e: Edge, at_start: bool, side: str, anchors: dict[str, Anchor], near: list[tuple],
+                obstacles: list[Anchor]) -> list[Pt]:
+    """The shortest route entering the end's box from another side whose port is clear of its text and that
+    crosses no more boxes than `pts`; `pts` when there is none."""
+    a, b = anchors[e.from_], anchors[e.to]
+    others = [o for o in obstacles if not (_same(o, a) or _same(o, b) or _inside(a, o) or _inside(b, o))]
+    best, best_cost = pts, math.inf
+    fixed = e.to_side if at_start else e.from_side  # the other end keeps a side the spec fixed
+    for s in SIDES:
+        if s == side:
+            continue
+        for o in ([fixed] if fixed != "auto" else ("auto", *SIDES)):
+            sa, sb = (s, o) if at_start else (o, s)
+            cand = _route(a, b, e, sa, sb, others)
+            tip = cand[0] if at_start else cand[-1]
+            if _side(tip, a if at_start else b) != s or _enters_wrong_way(cand, a, b) or \
+                    _text_dist(tip, near) < TEXT_CLEAR or _crossings(cand, others) > _crossings(pts, others):
+                continue
+            c = _cost(cand, others)
+            if c < best_cost:
+                best, best_cost = cand, c
+    return best
+
+
+def _frange(lo: float, hi: float, step: float) -> list[float]:
+    n = int((hi - lo) / step) if hi > lo else -1
+    return [lo + k * step for k in range(n + 1)]
+
+
+def _text_dist(pt: Pt, boxes: list[tuple]) -> float:
+    """Distance from a point to the nearest of the text boxes (0 inside one)."""
+    return min(math.hypot(max(b[0] - pt[0], 0.0, pt[0] - b[2]), max(b[1] - pt[1], 0.0, pt[1] - b[3]))
+               for b in boxes)
 
 
 def _move_end(pts: list[Pt], at_start: bool, along: float, horizontal: bool, other: Anchor) -> list[Pt]:
