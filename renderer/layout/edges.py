@@ -297,7 +297,7 @@ def draw_edges(edges: list[Edge], anchors: dict[str, Anchor], obstacles: list[An
     if texts:
         for i, e in enumerate(edges):
             if i not in in_bus and e.from_ != e.to and routes[i]:
-                routes[i] = _clear_of_text(routes[i], e, anchors, texts, _within(obstacles, homes[i]))
+                routes[i] = _clear_of_text(routes[i], e, anchors, texts)
     dots: list[Prim] = []
     sharp: set[Pt] = set()  # bus junctions: the T stays square (its dot marks it)
     for kind, ids in buses:
@@ -512,15 +512,13 @@ def _spread_ports(edges: list[Edge], routes: list[list[Pt]], anchors: dict[str, 
 TEXT_CLEAR = 6.0  # px: an arrowhead's tip keeps at least this far from the text of the box it points at
 END_MARGIN = 6.0  # px: a slid end stays this far from the corners of its side
 MAX_SLIDE = 16.0  # px: the farthest an end slides along its side (farther, it would leave the box's middle)
-ON_TEXT = 4.0  # px: a tip closer than this to text lies on it (the checks' arrow clearance)
 
 
-def _clear_of_text(pts: list[Pt], e: Edge, anchors: dict[str, Anchor], texts: list[tuple], obstacles: list[Anchor]
-                   ) -> list[Pt]:
+def _clear_of_text(pts: list[Pt], e: Edge, anchors: dict[str, Anchor], texts: list[tuple]) -> list[Pt]:
     """The route with each arrowhead end off the text and badges of the box it points at (a block's title, a
-    tensor's caption, an icon in a corner): slid along its side (at most MAX_SLIDE px) to the nearest point
-    TEXT_CLEAR px from all of them; else pulled back a little off the outline; else, when the tip lies on the text
-    itself, the route that enters from another side with a clear end and no more crossings."""
+    tensor's caption, an icon in a corner): slid along its top or bottom side (at most MAX_SLIDE px; never on a
+    part or a left or right side, whose port points at a row) to the nearest point
+    TEXT_CLEAR px from all of them; else pulled back a little (at most PULL_BACK px) off the outline."""
     for at_start in (False, True):
         if e.head not in (("start", "both") if at_start else ("end", "both")):
             continue
@@ -536,8 +534,10 @@ def _clear_of_text(pts: list[Pt], e: Edge, anchors: dict[str, Anchor], texts: li
         horizontal = side in ("top", "bottom")
         lo, hi = (a.x, a.x + a.w) if horizontal else (a.y, a.y + a.h)
         here = tip[0] if horizontal else tip[1]
+        # a port on a part (a row, a cell) or on a left or right side points at a row: it never slides off it
+        slide = horizontal and "." not in name
         steps = sorted((v for v in _frange(lo + END_MARGIN, hi - END_MARGIN, 1.0) if abs(v - here) <= MAX_SLIDE),
-                       key=lambda v: abs(v - here))
+                       key=lambda v: abs(v - here)) if slide else []
         other = anchors[e.to if at_start else e.from_]
         for v in steps:
             pt = (v, tip[1]) if horizontal else (tip[0], v)
@@ -545,11 +545,7 @@ def _clear_of_text(pts: list[Pt], e: Edge, anchors: dict[str, Anchor], texts: li
                 pts = _move_end(pts, at_start, v, horizontal, other)
                 break
         else:
-            pulled = _pulled_back(pts, at_start, near)
-            if pulled is not None:
-                pts = pulled
-            elif _text_dist(tip, near) < ON_TEXT:  # on the text itself: in from a free side
-                pts = _other_side(pts, e, at_start, side, anchors, near, obstacles)
+            pts = _pulled_back(pts, at_start, near) or pts
     return pts
 
 
@@ -570,30 +566,6 @@ def _pulled_back(pts: list[Pt], at_start: bool, near: list[tuple]) -> list[Pt] |
         if _text_dist(pt, near) >= TEXT_CLEAR:
             return [pt, *pts[1:]] if at_start else [*pts[:-1], pt]
     return None
-
-
-def _other_side(pts: list[Pt], e: Edge, at_start: bool, side: str, anchors: dict[str, Anchor], near: list[tuple],
-                obstacles: list[Anchor]) -> list[Pt]:
-    """The shortest route entering the end's box from another side whose port is clear of its text and that
-    crosses no more boxes than `pts`; `pts` when there is none."""
-    a, b = anchors[e.from_], anchors[e.to]
-    others = [o for o in obstacles if not (_same(o, a) or _same(o, b) or _inside(a, o) or _inside(b, o))]
-    best, best_cost = pts, math.inf
-    fixed = e.to_side if at_start else e.from_side  # the other end keeps a side the spec fixed
-    for s in SIDES:
-        if s == side:
-            continue
-        for o in ([fixed] if fixed != "auto" else ("auto", *SIDES)):
-            sa, sb = (s, o) if at_start else (o, s)
-            cand = _route(a, b, e, sa, sb, others)
-            tip = cand[0] if at_start else cand[-1]
-            if _side(tip, a if at_start else b) != s or _enters_wrong_way(cand, a, b) or \
-                    _text_dist(tip, near) < TEXT_CLEAR or _crossings(cand, others) > _crossings(pts, others):
-                continue
-            c = _cost(cand, others)
-            if c < best_cost:
-                best, best_cost = cand, c
-    return best
 
 
 def _frange(lo: float, hi: float, step: float) -> list[float]:
