@@ -163,3 +163,31 @@ def test_an_arrow_next_to_a_corner_badge_stops_beside_it():
         for i in (1, 2):  # the other arrows were clear already: still centred under their boxes
             x, y, w, h = sc.anchors[("s", "a")[i - 1]]
             assert abs(edge(sc, i).points[-1][0] - (x + w / 2)) < 0.5
+
+
+# --- trees ---------------------------------------------------------------------------------------------------
+
+TREE = SPECS_DIR / "_examples" / "tree-label-rotate.yaml"
+
+
+def test_a_tree_with_label_rotate_turns_its_slanted_edge_labels_and_keeps_vertical_ones_upright():
+    for lang in ("en", "zh"):
+        sc = scene_of(TREE, lang)
+        lines = {p.meta.id: p for p in walk(sc.items) if isinstance(p, Line) and p.meta.kind == "edge"}
+        labels = [t for t in walk(sc.items) if isinstance(t, Text) and t.meta.kind == "edge-label"]
+        turned = [t for t in labels if t.meta.id.startswith("turned.")]
+        upright = [t for t in labels if t.meta.id.startswith("upright.")]
+        assert upright and all(t.rotate == 0 for t in upright)  # the default tree: upright
+        assert len(turned) == len(upright)
+        for t in turned:
+            (x0, y0), (x1, y1) = lines[t.meta.id].points[0], lines[t.meta.id].points[-1]
+            if abs(x1 - x0) < 0.5:  # the vertical edge into s‴
+                assert t.rotate == 0, lang
+                continue
+            ang = math.degrees(math.atan2(y1 - y0, x1 - x0))
+            ang = ang - 180 if ang > 90 else ang + 180 if ang <= -90 else ang
+            assert abs(t.rotate - ang) < 0.01, (lang, t.text)
+            px, py = t.pivot  # beside the line, not on it
+            d = abs((x1 - x0) * (y0 - py) - (x0 - px) * (y1 - y0)) / math.dist((x0, y0), (x1, y1))
+            assert d > 6, (lang, t.text, d)
+        assert sum(t.rotate != 0 for t in turned) >= 4

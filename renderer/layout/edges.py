@@ -341,7 +341,7 @@ def draw_edges(edges: list[Edge], anchors: dict[str, Anchor], obstacles: list[An
         others = [box for j, box in segments if j != i]
         a, b = anchors[e.from_], anchors[e.to]
         taken = list(obstacles) + others + placed
-        if e.label_rotate and _slanted(pts):
+        if e.label_rotate and slanted(pts):
             box, prims = _turned_label(pts, block, taken, ctx, i, srcs[i])
             placed.append(box)
             labels += prims
@@ -687,7 +687,7 @@ def _leader(mid: Pt, r: Anchor, ctx: Ctx, i: int, src: str | None) -> Line:
                 meta=Meta(f"edge-{i}", "text-soft", src, "edge-leader"))
 
 
-def _slanted(pts: list[Pt]) -> bool:
+def slanted(pts: list[Pt]) -> bool:
     """One straight segment that is neither horizontal nor vertical."""
     return len(pts) == 2 and abs(pts[1][0] - pts[0][0]) > 0.5 and abs(pts[1][1] - pts[0][1]) > 0.5
 
@@ -697,6 +697,11 @@ TURNED_GAP = 3.0  # px between a turned label's chip and its edge
 
 def _turned_label(pts: list[Pt], block, boxes: list[Anchor], ctx: Ctx, i: int, src: str | None
                   ) -> tuple[Anchor, list[Prim]]:
+    return turned_label(pts, block, boxes, ctx, f"edge-{i}", src)
+
+
+def turned_label(pts: list[Pt], block, boxes: list[Anchor], ctx: Ctx, ident: str, src: str | None
+                 ) -> tuple[Anchor, list[Prim]]:
     """A label laid along a slanted edge: turned to the edge's angle (read left to right), centred on the
     middle of the edge on its upper side (else its lower side, else slid along it), clear of boxes where
     there is room. Returns the chip's bounding box and the chip (a polygon) and text drawn turned."""
@@ -722,7 +727,7 @@ def _turned_label(pts: list[Pt], block, boxes: list[Anchor], ctx: Ctx, i: int, s
             best = (box, corners, (cx, cy))
             break
     box, corners, (cx, cy) = best
-    chip = Polygon(tuple(corners), Style(fill=ctx.color("white")), Meta(f"edge-{i}", "white", src, "edge-label-bg"))
+    chip = Polygon(tuple(corners), Style(fill=ctx.color("white")), Meta(ident, "white", src, "edge-label-bg"))
     texts = [replace(t, rotate=ang, pivot=(cx, cy)) if isinstance(t, Text) else t
              for t in block.moved(cx - block.w / 2, cy - block.h / 2).items]
     return box, [chip, *texts]
