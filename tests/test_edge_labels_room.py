@@ -191,3 +191,37 @@ def test_a_tree_with_label_rotate_turns_its_slanted_edge_labels_and_keeps_vertic
             d = abs((x1 - x0) * (y0 - py) - (x0 - px) * (y1 - y0)) / math.dist((x0, y0), (x1, y1))
             assert d > 6, (lang, t.text, d)
         assert sum(t.rotate != 0 for t in turned) >= 4
+
+
+def test_a_turned_text_box_in_pptx_turns_about_the_same_pivot_as_in_svg():
+    """Turned about the box's own centre (PowerPoint's rule), the box's centre must sit where the upright box's
+    centre lands when turned about the label's pivot: the text's baseline anchor then lands where SVG draws it."""
+    from renderer.backends.pptx_shapes import BASELINE_EM, EMU_PER_PX, LINE_EM
+    from renderer.scene import rotated
+    sc = scene_of(EXAMPLE)
+    t = _turned(sc, 1)[0]
+    with zipfile.ZipFile(io.BytesIO(draw_pptx(sc))) as z:
+        slide = etree.fromstring(z.read("ppt/slides/slide1.xml"))
+    boxes = [x for x in slide.iterfind(".//p:sp/p:spPr/a:xfrm", NS) if x.get("rot")]
+    assert boxes
+    # the slide may scale and offset the scene: compare relative geometry of the label's runs instead
+    centres = []
+    for x in boxes:
+        off, ext = x.find("a:off", NS), x.find("a:ext", NS)
+        centres.append(((int(off.get("x")) + int(ext.get("cx")) / 2) / EMU_PER_PX,
+                        (int(off.get("y")) + int(ext.get("cy")) / 2) / EMU_PER_PX))
+    # expected centre of every turned text, in scene px (before the slide's fit)
+    expect = []
+    for p in _turned(sc, 1) + _turned(sc, 2):
+        w = p.width + 2 * p.size
+        left = {"start": p.x, "middle": p.x - w / 2, "end": p.x - w}[p.anchor]
+        top = p.y - BASELINE_EM * p.size
+        expect.append(rotated((left + w / 2, top + LINE_EM * p.size / 2), p.pivot, p.rotate))
+    assert len(expect) == len(centres)
+    # one scale and one offset map every expected centre onto its box's centre
+    (ex0, ey0), (ex1, _) = expect[0], expect[-1]
+    (cx0, cy0), (cx1, _) = centres[0], centres[-1]
+    s = (cx1 - cx0) / (ex1 - ex0)
+    for (ex, ey), (cx, cy) in zip(expect, centres, strict=True):
+        assert abs(cx - (cx0 + (ex - ex0) * s)) < 0.6 and abs(cy - (cy0 + (ey - ey0) * s)) < 0.6
+    assert t.rotate < 0
