@@ -9,6 +9,7 @@ were written.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
@@ -115,6 +116,9 @@ class Text:
     meta: Meta = Meta()
     # the text cut where the drawing face changes: (piece, family list) in order; () means one run in `family`
     runs: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    # degrees clockwise about `pivot` (an edge label laid along a slanted edge); 0: upright
+    rotate: float = 0.0
+    pivot: tuple[float, float] | None = None
 
     @property
     def pieces(self) -> tuple[tuple[str, tuple[str, ...]], ...]:
@@ -175,7 +179,8 @@ def shift(p: Prim, dx: float, dy: float) -> Prim:
         return replace(p, points=tuple((x + dx, y + dy) for x, y in p.points),
                        cmds=tuple(_shift_cmd(c, dx, dy) for c in p.cmds))
     if isinstance(p, Text):
-        return replace(p, x=p.x + dx, y=p.y + dy)
+        pivot = None if p.pivot is None else (p.pivot[0] + dx, p.pivot[1] + dy)
+        return replace(p, x=p.x + dx, y=p.y + dy, pivot=pivot)
     if isinstance(p, Path):
         return replace(p, cmds=tuple(_shift_cmd(c, dx, dy) for c in p.cmds))
     if isinstance(p, Group):
@@ -196,6 +201,14 @@ def walk(items: list[Prim] | tuple[Prim, ...]):
             yield from walk(p.children)
 
 
+def rotated(pt: tuple[float, float], pivot: tuple[float, float], degrees: float) -> tuple[float, float]:
+    """`pt` turned `degrees` clockwise (y down) about `pivot`."""
+    a = math.radians(degrees)
+    c, s = math.cos(a), math.sin(a)
+    dx, dy = pt[0] - pivot[0], pt[1] - pivot[1]
+    return (pivot[0] + dx * c - dy * s, pivot[1] + dx * s + dy * c)
+
+
 def bbox(p: Prim) -> tuple[float, float, float, float]:
     """Bounding box (x0, y0, x1, y1) of a primitive; text uses its measured width and size."""
     if isinstance(p, Rect):
@@ -207,7 +220,11 @@ def bbox(p: Prim) -> tuple[float, float, float, float]:
         ys = [y for _, y in p.points]
         return (min(xs), min(ys), max(xs), max(ys))
     if isinstance(p, Text):
-        return (p.left, p.y - p.size * 0.88, p.left + p.width, p.y + p.size * 0.24)
+        box = (p.left, p.y - p.size * 0.88, p.left + p.width, p.y + p.size * 0.24)
+        if not p.rotate or p.pivot is None:
+            return box
+        pts = [rotated((x, y), p.pivot, p.rotate) for x in (box[0], box[2]) for y in (box[1], box[3])]
+        return (min(x for x, _ in pts), min(y for _, y in pts), max(x for x, _ in pts), max(y for _, y in pts))
     if isinstance(p, Path):
         xs = [v for c in p.cmds for i, v in enumerate(c[1:]) if i % 2 == 0]
         ys = [v for c in p.cmds for i, v in enumerate(c[1:]) if i % 2 == 1]

@@ -9,6 +9,7 @@ of alignment, edge ends, arrowhead clearance).
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from itertools import combinations
 from pathlib import PurePath
 
@@ -118,6 +119,8 @@ def _overlapping_text(scene: Scene, file) -> list[Problem]:
     out = []
     for a, b in combinations(texts, 2):
         ba, bb = bbox(a), bbox(b)
+        if a.rotate and a.pivot is not None and (a.rotate, a.pivot) == (b.rotate, b.pivot):  # one turned label
+            ba, bb = bbox(replace(a, rotate=0.0)), bbox(replace(b, rotate=0.0))  # compared in its own frame
         if _area(ba, bb) > 0.15 * min((ba[2] - ba[0]) * (ba[3] - ba[1]), (bb[2] - bb[0]) * (bb[3] - bb[1])):
             out.append(_problem(b.meta.src or a.meta.src, file, f"text '{b.text}' overlaps text '{a.text}'"))
     return out

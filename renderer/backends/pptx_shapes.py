@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from ..scene import Ellipse, Group, Line, Path, Polygon, Prim, Rect, Scene, Style, Text, walk
+from ..scene import Ellipse, Group, Line, Path, Polygon, Prim, Rect, Scene, Style, Text, rotated, walk
 
 # python-pptx's prefixes (not imported from it: a slide without native tables or charts does not load python-pptx)
 NAMESPACES = {"a": "http://schemas.openxmlformats.org/drawingml/2006/main",
@@ -539,6 +539,12 @@ class SlideWriter:
         left = {"start": x, "middle": x - w / 2, "end": x - w}[t.anchor]
         top = t.y * f.scale + f.dy - BASELINE_EM * size
         h = LINE_EM * size
+        rot = ""
+        if t.rotate and t.pivot is not None:  # a box turned about its centre: that centre turned about the pivot
+            pivot = (t.pivot[0] * f.scale + f.dx, t.pivot[1] * f.scale + f.dy)
+            cx_, cy_ = rotated((left + w / 2, top + h / 2), pivot, t.rotate)
+            left, top = cx_ - w / 2, cy_ - h / 2
+            rot = f' rot="{round(t.rotate % 360 * 60000)}"'
         bx, by, cx, cy = (round(left * EMU_PER_PX), round(top * EMU_PER_PX), round(w * EMU_PER_PX),
                           round(h * EMU_PER_PX))
         lang = "zh-CN" if self.lang == "zh" or _CJK.search(t.text) else "en-US"
@@ -558,7 +564,7 @@ class SlideWriter:
                 '</a:lnSpc><a:spcBef><a:spcPts val="0"/></a:spcBef></a:pPr>' + "".join(runs)
                 + f'<a:endParaRPr sz="{round(size * PT_PER_PX * 100)}"/></a:p></p:txBody>')
         id_ = self.next_id()
-        sppr = _xfrm(bx, by, cx, cy) + '<a:prstGeom prst="rect"><a:avLst/></a:prstGeom><a:noFill/>'
+        sppr = _xfrm(bx, by, cx, cy, rot) + '<a:prstGeom prst="rect"><a:avLst/></a:prstGeom><a:noFill/>'
         out.append((sp_xml(id_, shape_name(t), sppr, body, '<p:cNvSpPr txBox="1"/>'), (bx, by, bx + cx, by + cy)))
 
     def scene_xml(self, scene: Scene) -> str:

@@ -8,6 +8,7 @@ parser builds a pyparsing grammar) and is no longer used.
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from xml.etree import ElementTree
 
 from ..scene import Ellipse, Group, Line, Path, Polygon, Prim, Rect, Scene, Style, Text
@@ -135,6 +136,10 @@ class _Writer:
             if p.arrow_start:
                 a["marker-start"] = self.marker(p.style.stroke or "#000000")
             return _el("path", a)
+        if isinstance(p, Text) and p.rotate and p.pivot is not None:  # turned about its pivot
+            g = _el("g", {"transform": f"rotate({_n(p.rotate)} {_n(p.pivot[0])} {_n(p.pivot[1])})"})
+            g.append(self.elem(replace(p, rotate=0.0, pivot=None)))
+            return g
         if isinstance(p, Text):
             kw = {"font_size": _n(p.size), "fill": p.fill}
             if p.weight != 400:

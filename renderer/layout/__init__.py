@@ -5,7 +5,7 @@ from __future__ import annotations
 from math import log
 
 from .. import __version__
-from ..scene import Meta, Polygon, Rect, Scene, Style, bbox
+from ..scene import Ellipse, Meta, Polygon, Rect, Scene, Style, Text, bbox, walk
 from ..spec.bound import BoundDiagram
 from ..spec.errors import SpecError
 from . import aside, chart, code, flow, graph, icon, lanes, math, polar, spectrum, table, target, tensor, timeline, tree  # noqa: E501, F401 (register kinds)
@@ -58,7 +58,8 @@ def layout(bound: BoundDiagram, theme: Theme, floors: dict | None = None, sizes:
                                                             f"'{target}' (expected one of: {known or 'none'})")])
         srcs = [ctx.src(("edges", i)) for i in range(len(d.edges))]
         braces, walls = draw_braces(d.annotations, body, ctx) if d.annotations else ([], [])
-        edges, needs = draw_edges(d.edges, body.anchors, body.obstacles + walls, ctx, srcs, body.frames)
+        edges, needs = draw_edges(d.edges, body.anchors, body.obstacles + walls, ctx, srcs, body.frames,
+                                       _text_boxes(body.items))
         for _ in range(GROW_PASSES):  # loops that lack room inside their container: more padding, again
             if not needs:
                 break
@@ -68,7 +69,8 @@ def layout(bound: BoundDiagram, theme: Theme, floors: dict | None = None, sizes:
                     grown[side] = grown.get(side, 0.0) + px
             body = layout_element(d.body, ("body",), ctx)
             braces, walls = draw_braces(d.annotations, body, ctx) if d.annotations else ([], [])
-            edges, needs = draw_edges(d.edges, body.anchors, body.obstacles + walls, ctx, srcs, body.frames)
+            edges, needs = draw_edges(d.edges, body.anchors, body.obstacles + walls, ctx, srcs, body.frames,
+                                       _text_boxes(body.items))
         body.items += edges
         if d.annotations:  # callouts go after the edges, clear of them; _fit takes them into the frame
             body.items += braces
@@ -93,6 +95,12 @@ def layout(bound: BoundDiagram, theme: Theme, floors: dict | None = None, sizes:
     if too_big:
         raise SpecError(too_big)
     return scene
+
+
+def _text_boxes(items: list) -> list[tuple[float, float, float, float]]:
+    """Where the body's text and its badges (icon and step circles) are drawn: arrowheads keep off them."""
+    return [bbox(t) for t in walk(items) if (isinstance(t, Text) and t.text.strip())
+            or (isinstance(t, Ellipse) and t.meta.kind in ("badge", "step"))]
 
 
 def _fit(block: Block) -> Block:

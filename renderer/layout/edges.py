@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
-from ..scene import Line, Meta, Prim, Rect, Style
+from ..scene import Line, Meta, Polygon, Prim, Rect, Style, Text
 from ..spec.models import Edge
 from .base import PART_PAD, Anchor, Ctx
 from .bus import bus_groups, bus_routes, junction
@@ -276,13 +277,15 @@ def _clear(v: float, decreasing: bool, spans: list[tuple[float, float]], gap: fl
 
 
 def draw_edges(edges: list[Edge], anchors: dict[str, Anchor], obstacles: list[Anchor], ctx: Ctx,
-               srcs: list[str | None], frames: list[tuple[tuple, Anchor]] = ()
+               srcs: list[str | None], frames: list[tuple[tuple, Anchor]] = (),
+               texts: list[tuple[float, float, float, float]] = ()
                ) -> tuple[list[Prim], dict[tuple, dict[str, float]]]:
     """Route every edge, then place labels clear of boxes and of the other edges' lines.
 
     Also returns the room loops lack: {container path: {side: px}} for every visible container (`frames`)
     that an edge between two of its members runs outside of (or closer than LOOP_MARGIN to its border);
     the caller lays out again with that much more padding (Ctx.grow), so the loop fits inside.
+    `texts` (x0, y0, x1, y1 of the drawn text): an arrowhead never lands on a title or label (`_clear_of_text`).
     """
     buses = bus_groups(edges)
     in_bus = {i for _kind, ids in buses for i in ids}
@@ -291,6 +294,10 @@ def draw_edges(edges: list[Edge], anchors: dict[str, Anchor], obstacles: list[An
                                            outer_sides(e.from_, anchors), outer_sides(e.to, anchors))
               for i, e in enumerate(edges)]
     _spread_ports(edges, routes, anchors, in_bus)
+    if texts:
+        for i, e in enumerate(edges):
+            if i not in in_bus and e.from_ != e.to and routes[i]:
+                routes[i] = _clear_of_text(routes[i], e, anchors, texts)
     dots: list[Prim] = []
     sharp: set[Pt] = set()  # bus junctions: the T stays square (its dot marks it)
     for kind, ids in buses:
@@ -333,9 +340,21 @@ def draw_edges(edges: list[Edge], anchors: dict[str, Anchor], obstacles: list[An
                                meta=Meta(f"edge-{i}", "text-soft", srcs[i], "edge-label"))
         others = [box for j, box in segments if j != i]
         a, b = anchors[e.from_], anchors[e.to]
+        taken = list(obstacles) + others + placed
+        if e.label_rotate and slanted(pts):
+            box, prims = _turned_label(pts, block, taken, ctx, i, srcs[i])
+            placed.append(box)
+            labels += prims
+            continue
         shared = {k for k in range(len(pts) - 1) if any(_collinear_overlap(pts[k], pts[k + 1], o) for o in others)}
-        bx, by = _label_position(pts, block.w, block.h, list(obstacles) + others + placed,
-                                 1 if _same(a, b) else None, shared)
+        cands = _label_cands(pts, block.w, block.h, 1 if _same(a, b) else None, shared)
+        spot = _clear_spot(cands, block.w, block.h, taken)
+        if spot is None:  # no room beside the edge: farther off, with a leader back to the edge
+            far = _far_spot(pts, block.w, block.h, taken, shared)
+            if far is not None:
+                spot, mid = far
+                labels.append(_leader(mid, Anchor(spot[0] - 3, spot[1], block.w + 6, block.h), ctx, i, srcs[i]))
+        bx, by = spot if spot is not None else cands[0]
         placed.append(Anchor(bx - 3, by, block.w + 6, block.h))  # later labels keep off this one
         labels.append(Rect(bx - 3, by, block.w + 6, block.h, 3, Style(fill=ctx.color("white")),
                            Meta(f"edge-{i}", "white", srcs[i], "edge-label-bg")))
@@ -490,6 +509,76 @@ def _spread_ports(edges: list[Edge], routes: list[list[Pt]], anchors: dict[str, 
             routes[i] = _move_end(routes[i], at_start, along, horizontal, other)
 
 
+TEXT_CLEAR = 6.0  # px: an arrowhead's tip keeps at least this far from the text of the box it points at
+END_MARGIN = 6.0  # px: a slid end stays this far from the corners of its side
+MAX_SLIDE = 16.0  # px: the farthest an end slides along its side (farther, it would leave the box's middle)
+
+
+def _clear_of_text(pts: list[Pt], e: Edge, anchors: dict[str, Anchor], texts: list[tuple]) -> list[Pt]:
+    """The route with each arrowhead end off the text and badges of the box it points at (a block's title, a
+    tensor's caption, an icon in a corner): slid along its top or bottom side (at most MAX_SLIDE px; never on a
+    part or a left or right side, whose port points at a row) to the nearest point
+    TEXT_CLEAR px from all of them; else pulled back a little (at most PULL_BACK px) off the outline."""
+    for at_start in (False, True):
+        if e.head not in (("start", "both") if at_start else ("end", "both")):
+            continue
+        name = e.from_ if at_start else e.to
+        a = anchors[name]
+        if a.shape in ("ellipse", "bracket") or len(pts) < 2:
+            continue
+        near = [t for t in texts if t[0] < a.x + a.w and t[2] > a.x and t[1] < a.y + a.h and t[3] > a.y]
+        tip = pts[0] if at_start else pts[-1]
+        if not near or _text_dist(tip, near) >= TEXT_CLEAR:
+            continue
+        side = _side(tip, a)
+        horizontal = side in ("top", "bottom")
+        lo, hi = (a.x, a.x + a.w) if horizontal else (a.y, a.y + a.h)
+        here = tip[0] if horizontal else tip[1]
+        # a port on a part (a row, a cell) or on a left or right side points at a row: it never slides off it
+        slide = horizontal and "." not in name
+        steps = sorted((v for v in _frange(lo + END_MARGIN, hi - END_MARGIN, 1.0) if abs(v - here) <= MAX_SLIDE),
+                       key=lambda v: abs(v - here)) if slide else []
+        other = anchors[e.to if at_start else e.from_]
+        for v in steps:
+            pt = (v, tip[1]) if horizontal else (tip[0], v)
+            if _text_dist(pt, near) >= TEXT_CLEAR:
+                pts = _move_end(pts, at_start, v, horizontal, other)
+                break
+        else:
+            pts = _pulled_back(pts, at_start, near) or pts
+    return pts
+
+
+PULL_BACK = 2.5  # px: the farthest an end is pulled back off its outline (the checks allow 3)
+
+
+def _pulled_back(pts: list[Pt], at_start: bool, near: list[tuple]) -> list[Pt] | None:
+    """The route with its end pulled back along its last segment, up to PULL_BACK px off the outline, to
+    where the tip is TEXT_CLEAR px from the text; None when that needs more."""
+    tip, prev = (pts[0], pts[1]) if at_start else (pts[-1], pts[-2])
+    d = math.dist(tip, prev)
+    if d < 2 * PULL_BACK:
+        return None
+    ux, uy = (prev[0] - tip[0]) / d, (prev[1] - tip[1]) / d
+    for k in range(1, 11):
+        t = PULL_BACK * k / 10
+        pt = (tip[0] + ux * t, tip[1] + uy * t)
+        if _text_dist(pt, near) >= TEXT_CLEAR:
+            return [pt, *pts[1:]] if at_start else [*pts[:-1], pt]
+    return None
+
+
+def _frange(lo: float, hi: float, step: float) -> list[float]:
+    n = int((hi - lo) / step) if hi > lo else -1
+    return [lo + k * step for k in range(n + 1)]
+
+
+def _text_dist(pt: Pt, boxes: list[tuple]) -> float:
+    """Distance from a point to the nearest of the text boxes (0 inside one)."""
+    return min(math.hypot(max(b[0] - pt[0], 0.0, pt[0] - b[2]), max(b[1] - pt[1], 0.0, pt[1] - b[3]))
+               for b in boxes)
+
+
 def _move_end(pts: list[Pt], at_start: bool, along: float, horizontal: bool, other: Anchor) -> list[Pt]:
     """The route with one end slid along its side to `along`; the segment leaving it stays square (a
     straight edge stays straight when its other end can slide the same way along `other`)."""
@@ -530,19 +619,19 @@ def _collinear_overlap(p: Pt, q: Pt, box: Anchor) -> bool:
     return False
 
 
-def _label_position(pts: list[Pt], w: float, h: float, boxes: list[Anchor], seg: int | None,
-                    shared: set[int] = frozenset()) -> Pt:
-    """Top-left of an edge label: beside (vertical) or on (horizontal) a segment, clear of every box.
-
-    Candidates are tried on the edge's own segments before those it shares with other edges (a fork's
-    trunk), longest first; the first one that covers no box wins (else the first candidate): a label
-    never sits on an element or another label when there is room.
-    """
+def _segment_order(pts: list[Pt], seg: int | None, shared: set[int]) -> list[int]:
+    """The edge's own segments before those it shares, longest first (`seg` first when given)."""
     order = sorted(range(len(pts) - 1), key=lambda i: (i in shared, -math.dist(pts[i], pts[i + 1])))
-    if seg is not None:
-        order = [seg] + [i for i in order if i != seg]
+    return order if seg is None else [seg] + [i for i in order if i != seg]
+
+
+def _label_cands(pts: list[Pt], w: float, h: float, seg: int | None, shared: set[int] = frozenset()) -> list[Pt]:
+    """Top-left corners tried for an edge label, in order: beside (vertical) or on (horizontal) a segment, the
+    edge's own segments before those it shares with other edges (a fork's trunk), longest first. The first
+    that covers no box wins (`_clear_spot`): a label never sits on an element or another label when there is
+    room; failing that, a spot farther off with a leader (`_far_spot`), else the first candidate."""
     cands: list[Pt] = []
-    for i in order:
+    for i in _segment_order(pts, seg, shared):
         (x0, y0), (x1, y1) = pts[i], pts[i + 1]
         mx, my = (x0 + x1) / 2, (y0 + y1) / 2
         if abs(x1 - x0) < 0.5:  # vertical: right of the line, else left of it
@@ -553,11 +642,95 @@ def _label_position(pts: list[Pt], w: float, h: float, boxes: list[Anchor], seg:
             if math.dist(pts[i], pts[i + 1]) >= w + 12:
                 cands.append((mx - w / 2, my - h / 2))
             cands += [(mx - w / 2, my - h - 3), (mx - w / 2, my + 3)]
+    return cands
+
+
+def _clear_spot(cands: list[Pt], w: float, h: float, boxes: list[Anchor]) -> Pt | None:
+    """The first candidate whose label (with its 3 px chip) covers no box, or None."""
     for x, y in cands:
         r = Anchor(x - 3, y, w + 6, h)
         if not any(_overlap(r, o) for o in boxes):
             return (x, y)
-    return cands[0]
+    return None
+
+
+LEADER_STEPS = (14.0, 26.0, 40.0, 56.0)  # px farther off the edge than the nearest spots, tried in turn
+LEADER_WIDTH = 0.8  # px: the thin line from a moved label back to its edge
+
+
+def _far_spot(pts: list[Pt], w: float, h: float, boxes: list[Anchor], shared: set[int]
+              ) -> tuple[Pt, Pt] | None:
+    """(top-left, segment midpoint) of the nearest clear spot farther off the edge than the usual ones:
+    above or below a horizontal segment, beside a vertical one, also slid along it; None when none is clear."""
+    for d in LEADER_STEPS:
+        for i in _segment_order(pts, None, shared):
+            (x0, y0), (x1, y1) = pts[i], pts[i + 1]
+            mx, my = (x0 + x1) / 2, (y0 + y1) / 2
+            if abs(x1 - x0) < 0.5:
+                slide = (0.0, -(h + 6), h + 6)
+                cands = [(mx + 6 + d, my - h / 2 + s) for s in slide]
+                cands += [(mx - 6 - d - w, my - h / 2 + s) for s in slide]
+            else:
+                slide = (0.0, -(w / 2 + 8), w / 2 + 8)
+                cands = [(mx - w / 2 + s, my - h - 3 - d) for s in slide]
+                cands += [(mx - w / 2 + s, my + 3 + d) for s in slide]
+            spot = _clear_spot(cands, w, h, boxes)
+            if spot is not None:
+                return spot, (mx, my)
+    return None
+
+
+def _leader(mid: Pt, r: Anchor, ctx: Ctx, i: int, src: str | None) -> Line:
+    """A thin line from the edge's midpoint `mid` to the nearest point of the moved label's chip `r`."""
+    end = (min(max(mid[0], r.x), r.x + r.w), min(max(mid[1], r.y), r.y + r.h))
+    return Line((mid, end), Style(stroke=ctx.color("text-soft"), stroke_width=LEADER_WIDTH),
+                meta=Meta(f"edge-{i}", "text-soft", src, "edge-leader"))
+
+
+def slanted(pts: list[Pt]) -> bool:
+    """One straight segment that is neither horizontal nor vertical."""
+    return len(pts) == 2 and abs(pts[1][0] - pts[0][0]) > 0.5 and abs(pts[1][1] - pts[0][1]) > 0.5
+
+
+TURNED_GAP = 3.0  # px between a turned label's chip and its edge
+
+
+def _turned_label(pts: list[Pt], block, boxes: list[Anchor], ctx: Ctx, i: int, src: str | None
+                  ) -> tuple[Anchor, list[Prim]]:
+    return turned_label(pts, block, boxes, ctx, f"edge-{i}", src)
+
+
+def turned_label(pts: list[Pt], block, boxes: list[Anchor], ctx: Ctx, ident: str, src: str | None
+                 ) -> tuple[Anchor, list[Prim]]:
+    """A label laid along a slanted edge: turned to the edge's angle (read left to right), centred on the
+    middle of the edge on its upper side (else its lower side, else slid along it), clear of boxes where
+    there is room. Returns the chip's bounding box and the chip (a polygon) and text drawn turned."""
+    (x0, y0), (x1, y1) = pts
+    ang = math.degrees(math.atan2(y1 - y0, x1 - x0))
+    ang = ang - 180 if ang > 90 else ang + 180 if ang <= -90 else ang
+    ux, uy = math.cos(math.radians(ang)), math.sin(math.radians(ang))
+    nx, ny = uy, -ux  # the label's "up", turned with it
+    w, h = block.w + 6, block.h
+    mx, my = (x0 + x1) / 2, (y0 + y1) / 2
+    off = h / 2 + TURNED_GAP
+    cands = [(mx + nx * off * k + ux * s, my + ny * off * k + uy * s)
+             for s in (0.0, -w / 3, w / 3) for k in (1, -1)]
+    best = None
+    for cx, cy in cands:
+        corners = [(cx + ux * dx * w / 2 + nx * dy * h / 2, cy + uy * dx * w / 2 + ny * dy * h / 2)
+                   for dx, dy in ((-1, 1), (1, 1), (1, -1), (-1, -1))]
+        xs, ys = [p[0] for p in corners], [p[1] for p in corners]
+        box = Anchor(min(xs), min(ys), max(xs) - min(xs), max(ys) - min(ys))
+        if best is None:
+            best = (box, corners, (cx, cy))
+        if not any(_overlap(box, o) for o in boxes):
+            best = (box, corners, (cx, cy))
+            break
+    box, corners, (cx, cy) = best
+    chip = Polygon(tuple(corners), Style(fill=ctx.color("white")), Meta(ident, "white", src, "edge-label-bg"))
+    texts = [replace(t, rotate=ang, pivot=(cx, cy)) if isinstance(t, Text) else t
+             for t in block.moved(cx - block.w / 2, cy - block.h / 2).items]
+    return box, [chip, *texts]
 
 
 def _overlap(r: Anchor, o: Anchor) -> bool:

@@ -12,6 +12,7 @@ from ..spec.models_base import I18n
 from .badges import clearance, corner_marks
 from .base import Anchor, Block, Ctx, register
 from .edge_paths import SQUIGGLE_AMPLITUDE, squiggle
+from .edges import slanted, turned_label
 from .tree_levels import with_levels
 from .tree_tidy import TidyNode, tidy
 
@@ -383,6 +384,12 @@ def _draw(root: _N, look: _Look, blocks: dict[int, Block], path_arrows: str = "n
                 lrole = "kept" if kept else "removed" if pruned else "text-soft"
                 lab = ctx.text_lines(c.edge, look.label_size, None, 700 if kept else 400, lrole,
                                      meta=Meta(eid, lrole, ctx.src(c.path + ("edge",)), "edge-label"))
+                if el.label_rotate and not wave and slanted([pts[-2], p1]):  # laid along the edge, beside it
+                    nodes = [Anchor(m.x, m.y, m.w, m.h) for m in _all(root)]
+                    _, turned = turned_label([pts[-2], p1], lab, nodes, ctx, eid, ctx.src(c.path + ("edge",)))
+                    prims += turned
+                    edges.append((2 if kept else 0 if pruned else 1, prims) if not c.ghost else (-1, prims))
+                    continue
                 mx, my = (pts[-2][0] + p1[0]) / 2, (pts[-2][1] + p1[1]) / 2
                 bx, by = mx - lab.w / 2, my - lab.h / 2
                 if wave:  # beside the wavy line, which a label on it would hide

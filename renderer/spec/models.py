@@ -342,6 +342,8 @@ class Edge(Strict):
         "at its end (a rollout or simulation, as in MCTS).")
     relabel: Relabel | None = Field(None, description="A bar across the edge where what it carries is renamed "
                                     "(s_{t+1} becomes s_{t}), the two names on either side of it.")
+    label_rotate: bool = Field(False, description="On a slanted straight edge, lay the label along the edge "
+                               "(turned to its angle, read left to right) instead of upright.")
 
     @field_validator("from_", "to")
     @classmethod

@@ -140,6 +140,8 @@ class Tree(Strict):
         "straight", description="Edges as straight lines from parent to child, or `elbow`: out of the parent, "
                                 "along a shared spine half-way to the children, then into each child (the "
                                 "bracket of a mind map or taxonomy; no diagonals crossing neighbours).")
+    label_rotate: bool = Field(False, description="Lay each straight slanted edge's label along its edge (turned to "
+                               "its angle, read left to right, beside the line) instead of upright on it.")
     path_arrows: Literal["none", "down", "up"] = Field(
         "none", description="Arrow heads on the highlighted path's edges only: `down` points parent → child "
                             "(a selection walking down), `up` child → parent (a value backed up to the root).")
