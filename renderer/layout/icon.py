@@ -122,14 +122,19 @@ def _gpu(p: _Pen) -> None:
                         tuple(p.ctx.theme.fonts["sans"]), width=w, meta=p._m(p.ink)))
 
 
-def _lock(p: _Pen) -> None:
-    """A padlock (frozen weights): shackle arc over a body with a keyhole."""
+def _padlock(p: _Pen, top: float, right_end: float) -> None:
+    """A padlock: the shackle's arc at `top` (its right leg down to `right_end`) over a body with a keyhole."""
     shackle = Style(stroke=p.ctx.color("text-soft"), stroke_width=max(1.2, p.s / 11))
-    p.path([("M", 0.3, 0.46), ("L", 0.3, 0.3), ("C", 0.3, 0.19, 0.39, 0.1, 0.5, 0.1),
-            ("C", 0.61, 0.1, 0.7, 0.19, 0.7, 0.3), ("L", 0.7, 0.46)], shackle)
+    p.path([("M", 0.3, 0.46), ("L", 0.3, top + 0.2), ("C", 0.3, top + 0.09, 0.39, top, 0.5, top),
+            ("C", 0.61, top, 0.7, top + 0.09, 0.7, top + 0.2), ("L", 0.7, right_end)], shackle)
     p.rect(0.16, 0.44, 0.68, 0.5, 0.08)
     p.circle(0.5, 0.63, 0.07, p.ink)
     p.rect(0.47, 0.64, 0.06, 0.17, 0.02, p.ink)
+
+
+def _lock(p: _Pen) -> None:
+    """A padlock (frozen weights): the shackle closed into the body."""
+    _padlock(p, 0.1, 0.46)
 
 
 def _flame(p: _Pen) -> None:
@@ -167,12 +172,7 @@ def _model(p: _Pen) -> None:
 
 def _unlock(p: _Pen) -> None:
     """An open padlock (unfrozen, trained again): the shackle lifted clear of the body on its right."""
-    shackle = Style(stroke=p.ctx.color("text-soft"), stroke_width=max(1.2, p.s / 11))
-    p.path([("M", 0.3, 0.46), ("L", 0.3, 0.22), ("C", 0.3, 0.11, 0.39, 0.02, 0.5, 0.02),
-            ("C", 0.61, 0.02, 0.7, 0.11, 0.7, 0.22), ("L", 0.7, 0.3)], shackle)
-    p.rect(0.16, 0.44, 0.68, 0.5, 0.08)
-    p.circle(0.5, 0.63, 0.07, p.ink)
-    p.rect(0.47, 0.64, 0.06, 0.17, 0.02, p.ink)
+    _padlock(p, 0.02, 0.3)
 
 
 def _page(p: _Pen) -> None:
