@@ -10,6 +10,7 @@ from ..scene import Meta, Prim, Text, bbox, shift, walk
 from ..spec.models import Element, I18n
 from ..spec.yamlpos import Located
 from .markup import SCRIPT_SCALE, split_scripts
+from .quotes import curly
 from .text import Metrics
 from .theme import Theme
 
@@ -158,6 +159,8 @@ class Ctx:
 
         Text between `$…$` is typeset as math (math_text.py)."""
         meta = meta or Meta()
+        if not mono:
+            text = curly(text)
         if "$" in text:  # inline TeX between $…$ (or an escaped \$): math_text.py, registered at import
             return MATH_LINES["lines"](self, text, size, max_width, weight, role, align, width, meta, mono)
         lines = self.metrics.wrap(text, size, max_width, weight, mono)

@@ -18,6 +18,7 @@ from .chart_axes import spread
 from .chart_canvas import Canvas
 from .chart_data import bound, check_roles, fail, measure, text_of
 from .markup import split_scripts
+from .quotes import curly
 from .table_levels import level_key
 
 CYCLE = ("model", "data", "module", "negative", "thought", "warm")
@@ -166,7 +167,7 @@ def _payload(ctx: Ctx, cells: list[_Cell], col_w: list[float], row_h: list[float
         if c.text and not c.bits:
             weight = bold_weight if c.bold else 400
             lines = [[[t, k, fams[face]] for part, k in split_scripts(s) for t, face in ctx.metrics.runs(part)]
-                     for s in ctx.metrics.wrap(c.text, fs, c.wrap, weight)]
+                     for s in ctx.metrics.wrap(curly(c.text), fs, c.wrap, weight)]
         out.append({"row": c.row, "col": c.col, "rowspan": c.rowspan, "colspan": c.colspan, "lines": lines,
                     "fill": ctx.color(c.role), "color": ctx.color(c.text_role), "bold": c.bold, "align": c.align,
                     "header": c.header, "bits": bool(c.bits)})

@@ -250,6 +250,9 @@ def _cjk_char(tok: str) -> bool:
     return len(t) == 1 and bool(_CJK_RUN.match(t * 2))
 
 
+_RELATIONS = frozenset("=≈≠≤≥")
+
+
 def _tokens(text: str) -> list[str]:
     """Unbreakable pieces: Latin words (with leading space), Chinese words, or single CJK punctuation."""
     toks = _words(_TOKEN.findall(text))
@@ -260,6 +263,8 @@ def _tokens(text: str) -> list[str]:
             out[-1] += t
         elif out and len(out[-1]) == 1 and unicodedata.category(out[-1]) in ("Ps", "Pi") and out[-1] not in "'\"":
             out[-1] += t  # and no line ends with an opening （「“
+        elif out and out[-1].rstrip()[-1:] in _RELATIONS:
+            out[-1] += t  # nor with "=": "a = b" breaks before the "=", which keeps what follows it
         else:
             out.append(t)
     return out
