@@ -11,7 +11,7 @@ from ..spec.models import Element, I18n
 from ..spec.yamlpos import Located
 from .markup import SCRIPT_SCALE, split_scripts
 from .quotes import curly
-from .text import Metrics
+from .text import Metrics, lone_cjk_mark
 from .theme import Theme
 
 
@@ -176,6 +176,11 @@ class Ctx:
             if len(r) == 1 and not r[0][1]:
                 x = {"start": 0.0, "center": w / 2, "end": w}[align]
                 anchor = {"start": "start", "center": "middle", "end": "end"}[align]
+                if align == "center" and len(lines) == 1 and lone_cjk_mark(r[0][0]):
+                    # a chip holding only 。 or ，: its ink (low and left in the em box) centred in the line box
+                    left, right, top, bottom = self.metrics.ink(r[0][0], size, weight)
+                    x += sw / 2 - (left + right) / 2
+                    y = lh / 2 + (top + bottom) / 2
                 items.append(Text(x, y, r[0][0], size, self.color(role), weight, anchor, fam, width=sw, meta=meta))
                 continue
             x = {"start": 0.0, "center": (w - sw) / 2, "end": w - sw}[align]

@@ -23,33 +23,38 @@ def _closes_before(nxt: str) -> bool:
     return nxt == "" or nxt.isspace() or (unicodedata.category(nxt)[0] == "P" and nxt not in "([{（「『《")
 
 
+def _latin(c: str) -> bool:
+    """A letter or digit of an alphabetic script (Latin, Greek…), not a CJK character."""
+    return c.isalnum() and ord(c) < 0x2E80
+
+
 def _curly_plain(s: str) -> str:
     out: list[str] = []
-    double_open = False  # the last double quote drawn opened (decides where the position alone cannot)
+    opened = {'"': False, "'": False}  # the last quote of each kind opened (decides where position cannot)
     for i, ch in enumerate(s):
         if ch not in "\"'":
             out.append(ch)
             continue
         prev = s[i - 1] if i else ""
         nxt = s[i + 1] if i + 1 < len(s) else ""
-        if ch == '"':
-            if _opens_after(prev) and not _closes_before(nxt):
-                opening = True
-            elif _closes_before(nxt) and not _opens_after(prev):
-                opening = False
-            else:
-                opening = not double_open
-            double_open = opening
-            out.append("“" if opening else "”")
-            continue
-        if prev.isalnum() and nxt.isalpha():
+        if ch == "'" and _latin(prev) and _latin(nxt):
             out.append("’")  # an apostrophe: model's, don't
-        elif prev.isalpha() and not nxt.isalpha() and not (i >= 2 and (s[i - 2].isalnum() or out[i - 2] == "‘")):
+            continue
+        if (ch == "'" and _latin(prev) and prev.isalpha() and not nxt.isalpha()
+                and not (i >= 2 and (s[i - 2].isalnum() or out[i - 2] == "‘"))):
             out.append("′")  # a prime after a one-letter name: s', Q(s', a')
-        elif _opens_after(prev) and nxt and not nxt.isspace():
-            out.append("‘")
-        else:
-            out.append("’")
+            continue
+        if ch == "'" and _latin(prev) and not opened["'"]:
+            out.append("’")  # a closing apostrophe with no quote open: the policies' values
+            continue
+        if _opens_after(prev) and not _closes_before(nxt):
+            opening = True
+        elif _closes_before(nxt) and not _opens_after(prev):
+            opening = False
+        else:  # between two CJK characters, say: the other one of a pair
+            opening = not opened[ch]
+        opened[ch] = opening
+        out.append(("“" if opening else "”") if ch == '"' else ("‘" if opening else "’"))
     return "".join(out)
 
 

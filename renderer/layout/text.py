@@ -134,6 +134,18 @@ class Metrics:
         hb.shape(font, buf, {"kern": True, "liga": True})
         return sum(p.x_advance for p in buf.glyph_positions) / upem
 
+    def ink(self, ch: str, size: float, weight: int = 400) -> tuple[float, float, float, float]:
+        """Ink bounds (left, right, top, bottom) of one character in px from its pen origin on the baseline
+        (y up, as in the font), from the shaped glyph's extents in the face that draws it."""
+        font, upem = self._faces[self.runs(ch)[0][1]][700 if weight >= 600 else 400]
+        buf = hb.Buffer()
+        buf.add_str(ch)
+        buf.guess_segment_properties()
+        hb.shape(font, buf, {"kern": True, "liga": True})
+        e = font.get_glyph_extents(buf.glyph_infos[0].codepoint)
+        k = size / upem
+        return (e.x_bearing * k, (e.x_bearing + e.width) * k, e.y_bearing * k, (e.y_bearing + e.height) * k)
+
     def has_glyph(self, ch: str) -> bool:
         """Whether one of the faces (regular) can draw the character."""
         return any(f[400][0].get_nominal_glyph(ord(ch)) is not None for f in self._faces.values())
@@ -251,6 +263,11 @@ def _cjk_char(tok: str) -> bool:
 
 
 _RELATIONS = frozenset("=≈≠≤≥")
+
+
+def lone_cjk_mark(text: str) -> bool:
+    """The whole text is one CJK punctuation mark (。，、：？…): drawn centred by its ink, not its advance."""
+    return len(text) == 1 and unicodedata.category(text)[0] == "P" and bool(_CJK.match(text))
 
 
 def _tokens(text: str) -> list[str]:

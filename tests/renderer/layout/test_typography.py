@@ -6,7 +6,9 @@ import pytest
 from _helpers import scene_of
 
 from renderer.layout.quotes import curly
-from renderer.scene import Text, walk
+from renderer.layout.text import Metrics
+from renderer.layout.theme import load_theme
+from renderer.scene import Rect, Text, walk
 
 
 @pytest.mark.parametrize(("plain", "typeset"), [
@@ -15,6 +17,8 @@ from renderer.scene import Text, walk
     ("the policies' values", "the policies’ values"),
     ("'a' or 'b'", "‘a’ or ‘b’"),
     ('他说"你好"然后', "他说“你好”然后"),
+    ("评论家的'状态' s'", "评论家的‘状态’ s′"),
+    ("rock 'n' roll", "rock ‘n’ roll"),
     ('("x"), "y"', "(“x”), “y”"),
     ("don't use $f'(x)$ here", "don’t use $f'(x)$ here"),  # the prime inside math stays TeX
     ("no quotes at all", "no quotes at all"),
@@ -40,3 +44,27 @@ def test_boxes_and_tables_draw_typographic_quotes_but_code_keeps_straight_ones(w
     assert "it’s" in got and "“ok”" in got, got
     assert "'a'" in joined and '"b"' in joined, got  # code untouched
     assert "'" not in joined.replace("'a'", "") and '"' not in joined.replace('"b"', "")
+
+
+@pytest.mark.parametrize("mark", ["。", "，", "、", "？"])
+def test_a_lone_cjk_mark_is_centred_by_its_ink(write_spec, mark):
+    """A chip whose whole text is 。: the glyph's ink (harfbuzz extents), not its advance, sits at the centre."""
+    body = f"""  row:
+    items:
+      - box: {{id: a, text: "{mark}", role: white, width: 60, height: 40}}
+      - box: {{id: b, text: "词{mark}", role: white, width: 60, height: 40}}
+"""
+    scene = scene_of(write_spec, body, lang="zh")
+    m = Metrics(load_theme())
+    rects = {p.meta.id: p for p in walk(scene.items) if isinstance(p, Rect) and p.meta.id in ("a", "b")}
+    lone = next(p for p in walk(scene.items) if isinstance(p, Text) and p.text == mark)
+    left, right, top, bottom = m.ink(mark, lone.size, lone.weight)
+    assert lone.anchor == "middle"
+    x0 = lone.x - lone.width / 2
+    ink_cx, ink_cy = x0 + (left + right) / 2, lone.y - (top + bottom) / 2
+    box = rects["a"]
+    assert ink_cx == pytest.approx(box.x + box.w / 2, abs=0.3)
+    assert ink_cy == pytest.approx(box.y + box.h / 2, abs=0.3)
+    # text with more than the mark is placed by its advance, as before
+    other = next(p for p in walk(scene.items) if isinstance(p, Text) and p.text == "词" + mark)
+    assert other.x == pytest.approx(rects["b"].x + rects["b"].w / 2, abs=0.01)
