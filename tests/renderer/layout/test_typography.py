@@ -68,3 +68,19 @@ def test_a_lone_cjk_mark_is_centred_by_its_ink(write_spec, mark):
     # text with more than the mark is placed by its advance, as before
     other = next(p for p in walk(scene.items) if isinstance(p, Text) and p.text == "词" + mark)
     assert other.x == pytest.approx(rects["b"].x + rects["b"].w / 2, abs=0.01)
+
+
+def test_a_token_cell_holding_a_lone_cjk_mark_centres_its_ink(write_spec):
+    """The same in a tensor's cells (token strips): 。 centred by ink, 词 by advance as before."""
+    scene = scene_of(write_spec, '  tensor: {id: t, values: [["词", "。"]], cell: 40}\n', lang="zh")
+    m = Metrics(load_theme())
+    cells = {p.meta.parts[0]: p for p in walk(scene.items) if hasattr(p, "meta") and p.meta.parts
+             and p.meta.kind == "tensor-cell" and not isinstance(p, Text)}
+    mark = next(p for p in walk(scene.items) if isinstance(p, Text) and p.text == "。")
+    word = next(p for p in walk(scene.items) if isinstance(p, Text) and p.text == "词")
+    rect = next(p for p in cells["r0c1"].children if isinstance(p, Rect))
+    left, right, top, bottom = m.ink("。", mark.size)
+    assert mark.x + (left + right) / 2 == pytest.approx(rect.x + rect.w / 2, abs=0.3)
+    assert mark.y - (top + bottom) / 2 == pytest.approx(rect.y + rect.h / 2, abs=0.3)
+    rect0 = next(p for p in cells["r0c0"].children if isinstance(p, Rect))
+    assert word.x + word.width / 2 == pytest.approx(rect0.x + rect0.w / 2, abs=0.3)
