@@ -270,8 +270,21 @@ def lone_cjk_mark(text: str) -> bool:
     return len(text) == 1 and unicodedata.category(text)[0] == "P" and bool(_CJK.match(text))
 
 
+_GROUP = re.compile(r"[(\[][^()\[\]\s][^()\[\]\n]{0,14}[)\]]")  # a short (…) or […]: (s, a), [0, 1]
+_KEEP = "\uE000"  # a space inside such a group while the text is cut into tokens
+
+
 def _tokens(text: str) -> list[str]:
-    """Unbreakable pieces: Latin words (with leading space), Chinese words, or single CJK punctuation."""
+    """Unbreakable pieces: Latin words (with leading space), Chinese words, or single CJK punctuation.
+
+    A short bracketed group, `(s, a)` or `[0, 1]`, is one piece: a line never breaks between its items."""
+    if " " in text and ("(" in text or "[" in text):
+        text = _GROUP.sub(lambda m: m.group(0).replace(" ", _KEEP), text)
+        return [t.replace(_KEEP, " ") for t in _tokens_of(text)]
+    return _tokens_of(text)
+
+
+def _tokens_of(text: str) -> list[str]:
     toks = _words(_TOKEN.findall(text))
     # keep closing CJK punctuation with the character before it (no line starts with ，。）)
     out: list[str] = []

@@ -82,3 +82,28 @@ def test_no_line_ends_with_an_equals_sign(text):
         assert "".join(lines).replace(" ", "") == text.replace(" ", "")
         assert not any(line.rstrip().endswith(rel) for line in lines), lines
         assert all(m.width(line, 14) <= width for line in lines)
+
+
+GROUPED = ["the advantage of an action A(s, a) = Q(s, a) − V(s)", "动作的优势 A(s, a) = Q(s, a) − V(s)",
+           "the probabilities [0.5, 0.3, 0.2] of three tokens"]
+
+
+def _splits_a_group(lines: list[str]) -> bool:
+    return any(ln.count("(") != ln.count(")") or ln.count("[") != ln.count("]") for ln in lines)
+
+
+@pytest.mark.parametrize("text", GROUPED)
+def test_a_short_bracketed_group_is_never_split(text):
+    """(s, a) and [0.5, 0.3, 0.2] are one piece: a line breaks between items, not inside one."""
+    m = Metrics(load_theme())
+    for width in range(70, 300, 10):
+        lines = m.wrap(text, 14, width)
+        assert "".join(lines).replace(" ", "") == text.replace(" ", "")
+        assert not _splits_a_group(lines), (width, lines)
+
+
+def test_without_the_group_rule_some_width_splits_a_group(monkeypatch):
+    """The check above can fail: plain tokens break "A(s," from "a)" at some of these widths."""
+    monkeypatch.setattr(text_mod, "_GROUP", text_mod.re.compile(r"(?!x)x"))
+    m = Metrics(load_theme())
+    assert any(_splits_a_group(m.wrap(t, 14, w)) for t in GROUPED for w in range(70, 300, 10))
