@@ -10,7 +10,8 @@ from ..scene import Meta, Prim, Text, bbox, shift, walk
 from ..spec.models import Element, I18n
 from ..spec.yamlpos import Located
 from .markup import SCRIPT_SCALE, split_scripts
-from .text import Metrics
+from .quotes import curly
+from .text import Metrics, lone_cjk_mark
 from .theme import Theme
 
 
@@ -158,6 +159,8 @@ class Ctx:
 
         Text between `$…$` is typeset as math (math_text.py)."""
         meta = meta or Meta()
+        if not mono:
+            text = curly(text)
         if "$" in text:  # inline TeX between $…$ (or an escaped \$): math_text.py, registered at import
             return MATH_LINES["lines"](self, text, size, max_width, weight, role, align, width, meta, mono)
         lines = self.metrics.wrap(text, size, max_width, weight, mono)
@@ -173,6 +176,11 @@ class Ctx:
             if len(r) == 1 and not r[0][1]:
                 x = {"start": 0.0, "center": w / 2, "end": w}[align]
                 anchor = {"start": "start", "center": "middle", "end": "end"}[align]
+                if align == "center" and len(lines) == 1 and lone_cjk_mark(r[0][0]):
+                    # a chip holding only 。 or ，: its ink (low and left in the em box) centred in the line box
+                    left, right, top, bottom = self.metrics.ink(r[0][0], size, weight)
+                    x += sw / 2 - (left + right) / 2
+                    y = lh / 2 + (top + bottom) / 2
                 items.append(Text(x, y, r[0][0], size, self.color(role), weight, anchor, fam, width=sw, meta=meta))
                 continue
             x = {"start": 0.0, "center": (w - sw) / 2, "end": w - sw}[align]

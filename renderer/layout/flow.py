@@ -117,8 +117,31 @@ def layout_note(t: TextEl, path: tuple, ctx: Ctx, min_w: float = 0, min_h: float
 
 @register("spacer")
 def layout_spacer(s: Spacer, path: tuple, ctx: Ctx, min_w: float = 0, min_h: float = 0) -> Block:
-    """Empty space."""
-    return Block(max(s.width, min_w), max(s.height, min_h))
+    """Empty space; with `dots`, "⋮ text ⋮" centred in it (an elision row)."""
+    if not s.dots:
+        return Block(max(s.width, min_w), max(s.height, min_h))
+    label = ctx.t(s.text).strip() if s.text is not None else ""
+    meta = Meta(None, "text-soft", ctx.src(path), "ellipsis")
+    size = ctx.size("body")
+    text = ctx.text_lines(label, size, None, 400, "text-soft", meta=meta) if label else Block(0, size * 1.4)
+    marks = 2 if label else 1  # a column of three dots each side of the text (one column alone)
+    inner = text.w + marks * ELISION_DOT * 2 + (2 * ELISION_GAP if label else 0)
+    w, h = max(s.width, min_w, inner), max(s.height, min_h, text.h)
+    block = Block(w, h)
+    x0, cy = (w - inner) / 2, h / 2
+    fill = Style(fill=ctx.color("text-soft"))
+    columns = [x0 + ELISION_DOT] + ([x0 + inner - ELISION_DOT] if label else [])
+    for cx in columns:
+        for k in (-1, 0, 1):
+            block.items.append(Ellipse(cx, cy + k * ELISION_STEP, ELISION_DOT, ELISION_DOT, fill, meta))
+    if label:
+        block.add(text, x0 + 2 * ELISION_DOT + ELISION_GAP, (h - text.h) / 2)
+    return block
+
+
+ELISION_DOT = 1.7  # radius of an elision dot (⋮ drawn as three discs)
+ELISION_STEP = 5.5  # between the centres of two dots
+ELISION_GAP = 8.0  # between a column of dots and the text
 
 
 def _children(c: Container, path: tuple, ctx: Ctx, min_w: float = 0, min_h: float = 0) -> list[Block]:

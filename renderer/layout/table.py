@@ -11,13 +11,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from ..scene import Group, Meta, Prim, Rect, Style, Text
+from ..scene import Group, Line, Meta, Prim, Rect, Style, Text
 from ..spec.elements.table import MAX_BITS, BitSegment, Table, TableCell, TableRow
 from .base import Anchor, Block, Ctx, register
 from .chart_axes import spread
 from .chart_canvas import Canvas
 from .chart_data import bound, check_roles, fail, measure, text_of
 from .markup import split_scripts
+from .quotes import curly
 from .table_levels import level_key
 
 CYCLE = ("model", "data", "module", "negative", "thought", "warm")
@@ -117,11 +118,12 @@ def layout_table(el: Table, path: tuple, ctx: Ctx, min_w: float = 0, min_h: floa
             kids += c.block.moved(bx, y + (h - c.block.h) / 2).items
         canvas.add(Group(tuple(kids), replace(meta, parts=(f"r{c.row}c{c.col}", f"r{c.row}", f"c{c.col}"))))
 
-    _legend(el, path, ctx, canvas, cells, xs[-1], ys[-1])
+    top, bottom = _arrows(el, path, ctx, canvas, cells, xs, ys)
+    _legend(el, path, ctx, canvas, cells, xs[-1], bottom)
     if el.title is not None:
         tb = ctx.text_lines(ctx.t(el.title), ctx.size("body"), max(xs[-1], ctx.sp("text_max_width")), 700, "text",
                             meta=Meta(el.id, "text", ctx.src(path + ("title",)), "table-title"))
-        canvas.place(tb, (xs[-1] - tb.w) / 2, -tb.h - 6)
+        canvas.place(tb, (xs[-1] - tb.w) / 2, top - tb.h - 6)
     x0, y0, _, _ = canvas.box()
     grid = _payload(ctx, cells, col_w, row_h, (-x0, -y0), fs, lh, pad, 700)
     out = canvas.block(min_w, min_h, Meta(el.id, None, ctx.src(path), "table"))
@@ -129,6 +131,80 @@ def layout_table(el: Table, path: tuple, ctx: Ctx, min_w: float = 0, min_h: floa
     if el.id:
         out.anchors[el.id] = Anchor(0, 0, out.w, out.h, "rect", ctx.src(path))
     return out
+
+
+ARROW_GAP = 9.0  # px between the table's edge and a direction arrow (room for its head's half width)
+ARROW_LABEL_GAP = 3.0  # px between an arrow and its label
+
+
+def _arrows(el: Table, path: tuple, ctx: Ctx, canvas: Canvas, cells: list[_Cell], xs: list[float],
+            ys: list[float]) -> tuple[float, float]:
+    """The table's direction arrows, outside the grid along its first/last body row or column; returns the
+    top and bottom the grid and its arrows reach (the title goes above, the legend below)."""
+    top, bottom = 0.0, ys[-1]
+    body = [c for c in cells if not c.header]
+    rows = sorted({r for c in body for r in range(c.row, c.row + c.rowspan)})
+    fs = ctx.size("small")
+    stroke = ctx.theme.stroke["width"] * 1.2
+    for k, a in enumerate(el.arrows):
+        apath = path + ("arrows", k)
+        src = ctx.src(apath)
+        meta = Meta(el.id, a.role, src, "table-arrow")
+        label = ctx.t(a.text).strip() if a.text is not None else ""
+        tmeta = replace(meta, role="text-soft", kind="table-arrow-text")
+        lb = ctx.text_lines(label, fs, None, 400, "text-soft", meta=tmeta) if label else None
+        style = Style(stroke=ctx.color(a.role), stroke_width=stroke)
+        if a.row is not None:
+            if a.row >= len(rows):
+                raise fail(ctx, apath + ("row",), f"row {a.row} is beyond the table's {len(rows)} body rows "
+                                                  f"(expected 0 to {len(rows) - 1})")
+            r = rows[a.row]
+            if r not in (rows[0], rows[-1]):
+                raise fail(ctx, apath + ("row",), f"an arrow runs outside the table, so along its first or last "
+                                                  f"body row (expected row 0 or {len(rows) - 1}, not {a.row})")
+            span = [c for c in body if c.row <= r < c.row + c.rowspan]
+            if a.span is not None:
+                if a.span[1] >= len(xs) - 1:
+                    raise fail(ctx, apath + ("span",), f"column {a.span[1]} is beyond the table's {len(xs) - 1} "
+                                                       "columns")
+                span = [c for c in span if a.span[0] <= c.col and c.col + c.colspan - 1 <= a.span[1]]
+            if not span:
+                raise fail(ctx, apath + ("span",), "the arrow spans no body cell of its row")
+            x0, x1 = min(xs[c.col] for c in span), max(xs[c.col + c.colspan] for c in span)
+            under = r == rows[-1]
+            y = bottom + ARROW_GAP if under else top - ARROW_GAP
+            ends = [(x0 + 4, y), (x1 - 4, y)]
+            canvas.add(Line(tuple(ends if a.direction == "forward" else ends[::-1]), style, arrow_end=True,
+                            meta=meta))
+            if lb is not None:
+                ly = y + ARROW_GAP / 2 + ARROW_LABEL_GAP if under else y - ARROW_GAP / 2 - ARROW_LABEL_GAP - lb.h
+                canvas.place(lb, (x0 + x1 - lb.w) / 2, ly)
+                y = ly + lb.h if under else ly
+            else:
+                y = y + ARROW_GAP / 2 if under else y - ARROW_GAP / 2
+            bottom, top = (y, top) if under else (bottom, y)
+            continue
+        last = len(xs) - 2
+        if a.column not in (0, last):
+            raise fail(ctx, apath + ("column",), f"an arrow runs outside the table, so along its first or last "
+                                                 f"column (expected column 0 or {last}, not {a.column})")
+        span = [c for c in body if c.col <= a.column < c.col + c.colspan]
+        if a.span is not None:  # body rows first..last
+            if a.span[1] >= len(rows):
+                raise fail(ctx, apath + ("span",), f"row {a.span[1]} is beyond the table's {len(rows)} body rows")
+            lo, hi = rows[a.span[0]], rows[a.span[1]]
+            span = [c for c in span if lo <= c.row and c.row + c.rowspan - 1 <= hi]
+        if not span:
+            raise fail(ctx, apath + ("column",), f"column {a.column} has no body cells to run along")
+        y0, y1 = min(ys[c.row] for c in span), max(ys[c.row + c.rowspan] for c in span)
+        right = a.column == last
+        x = xs[-1] + ARROW_GAP if right else xs[0] - ARROW_GAP
+        ends = [(x, y0 + 4), (x, y1 - 4)]
+        canvas.add(Line(tuple(ends if a.direction == "forward" else ends[::-1]), style, arrow_end=True, meta=meta))
+        if lb is not None:
+            lx = x + ARROW_GAP / 2 + ARROW_LABEL_GAP if right else x - ARROW_GAP / 2 - ARROW_LABEL_GAP - lb.w
+            canvas.place(lb, lx, (y0 + y1 - lb.h) / 2)
+    return top, bottom
 
 
 def _fixed_widths(el: Table, path: tuple, ctx: Ctx, cells: list[_Cell], natural: list[float], fs: float, lh: float,
@@ -166,7 +242,7 @@ def _payload(ctx: Ctx, cells: list[_Cell], col_w: list[float], row_h: list[float
         if c.text and not c.bits:
             weight = bold_weight if c.bold else 400
             lines = [[[t, k, fams[face]] for part, k in split_scripts(s) for t, face in ctx.metrics.runs(part)]
-                     for s in ctx.metrics.wrap(c.text, fs, c.wrap, weight)]
+                     for s in ctx.metrics.wrap(curly(c.text), fs, c.wrap, weight)]
         out.append({"row": c.row, "col": c.col, "rowspan": c.rowspan, "colspan": c.colspan, "lines": lines,
                     "fill": ctx.color(c.role), "color": ctx.color(c.text_role), "bold": c.bold, "align": c.align,
                     "header": c.header, "bits": bool(c.bits)})

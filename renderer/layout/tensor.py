@@ -32,6 +32,7 @@ from .markup import split_scripts
 from .tensor_groups import resolved_groups
 from .tensor_marks import depth_lift, draw_braces, draw_depth, draw_depth_brace, draw_factor, draw_pick
 from .tensor_slab import fibre_prims, slab_faces
+from .text import lone_cjk_mark
 
 ELLIPSIS_H = "…"
 ELLIPSIS_V = "⋮"  # drawn as dots: the theme font has no vertical/diagonal ellipsis
@@ -202,7 +203,11 @@ def layout_tensor(el: Tensor, path: tuple, ctx: Ctx, min_w: float = 0, min_h: fl
                 pad = 2.0
                 kids.append(Rect(x + (cw - tw) / 2 - pad, y + (ch - fs * 1.15) / 2, tw + 2 * pad, fs * 1.15, 2.0,
                                  Style(fill=ctx.color("white")), Meta(el.id, "white", src, "tensor-chip")))
-            kids += script_runs(split_scripts(text), x + (cw - tw) / 2, y + ch / 2 + 0.32 * fs, fs,
+            left, base = x + (cw - tw) / 2, y + ch / 2 + 0.32 * fs
+            if lone_cjk_mark(text):  # a token cell holding only 。 or ，: its ink centred in the cell
+                ink_l, ink_r, ink_t, ink_b = ctx.metrics.ink(text, fs)
+                left, base = x + cw / 2 - (ink_l + ink_r) / 2, y + ch / 2 + (ink_t + ink_b) / 2
+            kids += script_runs(split_scripts(text), left, base, fs,
                                 ctx.color(trole), 400, font, tmeta, lambda part, size: measure(ctx, part, size))
         i, j = rows[r], cols[k]
         parts = (f"r{i}c{j}", f"r{i}", f"c{j}") if kind == "tensor-cell" and i is not None and j is not None else ()

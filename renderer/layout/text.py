@@ -134,6 +134,18 @@ class Metrics:
         hb.shape(font, buf, {"kern": True, "liga": True})
         return sum(p.x_advance for p in buf.glyph_positions) / upem
 
+    def ink(self, ch: str, size: float, weight: int = 400) -> tuple[float, float, float, float]:
+        """Ink bounds (left, right, top, bottom) of one character in px from its pen origin on the baseline
+        (y up, as in the font), from the shaped glyph's extents in the face that draws it."""
+        font, upem = self._faces[self.runs(ch)[0][1]][700 if weight >= 600 else 400]
+        buf = hb.Buffer()
+        buf.add_str(ch)
+        buf.guess_segment_properties()
+        hb.shape(font, buf, {"kern": True, "liga": True})
+        e = font.get_glyph_extents(buf.glyph_infos[0].codepoint)
+        k = size / upem
+        return (e.x_bearing * k, (e.x_bearing + e.width) * k, e.y_bearing * k, (e.y_bearing + e.height) * k)
+
     def has_glyph(self, ch: str) -> bool:
         """Whether one of the faces (regular) can draw the character."""
         return any(f[400][0].get_nominal_glyph(ord(ch)) is not None for f in self._faces.values())
@@ -250,8 +262,29 @@ def _cjk_char(tok: str) -> bool:
     return len(t) == 1 and bool(_CJK_RUN.match(t * 2))
 
 
+_RELATIONS = frozenset("=≈≠≤≥")
+
+
+def lone_cjk_mark(text: str) -> bool:
+    """The whole text is one CJK punctuation mark (。，、：？…): drawn centred by its ink, not its advance."""
+    return len(text) == 1 and unicodedata.category(text)[0] == "P" and bool(_CJK.match(text))
+
+
+_GROUP = re.compile(r"[(\[][^()\[\]\s][^()\[\]\n]{0,14}[)\]]")  # a short (…) or […]: (s, a), [0, 1]
+_KEEP = "\uE000"  # a space inside such a group while the text is cut into tokens
+
+
 def _tokens(text: str) -> list[str]:
-    """Unbreakable pieces: Latin words (with leading space), Chinese words, or single CJK punctuation."""
+    """Unbreakable pieces: Latin words (with leading space), Chinese words, or single CJK punctuation.
+
+    A short bracketed group, `(s, a)` or `[0, 1]`, is one piece: a line never breaks between its items."""
+    if " " in text and ("(" in text or "[" in text):
+        text = _GROUP.sub(lambda m: m.group(0).replace(" ", _KEEP), text)
+        return [t.replace(_KEEP, " ") for t in _tokens_of(text)]
+    return _tokens_of(text)
+
+
+def _tokens_of(text: str) -> list[str]:
     toks = _words(_TOKEN.findall(text))
     # keep closing CJK punctuation with the character before it (no line starts with ，。）)
     out: list[str] = []
@@ -260,6 +293,8 @@ def _tokens(text: str) -> list[str]:
             out[-1] += t
         elif out and len(out[-1]) == 1 and unicodedata.category(out[-1]) in ("Ps", "Pi") and out[-1] not in "'\"":
             out[-1] += t  # and no line ends with an opening （「“
+        elif out and out[-1].rstrip()[-1:] in _RELATIONS:
+            out[-1] += t  # nor with "=": "a = b" breaks before the "=", which keeps what follows it
         else:
             out.append(t)
     return out

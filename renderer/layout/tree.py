@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-from ..scene import Ellipse, Group, Line, Meta, Prim, Rect, Style, shift
+from ..scene import Ellipse, Group, Line, Meta, Polygon, Prim, Rect, Style, shift
 from ..spec.elements.tree import MAX_TREE_NODES, TokenNode, Tree, TreeItem, TreeNode
 from ..spec.errors import Problem, SpecError
 from ..spec.models_base import I18n
@@ -20,6 +20,15 @@ ROOT_TOKEN = "<s>"
 BADGE_TEXT_GAP = 5.0  # px more between a node's text and its corner badge than a box leaves (small tree nodes)
 DOT = 12.0  # diameter of a `dot` node (an action in a backup diagram)
 DOT_GAP = 4.0  # between a dot and its label
+STOP = 0.78  # side of an `eos` node's stop marker (an octagon), in units of the label size
+STOP_GAP = 5.0  # between the stop marker and the label
+
+
+def octagon(cx: float, cy: float, r: float) -> tuple[tuple[float, float], ...]:
+    """A regular octagon (a stop sign) with flat sides, its inscribed radius r."""
+    R = r / math.cos(math.pi / 8)
+    angles = [math.pi / 8 * (2 * k + 1) for k in range(8)]
+    return tuple((round(cx + R * math.cos(a), 3), round(cy + R * math.sin(a), 3)) for a in angles)
 
 
 def shape_of(n: _N, el: Tree) -> str:
@@ -281,6 +290,8 @@ def _measure(nodes: list[_N], look: _Look) -> dict[int, Block]:
             n.w = n.h = max(diam, h)
         elif shape == "pill":
             n.w, n.h = max(b.w + h, h * 1.6), h
+        elif shape == "eos":  # a pill holding a stop marker and the label
+            n.w, n.h = max(b.w + look.size * STOP + STOP_GAP + h, h * 1.6), h
         else:
             n.w, n.h = max(b.w + 2 * look.pad, look.size * 2), h
         if n.badge and shape != "circle":  # the text keeps clear of the badge, and stays centred
@@ -453,10 +464,18 @@ def _node_prims(n: _N, look: _Look, text: Block) -> Group:
     if kind == "circle":
         shape = Ellipse(cx, cy, n.w / 2, n.h / 2, style, meta)
     else:
-        rx = {"round": ctx.theme.stroke["radius"], "rect": 0.0, "pill": n.h / 2}[kind]
+        rx = {"round": ctx.theme.stroke["radius"], "rect": 0.0, "pill": n.h / 2, "eos": n.h / 2}[kind]
         shape = Rect(n.x, n.y, n.w, n.h, min(rx, n.h / 2), style, meta)
     t = text.moved(n.x + (n.w - text.w) / 2, n.y + (n.h - text.h) / 2)
     marks = [shift(p, n.x, n.y) for p in corner_marks(None, n.badge, None, n.w, meta, ctx)] if n.badge else []
+    if kind == "eos":  # the stop marker and the label, centred together
+        side = look.size * STOP
+        x0 = n.x + (n.w - side - STOP_GAP - text.w) / 2
+        ink = ctx.color(outline or ("removed" if n.pruned else "text"))
+        stop = Polygon(octagon(x0 + side / 2, cy, side / 2), Style(fill=ink, opacity=style.opacity),
+                       Meta(n.anchor or el.id, None, ctx.src(n.path), "eos-stop"))
+        t = text.moved(x0 + side + STOP_GAP, n.y + (n.h - text.h) / 2)
+        return Group((shape, stop, *t.items, *marks), meta)
     return Group((shape, *t.items, *marks), meta)
 
 

@@ -214,10 +214,20 @@ class Aside(Strict):
 
 
 class Spacer(Strict):
-    """Empty space."""
+    """Empty space; or, with `dots`, an elision row: "⋮ text ⋮" centred where rows are left out."""
 
     width: float = Field(0, ge=0, le=2000, description="Empty width in px.")
     height: float = Field(0, ge=0, le=2000, description="Empty height in px.")
+    dots: bool = Field(False, description="Draw an elision mark (⋮) centred in the space: rows left out of a "
+                                          "column (n-step, …, Monte Carlo).")
+    text: LocalText | None = Field(None, description="With `dots`: what the elided rows are, drawn between two "
+                                                     "⋮ marks (\"⋮ n-step ⋮\").")
+
+    @model_validator(mode="after")
+    def _text_needs_dots(self) -> Spacer:
+        if self.text is not None and not self.dots:
+            raise ValueError("a spacer's `text` is drawn between elision dots (expected `dots: true` with it)")
+        return self
 
 
 class Use(Strict):

@@ -79,6 +79,33 @@ class BitKind(Strict):
     label: LocalText | None = Field(None, description="Legend text (fields without one are not in the legend).")
 
 
+class TableArrow(Strict):
+    """A direction indicator outside the table along its first or last body row (or first or last column):
+    an arrow spanning that row's body cells, with its label ("← computed backwards")."""
+
+    row: int | None = Field(None, ge=0, lt=MAX_ROWS, description="Body row (0-based, as in `rows`) the arrow "
+                                                                  "runs along: the first (drawn over the table) "
+                                                                  "or the last (under it).")
+    column: int | None = Field(None, ge=0, lt=MAX_COLS, description="Column (0-based) the arrow runs along: the "
+                                                                     "first (drawn left of it) or the last (right).")
+    text: LocalText | None = Field(None, description="Label beside the arrow.")
+    span: tuple[int, int] | None = Field(
+        None, description="First and last column (for a row arrow) or body row (for a column arrow) the arrow "
+                          "spans, inclusive, 0-based (default: every body cell along it).")
+    direction: Literal["forward", "back"] = Field(
+        "forward", description="`forward` points along increasing index (left to right, top to bottom); `back` "
+                               "the other way (time run backwards).")
+    role: Role = Field("text", description="Colour role of the arrow (its label is `text-soft`).")
+
+    @model_validator(mode="after")
+    def _one_axis(self) -> TableArrow:
+        if (self.row is None) == (self.column is None):
+            raise ValueError("a table arrow runs along exactly one of `row` or `column`")
+        if self.span is not None and not 0 <= self.span[0] <= self.span[1]:
+            raise ValueError("a table arrow's `span` is [first, last] with 0 <= first <= last")
+        return self
+
+
 class Table(Strict):
     """A table: a header row, optional header column, merged cells, cell roles and bit-layout cells."""
 
@@ -107,6 +134,10 @@ class Table(Strict):
         default_factory=dict, description="Role and legend label per bit field name, e.g. "
                                           "{sign: {role: negative, label: Sign}}.")
     legend: bool = Field(True, description="Draw a legend of the labelled bit kinds under the table.")
+    arrows: Annotated[list[TableArrow], Field(max_length=4)] = Field(
+        default_factory=list, description="Direction indicators along the first/last body row or column, "
+                                          "drawn outside the table (e.g. {row: 3, text: \"← time reversed\", "
+                                          "direction: back}).")
     columns_under: str | None = Field(
         None, pattern=ELEMENT_ID_PATTERN, description="Id of a `direction: right` tree: column k gets the width "
         "of the tree's level k (gap middle to gap middle), so the table centred under the tree has each column "

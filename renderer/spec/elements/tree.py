@@ -13,7 +13,7 @@ MAX_TREE_NODES = 400
 
 Label = LocalText | float
 PathSpec = list[str] | list[list[str]] | str
-NodeShape = Literal["round", "rect", "circle", "pill", "dot"]
+NodeShape = Literal["round", "rect", "circle", "pill", "dot", "eos"]
 
 
 class TreeNode(Strict):
@@ -39,7 +39,9 @@ class TreeNode(Strict):
                                    "flame, check, cross, …), as on a box.")
     shape: NodeShape | None = Field(
         None, description="This node's shape (default: the tree's `node_shape`): e.g. states as circles and "
-                          "actions as `dot`s (a small filled disc, its label beside it) in a backup diagram.")
+                          "actions as `dot`s (a small filled disc, its label beside it) in a backup diagram; "
+                          "`eos` marks a terminal token: a pill with a stop marker (a small filled octagon) "
+                          "before its label, as a finished beam's [EOS].")
     kept: bool = Field(False, description="On the highlighted path: node and the edge from its parent are "
                                           "drawn in the `kept` style.")
     pruned: bool = Field(False, description="A pruned branch: this node, its subtree and their edges are greyed "
@@ -123,7 +125,7 @@ class Tree(Strict):
                                                      "(e.g. the four MCTS steps); replaces root/tokens.")
     direction: Literal["down", "right"] = Field("down", description="Growth direction: top-down or left-to-right.")
     node_role: Role = Field("data", description="Default fill role of nodes.")
-    node_shape: Literal["round", "rect", "circle", "pill", "dot"] = Field(
+    node_shape: NodeShape = Field(
         "round", description="Shape of every node (a node's own `shape` overrides it).")
     format: str = Field(".3g", pattern=r"^[<>^+\- #0-9,._a-zA-Z%]{0,12}$",
                         description="Python format spec for numeric labels, values and edge labels.")

@@ -10,7 +10,7 @@ from _helpers import inside, kind, scene_of
 from renderer.app.check import DEFECTS, check_spec
 from renderer.layout.theme import load_theme
 from renderer.project import ROOT
-from renderer.scene import Group, Rect, Text, bbox
+from renderer.scene import Group, Line, Rect, Text, bbox, walk
 from renderer.spec.errors import SpecError
 
 
@@ -170,3 +170,58 @@ def test_every_table_field_is_documented_in_the_schema(model):
     d = diagram_schema()["$defs"][model]
     assert d.get("description")
     assert [f for f, v in d["properties"].items() if not v.get("description")] == []
+
+
+ARROWS = """  table:
+    title: "Returns"
+    header: ["", "t = 0", "t = 1", "t = 2"]
+    header_column: true
+    arrows:
+      - {row: 1, text: "← computed backwards", direction: back}
+      - {row: 0, text: "time →"}
+      - {column: 3, text: "down"}
+      - {row: 1, span: [2, 3]}
+    rows:
+      - ["r", 1, 2, 3]
+      - ["G", 6, 5, 3]
+"""
+
+
+def test_direction_arrows_run_outside_the_table_along_a_row_or_column(write_spec):
+    scene = scene_of(write_spec, ARROWS)
+    arrows = [p for p in walk(scene.items) if isinstance(p, Line) and p.meta.kind == "table-arrow"]
+    labels = {p.text: p for p in walk(scene.items) if isinstance(p, Text) and p.meta.kind == "table-arrow-text"}
+    cells = [p for p in walk(scene.items) if isinstance(p, Rect) and p.meta.kind in ("table-cell", "table-header")]
+    body = [p for p in walk(scene.items) if isinstance(p, Rect) and p.meta.kind == "table-cell"]
+    gx0, gy0 = min(c.x for c in cells), min(c.y for c in cells)
+    gx1, gy1 = max(c.x + c.w for c in cells), max(c.y + c.h for c in cells)
+    bx0 = min(c.x for c in body)  # body columns start right of the header column
+    assert bx0 > gx0
+    assert len(arrows) == 4 and all(a.arrow_end for a in arrows)
+    under, over, side, short = arrows
+    # under the last row, pointing left (back), spanning the body columns
+    (ux0, uy), (ux1, _) = under.points
+    assert uy > gy1 and ux0 > ux1 and ux1 == pytest.approx(bx0 + 4) and ux0 == pytest.approx(gx1 - 4)
+    # over the first row (above the header), pointing right
+    (ox0, oy), (ox1, _) = over.points
+    assert oy < gy0 and ox0 < ox1
+    # right of the last column, pointing down, along the body rows
+    (sx, sy0), (_, sy1) = side.points
+    assert sx > gx1 and sy0 < sy1 and sy0 > gy0
+    # a span: columns 2..3 only, under the first arrow's label
+    t2 = next(c for c in body if bbox(c)[0] > bx0 + 1)
+    (hx0, hy), (hx1, _) = short.points
+    assert hx0 == pytest.approx(t2.x + 4) and hx1 == pytest.approx(gx1 - 4)
+    assert hy > bbox(labels["← computed backwards"])[3]
+    # labels beside their arrows; the title above everything
+    assert labels["← computed backwards"].y > uy and labels["time →"].y < oy and labels["down"].x > sx
+    title = next(p for p in walk(scene.items) if isinstance(p, Text) and p.meta.kind == "table-title")
+    assert bbox(title)[3] < bbox(labels["time →"])[1]
+
+
+def test_an_arrow_along_an_inner_row_is_a_located_error(write_spec):
+    with pytest.raises(SpecError, match=r"s\.yaml:\d+:\d+: .*beyond the table's 2 body rows"):
+        scene_of(write_spec, ARROWS.replace("{row: 1, text", "{row: 5, text"))
+    inner = ARROWS.replace('      - ["G", 6, 5, 3]', '      - ["G", 6, 5, 3]\n      - ["V", 1, 1, 1]')
+    with pytest.raises(SpecError, match=r"s\.yaml:\d+:\d+: .*first or last body row \(expected row 0 or 2, not 1\)"):
+        scene_of(write_spec, inner)

@@ -5,12 +5,12 @@ from __future__ import annotations
 import math
 
 import pytest
-from _helpers import kind, scene_of
+from _helpers import inside, kind, scene_of
 
 from renderer.app.check import check_scene
 from renderer.layout.theme import load_theme
 from renderer.layout.tree import DOT
-from renderer.scene import Ellipse, Group, Line, Rect, Text, bbox, walk
+from renderer.scene import Ellipse, Group, Line, Polygon, Rect, Text, bbox, walk
 
 TREE = """  tree:
     id: t
@@ -90,3 +90,36 @@ def test_a_mark_naming_a_node_the_tree_lacks_is_a_located_error(write_spec):
                                                                  "    root:\n")
     with pytest.raises(SpecError, match=r"\.yaml:\d+:\d+: .*mark names node 'nope', which this tree does not have"):
         scene_of(write_spec, body)
+
+
+def test_an_eos_node_is_a_pill_with_a_stop_octagon_before_its_label(write_spec):
+    body = """  tree:
+    id: t
+    direction: right
+    node_shape: pill
+    root:
+      id: r
+      label: "<s>"
+      children:
+        - {id: a, label: are}
+        - {id: e, label: "[EOS]", shape: eos, kept: true}
+"""
+    scene = scene_of(write_spec, body)
+    theme = load_theme()
+    groups = {g.meta.id: g for g in kind(scene, "node", Group)}
+    eos = groups["t.e"]
+    rect = eos.children[0]
+    stops = [p for p in walk(eos.children) if isinstance(p, Polygon)]
+    label = next(p for p in walk(eos.children) if isinstance(p, Text))
+    assert isinstance(rect, Rect) and rect.rx == pytest.approx(rect.h / 2)
+    assert len(stops) == 1 and len(stops[0].points) == 8
+    x0, y0, x1, y1 = bbox(stops[0])
+    assert x1 - x0 == pytest.approx(y1 - y0, abs=0.01)  # a regular octagon
+    assert inside(bbox(rect), (x0, y0, x1, y1))
+    assert (y0 + y1) / 2 == pytest.approx(rect.y + rect.h / 2, abs=0.01)
+    tx0, _, tx1, _ = bbox(label)
+    assert x1 < tx0  # the marker before the label
+    assert (x0 + tx1) / 2 == pytest.approx(rect.x + rect.w / 2, abs=0.6)  # marker and label centred together
+    assert stops[0].style.fill == theme.color("kept")  # the node's ink (the kept outline here)
+    # an ordinary pill has no marker
+    assert not [p for p in walk(groups["t.a"].children) if isinstance(p, Polygon)]

@@ -66,3 +66,44 @@ def test_latin_text_wraps_without_loading_the_chinese_dictionary():
             "m.wrap('大模型的训练与对齐图解需要换行显示' * 3, 14, 200)\nprint('rjieba' in sys.modules)\n")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
     assert out == ["False", "True"]
+
+
+@pytest.mark.parametrize("text", ["the advantage A = Q − V over the mean", "优势 A = Q − V 减去均值",
+                                  "loss ≈ 0.3 at step 200"])
+def test_no_line_ends_with_an_equals_sign(text):
+    """A width that ends a greedy line right after "=" (measured): the "=" moves to the next line instead."""
+    m = Metrics(load_theme())
+    rel = next(c for c in text if c in "=≈")
+    cut = text.index(rel) + 1
+    width = m.width(text[:cut], 14) + 1  # "… =" fits, "… = Q" does not
+    greedy = m._greedy(text, 14, width)
+    assert any(line.lstrip().startswith(rel) for line in greedy), greedy
+    for lines in (greedy, m.wrap(text, 14, width)):
+        assert "".join(lines).replace(" ", "") == text.replace(" ", "")
+        assert not any(line.rstrip().endswith(rel) for line in lines), lines
+        assert all(m.width(line, 14) <= width for line in lines)
+
+
+GROUPED = ["the advantage of an action A(s, a) = Q(s, a) − V(s)", "动作的优势 A(s, a) = Q(s, a) − V(s)",
+           "the probabilities [0.5, 0.3, 0.2] of three tokens"]
+
+
+def _splits_a_group(lines: list[str]) -> bool:
+    return any(ln.count("(") != ln.count(")") or ln.count("[") != ln.count("]") for ln in lines)
+
+
+@pytest.mark.parametrize("text", GROUPED)
+def test_a_short_bracketed_group_is_never_split(text):
+    """(s, a) and [0.5, 0.3, 0.2] are one piece: a line breaks between items, not inside one."""
+    m = Metrics(load_theme())
+    for width in range(70, 300, 10):
+        lines = m.wrap(text, 14, width)
+        assert "".join(lines).replace(" ", "") == text.replace(" ", "")
+        assert not _splits_a_group(lines), (width, lines)
+
+
+def test_without_the_group_rule_some_width_splits_a_group(monkeypatch):
+    """The check above can fail: plain tokens break "A(s," from "a)" at some of these widths."""
+    monkeypatch.setattr(text_mod, "_GROUP", text_mod.re.compile(r"(?!x)x"))
+    m = Metrics(load_theme())
+    assert any(_splits_a_group(m.wrap(t, 14, w)) for t in GROUPED for w in range(70, 300, 10))
