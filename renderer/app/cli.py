@@ -205,10 +205,10 @@ def cmd_check(args: argparse.Namespace) -> int:
             _say(str(p))
         bad += any(p.severity != "warning" for p in problems)  # warnings are printed, they do not fail
     warnings = chapter_findings(meanings)  # across the diagrams checked: a colour explained two ways in a chapter
-    if args.chapter_colours:
+    if getattr(args, "chapter_colours", False):
         for src, message in warnings:
             _say(str(Problem(*src_location(src, "?"), message, "warning")))
-    listed = "" if args.chapter_colours else " (--chapter-colours lists them)"
+    listed = "" if getattr(args, "chapter_colours", False) else " (--chapter-colours lists them)"
     _say(f"{bad} spec(s) with layout defects or errors; {len(waived)} finding(s) waived in specs"
          + (f"; {len(warnings)} chapter colour warning(s){listed}" if warnings else ""))
     return 1 if bad else 0

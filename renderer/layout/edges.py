@@ -517,14 +517,15 @@ MAX_SLIDE = 16.0  # px: the farthest an end slides along its side (farther, it w
 def _clear_of_text(pts: list[Pt], e: Edge, anchors: dict[str, Anchor], texts: list[tuple]) -> list[Pt]:
     """The route with each arrowhead end off the text and badges of the box it points at (a block's title, a
     tensor's caption, an icon in a corner): slid along its top or bottom side (at most MAX_SLIDE px; never on a
-    part or a left or right side, whose port points at a row) to the nearest point
+    left or right side, whose port points at a row; a part is left alone) to the nearest point
     TEXT_CLEAR px from all of them; else pulled back a little (at most PULL_BACK px) off the outline."""
     for at_start in (False, True):
         if e.head not in (("start", "both") if at_start else ("end", "both")):
             continue
         name = e.from_ if at_start else e.to
         a = anchors[name]
-        if a.shape in ("ellipse", "bracket") or len(pts) < 2:
+        # a part (a row, a cell, an axis, a tree node) already ends PART_PAD px outside its own text
+        if a.shape in ("ellipse", "bracket") or len(pts) < 2 or "." in name:
             continue
         near = [t for t in texts if t[0] < a.x + a.w and t[2] > a.x and t[1] < a.y + a.h and t[3] > a.y]
         tip = pts[0] if at_start else pts[-1]
@@ -534,8 +535,8 @@ def _clear_of_text(pts: list[Pt], e: Edge, anchors: dict[str, Anchor], texts: li
         horizontal = side in ("top", "bottom")
         lo, hi = (a.x, a.x + a.w) if horizontal else (a.y, a.y + a.h)
         here = tip[0] if horizontal else tip[1]
-        # a port on a part (a row, a cell) or on a left or right side points at a row: it never slides off it
-        slide = horizontal and "." not in name
+        # a port on a left or right side points at a row: it never slides off it
+        slide = horizontal
         steps = sorted((v for v in _frange(lo + END_MARGIN, hi - END_MARGIN, 1.0) if abs(v - here) <= MAX_SLIDE),
                        key=lambda v: abs(v - here)) if slide else []
         other = anchors[e.to if at_start else e.from_]

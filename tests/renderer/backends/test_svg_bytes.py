@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from xml.etree import ElementTree
 
 import pytest
@@ -118,6 +119,10 @@ class _Writer:
             if p.arrow_start:
                 el.attribs["marker-start"] = self.marker(p.style.stroke or "#000000")
             return el
+        if isinstance(p, Text) and p.rotate and p.pivot is not None:  # added with turned labels: a rotating group
+            g = d.g(transform=f"rotate({_n(p.rotate)} {_n(p.pivot[0])} {_n(p.pivot[1])})")
+            g.add(self.elem(replace(p, rotate=0.0, pivot=None)))
+            return g
         if isinstance(p, Text):
             kw = {"font_size": _n(p.size), "fill": p.fill}
             if p.weight != 400:
