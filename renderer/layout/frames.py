@@ -28,7 +28,9 @@ def layout_frames(bounds: list[BoundDiagram], theme: Theme) -> list[Scene]:
             for path, (w, h) in s.items():
                 fw, fh = floors.get(path, (0.0, 0.0))
                 floors[path] = (max(fw, w), max(fh, h))
-        scenes = [layout(b, theme, floors=floors) for b in bounds]
+        # a frame whose every element is already as large as its floor would be laid out the same again
+        scenes = [scene if all(floors[path] == size for path, size in s.items()) else layout(b, theme, floors=floors)
+                  for b, s, scene in zip(bounds, sizes, scenes, strict=True)]
     w = max(s.width for s in scenes)
     h = max(s.height for s in scenes)
     return [replace(s, width=w, height=h) for s in scenes]
