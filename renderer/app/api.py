@@ -55,6 +55,13 @@ class Diagram:
 
         return run_stage(self.spec.path, "bind", bind, self.spec)
 
+    @cached_property
+    def bound_frames(self) -> list[Any]:
+        """A sweep's frames bound, one BoundSpec per value (computed on first use and kept)."""
+        from .sweeps import bind_frames
+
+        return run_stage(self.spec.path, "bind", bind_frames, self.spec)
+
     @property
     def values(self) -> dict[str, dict[str, Any]]:
         """Every computed value by name: {"fn", "args", "source" (code hash), "result"}."""
@@ -105,12 +112,10 @@ class Diagram:
         if ("frames", lang) not in self._drawn:
             from ..backends.svg import draw_svg
             from ..layout.theme import load_theme
-            from .sweeps import bind_frames, frame_scenes
+            from .sweeps import frame_scenes
 
             path = self.spec.path
-            if "frames_bound" not in self.__dict__:
-                self.__dict__["frames_bound"] = run_stage(path, "bind", bind_frames, self.spec)
-            scenes = run_stage(path, "layout", frame_scenes, self.__dict__["frames_bound"], lang, load_theme())
+            scenes = run_stage(path, "layout", frame_scenes, self.bound_frames, lang, load_theme())
             self._drawn["frames", lang] = [run_stage(path, "svg", draw_svg, s) for s in scenes]  # type: ignore
         return self._drawn["frames", lang]  # type: ignore[return-value]
 

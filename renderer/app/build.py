@@ -30,7 +30,8 @@ from ..spec.display import display_path
 from ..spec.langs import LANGS
 from ..trust import Refused, read_file, read_regular, sign, verify, walk
 from .files import UnsafeOutput, check_out, write_atomic
-from .values import computed_values
+from .sweeps import animated_rel, sweep_part
+from .values import computed_values, in_lang
 from .workers import process_pool
 
 RENDERER_DIR = SOURCE_ROOT / "renderer"
@@ -238,18 +239,12 @@ class Result:
     written: dict[str, tuple[str, int]] = field(default_factory=dict)  # output (relative to out) -> (sha256, size)
 
 
-def _local(value: Any, lang: str) -> str | None:
-    if value is None or isinstance(value, str):
-        return value
-    return getattr(value, lang, None)
-
-
 def diagram_meta(bound: Any) -> dict[str, Any]:
     """What the gallery shows of a diagram: chapter, order, tags, title and caption in each language."""
     d = bound.diagram
     return {"id": d.id, "chapter": d.chapter, "order": d.order, "tags": list(d.tags),
-            "title": {lang: _local(bound.for_lang(lang).diagram.title, lang) for lang in LANGS},
-            "caption": {lang: _local(bound.for_lang(lang).diagram.caption, lang) for lang in LANGS},
+            "title": {lang: in_lang(bound.for_lang(lang).diagram.title, lang) for lang in LANGS},
+            "caption": {lang: in_lang(bound.for_lang(lang).diagram.caption, lang) for lang in LANGS},
             "computed": sorted(bound.provenance), "values": computed_values(bound.computed)}
 
 
@@ -511,9 +506,9 @@ def plan(paths: list[Path], out: Path, formats: tuple[str, ...], langs: tuple[st
         if swept and did is not None and "svg" in formats:  # a sweep's frames: one key for all of a language's
             targets = (st or {}).get("targets", {})
             for lang in langs:
-                rel = sweep_rel(lang, did)
+                rel = animated_rel(lang, did)
                 keys[rel] = target_key(env, sha, comp_digests, fn_digests, "sweep", lang)
-                mine = [r for r in targets if _sweep_output(r, lang, did)]
+                mine = [r for r in targets if sweep_part(r, lang, did) is not None]
                 if not (use_cache and rel in mine and all(
                         targets[r].get("key") == keys[rel] and _is_ours(out, r, targets[r]) for r in mine)):
                     sweep_stale.append(lang)
@@ -550,17 +545,6 @@ def base_hash(data: Any, sha: str) -> tuple[str, bool]:
     except (ValueError, RecursionError):  # a self-referencing alias: the whole spec decides
         return sha, True
     return _sha(text.encode()), True
-
-
-def sweep_rel(lang: str, diagram_id: str) -> str:
-    """The animated SVG of a sweep: the output whose key every frame of the language shares."""
-    return f"svg/{lang}/{diagram_id}.sweep.svg"
-
-
-def _sweep_output(rel: str, lang: str, diagram_id: str) -> bool:
-    """Whether `rel` is a sweep output (a frame or the animated SVG) of the diagram in a language."""
-    head = f"svg/{lang}/{diagram_id}.sweep"
-    return rel.startswith(head) and re.fullmatch(r"(-\d{1,2})?\.svg", rel[len(head):]) is not None
 
 
 def _parse(raw: bytes) -> Any:
@@ -606,13 +590,13 @@ def _file_size(path: Path) -> int | None:
 
 
 def _output_form(rel: Any) -> bool:
-    """Whether `rel` has the exact form of an output path: <fmt>/<lang>/<id>.<ext>."""
+    """Whether `rel` has the exact form of an output path: <fmt>/<lang>/<id>.<ext>, or a sweep's SVG."""
     parts = rel.split("/") if isinstance(rel, str) else []
     if len(parts) != 3 or parts[0] not in FORMATS or parts[1] not in LANGS:
         return False
     name, dot, ext = parts[2].rpartition(".")
-    stem, sweep, suffix = name.partition(".")
-    if sweep and not (parts[0] == "svg" and re.fullmatch(r"sweep(-\d{1,2})?", suffix)):
+    stem, sweep, _suffix = name.partition(".")
+    if sweep and sweep_part(rel, parts[1], stem) is None:
         return False
     return bool(dot) and ext == FORMATS[parts[0]][2] and bool(_NAME.fullmatch(stem))
 
@@ -651,13 +635,13 @@ def _record(entries: dict[str, dict], job: Job, res: Result, out: Path) -> None:
             targets[rel] = {"key": k, "sha": sha, "size": size, "stat": _fingerprint(Path(out) / rel)}
     for lang in {*job.langs, *job.sweep_langs}:  # frames of this language: the new set replaces the old one
         redone = job.id is not None and (job.base is None or lang in job.sweep_langs)
-        for rel in [r for r in targets if redone and _sweep_output(r, lang, job.id)]:
+        for rel in [r for r in targets if redone and sweep_part(r, lang, job.id) is not None]:
             if rel not in res.written:
                 _delete_output(out, rel, targets[rel])
             del targets[rel]
-        for rel in [r for r in res.written if job.id is not None and _sweep_output(r, lang, job.id)]:
+        for rel in [r for r in res.written if job.id is not None and sweep_part(r, lang, job.id) is not None]:
             sha, size = res.written[rel]
-            targets[rel] = {"key": job.keys[sweep_rel(lang, job.id)], "sha": sha, "size": size,
+            targets[rel] = {"key": job.keys[animated_rel(lang, job.id)], "sha": sha, "size": size,
                             "stat": _fingerprint(Path(out) / rel)}
     meta = dict(res.meta)
     if "sweep" not in meta and job.base is not None and "sweep" in (old.get("meta") or {}):

@@ -19,6 +19,7 @@ from ..spec.langs import LANGS
 from .chapters import chapter_title
 from .files import write_atomic
 from .gallery_detail import DETAIL_DIR, SHARED_CSS, detail_href, detail_html, markup_html
+from .sweeps import sweep_part
 
 FORMAT_ORDER = ("svg", "png", "pptx")
 THUMB_ORDER = ("svg", "png")  # SVG first: a tenth of the bytes of the 2× PNG, and sharp at any size
@@ -33,14 +34,14 @@ def gallery_items(entries: dict[str, dict], out: Path) -> list[dict[str, Any]]:
         did = e.get("id") or Path(path).stem
         meta = e.get("meta") or {}
         outputs: dict[str, dict[str, str]] = {}
-        frames: dict[str, dict[str, str]] = {}  # lang -> {frame index or "animated": rel}
+        frames: dict[str, dict[int | str, str]] = {}  # lang -> {frame index or "animated": rel}
         for rel in sorted(e.get("targets") or {}):
             fmt, lang = rel.split("/")[:2]
             if not (Path(out) / rel).is_file():
                 continue
-            stem = rel.rsplit("/", 1)[-1][:-len(fmt) - 1]
-            if stem.startswith(f"{did}.sweep"):
-                frames.setdefault(lang, {})[stem[len(did) + 6:] or "animated"] = rel
+            part = sweep_part(rel, lang, did)
+            if part is not None:
+                frames.setdefault(lang, {})[part] = rel
             else:
                 outputs.setdefault(lang, {})[fmt] = rel
         if not outputs and not e.get("problems"):
@@ -69,10 +70,10 @@ def gallery_items(entries: dict[str, dict], out: Path) -> list[dict[str, Any]]:
     return items
 
 
-def sweep_item(meta: dict[str, Any], frames: dict[str, dict[str, str]]) -> dict[str, Any]:
+def sweep_item(meta: dict[str, Any], frames: dict[str, dict[int | str, str]]) -> dict[str, Any]:
     """What the detail page's slider shows: the sweep's meta with each language's frame files in order."""
     n = len(meta.get("changing") or [])
-    return {**meta, "frames": {lang: [got.get(f"-{i}") for i in range(n)] for lang, got in frames.items()},
+    return {**meta, "frames": {lang: [got.get(i) for i in range(n)] for lang, got in frames.items()},
             "animated": {lang: got["animated"] for lang, got in frames.items() if "animated" in got}}
 
 

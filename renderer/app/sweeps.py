@@ -7,13 +7,18 @@ frames cycling with a strip naming the swept input and its value. The ordinary `
 
 from __future__ import annotations
 
-from typing import Any
+import re
+from typing import TYPE_CHECKING, Any
 
 from ..spec.langs import LANGS
-from ..spec.loader import Spec
+from .values import in_lang
+
+if TYPE_CHECKING:  # the build imports the output names below without the models
+    from ..spec.loader import Spec
 
 FRAME_SUFFIX = ".sweep-"  # svg/<lang>/<id>.sweep-<i>.svg
 ANIMATED_SUFFIX = ".sweep"  # svg/<lang>/<id>.sweep.svg
+_PART = re.compile(r"\.sweep(?:-(\d{1,2}))?\.svg")
 
 
 def frame_rel(lang: str, diagram_id: str, i: int) -> str:
@@ -26,10 +31,13 @@ def animated_rel(lang: str, diagram_id: str) -> str:
     return f"svg/{lang}/{diagram_id}{ANIMATED_SUFFIX}.svg"
 
 
-def sweep_rels(diagram_id: str, frames: int, langs: tuple[str, ...] = LANGS) -> list[str]:
-    """Every output of a sweep of `frames` frames."""
-    return [rel for lang in langs for rel in
-            [*(frame_rel(lang, diagram_id, i) for i in range(frames)), animated_rel(lang, diagram_id)]]
+def sweep_part(rel: str, lang: str, diagram_id: str) -> int | str | None:
+    """Which sweep output of the diagram in a language `rel` is: a frame's index, "animated", or None."""
+    head = f"svg/{lang}/{diagram_id}"
+    m = _PART.fullmatch(rel[len(head):]) if rel.startswith(head) else None
+    if m is None:
+        return None
+    return "animated" if m.group(1) is None else int(m.group(1))
 
 
 def value_text(value: Any) -> str:
@@ -48,7 +56,7 @@ def value_texts(spec: Spec, lang: str) -> list[str]:
     sw = spec.diagram.sweep
     if sw.labels is None:
         return [value_text(v) for v in sw.frame_values()]
-    return [t if isinstance(t, str) else getattr(t, lang) for t in sw.labels]
+    return [in_lang(t, lang) for t in sw.labels]
 
 
 def start_index(spec: Spec) -> int:
@@ -77,8 +85,7 @@ def frame_scenes(frames: list, lang: str, theme: Any) -> list:
 
 def strip_label(spec: Spec, lang: str) -> str:
     """The sweep's label in one language."""
-    label = spec.diagram.sweep.label
-    return label if isinstance(label, str) else getattr(label, lang)
+    return in_lang(spec.diagram.sweep.label, lang)
 
 
 def frame_outputs(spec: Spec, frames: list, langs: tuple[str, ...], theme: Any,
@@ -109,8 +116,7 @@ def sweep_meta(spec: Spec, frames: list) -> dict[str, Any]:
     per_frame = [computed_values(f.computed) for f in frames]
     changing = {v["name"] for rows in per_frame for v in rows} - {
         v["name"] for v in per_frame[0] if all(v in rows for rows in per_frame)}
-    label = sw.label if not isinstance(sw.label, str) else None
-    return {"label": {lang: (getattr(label, lang) if label else sw.label) for lang in LANGS},
+    return {"label": {lang: strip_label(spec, lang) for lang in LANGS},
             "input": sw.var or sw.arg, "values": {lang: value_texts(spec, lang) for lang in LANGS},
             "start": start_index(spec), "seconds": sw.seconds,
             "changing": [[v for v in rows if v["name"] in changing] for rows in per_frame]}

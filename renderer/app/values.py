@@ -1,9 +1,18 @@
-"""Computed values as short text: what the gallery shows and searches, and a sweep's slider lists per frame."""
+"""Computed values as short text (what the gallery shows and searches, and a sweep's slider lists per frame), and
+texts picked per language for them."""
 
 from __future__ import annotations
 
 import json
 from typing import Any
+
+
+def in_lang(value: Any, lang: str) -> str | None:
+    """A text in one language: a plain string as it is, an {en, zh} text's branch."""
+    if value is None or isinstance(value, str):
+        return value
+    return getattr(value, lang, None)
+
 
 VALUE_CHARS = 400  # a computed value is shown (and searched) up to this many characters
 
