@@ -145,9 +145,10 @@ class Ctx:
     def readable(self, fill: str | None, text: str, minimum: float = 4.5) -> str:
         """`text`, or whichever of `text`/`white` reads best where `text` has less than `minimum` contrast on
         the `fill` role (WCAG: 4.5:1 for body text; 3:1 for the smaller, secondary grey lines)."""
-        if not fill:
-            return text
-        back = self.color(fill)
+        return self.readable_on(self.color(fill), text, minimum) if fill else text
+
+    def readable_on(self, back: str, text: str = "text", minimum: float = 4.5) -> str:
+        """`readable` on a fill given as a colour (a heat-map cell's value colour, a bar under a label)."""
         if contrast(self.color(text), back) >= minimum:
             return text
         return max(("text", "white"), key=lambda r: contrast(self.color(r), back))

@@ -76,10 +76,7 @@ def _reads(text: str, back: str, ground: str) -> bool:
 def on_fill(ctx: Ctx, back: str) -> str:
     """Text colour on a fill colour: the theme's text colour, or white where that reads better and the text
     colour falls short of WCAG's 4.5:1 (a dark heat-map cell)."""
-    text = ctx.color("text")
-    if contrast(text, back) >= MIN_CONTRAST:
-        return text
-    return max((text, ctx.color("white")), key=lambda col: contrast(col, back))
+    return ctx.color(ctx.readable_on(back, "text", MIN_CONTRAST))
 
 
 def readable_labels(ctx: Ctx, items: list[Prim]) -> list[Prim]:
