@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from renderer.app.build import find_specs
-from renderer.app.traceability import explained, known_numbers, untraced
+from renderer.app.traceability import explained, frames_untraced, known_numbers, untraced
 from renderer.bind import bind
 from renderer.layout import layout
 from renderer.layout.theme import load_theme
@@ -28,12 +28,7 @@ def test_every_printed_number_is_an_input_or_computed(path):
     scenes = {lang: layout(bound.for_lang(lang), load_theme()) for lang in ("en", "zh")}
     unexplained = untraced(scenes, known, spec.file)
     if spec.diagram.sweep is not None:  # every frame of a sweep, with that frame's inputs and results
-        from renderer.app.sweeps import bind_frames, frame_scenes
-
-        for frame in bind_frames(spec):
-            frame_known = known_numbers(spec.doc.data, frame.results, frame.derived)
-            shown = {lang: frame_scenes([frame], lang, load_theme())[0] for lang in ("en", "zh")}
-            unexplained += [p for p in untraced(shown, frame_known, spec.file) if p not in unexplained]
+        unexplained += [p for p in frames_untraced(spec, load_theme()) if p not in unexplained]
     assert not unexplained, "numbers typed by hand (make them compute results or inputs):\n" + "\n".join(
         map(str, unexplained))
     literal_markup = [f"[{lang}] {t.text!r} at {t.meta.src}" for lang, scene in scenes.items()

@@ -89,6 +89,19 @@ def known_numbers(raw: dict, results: Any, derived: Any) -> list[float]:
             + numbers_in(derived))
 
 
+def frames_untraced(spec: Any, theme: Any) -> list[Problem]:
+    """`untraced` over every frame of the spec's sweep, each with that frame's inputs and results."""
+    from ..spec.langs import LANGS
+    from .sweeps import bind_frames, frame_scenes
+
+    out: list[Problem] = []
+    for frame in bind_frames(spec):
+        shown = {lang: frame_scenes([frame], lang, theme)[0] for lang in LANGS}
+        known = known_numbers(spec.doc.data, frame.lang_results, frame.derived)
+        out += [p for p in untraced(shown, known, spec.file) if p not in out]
+    return out
+
+
 def untraced(scenes: dict[str, Scene], known: list[float], file: str) -> list[Problem]:
     """A problem per printed number that is neither an input nor computed, at the text's spec location."""
     out: dict[tuple, Problem] = {}

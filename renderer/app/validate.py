@@ -64,7 +64,7 @@ def spec_problems(spec: Spec) -> list[Problem]:
     from ..bind import bind
     from ..layout import layout
     from ..layout.theme import load_theme
-    from .traceability import known_numbers, untraced
+    from .traceability import frames_untraced, known_numbers, untraced
 
     out = []
     want = expected_id(Path(spec.path))
@@ -83,13 +83,8 @@ def spec_problems(spec: Spec) -> list[Problem]:
     known = known_numbers(spec.doc.data, bound.lang_results, bound.derived)
     out += untraced(scenes, known, spec.file)
     if spec.diagram.sweep is not None:  # every frame prints traced numbers too
-        from .sweeps import bind_frames, frame_scenes
-
         try:
-            for frame in run_stage(spec.file, "bind", bind_frames, spec):
-                frame_scenes_by_lang = {lang: frame_scenes([frame], lang, theme)[0] for lang in LANGS}
-                known = known_numbers(spec.doc.data, frame.lang_results, frame.derived)
-                out += [p for p in untraced(frame_scenes_by_lang, known, spec.file) if p not in out]
+            out += [p for p in run_stage(spec.file, "bind", frames_untraced, spec, theme) if p not in out]
         except SpecError as e:
             return out + e.problems
     return out
