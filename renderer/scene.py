@@ -10,7 +10,7 @@ were written.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Literal
 
 
@@ -147,6 +147,7 @@ class Group:
 Prim = Rect | Ellipse | Polygon | Path | Line | Text | Group
 
 
+
 @dataclass
 class Scene:
     """A whole diagram: size, background, primitives in paint order, and its metadata."""
@@ -165,26 +166,40 @@ class Scene:
     links: tuple[tuple[str, str], ...] = ()
 
 
+def _moved(p: Prim, **changes) -> Prim:
+    """A copy of frozen `p` with `changes` (what dataclasses.replace does, without re-running __init__)."""
+    q = object.__new__(type(p))
+    d = q.__dict__
+    d.update(p.__dict__)
+    d.pop("_bb", None)
+    d.update(changes)
+    return q
+
+
 def shift(p: Prim, dx: float, dy: float) -> Prim:
     """Return the primitive moved by (dx, dy)."""
     if dx == 0 and dy == 0:
         return p
     if isinstance(p, Rect):
-        return replace(p, x=p.x + dx, y=p.y + dy)
-    if isinstance(p, Ellipse):
-        return replace(p, cx=p.cx + dx, cy=p.cy + dy)
-    if isinstance(p, Polygon):
-        return replace(p, points=tuple((x + dx, y + dy) for x, y in p.points))
-    if isinstance(p, Line):
-        return replace(p, points=tuple((x + dx, y + dy) for x, y in p.points),
-                       cmds=tuple(_shift_cmd(c, dx, dy) for c in p.cmds))
+        return _moved(p, x=p.x + dx, y=p.y + dy)
     if isinstance(p, Text):
         pivot = None if p.pivot is None else (p.pivot[0] + dx, p.pivot[1] + dy)
-        return replace(p, x=p.x + dx, y=p.y + dy, pivot=pivot)
-    if isinstance(p, Path):
-        return replace(p, cmds=tuple(_shift_cmd(c, dx, dy) for c in p.cmds))
+        return _moved(p, x=p.x + dx, y=p.y + dy, pivot=pivot)
     if isinstance(p, Group):
-        return replace(p, children=tuple(shift(c, dx, dy) for c in p.children))
+        q = _moved(p, children=tuple(shift(c, dx, dy) for c in p.children))
+        bb = p.__dict__.get("_bb")
+        if bb is not None:  # a group's box moves with it (exactly: adding one float keeps the order of all)
+            q.__dict__["_bb"] = (bb[0] + dx, bb[1] + dy, bb[2] + dx, bb[3] + dy)
+        return q
+    if isinstance(p, Ellipse):
+        return _moved(p, cx=p.cx + dx, cy=p.cy + dy)
+    if isinstance(p, Polygon):
+        return _moved(p, points=tuple((x + dx, y + dy) for x, y in p.points))
+    if isinstance(p, Line):
+        return _moved(p, points=tuple((x + dx, y + dy) for x, y in p.points),
+                      cmds=tuple(_shift_cmd(c, dx, dy) for c in p.cmds))
+    if isinstance(p, Path):
+        return _moved(p, cmds=tuple(_shift_cmd(c, dx, dy) for c in p.cmds))
     raise TypeError(f"unknown primitive {type(p).__name__}")
 
 
@@ -230,9 +245,11 @@ def bbox(p: Prim) -> tuple[float, float, float, float]:
         ys = [v for c in p.cmds for i, v in enumerate(c[1:]) if i % 2 == 1]
         return (min(xs), min(ys), max(xs), max(ys)) if xs else (0, 0, 0, 0)
     if isinstance(p, Group):
-        boxes = [bbox(c) for c in p.children]
-        if not boxes:
-            return (0, 0, 0, 0)
-        return (min(b[0] for b in boxes), min(b[1] for b in boxes),
-                max(b[2] for b in boxes), max(b[3] for b in boxes))
+        bb = p.__dict__.get("_bb")
+        if bb is None:  # a frozen group's box never changes: measured once, kept beside its fields
+            boxes = [bbox(c) for c in p.children]
+            bb = (min(b[0] for b in boxes), min(b[1] for b in boxes),
+                  max(b[2] for b in boxes), max(b[3] for b in boxes)) if boxes else (0, 0, 0, 0)
+            p.__dict__["_bb"] = bb
+        return bb
     raise TypeError(f"unknown primitive {type(p).__name__}")
