@@ -122,7 +122,8 @@ def _draw(el: Chain, path: tuple, ctx: Ctx, p: Parts, sizes: Sizes, min_w: float
             x1 = max(x1, far)
         label = None
         if br.label is not None:
-            label = ctx.text_lines(ctx.t(br.label), ctx.size("small"), 240, 400, br.role,
+            wrap = max(240.0, (x1 - x0) if horizontal else 0.0)  # under a long range, one line as long as it
+            label = ctx.text_lines(ctx.t(br.label), ctx.size("small"), wrap, 400, br.role,
                                    meta=Meta(el.id, br.role, ctx.src(bpath + ("label",)), "chain-brace-label"))
         prims, (_, _, ex, ey) = brace_prims((x0, y0, x1, y1), "bottom" if horizontal else "right", label, br.role,
                                             ctx, Meta(el.id, br.role, ctx.src(bpath), "chain-brace"))
