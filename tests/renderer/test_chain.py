@@ -235,3 +235,24 @@ def test_an_unknown_shape_names_the_choices(write_spec):
         scene_of(write_spec, TWO.replace("shape: terminal", "shape: hexagon"))
     msg = str(err.value)
     assert "hexagon" in msg and "terminal" in msg and "action" in msg and "s.yaml:" in msg
+
+
+def test_vertical_chains_of_one_row_share_their_node_rows(write_spec):
+    body = """  row:
+    gap: 30
+    items:
+      - chain:
+          id: p
+          direction: vertical
+          label: one
+          nodes: [{label: s}, {label: a, shape: action}, {label: "s′"}]
+      - chain:
+          id: q
+          direction: vertical
+          label: {en: "two\\nlines", zh: "两\\n行"}
+          nodes: [{label: s}, {label: a, shape: action}, {label: "s′"}, {label: b, shape: action}, {label: "s″"}]
+          steps: [null, {label: "r", role: warm}, null, {label: "a tall\\nlabel\\nhere", role: warm}]
+"""
+    m = marks(scene_of(write_spec, body))
+    for k in range(3):
+        assert centre(m[f"p.{k}"])[1] == pytest.approx(centre(m[f"q.{k}"])[1])
