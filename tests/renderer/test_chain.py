@@ -32,7 +32,7 @@ TWO = """  column:
             - {label: "s_{0}"}
             - {label: "a_{0}", shape: action}
             - {label: "s_{1}", role: thought, value: "V = 5"}
-          steps: [null, {label: "r_{1} = 1", role: warm}]
+          steps: [{}, {label: "r_{1} = 1", role: warm}]
       - spacer: {dots: true, text: n-step}
       - chain:
           id: b
@@ -44,7 +44,7 @@ TWO = """  column:
             - {label: "s_{1}"}
             - {label: "a_{1}", shape: action}
             - {id: end, label: T, shape: terminal}
-          steps: [null, {label: "a very long reward label", role: warm}, {elide: true}, {label: "r_{T}", role: warm}]
+          steps: [{}, {label: "a very long reward label", role: warm}, {elide: true}, {label: "r_{T}", role: warm}]
           braces:
             - {from: 0, to: end, label: n steps}
 """
@@ -212,8 +212,8 @@ def test_pptx_draws_chain_nodes_and_steps_as_native_shapes(write_spec):
 
 
 @pytest.mark.parametrize("change, where, said", [
-    ("          steps: [null, {label: \"r_{1} = 1\", role: warm}]",
-     "          steps: [null, {label: r, role: warm}, null]", "a chain of 3 nodes has 2 steps between them"),
+    ("          steps: [{}, {label: \"r_{1} = 1\", role: warm}]",
+     "          steps: [{}, {label: r, role: warm}, {}]", "a chain of 3 nodes has 2 steps between them"),
     ("            - {from: 0, to: end, label: n steps}", "            - {from: 0, to: nope, label: n steps}",
      "unknown node 'nope' (expected a node index 0 … 4 or a node id: end)"),
     ("            - {from: 0, to: end, label: n steps}", "            - {from: 7, to: end, label: n steps}",
@@ -251,7 +251,7 @@ def test_vertical_chains_of_one_row_share_their_node_rows(write_spec):
           direction: vertical
           label: {en: "two\\nlines", zh: "两\\n行"}
           nodes: [{label: s}, {label: a, shape: action}, {label: "s′"}, {label: b, shape: action}, {label: "s″"}]
-          steps: [null, {label: "r", role: warm}, null, {label: "a tall\\nlabel\\nhere", role: warm}]
+          steps: [{}, {label: "r", role: warm}, {}, {label: "a tall\\nlabel\\nhere", role: warm}]
 """
     m = marks(scene_of(write_spec, body))
     for k in range(3):

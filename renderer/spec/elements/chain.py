@@ -63,9 +63,9 @@ class Chain(Strict):
                                    "start their notes at one x.")
     nodes: Annotated[list[ChainNode], Field(min_length=1, max_length=MAX_CHAIN_NODES)] = Field(
         description="The nodes in order.")
-    steps: Annotated[list[ChainStep | None], Field(max_length=MAX_CHAIN_NODES - 1)] = Field(
+    steps: Annotated[list[ChainStep], Field(max_length=MAX_CHAIN_NODES - 1)] = Field(
         default_factory=list, description="Transition i joins node i to node i + 1 (at most one fewer than the "
-        "nodes; missing or null steps are plain arrows).")
+        "nodes; missing steps and `{}` are plain arrows).")
     braces: Annotated[list[ChainBrace], Field(max_length=6)] = Field(
         default_factory=list, description="Braces under ranges of nodes, each with a label.")
     direction: Literal["horizontal", "vertical"] = Field("horizontal", description="Left to right, or top to "
