@@ -159,6 +159,13 @@ def test_nodes_are_edge_ends_by_index_and_id(write_spec):
     scene = scene_of(write_spec, TWO, tail)
     assert {"a.0", "a.2", "b.4", "b.end"} <= set(scene.anchors)
     assert scene.anchors["b.4"] == scene.anchors["b.end"]
+    edge = next(p for p in walk(scene.items) if isinstance(p, Line) and p.meta.id == "edge-0")
+    x, y, w, h = scene.anchors["a.2"]
+    x0, y0 = edge.points[0]
+    assert x - 3 <= x0 <= x + w + 3 and y - 3 <= y0 <= y + h + 3, "the edge leaves node a.2"
+    x, y, w, h = scene.anchors["b.end"]
+    x1, y1 = edge.points[-1]
+    assert x - 3 <= x1 <= x + w + 3 and y - 3 <= y1 <= y + h + 3, "… and ends at node b.end"
 
 
 def test_legend_auto_names_the_transition_roles(write_spec):
