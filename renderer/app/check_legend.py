@@ -17,7 +17,7 @@ LEGEND_KINDS = ("legend", "legend-text", "legend-mark", "chart-legend", "table-l
 DIRECT_LABELS = ("chart-end-label",)  # texts that name what their colour means where it is drawn
 MARK_KIND = "target-mean"  # what a legend `mark: cross` sample explains: a target's mean cross
 SHAPE_KIND = "legend-shape"  # a legend marker-shape sample (circle, diamond, …)
-MARKER_KINDS = ("timeline-event",)  # the markers a shape sample explains
+MARKER_KINDS = ("timeline-event", "chain-mark")  # the markers a shape sample explains (a chain's node shapes)
 EDGE_KINDS = ("edge", "graph-edge")  # connectors between elements, and inside a graph
 # line styles a legend line entry may explain (also a chart's series and its reference lines, e.g. a dashed mean)
 LINE_KINDS = EDGE_KINDS + ("chart-line", "chart-curve", "chart-ref")
@@ -119,8 +119,9 @@ def legend_checks(scene: Scene, theme: Theme) -> list[Finding]:
     shapes = {shape_of(p) for p in walk(scene.items) if p.meta.kind in MARKER_KINDS}
     for p in walk(scene.items):
         if p.meta.kind == SHAPE_KIND and shape_of(p) not in shapes:
-            out.append(("legend", p.meta.src, f"the legend explains a {shape_of(p)} marker but no timeline event is "
-                                              "drawn with that shape (expected an entry for a marker in use)"))
+            out.append(("legend", p.meta.src, f"the legend explains a {shape_of(p)} marker but no timeline event or "
+                                              "chain node is drawn with that shape (expected an entry for a "
+                                              "marker in use)"))
     icons = {p.meta.icon for p in walk(scene.items) if p.meta.kind in ICON_KINDS and p.meta.icon}
     for src, name in dict.fromkeys((p.meta.src, p.meta.icon) for p in walk(scene.items)
                                    if p.meta.kind == "legend-icon" and p.meta.icon):

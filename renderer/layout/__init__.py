@@ -10,8 +10,10 @@ from ..spec.bound import BoundDiagram
 from ..spec.errors import SpecError
 from . import aside, chart, code, flow, graph, icon, lanes, math, polar, spectrum, table, target, tensor, timeline, tree  # noqa: E501, F401 (register kinds)
 from . import bits as _bits  # noqa: F401 (registers the bits kind)
+from . import chain_draw as _chain  # noqa: F401 (registers the chain kind)
 from .annotations import draw_braces, draw_callouts
 from .base import Block, Ctx, layout_element
+from .chain_share import share_chain_columns
 from .edges import draw_edges
 from .flow import TARGET_ASPECT
 from .legend import legend_block
@@ -49,6 +51,7 @@ def layout(bound: BoundDiagram, theme: Theme, floors: dict | None = None, sizes:
         ctx.shared = share_tree_layouts(d.body, ctx)
         ctx.shared.update(share_tensor_cells(d.body, ctx))
         ctx.shared.update(share_level_columns(d.body, ctx))
+        ctx.shared.update(share_chain_columns(d.body, ctx))
         body = layout_element(d.body, ("body",), ctx)
         for i, e in enumerate(d.edges):
             for end, target in (("from", e.from_), ("to", e.to)):

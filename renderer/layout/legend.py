@@ -32,7 +32,7 @@ def _entry(e: LegendEntry, src: str | None, ctx: Ctx) -> Block:
     if shape:  # a timeline marker's shape, in its role's colour
         fill = e.role or SHAPE_ROLE
         out.items.append(marker(e.mark, SWATCH / 2, cy, SHAPE_R, Style(fill=ctx.color(fill), stroke=ctx.color(
-            "white"), stroke_width=1.0), Meta(None, fill, src, "legend-shape")))
+            e.outline or "white"), stroke_width=1.0), Meta(None, fill, src, "legend-shape")))
     elif e.icon is not None:  # the badge itself, as drawn on a box's corner
         badge = icon_badge(e.icon, e.role, BADGE + 2 * INSET, Meta(None, None, src, "legend-icon"), ctx,
                            "legend-icon")

@@ -33,7 +33,7 @@ CONTAINERS = ("row", "column", "grid", "panel")
 # (0, 1, …, first, last), lanes cells (<row>.<col>); the part is checked at layout, where the parts are known
 REPEAT_NAMES = ("item", "index")  # what a repeated item's placeholders read besides compute results and vars
 NODE_KINDS = ("tree", "graph", "tensor", "chart", "table", "timeline", "row", "column", "grid", "panel", "lanes",
-              "aside", "spectrum", "box")  # a spectrum's tips (from, to), a cylinder box's records (r0, r1, …)
+              "aside", "spectrum", "box", "chain")  # a spectrum's tips (from, to), a cylinder box's records (r0, r1, …)
 
 
 @dataclass

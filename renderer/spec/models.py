@@ -13,6 +13,7 @@ from pydantic import BeforeValidator, ConfigDict, Field, field_validator, model_
 
 from .elements import lanes as _lanes_module
 from .elements.bits import Bits
+from .elements.chain import Chain
 from .elements.chart import Chart
 from .elements.code import Code
 from .elements.graph import Graph
@@ -240,7 +241,7 @@ class Use(Strict):
 
 ELEMENT_KINDS = ("row", "column", "grid", "panel", "box", "text", "note", "spacer", "chart", "tensor", "bits", "tree",
                  "table", "timeline", "graph", "math", "code", "icon", "polar", "lanes", "aside", "target", "spectrum",
-                 "use")
+                 "chain", "use")
 
 
 class Element(Strict):
@@ -277,6 +278,9 @@ class Element(Strict):
     target: Target | None = Field(None, description="A bull's-eye: rings round a true value, estimates as marks.")
     spectrum: Spectrum | None = Field(None, description="A double-headed arrow blending from one end's colour to "
                                       "the other's, each end labelled (small β ↔ large β).")
+    chain: Chain | None = Field(None, description="States and actions in a line joined by arrows (a backup "
+                                "diagram): rewards over the steps, values under the nodes; chains of one "
+                                "column share node columns.")
     use: Use | None = Field(None, description="A shared component from templates/components/.")
 
     @model_validator(mode="after")
@@ -403,7 +407,8 @@ class LegendEntry(Strict):
     dashed: bool = Field(False, description="The line sample is dashed (an edge style); on a `role` swatch, a "
                                             "dashed outline (a ghost box, or a node drawn dashed: see `outline`).")
     outline: Role | None = Field(None, description="Outline role of the swatch (a node drawn with an outline; "
-                                                   "with `dashed`, the colour of the dashed outline).")
+                                                   "with `dashed`, the colour of the dashed outline); on a `mark` "
+                                                   "sample, its outline (an open circle: a chain's state).")
     arrow: bool = Field(True, description="The line sample ends in an arrowhead (false: a plain segment, e.g. "
                                           "a line chart's series).")
     hatch: bool = Field(False, description="The fill swatch is hatched (e.g. masked tensor cells, removed bars).")
@@ -422,9 +427,9 @@ class LegendEntry(Strict):
         if sum(x is not None for x in (fill, self.line, self.mark, self.icon)) != 1:
             raise ValueError("a legend entry has exactly one of `role` (a fill), `line` (an edge style), "
                              "`mark` (a mark sample; a marker shape may take a `role`, its fill) or `icon` (a badge)")
-        if shape and (self.outline is not None or self.hatch or self.dashed):
-            raise ValueError(f"a marker sample (`mark: {self.mark}`) takes only a `role`, its fill (expected no "
-                             "`outline`, `hatch` or `dashed`)")
+        if shape and (self.hatch or self.dashed):
+            raise ValueError(f"a marker sample (`mark: {self.mark}`) takes only a `role`, its fill, and an "
+                             "`outline` (expected no `hatch` or `dashed`)")
         if self.icon is not None and (self.dashed or self.hatch or self.outline is not None):
             raise ValueError("an `icon` entry draws the badge only (expected no `dashed`, `hatch` or `outline`)")
         if self.outline is not None and self.role is None and not shape:
