@@ -127,3 +127,18 @@ def test_empty_rooms_are_the_maximal_free_rectangles_largest_first():
     # a margin keeps the rooms clear of the blocks
     assert empty_rooms(100, 100, [(0, 0, 40, 100), (60, 0, 100, 30)], 5)[0] == (45, 35, 55, 65)
     assert empty_rooms(10, 10, [(0, 0, 10, 10)], 0) == []
+
+
+def test_an_auto_note_in_a_panel_stays_on_the_panel(write_spec):
+    tall = "".join(f"              - box: {{id: t{i}, text: 'stage {i}', width: 200}}\n" for i in range(6))
+    body = ("body:\n  panel:\n    id: p\n    direction: row\n    align: start\n"
+            "    title: {en: stages, zh: 阶段}\n    items:\n"
+            "      - box: {id: a, text: input, role: data, width: 200}\n"
+            f"      - note: {{place: auto, text: '{NOTE['en']}'}}\n"
+            f"      - column:\n          items:\n{tall}")
+    sc = scene(write_spec, body)
+    panel = next(bbox(p) for p in walk(sc.items) if isinstance(p, Rect) and p.meta.kind == "panel")
+    boxes, note, ink = parts(sc)
+    assert panel[0] < note[0] and panel[1] < note[1] and note[2] < panel[2] and note[3] < panel[3]
+    assert note[1] > boxes["a"][3] and note[2] < boxes["t0"][0]
+    assert not any(meets(note, b) for b in ink if b != panel)
