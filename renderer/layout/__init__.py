@@ -12,6 +12,7 @@ from . import aside, chart, code, flow, graph, icon, lanes, math, polar, spectru
 from . import bits as _bits  # noqa: F401 (registers the bits kind)
 from . import chain_draw as _chain  # noqa: F401 (registers the chain kind)
 from .annotations import draw_braces, draw_callouts
+from .balance import place_in
 from .base import Block, Ctx, layout_element
 from .chain_share import share_chain_columns
 from .edges import draw_edges
@@ -81,8 +82,12 @@ def layout(bound: BoundDiagram, theme: Theme, floors: dict | None = None, sizes:
         bodies = {"auto": _fit(body)}
         entries, paths = (d.legend, None) if isinstance(d.legend, list) else \
             auto_entries(d.legend, bodies["auto"].items, ctx)
-        if entries:
-            sides = ("bottom", "right") if d.legend_at == "auto" else (d.legend_at,)
+        inside = _legend_inside(bodies["auto"], entries, ("legend",), ctx, paths) \
+            if entries and d.legend_at == "inside" else None
+        if inside is not None:
+            bodies = {"inside": inside}
+        elif entries:
+            sides = ("bottom", "right") if d.legend_at in ("auto", "inside") else (d.legend_at,)
             bodies = _with_legend(bodies["auto"], entries, ("legend",), ctx, sides, paths)
     except UnknownRole as e:
         role = e.args[0]
@@ -135,6 +140,30 @@ def _with_legend(body: Block, entries: list, path: tuple, ctx: Ctx, sides: tuple
         beside.add(body, 0, (beside.h - body.h) / 2)
         beside.add(col, body.w + 2 * gap, (beside.h - col.h) / 2)
     return out
+
+
+def _legend_inside(body: Block, entries: list, path: tuple, ctx: Ctx, paths: list[tuple] | None) -> Block | None:
+    """The body with its legend in the largest empty area that fits it (rows broken to the area's width, else
+    one column), centred there; None when no area fits it."""
+    made: dict[float, Block] = {}
+
+    def make(width: float) -> tuple[float, float]:
+        rows = legend_block(entries, path, ctx, width, paths)
+        col = legend_block(entries, path, ctx, None, paths)
+        made[width] = rows if rows.w <= width or col.w > width else col
+        return made[width].w, made[width].h
+
+    found = place_in(body.w, body.h, body.items, make, LEGEND_MARGIN * ctx.sp("gap"), "center")
+    if found is None:
+        return None
+    room, x, y = found
+    out = Block(body.w, body.h)
+    out.add(body, 0, 0)
+    out.add(made[room[2]], x, y)
+    return out
+
+
+LEGEND_MARGIN = 1.5  # × the theme's gap: how far a legend placed inside the body keeps from what it draws
 
 
 def _find_role(data, role: str, path: tuple = ()) -> tuple:

@@ -7,6 +7,7 @@ from .base import Block, Ctx, script_runs
 from .chart_axes import Box
 from .chart_data import measure
 from .markup import plain, split_scripts
+from .quotes import curly
 
 ASCENT = 0.88  # text box above the baseline, as a fraction of the size (matches scene.bbox)
 DESCENT = 0.24
@@ -32,7 +33,9 @@ class Canvas:
 
     def text(self, s: str, x: float, y: float, size: float, role: str = "text", anchor: str = "start",
              valign: str = "baseline", weight: int = 400, meta: Meta = Meta()) -> Text:
-        """Add one measured line of text; `valign` says whether y is its top, middle, bottom or baseline."""
+        """Add one measured line of text; `valign` says whether y is its top, middle, bottom or baseline.
+        Straight quotes become typographic ones, as in boxes (quotes.py)."""
+        s = curly(s)
         base = {"baseline": y, "top": y + ASCENT * size, "bottom": y - DESCENT * size,
                 "middle": y + (ASCENT - DESCENT) / 2 * size}[valign]
         fam = tuple(self.ctx.theme.fonts["sans"])

@@ -9,6 +9,7 @@ from dataclasses import replace
 from ..scene import Ellipse, Group, Line, Meta, Rect, Style
 from ..spec.models import Box, Container, Element, Grid, Panel, Spacer, TextEl
 from .badges import clearance, corner_marks, step_badge, step_diameter
+from .balance import place_in
 from .base import Anchor, Block, Ctx, child_path, content_path, layout_element, register
 from .chart_data import fail
 from .cylinder import layout_cylinder
@@ -151,11 +152,14 @@ def _children(c: Container, path: tuple, ctx: Ctx, min_w: float = 0, min_h: floa
 TARGET_ASPECT = 1.6  # what `wrap: auto` aims for: between a 4:3 and a 16:9 slide
 
 
-def _stack(c: Container, path: tuple, ctx: Ctx, horizontal: bool, min_w: float, min_h: float) -> Block:
+def _stack(c: Container, path: tuple, ctx: Ctx, horizontal: bool, min_w: float, min_h: float,
+           inflow: frozenset[int] = frozenset()) -> Block:
+    """Children one after another; `place: auto` notes (but those in `inflow`) go into the empty room left."""
     gap = ctx.sp("gap") if c.gap is None else c.gap
     kids = _children(c, path, ctx)
     if c.wrap is not None and len(kids) > 1:
         return _tiers(c, kids, path, ctx, horizontal, gap, min_w, min_h)
+    floats = [i for i, el in enumerate(c.items) if _floats(el) and i not in inflow and len(c.items) > 1]
     kids = _share_panel_size(c, kids, path, ctx, horizontal)
     if c.tracks and not horizontal:
         kids = _on_tracks(c, kids, path, ctx)
@@ -165,7 +169,10 @@ def _stack(c: Container, path: tuple, ctx: Ctx, horizontal: bool, min_w: float, 
         else:
             kids = [layout_element(el, child_path(ctx, path, i), ctx, max(max(k.w for k in kids), min_w), 0)
                     for i, el in enumerate(c.items)]
-    main = sum(k.w if horizontal else k.h for k in kids) + gap * max(len(kids) - 1, 0)
+    for i in floats:  # laid out after the others, in the room they leave
+        kids[i] = Block(0, 0)
+    shown = len(kids) - len(floats)
+    main = sum(k.w if horizontal else k.h for k in kids) + gap * max(shown - 1, 0)
     axis = 1 if horizontal else 0  # the cross axis: a column's children line up on their spines' x
     # centred children move toward one centre line through their inner chains (a graph's main column of
     # nodes), as far as the container's width allows (it does not widen for that)
@@ -176,6 +183,8 @@ def _stack(c: Container, path: tuple, ctx: Ctx, horizontal: bool, min_w: float, 
     pos = ((min_w if horizontal else min_h) - main) / 2 if (min_w if horizontal else min_h) > main else 0.0
     lines = []
     for i, k in enumerate(kids):
+        if i in floats:
+            continue
         size = k.h if horizontal else k.w
         off = {"start": 0.0, "center": (cross - size) / 2, "end": cross - size, "stretch": (cross - size) / 2}[c.align]
         if on_spine:
@@ -187,10 +196,45 @@ def _stack(c: Container, path: tuple, ctx: Ctx, horizontal: bool, min_w: float, 
         lines.append(off + k.spine_at(axis))
         member_anchor(out, c.id, i, len(kids), Anchor(x, y, k.w, k.h, "rect", ctx.src(child_path(ctx, path, i))))
         pos += (k.w if horizontal else k.h) + gap
+    for i in floats:
+        spot = _float_note(c.items[i], child_path(ctx, path, i), out, ctx)
+        if spot is None:  # no room for it: it takes its place in the flow, as without `place: auto`
+            return _stack(c, path, ctx, horizontal, min_w, min_h, inflow | {i})
+        member_anchor(out, c.id, i, len(kids), spot)
     if c.id:
         out.anchors[c.id] = Anchor(0, 0, out.w, out.h, "rect", ctx.src(path))
         out.anchors[f"{c.id}.spine"] = spine_anchor(out.anchors[c.id], lines, horizontal)
     return out
+
+
+def _floats(el: Element) -> bool:
+    """A note that goes into the empty room of its container (`place: auto`)."""
+    return el.kind == "note" and el.content.place == "auto"
+
+
+def _float_note(el: Element, path: tuple, out: Block, ctx: Ctx) -> Anchor | None:
+    """Put a `place: auto` note into the largest empty room of `out` that fits it, re-wrapped to the room's
+    width; its outline (then an obstacle for edges), or None when no room fits it."""
+    note, npath = el.content, content_path(el, path)
+    widest = note.max_width or ctx.sp("text_max_width")
+    made: dict[float, Block] = {}
+
+    def make(width: float) -> tuple[float, float]:
+        made[width] = _text_block(note.model_copy(update={"max_width": min(widest, width)}), npath, ctx, "note", 0)
+        return made[width].w, made[width].h
+
+    found = place_in(out.w, out.h, out.items, make, FLOAT_MARGIN * ctx.sp("gap"))
+    if found is None:
+        return None
+    room, x, y = found
+    block = made[room[2]]
+    out.add(block, x, y)
+    spot = Anchor(x, y, block.w, block.h, "rect", ctx.src(path))
+    out.obstacles.append(spot)
+    return spot
+
+
+FLOAT_MARGIN = 1.5  # × the theme's gap: how far a placed note keeps from everything else
 
 
 def spine_anchor(a: Anchor, lines: list[float], horizontal: bool) -> Anchor:

@@ -15,7 +15,7 @@ from ..spec.errors import Problem, SpecError
 from .base import MATH_LINES, Block, Ctx, script_runs
 from .markup import split_scripts
 from .math_glyphs import MathError, Outline, math_letters, outline
-from .text import _tokens
+from .text import _tokens, dangles
 
 DOLLAR = re.compile(r"(?<!\\)\$")
 
@@ -122,14 +122,17 @@ def _greedy(ctx: Ctx, atoms: list[Atom], size: float, max_w: float | None, weigh
             lines.append([])
             x = 0.0
             continue
-        if lines[-1] and max_w is not None and x + a[0] > max_w:
+        inked = [b for b in lines[-1] if b[3] != "text" or b[4].strip()]
+        alone = len(inked) == 1 and inked[0][3] == "text" and dangles(inked[0][4])
+        if lines[-1] and not alone and max_w is not None and x + a[0] > max_w:  # "= " keeps what follows it
             if a[3] == "text":
                 word = a[4].lstrip()
                 if not word:  # a space at a line break: dropped
                     continue
                 a = (ctx.metrics.width(word, size, weight, mono), a[1], a[2], "text", word)
-            lines.append([])
-            x = 0.0
+            carried = _dangling(lines[-1], ctx, size, weight, mono)  # "… =" before a formula: "=" goes down
+            lines.append(carried)
+            x = sum(c[0] for c in carried)
         lines[-1].append(a)
         x += a[0]
     for ln in lines:  # no line ends in a space
@@ -139,6 +142,20 @@ def _greedy(ctx: Ctx, atoms: list[Atom], size: float, max_w: float | None, weigh
             word = ln[-1][4].rstrip()
             ln[-1] = (ctx.metrics.width(word, size, weight, mono), ln[-1][1], ln[-1][2], "text", word)
     return lines
+
+
+def _dangling(line: list[Atom], ctx: Ctx, size: float, weight: int, mono: bool) -> list[Atom]:
+    """The operator a line would end with (text.dangles: `=`, `+`, …), taken off it to start the next line
+    (without its leading space); nothing when it is all the line holds."""
+    k = len(line)
+    while k and line[k - 1][3] == "text" and not line[k - 1][4].strip():
+        k -= 1
+    if k < 2 or line[k - 1][3] != "text" or not dangles(line[k - 1][4]):
+        return []
+    _, asc, desc, _, tok = line[k - 1]
+    del line[k - 1:]
+    word = tok.strip() + " "
+    return [(ctx.metrics.width(word, size, weight, mono), asc, desc, "text", word)]
 
 
 MATH_LINES["lines"] = math_lines

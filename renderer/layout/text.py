@@ -262,7 +262,16 @@ def _cjk_char(tok: str) -> bool:
     return len(t) == 1 and bool(_CJK_RUN.match(t * 2))
 
 
-_RELATIONS = frozenset("=≈≠≤≥")
+_RELATIONS = frozenset("=≈≠≤≥")  # a token ending in one never ends a line ("loss =", "p(x)=")
+_OPERATORS = frozenset("+−×·<>±÷") | _RELATIONS  # a token of these alone never ends a line ("a + b", "奖励+惩罚")
+
+
+def dangles(tok: str) -> bool:
+    """A line may not end with this token: a binary operator (`+`, `−`, `×`, `·`, `<`, `>`, `±`, `÷` standing
+    alone) or anything ending in a relation (`=`, `≈`, `≠`, `≤`, `≥`); the line breaks before it instead.
+    A hyphen is not an operator, nor `C++` or `<eos>` (they do not stand alone)."""
+    t = tok.strip()
+    return bool(t) and (t[-1] in _RELATIONS or all(c in _OPERATORS for c in t))
 
 
 def lone_cjk_mark(text: str) -> bool:
@@ -293,8 +302,8 @@ def _tokens_of(text: str) -> list[str]:
             out[-1] += t
         elif out and len(out[-1]) == 1 and unicodedata.category(out[-1]) in ("Ps", "Pi") and out[-1] not in "'\"":
             out[-1] += t  # and no line ends with an opening （「“
-        elif out and out[-1].rstrip()[-1:] in _RELATIONS:
-            out[-1] += t  # nor with "=": "a = b" breaks before the "=", which keeps what follows it
+        elif out and dangles(out[-1]):
+            out[-1] += t  # nor with "=" or "+": "a = b + c" breaks before an operator, which keeps what follows it
         else:
             out.append(t)
     return out

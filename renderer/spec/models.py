@@ -103,6 +103,10 @@ class Note(TextEl):
 
     size: TextSize = Field("small", description="Type size: small, body, heading or title.")
     role: Role = "text-soft"
+    place: Literal["flow", "auto"] = Field(
+        "flow", description="`flow`: in its row or column like any child. `auto`: into the largest empty area "
+        "its row or column leaves (beside a short child next to a tall one), re-wrapped to fit; in the flow when "
+        "no area fits it.")
 
 
 class Container(Strict):
@@ -499,9 +503,10 @@ class Diagram(Strict):
     poster: bool = Field(
         False, description="A poster (the collection's one overview figure): `vizspec check` allows a frame "
         "aspect up to 2.6 instead of 1.9.")
-    legend_at: Literal["auto", "bottom", "right"] = Field(
-        "auto", description="Where the legend goes: under the body, right of it, or (auto) the side that keeps "
-        "the canvas nearer a 16:10 slide.")
+    legend_at: Literal["auto", "bottom", "right", "inside"] = Field(
+        "auto", description="Where the legend goes: under the body, right of it, (auto) the side that keeps "
+        "the canvas nearer a 16:10 slide, or (inside) into the largest empty area of the body that fits it, "
+        "else as auto.")
     waive: dict[CheckName, Annotated[str, Field(min_length=12, max_length=300)]] = Field(
         default_factory=dict,
         description="Layout checks (`vizspec check`) this diagram is exempt from, each with the reason, e.g. "
