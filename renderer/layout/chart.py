@@ -50,7 +50,6 @@ from .chart_lines import smooth_cmds, step_points
 from .chart_teach import STATE_NAMES, STATE_STYLE, brace_cmds, state_rect, top_over
 from .color_key import draw_color_key
 from .markup import split_scripts
-from .quotes import curly
 
 SERIES_ROLES = ("accent", "warm", "thought", "emphasis", "title", "kept", "module")
 DEFAULT_W = 340.0
@@ -1267,7 +1266,7 @@ def _heatmap(el: Chart, path: tuple, ctx: Ctx, c: Canvas) -> None:
             rect = Rect(j * cw, i * ch, cw, ch, 0, Style(fill=color, stroke=stroke, stroke_width=1.0), meta)
             kids: list[Prim] = [rect]
             if texts[i][j]:
-                t = curly(texts[i][j])
+                t = texts[i][j]  # a cell's value is data (a token 're): drawn as written
                 kids.append(Text(j * cw + cw / 2, i * ch + ch / 2 + 0.32 * fs, t, fs, on_fill(ctx, color), 400,
                                  "middle", tuple(ctx.theme.fonts["sans"]), width=measure(ctx, t, fs),
                                  meta=Meta(el.id, "text", cell_src, "chart-cell-text")))

@@ -11,7 +11,6 @@ from ..spec.errors import Problem, SpecError
 from ..spec.models_base import I18n
 from .base import Ctx
 from .colormap import CONTINUOUS_ROLE, blend, position
-from .quotes import curly
 
 MINUS = "\u2212"
 
@@ -118,9 +117,8 @@ def finite(values: list[Any]) -> list[float]:
 
 
 def measure(ctx: Ctx, text: str, size: float, weight: int = 400) -> float:
-    """Advance width of one line in px (0 for empty text, which the shaper does not accept), with its
-    typographic quotes, as canvases draw it."""
-    return ctx.metrics.width(curly(text), size, weight) if text else 0.0
+    """Advance width of one line in px (0 for empty text, which the shaper does not accept)."""
+    return ctx.metrics.width(text, size, weight) if text else 0.0
 
 
 def check_roles(ctx: Ctx, value: Any, path: tuple, key: str = "") -> None:

@@ -2,6 +2,7 @@
 
 One function, `curly`, applied where free text is laid out (Ctx.text_lines, table cells), never to code or
 monospaced text, and never inside `$…$` math (its ' is a prime the TeX layout draws itself).
+A tensor or heat-map cell keeps its value as written: it is data (a token such as 're), not prose.
 """
 
 from __future__ import annotations

@@ -29,7 +29,6 @@ from .chart_data import (
 )
 from .color_key import draw_color_key
 from .markup import split_scripts
-from .quotes import curly
 from .tensor_groups import resolved_groups
 from .tensor_marks import depth_lift, draw_braces, draw_depth, draw_depth_brace, draw_factor, draw_pick
 from .tensor_slab import fibre_prims, slab_faces
@@ -197,7 +196,6 @@ def layout_tensor(el: Tensor, path: tuple, ctx: Ctx, min_w: float = 0, min_h: fl
         if kind == "tensor-ellipsis":
             kids += _dots(text, x + cw / 2, y + ch / 2, ctx.color("text-soft"), meta)
         elif text:
-            text = curly(text)  # typographic quotes, as in boxes
             trole = "text-soft" if kind == "tensor-ellipsis" or role == el.masked_role else "text"
             tmeta = Meta(el.id, trole, src, kind + "-text")
             tw = measure(ctx, text, fs)
