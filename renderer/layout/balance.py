@@ -11,8 +11,6 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable
 
-import numpy as np
-
 from ..scene import Group, Line, Path, Prim, Text, bbox
 
 Box = tuple[float, float, float, float]  # x0, y0, x1, y1
@@ -53,6 +51,8 @@ def empty_rooms(w: float, h: float, boxes: list[Box], margin: float) -> list[Roo
     nx, ny = len(xs) - 1, len(ys) - 1
     if nx < 1 or ny < 1:
         return []
+    import numpy as np  # here: a flowchart's start-up does not pay for numpy
+
     busy = np.zeros((ny, nx), dtype=bool)
     for x0, y0, x1, y1 in grown:
         busy[bisect_right(ys, y0 + EPS) - 1:bisect_left(ys, y1 - EPS), bisect_right(xs, x0 + EPS) - 1:

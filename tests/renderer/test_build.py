@@ -374,3 +374,23 @@ def test_png_scale_option_sets_the_raster_size_and_rerenders_only_the_pngs(tmp_p
     assert abs(width() * 2 - w2) <= 2  # half the pixels across
     assert (out / "svg" / "en" / "s.svg").stat().st_mtime_ns == svg_mtime  # the SVG was not redone
     assert main(["render", str(spec), "--out", str(out), "--scale", "9"]) == 2
+
+
+def test_flowchart_renders_without_importing_numpy(tmp_path):
+    """A graph of boxes needs no numeric library: its one-process start-up (benchmarks/peers.py W1) stays lean."""
+    spec = tmp_path / "flow.yaml"
+    spec.write_text("id: flow\nchapter: examples\ntitle: {en: Flow, zh: 流程}\ncaption: {en: Two steps., zh: 两步。}\n"
+                    "body:\n  graph:\n    id: g\n    nodes: [{id: a, text: A}, {id: b, text: B}]\n"
+                    "    edges: [{from: a, to: b}]\n", encoding="utf-8")
+    code = textwrap.dedent(f"""
+        import sys
+        from pathlib import Path
+        from renderer.app.build import build
+        r = build([Path({str(spec)!r})], Path({str(tmp_path / 'o')!r}), ("svg",), jobs=1)
+        assert r.results[0].status == "rendered", r.results[0].problems
+        print(sorted(m for m in ("numpy", "torch") if m in sys.modules))
+    """)
+    env = {**os.environ, "VIZSPEC_CACHE": str(tmp_path / "cache")}
+    p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120)
+    assert p.returncode == 0, p.stderr
+    assert p.stdout.strip() == "[]"
