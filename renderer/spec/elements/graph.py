@@ -84,6 +84,15 @@ class Graph(Strict):
                         description="Python format spec for numeric edge labels.")
     splines: Literal["spline", "polyline", "ortho", "line"] = Field(
         "spline", description="dot edge routing: curved splines, polylines, orthogonal or straight lines.")
+    layout: str | None = Field(None, pattern=r"^[A-Za-z_][A-Za-z0-9_-]*$", max_length=60,
+                               description="Name of a shared layout: every graph naming it is laid out by one dot "
+                                           "run on the union of their nodes (matched by id) and edges (matched by "
+                                           "from, to, head and repeat), so a node sits at the same place in every "
+                                           "graph and all have one size (small multiples: one graph per step). "
+                                           "Direction, gaps and splines are the first graph's; a node's box is the "
+                                           "largest of its appearances; each graph draws its own text.")
+    ghosts: bool = Field(False, description="With `layout`: draw the union's nodes and edges this graph lacks as "
+                                            "faint dashed outlines (otherwise their place is left blank).")
 
     @model_validator(mode="after")
     def _references(self) -> Graph:
