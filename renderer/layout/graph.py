@@ -201,6 +201,8 @@ def _draw(el: Graph, path: tuple, ctx: Ctx, data: dict, parts: Parts, where: _Wh
     for gid in where.ghost_edges:
         out.items += _edge_prims(dot_edges[gid], H, ghost, Meta(el.id, "white", src, "ghost-edge"))  # as a ghost node
     for j, e in enumerate(el.edges):
+        if e.hidden:
+            continue
         ed = dot_edges[where.edges[j]]
         style = Style(stroke=ctx.color(e.role), stroke_width=ctx.theme.stroke["edge"],
                       dash=(5, 4) if e.dashed else None)

@@ -79,7 +79,7 @@ def _dot_source(el: Graph, blocks: dict[str, Block], labels: dict[str, Block], e
     out = ["digraph G {",
            f"  graph [rankdir={el.direction}, nodesep={_num(el.node_gap * inch)}, ranksep={_num(el.rank_gap * inch)},"
            f" splines={'true' if el.splines == 'spline' else el.splines}, margin=0, pad=0, forcelabels=true,"
-           " outputorder=edgesfirst];",
+           f" outputorder=edgesfirst{'' if el.ordering == 'auto' else ', ordering=' + el.ordering}];",
            '  node [fixedsize=true, label="", penwidth=0, margin=0];',
            f"  edge [arrowsize={_num(ARROW_LEN / PX_PER_PT / 10)}];"]
     grouped = {n for g in el.groups for n in g.nodes}
@@ -114,6 +114,7 @@ def _dot_source(el: Graph, blocks: dict[str, Block], labels: dict[str, Block], e
             attrs.append(f"weight={e.weight}")
         if not e.constraint:
             attrs.append("constraint=false")
+        attrs += [f"{k}={v}" for k, v in (("tailport", e.from_port), ("headport", e.to_port)) if v]
         out.append(f"  n{index[e.from_]} -> n{index[e.to]} [{', '.join(attrs)}];")
     out.append("}")
     return "\n".join(out) + "\n"

@@ -3,7 +3,7 @@
 A pre-pass over the whole element tree, like tree_share.py: every graph of a group is measured, and the union
 takes each node id once (its box the largest of its appearances; one shape per id) and each edge once, by key
 (from, to, arrow heads, repeat; its label room the largest), in an order merged from the graphs' own; clusters
-merge by id, and every same_rank set is kept. Direction, gaps and splines are the first graph's (a later graph
+merge by id, and every same_rank set is kept. Direction, gaps, splines and ordering are the first graph's (a later graph
 setting another value is an error). dot lays the union out once; `ctx.shared` keeps it for `layout_graph`.
 """
 
@@ -18,7 +18,7 @@ from .elements import all_elements
 from .graph import SharedGraph, _fail, edge_keys, measure, share_key
 from .graph_dot import dot_layout, shape_of
 
-SETTINGS = ("direction", "rank_gap", "node_gap", "splines")  # the layout's own settings: one per group
+SETTINGS = ("direction", "rank_gap", "node_gap", "splines", "ordering")  # the layout's own settings: one per group
 Size = tuple[float, float]
 
 
