@@ -38,6 +38,8 @@ class SharedGraph:
     sizes: dict[str, tuple[float, float]]  # node id -> box size in px, the largest appearance (not dots)
     edges: dict[EdgeKey, int]  # edge key -> its index in the union (dot's e<j>)
     clusters: dict[str, int] = field(default_factory=dict)  # group id -> its index (dot's cluster_<k>)
+    drawn: set[EdgeKey] = field(default_factory=set)  # edges some graph draws (not only hidden ones)
+    members: set[tuple] = field(default_factory=set)  # spec paths of the group's graphs
 
 
 @dataclass
@@ -149,6 +151,10 @@ def layout_graph(el: Graph, path: tuple, ctx: Ctx, min_w: float = 0, min_h: floa
         raise _fail(ctx, path + ("ghosts",), "`ghosts` draws the nodes and edges of a shared layout this graph "
                                              "lacks (expected `layout: <name>` with it)")
     shared: SharedGraph | None = ctx.shared.get(share_key(el.layout)) if el.layout else None
+    if shared is not None and path not in shared.members:
+        raise _fail(ctx, path + ("layout",), f"layout group '{el.layout}' is gathered from rows, columns, grids, "
+                                             "panels and asides, and this graph sits elsewhere (expected it in one of "
+                                             "those, or no `layout`)")
     parts = measure(el, path, ctx, shared.sizes if shared else None)
     if shared is not None:
         return _draw(el, path, ctx, shared.data, parts, _shared_where(el, shared), shared, min_w, min_h)
@@ -168,8 +174,9 @@ def _shared_where(el: Graph, shared: SharedGraph) -> _Where:
     where = _Where({n.id: f"n{shared.nodes[n.id]}" for n in el.nodes}, [f"e{shared.edges[k]}" for k in keys],
                    [f"cluster_{shared.clusters[g.id]}" for g in el.groups])
     if el.ghosts:
+        own = set(keys)
         where.ghost_nodes = [n for n in shared.nodes if n not in where.nodes]
-        where.ghost_edges = [f"e{j}" for k, j in shared.edges.items() if k not in set(keys)]
+        where.ghost_edges = [f"e{j}" for k, j in shared.edges.items() if k not in own and k in shared.drawn]
     return where
 
 

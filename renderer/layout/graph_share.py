@@ -77,6 +77,7 @@ def _union_layout(name: str, graphs: list[tuple[Graph, tuple]], ctx: Ctx) -> Sha
     sizes: dict[str, Size] = {}
     labels: dict[str, Size] = {}
     edges: dict = {}
+    drawn: set = set()
     elabels: dict = {}
     clusters: dict[str, GraphGroup] = {}
     member: dict[str, tuple[str, tuple]] = {}  # node id -> (cluster id, where it was put in it)
@@ -101,6 +102,8 @@ def _union_layout(name: str, graphs: list[tuple[Graph, tuple]], ctx: Ctx) -> Sha
             _grow(labels, n.id, parts.labels.get(n.id))
         for key, e, lab in zip(edge_keys(el), el.edges, parts.elabels, strict=True):
             edges.setdefault(key, e)
+            if not e.hidden:
+                drawn.add(key)
             _grow(elabels, key, lab)
         for k, g in enumerate(el.groups):
             for n in g.nodes:
@@ -129,4 +132,4 @@ def _union_layout(name: str, graphs: list[tuple[Graph, tuple]], ctx: Ctx) -> Sha
     except (graphviz.ExecutableNotFound, graphviz.CalledProcessError) as e:
         raise _fail(ctx, fpath, f"graphviz dot failed: {e}") from None
     return SharedGraph(data, {i: k for k, i in enumerate(order)}, shapes, sizes, {k: j for j, k in enumerate(eorder)},
-                       {g: k for k, g in enumerate(clusters)})
+                       {g: k for k, g in enumerate(clusters)}, drawn, {p for _, p in graphs})

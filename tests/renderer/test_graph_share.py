@@ -27,11 +27,12 @@ STEP1 = ("nodes: [{id: q, text: Q, shape: pill}, {id: a, text: {en: A, zh: 甲}}
          "edges: [{from: q, to: a}, {from: q, to: b}]")
 STEP2 = ("nodes: [{id: q, text: Q, shape: pill}, {id: a, text: {en: 'A, a long label', zh: '很长的标签文字'}}, "
          "{id: b, text: B}, {id: m, text: M, role: warm}]",
-         "edges: [{from: q, to: a}, {from: q, to: b}, {from: a, to: m, label: {en: merge, zh: 合并}}, {from: b, to: m}]")
+         "edges: [{from: q, to: a}, {from: q, to: b}, {from: a, to: m, label: {en: merge, zh: 合并}}, "
+         "{from: b, to: m}]")
 STEP3 = ("nodes: [{id: q, text: Q, shape: pill}, {id: a, text: {en: A, zh: 甲}}, {id: b, text: B}, "
          "{id: m, text: M, role: warm}, {id: z, text: Z, shape: circle}]",
-         "edges: [{from: q, to: a}, {from: q, to: b}, {from: a, to: m, label: {en: merge, zh: 合并}}, {from: b, to: m}, "
-         "{from: m, to: m, label: again}, {from: m, to: z}]")
+         "edges: [{from: q, to: a}, {from: q, to: b}, {from: a, to: m, label: {en: merge, zh: 合并}}, "
+         "{from: b, to: m}, {from: m, to: m, label: again}, {from: m, to: z}]")
 
 
 def graph(ident: str, step: tuple[str, str], extra: str = "layout: g") -> str:
@@ -112,7 +113,8 @@ def test_missing_nodes_and_edges_are_ghosts_with_ghosts_true_and_blank_without(w
         assert len(g.children) == 1 and shape.style.dash and shape.style.fill is None and shape.style.opacity < 1
         x0, y0, x1, y1 = bbox(shape)
         where.add((round((x0 + x1) / 2 - gx, 1), round((y0 + y1) / 2 - gy, 1), type(shape)))
-    assert where == {(*(round(v, 1) for v in centre(b3["m"])), Rect), (*(round(v, 1) for v in centre(b3["z"])), Ellipse)}
+    at = {n: tuple(round(v, 1) for v in centre(b3[n])) for n in ("m", "z")}
+    assert where == {(*at["m"], Rect), (*at["z"], Ellipse)}
     ghost_edges = edge_paths(scene, "g1", name="ghost-edge")
     assert len(ghost_edges) == 4  # a→m, b→m, m→m, m→z
     assert set(ghost_edges) == set(edge_paths(scene, "g3")) - set(edge_paths(scene, "g1"))  # the union's routes
@@ -183,3 +185,29 @@ def test_markov_chain_and_mdp_draw_their_states_at_the_same_places(lang):
     for s in ("s1", "s2", "s3"):
         assert chain[s] == mdp[s]
     assert scene.anchors["chain"][2:] == scene.anchors["mdp"][2:]
+
+
+def test_hidden_edges_hold_a_route_and_are_ghosts_only_where_another_graph_draws_them(write_spec):
+    hidden1 = (STEP1[0], "edges: [{from: q, to: a}, {from: q, to: b}, {from: a, to: b, hidden: true}, "
+                         "{from: b, to: a, hidden: true}]")
+    seen = (STEP1[0], "edges: [{from: q, to: a}, {from: q, to: b}, {from: a, to: b}]")
+    scene = scene_of(write_spec, "  row:\n    items:\n" + graph("g1", hidden1) + graph("g2", seen)
+                     + graph("g3", STEP1, "layout: g\n                ghosts: true"))
+    assert len(edge_paths(scene, "g1")) == 2  # its hidden edges are laid out, not drawn
+    ghosts = edge_paths(scene, "g3", name="ghost-edge")
+    assert set(ghosts) == set(edge_paths(scene, "g2")) - set(edge_paths(scene, "g3"))
+    assert len(ghosts) == 1  # a→b, which g2 draws; b→a is hidden everywhere
+
+
+def test_a_graph_the_pre_pass_did_not_gather_is_a_located_error():
+    from renderer.layout import metrics_for
+    from renderer.layout.base import Ctx
+    from renderer.layout.graph import SharedGraph, layout_graph, share_key
+    from renderer.spec.elements.graph import Graph
+
+    theme = load_theme()
+    ctx = Ctx(theme, metrics_for(theme), "en", None)
+    ctx.shared[share_key("g")] = SharedGraph({}, {}, {}, {}, {}, members={("body", "graph")})
+    el = Graph.model_validate({"layout": "g", "nodes": [{"id": "a"}]})
+    with pytest.raises(SpecError, match="this graph sits elsewhere"):
+        layout_graph(el, ("other", "graph"), ctx)
