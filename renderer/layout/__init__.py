@@ -17,6 +17,7 @@ from .base import Block, Ctx, layout_element
 from .chain_share import share_chain_columns
 from .edges import draw_edges
 from .flow import TARGET_ASPECT
+from .graph_share import share_graph_layouts
 from .legend import legend_block
 from .legend_auto import auto_entries
 from .markup import plain
@@ -49,7 +50,8 @@ def layout(bound: BoundDiagram, theme: Theme, floors: dict | None = None, sizes:
     ctx = Ctx(theme, metrics_for(theme), bound.lang, bound.doc, bound.sources, floors=floors or {}, sizes=sizes)
     d = bound.diagram
     try:
-        ctx.shared = share_tree_layouts(d.body, ctx)
+        ctx.shared = share_graph_layouts(d.body, ctx)  # first: it also tells a group mixing trees and graphs
+        ctx.shared.update(share_tree_layouts(d.body, ctx))
         ctx.shared.update(share_tensor_cells(d.body, ctx))
         ctx.shared.update(share_level_columns(d.body, ctx))
         ctx.shared.update(share_chain_columns(d.body, ctx))

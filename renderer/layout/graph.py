@@ -2,16 +2,17 @@
 
 Every node is laid out first exactly like a `box` (so it looks like one), and its measured size goes to
 dot as a fixed width/height in inches; edge labels, cluster titles and the labels of `dot` nodes go to
-dot as fixed-size empty HTML tables of our measured size, so dot leaves room for our text. We read
-positions and cubic B-spline control points back (`-Tjson0`), flip y, convert points to px and draw
-with scene primitives: boxes, Path curves with Polygon arrow heads, text at dot's label positions.
+dot as fixed-size empty HTML tables of our measured size, so dot leaves room for our text (graph_dot.py).
+We read positions and cubic B-spline control points back (`-Tjson0`), flip y, convert points to px and draw
+with scene primitives: boxes, Path curves with Polygon arrow heads, text at dot's label positions. A graph
+naming a `layout` group is drawn on the group's one layout of the union of its graphs (graph_share.py).
 """
 
 from __future__ import annotations
 
-import json
 import math
-from functools import lru_cache
+from collections import Counter
+from dataclasses import dataclass, field
 
 from ..scene import Ellipse, Group, Meta, Path, Polygon, Prim, Rect, Style
 from ..spec.elements.graph import Graph, GraphEdge, GraphNode
@@ -19,14 +20,63 @@ from ..spec.errors import Problem, SpecError
 from ..spec.models import Box
 from .base import Anchor, Block, Ctx, register
 from .flow import layout_box
+from .graph_dot import ARROW_LEN, DOT_SIZE, PX_PER_PT, dot_layout, pt, run_dot, shape_of
+from .tree import GHOST_OPACITY
 
-PX_PER_PT = 96 / 72
-ARROW_LEN = 10.0  # px, as the SVG marker of diagram edges
+__all__ = ["SharedGraph", "edge_keys", "layout_graph", "measure", "run_dot", "share_key"]
 ARROW_HALF_W = 4.0
-DIRS = {"end": "forward", "start": "back", "both": "both", "none": "none"}
-DOT_SIZE = 10.0  # px diameter of a `dot` node
-SHAPES = {"round": "box", "rect": "box", "pill": "box", "ellipse": "ellipse", "circle": "circle",
-          "dot": "circle"}
+EdgeKey = tuple[str, str, str, int]  # from, to, head, and which repeat of that edge
+
+
+@dataclass
+class SharedGraph:
+    """A `layout` group's one dot layout of the union of its graphs (graph_share.py), by node id and edge key."""
+
+    data: dict  # dot's json0 layout of the union
+    nodes: dict[str, int]  # node id -> its index in the union (dot's n<i>)
+    shapes: dict[str, str]  # node id -> its shape
+    sizes: dict[str, tuple[float, float]]  # node id -> box size in px, the largest appearance (not dots)
+    edges: dict[EdgeKey, int]  # edge key -> its index in the union (dot's e<j>)
+    clusters: dict[str, int] = field(default_factory=dict)  # group id -> its index (dot's cluster_<k>)
+    drawn: set[EdgeKey] = field(default_factory=set)  # edges some graph draws (not only hidden ones)
+    members: set[tuple] = field(default_factory=set)  # spec paths of the group's graphs
+
+
+@dataclass
+class Parts:
+    """A graph's measured parts: node boxes, the labels of dot nodes, edge labels and cluster titles."""
+
+    blocks: dict[str, Block]
+    labels: dict[str, Block]
+    elabels: list[Block | None]
+    titles: list[Block | None]
+
+
+@dataclass
+class _Where:
+    """The names of a graph's parts in dot's layout, and the parts of a shared layout drawn as ghosts."""
+
+    nodes: dict[str, str]
+    edges: list[str]
+    clusters: list[str]
+    ghost_nodes: list[str] = field(default_factory=list)  # node ids
+    ghost_edges: list[str] = field(default_factory=list)  # dot edge ids
+
+
+def share_key(group: str) -> str:
+    """The `ctx.shared` key of a graph layout group."""
+    return f"graph-layout:{group}"
+
+
+def edge_keys(el: Graph) -> list[EdgeKey]:
+    """Each edge's key across the graphs of a group: its ends, its arrow heads and its repeat among those."""
+    seen: Counter = Counter()
+    out = []
+    for e in el.edges:
+        base = (e.from_, e.to, e.head)
+        out.append((*base, seen[base]))
+        seen[base] += 1
+    return out
 
 
 def _fail(ctx: Ctx, path: tuple, msg: str) -> SpecError:
@@ -36,35 +86,8 @@ def _fail(ctx: Ctx, path: tuple, msg: str) -> SpecError:
     return SpecError([ctx.doc.problem(path, msg)])
 
 
-def _num(v: float) -> str:
-    return f"{v:.4f}".rstrip("0").rstrip(".")
-
-
-def _fixed_label(w_px: float, h_px: float) -> str:
-    """An empty HTML table of a fixed size in points: dot reserves exactly this much room."""
-    w, h = max(1, math.ceil(w_px / PX_PER_PT)), max(1, math.ceil(h_px / PX_PER_PT))
-    cell = f'FIXEDSIZE="TRUE" WIDTH="{w}" HEIGHT="{h}"'
-    return (f'<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="0" {cell}>'
-            f"<TR><TD {cell}></TD></TR></TABLE>>")
-
-
-@lru_cache(maxsize=256)
-def run_dot(source: str) -> dict:
-    """dot's layout of a DOT source as parsed JSON (cached: same source, same layout)."""
-    import graphviz
-
-    out = graphviz.pipe("dot", "json0", source.encode(), quiet=True)
-    return json.loads(out)
-
-
-def _pt(s: str, height_pt: float) -> tuple[float, float]:
-    """A dot "x,y" point (points, y up) in px with y down."""
-    x, y = (float(v) for v in s.split(","))
-    return (round(x * PX_PER_PT, 2), round((height_pt - y) * PX_PER_PT, 2))
-
-
 def _node_box(n: GraphNode, el: Graph, anchor: str) -> Box:
-    shape = n.shape or el.node_shape
+    shape = shape_of(n, el)
     return Box(id=anchor, text=n.text if n.text is not None else n.id, sub=n.sub, role=n.role or el.node_role,
                shape={"circle": "ellipse", "dot": "round"}.get(shape, shape), bold=n.bold, dashed=n.dashed,
                outline=n.outline, text_role=n.text_role, badge=n.badge, badge_role=n.badge_role,
@@ -79,18 +102,18 @@ def _edge_text(e: GraphEdge, el: Graph, ctx: Ctx) -> str | None:
     return ctx.t(e.label)
 
 
-@register("graph")
-def layout_graph(el: Graph, path: tuple, ctx: Ctx, min_w: float = 0, min_h: float = 0) -> Block:
-    """Nodes drawn like boxes at dot's positions, edges along dot's splines, clusters as tinted panels."""
-    src = ctx.src(path)
-    names = {n.id: (f"{el.id}.{n.id}" if el.id else n.id) for n in el.nodes}
-    index = {n.id: i for i, n in enumerate(el.nodes)}
-    # 1. measure every node like a box, every label like text
+def _names(el: Graph) -> dict[str, str]:
+    return {n.id: (f"{el.id}.{n.id}" if el.id else n.id) for n in el.nodes}
+
+
+def measure(el: Graph, path: tuple, ctx: Ctx, sizes: dict[str, tuple[float, float]] | None = None) -> Parts:
+    """Every node laid out like a box (at `sizes`, a shared layout's, when given), every label like text."""
+    names = _names(el)
     blocks: dict[str, Block] = {}
     labels: dict[str, Block] = {}
     for i, n in enumerate(el.nodes):
         npath = path + ("nodes", i)
-        shape = n.shape or el.node_shape
+        shape = shape_of(n, el)
         if shape == "dot":
             if n.text is not None:
                 labels[n.id] = ctx.text_lines(ctx.t(n.text), ctx.size("small"), None, 700 if n.bold else 400,
@@ -99,8 +122,10 @@ def layout_graph(el: Graph, path: tuple, ctx: Ctx, min_w: float = 0, min_h: floa
                                                         "graph-node-label"))
             continue
         box = _node_box(n, el, names[n.id])
+        if sizes is not None:
+            box = box.model_copy(update={"width": sizes[n.id][0], "height": sizes[n.id][1]})
         b = layout_box(box, npath, ctx)
-        if shape == "circle":
+        if shape == "circle" and sizes is None:
             d = max(b.w, b.h)
             b = layout_box(box.model_copy(update={"width": d, "height": d}), npath, ctx)
         blocks[n.id] = b
@@ -116,89 +141,48 @@ def layout_graph(el: Graph, path: tuple, ctx: Ctx, min_w: float = 0, min_h: floa
         titles.append(None if g.title is None else ctx.text_lines(
             ctx.t(g.title), ctx.size("small"), None, 700, "text-soft",
             meta=Meta(el.id, "text-soft", ctx.src(path + ("groups", k, "title")), "graph-group-title")))
-    # 2. dot
+    return Parts(blocks, labels, elabels, titles)
+
+
+@register("graph")
+def layout_graph(el: Graph, path: tuple, ctx: Ctx, min_w: float = 0, min_h: float = 0) -> Block:
+    """Nodes drawn like boxes at dot's positions, edges along dot's splines, clusters as tinted panels."""
+    if el.ghosts and not el.layout:
+        raise _fail(ctx, path + ("ghosts",), "`ghosts` draws the nodes and edges of a shared layout this graph "
+                                             "lacks (expected `layout: <name>` with it)")
+    shared: SharedGraph | None = ctx.shared.get(share_key(el.layout)) if el.layout else None
+    if shared is not None and path not in shared.members:
+        raise _fail(ctx, path + ("layout",), f"layout group '{el.layout}' is gathered from rows, columns, grids, "
+                                             "panels and asides, and this graph sits elsewhere (expected it in one of "
+                                             "those, or no `layout`)")
+    parts = measure(el, path, ctx, shared.sizes if shared else None)
+    if shared is not None:
+        return _draw(el, path, ctx, shared.data, parts, _shared_where(el, shared), shared, min_w, min_h)
     import graphviz  # imported where a diagram has a graph
 
     try:
-        data = run_dot(_dot_source(el, blocks, labels, elabels, titles, index))
-        if not _ranks_in_order(el, data, index):  # dot reordered a same_rank set: chain it in the order given
-            data = run_dot(_dot_source(el, blocks, labels, elabels, titles, index, chains=True))
+        data = dot_layout(el, parts.blocks, parts.labels, parts.elabels, parts.titles)
     except (graphviz.ExecutableNotFound, graphviz.CalledProcessError) as e:
         raise _fail(ctx, path, f"graphviz dot failed: {e}") from None
-    # 3. draw
-    return _draw(el, path, ctx, data, blocks, labels, elabels, titles, names, src, min_w, min_h)
+    where = _Where({n.id: f"n{i}" for i, n in enumerate(el.nodes)}, [f"e{j}" for j in range(len(el.edges))],
+                   [f"cluster_{k}" for k in range(len(el.groups))])
+    return _draw(el, path, ctx, data, parts, where, None, min_w, min_h)
 
 
-def _ranks_in_order(el: Graph, data: dict, index: dict[str, int]) -> bool:
-    """Each same_rank set lies in the order given: left to right (TB, BT), top to bottom (LR, RL)."""
-    pos = {o["name"]: [float(v) for v in o["pos"].split(",")] for o in data.get("objects", []) if "pos" in o}
-    across = (lambda p: p[0]) if el.direction in ("TB", "BT") else (lambda p: -p[1])  # dot's y points up
-    for r in el.same_rank:
-        at = [across(pos[f"n{index[n]}"]) for n in r]
-        if any(a >= b for a, b in zip(at, at[1:], strict=False)):
-            return False
-    return True
+def _shared_where(el: Graph, shared: SharedGraph) -> _Where:
+    keys = edge_keys(el)
+    where = _Where({n.id: f"n{shared.nodes[n.id]}" for n in el.nodes}, [f"e{shared.edges[k]}" for k in keys],
+                   [f"cluster_{shared.clusters[g.id]}" for g in el.groups])
+    if el.ghosts:
+        own = set(keys)
+        where.ghost_nodes = [n for n in shared.nodes if n not in where.nodes]
+        where.ghost_edges = [f"e{j}" for k, j in shared.edges.items() if k not in own and k in shared.drawn]
+    return where
 
 
-def _dot_source(el: Graph, blocks: dict[str, Block], labels: dict[str, Block], elabels: list[Block | None],
-                titles: list[Block | None], index: dict[str, int], chains: bool = False) -> str:
-    """The DOT text: ids are n<i>, every size fixed, no text of dot's own; with `chains`, each same_rank set
-    is held in its order by an invisible edge chain."""
-    inch = 1 / 96
-    out = ["digraph G {",
-           f"  graph [rankdir={el.direction}, nodesep={_num(el.node_gap * inch)}, ranksep={_num(el.rank_gap * inch)},"
-           f" splines={'true' if el.splines == 'spline' else el.splines}, margin=0, pad=0, forcelabels=true,"
-           " outputorder=edgesfirst];",
-           '  node [fixedsize=true, label="", penwidth=0, margin=0];',
-           f"  edge [arrowsize={_num(ARROW_LEN / PX_PER_PT / 10)}];"]
-    grouped = {n for g in el.groups for n in g.nodes}
-
-    def node_line(n: GraphNode) -> str:
-        shape = n.shape or el.node_shape
-        if shape == "dot":
-            d = DOT_SIZE * inch
-            xl = f", xlabel={_fixed_label(labels[n.id].w, labels[n.id].h)}" if n.id in labels else ""
-            return f"  n{index[n.id]} [shape=circle, width={_num(d)}, height={_num(d)}{xl}];"
-        b = blocks[n.id]
-        return f"  n{index[n.id]} [shape={SHAPES[shape]}, width={_num(b.w * inch)}, height={_num(b.h * inch)}];"
-
-    for n in el.nodes:
-        if n.id not in grouped:
-            out.append(node_line(n))
-    by_id = {n.id: n for n in el.nodes}
-    for k, g in enumerate(el.groups):
-        out.append(f"  subgraph cluster_{k} {{")
-        t = titles[k]
-        out.append(f"    label={_fixed_label(t.w, t.h)}; labeljust=l; labelloc=t;" if t else '    label="";')
-        out.append("    margin=12;")
-        out += ["  " + node_line(by_id[n]) for n in g.nodes]
-        out += ["    " + _rank_line(r, index, chains) for r in el.same_rank if r[0] in g.nodes]
-        out.append("  }")
-    out += ["  " + _rank_line(r, index, chains) for r in el.same_rank if r[0] not in grouped]
-    for j, e in enumerate(el.edges):
-        attrs = [f'id="e{j}"', f"dir={DIRS[e.head]}"]
-        if elabels[j] is not None:
-            attrs.append(f"label={_fixed_label(elabels[j].w + 4, elabels[j].h)}")
-        if e.weight != 1:
-            attrs.append(f"weight={e.weight}")
-        if not e.constraint:
-            attrs.append("constraint=false")
-        out.append(f"  n{index[e.from_]} -> n{index[e.to]} [{', '.join(attrs)}];")
-    out.append("}")
-    return "\n".join(out) + "\n"
-
-
-def _rank_line(r: list[str], index: dict[str, int], chain_it: bool = False) -> str:
-    """A same-rank constraint (inside the cluster of its nodes: dot drops clusters crossed by one); with
-    `chain_it`, an invisible edge chain through its nodes keeps them in the order given."""
-    ids = [f"n{index[n]}" for n in r]
-    chain = f" {' -> '.join(ids)} [style=invis];" if chain_it and len(ids) > 1 else ""
-    return "{ rank=same; " + " ".join(f"{i};" for i in ids) + chain + " }"
-
-
-def _draw(el: Graph, path: tuple, ctx: Ctx, data: dict, blocks: dict[str, Block], labels: dict[str, Block],
-          elabels: list[Block | None], titles: list[Block | None], names: dict[str, str], src: str | None,
+def _draw(el: Graph, path: tuple, ctx: Ctx, data: dict, parts: Parts, where: _Where, shared: SharedGraph | None,
           min_w: float, min_h: float) -> Block:
+    src, names = ctx.src(path), _names(el)
     x0, y0, x1, y1 = (float(v) for v in data["bb"].split(","))
     H = y1  # noqa: N806 (dot's height in points, for the y flip)
     w, h = (x1 - x0) * PX_PER_PT, (y1 - y0) * PX_PER_PT
@@ -206,35 +190,45 @@ def _draw(el: Graph, path: tuple, ctx: Ctx, data: dict, blocks: dict[str, Block]
     objs = data.get("objects", [])
     # clusters first (behind everything)
     for k, g in enumerate(el.groups):
-        o = next(o for o in objs if o.get("name") == f"cluster_{k}")
+        o = next(o for o in objs if o.get("name") == where.clusters[k])
         bx0, by0, bx1, by1 = (float(v) for v in o["bb"].split(","))
-        (ax, ay), (bx, by) = _pt(f"{bx0},{by1}", H), _pt(f"{bx1},{by0}", H)
+        (ax, ay), (bx, by) = pt(f"{bx0},{by1}", H), pt(f"{bx1},{by0}", H)
         meta = Meta(f"{el.id}.{g.id}" if el.id else g.id, g.role, ctx.src(path + ("groups", k)), "graph-group")
         style = Style(fill=ctx.color(g.role), stroke=ctx.color("frame") if g.dashed else None,
                       stroke_width=ctx.theme.stroke["width"], dash=(4, 3) if g.dashed else None)
         out.items.append(Rect(ax, ay, bx - ax, by - ay, ctx.theme.stroke["radius"], style, meta))
-        t = titles[k]
+        t = parts.titles[k]
         if t is not None and "lp" in o:
-            lx, ly = _pt(o["lp"], H)
+            lx, ly = pt(o["lp"], H)
             out.add(t, max(ax + 8, lx - t.w / 2), ly - t.h / 2)
-    # edges
+    # edges: ghosts behind
     dot_edges = {d.get("id"): d for d in data.get("edges", [])}  # matched by our ids: dot reorders edges
+    ghost = Style(stroke=ctx.color("removed"), stroke_width=ctx.theme.stroke["edge"], dash=(4, 3),
+                  opacity=GHOST_OPACITY)
+    for gid in where.ghost_edges:
+        out.items += _edge_prims(dot_edges[gid], H, ghost, Meta(el.id, "white", src, "ghost-edge"))  # as a ghost node
     for j, e in enumerate(el.edges):
-        ed = dot_edges[f"e{j}"]
-        epath = path + ("edges", j)
-        out.items += _edge_prims(e, ed, H, ctx, Meta(el.id, e.role, ctx.src(epath), "graph-edge"))
-        lab = elabels[j]
+        if e.hidden:
+            continue
+        ed = dot_edges[where.edges[j]]
+        style = Style(stroke=ctx.color(e.role), stroke_width=ctx.theme.stroke["edge"],
+                      dash=(5, 4) if e.dashed else None)
+        out.items += _edge_prims(ed, H, style, Meta(el.id, e.role, ctx.src(path + ("edges", j)), "graph-edge"))
+        lab = parts.elabels[j]
         if lab is not None and "lp" in ed:
-            lx, ly = _pt(ed["lp"], H)
+            lx, ly = pt(ed["lp"], H)
             out.add(lab, lx - lab.w / 2, ly - lab.h / 2)
-    # nodes
+    # nodes: ghosts first
     pos = {o["name"]: o for o in objs if "pos" in o}
+    if shared is not None:
+        for nid in where.ghost_nodes:
+            out.items.append(_ghost_node(pt(pos[f"n{shared.nodes[nid]}"]["pos"], H), shared, nid, el, src, ctx))
     for i, n in enumerate(el.nodes):
-        o = pos[f"n{i}"]
-        cx, cy = _pt(o["pos"], H)
+        o = pos[where.nodes[n.id]]
+        cx, cy = pt(o["pos"], H)
         npath = path + ("nodes", i)
-        if n.id in blocks:
-            b = blocks[n.id]
+        if n.id in parts.blocks:
+            b = parts.blocks[n.id]
             out.add(b, cx - b.w / 2, cy - b.h / 2)
             continue
         role = n.role or el.node_role
@@ -242,14 +236,14 @@ def _draw(el: Graph, path: tuple, ctx: Ctx, data: dict, blocks: dict[str, Block]
         r = DOT_SIZE / 2
         prims: list[Prim] = [Ellipse(cx, cy, r, r, Style(fill=ctx.color(role)), meta)]
         anchor = Anchor(cx - r, cy - r, 2 * r, 2 * r, "ellipse", meta.src)
-        if n.id in labels and "xlp" in o:
-            lab = labels[n.id]
-            lx, ly = _pt(o["xlp"], H)
+        if n.id in parts.labels and "xlp" in o:
+            lab = parts.labels[n.id]
+            lx, ly = pt(o["xlp"], H)
             prims += lab.moved(lx - lab.w / 2, ly - lab.h / 2).items
         out.items.append(Group(tuple(prims), meta))
         out.anchors[names[n.id]] = anchor
         out.obstacles.append(anchor)
-    out.spine = _chain_line([_pt(pos[f"n{i}"]["pos"], H) for i in range(len(el.nodes))], el.direction)
+    out.spine = _chain_line([pt(pos[where.nodes[n.id]]["pos"], H) for n in el.nodes], el.direction)
     if min_w > w or min_h > h:
         big = Block(max(w, min_w), max(h, min_h))
         big.add(out, (big.w - w) / 2, (big.h - h) / 2)
@@ -257,6 +251,21 @@ def _draw(el: Graph, path: tuple, ctx: Ctx, data: dict, blocks: dict[str, Block]
     if el.id:
         out.anchors[el.id] = Anchor(0, 0, out.w, out.h, "rect", src)
     return out
+
+
+
+def _ghost_node(c: tuple[float, float], shared: SharedGraph, nid: str, el: Graph, src: str | None,
+                ctx: Ctx) -> Group:
+    """A node of the shared layout this graph lacks: a faint dashed outline of its shape, no text."""
+    shape = shared.shapes[nid]
+    meta = Meta(el.id, "white", src, "ghost")
+    style = Style(stroke=ctx.color("removed"), stroke_width=ctx.theme.stroke["width"], dash=(4, 3),
+                  opacity=GHOST_OPACITY)
+    w, h = shared.sizes.get(nid, (DOT_SIZE, DOT_SIZE))
+    if shape in ("circle", "ellipse", "dot"):
+        return Group((Ellipse(c[0], c[1], w / 2, h / 2, style, meta),), meta)
+    radius = {"rect": 0.0, "pill": h / 2}.get(shape, ctx.theme.stroke["radius"])
+    return Group((Rect(c[0] - w / 2, c[1] - h / 2, w, h, radius, style, meta),), meta)
 
 
 def _chain_line(centres: list[tuple[float, float]], direction: str) -> tuple[float | None, float | None]:
@@ -271,23 +280,22 @@ def _chain_line(centres: list[tuple[float, float]], direction: str) -> tuple[flo
     return (line, None) if axis == 0 else (None, line)
 
 
-def _edge_prims(e: GraphEdge, ed: dict, H: float, ctx: Ctx, meta: Meta) -> list[Prim]:  # noqa: N803
+def _edge_prims(ed: dict, H: float, style: Style, meta: Meta) -> list[Prim]:  # noqa: N803
     """The spline as a cubic Path, plus a Polygon head at each arrow end dot reserved."""
     start = end = None
     pts: list[tuple[float, float]] = []
     for tok in ed["pos"].split():
         if tok.startswith("s,"):
-            start = _pt(tok[2:], H)
+            start = pt(tok[2:], H)
         elif tok.startswith("e,"):
-            end = _pt(tok[2:], H)
+            end = pt(tok[2:], H)
         else:
-            pts.append(_pt(tok, H))
-    style = Style(stroke=ctx.color(e.role), stroke_width=ctx.theme.stroke["edge"], dash=(5, 4) if e.dashed else None)
+            pts.append(pt(tok, H))
     cmds: list[tuple] = [("M", *pts[0])]
     for k in range(1, len(pts) - 2, 3):
         cmds.append(("C", *pts[k], *pts[k + 1], *pts[k + 2]))
     out: list[Prim] = [Path(tuple(cmds), style, meta)]
-    head = Style(fill=ctx.color(e.role))
+    head = Style(fill=style.stroke, opacity=style.opacity)
     if end is not None:
         out.append(Polygon(_arrow(pts[-1], end), head, meta))
     if start is not None:

@@ -12,6 +12,7 @@ from .icon import IconName
 NODE_ID = r"^[A-Za-z_][A-Za-z0-9_-]*$"
 MAX_NODES = 150
 MAX_EDGES = 400
+Port = Literal["n", "ne", "e", "se", "s", "sw", "w", "nw"]
 
 
 class GraphNode(Strict):
@@ -47,6 +48,19 @@ class GraphEdge(Strict):
                                                      "straighter.")
     constraint: bool = Field(True, description="Whether the edge takes part in ranking (false: it does not "
                                                "push its end to a lower rank).")
+    from_port: Port | None = Field(None, description="Compass point of the start node the edge leaves from (dot "
+                                                    "tailport), e.g. `w` with `to_port: w` draws a self-loop on the "
+                                                    "node's left (default: dot chooses).")
+    to_port: Port | None = Field(None, description="Compass point of the end node the edge arrives at (dot headport).")
+    hidden: bool = Field(False, description="Laid out but not drawn (dot's style=invis): a layout hint, e.g. "
+                                            "where another graph of a shared `layout` has this edge, in the "
+                                            "order `ordering: out` keeps.")
+
+    @model_validator(mode="after")
+    def _hidden_unlabelled(self) -> GraphEdge:
+        if self.hidden and self.label is not None:
+            raise ValueError("a hidden edge is not drawn, so it has no label (expected no `label`, or no `hidden`)")
+        return self
 
 
 class GraphGroup(Strict):
@@ -84,6 +98,19 @@ class Graph(Strict):
                         description="Python format spec for numeric edge labels.")
     splines: Literal["spline", "polyline", "ortho", "line"] = Field(
         "spline", description="dot edge routing: curved splines, polylines, orthogonal or straight lines.")
+    ordering: Literal["auto", "out", "in"] = Field(
+        "auto", description="dot ordering: `out` keeps the edges out of each node in the order they are listed "
+                            "(`in`: the edges into each node), so a node's neighbours lie in that order across "
+                            "the rank; `auto` lets dot choose.")
+    layout: str | None = Field(None, pattern=r"^[A-Za-z_][A-Za-z0-9_-]*$", max_length=60,
+                               description="Name of a shared layout: every graph naming it is laid out by one dot "
+                                           "run on the union of their nodes (matched by id) and edges (matched by "
+                                           "from, to, head and repeat), so a node sits at the same place in every "
+                                           "graph and all have one size (small multiples: one graph per step). "
+                                           "Direction, gaps, splines and ordering are the first graph's; a node's "
+                                           "box is the largest of its appearances; each graph draws its own text.")
+    ghosts: bool = Field(False, description="With `layout`: draw the union's nodes and edges this graph lacks as "
+                                            "faint dashed outlines (otherwise their place is left blank).")
 
     @model_validator(mode="after")
     def _references(self) -> Graph:
