@@ -49,11 +49,30 @@ def centre(el: Element, k: Block, horizontal: bool) -> float:
     return (k.w if horizontal else k.h) / 2
 
 
+def cross_mid(kids: list[Block], boxes: dict[int, tuple], i: int, horizontal: bool) -> float:
+    """Across the stack, the middle of bridge i's neighbours' contents (their members, not a panel's title or
+    fill): where a bridge without `at` sits, in line with what it joins."""
+    cross = 0 if not horizontal else 1
+    mids = []
+    for j in (i - 1, i + 1):
+        box = boxes[j]
+        spans = [(b[cross], b[cross + 2]) for b in _content(kids[j])]
+        lo, hi = (min(a for a, _ in spans), max(b for _, b in spans)) if spans else (0.0, box[cross + 2])
+        mids.append(box[cross] + (lo + hi) / 2)
+    return sum(mids) / 2
+
+
+def _content(k: Block) -> list[tuple[float, float, float, float]]:
+    """Boxes of what a block draws, without panel fills and titles."""
+    return [bbox(p) for p in walk(k.items)
+            if not isinstance(p, Group) and p.meta.kind not in (*BACKDROPS, "panel-title")]
+
+
 def place(k: Block, before: tuple[float, float, float, float], after: tuple[float, float, float, float],
-          horizontal: bool, at: float, mid: float) -> tuple[float, float]:
+          horizontal: bool, at: float | None, mid: float, across: float | None = None) -> tuple[float, float]:
     """Top-left of bridge `k` between the boxes (x, y, w, h) of its neighbours: its middle `mid` (from its start
-    along the stack) on the middle of the gap, at `at` of their shared span across it (kept within that span
-    where it fits)."""
+    along the stack) on the middle of the gap; across the stack at `at` of their shared span, or (no `at`) on
+    `across`, the middle of their contents; kept within that span where it fits."""
     main, cross = (0, 1) if horizontal else (1, 0)
     size = (k.w, k.h)
     border = (before[main] + before[main + 2] + after[main]) / 2
@@ -62,7 +81,7 @@ def place(k: Block, before: tuple[float, float, float, float], after: tuple[floa
     if hi <= lo:  # no shared span: their union
         lo, hi = min(before[cross], after[cross]), max(ends)
     half = size[cross] / 2
-    c = lo + at * (hi - lo)
+    c = lo + at * (hi - lo) if at is not None else (across if across is not None else (lo + hi) / 2)
     if hi - lo >= size[cross]:
         c = min(max(c, lo + half), hi - half)
     pos = [0.0, 0.0]
@@ -89,7 +108,8 @@ def make_room(items: list[Element], kids: list[Block], bridged: set[int], boxes:
     grew = False
     for i in sorted(bridged):
         k = kids[i]
-        pos = place(k, boxes[i - 1], boxes[i + 1], horizontal, items[i].bridge.at, centre(items[i], k, horizontal))
+        pos = place(k, boxes[i - 1], boxes[i + 1], horizontal, items[i].bridge.at, centre(items[i], k, horizontal),
+                    cross_mid(kids, boxes, i, horizontal))
         size = (k.w, k.h)
         span = (pos[cross], pos[cross] + size[cross])
         widen = 0.0

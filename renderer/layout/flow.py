@@ -214,7 +214,7 @@ def _stack(c: Container, path: tuple, ctx: Ctx, horizontal: bool, min_w: float, 
     for i in sorted(bridged):  # after every member: drawn above its neighbours' fills
         k = kids[i]
         x, y = bridge.place(k, boxes[i - 1], boxes[i + 1], horizontal, c.items[i].bridge.at,
-                            bridge.centre(c.items[i], k, horizontal))
+                            bridge.centre(c.items[i], k, horizontal), bridge.cross_mid(kids, boxes, i, horizontal))
         out.add(k, x, y)
         member_anchor(out, c.id, i, len(kids), Anchor(x, y, k.w, k.h, "rect", ctx.src(child_path(ctx, path, i))))
     if c.id:
@@ -520,11 +520,12 @@ def layout_panel(p: Panel, path: tuple, ctx: Ctx, min_w: float = 0, min_h: float
     out = Block(w, h, [Rect(0, 0, w, h, ctx.theme.stroke["radius"], style, meta)])
     if p.stack is not None:
         out = _card_stack(out, p, path, ctx, style)
+    shift = ctx.room.get(path, {}).get("left", 0.0)  # a bridge's room on the left moves the title along
     if title:  # the title keeps its place; grown padding makes room beside the content
-        out.add(title, tx, pad)
+        out.add(title, tx + shift, pad)
     if sd:  # centred on the title's first line
         line = ctx.size("heading") * ctx.sp("line_height") if title else sd
-        out.items += step_badge(p.step, meta, ctx, (pad, pad + (line - sd) / 2))
+        out.items += step_badge(p.step, meta, ctx, (pad + shift, pad + (line - sd) / 2))
     ix, iy = pl + (w - pl - pr - inner.w) / 2, pt + th
     spine = inner.anchors.pop(f"{p.id}.spine", None) if p.id else None
     out.add(inner, ix, iy)

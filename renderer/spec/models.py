@@ -204,8 +204,9 @@ class Bridge(Strict):
     the indexing and the query panel): centred on the gap between them, overlapping both, drawn above them."""
 
     item: Element = Field(description="The element on the border (a box, an icon); edges reach it by its id.")
-    at: float = Field(0.5, ge=0, le=1, description="Where along the shared border: 0 at its start (left or top), "
-                      "1 at its end, 0.5 the middle.")
+    at: float | None = Field(None, ge=0, le=1, description="Where along the shared border: 0 at its start (left "
+                             "or top), 1 at its end, 0.5 the middle; default: in line with the middle of the two "
+                             "neighbours' contents.")
 
 
 class AsideRow(Strict):
