@@ -40,7 +40,7 @@ def layout_box(b: Box, path: tuple, ctx: Ctx, min_w: float = 0, min_h: float = 0
                                     meta=Meta(b.id, sub_role, ctx.src(path + ("sub",)), "box-text")))
     if b.items is not None:
         return nested_box(b, path, ctx, min_w, min_h, parts, _box_style(b, ctx), lambda c: _stack(
-            (Row if b.direction == "row" else Column)(id=b.id, items=b.items), path, c, b.direction == "row", 0, 0))
+            (Row if b.direction == "row" else Column)(id=b.id, items=b.items, gap=b.gap), path, c, b.direction == "row", 0, 0))
     tw = max(p.w for p in parts)
     th = sum(p.h for p in parts) + 2 * (len(parts) - 1)
     extra = 1.0
