@@ -39,8 +39,9 @@ def layout_box(b: Box, path: tuple, ctx: Ctx, min_w: float = 0, min_h: float = 0
         parts.append(ctx.text_lines(ctx.t(b.sub), ctx.size("small"), max_w, 400, sub_role,
                                     meta=Meta(b.id, sub_role, ctx.src(path + ("sub",)), "box-text")))
     if b.items is not None:
-        return nested_box(b, path, ctx, min_w, min_h, parts, _box_style(b, ctx), lambda c: _stack(
-            (Row if b.direction == "row" else Column)(id=b.id, items=b.items, gap=b.gap), path, c, b.direction == "row", 0, 0))
+        inner = (Row if b.direction == "row" else Column)(id=b.id, items=b.items, gap=b.gap)
+        return nested_box(b, path, ctx, min_w, min_h, parts, _box_style(b, ctx),
+                          lambda c: _stack(inner, path, c, b.direction == "row", 0, 0))
     tw = max(p.w for p in parts)
     th = sum(p.h for p in parts) + 2 * (len(parts) - 1)
     extra = 1.0
@@ -520,12 +521,13 @@ def layout_panel(p: Panel, path: tuple, ctx: Ctx, min_w: float = 0, min_h: float
     out = Block(w, h, [Rect(0, 0, w, h, ctx.theme.stroke["radius"], style, meta)])
     if p.stack is not None:
         out = _card_stack(out, p, path, ctx, style)
-    shift = ctx.room.get(path, {}).get("left", 0.0)  # a bridge's room on the left moves the title along
+    room = ctx.room.get(path, {})  # a bridge's room on the left or top moves the title along with the content
+    sx, sy = room.get("left", 0.0), room.get("top", 0.0)
     if title:  # the title keeps its place; grown padding makes room beside the content
-        out.add(title, tx + shift, pad)
+        out.add(title, tx + sx, pad + sy)
     if sd:  # centred on the title's first line
         line = ctx.size("heading") * ctx.sp("line_height") if title else sd
-        out.items += step_badge(p.step, meta, ctx, (pad + shift, pad + (line - sd) / 2))
+        out.items += step_badge(p.step, meta, ctx, (pad + sx, pad + sy + (line - sd) / 2))
     ix, iy = pl + (w - pl - pr - inner.w) / 2, pt + th
     spine = inner.anchors.pop(f"{p.id}.spine", None) if p.id else None
     out.add(inner, ix, iy)
