@@ -91,11 +91,13 @@ class Box(Strict):
     direction: Literal["row", "column"] = Field(
         "column", description="With `items`: stack them side by side (row) or top to bottom (column).")
     gap: float | None = Field(None, ge=0, le=400, description="With `items`: space between them (px); theme default.")
+    align: Align | None = Field(None, description="With `items`: their cross-axis alignment (default center; "
+                                "`stretch` gives them one width in a column, one height in a row).")
 
     @model_validator(mode="after")
     def _nested(self) -> Box:
-        if self.items is None and (self.gap is not None or self.direction != "column"):
-            raise ValueError("`gap` and `direction` lay out a box's `items` (expected them with `items`)")
+        if self.items is None and (self.gap is not None or self.align is not None or self.direction != "column"):
+            raise ValueError("`gap`, `align` and `direction` lay out a box's `items` (expected them with `items`)")
         if self.items is not None and self.shape not in ("round", "rect"):
             raise ValueError(f"`items` go inside a round or rect box (expected shape round or rect, not "
                              f"{self.shape})")
