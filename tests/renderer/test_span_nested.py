@@ -246,3 +246,14 @@ def test_an_edge_to_an_unknown_child_names_the_known_ones(write_spec):
         scene(write_spec, NESTED + "  - {from: sensor, to: robot.nothing}\n")
     msg = str(e.value)
     assert "robot.nothing" in msg and "robot.planner" in msg
+
+
+def test_align_stretch_gives_a_boxes_items_one_width(write_spec):
+    body = NESTED.replace("          outline: frame\n          items:", "          outline: frame\n          align: stretch\n"
+                                                                         "          items:")
+    sc = scene(write_spec, body)
+    planner, memory = anchor(sc, "planner"), anchor(sc, "memory")
+    assert abs(planner[0] - memory[0]) < 0.01 and abs(planner[2] - memory[2]) < 0.01
+    plain = scene(write_spec, NESTED)
+    assert anchor(plain, "planner")[2] - anchor(plain, "planner")[0] != planner[2] - planner[0] or \
+        anchor(plain, "memory")[2] - anchor(plain, "memory")[0] != memory[2] - memory[0]
