@@ -90,7 +90,7 @@ def place(k: Block, before: tuple[float, float, float, float], after: tuple[floa
     return pos[0], pos[1]
 
 
-MAX_PASSES = 3  # re-layouts of one stack for its bridges' room (one is enough; the cap guards the recursion)
+MAX_PASSES = 4  # times one stack grows room for its bridges (once is enough; the cap guards the recursion)
 MARGIN = 16.0  # px between a bridge and the nearest content of the panel it overlaps
 BACKDROPS = ("panel", "panel-card")  # a panel's own fill: the bridge may cover it
 
@@ -101,10 +101,9 @@ def make_room(items: list[Element], kids: list[Block], bridged: set[int], boxes:
     (title, members) keeps MARGIN px from the bridge; beside any other element the gap widens. The extra px go
     to `ctx.room` (panels by their path; a widened gap as `bridge-<i>` of this stack); True when any grew."""
     main, cross = (0, 1) if horizontal else (1, 0)
-    passes = ctx.room.setdefault(path, {})
-    if passes.get("passes", 0) >= MAX_PASSES:
+    own = ctx.room.setdefault(path, {})
+    if own.get("passes", 0) >= MAX_PASSES:
         return False
-    passes["passes"] = passes.get("passes", 0) + 1
     grew = False
     for i in sorted(bridged):
         k = kids[i]
@@ -130,6 +129,8 @@ def make_room(items: list[Element], kids: list[Block], bridged: set[int], boxes:
         if widen:
             room = ctx.room.setdefault(path, {})
             room[f"bridge-{i}"] = room.get(f"bridge-{i}", 0.0) + widen
+    if grew:
+        own["passes"] = own.get("passes", 0) + 1
     return grew
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 import pytest
 from lxml import etree
@@ -249,11 +250,33 @@ def test_an_edge_to_an_unknown_child_names_the_known_ones(write_spec):
 
 
 def test_align_stretch_gives_a_boxes_items_one_width(write_spec):
-    body = NESTED.replace("          outline: frame\n          items:", "          outline: frame\n          align: stretch\n"
-                                                                         "          items:")
+    body = NESTED.replace("          outline: frame\n          items:",
+                          "          outline: frame\n          align: stretch\n          items:")
     sc = scene(write_spec, body)
     planner, memory = anchor(sc, "planner"), anchor(sc, "memory")
     assert abs(planner[0] - memory[0]) < 0.01 and abs(planner[2] - memory[2]) < 0.01
     plain = scene(write_spec, NESTED)
     assert anchor(plain, "planner")[2] - anchor(plain, "planner")[0] != planner[2] - planner[0] or \
         anchor(plain, "memory")[2] - anchor(plain, "memory")[0] != memory[2] - memory[0]
+
+
+def test_between_two_plain_boxes_the_gap_widens_until_they_clear_the_bridge(write_spec):
+    sc = scene(write_spec, "body:\n  column:\n    gap: 4\n    items:\n      - box: {id: a, text: above}\n"
+                           "      - bridge: {item: {box: {id: m, text: between, height: 60}}}\n"
+                           "      - box: {id: b, text: below}\n")
+    a, m, b = anchor(sc, "a"), anchor(sc, "m"), anchor(sc, "b")
+    assert abs((m[1] + m[3]) / 2 - (a[3] + b[1]) / 2) < 0.01
+    assert m[1] - a[3] >= MARGIN - 0.5 and b[1] - m[3] >= MARGIN - 0.5
+
+
+def test_rag_draws_its_vector_index_on_the_border_between_the_two_stages():
+    spec = load(Path(__file__).resolve().parents[2] / "specs" / "decoding" / "rag.yaml")
+    for lang in ("en", "zh"):
+        sc = layout(bind(spec).for_lang(lang), load_theme())
+        p = rects(sc, "panel")
+        glyph = next(bbox(g) for g in walk(sc.items) if isinstance(g, Group) and g.meta.kind == "icon"
+                     and g.meta.id == "index")
+        border = (p["online"][3] + p["offline"][1]) / 2
+        top = anchor(sc, "index")[1]
+        assert abs(top + 22 - border) < 0.01  # the 44 px glyph's middle on the line between the panels
+        assert glyph[1] < p["online"][3] and glyph[3] > p["offline"][1]
