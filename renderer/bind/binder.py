@@ -254,8 +254,10 @@ def _indexed_ids(element: Any, i: int) -> Any:
     content = dict(content)
     if isinstance(content.get("id"), str):
         content["id"] = f"{content['id']}-{i}"
-    if kind in CONTAINERS and isinstance(content.get("items"), list):
+    if kind in (*CONTAINERS, "box") and isinstance(content.get("items"), list):
         content["items"] = [_indexed_ids(v, i) for v in content["items"]]
+    if kind == "bridge" and "item" in content:
+        content["item"] = _indexed_ids(content["item"], i)
     if kind in CONTAINERS and "item" in content:
         content["item"] = _indexed_ids(content["item"], i)
     return {kind: content}

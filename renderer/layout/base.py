@@ -108,10 +108,15 @@ class Ctx:
     # extra padding (px) by side of the container at a spec path: room for a loop to stay inside it
     grow: dict[tuple, dict[str, float]] = field(default_factory=dict)
 
+    # extra padding (px) by side of a panel at a spec path: room for a bridge on its border (bridge.py); set, not
+    # added to, so a re-layout finds the same
+    room: dict[tuple, dict[str, float]] = field(default_factory=dict)
+
     def pads(self, path: tuple, pad: float) -> tuple[float, float, float, float]:
-        """(left, top, right, bottom) padding of the container at `path`: `pad` plus what loops need."""
-        g = self.grow.get(path, {})
-        return tuple(pad + g.get(s, 0.0) for s in ("left", "top", "right", "bottom"))  # type: ignore[return-value]
+        """(left, top, right, bottom) padding of the container at `path`: `pad` plus what loops and bridges need."""
+        g, r = self.grow.get(path, {}), self.room.get(path, {})
+        return tuple(pad + g.get(s, 0.0) + r.get(s, 0.0)  # type: ignore[return-value]
+                     for s in ("left", "top", "right", "bottom"))
     shared: dict[str, Any] = field(default_factory=dict)  # layout group -> its shared layout (tree_share.py)
     # frames of a sweep (frames.py): each element is laid out at least as large as in any frame (spec path -> w, h),
     # and the size it takes is recorded in `sizes`

@@ -19,8 +19,10 @@ def children(el: Element, path: tuple, ctx: Ctx) -> list[tuple[Element, tuple]]:
             if r.side is not None:
                 out.append((r.side, here + ("rows", i, "side")))
         return out
+    if el.kind == "bridge":
+        return [(c.item, here + ("item",))]
     items = getattr(c, "items", None)
-    if el.kind in ("row", "column", "grid", "panel") and items is not None:
+    if el.kind in ("row", "column", "grid", "panel", "box") and items is not None:
         return [(child, child_path(ctx, here, i)) for i, child in enumerate(items)]
     return []
 

@@ -7,12 +7,14 @@ import statistics
 from dataclasses import replace
 
 from ..scene import Ellipse, Group, Line, Meta, Rect, Style
-from ..spec.models import Box, Container, Element, Grid, Panel, Spacer, TextEl
+from ..spec.models import Box, Column, Container, Element, Grid, Panel, Row, Spacer, TextEl
+from . import bridge
 from .badges import clearance, corner_marks, step_badge, step_diameter
 from .balance import place_in
 from .base import Anchor, Block, Ctx, child_path, content_path, layout_element, register
 from .chart_data import fail
 from .cylinder import layout_cylinder
+from .nested import nested_box
 
 
 @register("box")
@@ -37,6 +39,10 @@ def layout_box(b: Box, path: tuple, ctx: Ctx, min_w: float = 0, min_h: float = 0
         sub_role = "text-soft" if b.state else ctx.readable(filled, "text-soft", 3.0)
         parts.append(ctx.text_lines(ctx.t(b.sub), ctx.size("small"), max_w, 400, sub_role,
                                     meta=Meta(b.id, sub_role, ctx.src(path + ("sub",)), "box-text")))
+    if b.items is not None:
+        inner = (Row if b.direction == "row" else Column)(id=b.id, items=b.items, gap=b.gap, align=b.align or "center")
+        return nested_box(b, path, ctx, min_w, min_h, parts, _box_style(b, ctx),
+                          lambda c: _stack(inner, path, c, b.direction == "row", 0, 0))
     tw = max(p.w for p in parts)
     th = sum(p.h for p in parts) + 2 * (len(parts) - 1)
     extra = 1.0
@@ -52,13 +58,7 @@ def layout_box(b: Box, path: tuple, ctx: Ctx, min_w: float = 0, min_h: float = 0
     h = max(th * extra + 2 * vpad, b.height or 0, min_h, ctx.size("body") * 1.3 + 2 * vpad)
     if b.shape == "pill":
         w = max(w, tw + h)
-    outline = b.outline or ("frame" if b.role == "white" else None)  # a white box needs an edge to be seen
-    style = Style(fill=ctx.color(b.role), stroke=ctx.color(outline) if outline else None,
-                  stroke_width=ctx.theme.stroke["width"], dash=(4, 3) if b.dashed else None)
-    if b.dashed and not outline:
-        style = Style(fill=style.fill, stroke=ctx.color("text-soft"), stroke_width=style.stroke_width, dash=(4, 3))
-    if b.state == "ghost":  # removed: only a faint dashed outline remains
-        style = Style(stroke=ctx.color("muted"), stroke_width=style.stroke_width, dash=(4, 3))
+    style = _box_style(b, ctx)
     if b.shape == "ellipse":
         shape = Ellipse(w / 2, h / 2, w / 2, h / 2, style, meta)
     else:
@@ -80,6 +80,18 @@ def layout_box(b: Box, path: tuple, ctx: Ctx, min_w: float = 0, min_h: float = 0
         out.anchors[b.id] = anchor
     out.obstacles.append(anchor)
     return out
+
+
+def _box_style(b: Box, ctx: Ctx) -> Style:
+    """Fill and outline of a box (a white box gets an outline to be seen; a ghost only a faint dashed one)."""
+    outline = b.outline or ("frame" if b.role == "white" else None)
+    style = Style(fill=ctx.color(b.role), stroke=ctx.color(outline) if outline else None,
+                  stroke_width=ctx.theme.stroke["width"], dash=(4, 3) if b.dashed else None)
+    if b.dashed and not outline:
+        style = Style(fill=style.fill, stroke=ctx.color("text-soft"), stroke_width=style.stroke_width, dash=(4, 3))
+    if b.state == "ghost":  # removed: only a faint dashed outline remains
+        style = Style(stroke=ctx.color("muted"), stroke_width=style.stroke_width, dash=(4, 3))
+    return style
 
 
 def strike_line(w: float, h: float, ellipse: bool, meta: Meta, ctx: Ctx) -> Line:
@@ -145,8 +157,11 @@ ELISION_STEP = 5.5  # between the centres of two dots
 ELISION_GAP = 8.0  # between a column of dots and the text
 
 
-def _children(c: Container, path: tuple, ctx: Ctx, min_w: float = 0, min_h: float = 0) -> list[Block]:
-    return [layout_element(el, child_path(ctx, path, i), ctx, min_w, min_h) for i, el in enumerate(c.items)]
+def _children(c: Container, path: tuple, ctx: Ctx, min_w: float = 0, min_h: float = 0,
+              bridged: set[int] = frozenset()) -> list[Block]:
+    """The members laid out (a bridge's element at its own size: it is not stretched)."""
+    return [bridge.layout_item(el, child_path(ctx, path, i), ctx) if i in bridged
+            else layout_element(el, child_path(ctx, path, i), ctx, min_w, min_h) for i, el in enumerate(c.items)]
 
 
 TARGET_ASPECT = 1.6  # what `wrap: auto` aims for: between a 4:3 and a 16:9 slide
@@ -156,7 +171,8 @@ def _stack(c: Container, path: tuple, ctx: Ctx, horizontal: bool, min_w: float, 
            inflow: frozenset[int] = frozenset()) -> Block:
     """Children one after another; `place: auto` notes (but those in `inflow`) go into the empty room left."""
     gap = ctx.sp("gap") if c.gap is None else c.gap
-    kids = _children(c, path, ctx)
+    bridged = bridge.bridges(c.items, path, ctx, c.wrap is not None)
+    kids = _children(c, path, ctx, bridged=bridged)
     if c.wrap is not None and len(kids) > 1:
         return _tiers(c, kids, path, ctx, horizontal, gap, min_w, min_h)
     floats = [i for i, el in enumerate(c.items) if _floats(el) and i not in inflow and len(c.items) > 1]
@@ -164,26 +180,30 @@ def _stack(c: Container, path: tuple, ctx: Ctx, horizontal: bool, min_w: float, 
     if c.tracks and not horizontal:
         kids = _on_tracks(c, kids, path, ctx)
     if c.align == "stretch" and kids:
+        most = max(k.h if horizontal else k.w for i, k in enumerate(kids) if i not in bridged)
         if horizontal:
-            kids = _children(c, path, ctx, 0, max(max(k.h for k in kids), min_h))
+            kids = _children(c, path, ctx, 0, max(most, min_h), bridged)
         else:
-            kids = [layout_element(el, child_path(ctx, path, i), ctx, max(max(k.w for k in kids), min_w), 0)
-                    for i, el in enumerate(c.items)]
+            kids = [k if i in bridged else layout_element(el, child_path(ctx, path, i), ctx, max(most, min_w), 0)
+                    for i, (el, k) in enumerate(zip(c.items, kids, strict=True))]
     for i in floats:  # laid out after the others, in the room they leave
         kids[i] = Block(0, 0)
-    shown = len(kids) - len(floats)
-    main = sum(k.w if horizontal else k.h for k in kids) + gap * max(shown - 1, 0)
+    # bridges take no room along the stack, nor do notes placed in the room left
+    solid = [k for i, k in enumerate(kids) if i not in bridged and i not in floats]
+    main = sum(k.w if horizontal else k.h for k in solid) + gap * max(len(solid) - 1, 0) \
+        + sum(bridge.extra_gap(ctx, path, i - 1) for i in bridged)
     axis = 1 if horizontal else 0  # the cross axis: a column's children line up on their spines' x
     # centred children move toward one centre line through their inner chains (a graph's main column of
     # nodes), as far as the container's width allows (it does not widen for that)
-    on_spine = c.align == "center" and any(k.spine[axis] is not None for k in kids)
+    on_spine = c.align == "center" and any(k.spine[axis] is not None for k in solid)
     cross = max([0.0] + [k.h if horizontal else k.w for k in kids])
     cross = max(cross, min_h if horizontal else min_w)
     out = Block(max(main, min_w) if horizontal else cross, cross if horizontal else max(main, min_h))
     pos = ((min_w if horizontal else min_h) - main) / 2 if (min_w if horizontal else min_h) > main else 0.0
     lines = []
+    boxes: dict[int, tuple[float, float, float, float]] = {}
     for i, k in enumerate(kids):
-        if i in floats:
+        if i in floats or i in bridged:
             continue
         size = k.h if horizontal else k.w
         off = {"start": 0.0, "center": (cross - size) / 2, "end": cross - size, "stretch": (cross - size) / 2}[c.align]
@@ -193,9 +213,18 @@ def _stack(c: Container, path: tuple, ctx: Ctx, horizontal: bool, min_w: float, 
             off = 0.0
         x, y = (pos, off) if horizontal else (off, pos)
         out.add(k, x, y)
+        boxes[i] = (x, y, k.w, k.h)
         lines.append(off + k.spine_at(axis))
         member_anchor(out, c.id, i, len(kids), Anchor(x, y, k.w, k.h, "rect", ctx.src(child_path(ctx, path, i))))
-        pos += (k.w if horizontal else k.h) + gap
+        pos += (k.w if horizontal else k.h) + gap + bridge.extra_gap(ctx, path, i)
+    if bridged and bridge.make_room(c.items, kids, bridged, boxes, path, ctx, horizontal):
+        return _stack(c, path, ctx, horizontal, min_w, min_h, inflow)  # again, with the room the bridges need
+    for i in sorted(bridged):  # after every member: drawn above its neighbours' fills
+        k = kids[i]
+        x, y = bridge.place(k, boxes[i - 1], boxes[i + 1], horizontal, c.items[i].bridge.at,
+                            bridge.centre(c.items[i], k, horizontal), bridge.cross_mid(kids, boxes, i, horizontal))
+        out.add(k, x, y)
+        member_anchor(out, c.id, i, len(kids), Anchor(x, y, k.w, k.h, "rect", ctx.src(child_path(ctx, path, i))))
     for i in floats:
         spot = _float_note(c.items[i], child_path(ctx, path, i), out, ctx)
         if spot is None:  # no room for it: it takes its place in the flow, as without `place: auto`
@@ -534,11 +563,13 @@ def layout_panel(p: Panel, path: tuple, ctx: Ctx, min_w: float = 0, min_h: float
     out = Block(w, h, [Rect(0, 0, w, h, ctx.theme.stroke["radius"], style, meta)])
     if p.stack is not None:
         out = _card_stack(out, p, path, ctx, style)
+    room = ctx.room.get(path, {})  # a bridge's room on the left or top moves the title along with the content
+    sx, sy = room.get("left", 0.0), room.get("top", 0.0)
     if title:  # the title keeps its place; grown padding makes room beside the content
-        out.add(title, tx, pad)
+        out.add(title, tx + sx, pad + sy)
     if sd:  # centred on the title's first line
         line = ctx.size("heading") * ctx.sp("line_height") if title else sd
-        out.items += step_badge(p.step, meta, ctx, (pad, pad + (line - sd) / 2))
+        out.items += step_badge(p.step, meta, ctx, (pad + sx, pad + sy + (line - sd) / 2))
     ix, iy = pl + (w - pl - pr - inner.w) / 2, pt + th
     spine = inner.anchors.pop(f"{p.id}.spine", None) if p.id else None
     out.add(inner, ix, iy)

@@ -195,6 +195,11 @@ def walk_elements(data: Any, path: tuple = ()) -> Iterator[tuple[str, Any, tuple
             yield from walk_elements(child, ipath + (i,))
         if isinstance(content, dict) and isinstance(content.get("item"), dict):  # a repeated item's template
             yield from walk_elements(content["item"], here + ("item",))
+    if kind == "box" and isinstance(content, dict) and isinstance(content.get("items"), list):
+        for i, child in enumerate(content["items"]):  # a box's nested elements
+            yield from walk_elements(child, here + ("items", i))
+    if kind == "bridge" and isinstance(content, dict):
+        yield from walk_elements(content.get("item"), here + ("item",))
     if kind == "lanes" and isinstance(content, dict):
         yield from _lane_parts(content, here)
     if kind == "aside" and isinstance(content, dict) and isinstance(content.get("rows"), list):

@@ -40,6 +40,7 @@ class ComputeCall(Strict):
     args: dict[str, Any] = Field(default_factory=dict, description="Keyword arguments of the function.")
 
 
+MAX_NESTED = 40  # elements directly inside one box
 Align = Literal["start", "center", "end", "stretch"]
 MAX_REPEAT = 500  # values a container repeats its item over
 Placeholder = Annotated[str, Field(max_length=500, pattern=r"^\s*\{\{.*\}\}\s*$",
@@ -84,6 +85,24 @@ class Box(Strict):
         None, description="Something removed: `ghost` is a dashed outline with faint text and no fill; "
         "`struck` is the box drawn normally, crossed by a diagonal line in `emphasis`, its text muted (or a "
         "placeholder giving ghost, struck or null, e.g. \"{{ 'ghost' if vars.pruned else None }}\").")
+    items: Annotated[list[Element], Field(min_length=1, max_length=MAX_NESTED)] | None = Field(
+        None, description="Elements drawn inside the box, under its label (a policy box inside the agent): "
+        "each is an edge end by its own id or as `<box id>.<child id>` (`<box id>.0`, `.first`, `.last` by "
+        "position); the box itself stays an edge end too.")
+    direction: Literal["row", "column"] = Field(
+        "column", description="With `items`: stack them side by side (row) or top to bottom (column).")
+    gap: float | None = Field(None, ge=0, le=400, description="With `items`: space between them (px); theme default.")
+    align: Align | None = Field(None, description="With `items`: their cross-axis alignment (default center; "
+                                "`stretch` gives them one width in a column, one height in a row).")
+
+    @model_validator(mode="after")
+    def _nested(self) -> Box:
+        if self.items is None and (self.gap is not None or self.align is not None or self.direction != "column"):
+            raise ValueError("`gap`, `align` and `direction` lay out a box's `items` (expected them with `items`)")
+        if self.items is not None and self.shape not in ("round", "rect"):
+            raise ValueError(f"`items` go inside a round or rect box (expected shape round or rect, not "
+                             f"{self.shape})")
+        return self
 
 
 class TextEl(Strict):
@@ -190,6 +209,16 @@ class Panel(Container):
         "before its title (a number from 0 to 999 or a placeholder giving one).")
 
 
+class Bridge(Strict):
+    """An element on the border between its two neighbours in a row or column (a vector index shared by
+    the indexing and the query panel): centred on the gap between them, overlapping both, drawn above them."""
+
+    item: Element = Field(description="The element on the border (a box, an icon); edges reach it by its id.")
+    at: float | None = Field(None, ge=0, le=1, description="Where along the shared border: 0 at its start (left "
+                             "or top), 1 at its end, 0.5 the middle; default: in line with the middle of the two "
+                             "neighbours' contents.")
+
+
 class AsideRow(Strict):
     """One row of an aside: a stage and, beside it, what it produces."""
 
@@ -243,9 +272,9 @@ class Use(Strict):
     args: dict[str, Any] = Field(default_factory=dict, description="Values for the component's params.")
 
 
-ELEMENT_KINDS = ("row", "column", "grid", "panel", "box", "text", "note", "spacer", "chart", "tensor", "bits", "tree",
-                 "table", "timeline", "graph", "math", "code", "icon", "polar", "lanes", "aside", "target", "spectrum",
-                 "chain", "use")
+ELEMENT_KINDS = ("row", "column", "grid", "panel", "bridge", "box", "text", "note", "spacer", "chart", "tensor", "bits",
+                 "tree", "table", "timeline", "graph", "math", "code", "icon", "polar", "lanes", "aside", "target",
+                 "spectrum", "chain", "use")
 
 
 class Element(Strict):
@@ -261,6 +290,8 @@ class Element(Strict):
     column: list[Element] | Column | None = Field(None, description="Children top to bottom.")
     grid: Grid | None = Field(None, description="Members on a grid of `columns` columns.")
     panel: Panel | None = Field(None, description="A titled, filled group of members.")
+    bridge: Bridge | None = Field(None, description="In a row or column, between two members: an element on "
+                                  "the border between them, overlapping both.")
     box: LocalText | Box | None = Field(None, description="A labelled box (a string is its label).")
     text: LocalText | TextEl | None = Field(None, description="Free text (a string, or a mapping with size, align, …).")
     note: LocalText | Note | None = Field(None, description="A small explanatory note.")

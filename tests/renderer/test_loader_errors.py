@@ -55,7 +55,7 @@ def test_element_with_two_kinds(write_spec):
 
 def test_unknown_element_kind(write_spec):
     out = problems(write_spec(HEAD + "body:\n  column:\n    - boxx: A\n"))
-    assert out[0].startswith("6:7: unknown key 'boxx' (expected one of: aside, bits, box, chart,")
+    assert out[0].startswith("6:7: unknown key 'boxx' (expected one of: aside, bits, box, bridge, chart,")
 
 
 def test_all_errors_of_a_file_are_reported_together(write_spec):
@@ -125,9 +125,9 @@ def test_problem_prints_as_file_line_col_error(write_spec):
     with pytest.raises(SpecError) as e:
         load(path)
     line = str(e.value)
-    assert line.endswith("s.yaml:4:23: error: unknown key 'fill' (expected one of: badge, badge_role, bold, dashed, "
-                         "height, id, max_width, outline, role, rows, shape, state, step, sub, text, text_role, "
-                         "width)")
+    assert line.endswith("s.yaml:4:23: error: unknown key 'fill' (expected one of: align, badge, badge_role, bold, "
+                         "dashed, direction, gap, height, id, items, max_width, outline, role, rows, shape, state, "
+                         "step, sub, text, text_role, width)")
 
 
 @pytest.mark.parametrize("text, where, message", [
