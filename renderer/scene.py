@@ -186,11 +186,7 @@ def shift(p: Prim, dx: float, dy: float) -> Prim:
         pivot = None if p.pivot is None else (p.pivot[0] + dx, p.pivot[1] + dy)
         return _moved(p, x=p.x + dx, y=p.y + dy, pivot=pivot)
     if isinstance(p, Group):
-        q = _moved(p, children=tuple(shift(c, dx, dy) for c in p.children))
-        bb = p.__dict__.get("_bb")
-        if bb is not None:  # a group's box moves with it (exactly: adding one float keeps the order of all)
-            q.__dict__["_bb"] = (bb[0] + dx, bb[1] + dy, bb[2] + dx, bb[3] + dy)
-        return q
+        return _carry_box(p, _moved(p, children=tuple(shift(c, dx, dy) for c in p.children)), dx, dy)
     if isinstance(p, Ellipse):
         return _moved(p, cx=p.cx + dx, cy=p.cy + dy)
     if isinstance(p, Polygon):
@@ -199,11 +195,27 @@ def shift(p: Prim, dx: float, dy: float) -> Prim:
         return _moved(p, points=tuple((x + dx, y + dy) for x, y in p.points),
                       cmds=tuple(_shift_cmd(c, dx, dy) for c in p.cmds))
     if isinstance(p, Path):
-        return _moved(p, cmds=tuple(_shift_cmd(c, dx, dy) for c in p.cmds))
+        return _carry_box(p, _moved(p, cmds=tuple(_shift_cmd(c, dx, dy) for c in p.cmds)), dx, dy)
     raise TypeError(f"unknown primitive {type(p).__name__}")
 
 
+def _carry_box(p: Prim, q: Prim, dx: float, dy: float) -> Prim:
+    """`q` (p moved by dx, dy) with p's remembered bounding box moved along, so it is not measured again;
+    exact, since adding one float to every coordinate keeps their order, so the extremes stay the extremes."""
+    bb = p.__dict__.get("_bb")
+    if bb is not None:
+        q.__dict__["_bb"] = (bb[0] + dx, bb[1] + dy, bb[2] + dx, bb[3] + dy)
+    return q
+
+
 def _shift_cmd(c: PathCmd, dx: float, dy: float) -> PathCmd:
+    n = len(c)  # the common commands spelled out (glyph outlines have thousands): M/L, C, Z
+    if n == 3:
+        return (c[0], c[1] + dx, c[2] + dy)
+    if n == 7:
+        return (c[0], c[1] + dx, c[2] + dy, c[3] + dx, c[4] + dy, c[5] + dx, c[6] + dy)
+    if n == 1:
+        return c
     op, *xy = c
     return (op, *[v + (dx if i % 2 == 0 else dy) for i, v in enumerate(xy)])
 
@@ -241,9 +253,12 @@ def bbox(p: Prim) -> tuple[float, float, float, float]:
         pts = [rotated((x, y), p.pivot, p.rotate) for x in (box[0], box[2]) for y in (box[1], box[3])]
         return (min(x for x, _ in pts), min(y for _, y in pts), max(x for x, _ in pts), max(y for _, y in pts))
     if isinstance(p, Path):
-        xs = [v for c in p.cmds for i, v in enumerate(c[1:]) if i % 2 == 0]
-        ys = [v for c in p.cmds for i, v in enumerate(c[1:]) if i % 2 == 1]
-        return (min(xs), min(ys), max(xs), max(ys)) if xs else (0, 0, 0, 0)
+        bb = p.__dict__.get("_bb")
+        if bb is None:  # measured once: glyph outlines have thousands of points
+            xs = [v for c in p.cmds for v in c[1::2]]
+            ys = [v for c in p.cmds for v in c[2::2]]
+            bb = p.__dict__["_bb"] = (min(xs), min(ys), max(xs), max(ys)) if xs else (0, 0, 0, 0)
+        return bb
     if isinstance(p, Group):
         bb = p.__dict__.get("_bb")
         if bb is None:  # a frozen group's box never changes: measured once, kept beside its fields

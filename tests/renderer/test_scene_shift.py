@@ -29,3 +29,21 @@ def test_group_box_after_shifts_equals_a_fresh_measurement():
 
 def test_group_box_of_an_empty_group_is_zero():
     assert bbox(shift(Group(()), 5.0, 5.0)) == (0, 0, 0, 0)
+
+
+def test_path_commands_of_every_length_move_by_x_and_y():
+    from renderer.scene import Path
+
+    p = Path((("M", 1.0, 2.0), ("L", 3.0, 4.0), ("Q", 1.0, 1.0, 2.0, 2.0), ("C", 0.0, 0.0, 1.0, 1.0, 2.0, 2.0), ("Z",)))
+    assert shift(p, 10.0, 100.0).cmds == (("M", 11.0, 102.0), ("L", 13.0, 104.0), ("Q", 11.0, 101.0, 12.0, 102.0),
+                                          ("C", 10.0, 100.0, 11.0, 101.0, 12.0, 102.0), ("Z",))
+
+
+def test_path_box_is_remembered_and_moves_exactly():
+    from renderer.scene import Path
+
+    cmds = (("M", 0.1, 0.7), ("C", 0.3, -0.2, 5.05, 1.0, 2.0, 2.2), ("L", -1.5, 3.3), ("Z",))
+    p = Path(cmds)
+    assert bbox(p) == (-1.5, -0.2, 5.05, 3.3)
+    moved = shift(shift(p, 0.1, 0.2), 1e-3, 0.3)
+    assert bbox(moved) == bbox(Path(moved.cmds))  # the carried box equals a fresh measurement
