@@ -55,7 +55,7 @@ def test_element_with_two_kinds(write_spec):
 
 def test_unknown_element_kind(write_spec):
     out = problems(write_spec(HEAD + "body:\n  column:\n    - boxx: A\n"))
-    assert out[0].startswith("6:7: unknown key 'boxx' (expected one of: aside, bits, box, bridge, chart,")
+    assert out[0].startswith("6:7: unknown key 'boxx' (expected one of: aside, bits, box, bridge, chain, chart,")
 
 
 def test_all_errors_of_a_file_are_reported_together(write_spec):
