@@ -135,8 +135,12 @@ class Ctx:
         """`file:line:col` of a spec path."""
         if self.doc is None:
             return None
-        file, line, col = self.doc.locate(path)
-        return f"{file}:{line}:{col}"
+        memo = self.doc.__dict__.setdefault("_src_memo", {})  # asked for every primitive: once per path
+        got = memo.get(path)
+        if got is None:
+            file, line, col = self.doc.locate(path)
+            got = memo[path] = f"{file}:{line}:{col}"
+        return got
 
     def size(self, name: str) -> float:
         return float(self.theme.sizes[name])

@@ -84,6 +84,7 @@ class Metrics:
                                       for w in (400, 700)}
         self._mono = _face(str(font_file(theme, 400)), fonts["mono"][0])
 
+    @lru_cache(maxsize=8192)  # noqa: B019 - one Metrics per process; a few hundred distinct characters
     def _face_of(self, ch: str) -> str | None:
         """The face that draws `ch`; None for spaces and combining marks (they join a neighbour)."""
         if ch.isspace() or unicodedata.combining(ch):

@@ -1,4 +1,5 @@
-"""ziamath's row-height pass is remembered (math_glyphs._memo_row_heights): formulas come out exactly the same."""
+"""ziamath's row-height pass is remembered, and skipped for rows with no stretchy operator
+(math_glyphs._memo_row_heights): formulas come out exactly the same."""
 
 from __future__ import annotations
 
@@ -12,6 +13,9 @@ from renderer.layout import math_glyphs
     r"-\beta\log\frac{\pi_\theta(y_l\mid x)}{\pi_{\mathrm{ref}}(y_l\mid x)}\right)",
     r"\begin{aligned}G_t&=r_{t+1}+\gamma G_{t+1}\\&=\sum_{k=0}^{T-t-1}\gamma^k r_{t+k+1}\end{aligned}",
     r"p_i=\frac{\exp(z_i/T)}{\sum_j \exp(z_j/T)}",
+    # rows with no stretchy operator skip the pass; ones holding one deep inside still take it
+    r"x_1 + y^2 \cdot z", r"\frac{a_{i}}{b+\frac{c}{\left[ \frac{d}{e} \right]}}", r"\left\| \frac{W}{2} \right\|_F",
+    r"\sqrt{\frac{1}{n}\sum_i \left| x_i - \mu \right|^2}", r"\begin{bmatrix} 1 & \frac{a}{b} \\ 0 & 1 \end{bmatrix}",
 ])
 def test_remembered_heights_typeset_exactly_as_the_library_does(tex, monkeypatch):
     from ziamath.nodes import mrow
