@@ -208,6 +208,53 @@ def _carry_box(p: Prim, q: Prim, dx: float, dy: float) -> Prim:
     return q
 
 
+Moves = tuple[tuple[float, float], ...]
+
+
+def _seq(v: float, moves: Moves, axis: int) -> float:
+    for m in moves:  # one move at a time: the same floats as shifting by each in turn
+        v += m[axis]
+    return v
+
+
+def _seq_xy(pts: tuple[tuple[float, float], ...], moves: Moves) -> tuple[tuple[float, float], ...]:
+    return tuple((_seq(x, moves, 0), _seq(y, moves, 1)) for x, y in pts)
+
+
+def _seq_cmd(c: PathCmd, moves: Moves) -> PathCmd:
+    return (c[0], *[_seq(v, moves, i % 2) for i, v in enumerate(c[1:])])
+
+
+def shift_seq(p: Prim, moves: Moves) -> Prim:
+    """`p` shifted by each of `moves` in turn, built once: exactly `shift(shift(p, *m0), *m1)…`, without the
+    copies in between (layout places a block inside its parent's, then that inside its parent's, …)."""
+    moves = tuple(m for m in moves if m[0] != 0 or m[1] != 0)
+    if len(moves) <= 1:
+        return shift(p, *moves[0]) if moves else p
+    if isinstance(p, Rect):
+        q = _moved(p, x=_seq(p.x, moves, 0), y=_seq(p.y, moves, 1))
+    elif isinstance(p, Text):
+        pivot = None if p.pivot is None else (_seq(p.pivot[0], moves, 0), _seq(p.pivot[1], moves, 1))
+        q = _moved(p, x=_seq(p.x, moves, 0), y=_seq(p.y, moves, 1), pivot=pivot)
+    elif isinstance(p, Group):
+        q = _moved(p, children=tuple(shift_seq(c, moves) for c in p.children))
+    elif isinstance(p, Ellipse):
+        q = _moved(p, cx=_seq(p.cx, moves, 0), cy=_seq(p.cy, moves, 1))
+    elif isinstance(p, Polygon):
+        q = _moved(p, points=_seq_xy(p.points, moves))
+    elif isinstance(p, Line):
+        q = _moved(p, points=_seq_xy(p.points, moves), cmds=tuple(_seq_cmd(c, moves) for c in p.cmds))
+    elif isinstance(p, Path):
+        q = _moved(p, cmds=tuple(_seq_cmd(c, moves) for c in p.cmds))
+    else:
+        raise TypeError(f"unknown primitive {type(p).__name__}")
+    bb = p.__dict__.get("_bb")
+    if bb is not None and isinstance(p, Group | Path):
+        q.__dict__["_bb"] = (_seq(bb[0], moves, 0), _seq(bb[1], moves, 1), _seq(bb[2], moves, 0),
+                             _seq(bb[3], moves, 1))
+    return q
+
+
 def _shift_cmd(c: PathCmd, dx: float, dy: float) -> PathCmd:
     n = len(c)  # the common commands spelled out (glyph outlines have thousands): M/L, C, Z
     if n == 3:

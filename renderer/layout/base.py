@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
-from ..scene import Meta, Prim, Text, bbox, shift, walk
+from ..scene import Meta, Prim, Text, bbox, shift_seq, walk
 from ..spec.models import Element, I18n
 from ..spec.yamlpos import Located
 from .markup import SCRIPT_SCALE, split_scripts
@@ -73,12 +73,16 @@ class Block:
     spine: tuple[float | None, float | None] = (None, None)
 
     def moved(self, dx: float, dy: float) -> Block:
-        """The same block shifted by (dx, dy)."""
-        return Block(self.w, self.h, [shift(p, dx, dy) for p in self.items],
-                     {k: a.moved(dx, dy) for k, a in self.anchors.items()},
-                     [a.moved(dx, dy) for a in self.obstacles], [(k, a.moved(dx, dy)) for k, a in self.frames],
-                     (None if self.spine[0] is None else self.spine[0] + dx,
-                      None if self.spine[1] is None else self.spine[1] + dy))
+        """The same block shifted by (dx, dy); its primitives move when they are first read (see _items)."""
+        out = Block(self.w, self.h, [], {k: a.moved(dx, dy) for k, a in self.anchors.items()},
+                    [a.moved(dx, dy) for a in self.obstacles], [(k, a.moved(dx, dy)) for k, a in self.frames],
+                    (None if self.spine[0] is None else self.spine[0] + dx,
+                     None if self.spine[1] is None else self.spine[1] + dy))
+        raw = self.__dict__["_items"]
+        if raw:
+            out.__dict__["_items"] = [_Placed(tuple(raw), dx, dy)]
+            out.__dict__["_lazy"] = True
+        return out
 
     def spine_at(self, axis: int) -> float:
         """The centre line of the inner chain along `axis` (0: x of a vertical chain, 1: y of a row)."""
@@ -88,10 +92,47 @@ class Block:
     def add(self, other: Block, dx: float, dy: float) -> None:
         """Place `other` at (dx, dy) inside this block."""
         m = other.moved(dx, dy)
-        self.items += m.items
+        if m.__dict__["_items"]:
+            self.__dict__["_items"] = self.__dict__["_items"] + m.__dict__["_items"]
+            self.__dict__["_lazy"] = True
         self.anchors.update(m.anchors)
         self.obstacles += m.obstacles
         self.frames += m.frames
+
+
+class _Placed(NamedTuple):
+    """A placed block's entries (primitives or further _Placed), still to be moved by (dx, dy)."""
+
+    entries: tuple
+    dx: float
+    dy: float
+
+
+def _flatten(entries: list | tuple, moves: tuple, out: list[Prim]) -> None:
+    for e in entries:
+        if type(e) is _Placed:
+            _flatten(e.entries, ((e.dx, e.dy), *moves), out)  # the innermost move first, as add applied them
+        else:
+            out.append(shift_seq(e, moves) if moves else e)
+
+
+def _items(self: Block) -> list[Prim]:
+    """A block's primitives. A block placed in another (add, moved) keeps its children's primitives unmoved
+    with the offsets to apply; the list is built here, once, each primitive moved by all of them in turn, so
+    the floats are those of moving it at every level, as layout did, without a copy per level."""
+    d = self.__dict__
+    if d.get("_lazy"):
+        flat: list[Prim] = []
+        _flatten(d["_items"], (), flat)
+        d["_items"], d["_lazy"] = flat, False
+    return d["_items"]
+
+
+def _set_items(self: Block, items: list[Prim]) -> None:
+    self.__dict__["_items"], self.__dict__["_lazy"] = items, False
+
+
+Block.items = property(_items, _set_items)  # type: ignore[assignment]
 
 
 @dataclass
