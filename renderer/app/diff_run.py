@@ -92,36 +92,24 @@ class Side:
             answer = json.loads(line)
         else:
             self.sel.unregister(proc.stdout)
-            self._close(proc)
+            if proc in self.idle:  # it ended between jobs
+                self.idle.remove(proc)
+            _end(proc)
             answer = {"error": DIED}
         if done is not None:
             done(answer)
 
-    def close(self) -> None:
-        for proc in self.idle + list(self.busy):
-            self.sel.unregister(proc.stdout)
-            self._close(proc)
-        self.idle, self.busy = [], {}
-
-    @staticmethod
-    def _close(proc: subprocess.Popen) -> None:
-        try:
-            proc.stdin.close()
-        except OSError:
-            pass
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+    def warm(self, count: int) -> None:
+        """Start up to `count` servers now (each imports the renderer while the parent prepares the jobs)."""
+        while len(self.idle) + len(self.busy) < min(count, self.jobs):
+            self._start()
 
 
-def run_pairs(pairs: list[Pair], before_tree: Path, after_tree: Path, env: dict[str, dict[str, str]], jobs: int,
-              legacy: list[subprocess.Popen] | None = None) -> None:
-    """Snapshot, rasterise where needed and compare every pair; `legacy`: the before side's old-style processes
-    already drawing every before/ snapshot (SVG and PNG), in which case no before job is sent."""
-    sel = selectors.DefaultSelector()
-    sides = {"before": Side(before_tree, env["before"], jobs, sel), "after": Side(after_tree, env["after"], jobs, sel)}
+def run_pairs(pairs: list[Pair], sides: dict[str, Side], legacy: list[subprocess.Popen] | None = None) -> None:
+    """Snapshot, rasterise where needed and compare every pair with the servers of `sides` (before, after, on one
+    selector); `legacy`: the before side's old-style processes already drawing every before/ snapshot (SVG and
+    PNG), in which case no before job is sent. The servers are closed at the end."""
+    sel = sides["after"].sel
     legacy = list(legacy or [])
     drawn = "before" if legacy else None
     on_legacy: list[Pair] = []
@@ -160,10 +148,37 @@ def run_pairs(pairs: list[Pair], before_tree: Path, after_tree: Path, env: dict[
                 side, proc = key.data
                 side.answer(proc)
     finally:
-        for s in sides.values():
-            s.close()
+        close(sides)
         for p in legacy:
             p.wait()
+
+
+def close(sides: dict[str, Side]) -> None:
+    """End every server: all told at once (their inputs closed), then waited for."""
+    procs = [p for s in sides.values() for p in s.idle + list(s.busy)]
+    for s in sides.values():
+        for p in s.idle + list(s.busy):
+            s.sel.unregister(p.stdout)
+        s.idle, s.busy = [], {}
+    for p in procs:
+        _end(p, wait=False)
+    for p in procs:
+        _end(p)
+
+
+def _end(proc: subprocess.Popen, wait: bool = True) -> None:
+    """Close the server's input (it ends when its input does); with `wait`, wait for it (kill after 30 s)."""
+    try:
+        proc.stdin.close()
+    except OSError:  # it died with input unread
+        pass
+    if not wait:
+        return
+    try:
+        proc.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
 
 
 def _on(pair: Pair, side: str, then: Callable[[Pair], None]) -> Callable[[Answer], None]:

@@ -36,6 +36,9 @@ def serve() -> int:
     """Answer jobs from stdin until it closes: one JSON line in, one JSON line out (`{"n": …, …}`)."""
     reply = sys.stdout
     sys.stdout = sys.stderr  # whatever else prints must not be read as an answer
+    from .build import warm_up
+
+    warm_up()  # while the parent still prepares the jobs
     tree = os.environ.get("VIZSPEC_DIFF_TREE", "")
     for line in sys.stdin:
         job = json.loads(line)

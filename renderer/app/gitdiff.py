@@ -15,10 +15,13 @@ import hashlib
 import json
 import os
 import re
+import selectors
 import shutil
 import subprocess
 import sys
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from html import escape
 from pathlib import Path
@@ -29,7 +32,7 @@ from ..project import SOURCE_ROOT as ROOT  # the tool's own source: what a rende
 from ..spec.langs import LANGS
 from .build import default_jobs, find_specs, spec_deps
 from .diff_report import sort_items, summary_md, value_text
-from .diff_run import Pair, run_pairs, server_env
+from .diff_run import Pair, Side, close, run_pairs, server_env
 from .diff_snap import cache_get, cache_put
 from .files import SOURCE_DIRS, UnsafeOutput, check_out, write_atomic
 
@@ -227,7 +230,7 @@ def source_tree_key(tree: Path) -> str:
 
 
 def _copy_tree(dst: Path, sources: list[tuple[Path, str]]) -> None:
-    ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
+    ignore = shutil.ignore_patterns("*.pyc.*")  # bytecode stays (valid while its source's mtime is the same)
     for base, name in sources:
         if (base / name).is_dir():  # links stay links (then refused when read), never copied as their target
             shutil.copytree(base / name, dst / name, ignore=ignore, dirs_exist_ok=True, symlinks=True)
@@ -353,16 +356,25 @@ def diff(ref: str = "HEAD", out: Path = Path("build/diff"), specs_dir: Path | No
     out = Path(out)
     _clear_out(out, [root / d for d in SOURCE_DIRS])
     items: list[DiffItem] = []
-    with tempfile.TemporaryDirectory(prefix="vizspec-diff-") as tmp:
+    n = workers or default_jobs()
+    sides: dict[str, Side] = {}
+    with tempfile.TemporaryDirectory(prefix="vizspec-diff-") as tmp, _servers(sides):
         tmp = Path(tmp)
         before_tree, after_tree = tmp / "before", tmp / "after"
-        _copy_tree(before_tree, [(ROOT, d) for d in TREE_DIRS])
-        old_renderer = sel.renderer_changed and _base_renderer_usable(root, sel.base)
-        _overlay_from_git(before_tree, root, sel.base, OVERLAY_DIRS + (("renderer",) if old_renderer else ()))
         if root.resolve() == ROOT.resolve():
             after_tree = ROOT
         else:
             _copy_tree(after_tree, [(ROOT, d) for d in TREE_DIRS] + [(root, d) for d in OVERLAY_DIRS])
+        poller = selectors.DefaultSelector()
+        sides["after"] = _side(after_tree, n, poller)
+        sides["after"].warm(len(sel.specs))  # today's servers import the renderer while the before tree is made
+        _copy_tree(before_tree, [(ROOT, d) for d in TREE_DIRS])
+        old_renderer = sel.renderer_changed and _base_renderer_usable(root, sel.base)
+        _overlay_from_git(before_tree, root, sel.base, OVERLAY_DIRS + (("renderer",) if old_renderer else ()))
+        legacy_side = old_renderer and not _base_renderer_serves(root, sel.base)  # a ref older than the servers
+        sides["before"] = _side(before_tree, n, poller)
+        if not legacy_side:
+            sides["before"].warm(len(sel.specs) + len(sel.deleted))
         jobs: list[tuple[str, Path | None, Path | None, str]] = []  # (file, before spec, after spec, why)
         for s in sel.specs:
             why = sel.reasons.get(str(s), "spec changed")
@@ -384,14 +396,10 @@ def diff(ref: str = "HEAD", out: Path = Path("build/diff"), specs_dir: Path | No
                 jobs.append((rel, bspec, None, "spec deleted"))
         snaps = tmp / "snaps"
         pairs = [Pair(snaps / str(i), b, a) for i, (_rel, b, a, _why) in enumerate(jobs)]
-        n = workers or default_jobs()
-        keys = {side: f"{source_tree_key(tree)}@{DIFF_SCALE}" for side, tree in (("before", before_tree),
-                                                                                 ("after", after_tree))}
         legacy = None
-        if old_renderer and not _base_renderer_serves(root, sel.base):  # a ref older than the servers
+        if legacy_side:
             legacy = _run_side(before_tree, [(str(p.before), str(p.snap / "before")) for p in pairs if p.before], n)
-        env = {side: server_env(key, _cache_dir().resolve(), DIFF_SCALE) for side, key in keys.items()}
-        run_pairs(pairs, before_tree, after_tree, env, n, legacy)
+        run_pairs(pairs, sides, legacy)
         used: set[str] = set()
         for (rel, _b, _a, why), pair in zip(jobs, pairs, strict=True):
             items.append(_collect(pair, rel, why, out, used))
@@ -400,6 +408,21 @@ def diff(ref: str = "HEAD", out: Path = Path("build/diff"), specs_dir: Path | No
     write_atomic(out / "summary.md", summary_md(items, ref, sel.base, "`index.html` in this folder").encode(),
                  inside=out)
     return items
+
+
+def _side(tree: Path, jobs: int, sel: selectors.BaseSelector) -> Side:
+    """The snapshot servers of one source tree (started when first needed, or by Side.warm)."""
+    key = f"{source_tree_key(tree)}@{DIFF_SCALE}"
+    return Side(tree, server_env(key, _cache_dir().resolve(), DIFF_SCALE), jobs, sel)
+
+
+@contextmanager
+def _servers(sides: dict[str, Side]) -> Iterator[None]:
+    """Whatever happens, the servers started end with the diff."""
+    try:
+        yield
+    finally:
+        close(sides)
 
 
 def _clear_out(out: Path, sources: list[Path]) -> None:
