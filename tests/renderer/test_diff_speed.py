@@ -125,3 +125,23 @@ def test_each_side_keeps_at_most_jobs_servers_and_hands_jobs_to_the_free_one(rep
     items = diff("HEAD", repo / "build" / "diff", workers=2)
     assert len(items) == 4 and all(it.status == "unchanged" for it in items)
     assert len(started) <= 4 and len(set(started)) == 2  # two per side, however many specs
+
+
+def test_decode_png_reads_what_encode_png_writes_and_declines_other_pngs(tmp_path):
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    from renderer.backends.png import decode_png, encode_png
+
+    rng = np.random.default_rng(0)
+    for channels in (3, 4):
+        px = rng.integers(0, 256, (7, 5, channels), dtype=np.uint8)
+        data = encode_png(px, 5, 7)
+        assert np.array_equal(decode_png(data), px)
+        assert np.array_equal(np.asarray(Image.open(io.BytesIO(data))), px)  # a PNG any reader reads alike
+    buf = io.BytesIO()
+    Image.fromarray(px[..., :3]).save(buf, "PNG")  # Pillow filters its rows: not ours, read by Pillow
+    assert decode_png(buf.getvalue()) is None
+    assert decode_png(b"not a png") is None
