@@ -6,7 +6,9 @@ renderer's code changes every diagram. `diff` renders each changed diagram as of
 the working tree, and lists the computed values and the pixels that differ (diff_report). "Before" uses
 compute/ and templates/ as of the ref, and the ref's renderer too when the renderer changed (so a renderer
 change shows what it moved); otherwise today's renderer draws both sides, so the pictures differ only by
-the change under review. Each side renders in parallel worker processes.
+the change under review. Each side is drawn by snapshot servers of its own source tree (diff_run, diff_snap):
+SVGs first, PNGs and pixel comparisons only where the SVG bytes differ, everything cached by source tree and
+spec bytes.
 """
 
 from __future__ import annotations

@@ -145,3 +145,47 @@ def test_decode_png_reads_what_encode_png_writes_and_declines_other_pngs(tmp_pat
     Image.fromarray(px[..., :3]).save(buf, "PNG")  # Pillow filters its rows: not ours, read by Pillow
     assert decode_png(buf.getvalue()) is None
     assert decode_png(b"not a png") is None
+
+
+LEGACY = '''"""A ref's renderer from before the snapshot servers: snapshot_main draws SVG and PNG of every spec."""
+import json
+import sys
+from pathlib import Path
+
+
+def snapshot_main(argv=None):
+    from renderer.app.diff_snap import RASTER, snapshot_svg
+    from renderer.backends.png import svg_to_png
+
+    for spec, dest in json.loads((argv or sys.argv[1:])[0]):
+        info = snapshot_svg(Path(spec), Path(dest))
+        for lang, outs in info["outputs"].items():
+            raster = (Path(dest) / RASTER.format(lang=lang)).read_bytes()
+            (Path(dest) / f"{lang}.png").write_bytes(svg_to_png(raster, 1.0))
+            outs["png"] = f"{lang}.png"
+        (Path(dest) / "snapshot.json").write_text(json.dumps({**info, "legacy": True}))
+    return 0
+'''
+
+
+def test_a_ref_whose_renderer_has_no_servers_draws_its_side_the_old_way(repo):
+    from renderer.app.gitdiff import _base_renderer_serves, changed_specs
+
+    mod = repo / "renderer" / "app" / "gitdiff.py"  # merged over today's renderer in the before tree
+    mod.parent.mkdir(parents=True)
+    mod.write_text(LEGACY)
+    run_git(repo, "add", "-A")
+    run_git(repo, "commit", "-q", "-m", "an old renderer")
+    mod.write_text(LEGACY + "# changed\n")  # a renderer change: every diagram, the ref's renderer before
+    edit(repo / "specs" / "basics" / "fx-softmax.yaml", "logits: [2.0, 1.0, 0.1]", "logits: [3.0, 1.0, 0.1]")
+    sel = changed_specs("HEAD", cwd=repo)
+    assert sel.renderer_changed and not _base_renderer_serves(repo, sel.base)
+    out = repo / "build" / "diff"
+    items = {it.id: it for it in diff("HEAD", out)}
+    assert len(items) == 4
+    assert {i: it.status for i, it in items.items() if it.status != "unchanged"} == {"fx-softmax": "changed"}
+    for it in items.values():  # the old way drew every PNG before; today's side only where the SVGs differ
+        assert all("png" in f for f in it.before["files"].values())
+        assert ("png" in it.after["files"]["en"]) == (it.id == "fx-softmax")
+    assert items["fx-softmax"].pixels["en"]["changed"] > 0
+    assert json.loads((out / "fx-softmax" / "changes.json").read_text())["status"] == "changed"
