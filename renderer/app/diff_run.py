@@ -35,6 +35,7 @@ class Pair:
     snap: Path
     before: Path | None  # the spec as of the ref (None: added)
     after: Path | None  # the spec in the working tree (None: deleted)
+    built: dict[str, str] = field(default_factory=dict)  # lang -> the after SVG the working tree's build drew
     same_svg: dict[str, bool] = field(default_factory=dict)  # lang -> both SVGs drawn and byte-identical
     pixels: dict[str, dict[str, Any]] = field(default_factory=dict)  # lang -> pixel_diff as a dict
     keys: dict[str, str] = field(default_factory=dict)  # side -> its snapshot's cache key
@@ -128,7 +129,8 @@ def run_pairs(pairs: list[Pair], sides: dict[str, Side], legacy: list[subprocess
             if side == "before" and legacy:
                 on_legacy.append(pair)
             else:
-                sides[side].submit({"op": "snap", "spec": str(spec), "dest": str(pair.snap / side)},
+                sides[side].submit({"op": "snap", "spec": str(spec), "dest": str(pair.snap / side),
+                                    **({"built": pair.built} if side == "after" and pair.built else {})},
                                    _on(pair, side, snapped))
     try:
         while True:
@@ -228,7 +230,8 @@ def _rasterise(pair: Pair, sides: dict[str, Side], drawn: str | None) -> None:
         if langs:
             pair.waiting += 1
             sides[side].submit({"op": "png", "dest": str(pair.snap / side), "langs": langs,
-                                "key": pair.keys.get(side)}, _on(pair, side, rastered), first=True)
+                                "key": pair.keys.get(side), "spec": str(getattr(pair, side))},
+                               _on(pair, side, rastered), first=True)
     if pair.waiting == 0:
         _compare(pair, sides)
 

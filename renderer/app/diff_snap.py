@@ -57,14 +57,17 @@ def snap(job: dict[str, Any], tree: str) -> dict[str, Any]:
     key = snapshot_key(tree, spec) if tree else None
     if key and cache_get(key, dest):
         return {"key": key}
-    snapshot_svg(spec, dest)
+    snapshot_svg(spec, dest, {lang: Path(p) for lang, p in (job.get("built") or {}).items()})
     if key:
         cache_put(key, dest)
     return {"key": key}
 
 
-def snapshot_svg(spec: Path, dest: Path) -> dict[str, Any]:
-    """Render one spec into dest/<lang>.svg (+ the raster SVG) and record its computed values in values.json."""
+def snapshot_svg(spec: Path, dest: Path, built: dict[str, Path] | None = None) -> dict[str, Any]:
+    """Render one spec into dest/<lang>.svg (+ the raster SVG) and record its computed values in values.json.
+
+    `built`: the SVGs of this spec the working tree's build already drew (its stamps say they are current),
+    copied instead of laid out and drawn again; their raster SVG is drawn only if a PNG is asked for."""
     from ..backends.svg import draw_svg
     from ..bind import bind
     from ..layout import layout
@@ -80,9 +83,12 @@ def snapshot_svg(spec: Path, dest: Path) -> dict[str, Any]:
         info["meta"] = diagram_meta(bound)
         info["id"] = bound.diagram.id
         for lang in LANGS:
-            scene = layout(bound.for_lang(lang), load_theme())
-            write_atomic(dest / f"{lang}.svg", draw_svg(scene))
-            write_atomic(dest / RASTER.format(lang=lang), draw_svg(scene, fonts=False))
+            done = _read_built((built or {}).get(lang))
+            if done is None:
+                scene = layout(bound.for_lang(lang), load_theme())
+                done = draw_svg(scene)
+                write_atomic(dest / RASTER.format(lang=lang), draw_svg(scene, fonts=False))
+            write_atomic(dest / f"{lang}.svg", done)
             info["outputs"].setdefault(lang, {})["svg"] = f"{lang}.svg"
         values = {n: {**p, "result": bound.results[n]} for n, p in bound.provenance.items()}
         write_atomic(dest / "values.json", json.dumps(values, indent=1, sort_keys=True,
@@ -94,6 +100,26 @@ def snapshot_svg(spec: Path, dest: Path) -> dict[str, Any]:
         info["problems"] = [str(internal_problem(spec, "diff", e))]
     write_atomic(dest / "snapshot.json", json.dumps(info, indent=1, ensure_ascii=False).encode())
     return info
+
+
+def _read_built(path: Path | None) -> bytes | None:
+    if path is None:
+        return None
+    try:
+        return trust.read_file(path, 1 << 28)
+    except (trust.Refused, OSError):  # gone or replaced since it was planned: drawn here instead
+        return None
+
+
+def raster_svg(spec: Path, lang: str) -> bytes:
+    """The raster SVG of a snapshot whose SVG was taken from the build (laid out again, in one language)."""
+    from ..backends.svg import draw_svg
+    from ..bind import bind
+    from ..layout import layout
+    from ..layout.theme import load_theme
+    from ..spec.loader import load
+
+    return draw_svg(layout(bind(load(spec)).for_lang(lang), load_theme()), fonts=False)
 
 
 def png(job: dict[str, Any], tree: str) -> dict[str, Any]:
@@ -108,7 +134,12 @@ def png(job: dict[str, Any], tree: str) -> dict[str, Any]:
     for lang in job["langs"]:
         name = f"{lang}.png"
         if not (dest / name).is_file():
-            write_atomic(dest / name, svg_to_png((dest / RASTER.format(lang=lang)).read_bytes(), png_scale()))
+            raster = dest / RASTER.format(lang=lang)
+            if not raster.is_file() and job.get("spec"):  # its SVG came from the build
+                write_atomic(raster, raster_svg(Path(job["spec"]), lang))
+                if cached is not None and (cached / "snapshot.json").is_file():
+                    _quiet(shutil.copyfile, raster, cached / raster.name)
+            write_atomic(dest / name, svg_to_png(raster.read_bytes(), png_scale()))
         info["outputs"].setdefault(lang, {})["png"] = name
         if cached is not None and (cached / "snapshot.json").is_file():
             _quiet(shutil.copyfile, dest / name, cached / name)

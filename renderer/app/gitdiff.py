@@ -30,6 +30,8 @@ from pathlib import Path
 from typing import Any
 
 from .. import trust
+from ..project import BUILD_DIR
+from ..project import ROOT as PROJECT_ROOT
 from ..project import SOURCE_ROOT as ROOT  # the tool's own source: what a render needs
 from ..spec.langs import LANGS
 from .build import default_jobs, find_specs, spec_deps
@@ -397,7 +399,9 @@ def diff(ref: str = "HEAD", out: Path = Path("build/diff"), specs_dir: Path | No
                 bspec.write_bytes(old)
                 jobs.append((rel, bspec, None, "spec deleted"))
         snaps = tmp / "snaps"
-        pairs = [Pair(snaps / str(i), b, a) for i, (_rel, b, a, _why) in enumerate(jobs)]
+        built = (_built_svgs([a for _rel, _b, a, _why in jobs if a])  # the working tree's own build, if current
+                 if after_tree == ROOT and PROJECT_ROOT.resolve() == root.resolve() else {})
+        pairs = [Pair(snaps / str(i), b, a, built.get(str(a), {})) for i, (_rel, b, a, _why) in enumerate(jobs)]
         legacy = None
         if legacy_side:
             legacy = _run_side(before_tree, [(str(p.before), str(p.snap / "before")) for p in pairs if p.before], n)
@@ -410,6 +414,19 @@ def diff(ref: str = "HEAD", out: Path = Path("build/diff"), specs_dir: Path | No
     write_atomic(out / "summary.md", summary_md(items, ref, sel.base, "`index.html` in this folder").encode(),
                  inside=out)
     return items
+
+
+def _built_svgs(specs: list[Path], out: Path = BUILD_DIR) -> dict[str, dict[str, str]]:
+    """Spec -> lang -> its SVG in the working tree's build, for the specs whose SVGs the build's stamps say are
+    current (drawn from these bytes by today's renderer, theme, components and compute): the after side's."""
+    from .build import load_stamps, output_path, plan
+
+    stamps = load_stamps(out)
+    if not stamps or not specs:
+        return {}
+    _stale, done = plan(specs, out, ("svg",), LANGS, stamps)
+    return {str(specs[i]): {lang: str(output_path(out, "svg", lang, r.id)) for lang in LANGS}
+            for i, r in done.items() if r.status == "cached" and r.id}
 
 
 def _side(tree: Path, jobs: int, sel: selectors.BaseSelector) -> Side:

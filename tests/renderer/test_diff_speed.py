@@ -189,3 +189,31 @@ def test_a_ref_whose_renderer_has_no_servers_draws_its_side_the_old_way(repo):
         assert ("png" in it.after["files"]["en"]) == (it.id == "fx-softmax")
     assert items["fx-softmax"].pixels["en"]["changed"] > 0
     assert json.loads((out / "fx-softmax" / "changes.json").read_text())["status"] == "changed"
+
+
+def test_the_after_side_takes_the_svgs_a_current_build_drew(tmp_path):
+    from renderer.app import diff_snap
+    from renderer.app.build import build
+    from renderer.app.gitdiff import _built_svgs
+
+    spec = tmp_path / "specs" / "fx-plain.yaml"
+    spec.parent.mkdir()
+    shutil.copyfile(FIXTURES / "extras" / "fx-plain.yaml", spec)
+    out = tmp_path / "build"
+    build([spec], out, ("svg",), gallery=False)
+    built = _built_svgs([spec], out)
+    assert built == {str(spec): {lang: str(out / "svg" / lang / "fx-plain.svg") for lang in ("en", "zh")}}
+    drawn, taken = tmp_path / "drawn", tmp_path / "taken"
+    diff_snap.snapshot_svg(spec, drawn)
+    for p in built[str(spec)].values():  # marked: the snapshot must hold the build's file, not a new drawing
+        Path(p).write_bytes(Path(p).read_bytes().replace(b"</svg>", b"<!-- built --></svg>"))
+    diff_snap.snapshot_svg(spec, taken, {lang: Path(p) for lang, p in built[str(spec)].items()})
+    assert (taken / "en.svg").read_bytes().endswith(b"<!-- built --></svg>\n")
+    assert (taken / "values.json").read_bytes() == (drawn / "values.json").read_bytes()
+    assert not (taken / "en.raster.svg").exists()  # drawn only if a PNG is asked for:
+    diff_snap.png({"dest": str(taken), "langs": ["en"], "spec": str(spec)}, "")
+    assert (taken / "en.raster.svg").read_bytes() == (drawn / "en.raster.svg").read_bytes()
+    assert (taken / "en.png").read_bytes()[:4] == b"\x89PNG"
+    assert _built_svgs([spec], tmp_path / "nothing-built") == {}
+    spec.write_text(spec.read_text().replace('"left"', '"far left"'))  # changed since the build: drawn
+    assert _built_svgs([spec], out) == {}
