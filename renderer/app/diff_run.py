@@ -121,13 +121,14 @@ def run_pairs(pairs: list[Pair], sides: dict[str, Side], legacy: list[subprocess
             _rasterise(pair, sides, drawn)
 
     for pair in pairs:
-        for side in ("before", "after"):
+        present = [side for side in ("before", "after") if getattr(pair, side) is not None]
+        pair.waiting = len(present)  # all counted first: a snapshot from the cache is done at once
+        for side in present:
             spec = getattr(pair, side)
-            if spec is None:
-                continue
-            pair.waiting += 1
             if side == "before" and legacy:
                 on_legacy.append(pair)
+            elif cached(pair, side, sides[side]):
+                snapped(pair)
             else:
                 sides[side].submit({"op": "snap", "spec": str(spec), "dest": str(pair.snap / side),
                                     **({"built": pair.built} if side == "after" and pair.built else {})},
@@ -183,6 +184,17 @@ def _end(proc: subprocess.Popen, wait: bool = True) -> None:
         proc.wait()
 
 
+def cached(pair: Pair, side: str, server: Side) -> bool:
+    """Take the pair's snapshot on `side` from the cache here, without a server; whether it was there."""
+    from .diff_snap import cache_get, snapshot_key
+
+    key = snapshot_key(server.env.get("VIZSPEC_DIFF_TREE", ""), getattr(pair, side))
+    if key and cache_get(key, pair.snap / side):
+        pair.keys[side] = key
+        return True
+    return False
+
+
 def _on(pair: Pair, side: str, then: Callable[[Pair], None]) -> Callable[[Answer], None]:
     def done(answer: Answer) -> None:
         if answer.get("error"):
@@ -217,8 +229,8 @@ def _rasterise(pair: Pair, sides: dict[str, Side], drawn: str | None) -> None:
         if pair.same_svg[lang]:
             continue
         for side in need:
-            if svgs[side][lang] is not None and side != drawn:
-                need[side].append(lang)
+            if svgs[side][lang] is not None and side != drawn and not (pair.snap / side / f"{lang}.png").is_file():
+                need[side].append(lang)  # (a snapshot from the cache may have its PNGs)
     pair.waiting = 0
 
     def rastered(pair: Pair) -> None:
@@ -237,8 +249,18 @@ def _rasterise(pair: Pair, sides: dict[str, Side], drawn: str | None) -> None:
 
 
 def _compare(pair: Pair, sides: dict[str, Side]) -> None:
-    langs = [lang for lang in LANGS if not pair.same_svg.get(lang)
-             and all((pair.snap / side / f"{lang}.png").is_file() for side in ("before", "after"))]
+    from .diff_snap import compared
+
+    langs = []
+    for lang in LANGS:
+        b, a = (pair.snap / side / f"{lang}.png" for side in ("before", "after"))
+        if pair.same_svg.get(lang) or not (b.is_file() and a.is_file()):
+            continue
+        hit = compared(b, a, pair.snap / f"overlay.{lang}.png")
+        if hit is None:
+            langs.append(lang)
+        else:
+            pair.pixels[lang] = hit
     if not langs:
         return
 

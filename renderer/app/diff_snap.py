@@ -158,16 +158,24 @@ def compare(job: dict[str, Any], tree: str) -> dict[str, Any]:
     pixels = {}
     for lang in job["langs"]:
         b, a, overlay = before / f"{lang}.png", after / f"{lang}.png", dest / f"overlay.{lang}.png"
-        key = _compare_key(b, a)
-        hit = trust.cache_dir() / "diff-compare" / key[:2] / key
-        if (hit / "pixels.json").is_file():
-            pixels[lang] = json.loads((hit / "pixels.json").read_text(encoding="utf-8"))
-            if pixels[lang]["changed"]:
-                shutil.copyfile(hit / "overlay.png", overlay)
-            continue
-        pixels[lang] = pixel_diff(b, a, overlay).as_dict()
-        _store_compare(hit, pixels[lang], overlay)
+        hit = compared(b, a, overlay)
+        if hit is None:
+            hit = pixel_diff(b, a, overlay).as_dict()
+            _store_compare(_compare_entry(b, a), hit, overlay)
+        pixels[lang] = hit
     return {"pixels": pixels}
+
+
+def compared(before: Path, after: Path, overlay: Path) -> dict[str, Any] | None:
+    """The cached comparison of two PNGs (its overlay copied to `overlay`), or None."""
+    hit = _compare_entry(before, after)
+    try:
+        pixels = json.loads((hit / "pixels.json").read_text(encoding="utf-8"))
+        if pixels["changed"]:
+            shutil.copyfile(hit / "overlay.png", overlay)
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return pixels
 
 
 OPS = {"snap": snap, "png": png, "compare": compare}
@@ -194,6 +202,11 @@ def _cache_entry(key: str) -> Path:
     return _cache_dir() / key[:2] / key
 
 
+def cache_has(key: str | None) -> bool:
+    """Whether the snapshot `key` is in the cache."""
+    return bool(key) and (_cache_entry(key) / "snapshot.json").is_file()
+
+
 def cache_get(key: str, dest: Path) -> bool:
     """Copy the cached snapshot `key` into dest; whether there was one."""
     src = _cache_entry(key)
@@ -217,6 +230,11 @@ def cache_put(key: str, dest: Path) -> None:
     except OSError:  # a read-only or full cache, or another process was first: it only costs speed
         if tmp is not None:
             shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _compare_entry(before: Path, after: Path) -> Path:
+    key = _compare_key(before, after)
+    return trust.cache_dir() / "diff-compare" / key[:2] / key
 
 
 def _compare_key(before: Path, after: Path) -> str:

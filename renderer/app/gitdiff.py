@@ -371,14 +371,13 @@ def diff(ref: str = "HEAD", out: Path = Path("build/diff"), specs_dir: Path | No
             _copy_tree(after_tree, [(ROOT, d) for d in TREE_DIRS] + [(root, d) for d in OVERLAY_DIRS])
         poller = selectors.DefaultSelector()
         sides["after"] = _side(after_tree, n, poller)
-        sides["after"].warm(len(sel.specs))  # today's servers import the renderer while the before tree is made
+        # today's servers (one per snapshot not in the cache) import the renderer while the before tree is made
+        sides["after"].warm(_misses(sides["after"], sel.specs))
         _copy_tree(before_tree, [(ROOT, d) for d in TREE_DIRS])
         old_renderer = sel.renderer_changed and _base_renderer_usable(root, sel.base)
         _overlay_from_git(before_tree, root, sel.base, OVERLAY_DIRS + (("renderer",) if old_renderer else ()))
         legacy_side = old_renderer and not _base_renderer_serves(root, sel.base)  # a ref older than the servers
         sides["before"] = _side(before_tree, n, poller)
-        if not legacy_side:
-            sides["before"].warm(len(sel.specs) + len(sel.deleted))
         jobs: list[tuple[str, Path | None, Path | None, str]] = []  # (file, before spec, after spec, why)
         for s in sel.specs:
             why = sel.reasons.get(str(s), "spec changed")
@@ -402,6 +401,8 @@ def diff(ref: str = "HEAD", out: Path = Path("build/diff"), specs_dir: Path | No
         built = (_built_svgs([a for _rel, _b, a, _why in jobs if a])  # the working tree's own build, if current
                  if after_tree == ROOT and PROJECT_ROOT.resolve() == root.resolve() else {})
         pairs = [Pair(snaps / str(i), b, a, built.get(str(a), {})) for i, (_rel, b, a, _why) in enumerate(jobs)]
+        if not legacy_side:
+            sides["before"].warm(_misses(sides["before"], [b for _rel, b, _a, _why in jobs if b]))
         legacy = None
         if legacy_side:
             legacy = _run_side(before_tree, [(str(p.before), str(p.snap / "before")) for p in pairs if p.before], n)
@@ -427,6 +428,14 @@ def _built_svgs(specs: list[Path], out: Path = BUILD_DIR) -> dict[str, dict[str,
     _stale, done = plan(specs, out, ("svg",), LANGS, stamps)
     return {str(specs[i]): {lang: str(output_path(out, "svg", lang, r.id)) for lang in LANGS}
             for i, r in done.items() if r.status == "cached" and r.id}
+
+
+def _misses(side: Side, specs: list[Path]) -> int:
+    """How many of the specs' snapshots by this side are not in the cache."""
+    from .diff_snap import cache_has, snapshot_key
+
+    tree = side.env.get("VIZSPEC_DIFF_TREE", "")
+    return sum(not cache_has(snapshot_key(tree, s)) for s in specs)
 
 
 def _side(tree: Path, jobs: int, sel: selectors.BaseSelector) -> Side:

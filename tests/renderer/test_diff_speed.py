@@ -217,3 +217,17 @@ def test_the_after_side_takes_the_svgs_a_current_build_drew(tmp_path):
     assert _built_svgs([spec], tmp_path / "nothing-built") == {}
     spec.write_text(spec.read_text().replace('"left"', '"far left"'))  # changed since the build: drawn
     assert _built_svgs([spec], out) == {}
+
+
+def test_a_rerun_takes_everything_from_the_cache_without_starting_a_server(repo, monkeypatch):
+    edit(repo / "specs" / "basics" / "fx-softmax.yaml", "logits: [2.0, 1.0, 0.1]", "logits: [3.0, 1.0, 0.1]")
+    plain = repo / "specs" / "extras" / "fx-plain.yaml"
+    plain.write_text(plain.read_text() + "# touched\n")
+    out = repo / "build" / "diff"
+    first = [(it.id, it.status, it.pixels, it.values) for it in diff("HEAD", out)]
+    summary = (out / "summary.md").read_text()
+    started = []
+    monkeypatch.setattr(diff_run.Side, "_start", lambda self: started.append(self.tree))
+    again = [(it.id, it.status, it.pixels, it.values) for it in diff("HEAD", out)]
+    assert started == [] and again == first and (out / "summary.md").read_text() == summary
+    assert (out / "fx-softmax" / "overlay.en.png").is_file() and (out / "fx-softmax" / "before.zh.png").is_file()
