@@ -55,6 +55,7 @@ class Side:
         self.n = 0
 
     def submit(self, job: Answer, done: Callable[[Answer], None], first: bool = False) -> None:
+        """Queue a job; `done(answer)` is called with its answer (`first`: ahead of the others)."""
         self.n += 1
         item = ({**job, "n": self.n}, done)
         self.queue.appendleft(item) if first else self.queue.append(item)
@@ -87,7 +88,7 @@ class Side:
     def answer(self, proc: subprocess.Popen) -> None:
         """Read one answer of `proc` and pass it on (a server that ended fails the job it had)."""
         line = proc.stdout.readline()
-        job, done = self.busy.pop(proc, (None, None))
+        _job, done = self.busy.pop(proc, (None, None))
         if line:
             self.idle.append(proc)
             answer = json.loads(line)

@@ -111,15 +111,17 @@ def _read_built(path: Path | None) -> bytes | None:
         return None
 
 
-def raster_svg(spec: Path, lang: str) -> bytes:
-    """The raster SVG of a snapshot whose SVG was taken from the build (laid out again, in one language)."""
+def raster_svgs(spec: Path, langs: list[str]) -> dict[str, bytes]:
+    """The raster SVGs of a snapshot whose SVGs were taken from the build (loaded and bound once, laid out again
+    in each language)."""
     from ..backends.svg import draw_svg
     from ..bind import bind
     from ..layout import layout
     from ..layout.theme import load_theme
     from ..spec.loader import load
 
-    return draw_svg(layout(bind(load(spec)).for_lang(lang), load_theme()), fonts=False)
+    bound = bind(load(spec))
+    return {lang: draw_svg(layout(bound.for_lang(lang), load_theme()), fonts=False) for lang in langs}
 
 
 def png(job: dict[str, Any], tree: str) -> dict[str, Any]:
@@ -131,14 +133,17 @@ def png(job: dict[str, Any], tree: str) -> dict[str, Any]:
     info = json.loads((dest / "snapshot.json").read_text(encoding="utf-8"))
     key = job.get("key")
     cached = _cache_entry(key) if key else None
+    missing = [lang for lang in job["langs"] if not (dest / f"{lang}.png").is_file()
+               and not (dest / RASTER.format(lang=lang)).is_file()]
+    if missing and job.get("spec"):  # its SVGs came from the build
+        for lang, raster in raster_svgs(Path(job["spec"]), missing).items():
+            write_atomic(dest / RASTER.format(lang=lang), raster)
+            if cached is not None and (cached / "snapshot.json").is_file():
+                _quiet(write_atomic, cached / RASTER.format(lang=lang), raster)
     for lang in job["langs"]:
         name = f"{lang}.png"
         if not (dest / name).is_file():
             raster = dest / RASTER.format(lang=lang)
-            if not raster.is_file() and job.get("spec"):  # its SVG came from the build
-                write_atomic(raster, raster_svg(Path(job["spec"]), lang))
-                if cached is not None and (cached / "snapshot.json").is_file():
-                    _quiet(shutil.copyfile, raster, cached / raster.name)
             write_atomic(dest / name, svg_to_png(raster.read_bytes(), png_scale()))
         info["outputs"].setdefault(lang, {})["png"] = name
         if cached is not None and (cached / "snapshot.json").is_file():

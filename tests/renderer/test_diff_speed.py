@@ -211,9 +211,10 @@ def test_the_after_side_takes_the_svgs_a_current_build_drew(tmp_path):
     assert (taken / "en.svg").read_bytes().endswith(b"<!-- built --></svg>\n")
     assert (taken / "values.json").read_bytes() == (drawn / "values.json").read_bytes()
     assert not (taken / "en.raster.svg").exists()  # drawn only if a PNG is asked for:
-    diff_snap.png({"dest": str(taken), "langs": ["en"], "spec": str(spec)}, "")
-    assert (taken / "en.raster.svg").read_bytes() == (drawn / "en.raster.svg").read_bytes()
-    assert (taken / "en.png").read_bytes()[:4] == b"\x89PNG"
+    diff_snap.png({"dest": str(taken), "langs": ["en", "zh"], "spec": str(spec)}, "")
+    for lang in ("en", "zh"):
+        assert (taken / f"{lang}.raster.svg").read_bytes() == (drawn / f"{lang}.raster.svg").read_bytes()
+        assert (taken / f"{lang}.png").read_bytes()[:4] == b"\x89PNG"
     assert _built_svgs([spec], tmp_path / "nothing-built") == {}
     spec.write_text(spec.read_text().replace('"left"', '"far left"'))  # changed since the build: drawn
     assert _built_svgs([spec], out) == {}
