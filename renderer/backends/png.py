@@ -30,16 +30,51 @@ def _chunk(kind: bytes, data: bytes) -> bytes:
 
 
 def encode_png(rgba, width: int, height: int) -> bytes:
-    """8-bit RGBA pixels (a C-contiguous height × width × 4 array) as a PNG file."""
+    """8-bit RGBA (or RGB) pixels (a C-contiguous height × width × 4 (or 3) array) as a PNG file."""
     import numpy as np
     from isal import isal_zlib
 
-    rows = np.empty((height, 1 + 4 * width), np.uint8)  # each row: filter type 0, then the pixels
+    channels = rgba.shape[-1] if rgba.ndim == 3 else 4
+    rows = np.empty((height, 1 + channels * width), np.uint8)  # each row: filter type 0, then the pixels
     rows[:, 0] = 0
-    rows[:, 1:] = rgba.reshape(height, 4 * width)
-    ihdr = struct.pack(">IIBBBBB", width, height, 8, 6, 0, 0, 0)
+    rows[:, 1:] = rgba.reshape(height, channels * width)
+    ihdr = struct.pack(">IIBBBBB", width, height, 8, 6 if channels == 4 else 2, 0, 0, 0)
     return (b"\x89PNG\r\n\x1a\n" + _chunk(b"IHDR", ihdr) + _chunk(b"IDAT", isal_zlib.compress(rows.data, 1))
             + _chunk(b"IEND", b""))
+
+
+def decode_png(data: bytes):
+    """The pixels (height × width × channels, 8-bit) of a PNG as encode_png writes it (RGB or RGBA, rows
+    unfiltered); None for any other PNG (read it with Pillow)."""
+    import numpy as np
+    from isal import isal_zlib
+
+    if data[:8] != b"\x89PNG\r\n\x1a\n":
+        return None
+    pos, ihdr, idat = 8, None, []
+    while pos + 8 <= len(data):
+        size, kind = struct.unpack(">I4s", data[pos:pos + 8])
+        body = data[pos + 8:pos + 8 + size]
+        if kind == b"IHDR":
+            ihdr = struct.unpack(">IIBBBBB", body)
+        elif kind == b"IDAT":
+            idat.append(body)
+        elif kind == b"IEND":
+            break
+        pos += 12 + size
+    if ihdr is None or ihdr[2:] not in ((8, 6, 0, 0, 0), (8, 2, 0, 0, 0)):
+        return None
+    width, height, channels = ihdr[0], ihdr[1], 4 if ihdr[3] == 6 else 3
+    try:
+        raw = isal_zlib.decompress(b"".join(idat))
+    except Exception:  # a broken stream: Pillow says what is wrong
+        return None
+    if len(raw) != height * (1 + channels * width):
+        return None
+    rows = np.frombuffer(raw, np.uint8).reshape(height, 1 + channels * width)
+    if rows[:, 0].any():  # filtered rows: not ours
+        return None
+    return rows[:, 1:].reshape(height, width, channels)
 
 
 def svg_size(svg: str, scale: float) -> tuple[int, int]:
