@@ -18,7 +18,16 @@ from ..layout.markup import plain
 from ..spec.langs import LANGS
 from .chapters import chapter_title
 from .files import write_atomic
-from .gallery_detail import DETAIL_DIR, SHARED_CSS, detail_href, detail_html, markup_html
+from .gallery_detail import (
+    DETAIL_DIR,
+    KEY_BYTES,
+    SHARED_CSS,
+    detail_href,
+    detail_html,
+    detail_key,
+    markup_html,
+    page_key,
+)
 from .sweeps import sweep_part
 
 FORMAT_ORDER = ("svg", "png", "pptx")
@@ -133,7 +142,8 @@ def _public(data: dict[str, Any]) -> dict[str, Any]:
 
 
 def _write_details(out: Path, data: dict[str, Any]) -> None:
-    """One detail page per diagram; pages of diagrams no longer listed are removed."""
+    """One detail page per diagram, kept where it was made from the same inputs (the spec source's highlighting was
+    most of a one-spec rebuild); pages of diagrams no longer listed are removed."""
     from ..layout.theme import load_theme
 
     credit = load_theme().credit
@@ -143,11 +153,25 @@ def _write_details(out: Path, data: dict[str, Any]) -> None:
         for it in ch["diagrams"]:
             target = out / detail_href(it["id"])
             keep.add(target.name)
-            write_atomic(target, detail_html(it, credit, ch["name"]).encode(), inside=out)
+            key = detail_key(it, credit, ch["name"])
+            if _written_key(target) == key:
+                continue
+            write_atomic(target, detail_html(it, credit, ch["name"], key).encode(), inside=out)
     if folder.is_dir():
         for old in folder.glob("*.html"):
             if old.name not in keep and old.is_file() and not old.is_symlink():
                 old.unlink()
+
+
+def _written_key(target: Path) -> str | None:
+    """The key of the detail page already at `target` (a plain file), or None."""
+    if target.is_symlink() or not target.is_file():
+        return None
+    try:
+        with open(target, "rb") as f:
+            return page_key(f.read(KEY_BYTES))
+    except OSError:
+        return None
 
 
 def _thumb(outputs: dict[str, str]) -> str | None:

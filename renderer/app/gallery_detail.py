@@ -24,6 +24,8 @@ DETAIL_DIR = "diagrams"
 LANG_NAMES = {"en": "EN", "zh": "中文"}
 BOTH = "both"
 _SAFE = re.compile(r"[a-z0-9][a-z0-9._-]{0,99}")
+_KEY = re.compile(rb'<meta name="vizspec-page" content="([0-9a-f]{32})">')
+KEY_BYTES = 512  # the key sits in the first bytes of a page
 
 
 def detail_href(did: str) -> str:
@@ -40,6 +42,36 @@ def markup_html(text: str) -> str:
     for part, kind in split_scripts(text):
         out.append(f"<{tags[kind]}>{escape(part)}</{tags[kind]}>" if kind else escape(part))
     return "".join(out)
+
+
+@cache
+def _code_fingerprint() -> bytes:
+    """What, besides its inputs, a detail page's bytes depend on: this code, the markup parser, pygments."""
+    import pygments
+
+    from ..layout import markup
+
+    h = hashlib.sha256(pygments.__version__.encode())
+    for mod in (__file__, markup.__file__):
+        h.update(Path(mod).read_bytes())
+    return h.digest()
+
+
+def detail_key(it: dict[str, Any], credit: dict[str, str], chapter_name: dict[str, str]) -> str:
+    """A digest of everything a detail page is made from: equal keys, equal pages (so a page can be kept)."""
+    h = hashlib.sha256(_code_fingerprint())
+    h.update(json.dumps([it, credit, chapter_name], sort_keys=True, default=str, ensure_ascii=False).encode())
+    try:
+        h.update(read_file(Path(it.get("path") or ""), MAX_BYTES))
+    except (Refused, OSError):
+        h.update(b"\0unreadable")
+    return h.hexdigest()[:32]
+
+
+def page_key(head: bytes) -> str | None:
+    """The key a written detail page was made with (from its first bytes), or None."""
+    m = _KEY.search(head)
+    return m.group(1).decode() if m else None
 
 
 def spec_source_html(path: str) -> tuple[str, str]:
@@ -100,8 +132,11 @@ def _sweep_controls(sweep: dict[str, Any] | None) -> tuple[str, str]:
     return controls, f'<h2>What changes across the frames</h2>{tables}'
 
 
-def detail_html(it: dict[str, Any], credit: dict[str, str], chapter_name: dict[str, str]) -> str:
-    """The detail page of one gallery item (paths relative to `diagrams/`); a sweep gets a slider over its frames."""
+def detail_html(it: dict[str, Any], credit: dict[str, str], chapter_name: dict[str, str], key: str = "") -> str:
+    """The detail page of one gallery item (paths relative to `diagrams/`); a sweep gets a slider over its frames.
+
+    `key` (detail_key's) is written into the page's head, so a later build can keep a page whose inputs are the same.
+    """
     figs, caps, titles, downloads = [], [], [], []
     sweep = it.get("sweep")
     for lang in LANGS:
@@ -146,7 +181,7 @@ def detail_html(it: dict[str, Any], credit: dict[str, str], chapter_name: dict[s
         chapter=chapter, chapter_id=escape(it["chapter"]), figures="".join(figs), captions="".join(caps),
         problems=problems, values=_values_table(it.get("values") or []), downloads=" · ".join(downloads),
         tags=tags, source=source, credits=credits, css=source_css(), shared=SHARED_CSS, sweep=controls,
-        frame_values=frame_values)
+        frame_values=frame_values, key=key)
 
 
 SHARED_CSS = """\
@@ -164,6 +199,7 @@ _PAGE = """<!DOCTYPE html>
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="vizspec-page" content="{key}">
 <title>{title} · vizspec</title>
 <link rel="icon" href="data:,">
 <style>

@@ -268,6 +268,36 @@ def test_detail_pages_of_removed_diagrams_are_removed(tmp_path):
     assert sorted(p.name for p in (tmp_path / "diagrams").iterdir()) == ["d.html"]
 
 
+def test_detail_pages_are_kept_when_made_from_the_same_inputs(tmp_path):
+    """A rebuild leaves a detail page whose inputs are unchanged alone; its spec's source or its item remade it."""
+    from renderer.app.gallery import write_gallery
+
+    (tmp_path / "svg" / "en").mkdir(parents=True)
+    for did in ("a", "b"):
+        (tmp_path / "svg" / "en" / f"{did}.svg").write_bytes(b"<svg/>")
+        (tmp_path / f"{did}.yaml").write_text(f"id: {did}\nchapter: c\ntitle: T\n", encoding="utf-8")
+    entries = {str(tmp_path / f"{did}.yaml"): {"id": did, "meta": {"chapter": "c", "title": {"en": did}},
+                                                 "targets": {f"svg/en/{did}.svg": {}}} for did in ("a", "b")}
+    write_gallery(tmp_path, entries)
+    pages = {did: tmp_path / "diagrams" / f"{did}.html" for did in ("a", "b")}
+    first = {did: p.stat().st_ino for did, p in pages.items()}  # write_atomic replaces a file: a new inode
+    write_gallery(tmp_path, entries)
+    assert {did: p.stat().st_ino for did, p in pages.items()} == first
+
+    (tmp_path / "a.yaml").write_text("id: a\nchapter: c\ntitle: T  # edited: sentinel-line\n", encoding="utf-8")
+    write_gallery(tmp_path, entries)
+    assert pages["b"].stat().st_ino == first["b"]
+    assert "sentinel-line" in pages["a"].read_text(encoding="utf-8")  # the shown source follows the file
+
+    entries[str(tmp_path / "b.yaml")]["meta"]["title"] = {"en": "Renamed"}
+    write_gallery(tmp_path, entries)
+    assert "Renamed" in pages["b"].read_text(encoding="utf-8")
+
+    pages["a"].write_text("stale page without a key", encoding="utf-8")  # a page of an older version
+    write_gallery(tmp_path, entries)
+    assert "sentinel-line" in pages["a"].read_text(encoding="utf-8")
+
+
 def test_slides_link_their_decks_in_the_gallery_at_once(site, tmp_path, monkeypatch):
     from renderer.app.cli import main
 
