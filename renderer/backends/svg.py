@@ -1,15 +1,17 @@
-"""SVG backend: translates a Scene into an SVG tree (xml.etree); same scene → byte-identical output.
+"""SVG backend: writes a Scene as SVG text; same scene → byte-identical output.
 
 Elements and attributes are written as svgwrite wrote them (attributes sorted by name, empty values left
 out, `<defs>` first): svgwrite itself took 15 % of a one-diagram process to import (its attribute
-parser builds a pyparsing grammar) and is no longer used.
+parser builds a pyparsing grammar) and is no longer used. Elements are serialised straight to strings,
+escaped and laid out as xml.etree writes them (`tostring`: `<a k="v" />` when empty); building an etree
+and serialising it was half of the SVG (and of the PNG's SVG) time. tests/renderer/test_svg_writer.py
+checks the bytes against xml.etree's.
 """
 
 from __future__ import annotations
 
 import json
 from dataclasses import replace
-from xml.etree import ElementTree
 
 from ..scene import Ellipse, Group, Line, Path, Polygon, Prim, Rect, Scene, Style, Text
 
@@ -18,21 +20,70 @@ ROOT_ATTRS = {"baseProfile": "full", "version": "1.1", "xmlns": "http://www.w3.o
 HATCH_STEP = 6.0  # px between the diagonal lines of a hatched fill
 
 
+_NUMBERS: dict[float, str] = {}  # _n's answers (coordinates repeat: grid cells, rows, strokes)
+_KEYS: dict[str, str] = {}  # attribute names as written (`stroke_width` → `stroke-width`)
+
+
 def _n(v: float) -> str:
     """Numbers written with at most 2 decimals, no trailing zeros (stable and compact)."""
-    s = f"{v:.2f}".rstrip("0").rstrip(".")
-    return "0" if s in ("-0", "") else s
+    s = _NUMBERS.get(v)
+    if s is None:
+        s = f"{v:.2f}".rstrip("0").rstrip(".")
+        if s in ("-0", ""):
+            s = "0"
+        if len(_NUMBERS) > 200_000:  # a bound, not a policy: a long-lived process drawing many diagrams
+            _NUMBERS.clear()
+        _NUMBERS[v] = s
+    return s
 
 
-def _el(tag: str, attrs: dict[str, str], text: str | None = None) -> ElementTree.Element:
-    """An element with its non-empty attributes in name order (`stroke_width` → `stroke-width`)."""
-    el = ElementTree.Element(tag)
-    for key, value in sorted((k.rstrip("_").replace("_", "-"), v) for k, v in attrs.items()):
+def _key(k: str) -> str:
+    name = _KEYS.get(k)
+    if name is None:
+        name = _KEYS[k] = k.rstrip("_").replace("_", "-")
+    return name
+
+
+def _attr(text: str) -> str:
+    """An attribute value escaped as xml.etree escapes it."""
+    if "&" in text:
+        text = text.replace("&", "&amp;")
+    if "<" in text:
+        text = text.replace("<", "&lt;")
+    if ">" in text:
+        text = text.replace(">", "&gt;")
+    if '"' in text:
+        text = text.replace('"', "&quot;")
+    if "\r" in text:
+        text = text.replace("\r", "&#13;")
+    if "\n" in text:
+        text = text.replace("\n", "&#10;")
+    if "\t" in text:
+        text = text.replace("\t", "&#09;")
+    return text
+
+
+def _cdata(text: str) -> str:
+    """Character data escaped as xml.etree escapes it."""
+    if "&" in text:
+        text = text.replace("&", "&amp;")
+    if "<" in text:
+        text = text.replace("<", "&lt;")
+    if ">" in text:
+        text = text.replace(">", "&gt;")
+    return text
+
+
+def _el(tag: str, attrs: dict[str, str], text: str | None = None, children: list[str] | None = None) -> str:
+    """An element as text, its non-empty attributes in name order (`stroke_width` → `stroke-width`)."""
+    named: dict[str, str] = {}
+    for key, value in sorted((_key(k), v) for k, v in attrs.items()):
         if value:
-            el.set(key, value)
-    if text is not None:
-        el.text = text
-    return el
+            named[key] = value  # two spellings of one name: the last in order wins, as with Element.set
+    head = "<" + tag + "".join(f' {k}="{_attr(v)}"' for k, v in named.items())
+    if text or children:
+        return head + ">" + (_cdata(text) if text else "") + "".join(children or ()) + "</" + tag + ">"
+    return head + " />"
 
 
 def _paint(style: Style) -> dict:
@@ -61,7 +112,7 @@ class _Writer:
         self.scene = scene
         self.fonts = fonts
         self.runs: dict[tuple[str, bool], list[str]] = {}  # (family, bold) -> texts drawn in that face
-        self.defs = ElementTree.Element("defs")
+        self.defs: list[str] = []  # the children of <defs>
         self.markers: dict[str, str] = {}
         self.hatches: dict[tuple[str, str], str] = {}
         self.gradients: dict[tuple[tuple[str, ...], str], str] = {}
@@ -71,11 +122,11 @@ class _Writer:
         if (fill, color) not in self.hatches:
             hid = f"hatch-{len(self.hatches)}"
             s = HATCH_STEP
-            pat = _el("pattern", {"id": hid, "patternUnits": "userSpaceOnUse", "width": _n(s), "height": _n(s)})
-            pat.append(_el("rect", {"x": "0", "y": "0", "width": _n(s), "height": _n(s), "fill": fill}))
-            pat.append(_el("path", {"d": f"M-1,-1 L{_n(s + 1)},{_n(s + 1)} M{_n(s - 1)},-1 L{_n(s + 1)},1 "
-                                         f"M-1,{_n(s - 1)} L1,{_n(s + 1)}", "stroke": color, "stroke_width": "1"}))
-            self.defs.append(pat)
+            self.defs.append(_el("pattern", {"id": hid, "patternUnits": "userSpaceOnUse", "width": _n(s),
+                                             "height": _n(s)}, children=[
+                _el("rect", {"x": "0", "y": "0", "width": _n(s), "height": _n(s), "fill": fill}),
+                _el("path", {"d": f"M-1,-1 L{_n(s + 1)},{_n(s + 1)} M{_n(s - 1)},-1 L{_n(s + 1)},1 "
+                                  f"M-1,{_n(s - 1)} L1,{_n(s + 1)}", "stroke": color, "stroke_width": "1"})]))
             self.hatches[fill, color] = hid
         return f"url(#{self.hatches[fill, color]})"
 
@@ -85,11 +136,11 @@ class _Writer:
         if key not in self.gradients:
             gid = f"gradient-{len(self.gradients)}"
             x2, y2 = ("1", "0") if style.gradient_axis == "x" else ("0", "1")
-            grad = _el("linearGradient", {"id": gid, "x1": "0", "y1": "0", "x2": x2, "y2": y2})
             colors = key[0]
-            for i, c in enumerate(colors):
-                grad.append(_el("stop", {"offset": _n(i / max(len(colors) - 1, 1)) if i else "0", "stop_color": c}))
-            self.defs.append(grad)
+            stops = [_el("stop", {"offset": _n(i / max(len(colors) - 1, 1)) if i else "0", "stop_color": c})
+                     for i, c in enumerate(colors)]
+            self.defs.append(_el("linearGradient", {"id": gid, "x1": "0", "y1": "0", "x2": x2, "y2": y2},
+                                 children=stops))
             self.gradients[key] = gid
         return f"url(#{self.gradients[key]})"
 
@@ -105,14 +156,14 @@ class _Writer:
     def marker(self, color: str) -> str:
         if color not in self.markers:
             mid = f"arrow-{len(self.markers)}"
-            m = _el("marker", {"id": mid, "refX": "9", "refY": "5", "markerWidth": "10", "markerHeight": "10",
-                               "orient": "auto-start-reverse", "markerUnits": "userSpaceOnUse"})
-            m.append(_el("path", {"d": "M0,1 L10,5 L0,9 z", "fill": color}))
-            self.defs.append(m)
+            self.defs.append(_el("marker", {"id": mid, "refX": "9", "refY": "5", "markerWidth": "10",
+                                            "markerHeight": "10", "orient": "auto-start-reverse",
+                                            "markerUnits": "userSpaceOnUse"},
+                                 children=[_el("path", {"d": "M0,1 L10,5 L0,9 z", "fill": color})]))
             self.markers[color] = mid
         return f"url(#{self.markers[color]})"
 
-    def elem(self, p: Prim) -> ElementTree.Element:
+    def elem(self, p: Prim) -> str:
         if isinstance(p, Rect):
             kw = {"rx": _n(p.rx), "ry": _n(p.rx)} if p.rx else {}
             return _el("rect", {"x": _n(p.x), "y": _n(p.y), "width": _n(p.w), "height": _n(p.h), **kw,
@@ -137,9 +188,8 @@ class _Writer:
                 a["marker-start"] = self.marker(p.style.stroke or "#000000")
             return _el("path", a)
         if isinstance(p, Text) and p.rotate and p.pivot is not None:  # turned about its pivot
-            g = _el("g", {"transform": f"rotate({_n(p.rotate)} {_n(p.pivot[0])} {_n(p.pivot[1])})"})
-            g.append(self.elem(replace(p, rotate=0.0, pivot=None)))
-            return g
+            return _el("g", {"transform": f"rotate({_n(p.rotate)} {_n(p.pivot[0])} {_n(p.pivot[1])})"},
+                       children=[self.elem(replace(p, rotate=0.0, pivot=None))])
         if isinstance(p, Text):
             kw = {"font_size": _n(p.size), "fill": p.fill}
             if p.weight != 400:
@@ -154,13 +204,10 @@ class _Writer:
                 if p.family and p.family[0] != self.scene.family[0]:
                     kw["font_family"] = _families(p.family)
                 return _el("text", {"x": _n(p.x), "y": _n(p.y), **kw}, str(p.text))
-            text = _el("text", {"x": _n(p.x), "y": _n(p.y), **kw})  # one tspan per face
-            text.extend(_el("tspan", {"font_family": _families(fam)}, piece) for piece, fam in p.runs)
-            return text
+            return _el("text", {"x": _n(p.x), "y": _n(p.y), **kw},  # one tspan per face
+                       children=[_el("tspan", {"font_family": _families(fam)}, piece) for piece, fam in p.runs])
         if isinstance(p, Group):
-            g = _el("g", _ident(p))
-            g.extend(self.elem(c) for c in p.children)
-            return g
+            return _el("g", _ident(p), children=[self.elem(c) for c in p.children])
         raise TypeError(type(p).__name__)
 
     def note_runs(self, p: Text) -> None:
@@ -174,33 +221,33 @@ class _Writer:
     def write(self, frames: list[Scene] | None = None, seconds: float = 1.5, start: int = 0) -> bytes:
         s = self.scene
         w, h = _n(s.width), _n(s.height)
-        root = _el("svg", {**ROOT_ATTRS, "width": w, "height": h, "viewBox": f"0 0 {w} {h}",
-                           "font-family": _families(s.family), "xml:space": "preserve", "role": "img",
-                           "aria-labelledby": "title desc"})
         md = json.dumps(s.metadata, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
         # title, desc and metadata open the document (before <defs>)
-        for tag, ident, text in (("title", "title", s.title), ("desc", "desc", s.desc),
-                                 ("metadata", "vizspec", md)):
-            root.append(_el(tag, {"id": ident}, text))
-        root.append(self.defs)
-        root.append(_el("rect", {"x": "0", "y": "0", "width": w, "height": h, "fill": s.background}))
+        body = [_el(tag, {"id": ident}, text) for tag, ident, text in
+                (("title", "title", s.title), ("desc", "desc", s.desc), ("metadata", "vizspec", md))]
+        at_defs = len(body)
+        body.append(_el("rect", {"x": "0", "y": "0", "width": w, "height": h, "fill": s.background}))
         if frames is None:
-            root.extend(self.elem(p) for p in s.items)
+            body += [self.elem(p) for p in s.items]
         else:
-            root.append(_el("style", {"type": "text/css"}, sweep_css(len(frames), seconds, start)))
+            body.append(_el("style", {"type": "text/css"}, sweep_css(len(frames), seconds, start)))
             for i, f in enumerate(frames):  # the start frame visible where CSS is not applied; the others hidden
-                g = _el("g", {"id": f"frame-{i}", "class": "vz-frame", "visibility": "" if i == start else "hidden"})
-                g.append(_el("rect", {"x": "0", "y": "0", "width": w, "height": h, "fill": f.background}))
-                g.extend(self.elem(p) for p in f.items)
-                root.append(g)
+                body.append(_el("g", {"id": f"frame-{i}", "class": "vz-frame",
+                                      "visibility": "" if i == start else "hidden"}, children=[
+                    _el("rect", {"x": "0", "y": "0", "width": w, "height": h, "fill": f.background}),
+                    *[self.elem(p) for p in f.items]]))
         if self.runs:
             from .svg_fonts import font_face_css
 
             css = font_face_css(self.runs)
             if css:
                 self.defs.insert(0, _el("style", {"type": "text/css"}, css))
-        body = ElementTree.tostring(root, encoding="utf-8").decode("utf-8")
-        return ('<?xml version="1.0" encoding="utf-8"?>\n' + body + "\n").encode()
+        body.insert(at_defs, _el("defs", {}, children=self.defs))  # after the defs are complete
+        root = _el("svg", {**ROOT_ATTRS, "width": w, "height": h, "viewBox": f"0 0 {w} {h}",
+                           "font-family": _families(s.family), "xml:space": "preserve", "role": "img",
+                           "aria-labelledby": "title desc"}, children=body)
+        # as xml.etree wrote UTF-8: a character UTF-8 cannot carry (a lone surrogate) as a character reference
+        return ('<?xml version="1.0" encoding="utf-8"?>\n' + root + "\n").encode("utf-8", "xmlcharrefreplace")
 
 
 def sweep_css(n: int, seconds: float, start: int = 0) -> str:
