@@ -462,6 +462,7 @@ def plan(paths: list[Path], out: Path, formats: tuple[str, ...], langs: tuple[st
     jobs: list[Job] = []
     done: dict[int, Result] = {}
     ids: dict[str, str] = {}
+    folders: dict[str, bool] = {}
     for i, path in enumerate(paths):
         path = Path(path)
         try:
@@ -500,7 +501,7 @@ def plan(paths: list[Path], out: Path, formats: tuple[str, ...], langs: tuple[st
                 rel = output_rel(fmt, lang, did)
                 keys[rel] = target_key(env, base, comp_digests, fn_digests, fmt, lang)
                 old = (st or {}).get("targets", {}).get(rel) or {}
-                if not (use_cache and old.get("key") == keys[rel] and _is_ours(out, rel, old)):
+                if not (use_cache and old.get("key") == keys[rel] and _is_ours(out, rel, old, folders)):
                     stale.append((lang, fmt))
         sweep_stale: list[str] = []
         if swept and did is not None and "svg" in formats:  # a sweep's frames: one key for all of a language's
@@ -510,7 +511,7 @@ def plan(paths: list[Path], out: Path, formats: tuple[str, ...], langs: tuple[st
                 keys[rel] = target_key(env, sha, comp_digests, fn_digests, "sweep", lang)
                 mine = [r for r in targets if sweep_part(r, lang, did) is not None]
                 if not (use_cache and rel in mine and all(
-                        targets[r].get("key") == keys[rel] and _is_ours(out, r, targets[r]) for r in mine)):
+                        targets[r].get("key") == keys[rel] and _is_ours(out, r, targets[r], folders) for r in mine)):
                     sweep_stale.append(lang)
         if not stale and not sweep_stale:
             done[i] = Result(str(path), did, "cached", [str(out / rel) for rel in keys],
@@ -557,17 +558,20 @@ def _parse(raw: bytes) -> Any:
         return None
 
 
-def _is_ours(out: Path, rel: str, target: Any) -> bool:
-    """Whether out/rel is still the output this tool wrote and stamped (see `_prune` for the rules)."""
+def _is_ours(out: Path, rel: str, target: Any, folders: dict[str, bool] | None = None) -> bool:
+    """Whether out/rel is still the output this tool wrote and stamped (see `_prune` for the rules).
+
+    `folders` remembers, within one plan, which folders below `out` were checked (a real folder, no symlink).
+    """
     if not isinstance(target, dict) or not _output_form(rel):
         return False
-    path = _no_link_path(out, rel)
-    if path is None or _file_size(path) != target.get("size"):
+    st = _leaf_stat(out, rel, {} if folders is None else folders)
+    if st is None or st.st_size != target.get("size"):
         return False
-    if target.get("stat") is not None and _fingerprint(path) == target.get("stat"):
+    if target.get("stat") is not None and [st.st_ino, st.st_mtime_ns, st.st_size] == target.get("stat"):
         return True  # the very file written then (same inode and mtime): a checkout or copy would differ
     try:
-        data = read_regular(path, MAX_OUTPUT_BYTES, "max_output_bytes")  # its folders are checked above
+        data = read_regular(Path(out, rel), MAX_OUTPUT_BYTES, "max_output_bytes")  # its folders are checked
     except Refused:
         return False
     return _sha(data) == target.get("sha")
@@ -582,13 +586,6 @@ def _fingerprint(path: Path) -> list[int] | None:
     return [st.st_ino, st.st_mtime_ns, st.st_size]
 
 
-def _file_size(path: Path) -> int | None:
-    try:
-        return path.lstat().st_size
-    except OSError:
-        return None
-
-
 def _output_form(rel: Any) -> bool:
     """Whether `rel` has the exact form of an output path: <fmt>/<lang>/<id>.<ext>, or a sweep's SVG."""
     parts = rel.split("/") if isinstance(rel, str) else []
@@ -601,19 +598,27 @@ def _output_form(rel: Any) -> bool:
     return bool(dot) and ext == FORMATS[parts[0]][2] and bool(_NAME.fullmatch(stem))
 
 
-def _no_link_path(out: Path, rel: str) -> Path | None:
-    """out/rel when neither it nor a folder on the way below `out` is a symlink and it is a regular file."""
-    path = Path(out)
-    mode = 0
-    for part in rel.split("/"):
-        path = path / part
-        try:
-            mode = path.lstat().st_mode
-        except OSError:
+def _leaf_stat(out: Path, rel: str, folders: dict[str, bool]) -> os.stat_result | None:
+    """lstat of out/rel when it is a regular file and every folder on the way below `out` is a real folder (not a
+    symlink); `folders` caches the folders' answers."""
+    base = os.fspath(out)
+    parts = rel.split("/")
+    for i in range(1, len(parts)):
+        folder = "/".join(parts[:i])
+        ok = folders.get(folder)
+        if ok is None:
+            try:
+                ok = stat.S_ISDIR(os.lstat(os.path.join(base, folder)).st_mode)  # lstat: a symlink is no folder
+            except OSError:
+                ok = False
+            folders[folder] = ok
+        if not ok:
             return None
-        if stat.S_ISLNK(mode):
-            return None
-    return path if stat.S_ISREG(mode) else None
+    try:
+        st = os.lstat(os.path.join(base, rel))
+    except OSError:
+        return None
+    return st if stat.S_ISREG(st.st_mode) else None
 
 
 def _record(entries: dict[str, dict], job: Job, res: Result, out: Path) -> None:
