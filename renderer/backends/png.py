@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 import re
 import struct
+import sys
 import zlib
 from functools import cache
 
@@ -102,7 +103,7 @@ def svg_to_png(svg: bytes, scale: float = SCALE) -> bytes:
     canvas = surface.getCanvas()
     canvas.scale(scale, scale)
     dom.render(canvas)
-    if pixels[:, :, 3].min() < 255:  # PNG wants straight alpha; opaque pixels are the same either way
+    if not _opaque(pixels):  # PNG wants straight alpha; opaque pixels are the same either way
         straight = np.empty_like(pixels)
         info = skia.ImageInfo.Make(width, height, skia.kRGBA_8888_ColorType, skia.kUnpremul_AlphaType)
         if not surface.readPixels(info, straight, 4 * width, 0, 0):
@@ -110,6 +111,15 @@ def svg_to_png(svg: bytes, scale: float = SCALE) -> bytes:
         pixels = straight
     del canvas, surface
     return encode_png(pixels, width, height)
+
+
+def _opaque(pixels) -> bool:
+    """Whether every pixel of an RGBA array (height × width × 4, C-contiguous) has alpha 255."""
+    import numpy as np
+
+    if sys.byteorder == "little":  # one pass over 32-bit words (alpha is the high byte): a third of a strided min
+        return not (pixels.view(np.uint32) < 0xFF000000).any()
+    return bool(pixels[:, :, 3].min() == 255)
 
 
 @cache

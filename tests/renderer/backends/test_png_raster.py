@@ -173,3 +173,17 @@ def test_encode_png_round_trips_pixels():
     pixels = rng.integers(0, 256, (7, 5, 4), dtype=np.uint8)
     back = np.asarray(Image.open(io.BytesIO(encode_png(pixels, 5, 7))).convert("RGBA"))
     assert (back == pixels).all()
+
+
+def test_one_translucent_pixel_is_written_with_straight_alpha():
+    """The opacity check sees a single pixel below alpha 255 (then the pixels are un-premultiplied)."""
+    from renderer.backends.png import _opaque
+
+    pixels = np.full((4, 6, 4), 255, np.uint8)
+    pixels[..., :3] = 0  # black, opaque: colour bytes never count as alpha
+    assert _opaque(pixels)
+    pixels[3, 5, 3] = 254
+    assert not _opaque(pixels)
+    dot = Rect(3, 3, 1, 1, style=Style(fill="#EB6252", opacity=0.5))
+    ours = np.asarray(Image.open(io.BytesIO(draw_png(Scene(8, 8, [dot], background="#FFFFFF"), 1.0))).convert("RGBA"))
+    assert (ours[..., 3] == 255).all()  # on an opaque background every pixel stays opaque
