@@ -87,11 +87,16 @@ def _fail(ctx: Ctx, path: tuple, msg: str) -> SpecError:
 
 
 def _node_box(n: GraphNode, el: Graph, anchor: str) -> Box:
+    """The box a node is drawn as. Built from fields the spec's validation already checked, so not validated
+    again: Box's own validator (the whole element union, through `items`) would be built on first use, 0.1 s
+    of every process that draws a graph."""
     shape = shape_of(n, el)
-    return Box(id=anchor, text=n.text if n.text is not None else n.id, sub=n.sub, role=n.role or el.node_role,
-               shape={"circle": "ellipse", "dot": "round"}.get(shape, shape), bold=n.bold, dashed=n.dashed,
-               outline=n.outline, text_role=n.text_role, badge=n.badge, badge_role=n.badge_role,
-               width=el.node_min_width if shape not in ("circle", "dot") else None)
+    return Box.model_construct(id=anchor, text=n.text if n.text is not None else n.id, sub=n.sub,
+                               role=n.role or el.node_role,
+                               shape={"circle": "ellipse", "dot": "round"}.get(shape, shape), bold=n.bold,
+                               dashed=n.dashed, outline=n.outline, text_role=n.text_role, badge=n.badge,
+                               badge_role=n.badge_role,
+                               width=el.node_min_width if shape not in ("circle", "dot") else None)
 
 
 def _edge_text(e: GraphEdge, el: Graph, ctx: Ctx) -> str | None:
