@@ -40,7 +40,9 @@ def layout_box(b: Box, path: tuple, ctx: Ctx, min_w: float = 0, min_h: float = 0
         parts.append(ctx.text_lines(ctx.t(b.sub), ctx.size("small"), max_w, 400, sub_role,
                                     meta=Meta(b.id, sub_role, ctx.src(path + ("sub",)), "box-text")))
     if b.items is not None:
-        inner = (Row if b.direction == "row" else Column)(id=b.id, items=b.items, gap=b.gap, align=b.align or "center")
+        # from validated fields, not validated again (a first Row or Column validator is built on first use)
+        inner = (Row if b.direction == "row" else Column).model_construct(id=b.id, items=b.items, gap=b.gap,
+                                                                           align=b.align or "center")
         return nested_box(b, path, ctx, min_w, min_h, parts, _box_style(b, ctx),
                           lambda c: _stack(inner, path, c, b.direction == "row", 0, 0))
     tw = max(p.w for p in parts)

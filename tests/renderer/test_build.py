@@ -380,20 +380,22 @@ def test_flowchart_renders_without_importing_numpy(tmp_path):
     """A graph of boxes needs no numeric library: its one-process start-up (benchmarks/peers.py W1) stays lean."""
     spec = tmp_path / "flow.yaml"
     spec.write_text("id: flow\nchapter: examples\ntitle: {en: Flow, zh: 流程}\ncaption: {en: Two steps., zh: 两步。}\n"
-                    "body:\n  graph:\n    id: g\n    nodes: [{id: a, text: A}, {id: b, text: B}]\n"
-                    "    edges: [{from: a, to: b}]\n", encoding="utf-8")
+                    "body:\n  column:\n    items:\n    - graph:\n        id: g\n"
+                    "        nodes: [{id: a, text: A}, {id: b, text: B}]\n        edges: [{from: a, to: b}]\n"
+                    "    - box: {text: Agent, items: [{box: {text: policy}}]}\n", encoding="utf-8")
     code = textwrap.dedent(f"""
         import sys
         from pathlib import Path
         from renderer.app.build import build
         r = build([Path({str(spec)!r})], Path({str(tmp_path / 'o')!r}), ("svg",), jobs=1)
         assert r.results[0].status == "rendered", r.results[0].problems
-        from renderer.spec.models import Box
-        print(sorted(m for m in ("numpy", "torch") if m in sys.modules), Box.__pydantic_complete__)
+        from renderer.spec.models import Box, Column
+        print(sorted(m for m in ("numpy", "torch") if m in sys.modules),
+              Box.__pydantic_complete__, Column.__pydantic_complete__)
     """)
     env = {**os.environ, "VIZSPEC_CACHE": str(tmp_path / "cache")}
     p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120)
     assert p.returncode == 0, p.stderr
-    # nor a second validator: the node boxes are built from validated fields (Box's own schema is the whole
-    # element union, built on first use)
-    assert p.stdout.strip() == "[] False"
+    # nor a second validator: node boxes and a box's inner column are built from validated fields (their own
+    # schemas hold the whole element union, built on first use)
+    assert p.stdout.strip() == "[] False False"
