@@ -394,8 +394,8 @@ def save_stamps(out: Path, entries: dict[str, dict]) -> None:
     """Write the stamp file, signed (sorted, so it does not depend on the order diagrams finished in)."""
     specs = dict(sorted(entries.items()))
     data = {"version": STAMPS_VERSION, "specs": specs, "mac": sign(_stamp_bytes(specs))}
-    write_atomic(stamps_path(out), json.dumps(data, indent=1, sort_keys=True, ensure_ascii=False).encode(),
-                 inside=out)
+    # one line: json's C encoder (indenting runs the pure-Python one: 17.6 against 6.5 ms for 188 specs)
+    write_atomic(stamps_path(out), json.dumps(data, sort_keys=True, ensure_ascii=False).encode(), inside=out)
 
 
 def _spec_key(path: Path) -> str:
