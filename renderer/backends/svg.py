@@ -44,25 +44,6 @@ def _key(k: str) -> str:
     return name
 
 
-def _attr(text: str) -> str:
-    """An attribute value escaped as xml.etree escapes it."""
-    if "&" in text:
-        text = text.replace("&", "&amp;")
-    if "<" in text:
-        text = text.replace("<", "&lt;")
-    if ">" in text:
-        text = text.replace(">", "&gt;")
-    if '"' in text:
-        text = text.replace('"', "&quot;")
-    if "\r" in text:
-        text = text.replace("\r", "&#13;")
-    if "\n" in text:
-        text = text.replace("\n", "&#10;")
-    if "\t" in text:
-        text = text.replace("\t", "&#09;")
-    return text
-
-
 def _cdata(text: str) -> str:
     """Character data escaped as xml.etree escapes it."""
     if "&" in text:
@@ -71,6 +52,18 @@ def _cdata(text: str) -> str:
         text = text.replace("<", "&lt;")
     if ">" in text:
         text = text.replace(">", "&gt;")
+    return text
+
+
+_ATTR_ESCAPES = (('"', "&quot;"), ("\r", "&#13;"), ("\n", "&#10;"), ("\t", "&#09;"))
+
+
+def _attr(text: str) -> str:
+    """An attribute value escaped as xml.etree escapes it: as character data, then quotes and white space."""
+    text = _cdata(text)
+    for ch, ref in _ATTR_ESCAPES:
+        if ch in text:
+            text = text.replace(ch, ref)
     return text
 
 
