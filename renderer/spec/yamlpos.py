@@ -143,20 +143,22 @@ class _Loader(_Guard, yaml.SafeLoader):
         self._setup(text, file)
 
 
-class _FastLoader(_Guard, yaml.composer.Composer, CParser or object, yaml.constructor.SafeConstructor,
-                  yaml.resolver.Resolver):
-    """The same composition (in Python, with the guard) over libyaml's parser: a ninth of the pure-Python load.
+if CParser is not None:  # PyYAML built without libyaml has no CParser: then `_compose` uses `_Loader` alone
+    class _FastLoader(_Guard, yaml.composer.Composer, CParser, yaml.constructor.SafeConstructor,
+                      yaml.resolver.Resolver):
+        """The same composition (in Python, with the guard) over libyaml's parser: a ninth of the pure-Python load.
 
-    Events, marks (line, column, character index) and so the nodes are the same as `_Loader`'s (a plain scalar's
-    style is '' instead of None); a document libyaml refuses is loaded again by `_Loader`, whose error is reported.
-    """
+        Events, marks (line, column, character index) and so the nodes are the same as `_Loader`'s (a plain scalar's
+        style is '' instead of None); a document libyaml refuses is loaded again by `_Loader`, whose error is
+        reported.
+        """
 
-    def __init__(self, text: str, file: str):
-        CParser.__init__(self, text)
-        yaml.composer.Composer.__init__(self)
-        yaml.constructor.SafeConstructor.__init__(self)
-        yaml.resolver.Resolver.__init__(self)
-        self._setup(text, file)
+        def __init__(self, text: str, file: str):
+            CParser.__init__(self, text)
+            yaml.composer.Composer.__init__(self)
+            yaml.constructor.SafeConstructor.__init__(self)
+            yaml.resolver.Resolver.__init__(self)
+            self._setup(text, file)
 
 
 class _Builder:

@@ -51,3 +51,18 @@ def test_errors_are_the_python_loaders(monkeypatch, raw):
     slow = message(None)
     assert slow is not None
     assert message(yamlpos.CParser) == slow
+
+
+def test_specs_load_where_pyyaml_has_no_libyaml(tmp_path):
+    """Without libyaml (a PyYAML built without it) the module imports and the Python loader does the work."""
+    import subprocess
+    import sys
+
+    code = ("import sys; sys.modules['yaml._yaml'] = None\n"  # what `import yaml` sees where libyaml is absent
+            "import yaml; assert not yaml.__with_libyaml__\n"
+            "from renderer.spec import yamlpos\n"
+            "assert yamlpos.CParser is None\n"
+            "print(yamlpos.load_yaml('f.yaml', b'a: [1, {b: x}]\\n').data)\n")
+    p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert p.returncode == 0, p.stderr
+    assert p.stdout.strip() == "{'a': [1, {'b': 'x'}]}"
