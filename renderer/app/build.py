@@ -568,7 +568,7 @@ def _is_ours(out: Path, rel: str, target: Any, folders: dict[str, bool] | None =
     st = _leaf_stat(out, rel, {} if folders is None else folders)
     if st is None or st.st_size != target.get("size"):
         return False
-    if target.get("stat") is not None and [st.st_ino, st.st_mtime_ns, st.st_size] == target.get("stat"):
+    if target.get("stat") is not None and _stat_key(st) == target.get("stat"):
         return True  # the very file written then (same inode and mtime): a checkout or copy would differ
     try:
         data = read_regular(Path(out, rel), MAX_OUTPUT_BYTES, "max_output_bytes")  # its folders are checked
@@ -580,9 +580,12 @@ def _is_ours(out: Path, rel: str, target: Any, folders: dict[str, bool] | None =
 def _fingerprint(path: Path) -> list[int] | None:
     """Inode, mtime (ns) and size of a file: unchanged only while nobody rewrote or replaced it."""
     try:
-        st = path.lstat()
+        return _stat_key(path.lstat())
     except OSError:
         return None
+
+
+def _stat_key(st: os.stat_result) -> list[int]:
     return [st.st_ino, st.st_mtime_ns, st.st_size]
 
 
