@@ -292,8 +292,10 @@ def render_spec(path: Path, out: Path, formats: tuple[str, ...], langs: tuple[st
             drawn: list[tuple[str, Path, bytes]] = []
             for lang in langs if formats else ():
                 scene = stage("layout", lambda lang=lang: layout(bound.for_lang(lang), load_theme()))
+                svg = None
                 for fmt in formats:
-                    data = stage(fmt, drawer(fmt), scene)
+                    data = stage(fmt, drawer(fmt), scene, **({"svg": svg} if fmt == "png" and svg else {}))
+                    svg = data if fmt == "svg" else svg  # the PNG rasterises it (no second SVG of the scene)
                     drawn.append((fmt, output_path(out, fmt, lang, spec.diagram.id), data))
                     res.written[output_rel(fmt, lang, spec.diagram.id)] = (_sha(data), len(data))
             if sweep_langs is None:

@@ -243,7 +243,7 @@ def _rasterise(pair: Pair, sides: dict[str, Side], drawn: str | None) -> None:
         if langs:
             pair.waiting += 1
             sides[side].submit({"op": "png", "dest": str(pair.snap / side), "langs": langs,
-                                "key": pair.keys.get(side), "spec": str(getattr(pair, side))},
+                                "key": pair.keys.get(side)},
                                _on(pair, side, rastered), first=True)
     if pair.waiting == 0:
         _compare(pair, sides)

@@ -4,7 +4,7 @@ Each side (the ref's sources, the working tree's) runs `serve` in a few processe
 jobs one JSON line at a time on stdin and answering each on stdout, so the parent hands the next job to whichever
 process is free. A job is one of:
 
-- `snap`: a spec's SVG in each language (and the font-less SVG a PNG is drawn from) and its computed values;
+- `snap`: a spec's SVG in each language and its computed values;
 - `png`: the PNGs of a snapshot, drawn only where the other side's SVG differs (the same SVG bytes draw the same
   pixels, so an unchanged diagram needs no PNG);
 - `compare`: the changed pixels of a pair of PNGs (after side only: today's code counts every pair).
@@ -29,7 +29,6 @@ from ..spec.langs import LANGS
 from .files import UnsafeOutput, write_atomic
 
 PROTOCOL = "serve-1"  # in a ref's renderer/app/diff_snap.py: that renderer can serve this diff's jobs
-RASTER = "{lang}.raster.svg"  # the SVG without embedded fonts, which the PNG backend rasterises
 
 
 def serve() -> int:
@@ -64,10 +63,10 @@ def snap(job: dict[str, Any], tree: str) -> dict[str, Any]:
 
 
 def snapshot_svg(spec: Path, dest: Path, built: dict[str, Path] | None = None) -> dict[str, Any]:
-    """Render one spec into dest/<lang>.svg (+ the raster SVG) and record its computed values in values.json.
+    """Render one spec into dest/<lang>.svg and record its computed values in values.json.
 
     `built`: the SVGs of this spec the working tree's build already drew (its stamps say they are current),
-    copied instead of laid out and drawn again; their raster SVG is drawn only if a PNG is asked for."""
+    copied instead of laid out and drawn again."""
     from ..backends.svg import draw_svg
     from ..bind import bind
     from ..layout import layout
@@ -85,9 +84,7 @@ def snapshot_svg(spec: Path, dest: Path, built: dict[str, Path] | None = None) -
         for lang in LANGS:
             done = _read_built((built or {}).get(lang))
             if done is None:
-                scene = layout(bound.for_lang(lang), load_theme())
-                done = draw_svg(scene)
-                write_atomic(dest / RASTER.format(lang=lang), draw_svg(scene, fonts=False))
+                done = draw_svg(layout(bound.for_lang(lang), load_theme()))
             write_atomic(dest / f"{lang}.svg", done)
             info["outputs"].setdefault(lang, {})["svg"] = f"{lang}.svg"
         values = {n: {**p, "result": bound.results[n]} for n, p in bound.provenance.items()}
@@ -111,46 +108,29 @@ def _read_built(path: Path | None) -> bytes | None:
         return None
 
 
-def raster_svgs(spec: Path, langs: list[str]) -> dict[str, bytes]:
-    """The raster SVGs of a snapshot whose SVGs were taken from the build (loaded and bound once, laid out again
-    in each language)."""
-    from ..backends.svg import draw_svg
-    from ..bind import bind
-    from ..layout import layout
-    from ..layout.theme import load_theme
-    from ..spec.loader import load
-
-    bound = bind(load(spec))
-    return {lang: draw_svg(layout(bound.for_lang(lang), load_theme()), fonts=False) for lang in langs}
-
-
 def png(job: dict[str, Any], tree: str) -> dict[str, Any]:
-    """The PNGs of job["langs"] for the snapshot in job["dest"] (at VIZSPEC_PNG_SCALE), cached with it."""
+    """The PNGs of job["langs"] for the snapshot in job["dest"] (at VIZSPEC_PNG_SCALE), cached with it: each
+    rasterised from the snapshot's SVG without its embedded fonts, which is what the PNG backend draws (no
+    second layout, also for an SVG the build drew)."""
     from ..backends import png_scale
     from ..backends.png import svg_to_png
+    from ..backends.svg import without_fonts
 
     dest = Path(job["dest"])
     info = json.loads((dest / "snapshot.json").read_text(encoding="utf-8"))
     key = job.get("key")
     cached = _cache_entry(key) if key else None
-    missing = [lang for lang in job["langs"] if not (dest / f"{lang}.png").is_file()
-               and not (dest / RASTER.format(lang=lang)).is_file()]
-    if missing and job.get("spec"):  # its SVGs came from the build
-        for lang, raster in raster_svgs(Path(job["spec"]), missing).items():
-            write_atomic(dest / RASTER.format(lang=lang), raster)
-            if cached is not None and (cached / "snapshot.json").is_file():
-                _quiet(write_atomic, cached / RASTER.format(lang=lang), raster)
+    keep = cached is not None and (cached / "snapshot.json").is_file()
     for lang in job["langs"]:
         name = f"{lang}.png"
         if not (dest / name).is_file():
-            raster = dest / RASTER.format(lang=lang)
-            write_atomic(dest / name, svg_to_png(raster.read_bytes(), png_scale()))
+            write_atomic(dest / name, svg_to_png(without_fonts((dest / f"{lang}.svg").read_bytes()), png_scale()))
         info["outputs"].setdefault(lang, {})["png"] = name
-        if cached is not None and (cached / "snapshot.json").is_file():
+        if keep:
             _quiet(shutil.copyfile, dest / name, cached / name)
     text = json.dumps(info, indent=1, ensure_ascii=False).encode()
     write_atomic(dest / "snapshot.json", text)
-    if cached is not None and (cached / "snapshot.json").is_file():
+    if keep:
         _quiet(write_atomic, cached / "snapshot.json", text)
     return {}
 

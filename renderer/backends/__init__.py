@@ -7,8 +7,6 @@ import importlib.util
 import os
 from collections.abc import Callable
 
-from ..scene import Scene
-
 # format -> (module, function, file extension); modules import lazily (PPTX and PNG pull big libraries)
 FORMATS: dict[str, tuple[str, str, str]] = {
     "svg": ("renderer.backends.svg", "draw_svg", "svg"),
@@ -40,7 +38,7 @@ def available() -> list[str]:
     return out
 
 
-def drawer(fmt: str) -> Callable[[Scene], bytes]:
-    """The draw function of a format."""
+def drawer(fmt: str) -> Callable[..., bytes]:
+    """The draw function of a format: scene → bytes (PNG's also takes `svg=`, the scene's SVG already drawn)."""
     mod, fn, _ext = FORMATS[fmt]
     return getattr(importlib.import_module(mod), fn)

@@ -1,7 +1,10 @@
 """PNG backend: our SVG, prepared by png_svg (text as glyph outlines, markers as paths), drawn by Skia.
 
 Skia rasterises in a few milliseconds; the PNG is written here (no filtering, zlib stream by ISA-L at
-level 1), since general-purpose PNG encoders spent most of a PNG's time compressing. `resvg_png` is the
+level 0), since general-purpose PNG encoders spent most of a PNG's time compressing. Level 0, not 1: ISA-L's
+levels 1-3 read memory they never set (its "ICF" buffers, intel/isa-l#295), so the same pixels were now and
+then compressed to other bytes (1-3 of the collection's 376 PNGs per full render, pixels equal); level 0 is as
+fast and byte-for-byte repeatable, its files about a quarter larger. `resvg_png` is the
 previous rasteriser (vl-convert's resvg, text drawn from the fonts): tests compare the two, and it still
 draws any document with a text run png_svg could not turn into outlines.
 """
@@ -18,7 +21,7 @@ from functools import cache
 from ..scene import Scene
 from . import png_scale
 from .png_svg import prepare
-from .svg import draw_svg
+from .svg import draw_svg, without_fonts
 
 SCALE = 2.0  # the default; `vizspec render --scale` overrides it through png_scale()
 FONT_DIRS = ("/usr/share/fonts/opentype/noto", "/usr/share/fonts/truetype")
@@ -40,7 +43,7 @@ def encode_png(rgba, width: int, height: int) -> bytes:
     rows[:, 0] = 0
     rows[:, 1:] = rgba.reshape(height, channels * width)
     ihdr = struct.pack(">IIBBBBB", width, height, 8, 6 if channels == 4 else 2, 0, 0, 0)
-    return (b"\x89PNG\r\n\x1a\n" + _chunk(b"IHDR", ihdr) + _chunk(b"IDAT", isal_zlib.compress(rows.data, 1))
+    return (b"\x89PNG\r\n\x1a\n" + _chunk(b"IHDR", ihdr) + _chunk(b"IDAT", isal_zlib.compress(rows.data, 0))
             + _chunk(b"IEND", b""))
 
 
@@ -139,6 +142,9 @@ def resvg_png(svg: bytes, scale: float = SCALE) -> bytes:
     return bytes(_vlc().svg_to_png(svg.decode("utf-8"), scale=scale))
 
 
-def draw_png(scene: Scene, scale: float | None = None) -> bytes:
-    """The scene as a PNG image at `scale` (default: png_scale()), rendered from its SVG so both look the same."""
-    return svg_to_png(draw_svg(scene, fonts=False), png_scale() if scale is None else scale)
+def draw_png(scene: Scene, scale: float | None = None, svg: bytes | None = None) -> bytes:
+    """The scene as a PNG image at `scale` (default: png_scale()), rendered from its SVG so both look the same;
+    `svg`: the SVG draw_svg already wrote for this scene (with or without fonts), rasterised instead of
+    drawing the scene again."""
+    raster = draw_svg(scene, fonts=False) if svg is None else without_fonts(svg)
+    return svg_to_png(raster, png_scale() if scale is None else scale)

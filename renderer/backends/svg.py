@@ -276,8 +276,24 @@ def _families(names: tuple[str, ...]) -> str:
     return ", ".join(f"'{f}'" if " " in f else f for f in names)
 
 
+_FONT_STYLE = b'<defs><style type="text/css">@font-face'
+
+
+def without_fonts(svg: bytes) -> bytes:
+    """The document `draw_svg(scene, fonts=True)` wrote, as `draw_svg(scene, fonts=False)` writes it: its
+    `@font-face` style, the first child of `<defs>`, taken out (text escapes `<`, so the first `<defs><style`
+    is that element). A document without embedded fonts comes back as it is."""
+    i = svg.find(_FONT_STYLE)
+    if i < 0:
+        return svg
+    j = svg.find(b"</style>", i) + len(b"</style>")
+    if svg.startswith(b"</defs>", j):
+        return svg[:i] + b"<defs />" + svg[j + len(b"</defs>"):]
+    return svg[:i + len(b"<defs>")] + svg[j:]
+
+
 def draw_svg(scene: Scene, fonts: bool | None = None) -> bytes:
-    """The scene as an SVG document (UTF-8 bytes); `fonts`: embed the faces it draws with as WOFF2
+    """The scene as an SVG document (UTF-8 bytes); `fonts`: embed the faces it draws with as WOFF
     subsets (default: `vizspec render --svg-fonts`, i.e. env VIZSPEC_SVG_FONTS, embed unless "system")."""
     if fonts is None:
         from . import svg_fonts_embedded

@@ -233,10 +233,10 @@ def test_render_reports_an_internal_backend_error_and_leaves_no_output_of_that_s
     real = backends.drawer
 
     def drawer(fmt):
-        def draw(scene):
+        def draw(scene, **kw):  # (the PNG drawer is also handed the scene's SVG)
             if fmt == "png" and scene.title.startswith("Good boom"):
                 raise RuntimeError("rasteriser gave up " + "x" * 500)
-            return real(fmt)(scene)
+            return real(fmt)(scene, **kw)
         return draw
 
     monkeypatch.setattr(backends, "drawer", drawer)

@@ -291,6 +291,37 @@ def test_pixel_diff_counts_changed_pixels_and_draws_them_red(tmp_path):
     assert grown.size_changed and grown.changed == 0 and grown.total == 240
 
 
+def test_pixel_diff_matches_the_channel_by_channel_definition_on_every_byte_value(tmp_path):
+    """Words compared and faded at once must give what the definition gives per channel: changed where some
+    colour channel differs by more than TOLERANCE, the rest faded to int(255 − FADE·(255 − v))."""
+    import numpy as np
+    from PIL import Image
+
+    from renderer.app.diff_report import CHANGED_RGB, FADE, TOLERANCE, pixel_diff
+    from renderer.backends.png import encode_png
+
+    rng = np.random.default_rng(7)
+    h, w = 64, 256
+    before = rng.integers(0, 256, (h, w, 4), dtype=np.uint8)
+    before[0, :, :3] = np.arange(256, dtype=np.uint8)[:, None]  # every value of every channel
+    step = rng.choice([0, 0, 0, 1, TOLERANCE, TOLERANCE + 1, 100, 128, 200, 255], (h, w, 3))
+    after = before.copy()
+    after[..., :3] = (before[..., :3].astype(int) + step * rng.choice([-1, 1], (h, w, 3))).clip(0, 255)
+    before[..., 3] = after[..., 3] = 255
+    (tmp_path / "b.png").write_bytes(encode_png(before, w, h))
+    (tmp_path / "a.png").write_bytes(encode_png(after, w, h))
+    d = pixel_diff(tmp_path / "b.png", tmp_path / "a.png", tmp_path / "o.png")
+
+    rgb_a, rgb_b = after[..., :3].astype(int), before[..., :3].astype(int)
+    mask = (np.abs(rgb_a - rgb_b) > TOLERANCE).any(axis=2)
+    assert 0 < mask.sum() < h * w and d.changed == int(mask.sum())
+    ys, xs = np.nonzero(mask)
+    assert d.bbox == (xs.min(), ys.min(), xs.max() + 1, ys.max() + 1)
+    expect = np.vectorize(lambda v: int(255 - FADE * (255 - v)))(rgb_a)
+    expect[mask] = CHANGED_RGB
+    assert (np.asarray(Image.open(tmp_path / "o.png").convert("RGB")) == expect).all()
+
+
 def test_diff_lists_changed_first_with_overlays_folds_unchanged_and_writes_a_summary(repo, monkeypatch):
     monkeypatch.chdir(repo)
     soft = repo / "specs" / "basics" / "fx-softmax.yaml"

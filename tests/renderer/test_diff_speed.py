@@ -154,13 +154,14 @@ from pathlib import Path
 
 
 def snapshot_main(argv=None):
-    from renderer.app.diff_snap import RASTER, snapshot_svg
+    from renderer.app.diff_snap import snapshot_svg
     from renderer.backends.png import svg_to_png
+    from renderer.backends.svg import without_fonts
 
     for spec, dest in json.loads((argv or sys.argv[1:])[0]):
         info = snapshot_svg(Path(spec), Path(dest))
         for lang, outs in info["outputs"].items():
-            raster = (Path(dest) / RASTER.format(lang=lang)).read_bytes()
+            raster = without_fonts((Path(dest) / f"{lang}.svg").read_bytes())
             (Path(dest) / f"{lang}.png").write_bytes(svg_to_png(raster, 1.0))
             outs["png"] = f"{lang}.png"
         (Path(dest) / "snapshot.json").write_text(json.dumps({**info, "legacy": True}))
@@ -191,7 +192,7 @@ def test_a_ref_whose_renderer_has_no_servers_draws_its_side_the_old_way(repo):
     assert json.loads((out / "fx-softmax" / "changes.json").read_text())["status"] == "changed"
 
 
-def test_the_after_side_takes_the_svgs_a_current_build_drew(tmp_path):
+def test_the_after_side_takes_the_svgs_a_current_build_drew(tmp_path, monkeypatch):
     from renderer.app import diff_snap
     from renderer.app.build import build
     from renderer.app.gitdiff import _built_svgs
@@ -210,11 +211,15 @@ def test_the_after_side_takes_the_svgs_a_current_build_drew(tmp_path):
     diff_snap.snapshot_svg(spec, taken, {lang: Path(p) for lang, p in built[str(spec)].items()})
     assert (taken / "en.svg").read_bytes().endswith(b"<!-- built --></svg>\n")
     assert (taken / "values.json").read_bytes() == (drawn / "values.json").read_bytes()
-    assert not (taken / "en.raster.svg").exists()  # drawn only if a PNG is asked for:
-    diff_snap.png({"dest": str(taken), "langs": ["en", "zh"], "spec": str(spec)}, "")
+    def no_layout(*_a, **_k):
+        raise AssertionError("a PNG of a snapshot laid the diagram out again")
+
+    monkeypatch.setattr("renderer.layout.layout", no_layout)
+    for snap in (drawn, taken):  # the PNGs: rasterised from the SVGs there, no second layout
+        diff_snap.png({"dest": str(snap), "langs": ["en", "zh"]}, "")
     for lang in ("en", "zh"):
-        assert (taken / f"{lang}.raster.svg").read_bytes() == (drawn / f"{lang}.raster.svg").read_bytes()
-        assert (taken / f"{lang}.png").read_bytes()[:4] == b"\x89PNG"
+        png = (taken / f"{lang}.png").read_bytes()
+        assert png[:4] == b"\x89PNG" and png == (drawn / f"{lang}.png").read_bytes()
     assert _built_svgs([spec], tmp_path / "nothing-built") == {}
     spec.write_text(spec.read_text().replace('"left"', '"far left"'))  # changed since the build: drawn
     assert _built_svgs([spec], out) == {}

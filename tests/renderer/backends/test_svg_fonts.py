@@ -143,6 +143,25 @@ def test_same_scene_same_bytes_and_system_mode_only_drops_the_fonts(scenes):
     assert re.sub(rb'<style type="text/css">.*?</style>', b"", a, flags=re.S) == plain
 
 
+def test_without_fonts_gives_the_bytes_of_the_document_drawn_without_fonts(scenes):
+    """The PNG backend and the diff rasterise an SVG already written: stripped of its fonts it must be exactly
+    the font-less SVG of the same scene, also when nothing but fonts is in <defs> and when a title spells the
+    markup the fonts start with."""
+    from dataclasses import replace
+
+    from renderer.backends.svg import without_fonts
+    from renderer.scene import Rect, Scene, Style, Text
+
+    bare = Scene(120, 40, [Text(5, 20, "plain text", 12, "#000")], '<defs><style type="text/css">@font-face',
+                 "no defs but the fonts", "en")
+    cases = [*scenes.values(), bare, replace(bare, items=[Rect(0, 0, 9, 9, style=Style(fill="#fff"))])]
+    for scene in cases:
+        with_fonts, plain = draw_svg(scene, fonts=True), draw_svg(scene, fonts=False)
+        assert without_fonts(with_fonts) == plain
+        assert without_fonts(plain) == plain
+    assert b"@font-face" in draw_svg(bare, fonts=True) and b"<defs />" in draw_svg(bare, fonts=False)
+
+
 def test_render_embeds_by_default_and_svg_fonts_system_does_not(tmp_path):
     spec = SPECS_DIR / "_examples" / "math.yaml"
     env = {k: v for k, v in os.environ.items() if k != "VIZSPEC_SVG_FONTS"}
