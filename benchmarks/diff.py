@@ -9,7 +9,10 @@ of this work tree (tracked and untracked files), with its own cache folder:
   does): the base side's snapshots are in the cache, the changed side's are not;
 - rerun: the same diff again;
 - base cached, after built: a third change, drawn by `render --changed` first as CI does (not timed); the diff
-  takes the after side's SVGs from build/.
+  takes the after side's SVGs from build/;
+- primed base, after built (renderer change): a pull request in CI: the base commit drawn by `render all` and
+  kept by `diff --prime` (as main's job does), the change drawn by `render --changed`, a cache holding only
+  that (none of the timing runs before it).
 
     .venv/bin/python benchmarks/diff.py                 # both scenarios
     .venv/bin/python benchmarks/diff.py --only spec     # the spec-only change
@@ -140,6 +143,17 @@ def scenario(work: Path, name: str, rev: str | None = None) -> list[tuple[str, d
                    cwd=repo, env={**os.environ, "CI": "true", "VIZSPEC_CACHE": str(cache)}, check=True,
                    capture_output=True)
     rows.append(("base cached, after built", run_diff(repo, cache, out)))
+    if name == "renderer":  # a PR in CI: main's job drew build/ and primed, the PR's drew its change (not timed)
+        primed = work / name / "cache-primed"  # nothing else in it: what main's job left
+        env = {**os.environ, "CI": "true", "VIZSPEC_CACHE": str(primed)}
+        cli = [sys.executable, "-m", "renderer.app.cli"]
+        git(repo, "checkout", "-q", "HEAD~1", "--", ".")  # the base commit's files
+        for args in (["render", "all", "--format", "svg"], ["diff", "--prime"]):
+            subprocess.run(cli + args, cwd=repo, env=env, check=True, capture_output=True)
+        git(repo, "checkout", "-q", "HEAD", "--", ".")
+        subprocess.run(cli + ["render", "--changed", "HEAD~1", "--format", "svg"], cwd=repo, env=env, check=True,
+                       capture_output=True)
+        rows.append(("primed base, after built", run_diff(repo, primed, out)))
     return rows
 
 

@@ -147,6 +147,8 @@ def cmd_new(args: argparse.Namespace) -> int:
 def cmd_diff(args: argparse.Namespace) -> int:
     from .gitdiff import GitError, diff
 
+    if args.prime:
+        return _prime()
     output_folder(args.out)
     try:
         items = diff(args.ref, args.out)
@@ -160,6 +162,21 @@ def cmd_diff(args: argparse.Namespace) -> int:
     _say(f"{len(items)} diagram(s) compared → {printable(display_path(args.out / 'index.html'))} (summary: "
          f"{printable(display_path(args.out / 'summary.md'))})")
     return 1 if any(it.status == "failed" for it in items) else 0
+
+
+def _prime() -> int:
+    from .diff_prime import prime
+    from .gitdiff import GitError
+
+    try:
+        done = prime()
+    except GitError as e:
+        raise CliError(f"diff --prime: {e}") from None
+    for problem in done.failed:
+        _say(f"  {printable(problem)}")
+    _say(f"{done.specs} spec(s): {done.drawn} snapshot(s) drawn, {done.cached} already in the cache, "
+         f"{len(done.failed)} failed; {done.removed} old cache entr{'y' if done.removed == 1 else 'ies'} removed")
+    return 1 if done.failed else 0
 
 
 def cmd_watch(args: argparse.Namespace) -> int:
@@ -420,6 +437,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("diff", help="before/after images and changed values of specs changed since a git ref")
     p.add_argument("ref", nargs="?", default="HEAD", help="git ref to compare with (default: HEAD)")
     p.add_argument("--out", type=Path, default=DEFAULT_OUT / "diff", help="output folder (default: build/diff)")
+    p.add_argument("--prime", action="store_true",
+                   help="compare nothing: keep this work tree's snapshot of every spec in the cache (SVGs from "
+                        "build/ where current), so later diffs against this commit find their base side drawn; "
+                        "then trim the diff cache to VIZSPEC_DIFF_CACHE_MB (default 1024)")
     p.set_defaults(fn=cmd_diff)
 
     p = sub.add_parser("watch", help="serve the gallery on 127.0.0.1, re-render on save, reload the page")

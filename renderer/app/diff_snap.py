@@ -160,6 +160,7 @@ def compared(before: Path, after: Path, overlay: Path) -> dict[str, Any] | None:
             shutil.copyfile(hit / "overlay.png", overlay)
     except (OSError, ValueError, KeyError, TypeError):
         return None
+    _used(hit)
     return pixels
 
 
@@ -198,7 +199,16 @@ def cache_get(key: str, dest: Path) -> bool:
     if not (src / "snapshot.json").is_file():
         return False
     shutil.copytree(src, dest, dirs_exist_ok=True)
+    _used(src)
     return True
+
+
+def _used(entry: Path) -> None:
+    """Mark a cache entry as just used (trimming removes the least recently used first)."""
+    try:
+        os.utime(entry)
+    except OSError:
+        pass
 
 
 def cache_put(key: str, dest: Path) -> None:

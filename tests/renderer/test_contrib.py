@@ -248,6 +248,8 @@ def test_ci_workflow_validates_renders_changed_on_prs_everything_on_main_and_upl
     pr = [s for s in steps if "render --changed" in s.get("run", "")][0]
     full = [s for s in steps if "render all" in s.get("run", "")][0]
     assert "pull_request" in pr["if"] and "pull_request" in full["if"]
+    prime = [i for i, s in enumerate(steps) if "vizspec diff --prime" in s.get("run", "")]  # main keeps its base
+    assert prime and "!= 'pull_request'" in steps[prime[0]]["if"] and prime[0] > steps.index(full)  # after build/
     upload = [s for s in steps if "upload-artifact" in s.get("uses", "")]
     assert upload and upload[0]["with"]["path"] == "build/"
     checkout = [s for s in steps if "checkout" in s.get("uses", "")][0]

@@ -237,3 +237,47 @@ def test_a_rerun_takes_everything_from_the_cache_without_starting_a_server(repo,
     again = [(it.id, it.status, it.pixels, it.values) for it in diff("HEAD", out)]
     assert started == [] and again == first and (out / "summary.md").read_text() == summary
     assert (out / "fx-softmax" / "overlay.en.png").is_file() and (out / "fx-softmax" / "before.zh.png").is_file()
+
+
+def test_a_primed_commit_gives_later_diffs_their_base_side_from_the_cache(repo, monkeypatch, tmp_path):
+    from renderer.app.diff_prime import prime
+
+    monkeypatch.setenv("VIZSPEC_CACHE", str(tmp_path / "primed-cache"))
+    first = prime()
+    assert (first.specs, first.drawn, first.cached, first.failed) == (4, 4, 0, [])
+    again = prime()
+    assert (again.drawn, again.cached) == (0, 4)
+    edit(repo / "specs" / "basics" / "fx-softmax.yaml", "logits: [2.0, 1.0, 0.1]", "logits: [3.0, 1.0, 0.1]")
+    jobs, submit = [], diff_run.Side.submit
+
+    def noted(self, job, *args, **kwargs):
+        jobs.append((self.tree.name, job["op"]))
+        return submit(self, job, *args, **kwargs)
+
+    monkeypatch.setattr(diff_run.Side, "submit", noted)
+    items = {it.id: it for it in diff("HEAD", repo / "build" / "diff")}
+    assert {i: it.status for i, it in items.items()} == {"fx-softmax": "changed"}
+    assert items["fx-softmax"].pixels["en"]["changed"] > 0
+    assert ("after", "snap") in jobs and ("before", "snap") not in jobs  # the base side: what prime kept
+    assert ("before", "png") in jobs  # (prime keeps SVGs; a PNG is drawn where the two sides differ)
+
+
+def test_trimming_the_diff_cache_removes_the_least_recently_used_entries_first(repo, monkeypatch, tmp_path):
+    import os
+
+    from renderer.app import diff_snap
+    from renderer.app.diff_prime import prime, trim_cache
+
+    monkeypatch.setenv("VIZSPEC_CACHE", str(tmp_path / "trim-cache"))
+    prime()
+    entries = sorted((tmp_path / "trim-cache" / "diff").glob("??/*"))
+    assert len(entries) == 4
+    for age, entry in enumerate(entries):  # the first the oldest
+        for p in [entry, *entry.rglob("*")]:
+            os.utime(p, (1e9 + age * 1000, 1e9 + age * 1000))
+    assert diff_snap.cache_get(entries[0].name, tmp_path / "taken")  # used now: the newest
+    size = {e: sum(p.stat().st_size for p in e.rglob("*") if p.is_file()) for e in entries}
+    assert trim_cache(sum(size.values()) / 1e6) == 0  # within the limit: nothing goes
+    limit = (sum(size.values()) - size[entries[1]] - size[entries[2]] + 1) / 1e6
+    assert trim_cache(limit) == 2
+    assert [e.exists() for e in entries] == [True, False, False, True]
