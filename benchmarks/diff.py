@@ -17,6 +17,7 @@ of this work tree (tracked and untracked files), with its own cache folder:
     .venv/bin/python benchmarks/diff.py                 # both scenarios
     .venv/bin/python benchmarks/diff.py --only spec     # the spec-only change
     .venv/bin/python benchmarks/diff.py --rev main      # the code of another commit, to compare
+    .venv/bin/python benchmarks/diff.py --only renderer --specs 51   # a renderer change touching 51 diagrams
 """
 
 from __future__ import annotations
@@ -43,9 +44,9 @@ def git(repo: Path, *args: str) -> str:
     return subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True, text=True).stdout
 
 
-def copy_work_tree(dst: Path, rev: str | None = None) -> None:
+def copy_work_tree(dst: Path, rev: str | None = None, keep: int | None = None) -> None:
     """Tracked and untracked (not ignored) files of this work tree (or the files of commit `rev`) into a new
-    repository, one commit."""
+    repository, one commit (`keep`: only the first `keep` specs by path, the collection's before the examples)."""
     dst.mkdir(parents=True, exist_ok=True)
     if rev:
         tar = subprocess.run(["git", "archive", "--format=tar", rev], cwd=ROOT, check=True, capture_output=True)
@@ -57,6 +58,10 @@ def copy_work_tree(dst: Path, rev: str | None = None) -> None:
             if src.is_file() and not src.is_symlink():
                 (dst / f).parent.mkdir(parents=True, exist_ok=True)
                 shutil.copyfile(src, dst / f)
+    if keep is not None:  # the collection's diagrams first, then the examples
+        specs = sorted((dst / "specs").rglob("*.yaml"), key=lambda p: ("_examples" in p.parts, p))
+        for p in specs[keep:]:
+            p.unlink()
     git(dst, "init", "-q")
     git(dst, "-c", "user.name=bench", "-c", "user.email=bench@example.com", "add", "-A")
     commit(dst, "base")
@@ -115,10 +120,10 @@ def run_diff(repo: Path, cache: Path, out: Path) -> dict:
             "verdicts": {d["id"]: d["status"] for d in data}, "summary": (out / "summary.md").read_text()}
 
 
-def scenario(work: Path, name: str, rev: str | None = None) -> list[tuple[str, dict]]:
+def scenario(work: Path, name: str, rev: str | None = None, keep: int | None = None) -> list[tuple[str, dict]]:
     """Cold, base cached and rerun timings of one kind of change, in a fresh repository and cache."""
     repo, cache, out = work / name / "repo", work / name / "cache", work / name / "out"
-    copy_work_tree(repo, rev)
+    copy_work_tree(repo, rev, keep)
     if name == "renderer":
         set_constant(repo, 5.0)
     else:
@@ -161,13 +166,16 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--only", choices=("renderer", "spec"), help="run one scenario")
     ap.add_argument("--rev", help="time the code of this commit instead of the work tree (e.g. before a change)")
+    ap.add_argument("--specs", type=int, help="keep only the first N specs (by path, examples last): a "
+                    "renderer change then touches N diagrams")
     ap.add_argument("--json", type=Path, help="also write the figures (and each run's verdicts) as JSON")
     ap.add_argument("--keep", action="store_true", help="keep the work folder and print its path")
     args = ap.parse_args(argv)
     work = Path(tempfile.mkdtemp(prefix="vizspec-diff-bench-"))
     load0 = os.getloadavg()[0]
     try:
-        results = {name: scenario(work, name, args.rev) for name in ("renderer", "spec") if args.only in (None, name)}
+        results = {name: scenario(work, name, args.rev, args.specs) for name in ("renderer", "spec")
+                   if args.only in (None, name)}
         cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
         print(f"vizspec diff HEAD~1 — code of {args.rev or 'the work tree'}, {cores} cores; load average "
               f"{load0:.1f} before, {os.getloadavg()[0]:.1f} after (figures assume an otherwise idle machine)\n")

@@ -277,7 +277,8 @@ section h2 small {{ color: #7F7F7F; font-weight: 400; }}
 .thumb {{ display: flex; height: 240px; align-items: center; justify-content: center; background: #fff; }}
 .thumb img {{ max-width: 100%; max-height: 240px; }}
 .card h3 {{ font-size: 15px; margin: 8px 0 4px; }}
-.caption {{ font-size: 12px; color: #595959; margin: 4px 0; max-height: 4.2em; overflow: hidden; }}
+.caption {{ font-size: 12px; color: #595959; margin: 4px 0; line-height: 1.4; max-height: 4.2em; overflow: hidden; }}
+.caption sub, .caption sup {{ line-height: 0; }}
 .meta {{ font-size: 12px; color: #7F7F7F; margin: 4px 0; }}
 .tag {{ font: inherit; font-size: 12px; border: none; background: #DEEBF7; border-radius: 4px; padding: 0 5px;
        cursor: pointer; }}

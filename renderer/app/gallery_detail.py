@@ -35,12 +35,25 @@ def detail_href(did: str) -> str:
     return f"{DETAIL_DIR}/{did}.html"
 
 
+# a caption's TeX-style one-character script, `δ_t`, `μ_θ(s)`, `E_q[f]`, `x^2`: one letter or digit right after
+# a non-space character and not followed by another (so `max_width`, `v_next`, `2^(−8h/n)` stay as written)
+_SHORT_SCRIPT = re.compile(r"(?<=\S)([_^])([^\W_])(?!\w)")
+
+
 def markup_html(text: str) -> str:
-    """Caption text as HTML: `G_{t+1}` and `x^{2}` become sub- and superscripts, the rest is escaped."""
+    """Caption text as HTML: `G_{t+1}` and `x^{2}` become sub- and superscripts, and so does a one-character
+    script as TeX writes it (`δ_t`, `π_θ(a|s)`); the rest is escaped."""
     tags = {"_": "sub", "^": "sup"}
     out = []
     for part, kind in split_scripts(text):
-        out.append(f"<{tags[kind]}>{escape(part)}</{tags[kind]}>" if kind else escape(part))
+        if kind:
+            out.append(f"<{tags[kind]}>{escape(part)}</{tags[kind]}>")
+            continue
+        pos = 0
+        for m in _SHORT_SCRIPT.finditer(part):
+            out.append(escape(part[pos:m.start()]) + f"<{tags[m[1]]}>{escape(m[2])}</{tags[m[1]]}>")
+            pos = m.end()
+        out.append(escape(part[pos:]))
     return "".join(out)
 
 
@@ -212,6 +225,7 @@ figure {{ margin: 0; flex: 1 1 560px; background: #fff; border: 1px solid #D9D9D
 figure img {{ width: 100%; height: auto; display: block; }}
 figcaption {{ font-size: 12px; color: #7F7F7F; }}
 .caption {{ max-width: 70em; line-height: 1.5; }}
+.caption sub, .caption sup {{ line-height: 0; }}
 h2 {{ font-size: 16px; color: #4472C4; border-bottom: 1px solid #DEEBF7; padding-bottom: 4px; margin-top: 24px; }}
 table.values {{ border-collapse: collapse; font-size: 13px; }}
 table.values th, table.values td {{ border: 1px solid #D9D9D9; padding: 4px 8px; text-align: left;

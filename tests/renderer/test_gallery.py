@@ -222,6 +222,15 @@ def test_captions_show_scripts_as_html_not_markup(site):
     assert "_{" not in html.split("<script>")[0]
 
 
+def test_captions_show_tex_style_one_character_scripts_and_leave_names_alone():
+    from renderer.app.gallery_detail import markup_html
+
+    assert markup_html("r = π_θ(a|s), δ_t + γλ·A_{t+1}, E_q[f], x^2") == (
+        "r = π<sub>θ</sub>(a|s), δ<sub>t</sub> + γλ·A<sub>t+1</sub>, E<sub>q</sub>[f], x<sup>2</sup>")
+    assert markup_html("max_width, v_next, ε_min, _x, a_<b, 2^(−8h/n)") == (
+        "max_width, v_next, ε_min, _x, a_&lt;b, 2^(−8h/n)")
+
+
 def test_search_covers_captions_and_computed_values_in_both_languages(site):
     from renderer.app.gallery import search_text
 
