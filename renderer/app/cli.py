@@ -148,12 +148,16 @@ def cmd_diff(args: argparse.Namespace) -> int:
     from .gitdiff import GitError, diff
 
     if args.prime:
+        if args.ref is not None:
+            raise CliError(f"diff --prime takes no ref (got {args.ref!r}): it keeps the working tree's snapshots "
+                           "(expected `vizspec diff --prime`, run on the commit to keep)")
         return _prime()
+    ref = args.ref or "HEAD"
     output_folder(args.out)
     try:
-        items = diff(args.ref, args.out)
+        items = diff(ref, args.out)
     except GitError as e:
-        raise CliError(f"diff {args.ref}: {e}") from None
+        raise CliError(f"diff {ref}: {e}") from None
     for it in items:
         _say(f"{it.status:9} {printable(it.id):40} {len(it.values):4} values changed  ({printable(it.reason)})")
         for side in (it.before, it.after):
@@ -435,7 +439,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(fn=cmd_new)
 
     p = sub.add_parser("diff", help="before/after images and changed values of specs changed since a git ref")
-    p.add_argument("ref", nargs="?", default="HEAD", help="git ref to compare with (default: HEAD)")
+    p.add_argument("ref", nargs="?", default=None, help="git ref to compare with (default: HEAD)")
     p.add_argument("--out", type=Path, default=DEFAULT_OUT / "diff", help="output folder (default: build/diff)")
     p.add_argument("--prime", action="store_true",
                    help="compare nothing: keep this work tree's snapshot of every spec in the cache (SVGs from "

@@ -281,3 +281,16 @@ def test_trimming_the_diff_cache_removes_the_least_recently_used_entries_first(r
     limit = (sum(size.values()) - size[entries[1]] - size[entries[2]] + 1) / 1e6
     assert trim_cache(limit) == 2
     assert [e.exists() for e in entries] == [True, False, False, True]
+
+
+def test_diff_prime_from_the_command_line_says_what_it_kept_and_takes_no_ref(repo, capsys):
+    from renderer.app.cli import main
+
+    assert main(["diff", "--prime"]) == 0
+    out = capsys.readouterr()
+    assert "4 spec(s): 4 snapshot(s) drawn, 0 already in the cache, 0 failed" in out.out + out.err
+    assert main(["diff", "--prime"]) == 0
+    out = capsys.readouterr()
+    assert "0 snapshot(s) drawn, 4 already in the cache" in out.out + out.err
+    assert main(["diff", "main", "--prime"]) == 2
+    assert "diff --prime takes no ref (got 'main')" in capsys.readouterr().err
