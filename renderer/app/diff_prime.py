@@ -36,7 +36,7 @@ class Primed:
 def prime(specs_dir: Path | None = None, workers: int | None = None) -> Primed:
     """Snapshot every spec under `specs_dir` (default: the repository's specs/) with the working tree's sources
     into the diff cache, as the base side of a later diff against this commit would draw it."""
-    from .gitdiff import OVERLAY_DIRS, ROOT, TREE_DIRS, _built_svgs, _copy_tree, _servers, _side, repo_root
+    from .gitdiff import _built_svgs, _servers, _side, builds_here, repo_root, working_tree
 
     root = repo_root(specs_dir if specs_dir and Path(specs_dir).is_dir() else None)
     specs = find_specs(Path(specs_dir or root / "specs").resolve())
@@ -45,15 +45,12 @@ def prime(specs_dir: Path | None = None, workers: int | None = None) -> Primed:
     sides: dict = {}
     with tempfile.TemporaryDirectory(prefix="vizspec-prime-") as tmp, _servers(sides):
         tmp = Path(tmp)
-        tree = ROOT
-        if root.resolve() != ROOT.resolve():  # as diff draws a side: today's renderer, this repository's sources
-            tree = tmp / "tree"
-            _copy_tree(tree, [(ROOT, d) for d in TREE_DIRS] + [(root, d) for d in OVERLAY_DIRS])
+        tree = working_tree(root, tmp / "tree")  # as a diff draws the working tree's side
         poller = selectors.DefaultSelector()
         side = sides["after"] = _side(tree, workers or default_jobs(), poller)
         key = side.env.get("VIZSPEC_DIFF_TREE", "")
         todo = [s for s in specs if not cache_has(snapshot_key(key, s))]
-        built = _built_svgs(todo) if tree == ROOT else {}
+        built = _built_svgs(todo) if builds_here(tree, root) else {}
         side.warm(len(todo))
 
         def done(spec: Path):
@@ -89,9 +86,8 @@ def trim_cache(limit_mb: float | None = None) -> int:
         top = trust.cache_dir() / kind
         for entry in top.glob("??/*") if top.is_dir() else ():
             if entry.is_dir() and not entry.is_symlink() and not entry.name.startswith("."):
-                files = [p for p in entry.rglob("*") if p.is_file()]
-                used = max([entry.stat().st_mtime, *(p.stat().st_mtime for p in files)])
-                entries.append((used, sum(p.stat().st_size for p in files), entry))
+                stats = [entry.stat(), *(p.stat() for p in entry.rglob("*") if p.is_file())]
+                entries.append((max(st.st_mtime for st in stats), sum(st.st_size for st in stats[1:]), entry))
     total, removed = sum(size for _u, size, _e in entries), 0
     for _used, size, entry in sorted(entries, key=lambda e: e[0]):
         if total <= limit_mb * 1e6:

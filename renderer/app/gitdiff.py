@@ -364,11 +364,7 @@ def diff(ref: str = "HEAD", out: Path = Path("build/diff"), specs_dir: Path | No
     sides: dict[str, Side] = {}
     with tempfile.TemporaryDirectory(prefix="vizspec-diff-") as tmp, _servers(sides):
         tmp = Path(tmp)
-        before_tree, after_tree = tmp / "before", tmp / "after"
-        if root.resolve() == ROOT.resolve():
-            after_tree = ROOT
-        else:
-            _copy_tree(after_tree, [(ROOT, d) for d in TREE_DIRS] + [(root, d) for d in OVERLAY_DIRS])
+        before_tree, after_tree = tmp / "before", working_tree(root, tmp / "after")
         poller = selectors.DefaultSelector()
         sides["after"] = _side(after_tree, n, poller)
         # today's servers (one per snapshot not in the cache) import the renderer while the before tree is made
@@ -399,7 +395,7 @@ def diff(ref: str = "HEAD", out: Path = Path("build/diff"), specs_dir: Path | No
                 jobs.append((rel, bspec, None, "spec deleted"))
         snaps = tmp / "snaps"
         built = (_built_svgs([a for _rel, _b, a, _why in jobs if a])  # the working tree's own build, if current
-                 if after_tree == ROOT and PROJECT_ROOT.resolve() == root.resolve() else {})
+                 if builds_here(after_tree, root) else {})
         pairs = [Pair(snaps / str(i), b, a, built.get(str(a), {})) for i, (_rel, b, a, _why) in enumerate(jobs)]
         if not legacy_side:
             sides["before"].warm(_misses(sides["before"], [b for _rel, b, _a, _why in jobs if b]))
@@ -415,6 +411,20 @@ def diff(ref: str = "HEAD", out: Path = Path("build/diff"), specs_dir: Path | No
     write_atomic(out / "summary.md", summary_md(items, ref, sel.base, "`index.html` in this folder").encode(),
                  inside=out)
     return items
+
+
+def working_tree(root: Path, dst: Path) -> Path:
+    """The source tree that draws the working tree's side: the tool's own when `root` is its repository, else
+    today's renderer with the repository's compute/ and templates/, copied to `dst`."""
+    if root.resolve() == ROOT.resolve():
+        return ROOT
+    _copy_tree(dst, [(ROOT, d) for d in TREE_DIRS] + [(root, d) for d in OVERLAY_DIRS])
+    return dst
+
+
+def builds_here(tree: Path, root: Path) -> bool:
+    """Whether the project's build/ was drawn by `tree` for the specs of `root` (so _built_svgs applies)."""
+    return tree == ROOT and PROJECT_ROOT.resolve() == root.resolve()
 
 
 def _built_svgs(specs: list[Path], out: Path = BUILD_DIR) -> dict[str, dict[str, str]]:
